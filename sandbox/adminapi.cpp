@@ -1,0 +1,247 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The sandbox's own admin API under /_sandbox/ (never under /v1.0/): what a tenant admin or Microsoft would do
+// outside Graph — seed or reset the tenant, register apps with certificates for tests, publish DNS records — and
+// test controls: faults, throttling, replication lag, the request log.
+
+#include "sandboxcrypto.h"
+#include "sandboxtenant.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace M365::Sandbox {
+
+namespace {
+
+ApiResponse adminError(int status, const QString &message, const ApiRequest &r)
+{
+    return graphError(status, QStringLiteral("SandboxAdmin_BadRequest"), message, r);
+}
+
+} // namespace
+
+ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
+{
+    const QStringList seg = r.path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    const QString what = seg.value(0);
+    QJsonObject body;
+    if (!r.body.isEmpty()) {
+        ApiResponse failure;
+        if (!parseJsonBody(r, &body, &failure)) {
+            return failure;
+        }
+    }
+
+    if (what == QLatin1String("info") && r.method == "GET") {
+        return ApiResponse::json(
+            200,
+            QJsonObject{{QStringLiteral("graphUrl"), m_baseUrl},
+                        {QStringLiteral("loginUrl"), m_baseUrl},
+                        {QStringLiteral("tenantId"), m_state.tenantId},
+                        {QStringLiteral("clientId"), m_state.demoClientId},
+                        {QStringLiteral("clientSecret"), m_state.demoClientSecret},
+                        {QStringLiteral("displayName"), m_state.organization.value(QLatin1String("displayName"))},
+                        {QStringLiteral("timeScale"), m_timeScale}});
+    }
+    if (what == QLatin1String("reset") && r.method == "POST") {
+        const QString seed = body.value(QLatin1String("seed")).toString(QStringLiteral("demo"));
+        m_state = seed == QLatin1String("demo") ? TenantState::seedDemo()
+                                                : TenantState::empty(QStringLiteral("contoso.onmicrosoft.com"));
+        m_throttler.reset();
+        m_visibleAt.clear();
+        m_usedAssertionIds.clear();
+        m_log.clear();
+        markDirty();
+        return ApiResponse::json(200,
+                                 QJsonObject{{QStringLiteral("tenantId"), m_state.tenantId},
+                                             {QStringLiteral("clientId"), m_state.demoClientId},
+                                             {QStringLiteral("clientSecret"), m_state.demoClientSecret}});
+    }
+    if (what == QLatin1String("applications") && r.method == "POST") {
+        // {displayName, roles: ["User.ReadWrite.All", …], certificatePem?, withSecret?, secretExpired?,
+        //  createServicePrincipal? (default true)}
+        const QString displayName = body.value(QLatin1String("displayName")).toString(QStringLiteral("test app"));
+        const QString appId = newGuid();
+        QJsonObject app{{QStringLiteral("id"), newGuid()},
+                        {QStringLiteral("appId"), appId},
+                        {QStringLiteral("displayName"), displayName},
+                        {QStringLiteral("createdDateTime"), isoNow()},
+                        {QStringLiteral("signInAudience"), QStringLiteral("AzureADMyOrg")},
+                        {QStringLiteral("keyCredentials"), QJsonArray{}},
+                        {QStringLiteral("passwordCredentials"), QJsonArray{}},
+                        {QStringLiteral("requiredResourceAccess"), QJsonArray{}}};
+        QJsonObject result{{QStringLiteral("appId"), appId},
+                           {QStringLiteral("objectId"), app.value(QLatin1String("id"))}};
+        if (body.contains(QLatin1String("certificatePem"))) {
+            const auto info =
+                Crypto::inspectCertificate(body.value(QLatin1String("certificatePem")).toString().toLatin1());
+            if (!info) {
+                return adminError(
+                    400, QStringLiteral("certificatePem is not an X.509 certificate with an RSA key."), r);
+            }
+            app.insert(
+                QStringLiteral("keyCredentials"),
+                QJsonArray{QJsonObject{{QStringLiteral("customKeyIdentifier"),
+                                        QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper())},
+                                       {QStringLiteral("displayName"), info->subject},
+                                       {QStringLiteral("endDateTime"),
+                                        QDateTime::fromSecsSinceEpoch(info->notAfter, Qt::UTC).toString(Qt::ISODate)},
+                                       {QStringLiteral("keyId"), newGuid()},
+                                       {QStringLiteral("startDateTime"),
+                                        QDateTime::fromSecsSinceEpoch(info->notBefore, Qt::UTC).toString(Qt::ISODate)},
+                                       {QStringLiteral("type"), QStringLiteral("AsymmetricX509Cert")},
+                                       {QStringLiteral("usage"), QStringLiteral("Verify")},
+                                       {QStringLiteral("key"), QJsonValue::Null},
+                                       {QStringLiteral("_der"), QString::fromLatin1(info->der.toBase64())}}});
+            result.insert(QStringLiteral("thumbprint"), QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper()));
+        }
+        if (body.value(QLatin1String("withSecret")).toBool()) {
+            QString secret;
+            static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-";
+            for (int i = 0; i < 40; ++i) {
+                secret.append(QLatin1Char(alphabet[m_random.bounded(int(sizeof(alphabet) - 1))]));
+            }
+            const QDateTime end = body.value(QLatin1String("secretExpired")).toBool()
+                ? QDateTime::currentDateTimeUtc().addDays(-1)
+                : QDateTime::currentDateTimeUtc().addYears(1);
+            app.insert(QStringLiteral("passwordCredentials"),
+                       QJsonArray{QJsonObject{{QStringLiteral("customKeyIdentifier"), QJsonValue::Null},
+                                              {QStringLiteral("displayName"), QStringLiteral("test secret")},
+                                              {QStringLiteral("endDateTime"), end.toString(Qt::ISODate)},
+                                              {QStringLiteral("hint"), secret.left(3)},
+                                              {QStringLiteral("keyId"), newGuid()},
+                                              {QStringLiteral("secretText"), QJsonValue::Null},
+                                              {QStringLiteral("startDateTime"), isoNow()},
+                                              {QStringLiteral("_hash"), hashSecret(secret)}}});
+            result.insert(QStringLiteral("clientSecret"), secret);
+        }
+        m_state.applications.insert(app.value(QLatin1String("id")).toString(), app);
+        if (body.value(QLatin1String("createServicePrincipal")).toBool(true)) {
+            const QString spId = newGuid();
+            m_state.servicePrincipals.insert(
+                spId,
+                QJsonObject{{QStringLiteral("id"), spId},
+                            {QStringLiteral("accountEnabled"), true},
+                            {QStringLiteral("appId"), appId},
+                            {QStringLiteral("appDisplayName"), displayName},
+                            {QStringLiteral("displayName"), displayName},
+                            {QStringLiteral("appRoles"), QJsonArray{}},
+                            {QStringLiteral("servicePrincipalType"), QStringLiteral("Application")},
+                            {QStringLiteral("servicePrincipalNames"), QJsonArray{appId}},
+                            {QStringLiteral("tags"), QJsonArray{}}});
+            const QString graphSp = m_state.servicePrincipalIdByAppId(MicrosoftGraph::appId);
+            for (const auto &role : body.value(QLatin1String("roles")).toArray()) {
+                const QString roleId = MicrosoftGraph::appRoleId(role.toString());
+                if (roleId.isEmpty()) {
+                    return adminError(
+                        400, QStringLiteral("Unknown Microsoft Graph app role '%1'.").arg(role.toString()), r);
+                }
+                const QString assignmentId = newGuid();
+                m_state.appRoleAssignments.insert(
+                    assignmentId,
+                    QJsonObject{{QStringLiteral("id"), assignmentId},
+                                {QStringLiteral("appRoleId"), roleId},
+                                {QStringLiteral("createdDateTime"), isoNow()},
+                                {QStringLiteral("deletedDateTime"), QJsonValue::Null},
+                                {QStringLiteral("principalDisplayName"), displayName},
+                                {QStringLiteral("principalId"), spId},
+                                {QStringLiteral("principalType"), QStringLiteral("ServicePrincipal")},
+                                {QStringLiteral("resourceDisplayName"), QStringLiteral("Microsoft Graph")},
+                                {QStringLiteral("resourceId"), graphSp}});
+            }
+            result.insert(QStringLiteral("servicePrincipalId"), spId);
+        }
+        markDirty();
+        return ApiResponse::json(201, result);
+    }
+    if (what == QLatin1String("dns") && r.method == "POST") {
+        // {domain, txt}: what the admin does at the DNS host; domain verification looks here.
+        const QString domain = body.value(QLatin1String("domain")).toString().toLower();
+        const QString txt = body.value(QLatin1String("txt")).toString();
+        if (domain.isEmpty() || txt.isEmpty()) {
+            return adminError(400, QStringLiteral("Both 'domain' and 'txt' are required."), r);
+        }
+        m_state.publishedTxtRecords[domain].append(txt);
+        markDirty();
+        return ApiResponse::noContent();
+    }
+    if (what == QLatin1String("faults")) {
+        if (r.method == "PUT" || r.method == "POST") {
+            Faults f = m_faults;
+            f.serverErrorRate = body.value(QLatin1String("serverErrorRate")).toDouble(f.serverErrorRate);
+            f.resetRate = body.value(QLatin1String("resetRate")).toDouble(f.resetRate);
+            f.latencyMs = body.value(QLatin1String("latencyMs")).toInt(f.latencyMs);
+            f.replicationLagMs = body.value(QLatin1String("replicationLagMs")).toInt(f.replicationLagMs);
+            f.retryAfterSeconds = body.value(QLatin1String("retryAfterSeconds")).toDouble(f.retryAfterSeconds);
+            if (body.contains(QLatin1String("seed"))) {
+                m_random.seed(quint32(body.value(QLatin1String("seed")).toInteger()));
+            }
+            m_faults = f;
+        }
+        return ApiResponse::json(200,
+                                 QJsonObject{{QStringLiteral("serverErrorRate"), m_faults.serverErrorRate},
+                                             {QStringLiteral("resetRate"), m_faults.resetRate},
+                                             {QStringLiteral("latencyMs"), m_faults.latencyMs},
+                                             {QStringLiteral("replicationLagMs"), m_faults.replicationLagMs},
+                                             {QStringLiteral("retryAfterSeconds"), m_faults.retryAfterSeconds}});
+    }
+    if (what == QLatin1String("throttling")) {
+        if (r.method == "PUT" || r.method == "POST") {
+            Throttler::Limits l = m_throttler.limits();
+            l.enabled = body.value(QLatin1String("enabled")).toBool(l.enabled);
+            l.appWrites = body.value(QLatin1String("appWrites")).toInt(l.appWrites);
+            l.appWriteWindowSeconds =
+                body.value(QLatin1String("appWriteWindowSeconds")).toDouble(l.appWriteWindowSeconds);
+            l.tenantWrites = body.value(QLatin1String("tenantWrites")).toInt(l.tenantWrites);
+            l.tenantWriteWindowSeconds =
+                body.value(QLatin1String("tenantWriteWindowSeconds")).toDouble(l.tenantWriteWindowSeconds);
+            l.resourceUnitsSmall = body.value(QLatin1String("resourceUnitsSmall")).toInt(l.resourceUnitsSmall);
+            l.resourceUnitsMedium = body.value(QLatin1String("resourceUnitsMedium")).toInt(l.resourceUnitsMedium);
+            l.resourceUnitsLarge = body.value(QLatin1String("resourceUnitsLarge")).toInt(l.resourceUnitsLarge);
+            l.resourceUnitWindowSeconds =
+                body.value(QLatin1String("resourceUnitWindowSeconds")).toDouble(l.resourceUnitWindowSeconds);
+            m_throttler.setLimits(l);
+            if (body.contains(QLatin1String("timeScale"))) {
+                setTimeScale(body.value(QLatin1String("timeScale")).toDouble());
+            }
+            m_throttler.reset();
+        }
+        const Throttler::Limits l = m_throttler.limits();
+        return ApiResponse::json(200,
+                                 QJsonObject{{QStringLiteral("enabled"), l.enabled},
+                                             {QStringLiteral("appWrites"), l.appWrites},
+                                             {QStringLiteral("appWriteWindowSeconds"), l.appWriteWindowSeconds},
+                                             {QStringLiteral("tenantWrites"), l.tenantWrites},
+                                             {QStringLiteral("tenantWriteWindowSeconds"), l.tenantWriteWindowSeconds},
+                                             {QStringLiteral("resourceUnitsSmall"), l.resourceUnitsSmall},
+                                             {QStringLiteral("resourceUnitsMedium"), l.resourceUnitsMedium},
+                                             {QStringLiteral("resourceUnitsLarge"), l.resourceUnitsLarge},
+                                             {QStringLiteral("resourceUnitWindowSeconds"), l.resourceUnitWindowSeconds},
+                                             {QStringLiteral("timeScale"), m_timeScale}});
+    }
+    if (what == QLatin1String("delta") && seg.value(1) == QLatin1String("expire") && r.method == "POST") {
+        ++m_state.deltaEpoch;
+        markDirty();
+        return ApiResponse::noContent();
+    }
+    if (what == QLatin1String("log") && r.method == "GET") {
+        QJsonArray entries;
+        for (const LogEntry &e : m_log) {
+            entries.append(QJsonObject{{QStringLiteral("time"), e.time},
+                                       {QStringLiteral("method"), e.method},
+                                       {QStringLiteral("path"), e.path},
+                                       {QStringLiteral("status"), e.status},
+                                       {QStringLiteral("appId"), e.appId},
+                                       {QStringLiteral("requestId"), e.requestId},
+                                       {QStringLiteral("resourceUnits"), e.resourceUnits}});
+        }
+        return ApiResponse::json(200, QJsonObject{{QStringLiteral("value"), entries}});
+    }
+    return adminError(
+        404, QStringLiteral("Unknown admin request %1 /_sandbox%2.").arg(QString::fromLatin1(r.method), r.path), r);
+}
+
+} // namespace M365::Sandbox

@@ -1,0 +1,505 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// /users, /users/{id}/assignLicense and /directory/deletedItems, with the validation Microsoft Entra ID applies.
+
+#include "sandboxtenant.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace M365::Sandbox {
+
+namespace {
+
+const QStringList userRead = {QStringLiteral("User.Read.All"),
+                              QStringLiteral("User.ReadWrite.All"),
+                              QStringLiteral("Directory.Read.All"),
+                              QStringLiteral("Directory.ReadWrite.All")};
+const QStringList userWrite = {QStringLiteral("User.ReadWrite.All"), QStringLiteral("Directory.ReadWrite.All")};
+const QStringList licenseWrite = {QStringLiteral("LicenseAssignment.ReadWrite.All"),
+                                  QStringLiteral("User.ReadWrite.All"),
+                                  QStringLiteral("Directory.ReadWrite.All")};
+
+ApiResponse conflict(const QString &property, const ApiRequest &r)
+{
+    ApiResponse response =
+        graphError(400,
+                   QStringLiteral("Request_BadRequest"),
+                   QStringLiteral("Another object with the same value for property %1 already exists.").arg(property),
+                   r);
+    QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    QJsonObject error = body.value(QLatin1String("error")).toObject();
+    error.insert(QStringLiteral("details"),
+                 QJsonArray{QJsonObject{{QStringLiteral("code"), QStringLiteral("ObjectConflict")},
+                                        {QStringLiteral("message"),
+                                         QStringLiteral("Another object with the same value for property %1 already "
+                                                        "exists.")
+                                             .arg(property)},
+                                        {QStringLiteral("target"), property}}});
+    body.insert(QStringLiteral("error"), error);
+    response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return response;
+}
+
+} // namespace
+
+ApiResponse SandboxTenant::users(const ApiRequest &r, const QStringList &seg, const Caller &c)
+{
+    const bool read = r.method == "GET";
+    if (!hasAnyRole(c, read ? userRead : userWrite) && !(seg.value(2) == QLatin1String("assignLicense"))) {
+        return forbidden(r);
+    }
+    if (seg.size() == 1) {
+        if (r.method == "GET") {
+            return listCollection(r, m_state.users.values(), QStringLiteral("users"), Schema::user());
+        }
+        if (r.method == "POST") {
+            return createUser(r);
+        }
+    } else if (seg.value(1) == QLatin1String("delta") && seg.size() == 2 && r.method == "GET") {
+        return delta(r, QStringLiteral("user"), c);
+    } else if (seg.value(1) == QLatin1String("$count") && seg.size() == 2 && r.method == "GET") {
+        if (r.header("consistencylevel").compare("eventual", Qt::CaseInsensitive) != 0) {
+            return graphError(
+                400, QStringLiteral("Request_BadRequest"), QStringLiteral("$count is not currently supported."), r);
+        }
+        ApiResponse response;
+        response.body = QByteArray::number(m_state.users.size());
+        response.setHeader("Content-Type", "text/plain;charset=utf-8");
+        return response;
+    } else {
+        const QString id = resolveUserId(seg.value(1));
+        if (id.isEmpty() || !isVisible(id)) {
+            return notFound(r, seg.value(1));
+        }
+        if (seg.size() == 2) {
+            if (r.method == "GET") {
+                return getObject(r, m_state.users.value(id), QStringLiteral("users"), Schema::user());
+            }
+            if (r.method == "PATCH") {
+                return updateUser(r, id);
+            }
+            if (r.method == "DELETE") {
+                return deleteUser(r, id);
+            }
+        } else if (seg.size() == 3 && seg.value(2) == QLatin1String("assignLicense") && r.method == "POST") {
+            if (!hasAnyRole(c, licenseWrite)) {
+                return forbidden(r);
+            }
+            return assignLicense(r, id);
+        } else if (seg.value(2) == QLatin1String("contacts") || seg.value(2) == QLatin1String("contactFolders")) {
+            return contacts(r, id, seg.mid(2), c);
+        }
+    }
+    return graphError(405,
+                      QStringLiteral("Request_BadRequest"),
+                      QStringLiteral("Specified HTTP method is not allowed for the request target."),
+                      r);
+}
+
+ApiResponse SandboxTenant::createUser(const ApiRequest &r)
+{
+    QJsonObject body;
+    ApiResponse failure;
+    if (!parseJsonBody(r, &body, &failure)) {
+        return failure;
+    }
+    if (auto problem = Schema::user().validate(body, r)) {
+        return *problem;
+    }
+    const auto invalid = [&](const QString &property) {
+        return graphError(400,
+                          QStringLiteral("Request_BadRequest"),
+                          QStringLiteral("Invalid value specified for property '%1' of resource 'User'.").arg(property),
+                          r);
+    };
+    for (const char *required :
+         {"accountEnabled", "displayName", "mailNickname", "passwordProfile", "userPrincipalName"}) {
+        const QJsonValue value = body.value(QLatin1String(required));
+        if (value.isUndefined() || value.isNull() || (value.isString() && value.toString().trimmed().isEmpty())) {
+            return invalid(QString::fromLatin1(required));
+        }
+    }
+    const QJsonObject password = body.value(QLatin1String("passwordProfile")).toObject();
+    if (!password.value(QLatin1String("password")).isString()) {
+        return invalid(QStringLiteral("passwordProfile"));
+    }
+    if (!isComplexPassword(password.value(QLatin1String("password")).toString())) {
+        return graphError(400,
+                          QStringLiteral("Request_BadRequest"),
+                          QStringLiteral("The specified password does not comply with password complexity "
+                                         "requirements. Please provide a different password."),
+                          r);
+    }
+    body.insert(QStringLiteral("passwordProfile"),
+                QJsonObject{{QStringLiteral("forceChangePasswordNextSignIn"),
+                             password.value(QLatin1String("forceChangePasswordNextSignIn")).toBool(true)}});
+
+    QJsonObject user{
+        {QStringLiteral("id"), newGuid()},
+        {QStringLiteral("businessPhones"), QJsonArray{}},
+        {QStringLiteral("assignedLicenses"), QJsonArray{}},
+        {QStringLiteral("otherMails"), QJsonArray{}},
+        {QStringLiteral("proxyAddresses"), QJsonArray{}},
+        {QStringLiteral("createdDateTime"), isoNow()},
+        {QStringLiteral("userType"), QStringLiteral("Member")},
+        {QStringLiteral("onPremisesSyncEnabled"), QJsonValue::Null},
+    };
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        user.insert(it.key(), it.value());
+    }
+    m_state.users.insert(user.value(QLatin1String("id")).toString(), user);
+    ApiResponse checked = updateUser(r, user.value(QLatin1String("id")).toString());
+    if (checked.status >= 300) {
+        m_state.users.remove(user.value(QLatin1String("id")).toString());
+        return checked;
+    }
+    const QString id = user.value(QLatin1String("id")).toString();
+    markCreated(id);
+    QJsonObject out = shape(m_state.users.value(id), {}, Schema::user().defaultSelect);
+    out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("users/$entity")));
+    ApiResponse response = ApiResponse::json(201, out);
+    response.setHeader("Location", (m_baseUrl + QStringLiteral("/v1.0/users/") + id).toUtf8());
+    return response;
+}
+
+// Applies a PATCH body (also used by createUser with the body already merged): uniqueness, UPN rules, then commit.
+ApiResponse SandboxTenant::updateUser(const ApiRequest &r, const QString &id)
+{
+    QJsonObject body;
+    ApiResponse failure;
+    if (!parseJsonBody(r, &body, &failure)) {
+        return failure;
+    }
+    if (auto problem = Schema::user().validate(body, r)) {
+        return *problem;
+    }
+    const auto invalid = [&](const QString &property) {
+        return graphError(400,
+                          QStringLiteral("Request_BadRequest"),
+                          QStringLiteral("Invalid value specified for property '%1' of resource 'User'.").arg(property),
+                          r);
+    };
+    QJsonObject user = m_state.users.value(id);
+    if (body.contains(QLatin1String("passwordProfile"))) {
+        const QJsonObject profile = body.value(QLatin1String("passwordProfile")).toObject();
+        const QString password = profile.value(QLatin1String("password")).toString();
+        if (!isComplexPassword(password)) {
+            return graphError(400,
+                              QStringLiteral("Request_BadRequest"),
+                              QStringLiteral("The specified password does not comply with password complexity "
+                                             "requirements. Please provide a different password."),
+                              r);
+        }
+        // The password itself is never stored, only whether it must be changed.
+        body.insert(QStringLiteral("passwordProfile"),
+                    QJsonObject{{QStringLiteral("forceChangePasswordNextSignIn"),
+                                 profile.value(QLatin1String("forceChangePasswordNextSignIn")).toBool(true)}});
+    }
+    for (const char *required : {"displayName", "mailNickname", "userPrincipalName", "accountEnabled"}) {
+        if (body.contains(QLatin1String(required))
+            && (body.value(QLatin1String(required)).isNull()
+                || (body.value(QLatin1String(required)).isString()
+                    && body.value(QLatin1String(required)).toString().trimmed().isEmpty()))) {
+            return invalid(QString::fromLatin1(required));
+        }
+    }
+    if (body.contains(QLatin1String("userPrincipalName"))) {
+        const QString upn = body.value(QLatin1String("userPrincipalName")).toString();
+        if (!isValidUserPrincipalName(upn)) {
+            return invalid(QStringLiteral("userPrincipalName"));
+        }
+        if (!m_state.verifiedDomainNames().contains(upn.section(QLatin1Char('@'), 1).toLower())) {
+            return graphError(400,
+                              QStringLiteral("Request_BadRequest"),
+                              QStringLiteral("The domain portion of the userPrincipalName property is invalid. You "
+                                             "must use one of the verified domain names in your organization."),
+                              r);
+        }
+        for (auto it = m_state.users.cbegin(); it != m_state.users.cend(); ++it) {
+            if (it.key() != id
+                && it->value(QLatin1String("userPrincipalName")).toString().compare(upn, Qt::CaseInsensitive) == 0) {
+                return conflict(QStringLiteral("userPrincipalName"), r);
+            }
+        }
+    }
+    if (body.contains(QLatin1String("mailNickname"))) {
+        const QString nickname = body.value(QLatin1String("mailNickname")).toString();
+        if (!isValidMailNickname(nickname)) {
+            return invalid(QStringLiteral("mailNickname"));
+        }
+        for (const auto *map : {&m_state.users, &m_state.groups}) {
+            for (auto it = map->cbegin(); it != map->cend(); ++it) {
+                if (it.key() != id
+                    && it->value(QLatin1String("mailNickname")).toString().compare(nickname, Qt::CaseInsensitive)
+                        == 0) {
+                    return conflict(QStringLiteral("mailNickname"), r);
+                }
+            }
+        }
+    }
+    if (body.contains(QLatin1String("onPremisesImmutableId"))
+        && body.value(QLatin1String("onPremisesImmutableId")).isString()) {
+        const QString anchor = body.value(QLatin1String("onPremisesImmutableId")).toString();
+        for (auto it = m_state.users.cbegin(); it != m_state.users.cend(); ++it) {
+            if (it.key() != id && it->value(QLatin1String("onPremisesImmutableId")).toString() == anchor) {
+                return conflict(QStringLiteral("onPremisesImmutableId"), r);
+            }
+        }
+    }
+    if (body.contains(QLatin1String("usageLocation")) && body.value(QLatin1String("usageLocation")).isString()) {
+        const QString location = body.value(QLatin1String("usageLocation")).toString();
+        if (location.size() != 2 || location.toUpper() != location || !location.at(0).isLetter()
+            || !location.at(1).isLetter()) {
+            return invalid(QStringLiteral("usageLocation"));
+        }
+    }
+    if (body.contains(QLatin1String("mail")) && body.value(QLatin1String("mail")).isString()
+        && !body.value(QLatin1String("mail")).toString().contains(QLatin1Char('@'))) {
+        return invalid(QStringLiteral("mail"));
+    }
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        user.insert(it.key(), it.value());
+    }
+    // Entra keeps proxyAddresses in step with mail.
+    const QString mail = user.value(QLatin1String("mail")).toString();
+    user.insert(QStringLiteral("proxyAddresses"),
+                mail.isEmpty() ? QJsonArray{} : QJsonArray{QString(QStringLiteral("SMTP:") + mail)});
+    touch(user);
+    m_state.users.insert(id, user);
+    return ApiResponse::noContent();
+}
+
+ApiResponse SandboxTenant::deleteUser(const ApiRequest &r, const QString &id)
+{
+    Q_UNUSED(r)
+    QJsonObject user = m_state.users.take(id);
+    for (auto it = m_state.members.begin(); it != m_state.members.end(); ++it) {
+        if (it->removeAll(id) > 0) {
+            recordMemberChange(it.key(), id, false);
+        }
+    }
+    user.insert(QStringLiteral("@odata.type"), QStringLiteral("#microsoft.graph.user"));
+    user.insert(QStringLiteral("deletedDateTime"), isoNow());
+    m_state.deletedItems.insert(id, user);
+    m_state.tombstones.append({m_state.nextSeq(), QStringLiteral("user"), id, false});
+    return ApiResponse::noContent();
+}
+
+ApiResponse SandboxTenant::assignLicense(const ApiRequest &r, const QString &id)
+{
+    QJsonObject body;
+    ApiResponse failure;
+    if (!parseJsonBody(r, &body, &failure)) {
+        return failure;
+    }
+    if (!body.value(QLatin1String("addLicenses")).isArray() || !body.value(QLatin1String("removeLicenses")).isArray()) {
+        return graphError(400,
+                          QStringLiteral("Request_BadRequest"),
+                          QStringLiteral("Both addLicenses and removeLicenses are required (use an empty array)."),
+                          r);
+    }
+    QJsonObject user = m_state.users.value(id);
+    QJsonArray licenses = user.value(QLatin1String("assignedLicenses")).toArray();
+    const auto skuExists = [this](const QString &skuId) {
+        for (const auto &sku : m_state.skus) {
+            if (sku.value(QLatin1String("skuId")).toString() == skuId) {
+                return true;
+            }
+        }
+        return false;
+    };
+    const auto holds = [&licenses](const QString &skuId) {
+        for (const auto &l : licenses) {
+            if (l.toObject().value(QLatin1String("skuId")).toString() == skuId) {
+                return true;
+            }
+        }
+        return false;
+    };
+    for (const auto &value : body.value(QLatin1String("removeLicenses")).toArray()) {
+        const QString skuId = value.toString();
+        if (!holds(skuId)) {
+            return graphError(400,
+                              QStringLiteral("Request_BadRequest"),
+                              QStringLiteral("User does not have a corresponding license %1.").arg(skuId),
+                              r);
+        }
+        for (int i = licenses.size() - 1; i >= 0; --i) {
+            if (licenses.at(i).toObject().value(QLatin1String("skuId")).toString() == skuId) {
+                licenses.removeAt(i);
+            }
+        }
+    }
+    const QJsonArray added = body.value(QLatin1String("addLicenses")).toArray();
+    if (!added.isEmpty() && user.value(QLatin1String("usageLocation")).toString().isEmpty()) {
+        return graphError(400,
+                          QStringLiteral("Request_BadRequest"),
+                          QStringLiteral("License assignment cannot be done for user with invalid usage location."),
+                          r);
+    }
+    for (const auto &value : added) {
+        const QString skuId = value.toObject().value(QLatin1String("skuId")).toString();
+        if (!skuExists(skuId)) {
+            return graphError(400,
+                              QStringLiteral("Request_BadRequest"),
+                              QStringLiteral("License %1 does not correspond to a valid company License.").arg(skuId),
+                              r);
+        }
+        if (holds(skuId)) {
+            continue;
+        }
+        int prepaid = 0;
+        for (const auto &sku : m_state.skus) {
+            if (sku.value(QLatin1String("skuId")).toString() == skuId) {
+                prepaid = sku.value(QLatin1String("prepaidUnits")).toObject().value(QLatin1String("enabled")).toInt();
+            }
+        }
+        if (m_state.consumedUnits(skuId) >= prepaid) {
+            return graphError(
+                400,
+                QStringLiteral("Request_BadRequest"),
+                QStringLiteral("Subscription with SKU %1 does not have any available licenses.").arg(skuId),
+                r);
+        }
+        licenses.append(QJsonObject{
+            {QStringLiteral("disabledPlans"), value.toObject().value(QLatin1String("disabledPlans")).toArray()},
+            {QStringLiteral("skuId"), skuId}});
+    }
+    user.insert(QStringLiteral("assignedLicenses"), licenses);
+    touch(user);
+    m_state.users.insert(id, user);
+    QJsonObject out = shape(user, {}, Schema::user().defaultSelect);
+    out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("users/$entity")));
+    return ApiResponse::json(200, out);
+}
+
+ApiResponse SandboxTenant::directory(const ApiRequest &r, const QStringList &seg, const Caller &c)
+{
+    // /directoryObjects/validateProperties
+    if (seg.value(0) == QLatin1String("directoryObjects")) {
+        if (seg.value(1) == QLatin1String("validateProperties") && r.method == "POST") {
+            if (!hasAnyRole(c,
+                            {QStringLiteral("Group.ReadWrite.All"),
+                             QStringLiteral("Directory.ReadWrite.All"),
+                             QStringLiteral("Group.Read.All"),
+                             QStringLiteral("Directory.Read.All")})) {
+                return forbidden(r);
+            }
+            QJsonObject body;
+            ApiResponse failure;
+            if (!parseJsonBody(r, &body, &failure)) {
+                return failure;
+            }
+            QJsonArray details;
+            const QString nickname = body.value(QLatin1String("mailNickname")).toString();
+            if (!nickname.isEmpty() && !m_state.idByMailNickname(nickname).isEmpty()) {
+                details.append(QJsonObject{{QStringLiteral("target"), QStringLiteral("mailNickname")},
+                                           {QStringLiteral("code"), QStringLiteral("PropertyConflict")},
+                                           {QStringLiteral("message"),
+                                            QStringLiteral("Another object with the same value for property "
+                                                           "mailNickname already exists.")}});
+            }
+            if (details.isEmpty()) {
+                return ApiResponse::noContent();
+            }
+            ApiResponse response =
+                graphError(422,
+                           QStringLiteral("Request_UnprocessableEntity"),
+                           QStringLiteral("The values provided contain one or more validation errors."),
+                           r);
+            QJsonObject out = QJsonDocument::fromJson(response.body).object();
+            QJsonObject error = out.value(QLatin1String("error")).toObject();
+            error.insert(QStringLiteral("details"), details);
+            out.insert(QStringLiteral("error"), error);
+            response.body = QJsonDocument(out).toJson(QJsonDocument::Compact);
+            return response;
+        }
+        if (seg.size() == 2 && r.method == "GET") {
+            const QString id = seg.value(1);
+            for (const auto *map : {&m_state.users, &m_state.groups, &m_state.servicePrincipals}) {
+                if (map->contains(id) && isVisible(id)) {
+                    return getObject(r, map->value(id), QStringLiteral("directoryObjects"), Schema());
+                }
+            }
+            return notFound(r, id);
+        }
+        return graphError(
+            400, QStringLiteral("BadRequest"), QStringLiteral("Unsupported directoryObjects request."), r);
+    }
+
+    // /directory/deletedItems[/microsoft.graph.user|group] and /directory/deletedItems/{id}[/restore]
+    if (seg.value(1) != QLatin1String("deletedItems")) {
+        return graphError(400,
+                          QStringLiteral("BadRequest"),
+                          QStringLiteral("Resource not found for the segment '%1'.").arg(seg.value(1)),
+                          r);
+    }
+    const QString third = seg.value(2);
+    if (third == QLatin1String("microsoft.graph.user") || third == QLatin1String("microsoft.graph.group")) {
+        const bool isUser = third == QLatin1String("microsoft.graph.user");
+        if (!hasAnyRole(c,
+                        isUser ? userRead
+                               : QStringList{QStringLiteral("Group.Read.All"),
+                                             QStringLiteral("Group.ReadWrite.All"),
+                                             QStringLiteral("Directory.Read.All"),
+                                             QStringLiteral("Directory.ReadWrite.All")})) {
+            return forbidden(r);
+        }
+        QList<QJsonObject> items;
+        for (const QJsonObject &item : m_state.deletedItems) {
+            if (item.value(QLatin1String("@odata.type")).toString() == QLatin1Char('#') + third) {
+                items.append(item);
+            }
+        }
+        return listCollection(
+            r, items, QStringLiteral("directory/deletedItems/") + third, isUser ? Schema::user() : Schema::group());
+    }
+    const QString id = third;
+    if (!m_state.deletedItems.contains(id)) {
+        return notFound(r, id);
+    }
+    const QJsonObject item = m_state.deletedItems.value(id);
+    const bool isUser = item.value(QLatin1String("@odata.type")).toString() == QLatin1String("#microsoft.graph.user");
+    if (!hasAnyRole(
+            c,
+            isUser ? (r.method == "GET" ? userRead : userWrite)
+                   : QStringList{QStringLiteral("Group.ReadWrite.All"), QStringLiteral("Directory.ReadWrite.All")})) {
+        return forbidden(r);
+    }
+    if (seg.size() == 3 && r.method == "GET") {
+        return getObject(r, item, QStringLiteral("directoryObjects"), Schema());
+    }
+    if (seg.size() == 3 && r.method == "DELETE") {
+        m_state.deletedItems.remove(id);
+        m_state.tombstones.append(
+            {m_state.nextSeq(), isUser ? QStringLiteral("user") : QStringLiteral("group"), id, true});
+        return ApiResponse::noContent();
+    }
+    if (seg.size() == 4 && seg.value(3) == QLatin1String("restore") && r.method == "POST") {
+        QJsonObject restored = item;
+        restored.remove(QStringLiteral("@odata.type"));
+        restored.insert(QStringLiteral("deletedDateTime"), QJsonValue::Null);
+        if (isUser) {
+            const QString upn = restored.value(QLatin1String("userPrincipalName")).toString();
+            if (!m_state.userIdByUpn(upn).isEmpty()) {
+                return conflict(QStringLiteral("userPrincipalName"), r);
+            }
+        }
+        touch(restored);
+        m_state.deletedItems.remove(id);
+        (isUser ? m_state.users : m_state.groups).insert(id, restored);
+        QJsonObject out = publicView(restored);
+        out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("directoryObjects/$entity")));
+        out.insert(QStringLiteral("@odata.type"),
+                   isUser ? QStringLiteral("#microsoft.graph.user") : QStringLiteral("#microsoft.graph.group"));
+        return ApiResponse::json(200, out);
+    }
+    return graphError(405,
+                      QStringLiteral("Request_BadRequest"),
+                      QStringLiteral("Specified HTTP method is not allowed for the request target."),
+                      r);
+}
+
+} // namespace M365::Sandbox

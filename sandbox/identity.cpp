@@ -1,0 +1,449 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The identity platform's token endpoint (client credentials with a secret or a signed client assertion) and the
+// validation of the access tokens it issues. Error codes and texts follow Microsoft's AADSTS reference.
+
+#include "sandboxcrypto.h"
+#include "sandboxtenant.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cmath>
+
+namespace M365::Sandbox {
+
+namespace {
+
+constexpr auto assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+constexpr qint64 clockSkewSeconds = 300;
+
+qint64 nowSeconds()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+} // namespace
+
+ApiResponse SandboxTenant::tokenError(
+    int status, const QString &error, int code, const QString &description, const ApiRequest &request) const
+{
+    const QString timestamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss'Z'"));
+    const QString correlation = request.header("client-request-id").isEmpty()
+        ? newGuid()
+        : QString::fromUtf8(request.header("client-request-id"));
+    const QString text = QStringLiteral("AADSTS%1: %2\r\nTrace ID: %3\r\nCorrelation ID: %4\r\nTimestamp: %5")
+                             .arg(code)
+                             .arg(description, request.requestId, correlation, timestamp);
+    return ApiResponse::json(
+        status,
+        QJsonObject{
+            {QStringLiteral("error"), error},
+            {QStringLiteral("error_description"), text},
+            {QStringLiteral("error_codes"), QJsonArray{code}},
+            {QStringLiteral("timestamp"), timestamp},
+            {QStringLiteral("trace_id"), request.requestId},
+            {QStringLiteral("correlation_id"), correlation},
+            {QStringLiteral("error_uri"), QString(m_baseUrl + QStringLiteral("/error?code=%1").arg(code))},
+        });
+}
+
+bool SandboxTenant::matchesTenant(const QString &tenant) const
+{
+    if (tenant.compare(m_state.tenantId, Qt::CaseInsensitive) == 0) {
+        return true;
+    }
+    const auto domain = m_state.domains.constFind(tenant.toLower());
+    return domain != m_state.domains.cend() && domain->value(QLatin1String("isVerified")).toBool();
+}
+
+QStringList SandboxTenant::grantedRoles(const QString &servicePrincipalId) const
+{
+    const QString graphSp = m_state.servicePrincipalIdByAppId(MicrosoftGraph::appId);
+    const QJsonArray roles = m_state.servicePrincipals.value(graphSp).value(QLatin1String("appRoles")).toArray();
+    QStringList granted;
+    for (const QJsonObject &assignment : m_state.appRoleAssignments) {
+        if (assignment.value(QLatin1String("principalId")).toString() != servicePrincipalId
+            || assignment.value(QLatin1String("resourceId")).toString() != graphSp) {
+            continue;
+        }
+        for (const auto &role : roles) {
+            if (role.toObject().value(QLatin1String("id")) == assignment.value(QLatin1String("appRoleId"))) {
+                granted.append(role.toObject().value(QLatin1String("value")).toString());
+            }
+        }
+    }
+    granted.removeDuplicates();
+    granted.sort();
+    return granted;
+}
+
+QByteArray
+SandboxTenant::issueAccessToken(const QString &appId, const QString &servicePrincipalId, const QStringList &roles)
+{
+    const qint64 now = nowSeconds();
+    const qint64 lifetime = std::max<qint64>(1, qint64(std::llround(3599 / m_timeScale)));
+    const QByteArray certificateDer = Crypto::certificatePemToDer(m_signingCertificatePem);
+    const QJsonObject header{
+        {QStringLiteral("x5t"), QString::fromLatin1(Crypto::base64UrlEncode(Crypto::sha1(certificateDer)))},
+        {QStringLiteral("kid"), QString::fromLatin1(Crypto::base64UrlEncode(Crypto::sha1(certificateDer)))}};
+    const QJsonObject payload{
+        {QStringLiteral("aud"), QStringLiteral("https://graph.microsoft.com")},
+        {QStringLiteral("iss"), QStringLiteral("https://sts.windows.net/%1/").arg(m_state.tenantId)},
+        {QStringLiteral("iat"), now},
+        {QStringLiteral("nbf"), now},
+        {QStringLiteral("exp"), now + lifetime},
+        {QStringLiteral("app_displayname"),
+         m_state.servicePrincipals.value(servicePrincipalId).value(QLatin1String("displayName"))},
+        {QStringLiteral("appid"), appId},
+        {QStringLiteral("appidacr"), QStringLiteral("1")},
+        {QStringLiteral("idp"), QStringLiteral("https://sts.windows.net/%1/").arg(m_state.tenantId)},
+        {QStringLiteral("idtyp"), QStringLiteral("app")},
+        {QStringLiteral("oid"), servicePrincipalId},
+        {QStringLiteral("roles"), QJsonArray::fromStringList(roles)},
+        {QStringLiteral("sub"), servicePrincipalId},
+        {QStringLiteral("tid"), m_state.tenantId},
+        {QStringLiteral("uti"), QString::fromLatin1(Crypto::base64UrlEncode(QUuid::createUuid().toRfc4122()))},
+        {QStringLiteral("ver"), QStringLiteral("1.0")},
+    };
+    return Crypto::makeJwt(header, payload, m_signingKeyPem);
+}
+
+ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString &tenant)
+{
+    if (request.method != "POST") {
+        return tokenError(400,
+                          QStringLiteral("invalid_request"),
+                          900561,
+                          QStringLiteral("The endpoint only accepts POST requests. Received a %1 request.")
+                              .arg(QString::fromLatin1(request.method)),
+                          request);
+    }
+    if (!matchesTenant(tenant)) {
+        return tokenError(400,
+                          QStringLiteral("invalid_request"),
+                          90002,
+                          QStringLiteral("Tenant '%1' not found. Check to make sure you have the correct tenant ID and "
+                                         "are signing into the correct cloud. Check with your subscription "
+                                         "administrator, this may happen if there are no active subscriptions for "
+                                         "the tenant.")
+                              .arg(tenant),
+                          request);
+    }
+    if (!request.header("content-type").toLower().startsWith("application/x-www-form-urlencoded")) {
+        return tokenError(400,
+                          QStringLiteral("invalid_request"),
+                          900144,
+                          QStringLiteral("The request body must contain the following parameter: 'grant_type'."),
+                          request);
+    }
+    QUrlQuery form(QString::fromUtf8(QByteArray(request.body).replace('+', ' ')));
+    const auto param = [&form](const char *name) {
+        return form.queryItemValue(QString::fromLatin1(name), QUrl::FullyDecoded);
+    };
+    for (const char *required : {"grant_type", "client_id", "scope"}) {
+        if (param(required).isEmpty()) {
+            return tokenError(400,
+                              QStringLiteral("invalid_request"),
+                              900144,
+                              QStringLiteral("The request body must contain the following parameter: '%1'.")
+                                  .arg(QString::fromLatin1(required)),
+                              request);
+        }
+    }
+    if (param("grant_type") != QLatin1String("client_credentials")) {
+        return tokenError(400,
+                          QStringLiteral("unsupported_grant_type"),
+                          70003,
+                          QStringLiteral("The app requested an unsupported grant type '%1'.").arg(param("grant_type")),
+                          request);
+    }
+    const QString clientId = param("client_id");
+    const QString appObjectId = m_state.applicationIdByAppId(clientId);
+    if (appObjectId.isEmpty()) {
+        return tokenError(
+            400,
+            QStringLiteral("unauthorized_client"),
+            700016,
+            QStringLiteral("Application with identifier '%1' was not found in the directory '%2'. This can "
+                           "happen if the application has not been installed by the administrator of "
+                           "the tenant or consented to by any user in the tenant. You may have sent "
+                           "your authentication request to the wrong tenant.")
+                .arg(clientId, tenant),
+            request);
+    }
+    const QString scope = param("scope");
+    if (scope != QLatin1String("https://graph.microsoft.com/.default")
+        && scope != m_baseUrl + QStringLiteral("/.default")) {
+        return tokenError(400,
+                          QStringLiteral("invalid_scope"),
+                          70011,
+                          QStringLiteral("The provided value for the input parameter 'scope' isn't valid. The scope %1 "
+                                         "isn't valid. Use https://graph.microsoft.com/.default for the client "
+                                         "credentials flow.")
+                              .arg(scope),
+                          request);
+    }
+    const QJsonObject app = m_state.applications.value(appObjectId);
+    const QString secret = param("client_secret");
+    const QString assertion = param("client_assertion");
+    const qint64 now = nowSeconds();
+
+    if (secret.isEmpty() && assertion.isEmpty()) {
+        return tokenError(401,
+                          QStringLiteral("invalid_client"),
+                          7000218,
+                          QStringLiteral("The request body must contain the following parameter: 'client_assertion' or "
+                                         "'client_secret'."),
+                          request);
+    }
+    if (!secret.isEmpty()) {
+        const QString hash = hashSecret(secret);
+        bool matched = false;
+        bool expired = false;
+        for (const auto &value : app.value(QLatin1String("passwordCredentials")).toArray()) {
+            const QJsonObject credential = value.toObject();
+            if (credential.value(QLatin1String("_hash")).toString() != hash) {
+                continue;
+            }
+            const QDateTime end =
+                QDateTime::fromString(credential.value(QLatin1String("endDateTime")).toString(), Qt::ISODate);
+            if (end.isValid() && end.toSecsSinceEpoch() < now) {
+                expired = true;
+            } else {
+                matched = true;
+            }
+        }
+        if (expired && !matched) {
+            return tokenError(
+                401,
+                QStringLiteral("invalid_client"),
+                7000222,
+                QStringLiteral("The provided client secret keys for app '%1' are expired. Visit the Azure "
+                               "portal to create new keys for your app.")
+                    .arg(clientId),
+                request);
+        }
+        if (!matched) {
+            return tokenError(401,
+                              QStringLiteral("invalid_client"),
+                              7000215,
+                              QStringLiteral("Invalid client secret provided. Ensure the secret being sent in the "
+                                             "request is the client secret value, not the client secret ID, for a "
+                                             "secret added to app '%1'.")
+                                  .arg(clientId),
+                              request);
+        }
+    } else {
+        if (param("client_assertion_type") != QLatin1String(assertionType)) {
+            return tokenError(400,
+                              QStringLiteral("invalid_request"),
+                              900144,
+                              QStringLiteral("The request body must contain the following parameter: "
+                                             "'client_assertion_type' with the value '%1'.")
+                                  .arg(QLatin1String(assertionType)),
+                              request);
+        }
+        const auto jwt = Crypto::Jwt::parse(assertion.toLatin1());
+        if (!jwt) {
+            return tokenError(401,
+                              QStringLiteral("invalid_client"),
+                              50027,
+                              QStringLiteral("JWT token is invalid or malformed."),
+                              request);
+        }
+        const QString alg = jwt->header.value(QLatin1String("alg")).toString();
+        Crypto::SignatureAlgorithm algorithm;
+        QByteArray thumbprint;
+        bool sha256Thumbprint = false;
+        if (alg == QLatin1String("PS256") && jwt->header.contains(QLatin1String("x5t#S256"))) {
+            algorithm = Crypto::SignatureAlgorithm::PS256;
+            thumbprint = Crypto::base64UrlDecode(jwt->header.value(QLatin1String("x5t#S256")).toString().toLatin1())
+                             .value_or(QByteArray());
+            sha256Thumbprint = true;
+        } else if (alg == QLatin1String("RS256") && jwt->header.contains(QLatin1String("x5t"))) {
+            algorithm = Crypto::SignatureAlgorithm::RS256;
+            thumbprint = Crypto::base64UrlDecode(jwt->header.value(QLatin1String("x5t")).toString().toLatin1())
+                             .value_or(QByteArray());
+        } else {
+            return tokenError(401,
+                              QStringLiteral("invalid_client"),
+                              5002738,
+                              QStringLiteral("Invalid JWT token. '%1' is not a supported signature algorithm together "
+                                             "with its certificate thumbprint header (RS256 with x5t, PS256 with "
+                                             "x5t#S256).")
+                                  .arg(alg),
+                              request);
+        }
+        QByteArray certificateDer;
+        bool keyExpired = false;
+        for (const auto &value : app.value(QLatin1String("keyCredentials")).toArray()) {
+            const QJsonObject key = value.toObject();
+            const QByteArray der = QByteArray::fromBase64(key.value(QLatin1String("_der")).toString().toLatin1());
+            const QByteArray candidate = sha256Thumbprint ? Crypto::sha256(der) : Crypto::sha1(der);
+            if (candidate != thumbprint || thumbprint.isEmpty()) {
+                continue;
+            }
+            const QDateTime end =
+                QDateTime::fromString(key.value(QLatin1String("endDateTime")).toString(), Qt::ISODate);
+            if (end.isValid() && end.toSecsSinceEpoch() < now) {
+                keyExpired = true;
+                continue;
+            }
+            certificateDer = der;
+        }
+        if (certificateDer.isEmpty()) {
+            return tokenError(
+                401,
+                QStringLiteral("invalid_client"),
+                700027,
+                QStringLiteral("The certificate with identifier used to sign the client assertion is not "
+                               "registered on application. [Reason - %1, Thumbprint of key used by client: "
+                               "'%2', Please visit the Azure Portal, Graph Explorer or directly use MS "
+                               "Graph to see configured keys for app Id '%3'.]")
+                    .arg(keyExpired ? QStringLiteral("The key used is expired.")
+                                    : QStringLiteral("The key was not found."),
+                         QString::fromLatin1(thumbprint.toHex().toUpper()),
+                         clientId),
+                request);
+        }
+        if (!Crypto::verifySignature(algorithm, jwt->signingInput, jwt->signature, certificateDer)) {
+            return tokenError(401,
+                              QStringLiteral("invalid_client"),
+                              700027,
+                              QStringLiteral("Client assertion failed signature validation. [Reason - The key was "
+                                             "found, but the signature could not be verified with it.]"),
+                              request);
+        }
+        const QJsonObject claims = jwt->payload;
+        const QString aud = claims.value(QLatin1String("aud")).toString();
+        const QString audPath = aud.startsWith(m_baseUrl + QLatin1Char('/')) ? aud.mid(m_baseUrl.size()) : QString();
+        const QStringList audSegments = audPath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        const bool audOk = audSegments.size() == 4 && matchesTenant(audSegments.value(0))
+            && audSegments.mid(1)
+                == QStringList{QStringLiteral("oauth2"), QStringLiteral("v2.0"), QStringLiteral("token")};
+        if (!audOk) {
+            return tokenError(401,
+                              QStringLiteral("invalid_client"),
+                              50012,
+                              QStringLiteral("Client assertion audience claim does not match Realm issuer. The 'aud' "
+                                             "claim must be the token endpoint '%1/%2/oauth2/v2.0/token'; it was '%3'.")
+                                  .arg(m_baseUrl, tenant, aud),
+                              request);
+        }
+        if (claims.value(QLatin1String("iss")).toString() != clientId
+            || claims.value(QLatin1String("sub")).toString() != clientId) {
+            return tokenError(401,
+                              QStringLiteral("invalid_client"),
+                              700021,
+                              QStringLiteral("Client assertion application identifier doesn't match 'client_id' "
+                                             "parameter. 'iss' and 'sub' must both be the client id '%1'.")
+                                  .arg(clientId),
+                              request);
+        }
+        const qint64 exp = claims.value(QLatin1String("exp")).toInteger(0);
+        const qint64 nbf = claims.value(QLatin1String("nbf")).toInteger(0);
+        if (exp == 0 || exp + clockSkewSeconds < now || (nbf != 0 && nbf - clockSkewSeconds > now)) {
+            return tokenError(401,
+                              QStringLiteral("invalid_client"),
+                              700024,
+                              QStringLiteral("Client assertion is not within its valid time range. Current time: %1, "
+                                             "assertion valid from %2, expiry time of assertion %3.")
+                                  .arg(QDateTime::fromSecsSinceEpoch(now, Qt::UTC).toString(Qt::ISODate),
+                                       QDateTime::fromSecsSinceEpoch(nbf, Qt::UTC).toString(Qt::ISODate),
+                                       QDateTime::fromSecsSinceEpoch(exp, Qt::UTC).toString(Qt::ISODate)),
+                              request);
+        }
+        const QString jti = claims.value(QLatin1String("jti")).toString();
+        if (jti.isEmpty()) {
+            return tokenError(401,
+                              QStringLiteral("invalid_client"),
+                              50027,
+                              QStringLiteral("JWT token is invalid or malformed: the 'jti' claim is missing."),
+                              request);
+        }
+        for (auto it = m_usedAssertionIds.begin(); it != m_usedAssertionIds.end();) {
+            it = it.value() + clockSkewSeconds < now ? m_usedAssertionIds.erase(it) : std::next(it);
+        }
+        if (m_usedAssertionIds.contains(jti)) {
+            return tokenError(
+                401,
+                QStringLiteral("invalid_client"),
+                700025,
+                QStringLiteral("The client assertion with 'jti' '%1' was already used. A client assertion "
+                               "can be used only once; sign a new one for every token request.")
+                    .arg(jti),
+                request);
+        }
+        m_usedAssertionIds.insert(jti, exp);
+    }
+
+    const QString servicePrincipalId = m_state.servicePrincipalIdByAppId(clientId);
+    if (servicePrincipalId.isEmpty()) {
+        return tokenError(400,
+                          QStringLiteral("invalid_client"),
+                          7000229,
+                          QStringLiteral("The client application %1 is missing service principal in the tenant %2.")
+                              .arg(clientId, m_state.tenantId),
+                          request);
+    }
+    const qint64 lifetime = std::max<qint64>(1, qint64(std::llround(3599 / m_timeScale)));
+    return ApiResponse::json(
+        200,
+        QJsonObject{
+            {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+            {QStringLiteral("expires_in"), lifetime},
+            {QStringLiteral("ext_expires_in"), lifetime},
+            {QStringLiteral("access_token"),
+             QString::fromLatin1(issueAccessToken(clientId, servicePrincipalId, grantedRoles(servicePrincipalId)))},
+        });
+}
+
+bool SandboxTenant::authenticate(const ApiRequest &request, Caller *caller, ApiResponse *failure)
+{
+    const auto reject = [&](const QString &message) {
+        *failure = graphError(401, QStringLiteral("InvalidAuthenticationToken"), message, request);
+        failure->setHeader("WWW-Authenticate",
+                           QByteArrayLiteral("Bearer realm=\"\", authorization_uri=\"") + m_baseUrl.toLatin1()
+                               + QByteArrayLiteral("/common/oauth2/authorize\", client_id=\"")
+                               + MicrosoftGraph::appId.toLatin1() + '"');
+        return false;
+    };
+    const QByteArray authorization = request.header("authorization");
+    if (authorization.isEmpty()) {
+        return reject(QStringLiteral("Access token is empty."));
+    }
+    if (!authorization.startsWith("Bearer ")) {
+        return reject(QStringLiteral("Access token validation failure. The Authorization header must use the Bearer "
+                                     "scheme."));
+    }
+    const auto jwt = Crypto::Jwt::parse(authorization.mid(7).trimmed());
+    if (!jwt) {
+        return reject(QStringLiteral("CompactToken parsing failed with error code: 80049217"));
+    }
+    if (jwt->header.value(QLatin1String("alg")).toString() != QLatin1String("RS256")
+        || !Crypto::verifySignature(Crypto::SignatureAlgorithm::RS256,
+                                    jwt->signingInput,
+                                    jwt->signature,
+                                    Crypto::certificatePemToDer(m_signingCertificatePem))) {
+        return reject(QStringLiteral("Access token validation failure. Invalid signature."));
+    }
+    const QJsonObject claims = jwt->payload;
+    if (claims.value(QLatin1String("tid")).toString() != m_state.tenantId
+        || claims.value(QLatin1String("aud")).toString() != QLatin1String("https://graph.microsoft.com")) {
+        return reject(QStringLiteral("Access token validation failure. Invalid audience."));
+    }
+    if (claims.value(QLatin1String("exp")).toInteger() <= nowSeconds()) {
+        return reject(QStringLiteral("Lifetime validation failed, the token is expired."));
+    }
+    caller->appId = claims.value(QLatin1String("appid")).toString();
+    caller->servicePrincipalId = claims.value(QLatin1String("oid")).toString();
+    for (const auto &role : claims.value(QLatin1String("roles")).toArray()) {
+        caller->roles.append(role.toString());
+    }
+    return true;
+}
+
+} // namespace M365::Sandbox

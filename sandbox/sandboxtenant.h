@@ -1,0 +1,183 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "apitypes.h"
+#include "schema.h"
+#include "tenantstate.h"
+#include "throttler.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QObject>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QTimer>
+
+#include <deque>
+
+namespace M365::Sandbox {
+
+class ODataFilter;
+
+/*
+ * One emulated Microsoft 365 tenant: the identity platform's token endpoint, the Microsoft Graph v1.0 surface that
+ * m365sync uses, and the admin API under /_sandbox/. It answers ApiRequests with ApiResponses and knows nothing of
+ * sockets, so the HTTP server, `$batch` and the tests drive the very same code.
+ *
+ * Behaviour follows Microsoft's documentation: error bodies and codes, paging with @odata.nextLink, delta links,
+ * throttling budgets with Retry-After, eventual consistency for new objects, and per-endpoint authorisation from the
+ * access token's roles.
+ */
+class SandboxTenant : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Faults
+    {
+        double serverErrorRate = 0; ///< share of Graph requests answered 503/504 with Retry-After
+        double resetRate = 0; ///< share of Graph requests whose connection is closed without an answer
+        int latencyMs = 0; ///< added before every Graph answer
+        int replicationLagMs = 0; ///< a new object answers 404 to reads and member adds for this long
+        double retryAfterSeconds = 1; ///< Retry-After sent with injected 503/504
+    };
+
+    struct LogEntry
+    {
+        QString time;
+        QString method;
+        QString path;
+        int status = 0;
+        QString appId;
+        QString requestId;
+        int resourceUnits = 0;
+    };
+
+    explicit SandboxTenant(QObject *parent = nullptr);
+    ~SandboxTenant() override;
+
+    /// Loads the tenant from @p statePath, or creates it (seeded with the demo when @p seedDemo) when the file does
+    /// not exist. An empty path keeps the tenant in memory only.
+    bool open(const QString &statePath, bool seedDemo, QString *errorMessage);
+    /// Writes the state file now (atomically); also done shortly after every change and on destruction.
+    bool save(QString *errorMessage = nullptr);
+
+    /// The origin clients reach the sandbox at, e.g. "https://127.0.0.1:4433"; used in @odata links.
+    void setBaseUrl(const QString &baseUrl) { m_baseUrl = baseUrl; }
+    QString baseUrl() const { return m_baseUrl; }
+
+    void setTimeScale(double scale);
+    double timeScale() const { return m_timeScale; }
+    void setFaults(const Faults &faults) { m_faults = faults; }
+    Faults faults() const { return m_faults; }
+    Throttler &throttler() { return m_throttler; }
+    /// A fixed seed makes fault injection repeatable.
+    void setRandomSeed(quint32 seed) { m_random.seed(seed); }
+
+    TenantState &state() { return m_state; }
+    const TenantState &state() const { return m_state; }
+    /// Call after changing state() directly, so that it is persisted.
+    void markDirty();
+
+    QList<LogEntry> requestLog() const { return QList<LogEntry>(m_log.begin(), m_log.end()); }
+
+    /// Answers one request: "/{tenant}/oauth2/v2.0/token", "/v1.0/…", "/_sandbox/…".
+    ApiResponse handle(const QByteArray &method,
+                       const QString &path,
+                       const QUrlQuery &query,
+                       const QHash<QByteArray, QByteArray> &headers,
+                       const QByteArray &body);
+
+    /// Time in milliseconds as the sandbox sees it (wall clock).
+    static qint64 nowMs();
+
+    /// The largest request body accepted (Graph answers larger ones with an error, never a crash).
+    static constexpr int maxBodyBytes = 4 * 1024 * 1024;
+
+Q_SIGNALS:
+    void requestHandled(const QString &method, const QString &path, int status);
+
+private:
+    struct Caller
+    {
+        QString appId;
+        QString servicePrincipalId;
+        QStringList roles;
+    };
+
+    // Dispatch
+    ApiResponse handleToken(const ApiRequest &request, const QString &tenant);
+    ApiResponse
+    tokenError(int status, const QString &error, int code, const QString &description, const ApiRequest &request) const;
+    bool matchesTenant(const QString &tenant) const;
+    ApiResponse handleGraph(const ApiRequest &request, bool inBatch);
+    ApiResponse handleAdmin(const ApiRequest &request);
+    ApiResponse routeGraph(const ApiRequest &request, const Caller &caller, bool *isWrite, int *cost);
+    ApiResponse handleBatch(const ApiRequest &request);
+
+    // Identity
+    bool authenticate(const ApiRequest &request, Caller *caller, ApiResponse *failure);
+    QByteArray issueAccessToken(const QString &appId, const QString &servicePrincipalId, const QStringList &roles);
+    QStringList grantedRoles(const QString &servicePrincipalId) const;
+
+    // Graph areas
+    ApiResponse users(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse groups(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse domains(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse directory(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse applications(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse servicePrincipals(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse organization(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse subscribedSkus(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse delta(const ApiRequest &r, const QString &kind, const Caller &c);
+    ApiResponse contacts(const ApiRequest &r, const QString &userId, const QStringList &seg, const Caller &c);
+
+    ApiResponse createUser(const ApiRequest &r);
+    ApiResponse updateUser(const ApiRequest &r, const QString &id);
+    ApiResponse deleteUser(const ApiRequest &r, const QString &id);
+    ApiResponse assignLicense(const ApiRequest &r, const QString &id);
+    ApiResponse createGroup(const ApiRequest &r);
+    ApiResponse updateGroup(const ApiRequest &r, const QString &id);
+    ApiResponse addMembers(const ApiRequest &r, const QString &groupId, const QStringList &memberIds);
+
+    // Shared helpers
+    /// Lists @p objects with $filter, $select, $top, $count, $search, $orderby and @odata.nextLink paging.
+    ApiResponse listCollection(const ApiRequest &r,
+                               const QList<QJsonObject> &objects,
+                               const QString &entitySet,
+                               const Schema &schema);
+    /// One object with $select applied, as GET /{set}/{id} answers.
+    ApiResponse
+    getObject(const ApiRequest &r, const QJsonObject &object, const QString &entitySet, const Schema &schema);
+    /// Parses $select against the schema; on an unknown property fills @p failure.
+    bool parseSelect(const ApiRequest &r, const Schema &schema, QStringList *select, ApiResponse *failure) const;
+    QJsonObject shape(const QJsonObject &object, const QStringList &select, const QStringList &defaults) const;
+    bool parseJsonBody(const ApiRequest &r, QJsonObject *body, ApiResponse *failure) const;
+    ApiResponse notFound(const ApiRequest &r, const QString &id) const;
+    ApiResponse forbidden(const ApiRequest &r) const;
+    bool hasAnyRole(const Caller &c, const QStringList &roles) const;
+    bool isVisible(const QString &id) const;
+    void markCreated(const QString &id);
+    QString resolveUserId(const QString &idOrUpn) const;
+    QString bindTargetId(const QString &url) const;
+    QString contextUrl(const QString &fragment) const;
+    void recordMemberChange(const QString &groupId, const QString &memberId, bool added);
+    void touch(QJsonObject &object);
+
+    TenantState m_state;
+    Throttler m_throttler;
+    Faults m_faults;
+    QString m_statePath;
+    QString m_baseUrl;
+    double m_timeScale = 1;
+    QByteArray m_signingKeyPem; ///< the sandbox's token-signing key (the emulated Microsoft's)
+    QByteArray m_signingCertificatePem;
+    QHash<QString, qint64> m_visibleAt; ///< object id -> ms since epoch when reads see it
+    QHash<QString, qint64> m_usedAssertionIds; ///< jti -> expiry (s); a replayed assertion is refused
+    std::deque<LogEntry> m_log;
+    QTimer m_saveTimer;
+    QRandomGenerator m_random;
+};
+
+} // namespace M365::Sandbox

@@ -1,0 +1,549 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tenantstate.h"
+
+#include "apitypes.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QUuid>
+
+namespace M365::Sandbox {
+
+namespace {
+
+// Role ids as Microsoft Graph's service principal publishes them (permissions reference).
+const QList<QPair<QString, QString>> &graphRoleTable()
+{
+    static const QList<QPair<QString, QString>> table = {
+        {QStringLiteral("User.Read.All"), QStringLiteral("df021288-bdef-4463-88db-98f22de89214")},
+        {QStringLiteral("User.ReadWrite.All"), QStringLiteral("741f803b-c850-494e-b5df-cde7c675a1ca")},
+        {QStringLiteral("Group.Read.All"), QStringLiteral("5b567255-7703-4780-807c-7be8301ae99b")},
+        {QStringLiteral("Group.ReadWrite.All"), QStringLiteral("62a82d76-70ea-41e2-9197-370581804d09")},
+        {QStringLiteral("GroupMember.ReadWrite.All"), QStringLiteral("dbaae8cf-10b5-4b86-a4a1-f871c94c6695")},
+        {QStringLiteral("Directory.Read.All"), QStringLiteral("7ab1d382-f21e-4acd-a863-ba3e13f7da61")},
+        {QStringLiteral("Directory.ReadWrite.All"), QStringLiteral("19dbc75e-c2e2-444c-a770-ec69d8559fc7")},
+        {QStringLiteral("Domain.Read.All"), QStringLiteral("dbb9058a-0e50-45d7-ae91-66909b5d4664")},
+        {QStringLiteral("Domain.ReadWrite.All"), QStringLiteral("7e05723c-0bb0-42da-be95-ae9f08a6e53c")},
+        {QStringLiteral("Organization.Read.All"), QStringLiteral("498476ce-e0fe-48b0-b801-37ba7e2685c6")},
+        {QStringLiteral("Application.Read.All"), QStringLiteral("9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30")},
+        {QStringLiteral("Application.ReadWrite.All"), QStringLiteral("1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9")},
+        {QStringLiteral("AppRoleAssignment.ReadWrite.All"), QStringLiteral("06b708a9-e830-4db3-a914-8e69da51d44f")},
+        {QStringLiteral("LicenseAssignment.ReadWrite.All"), QStringLiteral("5facf0c1-8979-4e95-abcf-ff3d079771c0")},
+        {QStringLiteral("Contacts.Read"), QStringLiteral("089fe4d0-434a-44c5-8827-41ba8a0b17f5")},
+    };
+    return table;
+}
+
+QJsonObject makeUser(const QString &given, const QString &sur, const QString &upn, const QString &jobTitle)
+{
+    const QString nick = upn.section(QLatin1Char('@'), 0, 0);
+    return QJsonObject{
+        {QStringLiteral("id"), newGuid()},
+        {QStringLiteral("accountEnabled"), true},
+        {QStringLiteral("businessPhones"), QJsonArray{}},
+        {QStringLiteral("displayName"), QString(given + QLatin1Char(' ') + sur)},
+        {QStringLiteral("givenName"), given},
+        {QStringLiteral("surname"), sur},
+        {QStringLiteral("jobTitle"), jobTitle},
+        {QStringLiteral("mail"), upn},
+        {QStringLiteral("mailNickname"), nick},
+        {QStringLiteral("mobilePhone"), QJsonValue::Null},
+        {QStringLiteral("officeLocation"), QJsonValue::Null},
+        {QStringLiteral("preferredLanguage"), QStringLiteral("en-US")},
+        {QStringLiteral("userPrincipalName"), upn},
+        {QStringLiteral("usageLocation"), QStringLiteral("US")},
+        {QStringLiteral("assignedLicenses"), QJsonArray{}},
+        {QStringLiteral("otherMails"), QJsonArray{}},
+        {QStringLiteral("proxyAddresses"), QJsonArray{QString(QStringLiteral("SMTP:") + upn)}},
+        {QStringLiteral("onPremisesImmutableId"), QJsonValue::Null},
+        {QStringLiteral("onPremisesSyncEnabled"), QJsonValue::Null},
+        {QStringLiteral("employeeId"), QJsonValue::Null},
+        {QStringLiteral("department"), QJsonValue::Null},
+        {QStringLiteral("companyName"), QJsonValue::Null},
+        {QStringLiteral("userType"), QStringLiteral("Member")},
+        {QStringLiteral("createdDateTime"), isoNow()},
+    };
+}
+
+QJsonObject makeDomain(const QString &name, bool verified, bool initial)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), name},
+        {QStringLiteral("authenticationType"), QStringLiteral("Managed")},
+        {QStringLiteral("availabilityStatus"), QJsonValue::Null},
+        {QStringLiteral("isAdminManaged"), true},
+        {QStringLiteral("isDefault"), initial},
+        {QStringLiteral("isInitial"), initial},
+        {QStringLiteral("isRoot"), true},
+        {QStringLiteral("isVerified"), verified},
+        {QStringLiteral("passwordNotificationWindowInDays"), QJsonValue::Null},
+        {QStringLiteral("passwordValidityPeriodInDays"), QJsonValue::Null},
+        {QStringLiteral("supportedServices"),
+         verified ? QJsonArray{QStringLiteral("Email"), QStringLiteral("OfficeCommunicationsOnline")} : QJsonArray{}},
+        {QStringLiteral("state"), QJsonValue::Null},
+        {QStringLiteral("_verificationCode"),
+         QStringLiteral("MS=ms%1").arg(QRandomGenerator::global()->bounded(10000000, 99999999))},
+    };
+}
+
+QJsonObject makeSku(const QString &tenantId,
+                    const QString &skuId,
+                    const QString &partNumber,
+                    int seats,
+                    const QList<QPair<QString, QString>> &plans)
+{
+    QJsonArray servicePlans;
+    for (const auto &plan : plans) {
+        servicePlans.append(QJsonObject{{QStringLiteral("servicePlanId"), plan.first},
+                                        {QStringLiteral("servicePlanName"), plan.second},
+                                        {QStringLiteral("provisioningStatus"), QStringLiteral("Success")},
+                                        {QStringLiteral("appliesTo"), QStringLiteral("User")}});
+    }
+    return QJsonObject{
+        {QStringLiteral("accountId"), tenantId},
+        {QStringLiteral("accountName"), QStringLiteral("Contoso")},
+        {QStringLiteral("appliesTo"), QStringLiteral("User")},
+        {QStringLiteral("capabilityStatus"), QStringLiteral("Enabled")},
+        {QStringLiteral("id"), QString(tenantId + QLatin1Char('_') + skuId)},
+        {QStringLiteral("prepaidUnits"),
+         QJsonObject{{QStringLiteral("enabled"), seats},
+                     {QStringLiteral("lockedOut"), 0},
+                     {QStringLiteral("suspended"), 0},
+                     {QStringLiteral("warning"), 0}}},
+        {QStringLiteral("servicePlans"), servicePlans},
+        {QStringLiteral("skuId"), skuId},
+        {QStringLiteral("skuPartNumber"), partNumber},
+        {QStringLiteral("subscriptionIds"), QJsonArray{newGuid()}},
+    };
+}
+
+QJsonObject makeGraphServicePrincipal()
+{
+    return QJsonObject{
+        {QStringLiteral("id"), newGuid()},
+        {QStringLiteral("accountEnabled"), true},
+        {QStringLiteral("appDisplayName"), QStringLiteral("Microsoft Graph")},
+        {QStringLiteral("appId"), MicrosoftGraph::appId},
+        {QStringLiteral("displayName"), QStringLiteral("Microsoft Graph")},
+        {QStringLiteral("appRoles"), MicrosoftGraph::appRoles()},
+        {QStringLiteral("servicePrincipalType"), QStringLiteral("Application")},
+        {QStringLiteral("servicePrincipalNames"), QJsonArray{MicrosoftGraph::appId}},
+        {QStringLiteral("tags"), QJsonArray{}},
+    };
+}
+
+QString randomSecret()
+{
+    // Entra's client secrets are 40 characters of letters, digits and "~._-", with a 3-character hint.
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-";
+    QString secret;
+    for (int i = 0; i < 40; ++i) {
+        secret.append(QLatin1Char(alphabet[QRandomGenerator::system()->bounded(int(sizeof(alphabet) - 1))]));
+    }
+    return secret;
+}
+
+template <typename Map> QJsonObject mapToJson(const Map &map)
+{
+    QJsonObject out;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        out.insert(it.key(), it.value());
+    }
+    return out;
+}
+
+QMap<QString, QJsonObject> mapFromJson(const QJsonValue &value)
+{
+    QMap<QString, QJsonObject> out;
+    const QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        out.insert(it.key(), it.value().toObject());
+    }
+    return out;
+}
+
+} // namespace
+
+QJsonArray MicrosoftGraph::appRoles()
+{
+    QJsonArray roles;
+    for (const auto &role : graphRoleTable()) {
+        roles.append(QJsonObject{
+            {QStringLiteral("allowedMemberTypes"), QJsonArray{QStringLiteral("Application")}},
+            {QStringLiteral("description"),
+             QStringLiteral("Allows the app to use %1 without a signed-in user.").arg(role.first)},
+            {QStringLiteral("displayName"), role.first},
+            {QStringLiteral("id"), role.second},
+            {QStringLiteral("isEnabled"), true},
+            {QStringLiteral("origin"), QStringLiteral("Application")},
+            {QStringLiteral("value"), role.first},
+        });
+    }
+    return roles;
+}
+
+QString MicrosoftGraph::appRoleId(const QString &value)
+{
+    for (const auto &role : graphRoleTable()) {
+        if (role.first == value) {
+            return role.second;
+        }
+    }
+    return {};
+}
+
+QJsonObject publicView(const QJsonObject &object)
+{
+    QJsonObject out = object;
+    for (auto it = out.begin(); it != out.end();) {
+        if (it.key().startsWith(QLatin1Char('_')) || it.key() == QLatin1String("passwordProfile")) {
+            it = out.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return out;
+}
+
+QString hashSecret(const QString &secretText)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(secretText.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
+QString TenantState::userIdByUpn(const QString &upn) const
+{
+    for (auto it = users.cbegin(); it != users.cend(); ++it) {
+        if (it->value(QLatin1String("userPrincipalName")).toString().compare(upn, Qt::CaseInsensitive) == 0) {
+            return it.key();
+        }
+    }
+    return {};
+}
+
+QString TenantState::idByMailNickname(const QString &mailNickname) const
+{
+    for (const auto *map : {&users, &groups}) {
+        for (auto it = map->cbegin(); it != map->cend(); ++it) {
+            if (it->value(QLatin1String("mailNickname")).toString().compare(mailNickname, Qt::CaseInsensitive) == 0) {
+                return it.key();
+            }
+        }
+    }
+    return {};
+}
+
+QString TenantState::applicationIdByAppId(const QString &appId) const
+{
+    for (auto it = applications.cbegin(); it != applications.cend(); ++it) {
+        if (it->value(QLatin1String("appId")).toString().compare(appId, Qt::CaseInsensitive) == 0) {
+            return it.key();
+        }
+    }
+    return {};
+}
+
+QString TenantState::servicePrincipalIdByAppId(const QString &appId) const
+{
+    for (auto it = servicePrincipals.cbegin(); it != servicePrincipals.cend(); ++it) {
+        if (it->value(QLatin1String("appId")).toString().compare(appId, Qt::CaseInsensitive) == 0) {
+            return it.key();
+        }
+    }
+    return {};
+}
+
+int TenantState::consumedUnits(const QString &skuId) const
+{
+    int count = 0;
+    for (const auto &user : users) {
+        const QJsonArray licenses = user.value(QLatin1String("assignedLicenses")).toArray();
+        for (const auto &license : licenses) {
+            if (license.toObject().value(QLatin1String("skuId")).toString() == skuId) {
+                ++count;
+                break;
+            }
+        }
+    }
+    return count;
+}
+
+QStringList TenantState::verifiedDomainNames() const
+{
+    QStringList names;
+    for (auto it = domains.cbegin(); it != domains.cend(); ++it) {
+        if (it->value(QLatin1String("isVerified")).toBool()) {
+            names.append(it.key());
+        }
+    }
+    return names;
+}
+
+QJsonObject TenantState::toJson() const
+{
+    QJsonArray tombstoneArray;
+    for (const auto &t : tombstones) {
+        tombstoneArray.append(QJsonObject{{QStringLiteral("seq"), t.seq},
+                                          {QStringLiteral("kind"), t.kind},
+                                          {QStringLiteral("id"), t.id},
+                                          {QStringLiteral("permanent"), t.permanent}});
+    }
+    QJsonArray memberChangeArray;
+    for (const auto &c : memberChanges) {
+        memberChangeArray.append(QJsonObject{{QStringLiteral("seq"), c.seq},
+                                             {QStringLiteral("group"), c.groupId},
+                                             {QStringLiteral("member"), c.memberId},
+                                             {QStringLiteral("added"), c.added}});
+    }
+    QJsonObject memberObject;
+    for (auto it = members.cbegin(); it != members.cend(); ++it) {
+        memberObject.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    }
+    QJsonObject txt;
+    for (auto it = publishedTxtRecords.cbegin(); it != publishedTxtRecords.cend(); ++it) {
+        txt.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    }
+    QJsonArray skuArray;
+    for (const auto &sku : skus) {
+        skuArray.append(sku);
+    }
+    return QJsonObject{
+        {QStringLiteral("format"), 1},
+        {QStringLiteral("tenantId"), tenantId},
+        {QStringLiteral("organization"), organization},
+        {QStringLiteral("users"), mapToJson(users)},
+        {QStringLiteral("groups"), mapToJson(groups)},
+        {QStringLiteral("members"), memberObject},
+        {QStringLiteral("deletedItems"), mapToJson(deletedItems)},
+        {QStringLiteral("domains"), mapToJson(domains)},
+        {QStringLiteral("publishedTxtRecords"), txt},
+        {QStringLiteral("skus"), skuArray},
+        {QStringLiteral("applications"), mapToJson(applications)},
+        {QStringLiteral("servicePrincipals"), mapToJson(servicePrincipals)},
+        {QStringLiteral("appRoleAssignments"), mapToJson(appRoleAssignments)},
+        {QStringLiteral("tombstones"), tombstoneArray},
+        {QStringLiteral("memberChanges"), memberChangeArray},
+        {QStringLiteral("seq"), seq},
+        {QStringLiteral("deltaEpoch"), deltaEpoch},
+        {QStringLiteral("demoClient"),
+         QJsonObject{{QStringLiteral("clientId"), demoClientId}, {QStringLiteral("clientSecret"), demoClientSecret}}},
+    };
+}
+
+TenantState TenantState::fromJson(const QJsonObject &json)
+{
+    TenantState s;
+    s.tenantId = json.value(QLatin1String("tenantId")).toString();
+    s.organization = json.value(QLatin1String("organization")).toObject();
+    s.users = mapFromJson(json.value(QLatin1String("users")));
+    s.groups = mapFromJson(json.value(QLatin1String("groups")));
+    const QJsonObject memberObject = json.value(QLatin1String("members")).toObject();
+    for (auto it = memberObject.begin(); it != memberObject.end(); ++it) {
+        QStringList ids;
+        for (const auto &v : it.value().toArray()) {
+            ids.append(v.toString());
+        }
+        s.members.insert(it.key(), ids);
+    }
+    s.deletedItems = mapFromJson(json.value(QLatin1String("deletedItems")));
+    s.domains = mapFromJson(json.value(QLatin1String("domains")));
+    const QJsonObject txt = json.value(QLatin1String("publishedTxtRecords")).toObject();
+    for (auto it = txt.begin(); it != txt.end(); ++it) {
+        QStringList records;
+        for (const auto &v : it.value().toArray()) {
+            records.append(v.toString());
+        }
+        s.publishedTxtRecords.insert(it.key(), records);
+    }
+    for (const auto &v : json.value(QLatin1String("skus")).toArray()) {
+        s.skus.append(v.toObject());
+    }
+    s.applications = mapFromJson(json.value(QLatin1String("applications")));
+    s.servicePrincipals = mapFromJson(json.value(QLatin1String("servicePrincipals")));
+    s.appRoleAssignments = mapFromJson(json.value(QLatin1String("appRoleAssignments")));
+    for (const auto &v : json.value(QLatin1String("tombstones")).toArray()) {
+        const QJsonObject o = v.toObject();
+        s.tombstones.append({o.value(QLatin1String("seq")).toInteger(),
+                             o.value(QLatin1String("kind")).toString(),
+                             o.value(QLatin1String("id")).toString(),
+                             o.value(QLatin1String("permanent")).toBool()});
+    }
+    for (const auto &v : json.value(QLatin1String("memberChanges")).toArray()) {
+        const QJsonObject o = v.toObject();
+        s.memberChanges.append({o.value(QLatin1String("seq")).toInteger(),
+                                o.value(QLatin1String("group")).toString(),
+                                o.value(QLatin1String("member")).toString(),
+                                o.value(QLatin1String("added")).toBool()});
+    }
+    s.seq = json.value(QLatin1String("seq")).toInteger();
+    s.deltaEpoch = json.value(QLatin1String("deltaEpoch")).toInt(1);
+    const QJsonObject demo = json.value(QLatin1String("demoClient")).toObject();
+    s.demoClientId = demo.value(QLatin1String("clientId")).toString();
+    s.demoClientSecret = demo.value(QLatin1String("clientSecret")).toString();
+    return s;
+}
+
+TenantState TenantState::empty(const QString &initialDomain)
+{
+    TenantState s;
+    s.tenantId = newGuid();
+    s.organization = QJsonObject{
+        {QStringLiteral("id"), s.tenantId},
+        {QStringLiteral("displayName"), initialDomain.section(QLatin1Char('.'), 0, 0)},
+        {QStringLiteral("countryLetterCode"), QStringLiteral("US")},
+        {QStringLiteral("preferredLanguage"), QStringLiteral("en")},
+        {QStringLiteral("createdDateTime"), isoNow()},
+        {QStringLiteral("tenantType"), QStringLiteral("AAD")},
+        {QStringLiteral("verifiedDomains"), QJsonArray{}},
+        {QStringLiteral("assignedPlans"), QJsonArray{}},
+        {QStringLiteral("city"), QJsonValue::Null},
+        {QStringLiteral("country"), QJsonValue::Null},
+        {QStringLiteral("businessPhones"), QJsonArray{}},
+        {QStringLiteral("technicalNotificationMails"), QJsonArray{}},
+        {QStringLiteral("onPremisesSyncEnabled"), QJsonValue::Null},
+    };
+    s.domains.insert(initialDomain.toLower(), makeDomain(initialDomain.toLower(), true, true));
+    const QJsonObject graph = makeGraphServicePrincipal();
+    s.servicePrincipals.insert(graph.value(QLatin1String("id")).toString(), graph);
+    return s;
+}
+
+TenantState TenantState::seedDemo()
+{
+    TenantState s = empty(QStringLiteral("contoso.onmicrosoft.com"));
+    s.organization.insert(QStringLiteral("displayName"), QStringLiteral("Contoso (sandbox)"));
+    s.domains.insert(QStringLiteral("example.org"), makeDomain(QStringLiteral("example.org"), false, false));
+
+    const QString domain = QStringLiteral("@contoso.onmicrosoft.com");
+    const QList<QJsonObject> people = {
+        makeUser(QStringLiteral("Adele"),
+                 QStringLiteral("Vance"),
+                 QStringLiteral("AdeleV") + domain,
+                 QStringLiteral("Global administrator")),
+        makeUser(QStringLiteral("Megan"),
+                 QStringLiteral("Bowen"),
+                 QStringLiteral("MeganB") + domain,
+                 QStringLiteral("Marketing manager")),
+        makeUser(QStringLiteral("Alex"),
+                 QStringLiteral("Wilber"),
+                 QStringLiteral("AlexW") + domain,
+                 QStringLiteral("Marketing assistant")),
+        makeUser(
+            QStringLiteral("Lee"), QStringLiteral("Gu"), QStringLiteral("LeeG") + domain, QStringLiteral("Director")),
+        makeUser(QStringLiteral("Nestor"),
+                 QStringLiteral("Wilke"),
+                 QStringLiteral("NestorW") + domain,
+                 QStringLiteral("Director of operations")),
+    };
+    for (QJsonObject user : people) {
+        user.insert(QStringLiteral("_seq"), s.nextSeq());
+        s.users.insert(user.value(QLatin1String("id")).toString(), user);
+    }
+
+    const QString e3 = QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900");
+    const QString exchange = QStringLiteral("4b9405b0-7788-4568-add1-99614e613b69");
+    s.skus.append(
+        makeSku(s.tenantId,
+                e3,
+                QStringLiteral("ENTERPRISEPACK"),
+                25,
+                {{QStringLiteral("efb87545-963c-4e0d-99df-69c6916d9eb0"), QStringLiteral("EXCHANGE_S_ENTERPRISE")},
+                 {QStringLiteral("5dbe027f-2339-4123-9542-606e4d348a72"), QStringLiteral("SHAREPOINTENTERPRISE")}}));
+    s.skus.append(
+        makeSku(s.tenantId,
+                exchange,
+                QStringLiteral("EXCHANGESTANDARD"),
+                10,
+                {{QStringLiteral("9aaf7827-d63c-4b61-89c3-182f06f82e5c"), QStringLiteral("EXCHANGE_S_STANDARD")}}));
+    // Two of the cloud users already hold E3 seats.
+    int licensed = 0;
+    for (auto it = s.users.begin(); it != s.users.end() && licensed < 2; ++it, ++licensed) {
+        it->insert(
+            QStringLiteral("assignedLicenses"),
+            QJsonArray{QJsonObject{{QStringLiteral("disabledPlans"), QJsonArray{}}, {QStringLiteral("skuId"), e3}}});
+    }
+
+    QJsonObject group{
+        {QStringLiteral("id"), newGuid()},
+        {QStringLiteral("displayName"), QStringLiteral("Marketing (cloud)")},
+        {QStringLiteral("description"), QStringLiteral("A cloud-only group")},
+        {QStringLiteral("mailEnabled"), false},
+        {QStringLiteral("mailNickname"), QStringLiteral("marketing-cloud")},
+        {QStringLiteral("securityEnabled"), true},
+        {QStringLiteral("groupTypes"), QJsonArray{}},
+        {QStringLiteral("mail"), QJsonValue::Null},
+        {QStringLiteral("createdDateTime"), isoNow()},
+        {QStringLiteral("onPremisesSyncEnabled"), QJsonValue::Null},
+        {QStringLiteral("_seq"), s.nextSeq()},
+    };
+    const QString groupId = group.value(QLatin1String("id")).toString();
+    s.groups.insert(groupId, group);
+    const QStringList userIds = s.users.keys();
+    s.members.insert(groupId, {userIds.value(1), userIds.value(2)});
+
+    // The demo app registration m365sync signs in as, with a client secret and the roles it needs granted.
+    const QString secret = randomSecret();
+    const QString appId = newGuid();
+    QJsonObject app{
+        {QStringLiteral("id"), newGuid()},
+        {QStringLiteral("appId"), appId},
+        {QStringLiteral("displayName"), QStringLiteral("m365sync (sandbox demo)")},
+        {QStringLiteral("signInAudience"), QStringLiteral("AzureADMyOrg")},
+        {QStringLiteral("createdDateTime"), isoNow()},
+        {QStringLiteral("keyCredentials"), QJsonArray{}},
+        {QStringLiteral("passwordCredentials"),
+         QJsonArray{QJsonObject{
+             {QStringLiteral("customKeyIdentifier"), QJsonValue::Null},
+             {QStringLiteral("displayName"), QStringLiteral("sandbox demo secret")},
+             {QStringLiteral("endDateTime"), QDateTime::currentDateTimeUtc().addYears(2).toString(Qt::ISODate)},
+             {QStringLiteral("hint"), secret.left(3)},
+             {QStringLiteral("keyId"), newGuid()},
+             {QStringLiteral("secretText"), QJsonValue::Null},
+             {QStringLiteral("startDateTime"), isoNow()},
+             {QStringLiteral("_hash"), hashSecret(secret)},
+         }}},
+        {QStringLiteral("requiredResourceAccess"), QJsonArray{}},
+    };
+    s.applications.insert(app.value(QLatin1String("id")).toString(), app);
+    QJsonObject sp{
+        {QStringLiteral("id"), newGuid()},
+        {QStringLiteral("accountEnabled"), true},
+        {QStringLiteral("appId"), appId},
+        {QStringLiteral("appDisplayName"), app.value(QLatin1String("displayName"))},
+        {QStringLiteral("displayName"), app.value(QLatin1String("displayName"))},
+        {QStringLiteral("appRoles"), QJsonArray{}},
+        {QStringLiteral("servicePrincipalType"), QStringLiteral("Application")},
+        {QStringLiteral("servicePrincipalNames"), QJsonArray{appId}},
+        {QStringLiteral("tags"), QJsonArray{}},
+    };
+    const QString spId = sp.value(QLatin1String("id")).toString();
+    s.servicePrincipals.insert(spId, sp);
+    const QString graphSpId = s.servicePrincipalIdByAppId(MicrosoftGraph::appId);
+    for (const QString &role : {QStringLiteral("User.ReadWrite.All"),
+                                QStringLiteral("Group.ReadWrite.All"),
+                                QStringLiteral("GroupMember.ReadWrite.All"),
+                                QStringLiteral("Domain.ReadWrite.All"),
+                                QStringLiteral("Organization.Read.All"),
+                                QStringLiteral("LicenseAssignment.ReadWrite.All"),
+                                QStringLiteral("Application.ReadWrite.All"),
+                                QStringLiteral("AppRoleAssignment.ReadWrite.All")}) {
+        const QJsonObject assignment{
+            {QStringLiteral("id"), newGuid()},
+            {QStringLiteral("appRoleId"), MicrosoftGraph::appRoleId(role)},
+            {QStringLiteral("createdDateTime"), isoNow()},
+            {QStringLiteral("deletedDateTime"), QJsonValue::Null},
+            {QStringLiteral("principalDisplayName"), sp.value(QLatin1String("displayName"))},
+            {QStringLiteral("principalId"), spId},
+            {QStringLiteral("principalType"), QStringLiteral("ServicePrincipal")},
+            {QStringLiteral("resourceDisplayName"), QStringLiteral("Microsoft Graph")},
+            {QStringLiteral("resourceId"), graphSpId},
+        };
+        s.appRoleAssignments.insert(assignment.value(QLatin1String("id")).toString(), assignment);
+    }
+    s.demoClientId = appId;
+    s.demoClientSecret = secret;
+    return s;
+}
+
+} // namespace M365::Sandbox

@@ -1,0 +1,102 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace M365::Sandbox {
+
+/*
+ * Everything a sandbox tenant holds, as plain data. Directory objects are kept as the JSON Graph would show, plus
+ * internal bookkeeping in keys that start with an underscore ("_seq", "_secrets", …); those keys and the write-only
+ * properties (passwordProfile) never leave the sandbox (see publicView()).
+ *
+ * Every change to a user, a group or a membership takes the next sequence number. Delta queries are answered from
+ * these numbers: a delta token is "everything after sequence N", which keeps tokens small and exact.
+ */
+class TenantState
+{
+public:
+    struct Tombstone
+    {
+        qint64 seq = 0;
+        QString kind; ///< "user" or "group"
+        QString id;
+        bool permanent = false; ///< false: soft-deleted (restorable), reason "changed"; true: reason "deleted"
+    };
+    struct MemberChange
+    {
+        qint64 seq = 0;
+        QString groupId;
+        QString memberId;
+        bool added = true;
+    };
+
+    QString tenantId;
+    QJsonObject organization;
+    QMap<QString, QJsonObject> users; ///< by id
+    QMap<QString, QJsonObject> groups; ///< by id
+    QHash<QString, QStringList> members; ///< group id -> member ids in the order they were added
+    QMap<QString, QJsonObject> deletedItems; ///< by id; users and groups with "@odata.type" and deletedDateTime
+    QMap<QString, QJsonObject> domains; ///< by lower-case name
+    QHash<QString, QStringList> publishedTxtRecords; ///< lower-case domain -> TXT records "published at the DNS host"
+    QList<QJsonObject> skus; ///< subscribedSku objects; consumedUnits is computed from the users' assignments
+    QMap<QString, QJsonObject> applications; ///< by object id
+    QMap<QString, QJsonObject> servicePrincipals; ///< by object id
+    QMap<QString, QJsonObject> appRoleAssignments; ///< by assignment id
+    QList<Tombstone> tombstones;
+    QList<MemberChange> memberChanges;
+    qint64 seq = 0;
+    int deltaEpoch = 1; ///< raising it invalidates every delta token (410 syncStateNotFound)
+    /// The demo app registration's credentials, kept so that m365sim can print them on every start. This is the
+    /// emulated Microsoft side of a throwaway demo tenant; m365sync itself never writes a secret to a file.
+    QString demoClientId;
+    QString demoClientSecret;
+
+    qint64 nextSeq() { return ++seq; }
+
+    /// Lookups by the unique keys Graph enforces.
+    QString userIdByUpn(const QString &upn) const;
+    QString idByMailNickname(const QString &mailNickname) const; ///< users and groups share the namespace
+    QString applicationIdByAppId(const QString &appId) const;
+    QString servicePrincipalIdByAppId(const QString &appId) const;
+
+    /// consumedUnits of a SKU: the users that hold an assignment of it.
+    int consumedUnits(const QString &skuId) const;
+
+    /// The verified domains' names in lower case.
+    QStringList verifiedDomainNames() const;
+
+    QJsonObject toJson() const;
+    static TenantState fromJson(const QJsonObject &json);
+
+    /// A demo tenant (Contoso): tenant id, contoso.onmicrosoft.com verified and initial, example.org unverified,
+    /// a few cloud-only users and groups, two SKUs with limited seats, the Microsoft Graph service principal with its
+    /// app roles, and the demo app registration with a client secret and the roles m365sync needs granted.
+    static TenantState seedDemo();
+
+    /// An empty tenant with only the initial domain and the Microsoft Graph service principal.
+    static TenantState empty(const QString &initialDomain);
+};
+
+/// The Microsoft Graph resource application id and the app roles the sandbox knows (value -> role id).
+namespace MicrosoftGraph {
+inline const QString appId = QStringLiteral("00000003-0000-0000-c000-000000000000");
+QJsonArray appRoles();
+/// Role id for a permission value like "User.ReadWrite.All"; empty when unknown.
+QString appRoleId(const QString &value);
+} // namespace MicrosoftGraph
+
+/// Removes internal keys (leading underscore) and write-only properties.
+QJsonObject publicView(const QJsonObject &object);
+
+/// Hash under which a client secret is kept: hex SHA-256 of the secret text.
+QString hashSecret(const QString &secretText);
+
+} // namespace M365::Sandbox
