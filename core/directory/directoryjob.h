@@ -1,0 +1,109 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "directoryentry.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class QThread;
+
+namespace M365::Directory {
+
+class JobChannel;
+
+/**
+ * The producer side of a DirectoryJob, handed to the code that runs on the worker thread.
+ *
+ * Directory reads block (libldap's synchronous calls, file I/O), so they run on a worker
+ * thread; the sink hands what they find to the job's thread in batches. It applies back-pressure:
+ * when the receiver falls behind, `entry()` waits, so a 100,000-entry read never queues the whole
+ * directory in memory. Every wait checks `isCancelled()`, so a cancelled job stops promptly.
+ */
+class JobSink
+{
+public:
+    explicit JobSink(std::shared_ptr<JobChannel> channel);
+    ~JobSink();
+    JobSink(const JobSink &) = delete;
+    JobSink &operator=(const JobSink &) = delete;
+
+    bool isCancelled() const;
+    /// Queues one entry; returns false when the job was cancelled (the producer should stop).
+    bool entry(DirectoryEntry &&entry);
+    void problem(EntryProblem problem);
+    /// Watch jobs: the initial state is known, changes from now on are reported.
+    void ready();
+    void change(ChangeEvent &&event);
+    void setSummary(const DirectorySummary &summary);
+    /// Hands the current batch over now (end of an LDAP page, a change while watching).
+    void flush();
+    /// Ends the job with an error; without a call the job ends successfully.
+    void fail(const DirectoryError &error);
+
+private:
+    std::shared_ptr<JobChannel> m_channel;
+    struct Batch;
+    std::unique_ptr<Batch> m_batch;
+};
+
+/**
+ * One asynchronous directory operation: read, count, connection test or watch.
+ *
+ * Follows KJob's contract (STYLE.md section 3): `start()` only schedules the work; the producer
+ * runs on a worker thread owned by the job; `entry()`/`problem()` (and, for watches, `ready()`
+ * and `changed()`) arrive on the job's thread; `finished()` is emitted exactly once, after which
+ * `error()`, `entryCount()`, `problems()` and `summary()` hold the result. A job without a parent
+ * deletes itself after `finished()`. Deleting a running job cancels it and joins its worker,
+ * which every blocking call bounds with a timeout.
+ */
+class DirectoryJob : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Producer = std::function<void(JobSink &)>;
+
+    explicit DirectoryJob(Producer producer, QObject *parent = nullptr);
+    ~DirectoryJob() override;
+
+    void start();
+    /// Asks the worker to stop; `finished()` follows with the Cancelled error.
+    void cancel();
+
+    bool isRunning() const { return m_started && !m_finished; }
+    bool isFinished() const { return m_finished; }
+    DirectoryError error() const { return m_error; }
+    QString errorString() const { return m_error.userMessage; }
+    int entryCount() const { return m_entryCount; }
+    QList<EntryProblem> problems() const { return m_problems; }
+    DirectorySummary summary() const { return m_summary; }
+
+Q_SIGNALS:
+    void entry(const M365::Directory::DirectoryEntry &entry);
+    void problem(const M365::Directory::EntryProblem &problem);
+    /// Watch jobs only: the watch is established; later changes come as `changed()`.
+    void ready();
+    void changed(const M365::Directory::ChangeEvent &event);
+    void finished(M365::Directory::DirectoryJob *job);
+
+private:
+    friend class JobChannel;
+    void launch();
+    void drain();
+
+    Producer m_producer;
+    std::shared_ptr<JobChannel> m_channel;
+    std::unique_ptr<QThread> m_thread;
+    bool m_started = false;
+    bool m_finished = false;
+    int m_entryCount = 0;
+    DirectoryError m_error;
+    QList<EntryProblem> m_problems;
+    DirectorySummary m_summary;
+};
+
+} // namespace M365::Directory

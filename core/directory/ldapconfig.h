@@ -1,0 +1,69 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace M365::Directory {
+
+/// The directory servers we know the conventions of.
+enum class LdapPreset { OpenLdap, ActiveDirectory, Univention, Ds389 };
+
+/**
+ * How to reach and read an LDAP directory. A profile stores this (never the password: the bind
+ * password comes from the secret store and is handed to LdapSource as a value).
+ */
+struct LdapConfig
+{
+    enum class Scope { Base, OneLevel, Subtree };
+    enum class Tls {
+        None, ///< plain ldap:// (only sensible on loopback or for anonymous reads of public data)
+        StartTls, ///< ldap:// upgraded with StartTLS before the bind; failure is an error, not a fallback
+        Ldaps, ///< TLS from the first byte (ldaps://)
+    };
+    enum class WatchMode {
+        Auto, ///< syncrepl refreshAndPersist where the server offers it, else polling
+        SyncRepl,
+        Poll,
+    };
+
+    /// ldap://host[:port] or ldaps://host[:port]. An ldaps URL implies Tls::Ldaps.
+    QString url;
+    Tls tls = Tls::StartTls;
+    /// PEM file with the CA that signed the server certificate; empty uses the system CAs.
+    /// Certificate verification is always on: there is deliberately no switch to disable it.
+    QString caFile;
+    /// Empty for an anonymous bind.
+    QString bindDn;
+    QString baseDn;
+    Scope scope = Scope::Subtree;
+    QString userFilter = QStringLiteral("(objectClass=inetOrgPerson)");
+    QString groupFilter = QStringLiteral("(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))");
+    /// Attributes to read; empty reads all user attributes. The anchor and the attributes the
+    /// engine needs (objectClass, member, lock flags) are always added.
+    QStringList attributes;
+    /// entryUUID (OpenLDAP, 389-DS, UCS), objectGUID (AD, binary: delivered as base64, the form
+    /// onPremisesImmutableId takes) or any attribute with a stable unique value.
+    QString anchorAttribute = QStringLiteral("entryUUID");
+    /// Attributes that hold group members (DNs, or uids for memberUid).
+    QStringList memberAttributes{QStringLiteral("member"), QStringLiteral("uniqueMember"), QStringLiteral("memberUid")};
+    /// RFC 2696 page size; AD's default MaxPageSize is 1000, slapd's limit is set per server.
+    int pageSize = 500;
+    /// Seconds for connecting, each request and idle waits on the server.
+    int timeoutSeconds = 30;
+    WatchMode watchMode = WatchMode::Auto;
+    /// Polling fallback: the attribute whose value changes on every write (modifyTimestamp,
+    /// whenChanged, uSNChanged, entryCSN) and how often to look.
+    QString changeAttribute = QStringLiteral("modifyTimestamp");
+    int pollIntervalSeconds = 60;
+
+    /// Defaults for a kind of server: filters, anchor, change attribute.
+    static LdapConfig fromPreset(LdapPreset preset);
+    /// The TLS mode in force: an ldaps URL always means Tls::Ldaps.
+    Tls effectiveTls() const;
+    /// The URL to connect to: ldap:// becomes ldaps:// when Tls::Ldaps is chosen.
+    QString effectiveUrl() const;
+};
+
+} // namespace M365::Directory

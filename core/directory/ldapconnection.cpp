@@ -1,0 +1,653 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ldapconnection.h"
+
+#include "directoryjob.h"
+#include "directorylog.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include <ldap.h>
+#include <vector>
+
+namespace M365::Directory {
+
+namespace {
+
+constexpr int kPollMicroseconds = 100 * 1000;
+
+QString trLdap(const char *text)
+{
+    return QCoreApplication::translate("M365::Directory::LdapSource", text);
+}
+
+/// NULL-terminated char* array over UTF-8 copies, for libldap's attribute lists.
+class CStringList
+{
+public:
+    explicit CStringList(const QStringList &list)
+    {
+        for (const QString &s : list) {
+            m_storage.push_back(s.toUtf8());
+        }
+        for (QByteArray &b : m_storage) {
+            m_pointers.push_back(b.data());
+        }
+        m_pointers.push_back(nullptr);
+    }
+    char **data() { return m_storage.empty() ? nullptr : m_pointers.data(); }
+
+private:
+    std::vector<QByteArray> m_storage;
+    std::vector<char *> m_pointers;
+};
+
+int toLdapScope(LdapConfig::Scope scope)
+{
+    switch (scope) {
+    case LdapConfig::Scope::Base:
+        return LDAP_SCOPE_BASE;
+    case LdapConfig::Scope::OneLevel:
+        return LDAP_SCOPE_ONELEVEL;
+    case LdapConfig::Scope::Subtree:
+        return LDAP_SCOPE_SUBTREE;
+    }
+    return LDAP_SCOPE_SUBTREE;
+}
+
+bool looksLikeTlsProblem(const QString &diagnostic)
+{
+    const QString d = diagnostic.toLower();
+    return d.contains(QLatin1String("tls")) || d.contains(QLatin1String("ssl"))
+        || d.contains(QLatin1String("certificate")) || d.contains(QLatin1String("handshake"));
+}
+
+} // namespace
+
+LdapConnection::LdapConnection(const LdapConfig &config, JobSink &sink)
+    : m_config(config)
+    , m_sink(sink)
+{}
+
+LdapConnection::~LdapConnection()
+{
+    if (m_ld) {
+        ldap_unbind_ext_s(m_ld, nullptr, nullptr);
+    }
+}
+
+QString LdapConnection::diagnosticMessage() const
+{
+    if (!m_ld) {
+        return {};
+    }
+    char *message = nullptr;
+    ldap_get_option(m_ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &message);
+    const QString text = message ? QString::fromUtf8(message) : QString();
+    ldap_memfree(message);
+    return text;
+}
+
+void LdapConnection::setError(int rc, const QString &operation, const QString &diagnostic)
+{
+    const QString server = m_config.effectiveUrl();
+    const QString diag = diagnostic.isEmpty() ? diagnosticMessage() : diagnostic;
+    DirectoryError error;
+    error.details = QStringLiteral("%1 on %2: %3 (%4)%5")
+                        .arg(operation, server, QString::fromUtf8(ldap_err2string(rc)))
+                        .arg(rc)
+                        .arg(diag.isEmpty() ? QString() : QStringLiteral(": ") + diag);
+    const bool tlsInUse = m_config.effectiveTls() != LdapConfig::Tls::None;
+    switch (rc) {
+    case LDAP_SERVER_DOWN:
+    case LDAP_CONNECT_ERROR:
+        // libldap reports a failed TLS handshake on ldaps:// as "Can't contact LDAP server", like
+        // a closed port. Telling them apart matters (one is a firewall, the other a CA file), so
+        // probe the plain TCP connection once.
+        if (tlsInUse && (rc == LDAP_CONNECT_ERROR || looksLikeTlsProblem(diag) || tcpReachable())) {
+            const bool informative = !diag.isEmpty() && !diag.contains(QLatin1String("unknown error"));
+            error.code = DirectoryError::TlsFailed;
+            error.userMessage =
+                trLdap("The secure connection to %1 failed%2. Check that the CA file is the one that "
+                       "issued the server's certificate, that the host name in the URL matches the "
+                       "certificate, and that the port speaks %3.")
+                    .arg(server,
+                         informative ? QStringLiteral(" (%1)").arg(diag) : QString(),
+                         m_config.effectiveTls() == LdapConfig::Tls::Ldaps ? QStringLiteral("ldaps")
+                                                                           : QStringLiteral("LDAP with StartTLS"));
+        } else {
+            error.code = DirectoryError::ServerUnreachable;
+            error.userMessage = trLdap("Cannot reach the LDAP server at %1. Check the host name and port, that the "
+                                       "server is running and that no firewall blocks the connection.")
+                                    .arg(server);
+        }
+        break;
+    case LDAP_INVALID_CREDENTIALS:
+        error.code = DirectoryError::InvalidCredentials;
+        error.userMessage = trLdap("The server rejected the bind DN or the password. Check the bind DN \"%1\" and "
+                                   "enter the password again.")
+                                .arg(m_config.bindDn);
+        break;
+    case LDAP_INAPPROPRIATE_AUTH:
+    case LDAP_STRONG_AUTH_REQUIRED:
+    case LDAP_CONFIDENTIALITY_REQUIRED:
+        error.code = DirectoryError::InvalidCredentials;
+        error.userMessage = trLdap("The server refuses this kind of login on an unencrypted connection. Use StartTLS "
+                                   "or an ldaps:// address.");
+        break;
+    case LDAP_NO_SUCH_OBJECT:
+        error.code = DirectoryError::NoSuchBase;
+        error.userMessage = trLdap("The base DN \"%1\" does not exist on the server. Check its spelling against the "
+                                   "server's naming contexts.")
+                                .arg(m_config.baseDn);
+        break;
+    case LDAP_FILTER_ERROR:
+        error.code = DirectoryError::InvalidFilter;
+        error.userMessage = trLdap("The search filter is not valid LDAP filter syntax (RFC 4515). Check its "
+                                   "parentheses and operators: %1")
+                                .arg(operation);
+        break;
+    case LDAP_TIMEOUT:
+    case LDAP_TIMELIMIT_EXCEEDED:
+        error.code = DirectoryError::Timeout;
+        error.userMessage = trLdap("The LDAP server %1 did not answer within %2 seconds. Check the server load or "
+                                   "raise the timeout.")
+                                .arg(server)
+                                .arg(m_config.timeoutSeconds);
+        break;
+    case LDAP_INSUFFICIENT_ACCESS:
+        error.code = DirectoryError::ServerError;
+        error.userMessage = trLdap("The bind DN may not read this part of the directory. Check its access rights.");
+        break;
+    case LDAP_SIZELIMIT_EXCEEDED:
+    case LDAP_ADMINLIMIT_EXCEEDED:
+        error.code = DirectoryError::ServerError;
+        error.userMessage = trLdap("The server stopped the search at its size limit. Allow paged searches for the "
+                                   "bind DN (e.g. slapd's size.prtotal=unlimited, AD's MaxPageSize).");
+        break;
+    case LDAP_PROTOCOL_ERROR:
+        if (operation.contains(QLatin1String("StartTLS"))) {
+            error.code = DirectoryError::TlsFailed;
+            error.userMessage = trLdap("The server %1 does not offer StartTLS. Enable TLS on the server or use an "
+                                       "ldaps:// address.")
+                                    .arg(server);
+            break;
+        }
+        Q_FALLTHROUGH();
+    default:
+        error.code = DirectoryError::ServerError;
+        error.userMessage = trLdap("The LDAP server reported an error during %1: %2.")
+                                .arg(operation, QString::fromUtf8(ldap_err2string(rc)));
+        break;
+    }
+    qCWarning(lcDirectory) << error.details;
+    m_error = error;
+}
+
+bool LdapConnection::tcpReachable() const
+{
+    QString url = m_config.effectiveUrl();
+    if (url.startsWith(QLatin1String("ldaps://"), Qt::CaseInsensitive)) {
+        // Same host and port, no TLS: only the TCP connection is tried (the default port of
+        // ldaps must stay 636, so name it when the URL has none).
+        const QString rest = url.mid(8);
+        const QString hostPort = rest.section(QLatin1Char('/'), 0, 0);
+        url = QStringLiteral("ldap://") + hostPort
+            + (hostPort.contains(QLatin1Char(':')) ? QString() : QStringLiteral(":636"));
+    }
+    LDAP *probe = nullptr;
+    if (ldap_initialize(&probe, url.toUtf8().constData()) != LDAP_SUCCESS) {
+        return false;
+    }
+    struct timeval timeout = {m_config.timeoutSeconds, 0};
+    ldap_set_option(probe, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
+    const bool reachable = ldap_connect(probe) == LDAP_SUCCESS;
+    ldap_unbind_ext_s(probe, nullptr, nullptr);
+    return reachable;
+}
+
+bool LdapConnection::open(const QString &bindPassword)
+{
+    const QString url = m_config.effectiveUrl();
+    if (!m_config.bindDn.isEmpty() && bindPassword.isEmpty()) {
+        // A simple bind with a DN and no password is an "unauthenticated bind" that some servers
+        // accept as anonymous: refuse it instead of silently reading less than expected.
+        m_error = {DirectoryError::InvalidConfiguration,
+                   trLdap("A bind DN is set but the password is empty. Enter the password, or clear the bind DN "
+                          "for an anonymous bind."),
+                   {}};
+        return false;
+    }
+    int rc = ldap_initialize(&m_ld, url.toUtf8().constData());
+    if (rc != LDAP_SUCCESS || !url.contains(QLatin1String("://"))) {
+        m_error = {
+            DirectoryError::InvalidConfiguration,
+            trLdap("\"%1\" is not a valid LDAP address. Use ldap://host[:port] or ldaps://host[:port].").arg(url),
+            QString::fromUtf8(ldap_err2string(rc))};
+        return false;
+    }
+    const int version = LDAP_VERSION3;
+    ldap_set_option(m_ld, LDAP_OPT_PROTOCOL_VERSION, &version);
+    // Referrals would make libldap connect (and rebind anonymously) to other servers on its own.
+    ldap_set_option(m_ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+    struct timeval timeout = {m_config.timeoutSeconds, 0};
+    ldap_set_option(m_ld, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
+    ldap_set_option(m_ld, LDAP_OPT_TIMEOUT, &timeout);
+
+    const LdapConfig::Tls tls = m_config.effectiveTls();
+    if (tls != LdapConfig::Tls::None) {
+        // Per-handle TLS settings, then a fresh context so they take effect (ldap.conf or
+        // ~/.ldaprc might say TLS_REQCERT never; we do not inherit that).
+        const int demand = LDAP_OPT_X_TLS_DEMAND;
+        ldap_set_option(m_ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+        if (!m_config.caFile.isEmpty()) {
+            const QByteArray ca = m_config.caFile.toUtf8();
+            ldap_set_option(m_ld, LDAP_OPT_X_TLS_CACERTFILE, ca.constData());
+        }
+        const int isServer = 0;
+        rc = ldap_set_option(m_ld, LDAP_OPT_X_TLS_NEWCTX, &isServer);
+        if (rc != LDAP_SUCCESS) {
+            m_error = {DirectoryError::TlsFailed,
+                       trLdap("The TLS settings could not be applied. Check that the CA file \"%1\" exists and holds "
+                              "PEM certificates.")
+                           .arg(m_config.caFile),
+                       diagnosticMessage()};
+            return false;
+        }
+    }
+    if (tls == LdapConfig::Tls::StartTls) {
+        rc = ldap_start_tls_s(m_ld, nullptr, nullptr);
+        if (rc != LDAP_SUCCESS) {
+            setError(rc, QStringLiteral("StartTLS"));
+            return false;
+        }
+    }
+    const QByteArray dn = m_config.bindDn.toUtf8();
+    QByteArray password = bindPassword.toUtf8();
+    struct berval credentials;
+    credentials.bv_val = password.data();
+    credentials.bv_len = static_cast<ber_len_t>(password.size());
+    rc = ldap_sasl_bind_s(
+        m_ld, dn.isEmpty() ? nullptr : dn.constData(), LDAP_SASL_SIMPLE, &credentials, nullptr, nullptr, nullptr);
+    password.fill('\0');
+    if (rc != LDAP_SUCCESS) {
+        setError(rc, QStringLiteral("bind"));
+        return false;
+    }
+    qCDebug(lcDirectory) << "bound to" << url << (dn.isEmpty() ? "anonymously" : "as") << m_config.bindDn;
+    return true;
+}
+
+bool LdapConnection::readRootDse(RootDse *out)
+{
+    const char *attrs[] = {"namingContexts",
+                           "supportedControl",
+                           "vendorName",
+                           "vendorVersion",
+                           "defaultNamingContext",
+                           "objectClass",
+                           nullptr};
+    LDAPMessage *result = nullptr;
+    struct timeval timeout = {m_config.timeoutSeconds, 0};
+    const int rc = ldap_search_ext_s(m_ld,
+                                     "",
+                                     LDAP_SCOPE_BASE,
+                                     "(objectClass=*)",
+                                     const_cast<char **>(attrs),
+                                     0,
+                                     nullptr,
+                                     nullptr,
+                                     &timeout,
+                                     1,
+                                     &result);
+    if (rc != LDAP_SUCCESS) {
+        ldap_msgfree(result);
+        setError(rc, QStringLiteral("reading the root DSE"));
+        return false;
+    }
+    LDAPMessage *entry = ldap_first_entry(m_ld, result);
+    auto values = [this, entry](const char *name) {
+        QStringList list;
+        if (!entry) {
+            return list;
+        }
+        struct berval **vals = ldap_get_values_len(m_ld, entry, name);
+        for (int i = 0; vals && vals[i]; ++i) {
+            list.append(QString::fromUtf8(vals[i]->bv_val, static_cast<qsizetype>(vals[i]->bv_len)));
+        }
+        ldap_value_free_len(vals);
+        return list;
+    };
+    out->namingContexts = values("namingContexts");
+    out->supportedControls = values("supportedControl");
+    out->vendor = (values("vendorName") + values("vendorVersion")).join(QLatin1Char(' '));
+    if (out->vendor.isEmpty() && !values("defaultNamingContext").isEmpty()) {
+        out->vendor = QStringLiteral("Microsoft Active Directory");
+    }
+    ldap_msgfree(result);
+    return true;
+}
+
+bool LdapConnection::checkBase()
+{
+    const char *attrs[] = {"1.1", nullptr};
+    LDAPMessage *result = nullptr;
+    struct timeval timeout = {m_config.timeoutSeconds, 0};
+    const QByteArray base = m_config.baseDn.toUtf8();
+    const int rc = ldap_search_ext_s(m_ld,
+                                     base.constData(),
+                                     LDAP_SCOPE_BASE,
+                                     "(objectClass=*)",
+                                     const_cast<char **>(attrs),
+                                     0,
+                                     nullptr,
+                                     nullptr,
+                                     &timeout,
+                                     1,
+                                     &result);
+    ldap_msgfree(result);
+    if (rc != LDAP_SUCCESS) {
+        setError(rc, QStringLiteral("reading the base DN"));
+        return false;
+    }
+    return true;
+}
+
+QStringList LdapConnection::readAttributes() const
+{
+    QStringList attrs = m_config.attributes;
+    if (attrs.isEmpty()) {
+        attrs.append(QStringLiteral("*"));
+    } else {
+        attrs << QStringLiteral("objectClass") << m_config.memberAttributes << QStringLiteral("userAccountControl")
+              << QStringLiteral("nsAccountLock") << QStringLiteral("shadowExpire");
+    }
+    // Operational attributes (entryUUID, pwdAccountLockedTime) are only sent when named.
+    attrs << m_config.anchorAttribute << QStringLiteral("pwdAccountLockedTime");
+    attrs.removeDuplicates();
+    return attrs;
+}
+
+bool LdapConnection::pagedSearch(const QString &filter,
+                                 const QStringList &attributes,
+                                 const EntryHandler &handler,
+                                 int sizeLimit)
+{
+    const QByteArray base = m_config.baseDn.toUtf8();
+    const QByteArray filterBytes = filter.toUtf8();
+    CStringList attrs(attributes);
+    struct berval *cookie = nullptr;
+    int delivered = 0;
+    bool ok = true;
+    do {
+        LDAPControl *pageControl = nullptr;
+        // Not critical: a server without paging then answers in one piece instead of refusing.
+        int rc = ldap_create_page_control(m_ld, m_config.pageSize, cookie, 0, &pageControl);
+        ber_bvfree(cookie);
+        cookie = nullptr;
+        if (rc != LDAP_SUCCESS) {
+            setError(rc, QStringLiteral("creating the paged results control"));
+            return false;
+        }
+        LDAPControl *controls[] = {pageControl, nullptr};
+        struct timeval timeLimit = {m_config.timeoutSeconds, 0};
+        int msgid = 0;
+        rc = ldap_search_ext(m_ld,
+                             base.constData(),
+                             toLdapScope(m_config.scope),
+                             filterBytes.constData(),
+                             attrs.data(),
+                             0,
+                             controls,
+                             nullptr,
+                             &timeLimit,
+                             sizeLimit,
+                             &msgid);
+        ldap_control_free(pageControl);
+        if (rc != LDAP_SUCCESS) {
+            setError(rc, rc == LDAP_FILTER_ERROR ? filter : QStringLiteral("search"));
+            return false;
+        }
+        QElapsedTimer idle;
+        idle.start();
+        bool pageDone = false;
+        while (!pageDone) {
+            if (m_sink.isCancelled()) {
+                ldap_abandon_ext(m_ld, msgid, nullptr, nullptr);
+                return false;
+            }
+            LDAPMessage *message = nullptr;
+            struct timeval poll = {0, kPollMicroseconds};
+            rc = ldap_result(m_ld, msgid, LDAP_MSG_ONE, &poll, &message);
+            if (rc == 0) {
+                if (idle.elapsed() > m_config.timeoutSeconds * 1000LL) {
+                    ldap_abandon_ext(m_ld, msgid, nullptr, nullptr);
+                    setError(LDAP_TIMEOUT, QStringLiteral("search"));
+                    return false;
+                }
+                continue;
+            }
+            if (rc < 0) {
+                int code = LDAP_OTHER;
+                ldap_get_option(m_ld, LDAP_OPT_RESULT_CODE, &code);
+                setError(code, QStringLiteral("search"));
+                return false;
+            }
+            idle.restart();
+            switch (ldap_msgtype(message)) {
+            case LDAP_RES_SEARCH_ENTRY:
+                ++delivered;
+                if (ok && !handler(message)) {
+                    ok = false;
+                }
+                break;
+            case LDAP_RES_SEARCH_RESULT: {
+                int code = LDAP_SUCCESS;
+                char *diagnostic = nullptr;
+                LDAPControl **serverControls = nullptr;
+                rc = ldap_parse_result(m_ld, message, &code, nullptr, &diagnostic, nullptr, &serverControls, 0);
+                const QString diag = diagnostic ? QString::fromUtf8(diagnostic) : QString();
+                ldap_memfree(diagnostic);
+                if (rc == LDAP_SUCCESS && code == LDAP_SUCCESS) {
+                    LDAPControl *response = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, serverControls, nullptr);
+                    if (response) {
+                        ber_int_t estimate = 0;
+                        struct berval next = {0, nullptr};
+                        if (ldap_parse_pageresponse_control(m_ld, response, &estimate, &next) == LDAP_SUCCESS
+                            && next.bv_len > 0) {
+                            cookie = ber_bvdup(&next);
+                        }
+                        ber_memfree(next.bv_val);
+                    }
+                } else if (!(code == LDAP_SIZELIMIT_EXCEEDED && sizeLimit > 0 && delivered >= sizeLimit)) {
+                    ldap_controls_free(serverControls);
+                    ldap_msgfree(message);
+                    setError(rc != LDAP_SUCCESS ? rc : code,
+                             code == LDAP_FILTER_ERROR || code == LDAP_PROTOCOL_ERROR ? filter
+                                                                                      : QStringLiteral("search"),
+                             diag);
+                    if (code == LDAP_PROTOCOL_ERROR && diag.contains(QLatin1String("filter"), Qt::CaseInsensitive)) {
+                        setError(LDAP_FILTER_ERROR, filter, diag);
+                    }
+                    return false;
+                }
+                ldap_controls_free(serverControls);
+                pageDone = true;
+                break;
+            }
+            default:
+                break; // references: referrals are off and continuations are not followed
+            }
+            ldap_msgfree(message);
+        }
+        // Each page is handed over at once so that the first entries show up while the rest load.
+        m_sink.flush();
+        if (!ok || (sizeLimit > 0 && delivered >= sizeLimit)) {
+            ber_bvfree(cookie);
+            cookie = nullptr;
+            break;
+        }
+    } while (cookie);
+    return true;
+}
+
+QString LdapConnection::dnOf(LDAPMessage *message) const
+{
+    char *dn = ldap_get_dn(m_ld, message);
+    const QString text = dn ? QString::fromUtf8(dn) : QString();
+    ldap_memfree(dn);
+    return text;
+}
+
+bool LdapConnection::readEntry(const QString &dn, EntryKind kind, DirectoryEntry *entry)
+{
+    const QByteArray dnBytes = dn.toUtf8();
+    CStringList attrs(readAttributes());
+    LDAPMessage *result = nullptr;
+    struct timeval timeout = {m_config.timeoutSeconds, 0};
+    const int rc = ldap_search_ext_s(m_ld,
+                                     dnBytes.constData(),
+                                     LDAP_SCOPE_BASE,
+                                     "(objectClass=*)",
+                                     attrs.data(),
+                                     0,
+                                     nullptr,
+                                     nullptr,
+                                     &timeout,
+                                     1,
+                                     &result);
+    bool found = false;
+    if (rc == LDAP_SUCCESS) {
+        LDAPMessage *message = ldap_first_entry(m_ld, result);
+        QString problem;
+        found = message && toEntry(message, kind, entry, &problem);
+    }
+    ldap_msgfree(result);
+    return found;
+}
+
+bool LdapConnection::fetchRange(const QString &dn, const QString &attribute, int nextStart, QStringList *values)
+{
+    // AD returns at most MaxValRange values of a large attribute per request, as
+    // "member;range=0-1499"; ask for the next range until the server answers with "-*".
+    while (nextStart >= 0) {
+        const QString request = QStringLiteral("%1;range=%2-*").arg(attribute).arg(nextStart);
+        const QByteArray requestBytes = request.toUtf8();
+        const QByteArray dnBytes = dn.toUtf8();
+        char *attrs[] = {const_cast<char *>(requestBytes.constData()), nullptr};
+        LDAPMessage *result = nullptr;
+        struct timeval timeout = {m_config.timeoutSeconds, 0};
+        const int rc = ldap_search_ext_s(m_ld,
+                                         dnBytes.constData(),
+                                         LDAP_SCOPE_BASE,
+                                         "(objectClass=*)",
+                                         attrs,
+                                         0,
+                                         nullptr,
+                                         nullptr,
+                                         &timeout,
+                                         1,
+                                         &result);
+        if (rc != LDAP_SUCCESS) {
+            ldap_msgfree(result);
+            return false;
+        }
+        nextStart = -1;
+        LDAPMessage *entry = ldap_first_entry(m_ld, result);
+        BerElement *ber = nullptr;
+        for (char *name = entry ? ldap_first_attribute(m_ld, entry, &ber) : nullptr; name;
+             name = ldap_next_attribute(m_ld, entry, ber)) {
+            const QString returned = QString::fromUtf8(name);
+            if (returned.startsWith(attribute + QStringLiteral(";range="), Qt::CaseInsensitive)) {
+                struct berval **vals = ldap_get_values_len(m_ld, entry, name);
+                for (int i = 0; vals && vals[i]; ++i) {
+                    values->append(QString::fromUtf8(vals[i]->bv_val, static_cast<qsizetype>(vals[i]->bv_len)));
+                }
+                ldap_value_free_len(vals);
+                const QString end = returned.section(QLatin1Char('-'), -1);
+                if (end != QLatin1String("*")) {
+                    nextStart = end.toInt() + 1;
+                }
+            }
+            ldap_memfree(name);
+        }
+        ber_free(ber, 0);
+        ldap_msgfree(result);
+    }
+    return true;
+}
+
+bool LdapConnection::toEntry(LDAPMessage *message, EntryKind kind, DirectoryEntry *entry, QString *problem)
+{
+    entry->kind = kind;
+    // One pass over the entry's BER: ldap_get_values_len() would rescan the entry per attribute.
+    BerElement *ber = nullptr;
+    struct berval name = {0, nullptr};
+    if (ldap_get_dn_ber(m_ld, message, &ber, &name) != LDAP_SUCCESS) {
+        *problem = trLdap("the server sent an entry that cannot be decoded");
+        return false;
+    }
+    entry->dn = QString::fromUtf8(name.bv_val, static_cast<qsizetype>(name.bv_len));
+    bool ok = true;
+    while (true) {
+        struct berval *vals = nullptr;
+        if (ldap_get_attribute_ber(m_ld, message, ber, &name, &vals) != LDAP_SUCCESS || !name.bv_val) {
+            break;
+        }
+        const QByteArray rawName = QByteArray::fromRawData(name.bv_val, static_cast<qsizetype>(name.bv_len));
+        auto cached = m_names.constFind(rawName);
+        if (cached == m_names.constEnd()) {
+            cached =
+                m_names.insert(QByteArray(rawName.constData(), rawName.size()), QString::fromUtf8(rawName).toLower());
+        }
+        QString attribute = *cached;
+        int rangeNext = -1;
+        const int range = attribute.indexOf(QLatin1String(";range="));
+        if (range > 0) {
+            const QString end = attribute.section(QLatin1Char('-'), -1);
+            if (end != QLatin1String("*")) {
+                rangeNext = end.toInt() + 1;
+            }
+            attribute.truncate(range);
+        }
+        const bool binary = isBinaryAttribute(attribute);
+        for (int i = 0; vals && vals[i].bv_val; ++i) {
+            const QByteArray bytes(vals[i].bv_val, static_cast<qsizetype>(vals[i].bv_len));
+            QString text;
+            if (!binary && decodeUtf8(bytes, &text)) {
+                entry->attributes[attribute].append(text);
+            } else {
+                entry->binaryAttributes[attribute].append(bytes);
+            }
+        }
+        ber_memfree(vals);
+        if (rangeNext >= 0 && !fetchRange(entry->dn, attribute, rangeNext, &entry->attributes[attribute])) {
+            *problem = trLdap("could not read all values of \"%1\" (ranged retrieval failed)").arg(attribute);
+            ok = false;
+            break;
+        }
+    }
+    ber_free(ber, 0);
+    if (!ok) {
+        return false;
+    }
+
+    const QString anchorKey = m_config.anchorAttribute.toLower();
+    const QList<QByteArray> binaryAnchor = entry->binaryAttributes.value(anchorKey);
+    if (!binaryAnchor.isEmpty()) {
+        entry->anchor = QString::fromLatin1(binaryAnchor.first().toBase64());
+    } else {
+        entry->anchor = entry->value(anchorKey);
+    }
+    entry->anchorAttribute = anchorKey;
+    if (entry->anchor.isEmpty()) {
+        *problem = trLdap("the anchor attribute \"%1\" is missing or not readable by the bind DN")
+                       .arg(m_config.anchorAttribute);
+        return false;
+    }
+    detectDisabled(*entry);
+    return true;
+}
+
+} // namespace M365::Directory

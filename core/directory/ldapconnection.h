@@ -1,0 +1,81 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "directoryentry.h"
+#include "ldapconfig.h"
+
+#include <QHash>
+
+#include <functional>
+
+// libldap's types stay out of every public header: only this internal one names them.
+typedef struct ldap LDAP;
+typedef struct ldapmsg LDAPMessage;
+
+namespace M365::Directory {
+
+class JobSink;
+
+/**
+ * One libldap session, used only on a DirectoryJob's worker thread (libldap's synchronous calls
+ * block). It turns libldap return codes into errors that say what to check, and it bounds every
+ * wait by the configured timeout while staying responsive to cancellation.
+ */
+class LdapConnection
+{
+public:
+    LdapConnection(const LdapConfig &config, JobSink &sink);
+    ~LdapConnection();
+    LdapConnection(const LdapConnection &) = delete;
+    LdapConnection &operator=(const LdapConnection &) = delete;
+
+    /// Connects, upgrades with StartTLS when configured, binds. On failure `error()` says why.
+    bool open(const QString &bindPassword);
+
+    struct RootDse
+    {
+        QString vendor;
+        QStringList namingContexts;
+        QStringList supportedControls;
+    };
+    bool readRootDse(RootDse *out);
+    /// Checks that the base DN exists (a clear "bad base DN" instead of an empty read).
+    bool checkBase();
+
+    /// Called for every entry of a search; return false to stop.
+    using EntryHandler = std::function<bool(LDAPMessage *)>;
+    /// A subtree/onelevel search in RFC 2696 pages. `sizeLimit` 0 means unlimited.
+    bool
+    pagedSearch(const QString &filter, const QStringList &attributes, const EntryHandler &handler, int sizeLimit = 0);
+
+    /// Converts a search entry, following AD's ranged values (member;range=0-1499) to the end.
+    /// Returns false (with `problem` set) when the entry cannot be used, e.g. it has no anchor.
+    bool toEntry(LDAPMessage *message, EntryKind kind, DirectoryEntry *entry, QString *problem);
+    QString dnOf(LDAPMessage *message) const;
+    /// Reads one entry by DN (a base-scope search); false if it is gone or unusable.
+    bool readEntry(const QString &dn, EntryKind kind, DirectoryEntry *entry);
+
+    /// The attribute list a read asks for: the configured ones plus what the engine needs.
+    QStringList readAttributes() const;
+
+    LDAP *handle() const { return m_ld; }
+    const LdapConfig &config() const { return m_config; }
+    DirectoryError error() const { return m_error; }
+    /// Records `rc` from `operation` as the error, with a message for the admin.
+    void setError(int rc, const QString &operation, const QString &diagnostic = QString());
+
+private:
+    QString diagnosticMessage() const;
+    bool tcpReachable() const;
+    bool fetchRange(const QString &dn, const QString &attribute, int nextStart, QStringList *values);
+
+    LdapConfig m_config;
+    JobSink &m_sink;
+    LDAP *m_ld = nullptr;
+    DirectoryError m_error;
+    /// Attribute names as sent by the server → lower case; a read sees the same few names 100,000 times.
+    QHash<QByteArray, QString> m_names;
+};
+
+} // namespace M365::Directory

@@ -1,0 +1,565 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ldapsource.h"
+
+#include "directorylog.h"
+#include "ldapconnection.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QSet>
+#include <QThread>
+
+#include <ldap.h>
+
+namespace M365::Directory {
+
+namespace {
+
+constexpr int kSampleCount = 5;
+
+QString trLdap(const char *text)
+{
+    return QCoreApplication::translate("M365::Directory::LdapSource", text);
+}
+
+struct Search
+{
+    EntryKind kind;
+    QString filter;
+};
+
+QList<Search> searchesFor(const LdapConfig &config, ReadScope scope)
+{
+    QList<Search> searches;
+    if (scope != ReadScope::Groups) {
+        searches.append({EntryKind::User, config.userFilter});
+    }
+    if (scope != ReadScope::Users) {
+        searches.append({EntryKind::Group, config.groupFilter});
+    }
+    return searches;
+}
+
+/// Opens the connection and reports the failure on the sink; false when the job is over.
+bool openOrFail(LdapConnection &connection, const QString &password, JobSink &sink)
+{
+    if (connection.open(password)) {
+        return true;
+    }
+    sink.fail(connection.error());
+    return false;
+}
+
+void readProducer(const LdapConfig &config, const QString &password, ReadScope scope, JobSink &sink)
+{
+    LdapConnection connection(config, sink);
+    if (!openOrFail(connection, password, sink)) {
+        return;
+    }
+    const QStringList attributes = connection.readAttributes();
+    // A DN matching both filters is delivered once (as a user): every entry exactly once.
+    QSet<QString> userDns;
+    for (const Search &search : searchesFor(config, scope)) {
+        const bool ok = connection.pagedSearch(search.filter, attributes, [&](LDAPMessage *message) {
+            DirectoryEntry entry;
+            QString problem;
+            if (!connection.toEntry(message, search.kind, &entry, &problem)) {
+                sink.problem(EntryProblem{entry.dn, 0, problem});
+                return !sink.isCancelled();
+            }
+            if (search.kind == EntryKind::User && scope == ReadScope::UsersAndGroups) {
+                userDns.insert(entry.dn.toLower());
+            } else if (search.kind == EntryKind::Group && userDns.contains(entry.dn.toLower())) {
+                sink.problem(
+                    EntryProblem{entry.dn, 0, trLdap("matches both the user and the group filter; read as a user")});
+                return !sink.isCancelled();
+            }
+            return sink.entry(std::move(entry));
+        });
+        if (!ok) {
+            if (!sink.isCancelled()) {
+                sink.fail(connection.error());
+            }
+            return;
+        }
+    }
+}
+
+int countEntries(LdapConnection &connection, const QString &filter, bool *ok)
+{
+    int count = 0;
+    *ok = connection.pagedSearch(filter, {QStringLiteral("1.1")}, [&count](LDAPMessage *) {
+        ++count;
+        return true;
+    });
+    return count;
+}
+
+void countProducer(const LdapConfig &config, const QString &password, bool withDetails, JobSink &sink)
+{
+    LdapConnection connection(config, sink);
+    if (!openOrFail(connection, password, sink)) {
+        return;
+    }
+    DirectorySummary summary;
+    if (withDetails) {
+        LdapConnection::RootDse root;
+        if (!connection.readRootDse(&root)) {
+            sink.fail(connection.error());
+            return;
+        }
+        summary.vendor = root.vendor;
+        summary.namingContexts = root.namingContexts;
+        summary.supportsPagedResults = root.supportedControls.contains(QLatin1String(LDAP_CONTROL_PAGEDRESULTS));
+        summary.supportsSyncRepl = root.supportedControls.contains(QLatin1String(LDAP_CONTROL_SYNC));
+        if (!connection.checkBase()) {
+            DirectoryError error = connection.error();
+            if (error.code == DirectoryError::NoSuchBase && !root.namingContexts.isEmpty()) {
+                error.userMessage += QLatin1Char(' ')
+                    + trLdap("The server holds: %1.").arg(root.namingContexts.join(QStringLiteral("; ")));
+            }
+            sink.fail(error);
+            return;
+        }
+    }
+    bool ok = true;
+    summary.userCount = countEntries(connection, config.userFilter, &ok);
+    if (ok) {
+        summary.groupCount = countEntries(connection, config.groupFilter, &ok);
+    }
+    if (ok && withDetails) {
+        ok = connection.pagedSearch(
+            config.userFilter,
+            connection.readAttributes(),
+            [&](LDAPMessage *message) {
+                DirectoryEntry entry;
+                QString problem;
+                if (connection.toEntry(message, EntryKind::User, &entry, &problem)) {
+                    summary.samples.append(entry);
+                } else {
+                    sink.problem(EntryProblem{entry.dn, 0, problem});
+                }
+                return summary.samples.size() < kSampleCount;
+            },
+            kSampleCount);
+    }
+    if (!ok) {
+        if (!sink.isCancelled()) {
+            sink.fail(connection.error());
+        }
+        return;
+    }
+    sink.setSummary(summary);
+}
+
+// ---- watching: syncrepl (RFC 4533) ----
+
+struct SyncSearch
+{
+    EntryKind kind;
+    bool refreshDone = false;
+};
+
+/// Reads the Sync State control of a search entry: its state and entryUUID.
+bool syncState(LDAP *ld, LDAPMessage *message, int *state, QByteArray *uuid)
+{
+    LDAPControl **controls = nullptr;
+    if (ldap_get_entry_controls(ld, message, &controls) != LDAP_SUCCESS) {
+        return false;
+    }
+    bool ok = false;
+    LDAPControl *control = ldap_control_find(LDAP_CONTROL_SYNC_STATE, controls, nullptr);
+    if (control) {
+        BerElement *ber = ber_init(&control->ldctl_value);
+        ber_int_t value = 0;
+        struct berval id = {0, nullptr};
+        if (ber && ber_scanf(ber, "{em", &value, &id) != LBER_ERROR) {
+            *state = value;
+            *uuid = QByteArray(id.bv_val, static_cast<qsizetype>(id.bv_len));
+            ok = true;
+        }
+        if (ber) {
+            ber_free(ber, 1);
+        }
+    }
+    ldap_controls_free(controls);
+    return ok;
+}
+
+struct SyncInfo
+{
+    bool refreshDone = false;
+    bool isRefreshEnd = false;
+    bool deletes = false;
+    QList<QByteArray> uuids;
+};
+
+/// Reads a Sync Info intermediate message (refreshDelete/refreshPresent/syncIdSet).
+bool syncInfo(LDAP *ld, LDAPMessage *message, SyncInfo *info)
+{
+    char *oid = nullptr;
+    struct berval *data = nullptr;
+    if (ldap_parse_intermediate(ld, message, &oid, &data, nullptr, 0) != LDAP_SUCCESS) {
+        return false;
+    }
+    BerElement *ber = oid && qstrcmp(oid, LDAP_SYNC_INFO) == 0 && data ? ber_init(data) : nullptr;
+    const bool isSyncInfo = ber != nullptr;
+    if (isSyncInfo) {
+        ber_len_t len = 0;
+        const ber_tag_t tag = ber_peek_tag(ber, &len);
+        if (tag == LDAP_TAG_SYNC_REFRESH_DELETE || tag == LDAP_TAG_SYNC_REFRESH_PRESENT) {
+            info->isRefreshEnd = true;
+            info->refreshDone = true; // DEFAULT TRUE
+            ber_scanf(ber, "{");
+            ber_tag_t next = ber_peek_tag(ber, &len);
+            if (next == LDAP_TAG_SYNC_COOKIE) {
+                struct berval cookie;
+                ber_scanf(ber, "m", &cookie);
+                next = ber_peek_tag(ber, &len);
+            }
+            if (next == LBER_BOOLEAN) {
+                ber_int_t done = 1;
+                ber_scanf(ber, "b", &done);
+                info->refreshDone = done != 0;
+            }
+        } else if (tag == LDAP_TAG_SYNC_ID_SET) {
+            ber_scanf(ber, "{");
+            ber_tag_t next = ber_peek_tag(ber, &len);
+            if (next == LDAP_TAG_SYNC_COOKIE) {
+                struct berval cookie;
+                ber_scanf(ber, "m", &cookie);
+                next = ber_peek_tag(ber, &len);
+            }
+            if (next == LBER_BOOLEAN) {
+                ber_int_t deletes = 0;
+                ber_scanf(ber, "b", &deletes);
+                info->deletes = deletes != 0;
+            }
+            BerVarray ids = nullptr;
+            if (ber_scanf(ber, "[W]", &ids) != LBER_ERROR && ids) {
+                for (int i = 0; ids[i].bv_val; ++i) {
+                    info->uuids.append(QByteArray(ids[i].bv_val, static_cast<qsizetype>(ids[i].bv_len)));
+                }
+                ber_bvarray_free(ids);
+            }
+        }
+        ber_free(ber, 1);
+    }
+    ldap_memfree(oid);
+    ber_bvfree(data);
+    return isSyncInfo;
+}
+
+void syncReplWatch(LdapConnection &connection, JobSink &sink)
+{
+    LDAP *ld = connection.handle();
+    const LdapConfig &config = connection.config();
+    BerElement *ber = ber_alloc_t(LBER_USE_DER);
+    ber_printf(ber, "{e}", static_cast<ber_int_t>(LDAP_SYNC_REFRESH_AND_PERSIST));
+    struct berval value;
+    ber_flatten2(ber, &value, 0);
+    LDAPControl *syncControl = nullptr;
+    ldap_control_create(LDAP_CONTROL_SYNC, 1, &value, 1, &syncControl);
+    ber_free(ber, 1);
+    LDAPControl *controls[] = {syncControl, nullptr};
+
+    const QByteArray base = config.baseDn.toUtf8();
+    QStringList attributeList = connection.readAttributes();
+    std::vector<QByteArray> attributeStorage;
+    std::vector<char *> attributes;
+    for (const QString &a : std::as_const(attributeList)) {
+        attributeStorage.push_back(a.toUtf8());
+    }
+    for (QByteArray &a : attributeStorage) {
+        attributes.push_back(a.data());
+    }
+    attributes.push_back(nullptr);
+
+    QHash<int, SyncSearch> searches;
+    for (const Search &search : searchesFor(config, ReadScope::UsersAndGroups)) {
+        const QByteArray filter = search.filter.toUtf8();
+        int msgid = 0;
+        const int rc =
+            ldap_search_ext(ld,
+                            base.constData(),
+                            config.scope == LdapConfig::Scope::OneLevel ? LDAP_SCOPE_ONELEVEL : LDAP_SCOPE_SUBTREE,
+                            filter.constData(),
+                            attributes.data(),
+                            0,
+                            controls,
+                            nullptr,
+                            nullptr,
+                            0,
+                            &msgid);
+        if (rc != LDAP_SUCCESS) {
+            ldap_control_free(syncControl);
+            connection.setError(rc, rc == LDAP_FILTER_ERROR ? search.filter : QStringLiteral("syncrepl search"));
+            sink.fail(connection.error());
+            return;
+        }
+        searches.insert(msgid, SyncSearch{search.kind});
+    }
+    ldap_control_free(syncControl);
+
+    bool ready = false;
+    while (!sink.isCancelled()) {
+        LDAPMessage *message = nullptr;
+        struct timeval poll = {0, 100 * 1000};
+        const int rc = ldap_result(ld, LDAP_RES_ANY, LDAP_MSG_ONE, &poll, &message);
+        if (rc == 0) {
+            continue;
+        }
+        if (rc < 0) {
+            int code = LDAP_SERVER_DOWN;
+            ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code);
+            connection.setError(code, QStringLiteral("watching"));
+            sink.fail(connection.error());
+            return;
+        }
+        const int msgid = ldap_msgid(message);
+        auto search = searches.find(msgid);
+        if (search == searches.end()) {
+            ldap_msgfree(message);
+            continue;
+        }
+        switch (ldap_msgtype(message)) {
+        case LDAP_RES_SEARCH_ENTRY: {
+            int state = -1;
+            QByteArray uuid;
+            if (!search->refreshDone || !syncState(ld, message, &state, &uuid)) {
+                break; // the initial content: the caller reads it with read()
+            }
+            ChangeEvent event;
+            event.dn = connection.dnOf(message);
+            if (state == LDAP_SYNC_DELETE) {
+                event.kind = ChangeEvent::Deleted;
+                event.anchor = config.anchorAttribute.compare(QLatin1String("entryUUID"), Qt::CaseInsensitive) == 0
+                    ? uuidToString(uuid)
+                    : QString();
+                event.entry.dn = event.dn;
+                event.entry.anchor = event.anchor;
+                event.entry.kind = search->kind;
+            } else if (state == LDAP_SYNC_ADD || state == LDAP_SYNC_MODIFY) {
+                event.kind = state == LDAP_SYNC_ADD ? ChangeEvent::Added : ChangeEvent::Modified;
+                QString problem;
+                if (!connection.toEntry(message, search->kind, &event.entry, &problem)) {
+                    sink.problem(EntryProblem{event.dn, 0, problem});
+                    sink.flush();
+                    break;
+                }
+                event.anchor = event.entry.anchor;
+            } else {
+                break;
+            }
+            sink.change(std::move(event));
+            break;
+        }
+        case LDAP_RES_INTERMEDIATE: {
+            SyncInfo info;
+            if (syncInfo(ld, message, &info)) {
+                if (info.isRefreshEnd && info.refreshDone) {
+                    search->refreshDone = true;
+                } else if (search->refreshDone && info.deletes) {
+                    for (const QByteArray &uuid : std::as_const(info.uuids)) {
+                        ChangeEvent event;
+                        event.kind = ChangeEvent::Deleted;
+                        event.anchor = uuidToString(uuid);
+                        event.entry.anchor = event.anchor;
+                        event.entry.kind = search->kind;
+                        sink.change(std::move(event));
+                    }
+                }
+            }
+            break;
+        }
+        case LDAP_RES_SEARCH_RESULT: {
+            // In refreshAndPersist the server only ends the search when it must (shutdown,
+            // e-syncRefreshRequired): tell the caller to read everything again, then stop.
+            int code = LDAP_SUCCESS;
+            ldap_parse_result(ld, message, &code, nullptr, nullptr, nullptr, nullptr, 0);
+            ldap_msgfree(message);
+            ChangeEvent event;
+            event.kind = ChangeEvent::Reset;
+            sink.change(std::move(event));
+            connection.setError(code == LDAP_SUCCESS ? LDAP_UNAVAILABLE : code, QStringLiteral("watching"));
+            sink.fail(connection.error());
+            return;
+        }
+        default:
+            break;
+        }
+        ldap_msgfree(message);
+        if (!ready) {
+            bool all = true;
+            for (const SyncSearch &s : std::as_const(searches)) {
+                all = all && s.refreshDone;
+            }
+            if (all) {
+                ready = true;
+                qCDebug(lcDirectory) << "syncrepl watch established on" << config.effectiveUrl();
+                sink.ready();
+            }
+        }
+    }
+    for (auto it = searches.cbegin(); it != searches.cend(); ++it) {
+        ldap_abandon_ext(ld, it.key(), nullptr, nullptr);
+    }
+}
+
+// ---- watching: polling the change attribute ----
+
+struct Seen
+{
+    QString dn;
+    QString stamp;
+    EntryKind kind;
+};
+
+bool snapshot(LdapConnection &connection, QHash<QString, Seen> *out)
+{
+    const LdapConfig &config = connection.config();
+    const QStringList attributes{config.anchorAttribute, config.changeAttribute};
+    for (const Search &search : searchesFor(config, ReadScope::UsersAndGroups)) {
+        const bool ok = connection.pagedSearch(search.filter, attributes, [&](LDAPMessage *message) {
+            DirectoryEntry entry;
+            QString problem;
+            if (connection.toEntry(message, search.kind, &entry, &problem)) {
+                out->insert(entry.anchor, Seen{entry.dn, entry.value(config.changeAttribute), search.kind});
+            }
+            return true;
+        });
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void pollWatch(LdapConnection &connection, JobSink &sink)
+{
+    const LdapConfig &config = connection.config();
+    QHash<QString, Seen> known;
+    if (!snapshot(connection, &known)) {
+        sink.fail(connection.error());
+        return;
+    }
+    sink.ready();
+    QElapsedTimer timer;
+    timer.start();
+    while (!sink.isCancelled()) {
+        QThread::msleep(50);
+        if (timer.elapsed() < config.pollIntervalSeconds * 1000LL) {
+            continue;
+        }
+        timer.restart();
+        QHash<QString, Seen> now;
+        if (!snapshot(connection, &now)) {
+            if (!sink.isCancelled()) {
+                sink.fail(connection.error());
+            }
+            return;
+        }
+        for (auto it = now.cbegin(); it != now.cend(); ++it) {
+            const auto before = known.constFind(it.key());
+            if (before != known.constEnd() && before->stamp == it->stamp && before->dn == it->dn) {
+                continue;
+            }
+            ChangeEvent event;
+            event.kind = before == known.constEnd() ? ChangeEvent::Added : ChangeEvent::Modified;
+            event.dn = it->dn;
+            event.anchor = it.key();
+            if (!connection.readEntry(it->dn, it->kind, &event.entry)) {
+                continue; // gone again in between: the next poll reports it
+            }
+            sink.change(std::move(event));
+        }
+        for (auto it = known.cbegin(); it != known.cend(); ++it) {
+            if (!now.contains(it.key())) {
+                ChangeEvent event;
+                event.kind = ChangeEvent::Deleted;
+                event.dn = it->dn;
+                event.anchor = it.key();
+                event.entry.dn = it->dn;
+                event.entry.anchor = it.key();
+                event.entry.kind = it->kind;
+                sink.change(std::move(event));
+            }
+        }
+        known = std::move(now);
+    }
+}
+
+void watchProducer(const LdapConfig &config, const QString &password, JobSink &sink)
+{
+    LdapConnection connection(config, sink);
+    if (!openOrFail(connection, password, sink)) {
+        return;
+    }
+    bool useSyncRepl = config.watchMode == LdapConfig::WatchMode::SyncRepl;
+    if (config.watchMode == LdapConfig::WatchMode::Auto) {
+        LdapConnection::RootDse root;
+        if (!connection.readRootDse(&root)) {
+            sink.fail(connection.error());
+            return;
+        }
+        useSyncRepl = root.supportedControls.contains(QLatin1String(LDAP_CONTROL_SYNC));
+    }
+    if (useSyncRepl) {
+        syncReplWatch(connection, sink);
+    } else {
+        pollWatch(connection, sink);
+    }
+}
+
+} // namespace
+
+LdapSource::LdapSource(const LdapConfig &config, const QString &bindPassword, QObject *parent)
+    : DirectorySource(parent)
+    , m_config(config)
+    , m_password(bindPassword)
+{}
+
+LdapSource::~LdapSource()
+{
+    m_password.fill(QLatin1Char('\0'));
+}
+
+DirectoryJob *LdapSource::testConnection(QObject *parent)
+{
+    return new DirectoryJob(
+        [config = m_config, password = m_password](JobSink &sink) {
+            countProducer(config, password, true, sink);
+        },
+        parent);
+}
+
+DirectoryJob *LdapSource::read(ReadScope scope, QObject *parent)
+{
+    return new DirectoryJob(
+        [config = m_config, password = m_password, scope](JobSink &sink) {
+            readProducer(config, password, scope, sink);
+        },
+        parent);
+}
+
+DirectoryJob *LdapSource::count(QObject *parent)
+{
+    return new DirectoryJob(
+        [config = m_config, password = m_password](JobSink &sink) {
+            countProducer(config, password, false, sink);
+        },
+        parent);
+}
+
+DirectoryJob *LdapSource::watch(QObject *parent)
+{
+    return new DirectoryJob(
+        [config = m_config, password = m_password](JobSink &sink) {
+            watchProducer(config, password, sink);
+        },
+        parent);
+}
+
+} // namespace M365::Directory

@@ -1,0 +1,365 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "directory/ldapsource.h"
+#include "directory/ldifsource.h"
+#include "slapdfixture.h"
+
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace M365::Directory;
+
+namespace {
+constexpr int kBulkUsers = 1200;
+const QString kSample = QStringLiteral(M365_SOURCE_DIR "/resources/sample/directory.ldif");
+
+struct Outcome
+{
+    QList<DirectoryEntry> entries;
+    QList<EntryProblem> problems;
+    DirectoryError error;
+    DirectorySummary summary;
+    bool finished = false;
+};
+
+/// A user whose name is the same in every script we care about, numbered.
+QByteArray bulkUser(int i)
+{
+    const QByteArray n = QByteArray::number(i).rightJustified(5, '0');
+    const QByteArray cn = "Zo\xc3\xab \xc3\x9cnic\xc3\xb8"
+                          "de \xe7\x94\xb0\xe4\xb8\xad "
+        + n;
+    return "dn: uid=bulk" + n + ",ou=bulk,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: bulk" + n
+        + "\ncn:: " + cn.toBase64() + "\nsn: Bulk\nemployeeNumber: " + (i % 100 == 0 ? QByteArray() : n) + "\n\n";
+}
+} // namespace
+
+class TestLdapSource : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<SlapdFixture> m_slapd;
+
+    LdapConfig config(const QString &baseDn = QStringLiteral("dc=example,dc=org")) const
+    {
+        LdapConfig c = LdapConfig::fromPreset(LdapPreset::OpenLdap);
+        c.url = m_slapd->url();
+        c.tls = LdapConfig::Tls::None;
+        c.bindDn = QStringLiteral("uid=reader,ou=bulk,dc=example,dc=org");
+        c.baseDn = baseDn;
+        c.pageSize = 100;
+        c.timeoutSeconds = 5;
+        return c;
+    }
+
+    Outcome run(DirectoryJob *job, int timeoutMs = 30000)
+    {
+        Outcome out;
+        job->setParent(this);
+        connect(job, &DirectoryJob::entry, this, [&out](const DirectoryEntry &e) {
+            out.entries.append(e);
+        });
+        connect(job, &DirectoryJob::problem, this, [&out](const EntryProblem &p) {
+            out.problems.append(p);
+        });
+        QSignalSpy finished(job, &DirectoryJob::finished);
+        job->start();
+        out.finished = finished.wait(timeoutMs);
+        out.error = job->error();
+        out.summary = job->summary();
+        delete job;
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        SlapdFixture::Options options;
+        options.tls = true;
+        m_slapd = std::make_unique<SlapdFixture>(options);
+        QVERIFY2(m_slapd->setUp(), qPrintable(m_slapd->errorString()));
+        QVERIFY2(m_slapd->loadLdifFile(kSample), qPrintable(m_slapd->errorString()));
+        QByteArray bulk = "dn: ou=bulk,dc=example,dc=org\nobjectClass: organizationalUnit\nou: bulk\n\n"
+                          "dn: uid=reader,ou=bulk,dc=example,dc=org\nobjectClass: account\n"
+                          "objectClass: simpleSecurityObject\nuid: reader\nuserPassword: readerpw\n\n";
+        for (int i = 0; i < kBulkUsers; ++i) {
+            bulk += bulkUser(i);
+        }
+        QVERIFY2(m_slapd->loadLdif(bulk), qPrintable(m_slapd->errorString()));
+        QVERIFY2(m_slapd->start(), qPrintable(m_slapd->errorString()));
+    }
+
+    void cleanupTestCase() { m_slapd.reset(); }
+
+    void everyEntryOnceAcrossPages()
+    {
+        // A non-root reader, 100 per page, 1,200 entries: past slapd's soft limit of 500.
+        LdapSource source(config(QStringLiteral("ou=bulk,dc=example,dc=org")), QStringLiteral("readerpw"));
+        const Outcome out = run(source.read(ReadScope::Users));
+        QVERIFY(out.finished);
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QCOMPARE(out.entries.size(), kBulkUsers);
+        QVERIFY(out.problems.isEmpty());
+        QSet<QString> anchors;
+        QSet<QString> dns;
+        for (const DirectoryEntry &e : out.entries) {
+            anchors.insert(e.anchor);
+            dns.insert(e.dn);
+            QCOMPARE(e.anchorAttribute, QStringLiteral("entryuuid"));
+            QCOMPARE(e.anchor.size(), 36);
+        }
+        QCOMPARE(anchors.size(), kBulkUsers);
+        QCOMPARE(dns.size(), kBulkUsers);
+        const QString expected = QString::fromUtf8("Zo\xc3\xab \xc3\x9cnic\xc3\xb8"
+                                                   "de \xe7\x94\xb0\xe4\xb8\xad ");
+        QVERIFY(out.entries.first().value(QStringLiteral("cn")).startsWith(expected));
+    }
+
+    void unicodeMatchesTheLdif()
+    {
+        // The sample loaded into slapd and the sample read as a file: same anchors (entryUUID is
+        // kept by slapadd), same names byte for byte.
+        LdifSource file(kSample);
+        const Outcome fromFile = run(file.read());
+        QCOMPARE(fromFile.entries.size(), 56);
+        LdapConfig c = config(QStringLiteral("dc=example,dc=org"));
+        c.userFilter = QStringLiteral("(&(objectClass=posixAccount)(!(uid=bulk*)))");
+        c.groupFilter = QStringLiteral("(objectClass=groupOfNames)");
+        LdapSource ldap(c, QStringLiteral("readerpw"));
+        const Outcome fromLdap = run(ldap.read());
+        QVERIFY2(!fromLdap.error.isError(), qPrintable(fromLdap.error.details));
+        QCOMPARE(fromLdap.entries.size(), fromFile.entries.size());
+        QHash<QString, DirectoryEntry> byAnchor;
+        for (const DirectoryEntry &e : fromLdap.entries) {
+            byAnchor.insert(e.anchor, e);
+        }
+        for (const DirectoryEntry &expected : fromFile.entries) {
+            QVERIFY2(byAnchor.contains(expected.anchor), qPrintable(expected.dn));
+            const DirectoryEntry actual = byAnchor.value(expected.anchor);
+            QCOMPARE(actual.kind, expected.kind);
+            QCOMPARE(actual.disabled, expected.disabled);
+            for (const QString &name : {QStringLiteral("cn"), QStringLiteral("sn"), QStringLiteral("givenName")}) {
+                QCOMPARE(actual.values(name), expected.values(name));
+                QCOMPARE(actual.value(name).toUtf8(), expected.value(name).toUtf8());
+            }
+        }
+    }
+
+    void tls_data()
+    {
+        QTest::addColumn<bool>("ldaps");
+        QTest::addColumn<bool>("rightCa");
+        QTest::newRow("StartTLS, right CA") << false << true;
+        QTest::newRow("ldaps, right CA") << true << true;
+        QTest::newRow("StartTLS, wrong CA") << false << false;
+        QTest::newRow("ldaps, wrong CA") << true << false;
+    }
+
+    void tls()
+    {
+        QFETCH(bool, ldaps);
+        QFETCH(bool, rightCa);
+        LdapConfig c = config(QStringLiteral("ou=bulk,dc=example,dc=org"));
+        c.url = ldaps ? m_slapd->ldapsUrl() : m_slapd->url();
+        c.tls = ldaps ? LdapConfig::Tls::Ldaps : LdapConfig::Tls::StartTls;
+        c.caFile = rightCa ? m_slapd->caFile() : m_slapd->otherCaFile();
+        LdapSource source(c, QStringLiteral("readerpw"));
+        const Outcome out = run(source.count());
+        QVERIFY(out.finished);
+        if (rightCa) {
+            QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+            QCOMPARE(out.summary.userCount, kBulkUsers);
+        } else {
+            QCOMPARE(out.error.code, DirectoryError::TlsFailed);
+            QVERIFY2(out.error.userMessage.contains(QStringLiteral("CA file")), qPrintable(out.error.userMessage));
+        }
+    }
+
+    void failures_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("wrong password") << "password" << int(DirectoryError::InvalidCredentials)
+                                        << QStringLiteral("password");
+        QTest::newRow("empty password") << "empty" << int(DirectoryError::InvalidConfiguration)
+                                        << QStringLiteral("password is empty");
+        QTest::newRow("unreachable") << "port" << int(DirectoryError::ServerUnreachable)
+                                     << QStringLiteral("Cannot reach");
+        QTest::newRow("bad base DN") << "base" << int(DirectoryError::NoSuchBase) << QStringLiteral("ou=nowhere");
+        QTest::newRow("bad filter") << "filter" << int(DirectoryError::InvalidFilter) << QStringLiteral("filter");
+        QTest::newRow("bad url") << "url" << int(DirectoryError::InvalidConfiguration)
+                                 << QStringLiteral("not a valid LDAP address");
+        QTest::newRow("no StartTLS on ldaps port")
+            << "starttls" << int(DirectoryError::TlsFailed) << QStringLiteral("LDAP with StartTLS");
+    }
+
+    void failures()
+    {
+        QFETCH(QString, what);
+        QFETCH(int, code);
+        QFETCH(QString, messagePart);
+        LdapConfig c = config();
+        QString password = QStringLiteral("readerpw");
+        if (what == QLatin1String("password")) {
+            password = QStringLiteral("wrong");
+        } else if (what == QLatin1String("empty")) {
+            password.clear();
+        } else if (what == QLatin1String("port")) {
+            SlapdFixture unused; // a port nobody listens on: the fixture never started
+            c.url = QStringLiteral("ldap://127.0.0.1:1");
+        } else if (what == QLatin1String("base")) {
+            c.baseDn = QStringLiteral("ou=nowhere,dc=example,dc=org");
+        } else if (what == QLatin1String("filter")) {
+            c.userFilter = QStringLiteral("(&(objectClass=person)(uid=x");
+        } else if (what == QLatin1String("url")) {
+            c.url = QStringLiteral("http//example");
+        } else if (what == QLatin1String("starttls")) {
+            c.url = QStringLiteral("ldap://127.0.0.1:") + m_slapd->ldapsUrl().section(QLatin1Char(':'), -1);
+            c.tls = LdapConfig::Tls::StartTls;
+            c.caFile = m_slapd->caFile();
+            c.timeoutSeconds = 2;
+        }
+        LdapSource source(c, password);
+        const Outcome read = run(source.read());
+        QVERIFY(read.finished);
+        QCOMPARE(int(read.error.code), code);
+        QVERIFY2(read.error.userMessage.contains(messagePart), qPrintable(read.error.userMessage));
+        QVERIFY(!read.error.details.contains(QStringLiteral("readerpw")));
+        const Outcome tested = run(source.testConnection());
+        QCOMPARE(int(tested.error.code), code);
+    }
+
+    void anonymousBind()
+    {
+        LdapConfig c = config(QStringLiteral("ou=groups,dc=example,dc=org"));
+        c.bindDn.clear();
+        LdapSource source(c);
+        const Outcome out = run(source.read(ReadScope::Groups));
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QCOMPARE(out.entries.size(), 6);
+        for (const DirectoryEntry &g : out.entries) {
+            QCOMPARE(g.kind, EntryKind::Group);
+            QVERIFY(!g.values(QStringLiteral("member")).isEmpty());
+        }
+    }
+
+    void testConnectionSummary()
+    {
+        LdapConfig c = config(QStringLiteral("ou=people,dc=example,dc=org"));
+        c.userFilter = QStringLiteral("(objectClass=posixAccount)");
+        LdapSource source(c, QStringLiteral("readerpw"));
+        const Outcome out = run(source.testConnection());
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QCOMPARE(out.summary.userCount, 50);
+        QCOMPARE(out.summary.groupCount, 0);
+        QVERIFY(out.summary.supportsPagedResults);
+        QVERIFY(out.summary.supportsSyncRepl);
+        QVERIFY(out.summary.namingContexts.contains(QStringLiteral("dc=example,dc=org")));
+        QCOMPARE(out.summary.samples.size(), 5);
+        QVERIFY(out.entries.isEmpty());
+    }
+
+    void missingAnchorReportedOthersDelivered()
+    {
+        LdapConfig c = config(QStringLiteral("ou=bulk,dc=example,dc=org"));
+        c.anchorAttribute = QStringLiteral("employeeNumber");
+        LdapSource source(c, QStringLiteral("readerpw"));
+        const Outcome out = run(source.read(ReadScope::Users));
+        QVERIFY(!out.error.isError());
+        QCOMPARE(out.problems.size(), kBulkUsers / 100);
+        QCOMPARE(out.entries.size(), kBulkUsers - kBulkUsers / 100);
+        QVERIFY(out.problems.first().dn.startsWith(QStringLiteral("uid=bulk")));
+        QVERIFY(out.problems.first().reason.contains(QStringLiteral("employeeNumber")));
+    }
+
+    void cancelStopsPromptly()
+    {
+        LdapConfig c = config(QStringLiteral("ou=bulk,dc=example,dc=org"));
+        c.pageSize = 10;
+        LdapSource source(c, QStringLiteral("readerpw"));
+        DirectoryJob *job = source.read(ReadScope::Users, this);
+        int seen = 0;
+        connect(job, &DirectoryJob::entry, this, [&seen, job] {
+            if (++seen == 5) {
+                job->cancel();
+            }
+        });
+        QSignalSpy finished(job, &DirectoryJob::finished);
+        job->start();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(job->error().code, DirectoryError::Cancelled);
+        QVERIFY(seen < kBulkUsers);
+        delete job;
+    }
+
+    void watch_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("syncrepl") << int(LdapConfig::WatchMode::Auto);
+        QTest::newRow("poll") << int(LdapConfig::WatchMode::Poll);
+    }
+
+    void watch()
+    {
+        QFETCH(int, mode);
+        const bool poll = mode == int(LdapConfig::WatchMode::Poll);
+        LdapConfig c = config(QStringLiteral("ou=people,dc=example,dc=org"));
+        c.watchMode = LdapConfig::WatchMode(mode);
+        c.pollIntervalSeconds = 1;
+        c.changeAttribute = QStringLiteral("entryCSN");
+        c.attributes = {QStringLiteral("cn"), QStringLiteral("description"), QStringLiteral("entryCSN")};
+        LdapSource source(c, QStringLiteral("readerpw"));
+        DirectoryJob *job = source.watch(this);
+        QSignalSpy ready(job, &DirectoryJob::ready);
+        QSignalSpy changed(job, &DirectoryJob::changed);
+        QSignalSpy finished(job, &DirectoryJob::finished);
+        job->start();
+        QVERIFY(ready.wait(10000));
+        QVERIFY(changed.isEmpty());
+
+        const QString tag = poll ? QStringLiteral("poll") : QStringLiteral("sync");
+        QVERIFY2(m_slapd->modify("dn: uid=jmuller,ou=people,dc=example,dc=org\nchangetype: modify\n"
+                                 "replace: description\ndescription: changed by "
+                                 + tag.toUtf8() + "\n"),
+                 qPrintable(m_slapd->errorString()));
+        // The acceptance bar: a change made with ldapmodify arrives within 2 s (polling: 1 s
+        // interval plus the scan).
+        QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 2000);
+        ChangeEvent event = changed.takeFirst().first().value<ChangeEvent>();
+        QCOMPARE(event.kind, ChangeEvent::Modified);
+        QCOMPARE(event.dn, QStringLiteral("uid=jmuller,ou=people,dc=example,dc=org"));
+        QCOMPARE(event.entry.value(QStringLiteral("description")), QStringLiteral("changed by ") + tag);
+        QCOMPARE(event.entry.value(QStringLiteral("cn")), QString::fromUtf8("J\xc3\xbcrgen M\xc3\xbcller"));
+        const QString anchor = event.anchor;
+        QCOMPARE(anchor.size(), 36);
+
+        const QByteArray uid = "watch" + tag.toUtf8();
+        QVERIFY2(m_slapd->modify("dn: uid=" + uid
+                                 + ",ou=people,dc=example,dc=org\nchangetype: add\n"
+                                   "objectClass: inetOrgPerson\nuid: "
+                                 + uid + "\ncn: New\nsn: Person\n"),
+                 qPrintable(m_slapd->errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 3000);
+        event = changed.takeFirst().first().value<ChangeEvent>();
+        QCOMPARE(event.kind, ChangeEvent::Added);
+        const QString added = event.anchor;
+
+        QVERIFY2(m_slapd->modify("dn: uid=" + uid + ",ou=people,dc=example,dc=org\nchangetype: delete\n"),
+                 qPrintable(m_slapd->errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 3000);
+        event = changed.takeFirst().first().value<ChangeEvent>();
+        QCOMPARE(event.kind, ChangeEvent::Deleted);
+        QCOMPARE(event.anchor, added);
+
+        job->cancel();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(job->error().code, DirectoryError::Cancelled);
+        delete job;
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLdapSource)
+#include "tst_ldapsource.moc"
