@@ -368,9 +368,27 @@ ApiResponse SandboxTenant::assignLicense(const ApiRequest &r, const QString &id)
             {QStringLiteral("skuId"), skuId}});
     }
     user.insert(QStringLiteral("assignedLicenses"), licenses);
+    // assignedPlans follow the licences: one entry per service plan of every assigned SKU.
+    QJsonArray plans;
+    for (const auto &license : licenses) {
+        for (const auto &sku : m_state.skus) {
+            if (sku.value(QLatin1String("skuId")) != license.toObject().value(QLatin1String("skuId"))) {
+                continue;
+            }
+            for (const auto &plan : sku.value(QLatin1String("servicePlans")).toArray()) {
+                plans.append(QJsonObject{
+                    {QStringLiteral("assignedDateTime"), isoNow()},
+                    {QStringLiteral("capabilityStatus"), QStringLiteral("Enabled")},
+                    {QStringLiteral("service"), plan.toObject().value(QLatin1String("servicePlanName"))},
+                    {QStringLiteral("servicePlanId"), plan.toObject().value(QLatin1String("servicePlanId"))}});
+            }
+        }
+    }
+    user.insert(QStringLiteral("assignedPlans"), plans);
     touch(user);
     m_state.users.insert(id, user);
-    QJsonObject out = shape(user, {}, Schema::user().defaultSelect);
+    // assignLicense answers with the whole user object.
+    QJsonObject out = publicView(user);
     out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("users/$entity")));
     return ApiResponse::json(200, out);
 }

@@ -48,6 +48,7 @@ const Schema &Schema::user()
             {QStringLiteral("accountEnabled"), boolean()},
             {QStringLiteral("ageGroup"), str()},
             {QStringLiteral("assignedLicenses"), readOnly(Type::Any)},
+            {QStringLiteral("assignedPlans"), readOnly(Type::Any)},
             {QStringLiteral("businessPhones"), strings(64, 1)},
             {QStringLiteral("city"), str(128)},
             {QStringLiteral("companyName"), str(64)},
