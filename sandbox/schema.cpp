@@ -136,6 +136,7 @@ const Schema &Schema::group()
             {QStringLiteral("mailEnabled"), boolean()},
             {QStringLiteral("mailNickname"), str(64)},
             {QStringLiteral("membershipRule"), str()},
+            {QStringLiteral("members"), readOnly(Type::Any)},
             {QStringLiteral("onPremisesSyncEnabled"), readOnly(Type::Any)},
             {QStringLiteral("proxyAddresses"), readOnly(Type::Any)},
             {QStringLiteral("securityEnabled"), boolean()},
