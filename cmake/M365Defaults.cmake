@@ -44,7 +44,7 @@ function(m365_add_test name)
         set(ARG_TIMEOUT 300)
     endif()
     set_tests_properties(${name} PROPERTIES
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LANG=C.UTF-8"
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LANG=C.UTF-8;QT_LOGGING_RULES=m365.*.debug=false"
         LABELS "${ARG_LABELS}"
         TIMEOUT ${ARG_TIMEOUT})
 endfunction()

@@ -1,0 +1,69 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "graphtypes.h"
+
+#include <QCoreApplication>
+
+namespace M365::Graph {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("M365::Graph", text);
+}
+
+} // namespace
+
+M365::Error errorFromResponse(int status, const QJsonObject &json, const QString &requestId)
+{
+    const QJsonObject error = json.value(QLatin1String("error")).toObject();
+    const QString code = error.value(QLatin1String("code")).toString();
+    const QString message = error.value(QLatin1String("message")).toString();
+    M365::Error out;
+    out.code = code.isEmpty() ? QStringLiteral("http.%1").arg(status) : code;
+    out.requestId = requestId.isEmpty()
+        ? error.value(QLatin1String("innerError")).toObject().value(QLatin1String("request-id")).toString()
+        : requestId;
+    out.details = QStringLiteral("HTTP %1 %2: %3").arg(status).arg(code, message);
+    if (status == 0) {
+        out.userMessage = tr("Microsoft Graph could not be reached. Check the network connection, proxy and firewall.");
+    } else if (code == QLatin1String("Authorization_RequestDenied") || status == 403) {
+        out.userMessage = tr("The app lacks a permission for this operation. Grant the missing application permission "
+                             "with admin consent; \"m365sync-cli check\" lists what is missing.");
+    } else if (code == QLatin1String("InvalidAuthenticationToken") || status == 401) {
+        out.userMessage = tr("Microsoft Graph did not accept the access token: %1").arg(message);
+    } else if (code == QLatin1String("Request_ResourceNotFound") || status == 404) {
+        out.userMessage = tr("The object does not exist (any more) in the tenant: %1").arg(message);
+    } else if (status == 429) {
+        out.userMessage = tr("Microsoft Graph kept throttling the requests for longer than the allowed wait. Try again "
+                             "later or outside business hours.");
+    } else if (status >= 500) {
+        out.userMessage = tr("Microsoft Graph is temporarily unavailable (HTTP %1). Try again later.").arg(status);
+    } else {
+        out.userMessage = message.isEmpty() ? tr("Microsoft Graph refused the request (HTTP %1).").arg(status)
+                                            : tr("Microsoft Graph refused the request: %1").arg(message);
+    }
+    return out;
+}
+
+CollectionPage CollectionPage::fromJson(const QJsonObject &json)
+{
+    CollectionPage page;
+    page.value = json.value(QLatin1String("value")).toArray();
+    page.nextLink = json.value(QLatin1String("@odata.nextLink")).toString();
+    page.deltaLink = json.value(QLatin1String("@odata.deltaLink")).toString();
+    if (json.contains(QLatin1String("@odata.count"))) {
+        page.count = json.value(QLatin1String("@odata.count")).toVariant().toLongLong();
+    }
+    return page;
+}
+
+double parseRetryAfter(const QByteArray &value)
+{
+    bool ok = false;
+    const double seconds = value.trimmed().toDouble(&ok);
+    return ok && seconds >= 0 ? seconds : -1;
+}
+
+} // namespace M365::Graph

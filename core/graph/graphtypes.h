@@ -1,0 +1,73 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "error.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace M365::Graph {
+
+/// One Graph request: on its own, or as part of a $batch.
+struct Request
+{
+    QByteArray method = "GET";
+    /// Below /v1.0 with its query ("/users?$top=5"), or an absolute URL Graph handed out (a nextLink or deltaLink).
+    QString path;
+    QJsonObject body;
+    bool hasBody = false;
+    QHash<QByteArray, QByteArray> headers;
+    /// Retry a 404 for a while: the object was created moments ago and may not have replicated yet.
+    bool retryNotFound = false;
+    /// Batch only: the request's id (defaults to its position) and the ids it must run after.
+    QString id;
+    QStringList dependsOn;
+
+    bool isWrite() const { return method != "GET"; }
+
+    static Request get(const QString &path) { return Request{"GET", path, {}, false, {}, false, {}, {}}; }
+    static Request withBody(const QByteArray &method, const QString &path, const QJsonObject &body)
+    {
+        return Request{method, path, body, true, {}, false, {}, {}};
+    }
+};
+
+/// Graph's answer to one request (for a batch: to one sub-request).
+struct Response
+{
+    int status = 0; ///< 0: no HTTP answer
+    QJsonObject json;
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers; ///< names in lower case
+    QString requestId;
+    M365::Error error; ///< set when the request finally failed
+    int attempts = 0;
+
+    bool ok() const { return status >= 200 && status < 300; }
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
+};
+
+/// A Graph error body ({"error": {"code", "message", "innerError": {"request-id", "date"}}}) as an Error whose
+/// message says what to do.
+M365::Error errorFromResponse(int status, const QJsonObject &json, const QString &requestId);
+
+/// A page of a collection: "value" plus @odata.nextLink / @odata.deltaLink / @odata.count.
+struct CollectionPage
+{
+    QJsonArray value;
+    QString nextLink;
+    QString deltaLink;
+    qint64 count = -1;
+
+    static CollectionPage fromJson(const QJsonObject &json);
+};
+
+/// The Retry-After header in seconds (Graph sends fractions, e.g. "2.128"); a negative number when absent or invalid.
+double parseRetryAfter(const QByteArray &value);
+
+} // namespace M365::Graph

@@ -1,0 +1,67 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QtGlobal>
+
+#include <deque>
+
+namespace M365::Graph {
+
+/*
+ * Client-side pacing to Microsoft Graph's identity-and-access budgets, so that a large run approaches the write
+ * budget (3,000 writes per 150 s per app and tenant by default) and the resource-unit budget without tripping them.
+ * Requests reserve their writes and resource units; the pacer answers how long to wait before sending. A 429 pauses
+ * everything until its Retry-After; an x-ms-throttle-limit-percentage above 0.8 that our own count cannot explain
+ * (another app spending the same tenant's budget) shrinks our share until the window has passed.
+ */
+class Pacer
+{
+public:
+    struct Budget
+    {
+        int writes = 3000;
+        double writeWindowSeconds = 150;
+        int resourceUnits = 3500; ///< the small-tenant figure; safe for every tenant size
+        double resourceUnitWindowSeconds = 10;
+    };
+
+    void setBudget(const Budget &budget) { m_budget = budget; }
+    Budget budget() const { return m_budget; }
+
+    /// Reserves @p writes writes and @p resourceUnits units; returns the milliseconds to wait from @p nowMs.
+    qint64 reserve(int writes, int resourceUnits, qint64 nowMs);
+    /// Gives back a reservation that was never sent (e.g. cancelled).
+    void release(int writes, int resourceUnits);
+    /// The service throttled us: nothing goes out before @p nowMs + @p retryAfterSeconds.
+    void pauseFor(double retryAfterSeconds, qint64 nowMs);
+    /// The service reported this share of a budget in use (x-ms-throttle-limit-percentage).
+    void observeLimitPercentage(double percentage, bool forWrites, qint64 nowMs);
+
+    /// True while requests are held back by a 429 pause or a reduced share.
+    bool isSlowed(qint64 nowMs) const;
+    /// Writes reserved within the current window (for progress displays).
+    int writesInWindow(qint64 nowMs);
+
+private:
+    struct Log
+    {
+        std::deque<std::pair<qint64, int>> events; ///< (scheduled time, amount), non-decreasing times
+        qint64 sum = 0;
+        void expireBefore(qint64 horizon);
+        /// Earliest time >= @p from at which @p amount more fits under @p limit in a window of @p windowMs.
+        qint64 earliest(qint64 from, int amount, qint64 limit, qint64 windowMs) const;
+    };
+
+    qint64 windowMs(double seconds) const { return qint64(seconds * 1000.0); }
+    int effectiveWrites(qint64 nowMs) const;
+
+    Budget m_budget;
+    Log m_writes;
+    Log m_units;
+    qint64 m_pausedUntil = 0;
+    int m_externalWrites = 0; ///< writes of others inferred from the limit percentage
+    qint64 m_externalUntil = 0;
+};
+
+} // namespace M365::Graph

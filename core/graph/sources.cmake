@@ -1,0 +1,10 @@
+# SPDX-FileCopyrightText: 2026 The m365sync authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+target_sources(m365core PRIVATE
+    job.h
+    graph/graphclient.cpp graph/graphclient.h
+    graph/graphtypes.cpp graph/graphtypes.h
+    graph/pacer.cpp graph/pacer.h
+    graph/requestlog.cpp graph/requestlog.h
+    identity/tokenprovider.cpp identity/tokenprovider.h
+)
