@@ -67,7 +67,7 @@ ApiResponse SandboxTenant::groups(const ApiRequest &r, const QStringList &seg, c
                 return updateGroup(r, id);
             }
             if (r.method == "DELETE") {
-                QJsonObject group = m_state.groups.take(id);
+                QJsonObject group = m_state.takeGroup(id);
                 const QStringList former = m_state.members.take(id);
                 for (const QString &member : former) {
                     recordMemberChange(id, member, false);
@@ -124,7 +124,7 @@ ApiResponse SandboxTenant::groups(const ApiRequest &r, const QStringList &seg, c
                 recordMemberChange(id, memberId, false);
                 QJsonObject group = m_state.groups.value(id);
                 touch(group);
-                m_state.groups.insert(id, group);
+                m_state.putGroup(group);
                 return ApiResponse::noContent();
             }
         }
@@ -158,7 +158,7 @@ ApiResponse SandboxTenant::addMembers(const ApiRequest &r, const QString &groupI
     }
     QJsonObject group = m_state.groups.value(groupId);
     touch(group);
-    m_state.groups.insert(groupId, group);
+    m_state.putGroup(group);
     return ApiResponse::noContent();
 }
 
@@ -231,16 +231,24 @@ ApiResponse SandboxTenant::createGroup(const ApiRequest &r)
         {QStringLiteral("id"), newGuid()},
         {QStringLiteral("classification"), QJsonValue::Null},
         {QStringLiteral("createdDateTime"), isoNow()},
+        {QStringLiteral("creationOptions"), QJsonArray{}},
         {QStringLiteral("deletedDateTime"), QJsonValue::Null},
         {QStringLiteral("description"), QJsonValue::Null},
         {QStringLiteral("groupTypes"), QJsonArray{}},
         {QStringLiteral("isAssignableToRole"), QJsonValue::Null},
         {QStringLiteral("mail"), QJsonValue::Null},
         {QStringLiteral("membershipRule"), QJsonValue::Null},
+        {QStringLiteral("onPremisesLastSyncDateTime"), QJsonValue::Null},
+        {QStringLiteral("onPremisesProvisioningErrors"), QJsonArray{}},
+        {QStringLiteral("onPremisesSecurityIdentifier"), QJsonValue::Null},
         {QStringLiteral("onPremisesSyncEnabled"), QJsonValue::Null},
+        {QStringLiteral("preferredDataLocation"), QJsonValue::Null},
         {QStringLiteral("proxyAddresses"), QJsonArray{}},
         {QStringLiteral("renewedDateTime"), isoNow()},
-        {QStringLiteral("visibility"), QJsonValue::Null},
+        {QStringLiteral("resourceBehaviorOptions"), QJsonArray{}},
+        {QStringLiteral("resourceProvisioningOptions"), QJsonArray{}},
+        // Without a visibility, Graph creates a Microsoft 365 group as Public and a security group as Private.
+        {QStringLiteral("visibility"), unified ? QStringLiteral("Public") : QStringLiteral("Private")},
     };
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (!it.key().endsWith(QLatin1String("@odata.bind"))) {
@@ -255,7 +263,7 @@ ApiResponse SandboxTenant::createGroup(const ApiRequest &r)
     }
     touch(group);
     const QString id = group.value(QLatin1String("id")).toString();
-    m_state.groups.insert(id, group);
+    m_state.putGroup(group);
     for (const QString &memberId : memberIds) {
         m_state.members[id].append(memberId);
         recordMemberChange(id, memberId, true);
@@ -339,7 +347,7 @@ ApiResponse SandboxTenant::updateGroup(const ApiRequest &r, const QString &id)
         }
     }
     touch(group);
-    m_state.groups.insert(id, group);
+    m_state.putGroup(group);
     return ApiResponse::noContent();
 }
 

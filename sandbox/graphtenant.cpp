@@ -11,6 +11,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace M365::Sandbox {
 
 namespace {
@@ -242,6 +244,8 @@ ApiResponse SandboxTenant::domains(const ApiRequest &r, const QStringList &seg, 
             m_state.domains.insert(name, domain);
         }
         QJsonObject out = publicView(domain);
+        // availabilityStatus is null everywhere except in verify's answer (domain resource documentation).
+        out.insert(QStringLiteral("availabilityStatus"), QStringLiteral("AvailableImmediately"));
         out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("domains/$entity")));
         return ApiResponse::json(200, out);
     }
@@ -788,20 +792,45 @@ ApiResponse SandboxTenant::contacts(const ApiRequest &r, const QString &userId, 
                 r, items, QStringLiteral("users('%1')/contactFolders('%2')/contacts").arg(userId, folderId), Schema());
         }
         if (seg.size() == 4 && seg.value(2) == QLatin1String("contacts") && seg.value(3) == QLatin1String("delta")) {
-            // Outlook contact delta: a full round every time here, ending with a deltaLink.
-            QJsonArray value;
-            for (const QJsonObject &item : items) {
-                value.append(item);
+            // Outlook contact delta: a full round every time here, in pages of `Prefer: odata.maxpagesize` linked
+            // with @odata.nextLink, ending with a deltaLink.
+            int start = 0;
+            if (r.hasQueryItem(QStringLiteral("$skiptoken"))) {
+                const auto decoded = Crypto::base64UrlDecode(r.queryItem(QStringLiteral("$skiptoken")).toLatin1());
+                const QJsonObject token = decoded ? QJsonDocument::fromJson(*decoded).object() : QJsonObject();
+                if (!token.value(QLatin1String("o")).isDouble()) {
+                    return graphError(
+                        400, QStringLiteral("BadRequest"), QStringLiteral("Invalid $skiptoken value."), r);
+                }
+                start = std::clamp(token.value(QLatin1String("o")).toInt(), 0, int(items.size()));
             }
-            return ApiResponse::json(
-                200,
-                QJsonObject{{QStringLiteral("@odata.context"), contextUrl(QStringLiteral("Collection(contact)"))},
-                            {QStringLiteral("@odata.deltaLink"),
-                             QString(m_baseUrl
-                                     + QStringLiteral("/v1.0/users/%1/contactFolders/%2/contacts/delta?$deltatoken=%3")
-                                           .arg(userId, folderId)
-                                           .arg(m_state.seq))},
-                            {QStringLiteral("value"), value}});
+            int pageSize = int(items.size());
+            const QByteArray prefer = r.header("prefer");
+            const int maxPageAt = prefer.indexOf("odata.maxpagesize=");
+            if (maxPageAt >= 0) {
+                pageSize = std::clamp(prefer.mid(maxPageAt + 18).split(',').value(0).trimmed().toInt(), 1, 1000);
+            }
+            const int end = std::min<int>(int(items.size()), start + pageSize);
+            QJsonArray value;
+            for (int i = start; i < end; ++i) {
+                value.append(items.at(i));
+            }
+            const QString link =
+                m_baseUrl + QStringLiteral("/v1.0/users/%1/contactFolders/%2/contacts/delta?").arg(userId, folderId);
+            QJsonObject out{{QStringLiteral("@odata.context"), contextUrl(QStringLiteral("Collection(contact)"))},
+                            {QStringLiteral("value"), value}};
+            if (end < items.size()) {
+                out.insert(
+                    QStringLiteral("@odata.nextLink"),
+                    QString(
+                        link + QStringLiteral("$skiptoken=")
+                        + QString::fromLatin1(Crypto::base64UrlEncode(
+                            QJsonDocument(QJsonObject{{QStringLiteral("o"), end}}).toJson(QJsonDocument::Compact)))));
+            } else {
+                out.insert(QStringLiteral("@odata.deltaLink"),
+                           QString(link + QStringLiteral("$deltatoken=%1").arg(m_state.seq)));
+            }
+            return ApiResponse::json(200, out);
         }
     }
     return notFound(r, seg.join(QLatin1Char('/')));

@@ -47,7 +47,10 @@ ApiResponse conflict(const QString &property, const ApiRequest &r)
 ApiResponse SandboxTenant::users(const ApiRequest &r, const QStringList &seg, const Caller &c)
 {
     const bool read = r.method == "GET";
-    if (!hasAnyRole(c, read ? userRead : userWrite) && !(seg.value(2) == QLatin1String("assignLicense"))) {
+    // assignLicense and the mailbox's contacts have permissions of their own (checked where they are served).
+    const bool ownPermissions = seg.value(2) == QLatin1String("assignLicense")
+        || seg.value(2) == QLatin1String("contacts") || seg.value(2) == QLatin1String("contactFolders");
+    if (!hasAnyRole(c, read ? userRead : userWrite) && !ownPermissions) {
         return forbidden(r);
     }
     if (seg.size() == 1) {
@@ -78,7 +81,7 @@ ApiResponse SandboxTenant::users(const ApiRequest &r, const QStringList &seg, co
                 return getObject(r, m_state.users.value(id), QStringLiteral("users"), Schema::user());
             }
             if (r.method == "PATCH") {
-                return updateUser(r, id);
+                return updateUser(r, id, m_state.users.value(id));
             }
             if (r.method == "DELETE") {
                 return deleteUser(r, id);
@@ -146,16 +149,12 @@ ApiResponse SandboxTenant::createUser(const ApiRequest &r)
         {QStringLiteral("userType"), QStringLiteral("Member")},
         {QStringLiteral("onPremisesSyncEnabled"), QJsonValue::Null},
     };
-    for (auto it = body.begin(); it != body.end(); ++it) {
-        user.insert(it.key(), it.value());
-    }
-    m_state.users.insert(user.value(QLatin1String("id")).toString(), user);
-    ApiResponse checked = updateUser(r, user.value(QLatin1String("id")).toString());
+    // The same rules as an update, checked against the tenant before the user exists.
+    const QString id = user.value(QLatin1String("id")).toString();
+    ApiResponse checked = updateUser(r, id, user);
     if (checked.status >= 300) {
-        m_state.users.remove(user.value(QLatin1String("id")).toString());
         return checked;
     }
-    const QString id = user.value(QLatin1String("id")).toString();
     markCreated(id);
     QJsonObject out = shape(m_state.users.value(id), {}, Schema::user().defaultSelect);
     out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("users/$entity")));
@@ -164,8 +163,9 @@ ApiResponse SandboxTenant::createUser(const ApiRequest &r)
     return response;
 }
 
-// Applies a PATCH body (also used by createUser with the body already merged): uniqueness, UPN rules, then commit.
-ApiResponse SandboxTenant::updateUser(const ApiRequest &r, const QString &id)
+// Applies a POST or PATCH body to @p user (the current object, or a new one's defaults): property rules, uniqueness
+// of userPrincipalName, mailNickname and onPremisesImmutableId, then stores it.
+ApiResponse SandboxTenant::updateUser(const ApiRequest &r, const QString &id, QJsonObject user)
 {
     QJsonObject body;
     ApiResponse failure;
@@ -181,7 +181,6 @@ ApiResponse SandboxTenant::updateUser(const ApiRequest &r, const QString &id)
                           QStringLiteral("Invalid value specified for property '%1' of resource 'User'.").arg(property),
                           r);
     };
-    QJsonObject user = m_state.users.value(id);
     if (body.contains(QLatin1String("passwordProfile"))) {
         const QJsonObject profile = body.value(QLatin1String("passwordProfile")).toObject();
         const QString password = profile.value(QLatin1String("password")).toString();
@@ -217,11 +216,9 @@ ApiResponse SandboxTenant::updateUser(const ApiRequest &r, const QString &id)
                                              "must use one of the verified domain names in your organization."),
                               r);
         }
-        for (auto it = m_state.users.cbegin(); it != m_state.users.cend(); ++it) {
-            if (it.key() != id
-                && it->value(QLatin1String("userPrincipalName")).toString().compare(upn, Qt::CaseInsensitive) == 0) {
-                return conflict(QStringLiteral("userPrincipalName"), r);
-            }
+        const QString other = m_state.userIdByUpn(upn);
+        if (!other.isEmpty() && other != id) {
+            return conflict(QStringLiteral("userPrincipalName"), r);
         }
     }
     if (body.contains(QLatin1String("mailNickname"))) {
@@ -229,23 +226,17 @@ ApiResponse SandboxTenant::updateUser(const ApiRequest &r, const QString &id)
         if (!isValidMailNickname(nickname)) {
             return invalid(QStringLiteral("mailNickname"));
         }
-        for (const auto *map : {&m_state.users, &m_state.groups}) {
-            for (auto it = map->cbegin(); it != map->cend(); ++it) {
-                if (it.key() != id
-                    && it->value(QLatin1String("mailNickname")).toString().compare(nickname, Qt::CaseInsensitive)
-                        == 0) {
-                    return conflict(QStringLiteral("mailNickname"), r);
-                }
-            }
+        const QString other = m_state.idByMailNickname(nickname);
+        if (!other.isEmpty() && other != id) {
+            return conflict(QStringLiteral("mailNickname"), r);
         }
     }
     if (body.contains(QLatin1String("onPremisesImmutableId"))
         && body.value(QLatin1String("onPremisesImmutableId")).isString()) {
         const QString anchor = body.value(QLatin1String("onPremisesImmutableId")).toString();
-        for (auto it = m_state.users.cbegin(); it != m_state.users.cend(); ++it) {
-            if (it.key() != id && it->value(QLatin1String("onPremisesImmutableId")).toString() == anchor) {
-                return conflict(QStringLiteral("onPremisesImmutableId"), r);
-            }
+        const QString other = m_state.userIdByImmutableId(anchor);
+        if (!other.isEmpty() && other != id) {
+            return conflict(QStringLiteral("onPremisesImmutableId"), r);
         }
     }
     if (body.contains(QLatin1String("usageLocation")) && body.value(QLatin1String("usageLocation")).isString()) {
@@ -267,14 +258,14 @@ ApiResponse SandboxTenant::updateUser(const ApiRequest &r, const QString &id)
     user.insert(QStringLiteral("proxyAddresses"),
                 mail.isEmpty() ? QJsonArray{} : QJsonArray{QString(QStringLiteral("SMTP:") + mail)});
     touch(user);
-    m_state.users.insert(id, user);
+    m_state.putUser(user);
     return ApiResponse::noContent();
 }
 
 ApiResponse SandboxTenant::deleteUser(const ApiRequest &r, const QString &id)
 {
     Q_UNUSED(r)
-    QJsonObject user = m_state.users.take(id);
+    QJsonObject user = m_state.takeUser(id);
     for (auto it = m_state.members.begin(); it != m_state.members.end(); ++it) {
         if (it->removeAll(id) > 0) {
             recordMemberChange(it.key(), id, false);
@@ -386,7 +377,7 @@ ApiResponse SandboxTenant::assignLicense(const ApiRequest &r, const QString &id)
     }
     user.insert(QStringLiteral("assignedPlans"), plans);
     touch(user);
-    m_state.users.insert(id, user);
+    m_state.putUser(user);
     // assignLicense answers with the whole user object.
     QJsonObject out = publicView(user);
     out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("users/$entity")));
@@ -507,7 +498,11 @@ ApiResponse SandboxTenant::directory(const ApiRequest &r, const QStringList &seg
         }
         touch(restored);
         m_state.deletedItems.remove(id);
-        (isUser ? m_state.users : m_state.groups).insert(id, restored);
+        if (isUser) {
+            m_state.putUser(restored);
+        } else {
+            m_state.putGroup(restored);
+        }
         QJsonObject out = publicView(restored);
         out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("directoryObjects/$entity")));
         out.insert(QStringLiteral("@odata.type"),

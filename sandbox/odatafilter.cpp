@@ -462,6 +462,11 @@ private:
             if (node->op != Node::Op::Eq) {
                 requireAdvanced(keyword);
             }
+            // The key is indexed for equality only: lt/le/gt/ge on id fail even with advanced query parameters
+            // (concepts/aad-advanced-queries.md, "Error handling for advanced queries on directory objects").
+            if (node->op >= Node::Op::Lt && propertyName(*lhs) == QLatin1String("id")) {
+                recordOperation(QStringLiteral("The request uses a filter property that is not indexed"));
+            }
             return node;
         }
         if (keyword == QLatin1String("in")) {

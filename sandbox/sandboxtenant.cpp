@@ -54,7 +54,7 @@ SandboxTenant::SandboxTenant(QObject *parent)
     , m_random(QRandomGenerator::securelySeeded())
 {
     m_saveTimer.setSingleShot(true);
-    m_saveTimer.setInterval(200);
+    m_saveTimer.setInterval(1000);
     connect(&m_saveTimer, &QTimer::timeout, this, [this] {
         QString error;
         if (!save(&error)) {

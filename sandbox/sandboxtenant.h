@@ -134,7 +134,7 @@ private:
     ApiResponse contacts(const ApiRequest &r, const QString &userId, const QStringList &seg, const Caller &c);
 
     ApiResponse createUser(const ApiRequest &r);
-    ApiResponse updateUser(const ApiRequest &r, const QString &id);
+    ApiResponse updateUser(const ApiRequest &r, const QString &id, QJsonObject user);
     ApiResponse deleteUser(const ApiRequest &r, const QString &id);
     ApiResponse assignLicense(const ApiRequest &r, const QString &id);
     ApiResponse createGroup(const ApiRequest &r);

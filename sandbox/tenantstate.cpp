@@ -67,6 +67,53 @@ QJsonObject makeUser(const QString &given, const QString &sur, const QString &up
     };
 }
 
+// An Outlook contact as Graph's contact resource has it; parentFolderId is added when it is served.
+QJsonObject makeContact(const QString &given, const QString &sur, const QString &email, const QString &birthday)
+{
+    const QString now = isoNow();
+    return QJsonObject{
+        {QStringLiteral("id"),
+         QString::fromLatin1(QByteArray("AAMkADh"
+                                        + QUuid::createUuid().toRfc4122().toBase64(QByteArray::Base64UrlEncoding
+                                                                                   | QByteArray::OmitTrailingEquals)))},
+        {QStringLiteral("createdDateTime"), now},
+        {QStringLiteral("lastModifiedDateTime"), now},
+        {QStringLiteral("changeKey"), QStringLiteral("EQAAABYAAAA")},
+        {QStringLiteral("categories"), QJsonArray{}},
+        {QStringLiteral("birthday"), birthday.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(birthday)},
+        {QStringLiteral("fileAs"), QString(sur + QStringLiteral(", ") + given)},
+        {QStringLiteral("displayName"), QString(given + QLatin1Char(' ') + sur)},
+        {QStringLiteral("givenName"), given},
+        {QStringLiteral("initials"), QString(given.left(1) + QLatin1Char('.') + sur.left(1) + QLatin1Char('.'))},
+        {QStringLiteral("middleName"), QJsonValue::Null},
+        {QStringLiteral("nickName"), QJsonValue::Null},
+        {QStringLiteral("surname"), sur},
+        {QStringLiteral("title"), QJsonValue::Null},
+        {QStringLiteral("generation"), QJsonValue::Null},
+        {QStringLiteral("jobTitle"), QJsonValue::Null},
+        {QStringLiteral("companyName"), QJsonValue::Null},
+        {QStringLiteral("department"), QJsonValue::Null},
+        {QStringLiteral("officeLocation"), QJsonValue::Null},
+        {QStringLiteral("profession"), QJsonValue::Null},
+        {QStringLiteral("businessHomePage"), QJsonValue::Null},
+        {QStringLiteral("assistantName"), QJsonValue::Null},
+        {QStringLiteral("manager"), QJsonValue::Null},
+        {QStringLiteral("homePhones"), QJsonArray{}},
+        {QStringLiteral("mobilePhone"), QJsonValue::Null},
+        {QStringLiteral("businessPhones"), QJsonArray{}},
+        {QStringLiteral("spouseName"), QJsonValue::Null},
+        {QStringLiteral("personalNotes"), QString()},
+        {QStringLiteral("children"), QJsonArray{}},
+        {QStringLiteral("emailAddresses"),
+         QJsonArray{QJsonObject{{QStringLiteral("name"), QString(given + QLatin1Char(' ') + sur)},
+                                {QStringLiteral("address"), email}}}},
+        {QStringLiteral("imAddresses"), QJsonArray{}},
+        {QStringLiteral("homeAddress"), QJsonObject{}},
+        {QStringLiteral("businessAddress"), QJsonObject{}},
+        {QStringLiteral("otherAddress"), QJsonObject{}},
+    };
+}
+
 QJsonObject makeDomain(const QString &name, bool verified, bool initial)
 {
     return QJsonObject{
@@ -212,26 +259,120 @@ QString hashSecret(const QString &secretText)
     return QString::fromLatin1(QCryptographicHash::hash(secretText.toUtf8(), QCryptographicHash::Sha256).toHex());
 }
 
-QString TenantState::userIdByUpn(const QString &upn) const
+void TenantState::indexObject(const QJsonObject &object, bool isUser) const
 {
-    for (auto it = users.cbegin(); it != users.cend(); ++it) {
-        if (it->value(QLatin1String("userPrincipalName")).toString().compare(upn, Qt::CaseInsensitive) == 0) {
-            return it.key();
+    const QString id = object.value(QLatin1String("id")).toString();
+    const QString nickname = object.value(QLatin1String("mailNickname")).toString();
+    if (!nickname.isEmpty()) {
+        m_nicknameIndex.insert(nickname.toLower(), id);
+    }
+    if (isUser) {
+        const QString upn = object.value(QLatin1String("userPrincipalName")).toString();
+        if (!upn.isEmpty()) {
+            m_upnIndex.insert(upn.toLower(), id);
+        }
+        const QString anchor = object.value(QLatin1String("onPremisesImmutableId")).toString();
+        if (!anchor.isEmpty()) {
+            m_anchorIndex.insert(anchor, id);
         }
     }
-    return {};
+}
+
+void TenantState::unindexObject(const QJsonObject &object) const
+{
+    const QString id = object.value(QLatin1String("id")).toString();
+    const auto drop = [&id](QHash<QString, QString> &index, const QString &key) {
+        const auto it = index.find(key);
+        if (it != index.end() && it.value() == id) {
+            index.erase(it);
+        }
+    };
+    drop(m_nicknameIndex, object.value(QLatin1String("mailNickname")).toString().toLower());
+    drop(m_upnIndex, object.value(QLatin1String("userPrincipalName")).toString().toLower());
+    drop(m_anchorIndex, object.value(QLatin1String("onPremisesImmutableId")).toString());
+}
+
+void TenantState::reindex() const
+{
+    m_upnIndex.clear();
+    m_nicknameIndex.clear();
+    m_anchorIndex.clear();
+    for (const QJsonObject &user : users) {
+        indexObject(user, true);
+    }
+    for (const QJsonObject &group : groups) {
+        indexObject(group, false);
+    }
+    m_indexedCount = users.size() + groups.size();
+}
+
+void TenantState::ensureIndex() const
+{
+    if (m_indexedCount != users.size() + groups.size()) {
+        reindex();
+    }
+}
+
+void TenantState::putUser(const QJsonObject &user)
+{
+    ensureIndex();
+    const QString id = user.value(QLatin1String("id")).toString();
+    const auto existing = users.constFind(id);
+    if (existing != users.cend()) {
+        unindexObject(existing.value());
+    }
+    users.insert(id, user);
+    indexObject(user, true);
+    m_indexedCount = users.size() + groups.size();
+}
+
+QJsonObject TenantState::takeUser(const QString &id)
+{
+    ensureIndex();
+    const QJsonObject user = users.take(id);
+    unindexObject(user);
+    m_indexedCount = users.size() + groups.size();
+    return user;
+}
+
+void TenantState::putGroup(const QJsonObject &group)
+{
+    ensureIndex();
+    const QString id = group.value(QLatin1String("id")).toString();
+    const auto existing = groups.constFind(id);
+    if (existing != groups.cend()) {
+        unindexObject(existing.value());
+    }
+    groups.insert(id, group);
+    indexObject(group, false);
+    m_indexedCount = users.size() + groups.size();
+}
+
+QJsonObject TenantState::takeGroup(const QString &id)
+{
+    ensureIndex();
+    const QJsonObject group = groups.take(id);
+    unindexObject(group);
+    m_indexedCount = users.size() + groups.size();
+    return group;
+}
+
+QString TenantState::userIdByUpn(const QString &upn) const
+{
+    ensureIndex();
+    return m_upnIndex.value(upn.toLower());
 }
 
 QString TenantState::idByMailNickname(const QString &mailNickname) const
 {
-    for (const auto *map : {&users, &groups}) {
-        for (auto it = map->cbegin(); it != map->cend(); ++it) {
-            if (it->value(QLatin1String("mailNickname")).toString().compare(mailNickname, Qt::CaseInsensitive) == 0) {
-                return it.key();
-            }
-        }
-    }
-    return {};
+    ensureIndex();
+    return m_nicknameIndex.value(mailNickname.toLower());
+}
+
+QString TenantState::userIdByImmutableId(const QString &immutableId) const
+{
+    ensureIndex();
+    return m_anchorIndex.value(immutableId);
 }
 
 QString TenantState::applicationIdByAppId(const QString &appId) const
@@ -438,7 +579,23 @@ TenantState TenantState::seedDemo()
     };
     for (QJsonObject user : people) {
         user.insert(QStringLiteral("_seq"), s.nextSeq());
-        s.users.insert(user.value(QLatin1String("id")).toString(), user);
+        if (user.value(QLatin1String("mailNickname")).toString() == QLatin1String("AdeleV")) {
+            // Adele's mailbox holds a few Outlook contacts (users/{id}/contacts, contactFolders, contacts/delta).
+            user.insert(QStringLiteral("_contacts"),
+                        QJsonArray{makeContact(QStringLiteral("Pavel"),
+                                               QStringLiteral("Bansky"),
+                                               QStringLiteral("pavelb@fabrikam.example"),
+                                               QStringLiteral("1984-10-19T11:59:00Z")),
+                                   makeContact(QStringLiteral("Rob"),
+                                               QStringLiteral("Young"),
+                                               QStringLiteral("roby@fabrikam.example"),
+                                               QString()),
+                                   makeContact(QStringLiteral("Ann"),
+                                               QStringLiteral("Beebe"),
+                                               QStringLiteral("annb@tailspin.example"),
+                                               QStringLiteral("1990-03-02T11:59:00Z"))});
+        }
+        s.putUser(user);
     }
 
     const QString e3 = QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900");
@@ -478,7 +635,7 @@ TenantState TenantState::seedDemo()
         {QStringLiteral("_seq"), s.nextSeq()},
     };
     const QString groupId = group.value(QLatin1String("id")).toString();
-    s.groups.insert(groupId, group);
+    s.putGroup(group);
     const QStringList userIds = s.users.keys();
     s.members.insert(groupId, {userIds.value(1), userIds.value(2)});
 

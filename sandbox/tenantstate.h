@@ -61,9 +61,18 @@ public:
 
     qint64 nextSeq() { return ++seq; }
 
-    /// Lookups by the unique keys Graph enforces.
+    /// Insert or replace a user or group, keeping the lookup indexes right. Change users and groups only through
+    /// these (or call reindex() after changing the maps directly).
+    void putUser(const QJsonObject &user);
+    QJsonObject takeUser(const QString &id);
+    void putGroup(const QJsonObject &group);
+    QJsonObject takeGroup(const QString &id);
+    void reindex() const;
+
+    /// Lookups by the unique keys Graph enforces, through indexes (a tenant may hold 100,000 users).
     QString userIdByUpn(const QString &upn) const;
     QString idByMailNickname(const QString &mailNickname) const; ///< users and groups share the namespace
+    QString userIdByImmutableId(const QString &immutableId) const;
     QString applicationIdByAppId(const QString &appId) const;
     QString servicePrincipalIdByAppId(const QString &appId) const;
 
@@ -83,6 +92,16 @@ public:
 
     /// An empty tenant with only the initial domain and the Microsoft Graph service principal.
     static TenantState empty(const QString &initialDomain);
+
+private:
+    void ensureIndex() const;
+    void indexObject(const QJsonObject &object, bool isUser) const;
+    void unindexObject(const QJsonObject &object) const;
+
+    mutable QHash<QString, QString> m_upnIndex; ///< lower-case UPN -> user id
+    mutable QHash<QString, QString> m_nicknameIndex; ///< lower-case mailNickname -> user or group id
+    mutable QHash<QString, QString> m_anchorIndex; ///< onPremisesImmutableId -> user id
+    mutable qsizetype m_indexedCount = -1;
 };
 
 /// The Microsoft Graph resource application id and the app roles the sandbox knows (value -> role id).
