@@ -3,6 +3,7 @@
 target_sources(m365core PRIVATE
     job.h
     graph/graphclient.cpp graph/graphclient.h
+    graph/deltareader.cpp graph/deltareader.h
     graph/graphtypes.cpp graph/graphtypes.h
     graph/pacer.cpp graph/pacer.h
     graph/requestlog.cpp graph/requestlog.h

@@ -4,6 +4,7 @@
 // The Graph client and token provider against the sandbox tenant: sign-in and its errors, paging, $batch splitting,
 // retries under throttling, 503s and connection resets with every write done exactly once, replication lag.
 
+#include "graph/deltareader.h"
 #include "graph/graphclient.h"
 #include "identity/tokenprovider.h"
 #include "sandboxfixture.h"
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void createThenAddMemberDespiteLag();
     void graphErrorsAreActionable();
     void requestLogHasNoToken();
+    void deltaRoundsAndRestart();
 
 private:
     Identity::TokenProvider *makeTokens(const QString &tenant, const QString &clientId, const QString &secret);
@@ -283,9 +285,9 @@ void TestGraphClient::batchDependsOnAcrossChunks()
 
 void TestGraphClient::writesSurviveThrottlingAndFaults()
 {
-    // The sandbox allows 300 writes per 1.5 s (time-scaled) while the client believes in the default budget, so it
+    // The sandbox allows 200 writes per 1.5 s (time-scaled) while the client believes in the default budget, so it
     // runs into 429s; 15 % of requests fail with 503/504 and 3 % of connections are reset before they are processed.
-    QCOMPARE(m_sandbox->admin("PUT", QStringLiteral("throttling"), {{QStringLiteral("appWrites"), 300}}).status, 200);
+    QCOMPARE(m_sandbox->admin("PUT", QStringLiteral("throttling"), {{QStringLiteral("appWrites"), 200}}).status, 200);
     QCOMPARE(m_sandbox
                  ->admin("PUT",
                          QStringLiteral("faults"),
@@ -410,6 +412,39 @@ void TestGraphClient::requestLogHasNoToken()
     QCOMPARE(Graph::redactSecrets(QStringLiteral("client_secret=abc&scope=x")),
              QStringLiteral("client_secret=[redacted]&scope=x"));
     QVERIFY(!Graph::redactSecrets(QStringLiteral("token ") + token).contains(token.section(QLatin1Char('.'), 1, 1)));
+}
+
+void TestGraphClient::deltaRoundsAndRestart()
+{
+    const QStringList select{QStringLiteral("displayName"), QStringLiteral("userPrincipalName")};
+    auto *first = new Graph::DeltaReader(m_client.get(), QStringLiteral("users"), select, {}, this);
+    QVERIFY(runJob(first));
+    QVERIFY(!first->hasError());
+    QVERIFY(first->isFullRead());
+    QCOMPARE(first->changes().size(), int(m_sandbox->tenant().state().users.size()));
+    const QString link = first->deltaLink();
+    QVERIFY(!link.isEmpty());
+
+    const auto &state = m_sandbox->tenant().state();
+    const QString megan = state.userIdByUpn(QStringLiteral("MeganB@contoso.onmicrosoft.com"));
+    auto *patch = m_client->send(Graph::Request::withBody("PATCH", QStringLiteral("/users/") + megan, {{QStringLiteral("displayName"), QStringLiteral("Megan B.")}}));
+    patch->setParent(this);
+    QVERIFY(runJob(patch));
+    auto *second = new Graph::DeltaReader(m_client.get(), QStringLiteral("users"), select, link, this);
+    QVERIFY(runJob(second));
+    QVERIFY(!second->isFullRead());
+    QCOMPARE(second->changes().size(), 1);
+    QCOMPARE(second->changes().at(0).toObject().value(QLatin1String("displayName")).toString(), QStringLiteral("Megan B."));
+
+    // Graph loses the sync state: the reader starts over with a full read and says so.
+    QCOMPARE(m_sandbox->admin("POST", QStringLiteral("delta/expire")).status, 204);
+    auto *third = new Graph::DeltaReader(m_client.get(), QStringLiteral("users"), select, second->deltaLink(), this);
+    QSignalSpy restarted(third, &Graph::DeltaReader::restarted);
+    QVERIFY(runJob(third));
+    QVERIFY2(!third->hasError(), qPrintable(third->errorString()));
+    QCOMPARE(restarted.count(), 1);
+    QVERIFY(third->isFullRead());
+    QCOMPARE(third->changes().size(), int(state.users.size()));
 }
 
 QTEST_GUILESS_MAIN(TestGraphClient)

@@ -1,0 +1,109 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Drives user writes through the Graph client against the time-scaled sandbox tenant and measures how close the
+// client's pacing gets to Microsoft's write budget (3,000 writes per 150 s per app and tenant) without tripping it.
+//
+// The first 3,000 writes fit the empty window at once, so the rate that matters is the steady state after them:
+// ratio = (writes after the first budget / time after the first budget) / (budget / window).
+
+#include "graph/graphclient.h"
+#include "identity/tokenprovider.h"
+#include "sandboxserver.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QTextStream>
+#include <QTimer>
+
+using namespace M365;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QTextStream out(stdout);
+    constexpr double timeScale = 25; // 150 s window -> 6 s
+    constexpr int budget = 3000;
+    constexpr int writes = 9000;
+
+    Sandbox::SandboxServer sandbox;
+    Sandbox::SandboxServer::Options options;
+    options.timeScale = timeScale;
+    QString error;
+    if (!sandbox.start(options, &error)) {
+        out << "cannot start the sandbox: " << error << '\n';
+        return 1;
+    }
+    const auto &state = sandbox.tenant()->state();
+    QNetworkAccessManager nam;
+    Identity::ClientCredential credential;
+    credential.kind = Identity::ClientCredential::Kind::Secret;
+    credential.clientSecret = state.demoClientSecret;
+    const QUrl base(sandbox.baseUrl());
+    Identity::TokenProvider tokens(
+        &nam,
+        Identity::CloudEndpoints::custom(base, base, QStringLiteral("https://graph.microsoft.com/.default")),
+        state.tenantId,
+        state.demoClientId,
+        credential);
+    Graph::GraphClient client(&nam, tokens.endpoints(), &tokens);
+    Graph::Pacer::Budget pacing;
+    pacing.writes = budget;
+    pacing.writeWindowSeconds = 150 / timeScale;
+    pacing.resourceUnitWindowSeconds = 10 / timeScale;
+    client.pacer().setBudget(pacing);
+
+    QList<Graph::Request> requests;
+    for (int i = 0; i < writes; ++i) {
+        QJsonObject user{
+            {QStringLiteral("accountEnabled"), true},
+            {QStringLiteral("displayName"), QStringLiteral("Bench user %1").arg(i)},
+            {QStringLiteral("mailNickname"), QStringLiteral("bench%1").arg(i)},
+            {QStringLiteral("userPrincipalName"), QStringLiteral("bench%1@contoso.onmicrosoft.com").arg(i)},
+            {QStringLiteral("passwordProfile"),
+             QJsonObject{{QStringLiteral("password"), QStringLiteral("Bench-%1-Passw0rd").arg(i)}}}};
+        requests.append(Graph::Request::withBody("POST", QStringLiteral("/users"), user));
+    }
+
+    QElapsedTimer timer;
+    qint64 firstBudgetDoneMs = -1;
+    int done = 0;
+    int failed = 0;
+    auto *job = client.batch(requests);
+    QObject::connect(job, &Graph::BatchJob::requestDone, [&](int, const Graph::Response &response) {
+        ++done;
+        failed += response.ok() ? 0 : 1;
+        if (done == budget) {
+            firstBudgetDoneMs = timer.elapsed();
+        }
+    });
+    QObject::connect(job, &Job::finished, &app, &QCoreApplication::quit);
+    QTimer::singleShot(5 * 60 * 1000, &app, [&] {
+        out << "timed out\n";
+        app.exit(1);
+    });
+    timer.start();
+    job->start();
+    if (app.exec() != 0) {
+        return 1;
+    }
+    const double totalSeconds = timer.elapsed() / 1000.0;
+    const double steadySeconds = (timer.elapsed() - firstBudgetDoneMs) / 1000.0;
+    const double budgetRate = budget / (150 / timeScale);
+    const double steadyRate = (writes - budget) / steadySeconds;
+    const double ratio = steadyRate / budgetRate;
+    out << "sandbox time scale        " << timeScale << " (window " << 150 / timeScale << " s)\n";
+    out << "writes                    " << done << " in " << totalSeconds << " s\n";
+    out << "first 3,000 writes done   " << firstBudgetDoneMs / 1000.0 << " s\n";
+    out << "steady-state rate         " << steadyRate << " writes/s (budget " << budgetRate << " writes/s)\n";
+    out << "429 answers               " << client.throttledCount() << '\n';
+    out << "failed writes             " << failed << '\n';
+    out << "users in the tenant       " << state.users.size() << '\n';
+    out << QStringLiteral("RESULT writes=%1 throttled=%2 failed=%3 ratio=%4\n")
+               .arg(done)
+               .arg(client.throttledCount())
+               .arg(failed)
+               .arg(ratio, 0, 'f', 3);
+    return failed == 0 ? 0 : 1;
+}

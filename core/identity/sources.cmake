@@ -1,0 +1,9 @@
+# SPDX-FileCopyrightText: 2026 The m365sync authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Included by core/CMakeLists.txt in the m365core target's context.
+target_sources(m365core PRIVATE
+    result.h
+    identity/certificatecredential.cpp identity/certificatecredential.h
+    identity/clientassertion.cpp identity/clientassertion.h
+    identity/opensslsupport.h
+)

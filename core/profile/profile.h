@@ -1,0 +1,110 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "error.h"
+#include "identity/cloudendpoints.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace M365::Profile {
+
+/// How the app proves its identity to Entra ID. The certificate is preferred; a client secret is the fallback.
+enum class CredentialKind { Certificate, ClientSecret };
+
+/// The client assertion's signature: PS256 with `x5t#S256` (default) or RS256 with `x5t`.
+enum class AssertionAlgorithm { PS256, RS256 };
+
+/// The public half of the app's certificate: safe on disk, needed for the assertion header and to show the admin
+/// which certificate Entra ID must know.
+struct CertificateInfo
+{
+    QString thumbprintSha1; ///< hex, upper case, no separators (what Entra ID shows)
+    QString thumbprintSha256; ///< hex, upper case, no separators
+    QDateTime notAfter; ///< UTC
+    QByteArray pem; ///< "-----BEGIN CERTIFICATE-----" … (never the private key)
+
+    bool isNull() const { return thumbprintSha1.isEmpty() && thumbprintSha256.isEmpty() && pem.isEmpty(); }
+    friend bool operator==(const CertificateInfo &a, const CertificateInfo &b)
+    {
+        return a.thumbprintSha1 == b.thumbprintSha1 && a.thumbprintSha256 == b.thumbprintSha256
+            && a.notAfter == b.notAfter && a.pem == b.pem;
+    }
+};
+
+/// Keys into the SecretStore ("m365sync/<profile>/<purpose>"); an empty reference means "none stored".
+struct SecretReferences
+{
+    QString privateKey;
+    QString clientSecret;
+    QString ldapBindPassword;
+
+    /// The non-empty references.
+    QStringList all() const;
+    friend bool operator==(const SecretReferences &a, const SecretReferences &b)
+    {
+        return a.privateKey == b.privateKey && a.clientSecret == b.clientSecret
+            && a.ldapBindPassword == b.ldapBindPassword;
+    }
+};
+
+/**
+ * One connection: a tenant in a cloud, the app that m365sync signs in as, and (for later issues) the directory and
+ * sync settings.
+ *
+ * A profile is plain data that ProfileStore writes as JSON. It never holds a secret: the private key, a client secret
+ * and the LDAP bind password live in the SecretStore and the profile records their keys. fromJson() refuses a file
+ * that carries a secret value (a hand edit such as "clientSecret": "…") instead of using it, and toJson() of a profile
+ * whose free-form blobs contain one is refused by ProfileStore::save() the same way.
+ */
+struct Profile
+{
+    Q_DECLARE_TR_FUNCTIONS(M365::Profile::Profile)
+
+public:
+    /// The file format written by toJson(); fromJson() reads this version and refuses newer ones.
+    static constexpr int FormatVersion = 1;
+
+    QString name;
+    Identity::CloudEndpoints endpoints = Identity::CloudEndpoints::forCloud(Identity::Cloud::Global);
+    QString tenant; ///< tenant ID (GUID) or a verified domain
+    QString clientId; ///< the app registration's application (client) ID
+    CredentialKind credentialKind = CredentialKind::Certificate;
+    CertificateInfo certificate;
+    AssertionAlgorithm assertionAlgorithm = AssertionAlgorithm::PS256;
+    SecretReferences secrets;
+    QJsonObject directory; ///< directory source settings (issue 4 and later); no passwords: see secrets
+    QJsonObject sync; ///< mapping, scope and schedule settings (later issues)
+    QString caFile; ///< optional PEM file of extra trusted CAs, for a sandbox with its own CA only
+
+    /// Letters, digits, '-', '_' and '.', 1 to 64 characters, not starting with '.'.
+    static bool isValidName(const QString &name);
+    /// The reference this profile uses for a purpose (SecretStore::key(name, purpose)).
+    QString secretKey(const QString &purpose) const;
+
+    QJsonObject toJson() const;
+    /// Parses a profile file. Refuses, with an Error that says what to do, anything that looks like a secret value
+    /// (see findSecretValue()), references that are not keys of this profile, unknown enum values and newer formats.
+    static std::optional<Profile> fromJson(const QJsonObject &json, M365::Error *error = nullptr);
+
+    /// Returns the JSON path ("credential.clientSecret", "directory.bindPassword") of the first member that holds a
+    /// secret value (a field named like a secret, a PEM private key, a JWT), or an empty string. The secret references
+    /// object is checked separately: its members must be keys, not values.
+    static QString findSecretValue(const QJsonObject &json);
+
+    friend bool operator==(const Profile &a, const Profile &b);
+    friend bool operator!=(const Profile &a, const Profile &b) { return !(a == b); }
+};
+
+QString credentialKindId(CredentialKind kind);
+std::optional<CredentialKind> credentialKindFromId(const QString &id);
+QString assertionAlgorithmId(AssertionAlgorithm algorithm);
+std::optional<AssertionAlgorithm> assertionAlgorithmFromId(const QString &id);
+
+} // namespace M365::Profile
