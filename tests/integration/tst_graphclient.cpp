@@ -427,14 +427,16 @@ void TestGraphClient::deltaRoundsAndRestart()
 
     const auto &state = m_sandbox->tenant().state();
     const QString megan = state.userIdByUpn(QStringLiteral("MeganB@contoso.onmicrosoft.com"));
-    auto *patch = m_client->send(Graph::Request::withBody("PATCH", QStringLiteral("/users/") + megan, {{QStringLiteral("displayName"), QStringLiteral("Megan B.")}}));
+    auto *patch = m_client->send(Graph::Request::withBody(
+        "PATCH", QStringLiteral("/users/") + megan, {{QStringLiteral("displayName"), QStringLiteral("Megan B.")}}));
     patch->setParent(this);
     QVERIFY(runJob(patch));
     auto *second = new Graph::DeltaReader(m_client.get(), QStringLiteral("users"), select, link, this);
     QVERIFY(runJob(second));
     QVERIFY(!second->isFullRead());
     QCOMPARE(second->changes().size(), 1);
-    QCOMPARE(second->changes().at(0).toObject().value(QLatin1String("displayName")).toString(), QStringLiteral("Megan B."));
+    QCOMPARE(second->changes().at(0).toObject().value(QLatin1String("displayName")).toString(),
+             QStringLiteral("Megan B."));
 
     // Graph loses the sync state: the reader starts over with a full read and says so.
     QCOMPARE(m_sandbox->admin("POST", QStringLiteral("delta/expire")).status, 204);
