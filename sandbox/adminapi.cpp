@@ -60,7 +60,7 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
                                              {QStringLiteral("clientId"), m_state.demoClientId},
                                              {QStringLiteral("clientSecret"), m_state.demoClientSecret}});
     }
-    if (what == QLatin1String("applications") && r.method == "POST") {
+    if (what == QLatin1String("applications") && seg.size() == 1 && r.method == "POST") {
         // {displayName, roles: ["User.ReadWrite.All", …], certificatePem?, withSecret?, secretExpired?,
         //  createServicePrincipal? (default true)}
         const QString displayName = body.value(QLatin1String("displayName")).toString(QStringLiteral("test app"));
@@ -156,6 +156,35 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
         }
         markDirty();
         return ApiResponse::json(201, result);
+    }
+    if (what == QLatin1String("applications") && seg.size() == 3 && seg.value(2) == QLatin1String("certificates")
+        && r.method == "POST") {
+        // {certificatePem}: what the admin does by uploading a .cer under Certificates & secrets.
+        const QString objectId = m_state.applicationIdByAppId(seg.value(1));
+        const auto info = Crypto::inspectCertificate(body.value(QLatin1String("certificatePem")).toString().toLatin1());
+        if (objectId.isEmpty() || !info) {
+            return adminError(400, QStringLiteral("Unknown appId, or certificatePem is not an X.509 certificate."), r);
+        }
+        QJsonObject app = m_state.applications.value(objectId);
+        QJsonArray keys = app.value(QLatin1String("keyCredentials")).toArray();
+        keys.append(QJsonObject{
+            {QStringLiteral("customKeyIdentifier"), QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper())},
+            {QStringLiteral("displayName"), info->subject},
+            {QStringLiteral("endDateTime"),
+             QDateTime::fromSecsSinceEpoch(info->notAfter, Qt::UTC).toString(Qt::ISODate)},
+            {QStringLiteral("keyId"), newGuid()},
+            {QStringLiteral("startDateTime"),
+             QDateTime::fromSecsSinceEpoch(info->notBefore, Qt::UTC).toString(Qt::ISODate)},
+            {QStringLiteral("type"), QStringLiteral("AsymmetricX509Cert")},
+            {QStringLiteral("usage"), QStringLiteral("Verify")},
+            {QStringLiteral("key"), QJsonValue::Null},
+            {QStringLiteral("_der"), QString::fromLatin1(info->der.toBase64())}});
+        app.insert(QStringLiteral("keyCredentials"), keys);
+        m_state.applications.insert(objectId, app);
+        markDirty();
+        return ApiResponse::json(
+            201,
+            QJsonObject{{QStringLiteral("thumbprint"), QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper())}});
     }
     if (what == QLatin1String("dns") && r.method == "POST") {
         // {domain, txt}: what the admin does at the DNS host; domain verification looks here.

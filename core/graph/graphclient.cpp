@@ -560,33 +560,16 @@ void BatchJob::onBatchResponse(const QList<int> &chunk, const Response &response
         return;
     }
 
-    QHash<QString, QJsonObject> answers;
-    for (const auto &value : response.json.value(QLatin1String("responses")).toArray()) {
-        answers.insert(value.toObject().value(QLatin1String("id")).toString(), value.toObject());
-    }
+    const QHash<QString, Response> answers = parseBatchResponses(response.json);
     QSet<QString> retrying;
     double longestRetryAfter = -1;
     for (int i : chunk) {
         const Request &request = m_requests[i];
-        const QJsonObject answer = answers.value(request.id);
-        Response sub;
-        sub.status = answer.value(QLatin1String("status")).toInt();
-        const QJsonObject headers = answer.value(QLatin1String("headers")).toObject();
-        for (auto it = headers.begin(); it != headers.end(); ++it) {
-            sub.headers.insert(it.key().toLower().toLatin1(), it.value().toString().toUtf8());
-        }
-        const QJsonValue body = answer.value(QLatin1String("body"));
-        if (body.isObject()) {
-            sub.json = body.toObject();
-            sub.body = QJsonDocument(sub.json).toJson(QJsonDocument::Compact);
-        } else if (body.isString()) {
-            sub.body = body.toString().toUtf8();
-        }
-        sub.requestId = QString::fromLatin1(sub.header("request-id"));
+        Response sub = answers.value(request.id);
         if (sub.requestId.isEmpty()) {
             sub.requestId = response.requestId;
         }
-        if (answer.isEmpty()) {
+        if (!answers.contains(request.id)) {
             sub.error = M365::Error{QStringLiteral("batch.missingResponse"),
                                     tr("Microsoft Graph did not answer this request of the batch."),
                                     {},

@@ -3,6 +3,7 @@
 #include "graphtypes.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
 
 namespace M365::Graph {
 
@@ -57,6 +58,30 @@ CollectionPage CollectionPage::fromJson(const QJsonObject &json)
         page.count = json.value(QLatin1String("@odata.count")).toVariant().toLongLong();
     }
     return page;
+}
+
+QHash<QString, Response> parseBatchResponses(const QJsonObject &json)
+{
+    QHash<QString, Response> answers;
+    for (const auto &value : json.value(QLatin1String("responses")).toArray()) {
+        const QJsonObject answer = value.toObject();
+        Response sub;
+        sub.status = answer.value(QLatin1String("status")).toInt();
+        const QJsonObject headers = answer.value(QLatin1String("headers")).toObject();
+        for (auto it = headers.begin(); it != headers.end(); ++it) {
+            sub.headers.insert(it.key().toLower().toLatin1(), it.value().toString().toUtf8());
+        }
+        const QJsonValue body = answer.value(QLatin1String("body"));
+        if (body.isObject()) {
+            sub.json = body.toObject();
+            sub.body = QJsonDocument(sub.json).toJson(QJsonDocument::Compact);
+        } else if (body.isString()) {
+            sub.body = body.toString().toUtf8();
+        }
+        sub.requestId = QString::fromLatin1(sub.header("request-id"));
+        answers.insert(answer.value(QLatin1String("id")).toString(), sub);
+    }
+    return answers;
 }
 
 double parseRetryAfter(const QByteArray &value)

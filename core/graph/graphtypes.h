@@ -67,6 +67,10 @@ struct CollectionPage
     static CollectionPage fromJson(const QJsonObject &json);
 };
 
+/// The answers of a $batch response body ({"responses": [{id, status, headers, body}]}) by request id; header names
+/// in lower case, JSON bodies in json, other bodies (text) in body.
+QHash<QString, Response> parseBatchResponses(const QJsonObject &json);
+
 /// The Retry-After header in seconds (Graph sends fractions, e.g. "2.128"); a negative number when absent or invalid.
 double parseRetryAfter(const QByteArray &value);
 

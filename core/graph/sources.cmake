@@ -7,5 +7,5 @@ target_sources(m365core PRIVATE
     graph/graphtypes.cpp graph/graphtypes.h
     graph/pacer.cpp graph/pacer.h
     graph/requestlog.cpp graph/requestlog.h
-    identity/tokenprovider.cpp identity/tokenprovider.h
+    graph/tenantcheck.cpp graph/tenantcheck.h
 )

@@ -5,5 +5,7 @@ target_sources(m365core PRIVATE
     result.h
     identity/certificatecredential.cpp identity/certificatecredential.h
     identity/clientassertion.cpp identity/clientassertion.h
+    identity/cloudendpoints.cpp identity/cloudendpoints.h
     identity/opensslsupport.h
+    identity/tokenprovider.cpp identity/tokenprovider.h
 )

@@ -20,6 +20,29 @@ Q_LOGGING_CATEGORY(lcToken, "m365.core.identity.token")
 
 namespace M365::Identity {
 
+ClientCredential ClientCredential::fromCertificate(const CertificateCredential &certificate,
+                                                   const QString &clientId,
+                                                   ClientAssertion::Algorithm algorithm)
+{
+    ClientCredential credential;
+    credential.kind = Kind::Assertion;
+    credential.signAssertion = [certificate, clientId, algorithm](const QString &audience) {
+        ClientAssertion assertion(certificate, clientId);
+        assertion.setAlgorithm(algorithm);
+        const auto signedAssertion = assertion.sign(audience);
+        return signedAssertion.ok() ? QString::fromLatin1(signedAssertion.value) : QString();
+    };
+    return credential;
+}
+
+ClientCredential ClientCredential::fromSecret(const QString &secret)
+{
+    ClientCredential credential;
+    credential.kind = Kind::Secret;
+    credential.clientSecret = secret;
+    return credential;
+}
+
 TokenProvider::TokenProvider(QNetworkAccessManager *nam,
                              const CloudEndpoints &endpoints,
                              const QString &tenant,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "error.h"
+#include "identity/clientassertion.h"
 #include "identity/cloudendpoints.h"
 
 #include <QDateTime>
@@ -28,6 +29,12 @@ struct ClientCredential
     QString clientSecret; ///< Kind::Secret; held in memory only, read from the secret store
     /// Kind::Assertion: signs a fresh assertion for the given audience (the token endpoint URL); empty on failure.
     std::function<QString(const QString &audience)> signAssertion;
+
+    /// Sign-in with a certificate: every token request gets a freshly signed assertion.
+    static ClientCredential fromCertificate(const CertificateCredential &certificate,
+                                            const QString &clientId,
+                                            ClientAssertion::Algorithm algorithm);
+    static ClientCredential fromSecret(const QString &secret);
 };
 
 /*

@@ -1,0 +1,91 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "graph/graphclient.h"
+#include "job.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QPointer>
+#include <QStringList>
+#include <QUrl>
+
+namespace M365::Graph {
+
+/// What m365sync will do in the tenant, which decides the least permissions it must be granted.
+struct Features
+{
+    bool groups = true; ///< sync directory groups and their members
+    bool licences = true; ///< assign licences
+
+    /// The Microsoft Graph application permissions these features need.
+    QStringList requiredRoles() const;
+};
+
+/// True when @p granted includes @p role or a permission that contains it (Directory.ReadWrite.All contains
+/// User.ReadWrite.All; X.ReadWrite.All contains X.Read.All).
+bool roleSatisfied(const QString &role, const QStringList &granted);
+
+/// The state of a tenant as the connection check found it.
+struct TenantReport
+{
+    struct Domain
+    {
+        QString name;
+        bool verified = false;
+        bool isDefault = false;
+        bool isInitial = false;
+        QString txtRecord; ///< the "MS=ms…" value to publish, for unverified domains
+    };
+    struct Sku
+    {
+        QString skuId;
+        QString partNumber;
+        int prepaid = 0;
+        int consumed = 0;
+        int free() const { return prepaid - consumed; }
+    };
+
+    QString tenantId;
+    QString organization;
+    QStringList grantedRoles;
+    QStringList requiredRoles;
+    QStringList missingRoles;
+    QUrl adminConsentUrl;
+    QDateTime tokenExpires;
+    QList<Domain> domains;
+    bool domainsReadable = true; ///< false when the app may not read domains (permission missing)
+    QList<Sku> skus;
+    bool skusReadable = true;
+
+    QJsonObject toJson() const;
+};
+
+/*
+ * The connection check behind "m365sync-cli check" and the wizard's permissions page: signs in, compares the granted
+ * app roles with what the features need, and reads the tenant's domains (with the TXT record of unverified ones)
+ * and licences. A section the app may not read is reported as such, not as a failure of the whole check.
+ */
+class TenantCheckJob : public M365::Job
+{
+    Q_OBJECT
+
+public:
+    TenantCheckJob(GraphClient *client, const Features &features, QObject *parent = nullptr);
+    const TenantReport &report() const { return m_report; }
+
+protected:
+    void run() override;
+
+private:
+    void readTenant();
+    void readVerificationRecords();
+
+    QPointer<GraphClient> m_client;
+    Features m_features;
+    TenantReport m_report;
+};
+
+} // namespace M365::Graph

@@ -1,0 +1,357 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// m365sync-cli against m365sim over HTTPS, as an admin would use them: create profiles (generated certificate,
+// client secret), upload the certificate, check the connection, read the messages for the usual mistakes, and make
+// sure no secret lands in any file the program wrote. Needs the Secret Service (CI runs tests under dbus-run-session
+// with an unlocked gnome-keyring).
+
+#include "profile/keychainsecretstore.h"
+
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void usageErrors();
+    void certificateProfileEndToEnd();
+    void wrongCertificateIsExplained();
+    void missingPermissionsGiveConsentUrl();
+    void unknownTenantIsExplained();
+    void noSecretInWrittenFiles();
+    void deleteRemovesSecrets();
+
+private:
+    struct Run
+    {
+        int code = -1;
+        QString out;
+        QString err;
+    };
+    Run cli(const QStringList &arguments, const QHash<QString, QString> &environment = {});
+    QJsonObject admin(const QByteArray &method, const QString &path, const QJsonObject &body);
+    QByteArray readSecret(const QString &key);
+
+    QTemporaryDir m_home;
+    QProcess m_sim;
+    QJsonObject m_info;
+    QNetworkAccessManager m_nam;
+    QString m_allRolesApp;
+    QString m_secret; ///< p3's client secret
+};
+
+TestCli::Run TestCli::cli(const QStringList &arguments, const QHash<QString, QString> &environment)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
+    for (auto it = environment.cbegin(); it != environment.cend(); ++it) {
+        env.insert(it.key(), it.value());
+    }
+    process.setProcessEnvironment(env);
+    process.setWorkingDirectory(m_home.path());
+    process.start(QStringLiteral(M365SYNC_CLI_PATH), arguments);
+    process.closeWriteChannel(); // standard input is empty, as under cron
+    Run run;
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        return run;
+    }
+    run.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+QJsonObject TestCli::admin(const QByteArray &method, const QString &path, const QJsonObject &body)
+{
+    QNetworkRequest request(
+        QUrl(m_info.value(QLatin1String("graphUrl")).toString() + QStringLiteral("/_sandbox/") + path));
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.addCaCertificates(m_info.value(QLatin1String("caFile")).toString());
+    request.setSslConfiguration(ssl);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    std::unique_ptr<QNetworkReply> reply(m_nam.sendCustomRequest(request, method, QJsonDocument(body).toJson()));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    finished.wait(10000);
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+void TestCli::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+    m_sim.start(QStringLiteral(M365SIM_PATH),
+                {QStringLiteral("--port"),
+                 QStringLiteral("0"),
+                 QStringLiteral("--tls"),
+                 QStringLiteral("--state"),
+                 m_home.filePath(QStringLiteral("sim/state.json"))});
+    QVERIFY(m_sim.waitForStarted(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(m_sim.canReadLine(), 15000);
+    m_info = QJsonDocument::fromJson(m_sim.readLine()).object();
+    QVERIFY(!m_info.value(QLatin1String("caFile")).toString().isEmpty());
+    const QJsonObject app = admin("POST",
+                                  QStringLiteral("applications"),
+                                  {{QStringLiteral("displayName"), QStringLiteral("m365sync")},
+                                   {QStringLiteral("roles"),
+                                    QJsonArray{QStringLiteral("User.ReadWrite.All"),
+                                               QStringLiteral("Group.ReadWrite.All"),
+                                               QStringLiteral("Domain.Read.All"),
+                                               QStringLiteral("Organization.Read.All"),
+                                               QStringLiteral("LicenseAssignment.ReadWrite.All")}}});
+    m_allRolesApp = app.value(QLatin1String("appId")).toString();
+    QVERIFY(!m_allRolesApp.isEmpty());
+}
+
+void TestCli::cleanupTestCase()
+{
+    m_sim.terminate();
+    m_sim.waitForFinished(10000);
+}
+
+void TestCli::usageErrors()
+{
+    QCOMPARE(cli({}).code, 2);
+    QCOMPARE(cli({QStringLiteral("frobnicate")}).code, 2);
+    QCOMPARE(cli({QStringLiteral("check")}).code, 2);
+    const Run noCredential = cli({QStringLiteral("profile"),
+                                  QStringLiteral("create"),
+                                  QStringLiteral("x"),
+                                  QStringLiteral("--tenant"),
+                                  QStringLiteral("contoso.onmicrosoft.com"),
+                                  QStringLiteral("--client-id"),
+                                  m_allRolesApp});
+    QCOMPARE(noCredential.code, 2);
+    QVERIFY(noCredential.err.contains(QLatin1String("Choose one credential")));
+    const Run help = cli({QStringLiteral("--help")});
+    QCOMPARE(help.code, 0);
+    QVERIFY(help.out.contains(QLatin1String("Exit codes")));
+    QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("nosuchprofile")}).code, 1);
+}
+
+void TestCli::certificateProfileEndToEnd()
+{
+    const QString cer = m_home.filePath(QStringLiteral("p1.cer"));
+    const Run created = cli({QStringLiteral("profile"),
+                             QStringLiteral("create"),
+                             QStringLiteral("p1"),
+                             QStringLiteral("--tenant"),
+                             m_info.value(QLatin1String("tenantId")).toString(),
+                             QStringLiteral("--client-id"),
+                             m_allRolesApp,
+                             QStringLiteral("--sandbox-url"),
+                             m_info.value(QLatin1String("graphUrl")).toString(),
+                             QStringLiteral("--ca-file"),
+                             m_info.value(QLatin1String("caFile")).toString(),
+                             QStringLiteral("--generate-certificate"),
+                             QStringLiteral("--export-cer"),
+                             cer});
+    QVERIFY2(created.code == 0, qPrintable(created.err));
+    QVERIFY(created.out.contains(QLatin1String("thumbprint")));
+    QFile file(cer);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QSslCertificate certificate(file.readAll(), QSsl::Der);
+    QVERIFY(!certificate.isNull());
+
+    // Before the certificate is uploaded the identity platform refuses it.
+    const Run refused = cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("p1")});
+    QCOMPARE(refused.code, 1);
+    QVERIFY2(refused.err.contains(QLatin1String("does not accept this certificate")), qPrintable(refused.err));
+
+    const QJsonObject uploaded = admin("POST",
+                                       QStringLiteral("applications/%1/certificates").arg(m_allRolesApp),
+                                       {{QStringLiteral("certificatePem"), QString::fromLatin1(certificate.toPem())}});
+    QVERIFY(!uploaded.value(QLatin1String("thumbprint")).toString().isEmpty());
+    QVERIFY(created.out.contains(uploaded.value(QLatin1String("thumbprint")).toString()));
+
+    const Run check = cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("p1")});
+    QVERIFY2(check.code == 0, qPrintable(check.out + check.err));
+    QVERIFY(check.out.contains(QLatin1String("All permissions the sync needs are granted.")));
+    QVERIFY(check.out.contains(QLatin1String("contoso.onmicrosoft.com")));
+    QVERIFY(check.out.contains(QLatin1String("example.org  not verified: publish TXT record \"MS=ms")));
+    QVERIFY(check.out.contains(QLatin1String("ENTERPRISEPACK")));
+
+    const Run json =
+        cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("p1"), QStringLiteral("--json")});
+    QCOMPARE(json.code, 0);
+    const QJsonObject report = QJsonDocument::fromJson(json.out.toUtf8()).object();
+    QCOMPARE(report.value(QLatin1String("tenantId")).toString(), m_info.value(QLatin1String("tenantId")).toString());
+    QVERIFY(report.value(QLatin1String("missingRoles")).toArray().isEmpty());
+    QCOMPARE(report.value(QLatin1String("domains")).toArray().size(), 2);
+    bool freeSeatsReported = false;
+    for (const auto &sku : report.value(QLatin1String("skus")).toArray()) {
+        freeSeatsReported |=
+            sku.toObject().value(QLatin1String("partNumber")).toString() == QLatin1String("ENTERPRISEPACK")
+            && sku.toObject().value(QLatin1String("free")).toInt() == 23;
+    }
+    QVERIFY(freeSeatsReported);
+
+    const Run shown =
+        cli({QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("p1"), QStringLiteral("--json")});
+    QCOMPARE(shown.code, 0);
+    QVERIFY(!shown.out.contains(QLatin1String("PRIVATE KEY")));
+    const Run listed = cli({QStringLiteral("profile"), QStringLiteral("list")});
+    QVERIFY(listed.out.split(QLatin1Char('\n')).contains(QStringLiteral("p1")));
+}
+
+void TestCli::wrongCertificateIsExplained()
+{
+    QCOMPARE(cli({QStringLiteral("profile"),
+                  QStringLiteral("create"),
+                  QStringLiteral("p2"),
+                  QStringLiteral("--tenant"),
+                  m_info.value(QLatin1String("tenantId")).toString(),
+                  QStringLiteral("--client-id"),
+                  m_allRolesApp,
+                  QStringLiteral("--sandbox-url"),
+                  m_info.value(QLatin1String("graphUrl")).toString(),
+                  QStringLiteral("--ca-file"),
+                  m_info.value(QLatin1String("caFile")).toString(),
+                  QStringLiteral("--generate-certificate"),
+                  QStringLiteral("--rs256")})
+                 .code,
+             0);
+    const Run check = cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("p2")});
+    QCOMPARE(check.code, 1);
+    QVERIFY2(check.err.contains(QLatin1String("does not accept this certificate (thumbprint")), qPrintable(check.err));
+}
+
+void TestCli::missingPermissionsGiveConsentUrl()
+{
+    const QJsonObject app =
+        admin("POST",
+              QStringLiteral("applications"),
+              {{QStringLiteral("displayName"), QStringLiteral("reader")},
+               {QStringLiteral("roles"),
+                QJsonArray{QStringLiteral("User.Read.All"), QStringLiteral("Organization.Read.All")}},
+               {QStringLiteral("withSecret"), true}});
+    m_secret = app.value(QLatin1String("clientSecret")).toString();
+    QVERIFY(!m_secret.isEmpty());
+    const Run created = cli({QStringLiteral("profile"),
+                             QStringLiteral("create"),
+                             QStringLiteral("p3"),
+                             QStringLiteral("--tenant"),
+                             QStringLiteral("contoso.onmicrosoft.com"),
+                             QStringLiteral("--client-id"),
+                             app.value(QLatin1String("appId")).toString(),
+                             QStringLiteral("--sandbox-url"),
+                             m_info.value(QLatin1String("graphUrl")).toString(),
+                             QStringLiteral("--ca-file"),
+                             m_info.value(QLatin1String("caFile")).toString(),
+                             QStringLiteral("--client-secret-env"),
+                             QStringLiteral("P3_SECRET")},
+                            {{QStringLiteral("P3_SECRET"), m_secret}});
+    QVERIFY2(created.code == 0, qPrintable(created.err));
+    const Run check = cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("p3")});
+    QCOMPARE(check.code, 6);
+    QVERIFY(check.out.contains(
+        QLatin1String("Missing permissions: User.ReadWrite.All, Domain.Read.All, Group.ReadWrite.All")));
+    QVERIFY(check.out.contains(QLatin1String("/contoso.onmicrosoft.com/v2.0/adminconsent?client_id=")));
+    QVERIFY(check.out.contains(QLatin1String("Domains: not readable")));
+}
+
+void TestCli::unknownTenantIsExplained()
+{
+    QCOMPARE(cli({QStringLiteral("profile"),
+                  QStringLiteral("create"),
+                  QStringLiteral("p4"),
+                  QStringLiteral("--tenant"),
+                  QStringLiteral("fabrikam.onmicrosoft.com"),
+                  QStringLiteral("--client-id"),
+                  m_allRolesApp,
+                  QStringLiteral("--sandbox-url"),
+                  m_info.value(QLatin1String("graphUrl")).toString(),
+                  QStringLiteral("--ca-file"),
+                  m_info.value(QLatin1String("caFile")).toString(),
+                  QStringLiteral("--client-secret-stdin")},
+                 {})
+                 .code,
+             2); // nothing on standard input: no secret
+    QCOMPARE(cli({QStringLiteral("profile"),
+                  QStringLiteral("create"),
+                  QStringLiteral("p4"),
+                  QStringLiteral("--tenant"),
+                  QStringLiteral("fabrikam.onmicrosoft.com"),
+                  QStringLiteral("--client-id"),
+                  m_allRolesApp,
+                  QStringLiteral("--sandbox-url"),
+                  m_info.value(QLatin1String("graphUrl")).toString(),
+                  QStringLiteral("--ca-file"),
+                  m_info.value(QLatin1String("caFile")).toString(),
+                  QStringLiteral("--client-secret-env"),
+                  QStringLiteral("P4_SECRET")},
+                 {{QStringLiteral("P4_SECRET"), QStringLiteral("not-the-secret")}})
+                 .code,
+             0);
+    const Run check = cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("p4")});
+    QCOMPARE(check.code, 1);
+    QVERIFY2(check.err.contains(QLatin1String("Tenant \"fabrikam.onmicrosoft.com\" was not found")),
+             qPrintable(check.err));
+}
+
+void TestCli::noSecretInWrittenFiles()
+{
+    // The private key of p1 is in the keychain only: read it from there, then search for its body.
+    const QByteArray key = readSecret(QStringLiteral("m365sync/p1/privateKey"));
+    QVERIFY(key.startsWith("-----BEGIN PRIVATE KEY-----"));
+    const QList<QByteArray> keyLines = key.split('\n');
+    QVERIFY(keyLines.size() > 10);
+    const QByteArray keyBody = keyLines.at(5);
+    // Search every file the CLI wrote (profiles, exported certificate) for the client secret and for the PEM armour
+    // and base64 body of any private key.
+    int files = 0;
+    QDirIterator it(m_home.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (path.contains(QLatin1String("/sim/"))) {
+            continue; // the sandbox tenant's own state, the emulated Microsoft side
+        }
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray content = file.readAll();
+        QVERIFY2(!content.contains(m_secret.toUtf8()), qPrintable(path));
+        QVERIFY2(!content.contains("PRIVATE KEY"), qPrintable(path));
+        QVERIFY2(!content.contains("not-the-secret"), qPrintable(path));
+        QVERIFY2(!content.contains(keyBody), qPrintable(path));
+        ++files;
+    }
+    QVERIFY(files >= 4); // four profiles and the .cer
+}
+
+void TestCli::deleteRemovesSecrets()
+{
+    const Run deleted = cli({QStringLiteral("profile"), QStringLiteral("delete"), QStringLiteral("p1")});
+    QVERIFY2(deleted.code == 0, qPrintable(deleted.err));
+    QCOMPARE(cli({QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("p1")}).code, 1);
+    QCOMPARE(cli({QStringLiteral("profile"), QStringLiteral("delete"), QStringLiteral("p1")}).code, 1);
+    QVERIFY(readSecret(QStringLiteral("m365sync/p1/privateKey")).isEmpty());
+}
+
+QByteArray TestCli::readSecret(const QString &key)
+{
+    M365::Secrets::KeychainSecretStore store;
+    M365::Secrets::SecretJob *job = store.read(key, this);
+    QSignalSpy finished(job, &M365::Secrets::SecretJob::finished);
+    job->start();
+    finished.wait(10000);
+    return job->hasError() ? QByteArray() : job->value();
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
