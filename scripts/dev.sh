@@ -38,9 +38,14 @@ install_deps() {
 
 build() {
     local preset=$1
+    shift
     export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
     cmake --preset "$preset" >/dev/null
-    cmake --build --preset "$preset" -j"$(nproc)"
+    if [ $# -gt 0 ]; then
+        cmake --build --preset "$preset" -j"$(nproc)" --target "$@"
+    else
+        cmake --build --preset "$preset" -j"$(nproc)"
+    fi
 }
 
 check_format() {
@@ -80,7 +85,7 @@ test)
     ;;
 demo)
     install_deps
-    build dev
+    build dev m365sync m365sync-cli m365sim
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
         exec ./build/dev/app/m365sync
     else
