@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QStandardPaths>
+#include <QTimer>
 
 int main(int argc, char *argv[])
 {
@@ -22,5 +23,14 @@ int main(int argc, char *argv[])
         window.setConnectionText(QApplication::tr("Could not start the sandbox tenant: %1").arg(error));
     }
     window.show();
+    // For documentation and review: save the window as a PNG and quit ("--screenshot FILE").
+    const int screenshotAt = app.arguments().indexOf(QStringLiteral("--screenshot"));
+    if (screenshotAt > 0 && screenshotAt + 1 < app.arguments().size()) {
+        const QString path = app.arguments().at(screenshotAt + 1);
+        QTimer::singleShot(300, &window, [&window, path] {
+            window.grab().save(path);
+            QApplication::quit();
+        });
+    }
     return app.exec();
 }

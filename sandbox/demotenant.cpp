@@ -20,12 +20,16 @@ bool startDemoTenant(SandboxServer *server, const QString &dataDirectory, QStrin
 QString describeTenant(SandboxServer *server)
 {
     const TenantState &state = server->tenant()->state();
-    return QStringLiteral("Connected to the sandbox tenant \"%1\" (tenant ID %2) at %3/v1.0: %4 users, %5 groups, "
-                          "%6 domains (%7 verified).")
-        .arg(state.organization.value(QLatin1String("displayName")).toString(), state.tenantId, server->baseUrl())
-        .arg(state.users.size())
-        .arg(state.groups.size())
-        .arg(state.domains.size())
+    const auto count = [](qsizetype n, const char *one, const char *many) {
+        return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? one : many));
+    };
+    return QStringLiteral("Connected to the sandbox tenant \"%1\" (tenant ID %2) at %3/v1.0: %4, %5, %6 (%7 verified).")
+        .arg(state.organization.value(QLatin1String("displayName")).toString(),
+             state.tenantId,
+             server->baseUrl(),
+             count(state.users.size(), "user", "users"),
+             count(state.groups.size(), "group", "groups"),
+             count(state.domains.size(), "domain", "domains"))
         .arg(state.verifiedDomainNames().size());
 }
 
