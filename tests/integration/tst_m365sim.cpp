@@ -5,6 +5,8 @@
 // opens, the acceptance scenario of issue 2 (a certificate from `openssl req`, a signed client assertion, a token,
 // two users and a next link), a state file that survives a restart, and exit code 2 for bad arguments.
 
+#include "opensslcli.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QFile>
@@ -25,6 +27,9 @@
 
 #include <memory>
 
+using TestSupport::base64Url;
+using TestSupport::runOpenssl;
+
 namespace {
 
 const QStringList infoKeys{QStringLiteral("graphUrl"),
@@ -33,37 +38,6 @@ const QStringList infoKeys{QStringLiteral("graphUrl"),
                            QStringLiteral("clientId"),
                            QStringLiteral("clientSecret"),
                            QStringLiteral("caFile")};
-
-QByteArray base64Url(const QByteArray &data)
-{
-    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-/// Runs the openssl command-line tool with a bound; false (and why) when it is missing or fails.
-bool runOpenssl(const QStringList &arguments, const QByteArray &input, QByteArray *output, QString *error)
-{
-    QProcess process;
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(QStringLiteral("openssl"), arguments);
-    if (!process.waitForStarted(10000)) {
-        *error = QStringLiteral("cannot run openssl: %1").arg(process.errorString());
-        return false;
-    }
-    process.write(input);
-    process.closeWriteChannel();
-    if (process.state() != QProcess::NotRunning && !finished.wait(30000)) {
-        process.kill();
-        *error = QStringLiteral("openssl %1 did not finish").arg(arguments.join(QLatin1Char(' ')));
-        return false;
-    }
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        *error = QStringLiteral("openssl %1 failed: %2")
-                     .arg(arguments.join(QLatin1Char(' ')), QString::fromLocal8Bit(process.readAllStandardError()));
-        return false;
-    }
-    *output = process.readAllStandardOutput();
-    return true;
-}
 
 /// One HTTP(S) exchange, waited for with a bound.
 struct Response

@@ -6,6 +6,7 @@
 // Certificates and assertion signatures come from the openssl command-line tool, never from the sandbox's own crypto
 // code, so that a misreading of the protocol cannot hide on both sides.
 
+#include "opensslcli.h"
 #include "sandboxfixture.h"
 
 #include <QCryptographicHash>
@@ -24,15 +25,13 @@
 
 #include <memory>
 
+using TestSupport::base64Url;
+using TestSupport::runOpenssl;
+
 namespace {
 
 constexpr auto graphScope = "https://graph.microsoft.com/.default";
 constexpr auto assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
-QByteArray base64Url(const QByteArray &data)
-{
-    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
 
 QJsonObject jwtPart(const QString &token, int part)
 {
@@ -40,32 +39,6 @@ QJsonObject jwtPart(const QString &token, int part)
     return QJsonDocument::fromJson(
                QByteArray::fromBase64(text, QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))
         .object();
-}
-
-/// Runs the openssl command-line tool with a bound; false (and why) when it is missing or fails.
-bool runOpenssl(const QStringList &arguments, const QByteArray &input, QByteArray *output, QString *error)
-{
-    QProcess process;
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(QStringLiteral("openssl"), arguments);
-    if (!process.waitForStarted(10000)) {
-        *error = QStringLiteral("cannot run openssl: %1").arg(process.errorString());
-        return false;
-    }
-    process.write(input);
-    process.closeWriteChannel();
-    if (process.state() != QProcess::NotRunning && !finished.wait(30000)) {
-        process.kill();
-        *error = QStringLiteral("openssl %1 did not finish").arg(arguments.join(QLatin1Char(' ')));
-        return false;
-    }
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        *error = QStringLiteral("openssl %1 failed: %2")
-                     .arg(arguments.join(QLatin1Char(' ')), QString::fromLocal8Bit(process.readAllStandardError()));
-        return false;
-    }
-    *output = process.readAllStandardOutput();
-    return true;
 }
 
 /// A key pair and self-signed certificate made as an admin would: `openssl req -x509 -newkey rsa:2048 -nodes`.
