@@ -143,7 +143,7 @@ ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString 
     const auto param = [&form](const char *name) {
         return form.queryItemValue(QString::fromLatin1(name), QUrl::FullyDecoded);
     };
-    for (const char *required : {"grant_type", "client_id", "scope"}) {
+    for (const char *required : {"grant_type", "client_id"}) {
         if (param(required).isEmpty()) {
             return tokenError(400,
                               QStringLiteral("invalid_request"),
@@ -152,6 +152,16 @@ ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString 
                                   .arg(QString::fromLatin1(required)),
                               request);
         }
+    }
+    if (param("grant_type") == QLatin1String("authorization_code")) {
+        return redeemAuthorizationCode(request, form);
+    }
+    if (param("scope").isEmpty()) {
+        return tokenError(400,
+                          QStringLiteral("invalid_request"),
+                          900144,
+                          QStringLiteral("The request body must contain the following parameter: 'scope'."),
+                          request);
     }
     if (param("grant_type") != QLatin1String("client_credentials")) {
         return tokenError(400,
@@ -442,6 +452,12 @@ bool SandboxTenant::authenticate(const ApiRequest &request, Caller *caller, ApiR
     caller->servicePrincipalId = claims.value(QLatin1String("oid")).toString();
     for (const auto &role : claims.value(QLatin1String("roles")).toArray()) {
         caller->roles.append(role.toString());
+    }
+    // A delegated token (admin sign-in) carries its permissions in "scp" and no "roles". The signed-in user is an
+    // administrator (the sign-in page refuses anyone else for these scopes), so the delegated permission allows what
+    // the application permission of the same name allows.
+    if (claims.contains(QLatin1String("scp"))) {
+        caller->roles = claims.value(QLatin1String("scp")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
     }
     return true;
 }

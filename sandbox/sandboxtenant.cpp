@@ -178,6 +178,10 @@ ApiResponse SandboxTenant::handle(const QByteArray &method,
                && segments.value(2) == QLatin1String("v2.0") && segments.value(3) == QLatin1String("token")) {
         request.path = path;
         response = handleToken(request, segments.value(0));
+    } else if (segments.size() == 4 && segments.value(1) == QLatin1String("oauth2")
+               && segments.value(2) == QLatin1String("v2.0") && segments.value(3) == QLatin1String("authorize")) {
+        request.path = path;
+        response = handleAuthorize(request, segments.value(0));
     } else {
         request.path = path;
         response = graphError(404,

@@ -95,6 +95,13 @@ public:
     /// The largest request body accepted (Graph answers larger ones with an error, never a crash).
     static constexpr int maxBodyBytes = 4 * 1024 * 1024;
 
+    /// The sandbox's well-known public client "m365sync setup": the admin sign-in of the onboarding wizard uses it
+    /// with the authorization-code flow and PKCE. Like a multi-tenant native app it needs no registration in the
+    /// tenant and accepts any loopback redirect URI on any port (RFC 8252 section 7.3).
+    static inline const QString setupClientId = QStringLiteral("2b5c7b7e-3f4a-4c1e-9d6a-6d3e5f1a0c42");
+    /// How long an authorization code can be redeemed (Microsoft: about ten minutes).
+    static constexpr qint64 authorizationCodeLifetimeMs = 10 * 60 * 1000;
+
 Q_SIGNALS:
     void requestHandled(const QString &method, const QString &path, int status);
 
@@ -106,8 +113,23 @@ private:
         QStringList roles;
     };
 
+    /// An authorization code handed out by the sign-in page, waiting to be redeemed once at the token endpoint.
+    struct AuthorizationCode
+    {
+        QString clientId;
+        QString redirectUri;
+        QString userId;
+        QStringList scopes; ///< delegated Microsoft Graph permissions, short form ("Application.ReadWrite.All")
+        QString codeChallenge; ///< base64url(SHA-256(code_verifier))
+        qint64 expiresMs = 0;
+    };
+
     // Dispatch
     ApiResponse handleToken(const ApiRequest &request, const QString &tenant);
+    // Authorization-code flow with PKCE (signin.cpp)
+    ApiResponse handleAuthorize(const ApiRequest &request, const QString &tenant);
+    ApiResponse redeemAuthorizationCode(const ApiRequest &request, const QUrlQuery &form);
+    QByteArray issueDelegatedToken(const QString &clientId, const QString &userId, const QStringList &scopes);
     ApiResponse
     tokenError(int status, const QString &error, int code, const QString &description, const ApiRequest &request) const;
     bool matchesTenant(const QString &tenant) const;
@@ -175,6 +197,8 @@ private:
     QByteArray m_signingCertificatePem;
     QHash<QString, qint64> m_visibleAt; ///< object id -> ms since epoch when reads see it
     QHash<QString, qint64> m_usedAssertionIds; ///< jti -> expiry (s); a replayed assertion is refused
+    QHash<QString, AuthorizationCode> m_authorizationCodes; ///< code -> what it grants, until redeemed or expired
+    QHash<QString, qint64> m_redeemedCodes; ///< code -> when it expires (ms); a second redemption is refused
     std::deque<LogEntry> m_log;
     QTimer m_saveTimer;
     QRandomGenerator m_random;

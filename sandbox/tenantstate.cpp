@@ -562,6 +562,8 @@ TenantState TenantState::seedDemo()
                  QStringLiteral("Vance"),
                  QStringLiteral("AdeleV") + domain,
                  QStringLiteral("Global administrator")),
+        makeUser(
+            QStringLiteral("Sandbox"), QStringLiteral("Admin"), demoAdminUpn, QStringLiteral("Global administrator")),
         makeUser(QStringLiteral("Megan"),
                  QStringLiteral("Bowen"),
                  QStringLiteral("MeganB") + domain,
@@ -579,6 +581,10 @@ TenantState TenantState::seedDemo()
     };
     for (QJsonObject user : people) {
         user.insert(QStringLiteral("_seq"), s.nextSeq());
+        if (user.value(QLatin1String("userPrincipalName")).toString() == demoAdminUpn) {
+            user.insert(QStringLiteral("_signInPasswordHash"), hashSecret(demoAdminPassword));
+            user.insert(QStringLiteral("_directoryRoles"), QJsonArray{QStringLiteral("Global Administrator")});
+        }
         if (user.value(QLatin1String("mailNickname")).toString() == QLatin1String("AdeleV")) {
             // Adele's mailbox holds a few Outlook contacts (users/{id}/contacts, contactFolders, contacts/delta).
             user.insert(QStringLiteral("_contacts"),

@@ -89,6 +89,10 @@ public:
     /// a few cloud-only users and groups, two SKUs with limited seats, the Microsoft Graph service principal with its
     /// app roles, and the demo app registration with a client secret and the roles m365sync needs granted.
     static TenantState seedDemo();
+    /// The demo tenant's Global Administrator, who can sign in on the sandbox's sign-in page (authorization-code
+    /// flow). The password is a sandbox-only demo value; the state file keeps only its hash.
+    static inline const QString demoAdminUpn = QStringLiteral("admin@contoso.onmicrosoft.com");
+    static inline const QString demoAdminPassword = QStringLiteral("Sandbox-Admin-2026!");
 
     /// An empty tenant with only the initial domain and the Microsoft Graph service principal.
     static TenantState empty(const QString &initialDomain);

@@ -69,12 +69,29 @@ void TokenProvider::invalidate()
     m_refreshAt = {};
 }
 
+void TokenProvider::setStaticToken(const QString &accessToken, const QDateTime &expiresAt)
+{
+    m_static = true;
+    m_token = accessToken;
+    m_expiresAt = expiresAt;
+    m_refreshAt = expiresAt;
+    m_roles.clear();
+}
+
 void TokenProvider::acquire(QObject *context, Callback callback)
 {
     if (hasValidToken()) {
         const QString token = m_token;
         QTimer::singleShot(0, context, [callback, token] {
             callback(token, {});
+        });
+        return;
+    }
+    if (m_static) {
+        const M365::Error error{
+            QStringLiteral("signin.expired"), tr("The administrator sign-in has expired. Sign in again."), {}, {}};
+        QTimer::singleShot(0, context, [callback, error] {
+            callback({}, error);
         });
         return;
     }

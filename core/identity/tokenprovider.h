@@ -64,6 +64,9 @@ public:
     void acquire(QObject *context, Callback callback);
     /// Forgets the cached token, e.g. after Graph answered 401 for it.
     void invalidate();
+    /// Serves a token obtained elsewhere (the admin's delegated token from AdminSignIn) until @p expiresAt instead of
+    /// asking the token endpoint. It is never refreshed: afterwards acquire() reports that the sign-in expired.
+    void setStaticToken(const QString &accessToken, const QDateTime &expiresAt);
 
     bool hasValidToken() const;
     QDateTime expiresAt() const { return m_expiresAt; }
@@ -98,6 +101,7 @@ private:
     QDateTime m_refreshAt;
     QStringList m_roles;
     bool m_inFlight = false;
+    bool m_static = false; ///< setStaticToken(): no token requests
     QList<QPair<QPointer<QObject>, Callback>> m_waiting;
 };
 

@@ -1,0 +1,330 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "appregistration.h"
+
+#include "graph/graphclient.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QUrl>
+
+Q_LOGGING_CATEGORY(lcAppRegistration, "m365.core.graph.appregistration")
+
+namespace M365::Graph {
+
+namespace {
+
+const QString graphAppId = QStringLiteral("00000003-0000-0000-c000-000000000000");
+
+/// "$filter=<property> eq '<value>'" with the value quoted as OData wants it and the whole percent-encoded.
+QString filterEquals(const QString &property, const QString &value)
+{
+    QString quoted = value;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("''"));
+    return QStringLiteral("$filter=")
+        + QString::fromLatin1(QUrl::toPercentEncoding(property + QStringLiteral(" eq '") + quoted + QLatin1Char('\'')));
+}
+
+} // namespace
+
+AppRegistrationJob::AppRegistrationJob(GraphClient *client, const Options &options, QObject *parent)
+    : Job(parent)
+    , m_client(client)
+    , m_options(options)
+{}
+
+QString AppRegistrationJob::stepName(Step step)
+{
+    switch (step) {
+    case FindGraphServicePrincipal:
+        return tr("Find Microsoft Graph in the tenant");
+    case CreateApplication:
+        return tr("Create the application");
+    case CreateServicePrincipal:
+        return tr("Create its service principal");
+    case UploadCertificate:
+        return tr("Upload the certificate");
+    case GrantPermissions:
+        return tr("Grant admin consent for the permissions");
+    case StepCount:
+        break;
+    }
+    return {};
+}
+
+void AppRegistrationJob::run()
+{
+    if (!m_client || m_options.displayName.trimmed().isEmpty() || m_options.roles.isEmpty()) {
+        fail(Error{QStringLiteral("registration.invalidArgument"),
+                   tr("The app registration needs a Graph client, a display name and at least one permission."),
+                   {},
+                   {}});
+        return;
+    }
+    findGraphServicePrincipal();
+}
+
+void AppRegistrationJob::onCancel()
+{
+    if (m_current) {
+        m_current->cancel();
+    }
+}
+
+void AppRegistrationJob::send(const Request &request, Handler handler)
+{
+    RequestJob *job = m_client->send(request);
+    m_current = job;
+    connect(job, &M365::Job::finished, this, [this, job, handler](M365::Job *) {
+        if (isFinished()) {
+            return;
+        }
+        if (job->hasError()) {
+            failStep(job->error());
+            return;
+        }
+        handler(job->response());
+    });
+    job->start();
+}
+
+void AppRegistrationJob::setStep(Step step, Status status)
+{
+    m_step = step;
+    Q_EMIT stepChanged(int(step), status);
+}
+
+void AppRegistrationJob::failStep(const M365::Error &error)
+{
+    qCWarning(lcAppRegistration) << "step" << int(m_step) << "failed:" << error.code << error.details;
+    setStep(m_step, Status::Failed);
+    fail(error);
+}
+
+QJsonArray AppRegistrationJob::requiredResourceAccess() const
+{
+    QJsonArray access;
+    for (const QString &role : m_options.roles) {
+        access.append(QJsonObject{{QStringLiteral("id"), m_roleIds.value(role)},
+                                  {QStringLiteral("type"), QStringLiteral("Role")}});
+    }
+    return QJsonArray{
+        QJsonObject{{QStringLiteral("resourceAppId"), graphAppId}, {QStringLiteral("resourceAccess"), access}}};
+}
+
+void AppRegistrationJob::findGraphServicePrincipal()
+{
+    setStep(FindGraphServicePrincipal, Status::Running);
+    send(Request::get(QStringLiteral("/servicePrincipals?") + filterEquals(QStringLiteral("appId"), graphAppId)
+                      + QStringLiteral("&$select=id,appId,appRoles")),
+         [this](const Response &response) {
+             const QJsonObject graph = response.json.value(QLatin1String("value")).toArray().first().toObject();
+             m_graphServicePrincipalId = graph.value(QLatin1String("id")).toString();
+             if (m_graphServicePrincipalId.isEmpty()) {
+                 failStep(Error{QStringLiteral("registration.noGraph"),
+                                tr("The tenant has no Microsoft Graph service principal. Contact Microsoft support."),
+                                {},
+                                response.requestId});
+                 return;
+             }
+             for (const auto &value : graph.value(QLatin1String("appRoles")).toArray()) {
+                 const QJsonObject role = value.toObject();
+                 m_roleIds.insert(role.value(QLatin1String("value")).toString(),
+                                  role.value(QLatin1String("id")).toString());
+             }
+             QStringList unknown;
+             for (const QString &role : std::as_const(m_options.roles)) {
+                 if (!m_roleIds.contains(role)) {
+                     unknown.append(role);
+                 }
+             }
+             if (!unknown.isEmpty()) {
+                 failStep(Error{QStringLiteral("registration.unknownRole"),
+                                tr("Microsoft Graph in this tenant does not offer the permission %1.")
+                                    .arg(unknown.join(QStringLiteral(", "))),
+                                {},
+                                response.requestId});
+                 return;
+             }
+             setStep(FindGraphServicePrincipal, Status::Done);
+             findApplication();
+         });
+}
+
+void AppRegistrationJob::findApplication()
+{
+    setStep(CreateApplication, Status::Running);
+    const auto byName = [this] {
+        send(Request::get(QStringLiteral("/applications?")
+                          + filterEquals(QStringLiteral("displayName"), m_options.displayName)),
+             [this](const Response &response) {
+                 createOrUpdateApplication(response.json.value(QLatin1String("value")).toArray().first().toObject());
+             });
+    };
+    if (m_options.existingAppId.isEmpty()) {
+        byName();
+        return;
+    }
+    send(
+        Request::get(QStringLiteral("/applications?") + filterEquals(QStringLiteral("appId"), m_options.existingAppId)),
+        [this, byName](const Response &response) {
+            const QJsonArray found = response.json.value(QLatin1String("value")).toArray();
+            if (found.isEmpty()) {
+                byName();
+            } else {
+                createOrUpdateApplication(found.first().toObject());
+            }
+        });
+}
+
+void AppRegistrationJob::createOrUpdateApplication(const QJsonObject &existing)
+{
+    if (existing.isEmpty()) {
+        const QJsonObject body{{QStringLiteral("displayName"), m_options.displayName},
+                               {QStringLiteral("signInAudience"), QStringLiteral("AzureADMyOrg")},
+                               {QStringLiteral("requiredResourceAccess"), requiredResourceAccess()}};
+        send(Request::withBody("POST", QStringLiteral("/applications"), body), [this](const Response &response) {
+            m_applicationId = response.json.value(QLatin1String("id")).toString();
+            m_appId = response.json.value(QLatin1String("appId")).toString();
+            qCInfo(lcAppRegistration) << "created application" << m_appId;
+            setStep(CreateApplication, Status::Done);
+            findServicePrincipal();
+        });
+        return;
+    }
+    m_reused = true;
+    m_applicationId = existing.value(QLatin1String("id")).toString();
+    m_appId = existing.value(QLatin1String("appId")).toString();
+    qCInfo(lcAppRegistration) << "reusing application" << m_appId;
+    // An earlier run or an admin may have left other permissions; make sure the needed ones are configured.
+    Request patch =
+        Request::withBody("PATCH",
+                          QStringLiteral("/applications/") + m_applicationId,
+                          QJsonObject{{QStringLiteral("requiredResourceAccess"), requiredResourceAccess()}});
+    patch.retryNotFound = true;
+    send(patch, [this](const Response &) {
+        setStep(CreateApplication, Status::Done);
+        findServicePrincipal();
+    });
+}
+
+void AppRegistrationJob::findServicePrincipal()
+{
+    setStep(CreateServicePrincipal, Status::Running);
+    send(Request::get(QStringLiteral("/servicePrincipals?") + filterEquals(QStringLiteral("appId"), m_appId)),
+         [this](const Response &response) {
+             const QJsonArray found = response.json.value(QLatin1String("value")).toArray();
+             if (!found.isEmpty()) {
+                 m_servicePrincipalId = found.first().toObject().value(QLatin1String("id")).toString();
+                 setStep(CreateServicePrincipal, Status::Done);
+                 uploadCertificate({});
+                 return;
+             }
+             Request create = Request::withBody(
+                 "POST", QStringLiteral("/servicePrincipals"), QJsonObject{{QStringLiteral("appId"), m_appId}});
+             create.retryNotFound = true;
+             send(create, [this](const Response &created) {
+                 m_servicePrincipalId = created.json.value(QLatin1String("id")).toString();
+                 setStep(CreateServicePrincipal, Status::Done);
+                 uploadCertificate({});
+             });
+         });
+}
+
+void AppRegistrationJob::uploadCertificate(const QJsonObject &application)
+{
+    setStep(UploadCertificate, Status::Running);
+    if (m_options.certificate.isNull()) {
+        setStep(UploadCertificate, Status::Done);
+        grantPermissions();
+        return;
+    }
+    if (application.isEmpty()) {
+        Request get = Request::get(QStringLiteral("/applications/") + m_applicationId
+                                   + QStringLiteral("?$select=id,appId,keyCredentials"));
+        get.retryNotFound = true;
+        send(get, [this](const Response &response) {
+            uploadCertificate(response.json.isEmpty() ? QJsonObject{{QStringLiteral("id"), m_applicationId}}
+                                                      : response.json);
+        });
+        return;
+    }
+    const QString thumbprint = m_options.certificate.sha1ThumbprintHex().toUpper();
+    QJsonArray keys;
+    for (const auto &value : application.value(QLatin1String("keyCredentials")).toArray()) {
+        const QJsonObject key = value.toObject();
+        if (key.value(QLatin1String("customKeyIdentifier")).toString().compare(thumbprint, Qt::CaseInsensitive) == 0) {
+            qCInfo(lcAppRegistration) << "certificate" << thumbprint << "is already uploaded";
+            setStep(UploadCertificate, Status::Done);
+            grantPermissions();
+            return;
+        }
+        // Graph replaces the whole collection: keep the existing keys by their keyId.
+        keys.append(QJsonObject{{QStringLiteral("keyId"), key.value(QLatin1String("keyId"))},
+                                {QStringLiteral("type"), key.value(QLatin1String("type"))},
+                                {QStringLiteral("usage"), key.value(QLatin1String("usage"))}});
+    }
+    keys.append(
+        QJsonObject{{QStringLiteral("type"), QStringLiteral("AsymmetricX509Cert")},
+                    {QStringLiteral("usage"), QStringLiteral("Verify")},
+                    {QStringLiteral("displayName"), m_options.certificate.subject()},
+                    {QStringLiteral("key"), QString::fromLatin1(m_options.certificate.exportCer().toBase64())}});
+    Request patch = Request::withBody("PATCH",
+                                      QStringLiteral("/applications/") + m_applicationId,
+                                      QJsonObject{{QStringLiteral("keyCredentials"), keys}});
+    patch.retryNotFound = true;
+    send(patch, [this](const Response &) {
+        setStep(UploadCertificate, Status::Done);
+        grantPermissions();
+    });
+}
+
+void AppRegistrationJob::grantPermissions()
+{
+    setStep(GrantPermissions, Status::Running);
+    Request get = Request::get(QStringLiteral("/servicePrincipals/") + m_servicePrincipalId
+                               + QStringLiteral("/appRoleAssignments"));
+    get.retryNotFound = true;
+    send(get, [this](const Response &response) {
+        QStringList assigned;
+        for (const auto &value : response.json.value(QLatin1String("value")).toArray()) {
+            const QJsonObject assignment = value.toObject();
+            if (assignment.value(QLatin1String("resourceId")).toString() == m_graphServicePrincipalId) {
+                assigned.append(assignment.value(QLatin1String("appRoleId")).toString());
+            }
+        }
+        m_toGrant.clear();
+        for (const QString &role : std::as_const(m_options.roles)) {
+            if (assigned.contains(m_roleIds.value(role))) {
+                m_grantedRoles.append(role);
+            } else {
+                m_toGrant.append(role);
+            }
+        }
+        grantNext();
+    });
+}
+
+void AppRegistrationJob::grantNext()
+{
+    if (m_toGrant.isEmpty()) {
+        setStep(GrantPermissions, Status::Done);
+        succeed();
+        return;
+    }
+    const QString role = m_toGrant.takeFirst();
+    Request grant = Request::withBody("POST",
+                                      QStringLiteral("/servicePrincipals/") + m_graphServicePrincipalId
+                                          + QStringLiteral("/appRoleAssignedTo"),
+                                      QJsonObject{{QStringLiteral("principalId"), m_servicePrincipalId},
+                                                  {QStringLiteral("resourceId"), m_graphServicePrincipalId},
+                                                  {QStringLiteral("appRoleId"), m_roleIds.value(role)}});
+    grant.retryNotFound = true;
+    send(grant, [this, role](const Response &) {
+        qCInfo(lcAppRegistration) << "granted" << role;
+        m_grantedRoles.append(role);
+        grantNext();
+    });
+}
+
+} // namespace M365::Graph
