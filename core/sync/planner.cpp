@@ -1,0 +1,1036 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "planner.h"
+
+#include "directory/groupresolver.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QVarLengthArray>
+
+#include <algorithm>
+
+namespace M365::Sync {
+
+namespace {
+
+QString str(const char *latin1)
+{
+    return QString::fromLatin1(latin1);
+}
+
+const QString &upnProperty()
+{
+    static const QString name = QStringLiteral("userPrincipalName");
+    return name;
+}
+
+const QString &immutableProperty()
+{
+    static const QString name = QStringLiteral("onPremisesImmutableId");
+    return name;
+}
+
+/// Graph reports an unset string as null or leaves it out, an unset collection as []: all mean "no value".
+bool isEmptyValue(const QJsonValue &v)
+{
+    return v.isUndefined() || v.isNull() || (v.isString() && v.toString().isEmpty())
+        || (v.isArray() && v.toArray().isEmpty());
+}
+
+bool sameValue(const QJsonValue &a, const QJsonValue &b)
+{
+    if (isEmptyValue(a) || isEmptyValue(b)) {
+        return isEmptyValue(a) && isEmptyValue(b);
+    }
+    return a == b;
+}
+
+QStringList assignedSkus(const QJsonObject &user)
+{
+    QStringList out;
+    for (const QJsonValue &v : user.value(QLatin1String("assignedLicenses")).toArray()) {
+        const QString sku = v.toObject().value(QLatin1String("skuId")).toString();
+        if (!sku.isEmpty()) {
+            out.append(sku);
+        }
+    }
+    return out;
+}
+
+QJsonObject memberRef(const QString &anchor, const QString &cloudId)
+{
+    QJsonObject o{{QStringLiteral("anchor"), anchor}};
+    if (!cloudId.isEmpty()) {
+        o.insert(QStringLiteral("cloudId"), cloudId);
+    }
+    return o;
+}
+
+/**
+ * Cloud users by a property value (case-insensitive), keyed by a 64-bit hash of the folded value rather than by the
+ * value itself: 100,000 retained key strings would cost more memory (and time, in fresh pages) than the whole plan.
+ * Candidates are verified against the object, so a hash collision can never produce a wrong match.
+ */
+class CloudIndex
+{
+public:
+    explicit CloudIndex(Qt::CaseSensitivity cs)
+        : m_cs(cs)
+    {}
+
+    void reserve(qsizetype n) { m_first.reserve(n); }
+
+    void insert(const QString &value, const QString &id)
+    {
+        const size_t key = hash(value);
+        const auto it = m_first.constFind(key);
+        if (it == m_first.constEnd()) {
+            m_first.insert(key, id);
+        } else {
+            m_more[key].append(id);
+        }
+    }
+
+    /// The id of the cloud user whose `property` equals `value` (case-insensitively), or an empty string.
+    QString find(const CloudSnapshot &cloud, const QString &property, const QString &value) const
+    {
+        if (value.isEmpty()) {
+            return {};
+        }
+        const size_t key = hash(value);
+        const auto it = m_first.constFind(key);
+        if (it == m_first.constEnd()) {
+            return {};
+        }
+        QStringList ids{*it};
+        ids.append(m_more.value(key));
+        for (const QString &id : std::as_const(ids)) {
+            const QString actual = cloud.users.value(id).value(property).toString();
+            if (actual.compare(value, m_cs) == 0) {
+                return id;
+            }
+        }
+        return {};
+    }
+
+private:
+    size_t hash(const QString &value) const
+    {
+        return m_cs == Qt::CaseSensitive ? qHash(value) : qHash(value.toCaseFolded());
+    }
+
+    Qt::CaseSensitivity m_cs;
+    QHash<size_t, QString> m_first;
+    QHash<size_t, QStringList> m_more;
+};
+
+/// A directory DN as a lookup key: the cheap case fold for the usual DN, the full normalisation otherwise.
+QString dnKey(const QString &dn)
+{
+    if (dn.contains(QLatin1Char(' ')) || dn.contains(QLatin1Char('#'))) {
+        return Directory::GroupResolver::normalizeDn(dn);
+    }
+    return dn.toCaseFolded();
+}
+
+/// What became of a directory user, as far as groups and licences care.
+struct UserOutcome
+{
+    bool eligible = false; ///< in scope, valid, not in conflict: may be a member and hold licences
+    QString cloudId; ///< empty for a user that is about to be created
+};
+
+class PlanBuilder
+{
+public:
+    explicit PlanBuilder(const PlanInput &input)
+        : m_in(input)
+        , m_mapper(input.rules)
+        , m_fingerprintProperties(Planner::userFingerprintProperties(input.rules))
+    {
+        const PlanOptions &o = input.options;
+        if (!o.defaultSkuId.isEmpty()) {
+            m_managedSkus.insert(o.defaultSkuId);
+        }
+        for (const QString &sku : o.skuByGroup) {
+            m_managedSkus.insert(sku);
+        }
+    }
+
+    ChangePlan run()
+    {
+        indexCloud();
+        resolveGroups();
+        planUsers();
+        if (m_in.options.syncGroups) {
+            planGroups();
+        }
+        countSeats();
+        ChangePlan plan;
+        plan.changes.reserve(m_userChanges.size() + m_groupChanges.size() + m_memberChanges.size()
+                             + m_licenceChanges.size());
+        plan.changes << m_userChanges << m_groupChanges << m_memberChanges << m_licenceChanges;
+        plan.unchangedUsers = m_unchangedUsers;
+        plan.unchangedGroups = m_unchangedGroups;
+        plan.seats = m_seats;
+        return plan;
+    }
+
+private:
+    void indexCloud()
+    {
+        const CloudSnapshot &c = m_in.cloud;
+        m_cloudByImmutableId.reserve(c.users.size());
+        m_cloudByUpn.reserve(c.users.size());
+        for (auto it = c.users.cbegin(); it != c.users.cend(); ++it) {
+            const QString immutable = it->value(QLatin1String("onPremisesImmutableId")).toString();
+            if (!immutable.isEmpty()) {
+                m_cloudByImmutableId.insert(immutable, it.key());
+            }
+            const QString upn = it->value(QLatin1String("userPrincipalName")).toString();
+            if (!upn.isEmpty()) {
+                m_cloudByUpn.insert(upn, it.key());
+            }
+            if (m_in.options.softMatch) {
+                const QString mail = it->value(QLatin1String("mail")).toString();
+                if (!mail.isEmpty()) {
+                    m_cloudByMail.insert(mail, it.key());
+                }
+            }
+        }
+        m_linkedCloudIds.reserve(m_in.links.size());
+        m_outcomes.reserve(m_in.users.size());
+        for (auto it = m_in.links.cbegin(); it != m_in.links.cend(); ++it) {
+            m_linkedCloudIds.insert(it->cloudId, it.key());
+        }
+    }
+
+    void resolveGroups()
+    {
+        m_usersInScope = m_in.scope.usersInScope(m_in.users, m_in.groups);
+        const bool needMembership = m_in.options.syncGroups || !m_in.options.skuByGroup.isEmpty();
+        if (!needMembership || m_in.groups.isEmpty()) {
+            return;
+        }
+        m_memberships = flattenMemberships();
+        if (m_in.options.skuByGroup.isEmpty()) {
+            return;
+        }
+        QHash<QString, QString> skuByKey;
+        for (auto it = m_in.options.skuByGroup.cbegin(); it != m_in.options.skuByGroup.cend(); ++it) {
+            skuByKey.insert(it.key(), it.value());
+            skuByKey.insert(Directory::GroupResolver::normalizeDn(it.key()), it.value());
+        }
+        for (const Directory::GroupMembership &m : std::as_const(m_memberships)) {
+            QString sku = skuByKey.value(m.groupAnchor);
+            if (sku.isEmpty()) {
+                sku = skuByKey.value(Directory::GroupResolver::normalizeDn(m.groupDn));
+            }
+            if (sku.isEmpty()) {
+                continue;
+            }
+            for (const QString &user : m.userAnchors) {
+                QStringList &skus = m_groupSkus[user];
+                if (!skus.contains(sku)) {
+                    skus.append(sku);
+                }
+            }
+        }
+    }
+
+    /**
+     * Each directory group's users, nested groups flattened, cycles tolerated. The same result as GroupResolver's
+     * flattened resolve(), but keyed by entry index and without per-member strings, because with 100,000 users
+     * and 100,000 memberships the general resolver alone took longer than the planning budget.
+     */
+    QList<Directory::GroupMembership> flattenMemberships() const
+    {
+        const QList<Directory::DirectoryEntry> &users = m_in.users;
+        const QList<Directory::DirectoryEntry> &groups = m_in.groups;
+        QHash<QString, int> userByDn;
+        userByDn.reserve(users.size());
+        for (int i = 0; i < users.size(); ++i) {
+            userByDn.insert(dnKey(users.at(i).dn), i);
+        }
+        QHash<QString, int> groupByDn;
+        groupByDn.reserve(groups.size());
+        for (int g = 0; g < groups.size(); ++g) {
+            groupByDn.insert(dnKey(groups.at(g).dn), g);
+        }
+        QHash<QString, int> userByUid; // only built when some group lists memberUid
+        const QString memberUid = str("memberuid");
+
+        QList<QList<int>> directUsers(groups.size());
+        QList<QList<int>> nestedGroups(groups.size());
+        for (int g = 0; g < groups.size(); ++g) {
+            const auto &attributes = groups.at(g).attributes;
+            for (const char *attribute : {"member", "uniquemember"}) {
+                const auto it = attributes.constFind(QLatin1String(attribute));
+                if (it == attributes.constEnd()) {
+                    continue;
+                }
+                for (const QString &dn : *it) {
+                    const QString key = dnKey(dn);
+                    const auto user = userByDn.constFind(key);
+                    if (user != userByDn.constEnd()) {
+                        directUsers[g].append(*user);
+                        continue;
+                    }
+                    const auto nested = groupByDn.constFind(key);
+                    if (nested != groupByDn.constEnd() && *nested != g) {
+                        nestedGroups[g].append(*nested);
+                    }
+                }
+            }
+            const auto uids = attributes.constFind(memberUid);
+            if (uids != attributes.constEnd()) {
+                if (userByUid.isEmpty()) {
+                    for (int i = 0; i < users.size(); ++i) {
+                        for (const QString &uid : users.at(i).values(str("uid"))) {
+                            userByUid.insert(uid.trimmed().toCaseFolded(), i);
+                        }
+                    }
+                }
+                for (const QString &uid : *uids) {
+                    const auto user = userByUid.constFind(uid.trimmed().toCaseFolded());
+                    if (user != userByUid.constEnd()) {
+                        directUsers[g].append(*user);
+                    }
+                }
+            }
+        }
+
+        QList<Directory::GroupMembership> out;
+        out.reserve(groups.size());
+        QList<int> userStamp(users.size(), -1);
+        QList<int> groupStamp(groups.size(), -1);
+        QList<int> stack;
+        for (int g = 0; g < groups.size(); ++g) {
+            Directory::GroupMembership m;
+            m.groupAnchor = groups.at(g).anchor;
+            m.groupDn = groups.at(g).dn;
+            stack = {g};
+            groupStamp[g] = g;
+            while (!stack.isEmpty()) {
+                const int current = stack.takeLast();
+                for (int u : std::as_const(directUsers.at(current))) {
+                    if (userStamp.at(u) != g) {
+                        userStamp[u] = g;
+                        m.userAnchors.append(users.at(u).anchor);
+                    }
+                }
+                for (int n : std::as_const(nestedGroups.at(current))) {
+                    if (groupStamp.at(n) != g) {
+                        groupStamp[n] = g;
+                        stack.append(n);
+                    }
+                }
+            }
+            out.append(m);
+        }
+        return out;
+    }
+
+    Change userChange(Change::Kind kind, const Directory::DirectoryEntry *entry, const QString &displayName) const
+    {
+        Change c;
+        c.kind = kind;
+        c.objectType = Change::ObjectType::User;
+        if (entry) {
+            c.anchor = entry->anchor;
+            c.sourceDn = entry->dn;
+        }
+        c.displayName = displayName;
+        return c;
+    }
+
+    QString fingerprintUser(const QJsonObject &cloud) const
+    {
+        return Planner::fingerprint(cloud, m_fingerprintProperties);
+    }
+
+    bool isDisabledByUs(const QJsonObject &cloud) const
+    {
+        return !cloud.value(QLatin1String("accountEnabled")).toBool(true)
+            && cloud.value(QLatin1String("displayName")).toString().startsWith(m_in.options.disablePrefix);
+    }
+
+    /// Managed properties whose cloud value differs from the desired one.
+    QList<AttributeDiff> diffUser(const MappedUser &desired, const QJsonObject &cloud) const
+    {
+        // One pass over the cloud object instead of a lookup per property: QJsonObject::value() costs about a
+        // microsecond, which over 20 properties and 100,000 users was most of the planning time.
+        const qsizetype n = desired.properties.size();
+        QVarLengthArray<QJsonValue, 32> current(n, QJsonValue(QJsonValue::Undefined));
+        for (auto it = cloud.constBegin(); it != cloud.constEnd(); ++it) {
+            const QString key = it.key();
+            for (qsizetype i = 0; i < n; ++i) {
+                if (desired.properties.at(i).name == key) {
+                    current[i] = it.value();
+                    break;
+                }
+            }
+        }
+        QList<AttributeDiff> diffs;
+        for (qsizetype i = 0; i < n; ++i) {
+            const MappedProperty &p = desired.properties.at(i);
+            if (!p.value.sameAs(current.at(i))) {
+                diffs.append({p.name, current.at(i), p.value.toJson()});
+            }
+        }
+        return diffs;
+    }
+
+    static QJsonObject payloadOf(const QList<AttributeDiff> &diffs)
+    {
+        QJsonObject o;
+        for (const AttributeDiff &d : diffs) {
+            o.insert(d.property, d.newValue.isUndefined() ? QJsonValue(QJsonValue::Null) : d.newValue);
+        }
+        return o;
+    }
+
+    /// "drift in the cloud: jobTitle, city" when the cloud no longer has what was last written.
+    static QString driftReason(const QList<AttributeDiff> &diffs, const Link &link)
+    {
+        QStringList drifted;
+        for (const AttributeDiff &d : diffs) {
+            const QJsonValue last = link.lastValues.value(d.property);
+            if (!last.isUndefined() && !sameValue(last, d.oldValue)) {
+                drifted.append(d.property);
+            }
+        }
+        return drifted.isEmpty() ? QString()
+                                 : Planner::tr("drift in the cloud: %1").arg(drifted.join(QStringLiteral(", ")));
+    }
+
+    void planUsers()
+    {
+        QSet<QString> directoryAnchors;
+        directoryAnchors.reserve(m_in.users.size());
+        for (const Directory::DirectoryEntry &entry : m_in.users) {
+            directoryAnchors.insert(entry.anchor);
+            planUser(entry);
+        }
+        // Links whose directory object is gone: the user was deleted (or moved out of the base) in the directory.
+        for (auto it = m_in.links.cbegin(); it != m_in.links.cend(); ++it) {
+            if (it->objectType != Change::ObjectType::User || directoryAnchors.contains(it.key())) {
+                continue;
+            }
+            const auto cloud = m_in.cloud.users.constFind(it->cloudId);
+            if (cloud != m_in.cloud.users.constEnd()) {
+                planLeaving(nullptr, *it, *cloud, Planner::tr("no longer in the directory"));
+            }
+        }
+    }
+
+    void planUser(const Directory::DirectoryEntry &entry)
+    {
+        const bool inScope = m_usersInScope.contains(entry.anchor);
+        const auto link = m_in.links.constFind(entry.anchor);
+        const QJsonObject *cloud = nullptr;
+        if (link != m_in.links.constEnd()) {
+            const auto found = m_in.cloud.users.constFind(link->cloudId);
+            if (found != m_in.cloud.users.constEnd()) {
+                cloud = &*found;
+            }
+        }
+        if (!inScope) {
+            if (cloud) {
+                planLeaving(&entry, *link, *cloud, Planner::tr("left the scope"));
+            }
+            return;
+        }
+
+        const MappedUser desired = m_mapper.map(entry);
+        const QString displayName = desired.text(QStringLiteral("displayName"));
+        if (!desired.isValid()) {
+            Change c = userChange(Change::Kind::Invalid, &entry, displayName);
+            c.userPrincipalName = desired.userPrincipalName;
+            c.reason = desired.invalidReason;
+            if (cloud) {
+                c.cloudId = link->cloudId;
+                c.cloudFingerprint = fingerprintUser(*cloud);
+            }
+            m_userChanges.append(c);
+            return;
+        }
+        if (cloud) {
+            planLinked(entry, desired, displayName, *link, *cloud);
+            return;
+        }
+        planUnlinked(entry, desired, displayName, link != m_in.links.constEnd());
+    }
+
+    void planLinked(const Directory::DirectoryEntry &entry,
+                    const MappedUser &desired,
+                    const QString &displayName,
+                    const Link &link,
+                    const QJsonObject &cloud)
+    {
+        QList<AttributeDiff> diffs = diffUser(desired, cloud);
+        if (!diffs.isEmpty()) {
+            const QString upnTakenBy = m_cloudByUpn.find(m_in.cloud, upnProperty(), desired.userPrincipalName);
+            if (!upnTakenBy.isEmpty() && upnTakenBy != link.cloudId) {
+                Change c = userChange(Change::Kind::Conflict, &entry, displayName);
+                c.cloudId = link.cloudId;
+                c.userPrincipalName = desired.userPrincipalName;
+                c.cloudFingerprint = fingerprintUser(cloud);
+                c.reason = Planner::tr("the new user name %1 already belongs to another account")
+                               .arg(desired.userPrincipalName);
+                m_userChanges.append(c);
+                m_outcomes.insert(entry.anchor, {true, link.cloudId});
+                planLicences(entry.anchor, desired, &cloud, link.cloudId);
+                return;
+            }
+            const bool enable = isDisabledByUs(cloud) && desired.value(QStringLiteral("accountEnabled")).toBool(true);
+            Change c = userChange(enable ? Change::Kind::Enable : Change::Kind::Update, &entry, displayName);
+            c.cloudId = link.cloudId;
+            c.userPrincipalName = desired.userPrincipalName;
+            c.cloudFingerprint = fingerprintUser(cloud);
+            c.reason = enable ? Planner::tr("back in scope") : driftReason(diffs, link);
+            c.payload = payloadOf(diffs);
+            c.diffs = std::move(diffs);
+            m_userChanges.append(c);
+        } else {
+            ++m_unchangedUsers;
+        }
+        m_outcomes.insert(entry.anchor, {true, link.cloudId});
+        planLicences(entry.anchor, desired, &cloud, link.cloudId);
+    }
+
+    void planUnlinked(const Directory::DirectoryEntry &entry,
+                      const MappedUser &desired,
+                      const QString &displayName,
+                      bool staleLink)
+    {
+        const QString immutable = Planner::immutableId(entry);
+        QString candidate = m_cloudByImmutableId.find(m_in.cloud, immutableProperty(), immutable);
+        QString how;
+        if (!candidate.isEmpty()) {
+            how = Planner::tr("hard match on onPremisesImmutableId");
+        } else if (m_in.options.softMatch) {
+            candidate = m_cloudByUpn.find(m_in.cloud, upnProperty(), desired.userPrincipalName);
+            if (!candidate.isEmpty()) {
+                how = Planner::tr("soft match on userPrincipalName");
+            } else {
+                const QString mail = entry.value(QStringLiteral("mail"));
+                candidate = m_cloudByMail.find(m_in.cloud, QStringLiteral("mail"), mail);
+                if (candidate.isEmpty()) {
+                    candidate = m_cloudByUpn.find(m_in.cloud, upnProperty(), mail);
+                }
+                if (!candidate.isEmpty()) {
+                    how = Planner::tr("soft match on mail");
+                }
+            }
+        }
+
+        if (!candidate.isEmpty()) {
+            const QJsonObject &cloud = *m_in.cloud.users.constFind(candidate);
+            Change c = userChange(Change::Kind::Conflict, &entry, displayName);
+            c.cloudId = candidate;
+            c.userPrincipalName = desired.userPrincipalName;
+            c.cloudFingerprint = fingerprintUser(cloud);
+            const QString cloudImmutable = cloud.value(QLatin1String("onPremisesImmutableId")).toString();
+            if (m_in.cloud.adminUserIds.contains(candidate)) {
+                c.reason = Planner::tr("matches %1 (%2), which holds an admin role and is never adopted")
+                               .arg(cloud.value(QLatin1String("userPrincipalName")).toString(), how);
+            } else if (m_linkedCloudIds.contains(candidate)) {
+                c.reason = Planner::tr("matches %1 (%2), which is already linked to another directory object")
+                               .arg(cloud.value(QLatin1String("userPrincipalName")).toString(), how);
+            } else if (!cloudImmutable.isEmpty() && cloudImmutable != immutable) {
+                c.reason = Planner::tr("matches %1 (%2), which is synchronised from another directory")
+                               .arg(cloud.value(QLatin1String("userPrincipalName")).toString(), how);
+            } else {
+                QList<AttributeDiff> diffs = diffUser(desired, cloud);
+                if (cloudImmutable != immutable) {
+                    diffs.append({QStringLiteral("onPremisesImmutableId"),
+                                  cloud.value(QLatin1String("onPremisesImmutableId")),
+                                  immutable});
+                }
+                c.kind = Change::Kind::Link;
+                c.reason = how;
+                c.payload = payloadOf(diffs);
+                c.diffs = std::move(diffs);
+                m_userChanges.append(c);
+                m_linkedCloudIds.insert(candidate, entry.anchor); // no second directory user may take it
+                m_outcomes.insert(entry.anchor, {true, candidate});
+                planLicences(entry.anchor, desired, &cloud, candidate);
+                return;
+            }
+            m_userChanges.append(c);
+            return;
+        }
+
+        const QString upnKey = desired.userPrincipalName.toCaseFolded();
+        const QString taken = m_cloudByUpn.find(m_in.cloud, upnProperty(), desired.userPrincipalName);
+        if (!taken.isEmpty()) {
+            Change c = userChange(Change::Kind::Conflict, &entry, displayName);
+            c.cloudId = taken;
+            c.userPrincipalName = desired.userPrincipalName;
+            c.cloudFingerprint = fingerprintUser(m_in.cloud.users.value(taken));
+            c.reason = m_in.options.softMatch || m_linkedCloudIds.contains(taken)
+                ? Planner::tr("the user name %1 already belongs to another account").arg(desired.userPrincipalName)
+                : Planner::tr(
+                      "the user name %1 belongs to an account not managed by this profile (soft matching is off)")
+                      .arg(desired.userPrincipalName);
+            m_userChanges.append(c);
+            return;
+        }
+        if (m_plannedUpns.contains(upnKey)) {
+            Change c = userChange(Change::Kind::Conflict, &entry, displayName);
+            c.userPrincipalName = desired.userPrincipalName;
+            c.reason = Planner::tr("another directory user gets the same user name %1").arg(desired.userPrincipalName);
+            m_userChanges.append(c);
+            return;
+        }
+        m_plannedUpns.insert(upnKey);
+
+        Change c = userChange(Change::Kind::Create, &entry, displayName);
+        c.userPrincipalName = desired.userPrincipalName;
+        if (staleLink) {
+            c.reason = Planner::tr("the linked cloud account no longer exists");
+        }
+        QJsonObject payload;
+        for (const MappedProperty &p : desired.properties) {
+            if (!p.value.isEmpty()) {
+                const QJsonValue value = p.value.toJson();
+                payload.insert(p.name, value);
+                c.diffs.append({p.name, QJsonValue(QJsonValue::Undefined), value});
+            }
+        }
+        payload.insert(QStringLiteral("onPremisesImmutableId"), immutable);
+        c.diffs.append({QStringLiteral("onPremisesImmutableId"), QJsonValue(QJsonValue::Undefined), immutable});
+        if (!payload.contains(QLatin1String("accountEnabled"))) {
+            payload.insert(QStringLiteral("accountEnabled"), !entry.disabled);
+        }
+        // Create requires these even when the rules do not manage them.
+        payload.insert(QStringLiteral("userPrincipalName"), desired.userPrincipalName);
+        payload.insert(QStringLiteral("mailNickname"), desired.mailNickname);
+        c.payload = payload;
+        m_userChanges.append(c);
+        m_outcomes.insert(entry.anchor, {true, QString()});
+        planLicences(entry.anchor, desired, nullptr, QString());
+    }
+
+    /// A linked user that is out of scope or gone: disabled (or deleted), licences removed.
+    void planLeaving(const Directory::DirectoryEntry *entry,
+                     const Link &link,
+                     const QJsonObject &cloud,
+                     const QString &reason)
+    {
+        const QString cloudName = cloud.value(QLatin1String("displayName")).toString();
+        const bool alreadyDisabled = isDisabledByUs(cloud);
+        if (alreadyDisabled && !m_in.options.hardDelete) {
+            ++m_unchangedUsers;
+            return;
+        }
+        Change c = userChange(m_in.options.hardDelete ? Change::Kind::Delete : Change::Kind::Disable, entry, cloudName);
+        c.anchor = link.anchor;
+        c.cloudId = link.cloudId;
+        c.userPrincipalName = cloud.value(QLatin1String("userPrincipalName")).toString();
+        c.cloudFingerprint = fingerprintUser(cloud);
+        c.reason = reason;
+        if (c.kind == Change::Kind::Disable) {
+            const QString renamed = m_in.options.disablePrefix + cloudName;
+            c.diffs = {{QStringLiteral("accountEnabled"), cloud.value(QLatin1String("accountEnabled")), false},
+                       {QStringLiteral("displayName"), cloudName, renamed}};
+            c.payload = payloadOf(c.diffs);
+            const QStringList skus = assignedSkus(cloud);
+            if (!skus.isEmpty()) {
+                Change l;
+                l.kind = Change::Kind::Update;
+                l.objectType = Change::ObjectType::Licence;
+                l.anchor = link.anchor;
+                l.sourceDn = c.sourceDn;
+                l.cloudId = link.cloudId;
+                l.displayName = cloudName;
+                l.userPrincipalName = c.userPrincipalName;
+                l.cloudFingerprint = c.cloudFingerprint;
+                l.reason = reason;
+                l.diffs = {{QStringLiteral("assignedLicenses"), QJsonArray::fromStringList(skus), QJsonArray()}};
+                l.payload = QJsonObject{{QStringLiteral("addLicenses"), QJsonArray()},
+                                        {QStringLiteral("removeLicenses"), QJsonArray::fromStringList(skus)}};
+                m_licenceChanges.append(l);
+            }
+        }
+        m_userChanges.append(c);
+    }
+
+    /// Adds and removes the SKUs this profile manages so that the user holds exactly the configured ones.
+    void
+    planLicences(const QString &anchor, const MappedUser &desired, const QJsonObject *cloud, const QString &cloudId)
+    {
+        if (m_managedSkus.isEmpty()) {
+            return;
+        }
+        QStringList wanted = m_groupSkus.value(anchor);
+        if (wanted.isEmpty() && !m_in.options.defaultSkuId.isEmpty()) {
+            wanted.append(m_in.options.defaultSkuId);
+        }
+        const QStringList current = cloud ? assignedSkus(*cloud) : QStringList();
+        QStringList add;
+        QStringList remove;
+        for (const QString &sku : std::as_const(wanted)) {
+            if (!current.contains(sku)) {
+                add.append(sku);
+            }
+        }
+        for (const QString &sku : current) {
+            if (m_managedSkus.contains(sku) && !wanted.contains(sku)) {
+                remove.append(sku);
+            }
+        }
+        if (add.isEmpty() && remove.isEmpty()) {
+            return;
+        }
+        Change l;
+        l.kind = Change::Kind::Update;
+        l.objectType = Change::ObjectType::Licence;
+        l.anchor = anchor;
+        l.cloudId = cloudId;
+        l.displayName = desired.text(QStringLiteral("displayName"));
+        l.userPrincipalName = desired.userPrincipalName;
+        if (cloud) {
+            l.cloudFingerprint = fingerprintUser(*cloud);
+        }
+        QStringList after = current;
+        for (const QString &sku : std::as_const(remove)) {
+            after.removeAll(sku);
+        }
+        after.append(add);
+        l.diffs = {{QStringLiteral("assignedLicenses"),
+                    QJsonArray::fromStringList(current),
+                    QJsonArray::fromStringList(after)}};
+        QJsonArray addArray;
+        for (const QString &sku : std::as_const(add)) {
+            addArray.append(
+                QJsonObject{{QStringLiteral("skuId"), sku}, {QStringLiteral("disabledPlans"), QJsonArray()}});
+        }
+        l.payload = QJsonObject{{QStringLiteral("addLicenses"), addArray},
+                                {QStringLiteral("removeLicenses"), QJsonArray::fromStringList(remove)}};
+        const QString location =
+            desired.value(QStringLiteral("usageLocation"))
+                .toString(cloud ? cloud->value(QLatin1String("usageLocation")).toString() : QString());
+        if (!add.isEmpty() && location.isEmpty()) {
+            l.kind = Change::Kind::Invalid;
+            l.reason =
+                Planner::tr("a licence needs a usage location; set a default usage location or the user's country");
+        }
+        m_licenceChanges.append(l);
+    }
+
+    void planGroups()
+    {
+        QHash<QString, const Directory::GroupMembership *> membershipByAnchor;
+        for (const Directory::GroupMembership &m : std::as_const(m_memberships)) {
+            membershipByAnchor.insert(m.groupAnchor, &m);
+        }
+        QSet<QString> directoryGroups;
+        for (const Directory::DirectoryEntry &g : m_in.groups) {
+            if (!m_in.options.groupScope.matchesFilter(g)) {
+                continue;
+            }
+            directoryGroups.insert(g.anchor);
+            planGroup(g, membershipByAnchor.value(g.anchor));
+        }
+        for (auto it = m_in.links.cbegin(); it != m_in.links.cend(); ++it) {
+            if (it->objectType != Change::ObjectType::Group || directoryGroups.contains(it.key())) {
+                continue;
+            }
+            const auto cloud = m_in.cloud.groups.constFind(it->cloudId);
+            if (cloud == m_in.cloud.groups.constEnd()) {
+                continue;
+            }
+            const QString name = cloud->value(QLatin1String("displayName")).toString();
+            if (name.startsWith(m_in.options.disablePrefix) && !m_in.options.hardDelete) {
+                ++m_unchangedGroups;
+                continue;
+            }
+            Change c;
+            c.kind = m_in.options.hardDelete ? Change::Kind::Delete : Change::Kind::Disable;
+            c.objectType = Change::ObjectType::Group;
+            c.anchor = it.key();
+            c.cloudId = it->cloudId;
+            c.displayName = name;
+            c.cloudFingerprint = Planner::fingerprint(*cloud, groupProperties());
+            c.reason = Planner::tr("no longer in the directory or out of scope");
+            if (c.kind == Change::Kind::Disable) {
+                c.diffs = {AttributeDiff{str("displayName"), name, QString(m_in.options.disablePrefix + name)}};
+                c.payload = payloadOf(c.diffs);
+            }
+            m_groupChanges.append(c);
+        }
+    }
+
+    static const QStringList &groupProperties()
+    {
+        static const QStringList properties{str("displayName"), str("description"), str("mailNickname")};
+        return properties;
+    }
+
+    void planGroup(const Directory::DirectoryEntry &group, const Directory::GroupMembership *membership)
+    {
+        QString name = group.value(QStringLiteral("displayName"));
+        if (name.isEmpty()) {
+            name = group.value(QStringLiteral("cn"));
+        }
+        const QString description = group.value(QStringLiteral("description"));
+        const UpnResult nickname = MappingRules::normalizeMailNickname(group.value(QStringLiteral("cn")));
+        Change c;
+        c.objectType = Change::ObjectType::Group;
+        c.anchor = group.anchor;
+        c.sourceDn = group.dn;
+        c.displayName = name;
+        if (name.isEmpty() || !nickname.ok()) {
+            c.kind = Change::Kind::Invalid;
+            c.reason = name.isEmpty() ? Planner::tr("the group has no name") : nickname.invalidReason;
+            m_groupChanges.append(c);
+            return;
+        }
+        const QList<QPair<QString, QJsonValue>> desired{
+            {str("displayName"), name},
+            {str("description"), description.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(description)},
+            {str("mailNickname"), nickname.value}};
+
+        QString groupCloudId;
+        const auto link = m_in.links.constFind(group.anchor);
+        const QJsonObject *cloud = nullptr;
+        if (link != m_in.links.constEnd() && link->objectType == Change::ObjectType::Group) {
+            const auto found = m_in.cloud.groups.constFind(link->cloudId);
+            if (found != m_in.cloud.groups.constEnd()) {
+                cloud = &*found;
+                groupCloudId = link->cloudId;
+            }
+        }
+        if (cloud) {
+            for (const auto &p : desired) {
+                const QJsonValue current = cloud->value(p.first);
+                if (!sameValue(current, p.second)) {
+                    c.diffs.append({p.first, current, p.second});
+                }
+            }
+            if (c.diffs.isEmpty()) {
+                ++m_unchangedGroups;
+            } else {
+                const bool enable =
+                    cloud->value(QLatin1String("displayName")).toString().startsWith(m_in.options.disablePrefix);
+                c.kind = enable ? Change::Kind::Enable : Change::Kind::Update;
+                c.cloudId = groupCloudId;
+                c.cloudFingerprint = Planner::fingerprint(*cloud, groupProperties());
+                c.reason = enable ? Planner::tr("back in scope") : driftReason(c.diffs, *link);
+                c.payload = payloadOf(c.diffs);
+                m_groupChanges.append(c);
+            }
+        } else {
+            c.kind = Change::Kind::Create;
+            for (const auto &p : desired) {
+                if (!isEmptyValue(p.second)) {
+                    c.payload.insert(p.first, p.second);
+                    c.diffs.append({p.first, QJsonValue(QJsonValue::Undefined), p.second});
+                }
+            }
+            c.payload.insert(QStringLiteral("securityEnabled"), true);
+            c.payload.insert(QStringLiteral("mailEnabled"), false);
+            m_groupChanges.append(c);
+        }
+        planMembers(group, membership, groupCloudId, name);
+    }
+
+    void planMembers(const Directory::DirectoryEntry &group,
+                     const Directory::GroupMembership *membership,
+                     const QString &groupCloudId,
+                     const QString &name)
+    {
+        QJsonArray add;
+        QJsonArray remove;
+        QSet<QString> wantedCloudIds;
+        QSet<QString> current;
+        if (!groupCloudId.isEmpty()) {
+            const QStringList members = m_in.cloud.groupMembers.value(groupCloudId);
+            current = QSet<QString>(members.cbegin(), members.cend());
+        }
+        if (membership) {
+            for (const QString &anchor : membership->userAnchors) {
+                const auto outcome = m_outcomes.constFind(anchor);
+                if (outcome == m_outcomes.constEnd() || !outcome->eligible) {
+                    continue;
+                }
+                if (outcome->cloudId.isEmpty() || !current.contains(outcome->cloudId)) {
+                    add.append(memberRef(anchor, outcome->cloudId));
+                }
+                if (!outcome->cloudId.isEmpty()) {
+                    wantedCloudIds.insert(outcome->cloudId);
+                }
+            }
+        }
+        // Only members this profile manages are removed; people an admin added by hand stay.
+        QStringList removed;
+        for (const QString &id : std::as_const(current)) {
+            if (wantedCloudIds.contains(id)) {
+                continue;
+            }
+            const auto managed = m_linkedCloudIds.constFind(id);
+            if (managed != m_linkedCloudIds.constEnd()) {
+                removed.append(id);
+            }
+        }
+        std::sort(removed.begin(), removed.end());
+        for (const QString &id : std::as_const(removed)) {
+            remove.append(memberRef(m_linkedCloudIds.value(id), id));
+        }
+        if (add.isEmpty() && remove.isEmpty()) {
+            return;
+        }
+        Change c;
+        c.kind = Change::Kind::Update;
+        c.objectType = Change::ObjectType::Membership;
+        c.anchor = group.anchor;
+        c.sourceDn = group.dn;
+        c.cloudId = groupCloudId;
+        c.displayName = name;
+        if (!groupCloudId.isEmpty()) {
+            QStringList sorted(current.cbegin(), current.cend());
+            std::sort(sorted.begin(), sorted.end());
+            c.cloudFingerprint = Planner::fingerprint(QJsonObject{{str("members"), QJsonArray::fromStringList(sorted)}},
+                                                      QStringList{str("members")});
+        }
+        c.reason = Planner::tr("%1 to add, %2 to remove").arg(add.size()).arg(remove.size());
+        c.payload = QJsonObject{{str("add"), add}, {str("remove"), remove}};
+        m_memberChanges.append(c);
+    }
+
+    /// Seats needed and released per SKU, and the licence changes that go beyond what will be free.
+    void countSeats()
+    {
+        if (m_managedSkus.isEmpty() && m_licenceChanges.isEmpty()) {
+            return;
+        }
+        QHash<QString, int> index;
+        for (const QJsonObject &sku : m_in.cloud.subscribedSkus) {
+            SeatCount s;
+            s.skuId = sku.value(QLatin1String("skuId")).toString();
+            s.skuPartNumber = sku.value(QLatin1String("skuPartNumber")).toString();
+            s.prepaid = sku.value(QLatin1String("prepaidUnits")).toObject().value(QLatin1String("enabled")).toInt();
+            s.consumed = sku.value(QLatin1String("consumedUnits")).toInt();
+            if (!m_managedSkus.contains(s.skuId)) {
+                continue;
+            }
+            index.insert(s.skuId, int(m_seats.size()));
+            m_seats.append(s);
+        }
+        auto seat = [&](const QString &skuId) -> SeatCount & {
+            auto it = index.constFind(skuId);
+            if (it == index.constEnd()) {
+                SeatCount s; // a SKU the tenant does not have: no seats at all
+                s.skuId = skuId;
+                it = index.insert(skuId, int(m_seats.size()));
+                m_seats.append(s);
+            }
+            return m_seats[*it];
+        };
+        for (const QString &sku : std::as_const(m_managedSkus)) {
+            seat(sku);
+        }
+        for (const Change &l : std::as_const(m_licenceChanges)) {
+            if (l.kind == Change::Kind::Invalid) {
+                continue;
+            }
+            for (const QJsonValue &v : l.payload.value(QLatin1String("removeLicenses")).toArray()) {
+                ++seat(v.toString()).released;
+            }
+        }
+        // Removals run before additions (the applier disables first), so released seats can be reused.
+        QHash<QString, int> used;
+        for (Change &l : m_licenceChanges) {
+            if (l.kind == Change::Kind::Invalid) {
+                continue;
+            }
+            for (const QJsonValue &v : l.payload.value(QLatin1String("addLicenses")).toArray()) {
+                const QString sku = v.toObject().value(QLatin1String("skuId")).toString();
+                SeatCount &s = seat(sku);
+                ++s.needed;
+                if (++used[sku] > s.free() + s.released) {
+                    l.exceedsSeats = true;
+                }
+            }
+        }
+        std::sort(m_seats.begin(), m_seats.end(), [](const SeatCount &a, const SeatCount &b) {
+            return a.skuId < b.skuId;
+        });
+    }
+
+    const PlanInput &m_in;
+    const UserMapper m_mapper;
+    const QStringList m_fingerprintProperties;
+    QSet<QString> m_managedSkus;
+    QSet<QString> m_usersInScope;
+    QList<Directory::GroupMembership> m_memberships;
+    QHash<QString, QStringList> m_groupSkus; // user anchor → SKUs through groups
+    CloudIndex m_cloudByImmutableId{Qt::CaseSensitive};
+    CloudIndex m_cloudByUpn{Qt::CaseInsensitive};
+    CloudIndex m_cloudByMail{Qt::CaseInsensitive}; // soft match only
+    QHash<QString, QString> m_linkedCloudIds; // cloud id → anchor
+    QSet<QString> m_plannedUpns;
+    QHash<QString, UserOutcome> m_outcomes;
+    QList<Change> m_userChanges;
+    QList<Change> m_groupChanges;
+    QList<Change> m_memberChanges;
+    QList<Change> m_licenceChanges;
+    QList<SeatCount> m_seats;
+    int m_unchangedUsers = 0;
+    int m_unchangedGroups = 0;
+};
+
+} // namespace
+
+ChangePlan Planner::plan(const PlanInput &input)
+{
+    return PlanBuilder(input).run();
+}
+
+QString Planner::immutableId(const Directory::DirectoryEntry &entry)
+{
+    return immutableId(entry.anchor, entry.anchorAttribute);
+}
+
+QString Planner::immutableId(const QString &anchor, const QString &anchorAttribute)
+{
+    const QString attribute = anchorAttribute.toLower();
+    if (attribute == QLatin1String("objectguid") || attribute == QLatin1String("ms-ds-consistencyguid")) {
+        return anchor;
+    }
+    return QString::fromLatin1(anchor.toUtf8().toBase64());
+}
+
+QString Planner::fingerprint(const QJsonObject &cloudObject, const QStringList &properties)
+{
+    QJsonObject relevant;
+    for (const QString &p : properties) {
+        const QJsonValue v = cloudObject.value(p);
+        if (!v.isUndefined()) {
+            relevant.insert(p, v);
+        }
+    }
+    const QByteArray digest =
+        QCryptographicHash::hash(QJsonDocument(relevant).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256);
+    return QString::fromLatin1(digest.toHex().left(32));
+}
+
+QStringList Planner::userFingerprintProperties(const MappingRules &rules)
+{
+    QStringList out = rules.managedProperties();
+    for (const char *p :
+         {"displayName", "accountEnabled", "userPrincipalName", "assignedLicenses", "onPremisesImmutableId"}) {
+        if (!out.contains(QLatin1String(p))) {
+            out.append(QString::fromLatin1(p));
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace M365::Sync

@@ -1,0 +1,91 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "changeplan.h"
+#include "directory/directoryentry.h"
+#include "mappingrules.h"
+#include "scope.h"
+#include "statestore.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+namespace M365::Sync {
+
+/// The tenant as last read (full list, then kept current by delta), keyed by object id.
+struct CloudSnapshot
+{
+    QHash<QString, QJsonObject> users;
+    QHash<QString, QJsonObject> groups;
+    /// Group id → ids of its direct members.
+    QHash<QString, QStringList> groupMembers;
+    /// Users holding a directory (admin) role: never adopted by a link, whatever matches.
+    QSet<QString> adminUserIds;
+    /// subscribedSku objects as Graph returns them (skuId, skuPartNumber, prepaidUnits.enabled, consumedUnits).
+    QList<QJsonObject> subscribedSkus;
+};
+
+/// Choices of the profile that change what the plan does (rather than how attributes map).
+struct PlanOptions
+{
+    /// Adopt cloud users whose UPN (or mail) matches the directory user's; off by default because a soft match can
+    /// take over an account that only happens to share a name.
+    bool softMatch = false;
+    /// Delete, rather than disable, users and groups that left the scope.
+    bool hardDelete = false;
+    /// Plan security groups and their memberships for the directory's groups.
+    bool syncGroups = true;
+    /// Which directory groups become cloud groups (empty filter: all of them).
+    Scope groupScope;
+    /// Assigned to every user in scope who gets no SKU through a group; empty: none.
+    QString defaultSkuId;
+    /// Group anchor or DN → SKU assigned to the group's (flattened) members.
+    QHash<QString, QString> skuByGroup;
+    /// Prepended to the display name of disabled objects, as the Univention connector does.
+    QString disablePrefix = QStringLiteral("ZZZ_deleted_");
+};
+
+/// Everything the planner looks at. Links are those of the StateStore, by anchor.
+struct PlanInput
+{
+    QList<Directory::DirectoryEntry> users;
+    QList<Directory::DirectoryEntry> groups;
+    CloudSnapshot cloud;
+    QHash<QString, Link> links;
+    MappingRules rules;
+    Scope scope;
+    PlanOptions options;
+};
+
+/**
+ * Computes what must change in the tenant so that it matches the directory under the profile's rules.
+ *
+ * A pure function of its input, with no I/O and no clock, so that the preview, the CLI's `plan` and the run that
+ * applies the plan agree, tests can state the expected plan as a table, and planning can run on a worker thread.
+ * Built for 100,000 users: each user is mapped once, and every lookup (anchor, UPN, mail, link) is a hash.
+ * `ChangePlan::created` is left for the caller to set.
+ */
+class Planner
+{
+    Q_DECLARE_TR_FUNCTIONS(M365::Sync::Planner)
+
+public:
+    static ChangePlan plan(const PlanInput &input);
+
+    /// The value written to (and matched on) onPremisesImmutableId: an objectGUID anchor is already base64 (the
+    /// Entra Connect form); any other anchor is the base64 of its UTF-8 text.
+    static QString immutableId(const Directory::DirectoryEntry &entry);
+    static QString immutableId(const QString &anchor, const QString &anchorAttribute);
+    /// A hash of the given properties of a cloud object, to detect that it changed after planning.
+    static QString fingerprint(const QJsonObject &cloudObject, const QStringList &properties);
+    /// The properties of a cloud user that a user fingerprint covers for these rules.
+    static QStringList userFingerprintProperties(const MappingRules &rules);
+};
+
+} // namespace M365::Sync

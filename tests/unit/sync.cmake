@@ -1,0 +1,8 @@
+# SPDX-FileCopyrightText: 2026 The m365sync authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sync engine (issue 5): rules, scope, plan, planner and state store; pure logic and SQLite in a temp dir.
+m365_add_test(tst_mappingrules SOURCES tst_mappingrules.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_scope SOURCES tst_scope.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_changeplan SOURCES tst_changeplan.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_planner SOURCES tst_planner.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_statestore SOURCES tst_statestore.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
