@@ -1,0 +1,380 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "directorypage.h"
+
+#include "directory/csvsource.h"
+#include "directory/directoryjob.h"
+#include "directory/ldapsource.h"
+#include "directory/ldifsource.h"
+#include "errorbanner.h"
+#include "wizardcontext.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace M365::Ui {
+
+namespace {
+
+QString typeId(DirectoryPageController::Type type)
+{
+    switch (type) {
+    case DirectoryPageController::Type::LdifFile:
+        return QStringLiteral("ldif");
+    case DirectoryPageController::Type::CsvFile:
+        return QStringLiteral("csv");
+    case DirectoryPageController::Type::OpenLdap:
+        return QStringLiteral("openldap");
+    case DirectoryPageController::Type::ActiveDirectory:
+        return QStringLiteral("activedirectory");
+    case DirectoryPageController::Type::Univention:
+        return QStringLiteral("univention");
+    case DirectoryPageController::Type::Ds389:
+        return QStringLiteral("389ds");
+    }
+    return {};
+}
+
+Directory::LdapPreset presetFor(DirectoryPageController::Type type)
+{
+    switch (type) {
+    case DirectoryPageController::Type::ActiveDirectory:
+        return Directory::LdapPreset::ActiveDirectory;
+    case DirectoryPageController::Type::Univention:
+        return Directory::LdapPreset::Univention;
+    case DirectoryPageController::Type::Ds389:
+        return Directory::LdapPreset::Ds389;
+    default:
+        return Directory::LdapPreset::OpenLdap;
+    }
+}
+
+QString tlsId(Directory::LdapConfig::Tls tls)
+{
+    switch (tls) {
+    case Directory::LdapConfig::Tls::None:
+        return QStringLiteral("none");
+    case Directory::LdapConfig::Tls::StartTls:
+        return QStringLiteral("starttls");
+    case Directory::LdapConfig::Tls::Ldaps:
+        return QStringLiteral("ldaps");
+    }
+    return {};
+}
+
+} // namespace
+
+DirectoryPageController::~DirectoryPageController()
+{
+    // A running job refers to the source; end it first.
+    delete m_job.data();
+}
+
+void DirectoryPageController::setSettings(const Settings &settings)
+{
+    if (m_settings == settings) {
+        return;
+    }
+    m_settings = settings;
+    m_failed = false;
+    context()->ldapBindPassword = settings.bindPassword;
+    clearError();
+    invalidate();
+    Q_EMIT changed();
+}
+
+void DirectoryPageController::preselectSample()
+{
+    if (context()->isSandbox() && m_settings.path.isEmpty() && !isLdap(m_settings.type)) {
+        Settings settings = m_settings;
+        settings.type = Type::LdifFile;
+        settings.path = context()->sampleDirectoryPath();
+        setSettings(settings);
+    }
+}
+
+bool DirectoryPageController::isInputComplete() const
+{
+    return !m_failed && hasRequiredFields();
+}
+
+bool DirectoryPageController::hasRequiredFields() const
+{
+    if (isLdap(m_settings.type)) {
+        return !m_settings.url.trimmed().isEmpty() && !m_settings.baseDn.trimmed().isEmpty();
+    }
+    return !m_settings.path.trimmed().isEmpty();
+}
+
+void DirectoryPageController::test()
+{
+    if (isBusy()) {
+        return;
+    }
+    if (!hasRequiredFields()) {
+        return;
+    }
+    m_failed = false;
+    delete m_job.data();
+    m_tested = false;
+    m_results = Results{};
+    clearError();
+    setBusy(true);
+    if (m_settings.type == Type::LdifFile) {
+        m_source = std::make_unique<Directory::LdifSource>(m_settings.path.trimmed());
+    } else if (m_settings.type == Type::CsvFile) {
+        m_source = std::make_unique<Directory::CsvSource>(m_settings.path.trimmed());
+    } else {
+        Directory::LdapConfig config = Directory::LdapConfig::fromPreset(presetFor(m_settings.type));
+        config.url = m_settings.url.trimmed();
+        config.tls = m_settings.tls;
+        config.bindDn = m_settings.bindDn.trimmed();
+        config.baseDn = m_settings.baseDn.trimmed();
+        m_source = std::make_unique<Directory::LdapSource>(config, m_settings.bindPassword);
+    }
+    m_testedSettings = m_settings;
+    Directory::DirectoryJob *job = m_source->testConnection(this);
+    m_job = job;
+    connect(job, &Directory::DirectoryJob::finished, this, &DirectoryPageController::onTested);
+    job->start();
+}
+
+void DirectoryPageController::onTested(Directory::DirectoryJob *job)
+{
+    job->deleteLater();
+    const bool validating = m_validating;
+    m_validating = false;
+    if (job->error().isError()) {
+        const Directory::DirectoryError error = job->error();
+        m_failed = true;
+        setError(
+            M365::Error{QStringLiteral("directory.%1").arg(int(error.code)), error.userMessage, error.details, {}});
+        if (validating) {
+            finishValidation(false);
+        } else {
+            setBusy(false);
+        }
+        return;
+    }
+    const Directory::DirectorySummary summary = job->summary();
+    m_results.userCount = qMax(0, summary.userCount);
+    m_results.groupCount = qMax(0, summary.groupCount);
+    for (const Directory::DirectoryEntry &entry : summary.samples) {
+        if (m_results.samples.size() == 5) {
+            break;
+        }
+        QString name = entry.value(QStringLiteral("displayName"));
+        if (name.isEmpty()) {
+            name = entry.value(QStringLiteral("cn"));
+        }
+        const QString mail = entry.value(QStringLiteral("mail"));
+        m_results.samples.append(mail.isEmpty() ? name : tr("%1 <%2>").arg(name, mail));
+    }
+    m_tested = true;
+    if (validating) {
+        context()->profile.directory = toJson();
+        finishValidation(true);
+    } else {
+        setBusy(false);
+        Q_EMIT changed();
+    }
+}
+
+QJsonObject DirectoryPageController::toJson() const
+{
+    QJsonObject json{{QStringLiteral("type"), typeId(m_settings.type)}};
+    if (isLdap(m_settings.type)) {
+        json.insert(QStringLiteral("url"), m_settings.url.trimmed());
+        json.insert(QStringLiteral("tls"), tlsId(m_settings.tls));
+        json.insert(QStringLiteral("bindDn"), m_settings.bindDn.trimmed());
+        json.insert(QStringLiteral("baseDn"), m_settings.baseDn.trimmed());
+    } else {
+        json.insert(QStringLiteral("path"), m_settings.path.trimmed());
+    }
+    return json;
+}
+
+void DirectoryPageController::validate()
+{
+    if (m_tested && m_testedSettings == m_settings && error().isNull()) {
+        context()->profile.directory = toJson();
+        finishValidation(true);
+        return;
+    }
+    if (!hasRequiredFields()) {
+        finishValidation(false);
+        return;
+    }
+    m_validating = true;
+    test();
+}
+
+DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *parent)
+    : ControllerPage(controller, parent)
+    , m_controller(controller)
+    , m_type(new QComboBox(this))
+    , m_stack(new QStackedWidget(this))
+    , m_path(new QLineEdit(this))
+    , m_url(new QLineEdit(this))
+    , m_tls(new QComboBox(this))
+    , m_bindDn(new QLineEdit(this))
+    , m_password(new QLineEdit(this))
+    , m_baseDn(new QLineEdit(this))
+    , m_test(new QPushButton(tr("Test"), this))
+    , m_result(new QLabel(this))
+    , m_samples(new QListWidget(this))
+{
+    setTitle(tr("Directory"));
+    setSubTitle(tr("Where do the people and groups come from? m365sync only reads the directory."));
+    m_type->setObjectName(QStringLiteral("sourceTypeCombo"));
+    m_path->setObjectName(QStringLiteral("directoryPathEdit"));
+    m_url->setObjectName(QStringLiteral("ldapUrlEdit"));
+    m_tls->setObjectName(QStringLiteral("ldapTlsCombo"));
+    m_bindDn->setObjectName(QStringLiteral("bindDnEdit"));
+    m_password->setObjectName(QStringLiteral("bindPasswordEdit"));
+    m_baseDn->setObjectName(QStringLiteral("baseDnEdit"));
+    m_test->setObjectName(QStringLiteral("testDirectoryButton"));
+    m_result->setObjectName(QStringLiteral("directoryResultLabel"));
+    m_samples->setObjectName(QStringLiteral("samplesList"));
+
+    m_type->addItem(tr("LDIF file"), int(DirectoryPageController::Type::LdifFile));
+    m_type->addItem(tr("CSV file"), int(DirectoryPageController::Type::CsvFile));
+    m_type->addItem(tr("OpenLDAP"), int(DirectoryPageController::Type::OpenLdap));
+    m_type->addItem(tr("Active Directory"), int(DirectoryPageController::Type::ActiveDirectory));
+    m_type->addItem(tr("Univention Corporate Server"), int(DirectoryPageController::Type::Univention));
+    m_type->addItem(tr("389 Directory Server"), int(DirectoryPageController::Type::Ds389));
+    m_tls->addItem(tr("StartTLS"), int(Directory::LdapConfig::Tls::StartTls));
+    m_tls->addItem(tr("LDAPS (TLS from the start)"), int(Directory::LdapConfig::Tls::Ldaps));
+    m_tls->addItem(tr("None (loopback only)"), int(Directory::LdapConfig::Tls::None));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_url->setPlaceholderText(QStringLiteral("ldap://ldap.example.org"));
+    m_baseDn->setPlaceholderText(QStringLiteral("dc=example,dc=org"));
+    m_bindDn->setPlaceholderText(tr("Empty for an anonymous bind"));
+
+    auto *filePane = new QWidget(this);
+    auto *fileForm = new QFormLayout(filePane);
+    fileForm->setContentsMargins(0, 0, 0, 0);
+    auto *fileRow = new QHBoxLayout;
+    auto *browse = new QToolButton(filePane);
+    browse->setObjectName(QStringLiteral("browseDirectoryFileButton"));
+    browse->setText(tr("Browse…"));
+    fileRow->addWidget(m_path);
+    fileRow->addWidget(browse);
+    fileForm->addRow(tr("File:"), fileRow);
+    connect(browse, &QToolButton::clicked, this, [this] {
+        const bool csv = m_type->currentData().toInt() == int(DirectoryPageController::Type::CsvFile);
+        const QString path = QFileDialog::getOpenFileName(this,
+                                                          tr("Choose the directory file"),
+                                                          m_path->text(),
+                                                          csv ? tr("CSV files (*.csv)") : tr("LDIF files (*.ldif)"));
+        if (!path.isEmpty()) {
+            m_path->setText(path);
+            pushSettings();
+        }
+    });
+
+    auto *ldapPane = new QWidget(this);
+    auto *ldapForm = new QFormLayout(ldapPane);
+    ldapForm->setContentsMargins(0, 0, 0, 0);
+    ldapForm->addRow(tr("Server URL:"), m_url);
+    ldapForm->addRow(tr("Encryption:"), m_tls);
+    ldapForm->addRow(tr("Bind DN:"), m_bindDn);
+    ldapForm->addRow(tr("Password:"), m_password);
+    ldapForm->addRow(tr("Base DN:"), m_baseDn);
+    m_stack->addWidget(filePane);
+    m_stack->addWidget(ldapPane);
+    m_stack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+
+    auto *typeForm = new QFormLayout;
+    typeForm->addRow(tr("Source:"), m_type);
+
+    auto *testRow = new QHBoxLayout;
+    testRow->addWidget(m_test);
+    testRow->addWidget(m_result, 1);
+    m_result->setWordWrap(true);
+    // Room for the five samples, no more.
+    m_samples->setFixedHeight(m_samples->fontMetrics().height() * 5 + 2 * m_samples->frameWidth() + 12);
+    m_samples->setSelectionMode(QAbstractItemView::NoSelection);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(typeForm);
+    layout->addWidget(m_stack);
+    layout->addLayout(testRow);
+    layout->addWidget(new QLabel(tr("Sample users:"), this));
+    layout->addWidget(m_samples);
+    layout->addStretch();
+    layout->addWidget(banner());
+
+    connect(m_type, &QComboBox::currentIndexChanged, this, &DirectoryPage::pushSettings);
+    connect(m_tls, &QComboBox::currentIndexChanged, this, &DirectoryPage::pushSettings);
+    for (QLineEdit *edit : {m_path, m_url, m_bindDn, m_password, m_baseDn}) {
+        connect(edit, &QLineEdit::textChanged, this, &DirectoryPage::pushSettings);
+    }
+    connect(m_test, &QPushButton::clicked, controller, &DirectoryPageController::test);
+}
+
+void DirectoryPage::pushSettings()
+{
+    if (m_filling) {
+        return;
+    }
+    DirectoryPageController::Settings settings;
+    settings.type = DirectoryPageController::Type(m_type->currentData().toInt());
+    settings.path = m_path->text();
+    settings.url = m_url->text();
+    settings.tls = Directory::LdapConfig::Tls(m_tls->currentData().toInt());
+    settings.bindDn = m_bindDn->text();
+    settings.bindPassword = m_password->text();
+    settings.baseDn = m_baseDn->text();
+    m_controller->setSettings(settings);
+}
+
+void DirectoryPage::initializePage()
+{
+    m_controller->preselectSample();
+    const auto &settings = m_controller->settings();
+    m_filling = true;
+    m_type->setCurrentIndex(m_type->findData(int(settings.type)));
+    m_tls->setCurrentIndex(m_tls->findData(int(settings.tls)));
+    m_path->setText(settings.path);
+    m_url->setText(settings.url);
+    m_bindDn->setText(settings.bindDn);
+    m_password->setText(settings.bindPassword);
+    m_baseDn->setText(settings.baseDn);
+    m_filling = false;
+    refresh();
+}
+
+void DirectoryPage::refresh()
+{
+    const auto &settings = m_controller->settings();
+    const int current = DirectoryPageController::isLdap(settings.type) ? 1 : 0;
+    for (int i = 0; i < m_stack->count(); ++i) {
+        m_stack->widget(i)->setSizePolicy(QSizePolicy::Preferred,
+                                          i == current ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    }
+    m_stack->setCurrentIndex(current);
+    m_stack->updateGeometry();
+    m_test->setEnabled(!m_controller->isBusy() && m_controller->hasRequiredFields());
+    m_samples->clear();
+    if (m_controller->isBusy()) {
+        m_result->setText(tr("Testing…"));
+    } else if (m_controller->hasResults()) {
+        const auto &results = m_controller->results();
+        m_result->setText(tr("Users: %1, groups: %2.").arg(results.userCount).arg(results.groupCount));
+        m_samples->addItems(results.samples);
+    } else {
+        m_result->clear();
+    }
+}
+
+} // namespace M365::Ui

@@ -1,0 +1,310 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "domainpage.h"
+
+#include "errorbanner.h"
+#include "graph/graphclient.h"
+#include "profile/connection.h"
+#include "sandboxserver.h"
+#include "tenantstate.h"
+#include "wizardcontext.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDnsLookup>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace M365::Ui {
+
+void DomainPageController::load()
+{
+    m_domains = context()->report.domains;
+    m_dnsStatus.clear();
+    m_dnsFound = false;
+    const bool known = std::any_of(m_domains.cbegin(), m_domains.cend(), [this](const auto &d) {
+        return d.name == m_selected;
+    });
+    if (!known) {
+        m_selected.clear();
+        if (!context()->upnDomain.isEmpty()) {
+            m_selected = context()->upnDomain;
+        }
+        for (const auto &domain : std::as_const(m_domains)) {
+            if (m_selected.isEmpty() && domain.isDefault) {
+                m_selected = domain.name;
+            }
+        }
+        if (m_selected.isEmpty() && !m_domains.isEmpty()) {
+            m_selected = m_domains.constFirst().name;
+        }
+    }
+    Q_EMIT changed();
+}
+
+void DomainPageController::select(const QString &name)
+{
+    if (m_selected != name) {
+        m_selected = name;
+        m_dnsStatus.clear();
+        m_dnsFound = false;
+        clearError();
+        invalidate();
+        Q_EMIT changed();
+    }
+}
+
+const Graph::TenantReport::Domain *DomainPageController::selected() const
+{
+    for (const auto &domain : m_domains) {
+        if (domain.name == m_selected) {
+            return &domain;
+        }
+    }
+    return nullptr;
+}
+
+bool DomainPageController::selectedIsInitial() const
+{
+    const auto *domain = selected();
+    return domain && (domain->isInitial || domain->name.endsWith(QLatin1String(".onmicrosoft.com")));
+}
+
+void DomainPageController::checkDns()
+{
+    const auto *domain = selected();
+    if (!domain || domain->verified) {
+        return;
+    }
+    clearError();
+    m_dnsStatus = tr("Looking up the TXT records of %1…").arg(domain->name);
+    if (context()->isSandbox() && context()->sandboxServer()) {
+        // The sandbox's "DNS" is the records published through its admin API; it runs in this process.
+        const auto &published = context()->sandboxServer()->tenant()->state().publishedTxtRecords;
+        onTxtRecords(published.value(domain->name.toLower()));
+        return;
+    }
+    setBusy(true);
+    auto *lookup = new QDnsLookup(QDnsLookup::TXT, domain->name, this);
+    m_lookup = lookup;
+    connect(lookup, &QDnsLookup::finished, this, [this, lookup] {
+        lookup->deleteLater();
+        setBusy(false);
+        QStringList records;
+        if (lookup->error() == QDnsLookup::NoError || lookup->error() == QDnsLookup::NotFoundError) {
+            for (const QDnsTextRecord &record : lookup->textRecords()) {
+                for (const QByteArray &value : record.values()) {
+                    records.append(QString::fromUtf8(value));
+                }
+            }
+            onTxtRecords(records);
+        } else {
+            m_dnsFound = false;
+            m_dnsStatus.clear();
+            setError(M365::Error{QStringLiteral("dns.lookup"),
+                                 tr("The DNS lookup failed: %1").arg(lookup->errorString()),
+                                 lookup->errorString(),
+                                 {}});
+        }
+    });
+    lookup->lookup();
+    Q_EMIT changed();
+}
+
+void DomainPageController::onTxtRecords(const QStringList &records)
+{
+    const auto *domain = selected();
+    if (!domain) {
+        return;
+    }
+    m_dnsFound = records.contains(domain->txtRecord);
+    if (m_dnsFound) {
+        m_dnsStatus = tr("The TXT record is published. Choose Verify with Microsoft.");
+        clearError();
+    } else {
+        m_dnsStatus.clear();
+        setError(M365::Error{
+            QStringLiteral("dns.txtMissing"),
+            tr("The TXT record %1 is not published for %2 yet. Add it at your DNS host; it can take "
+               "up to an hour before it is visible.")
+                .arg(domain->txtRecord, domain->name),
+            tr("TXT records found: %1").arg(records.isEmpty() ? tr("none") : records.join(QStringLiteral(", "))),
+            {}});
+    }
+    Q_EMIT changed();
+}
+
+void DomainPageController::verify()
+{
+    const auto *domain = selected();
+    Profile::Connection *connection = context()->connection();
+    if (!domain || domain->verified || !connection) {
+        return;
+    }
+    clearError();
+    setBusy(true);
+    const QString name = domain->name;
+    auto *job = connection->graph()->send(Graph::Request::withBody(
+        "POST",
+        QStringLiteral("/domains/%1/verify").arg(QString::fromLatin1(QUrl::toPercentEncoding(name))),
+        QJsonObject{}));
+    connect(job, &M365::Job::finished, this, [this, job, name] {
+        setBusy(false);
+        if (job->hasError()) {
+            M365::Error error = job->error();
+            if (static_cast<Graph::RequestJob *>(job)->response().status == 403) {
+                error.userMessage = tr("The app may not verify domains. Verify %1 in the Microsoft 365 admin center "
+                                       "(Settings, Domains), or grant the app Domain.ReadWrite.All, then try again.")
+                                        .arg(name);
+            }
+            setError(error);
+            return;
+        }
+        for (auto &d : m_domains) {
+            if (d.name == name) {
+                d.verified = true;
+            }
+        }
+        for (auto &d : context()->report.domains) {
+            if (d.name == name) {
+                d.verified = true;
+            }
+        }
+        m_dnsStatus = tr("%1 is verified.").arg(name);
+        Q_EMIT changed();
+    });
+    job->start();
+}
+
+bool DomainPageController::isInputComplete() const
+{
+    const auto *domain = selected();
+    return domain && domain->verified;
+}
+
+void DomainPageController::validate()
+{
+    if (!isInputComplete()) {
+        finishValidation(false);
+        return;
+    }
+    context()->upnDomain = m_selected;
+    finishValidation(true);
+}
+
+DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
+    : ControllerPage(controller, parent)
+    , m_controller(controller)
+    , m_domains(new QTreeWidget(this))
+    , m_txtBox(new QWidget(this))
+    , m_txtRecord(new QLabel(this))
+    , m_copyTxt(new QPushButton(tr("Copy"), this))
+    , m_checkDns(new QPushButton(tr("Check DNS"), this))
+    , m_verify(new QPushButton(tr("Verify with Microsoft"), this))
+    , m_dnsStatus(new QLabel(this))
+    , m_warning(new QLabel(this))
+{
+    setTitle(tr("Domain"));
+    setSubTitle(tr("Choose the domain that user names (user principal names) end in. It must be verified."));
+    m_domains->setObjectName(QStringLiteral("domainsList"));
+    m_txtRecord->setObjectName(QStringLiteral("txtRecordLabel"));
+    m_copyTxt->setObjectName(QStringLiteral("copyTxtButton"));
+    m_checkDns->setObjectName(QStringLiteral("checkDnsButton"));
+    m_verify->setObjectName(QStringLiteral("verifyButton"));
+    m_dnsStatus->setObjectName(QStringLiteral("dnsStatusLabel"));
+    m_warning->setObjectName(QStringLiteral("onMicrosoftWarning"));
+
+    m_domains->setColumnCount(2);
+    m_domains->setHeaderLabels({tr("Domain"), tr("State")});
+    m_domains->setRootIsDecorated(false);
+    m_domains->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_domains->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_domains->header()->setStretchLastSection(false);
+    m_domains->setMaximumHeight(170);
+    m_txtRecord->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_txtRecord->setStyleSheet(QStringLiteral("font-family: monospace;"));
+    m_dnsStatus->setWordWrap(true);
+    m_warning->setWordWrap(true);
+    m_warning->setStyleSheet(QStringLiteral("color: #8a5a00;"));
+
+    auto *txtLayout = new QVBoxLayout(m_txtBox);
+    txtLayout->setContentsMargins(0, 0, 0, 0);
+    auto *hint = new QLabel(
+        tr("Add this TXT record at your DNS host (name: @ or the domain itself), then check and verify:"), m_txtBox);
+    hint->setWordWrap(true);
+    auto *recordRow = new QHBoxLayout;
+    recordRow->addWidget(m_txtRecord);
+    recordRow->addWidget(m_copyTxt);
+    recordRow->addStretch();
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_checkDns);
+    actions->addWidget(m_verify);
+    actions->addStretch();
+    txtLayout->addWidget(hint);
+    txtLayout->addLayout(recordRow);
+    txtLayout->addLayout(actions);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_domains);
+    layout->addSpacing(6);
+    layout->addWidget(m_txtBox);
+    layout->addWidget(m_dnsStatus);
+    layout->addWidget(m_warning);
+    layout->addStretch();
+    layout->addWidget(banner());
+
+    connect(m_domains, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        if (item && !m_filling) {
+            m_controller->select(item->text(0));
+        }
+    });
+    connect(m_copyTxt, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_txtRecord->text());
+    });
+    connect(m_checkDns, &QPushButton::clicked, controller, &DomainPageController::checkDns);
+    connect(m_verify, &QPushButton::clicked, controller, &DomainPageController::verify);
+}
+
+void DomainPage::initializePage()
+{
+    m_controller->load();
+}
+
+void DomainPage::refresh()
+{
+    m_filling = true;
+    m_domains->clear();
+    for (const auto &domain : m_controller->domains()) {
+        QString state = domain.verified ? tr("Verified") : tr("Not verified");
+        if (domain.isDefault) {
+            state = tr("%1, default").arg(state);
+        }
+        auto *item = new QTreeWidgetItem(m_domains, {domain.name, state});
+        if (domain.name == m_controller->selectedName()) {
+            m_domains->setCurrentItem(item);
+        }
+    }
+    m_filling = false;
+    const auto *selected = m_controller->selected();
+    const bool unverified = selected && !selected->verified;
+    m_txtBox->setVisible(unverified);
+    m_txtRecord->setText(unverified ? selected->txtRecord : QString());
+    m_dnsStatus->setText(m_controller->dnsStatus());
+    m_dnsStatus->setVisible(!m_controller->dnsStatus().isEmpty());
+    m_checkDns->setEnabled(!m_controller->isBusy());
+    m_verify->setEnabled(!m_controller->isBusy() && m_controller->context()->connection());
+    const bool warn = selected && selected->verified && m_controller->selectedIsInitial();
+    m_warning->setText(warn ? tr("Users will get user names ending in %1. You can continue, but people usually sign "
+                                 "in with your own domain: verify it first to use it.")
+                                  .arg(selected->name)
+                            : QString());
+    m_warning->setVisible(warn);
+}
+
+} // namespace M365::Ui

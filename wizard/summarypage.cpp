@@ -1,0 +1,203 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "summarypage.h"
+
+#include "errorbanner.h"
+#include "profile/profilestore.h"
+#include "profile/secretstore.h"
+#include "wizardcontext.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QVBoxLayout>
+
+namespace M365::Ui {
+
+QString SummaryPageController::profileName() const
+{
+    return context()->profile.name;
+}
+
+void SummaryPageController::setProfileName(const QString &name)
+{
+    if (context()->profile.name != name.trimmed()) {
+        context()->profile.name = name.trimmed();
+        invalidate();
+        Q_EMIT changed();
+    }
+}
+
+void SummaryPageController::suggestFreeName()
+{
+    const Profile::ProfileStore store(context()->profileDirectory());
+    const QString base = profileName().isEmpty() ? QStringLiteral("m365") : profileName();
+    QString name = base;
+    for (int i = 2; store.exists(name) && i < 100; ++i) {
+        name = QStringLiteral("%1-%2").arg(base).arg(i);
+    }
+    setProfileName(name);
+}
+
+QString SummaryPageController::nameProblem() const
+{
+    const QString name = profileName();
+    if (!Profile::Profile::isValidName(name)) {
+        return tr("Use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'.");
+    }
+    if (Profile::ProfileStore(context()->profileDirectory()).exists(name)) {
+        return tr("A connection named \"%1\" exists already. Choose another name.").arg(name);
+    }
+    return {};
+}
+
+QList<QPair<QString, QString>> SummaryPageController::rows() const
+{
+    const Profile::Profile &profile = context()->profile;
+    QList<QPair<QString, QString>> rows;
+    rows.append({tr("Tenant:"),
+                 context()->isSandbox()
+                     ? tr("Sandbox tenant %1").arg(profile.tenant)
+                     : tr("%1 (%2)").arg(profile.tenant, Identity::CloudEndpoints::name(profile.endpoints.cloud))});
+    if (!context()->report.organization.isEmpty()) {
+        rows.append({tr("Organization:"), context()->report.organization});
+    }
+    rows.append({tr("Application (client) ID:"), profile.clientId});
+    if (profile.credentialKind == Profile::CredentialKind::Certificate) {
+        rows.append({tr("Credential:"),
+                     tr("Certificate %1, valid until %2")
+                         .arg(context()->certificate.sha1ThumbprintHex(),
+                              QLocale().toString(context()->certificate.notAfter().toLocalTime().date(),
+                                                 QLocale::ShortFormat))});
+    } else {
+        rows.append({tr("Credential:"), tr("Client secret")});
+    }
+    rows.append({tr("Permissions:"),
+                 context()->report.grantedRoles.isEmpty() ? tr("Not checked")
+                                                          : context()->report.grantedRoles.join(QStringLiteral(", "))});
+    rows.append({tr("User name domain:"), context()->upnDomain});
+    const QJsonObject directory = profile.directory;
+    const QString where = directory.value(QLatin1String("path")).toString().isEmpty()
+        ? directory.value(QLatin1String("url")).toString() + QStringLiteral(" (")
+            + directory.value(QLatin1String("baseDn")).toString() + QLatin1Char(')')
+        : directory.value(QLatin1String("path")).toString();
+    rows.append({tr("Directory:"), where});
+    rows.append({tr("Secrets:"), tr("Kept in the system keychain")});
+    return rows;
+}
+
+bool SummaryPageController::isInputComplete() const
+{
+    return nameProblem().isEmpty();
+}
+
+void SummaryPageController::validate()
+{
+    WizardContext *ctx = context();
+    if (!isInputComplete() || !ctx->secrets()) {
+        finishValidation(false);
+        return;
+    }
+    clearError();
+    setBusy(true);
+    ctx->applyCredentialToProfile();
+    m_pendingSecrets = {{ctx->profile.secretKey(ctx->secretPurpose()), ctx->secretValue()}};
+    const bool ldap = ctx->profile.directory.contains(QLatin1String("url"));
+    if (ldap && !ctx->ldapBindPassword.isEmpty()) {
+        ctx->profile.secrets.ldapBindPassword =
+            ctx->profile.secretKey(QString::fromLatin1(Secrets::Purpose::LdapBindPassword));
+        m_pendingSecrets.append({ctx->profile.secrets.ldapBindPassword, ctx->ldapBindPassword.toUtf8()});
+    }
+    QJsonObject sync = ctx->profile.sync;
+    sync.insert(QStringLiteral("upnDomain"), ctx->upnDomain);
+    ctx->profile.sync = sync;
+    writeNextSecret();
+}
+
+void SummaryPageController::writeNextSecret()
+{
+    if (m_pendingSecrets.isEmpty()) {
+        saveProfile();
+        return;
+    }
+    const auto next = m_pendingSecrets.takeFirst();
+    Secrets::SecretJob *job = context()->secrets()->write(next.first, next.second, this);
+    connect(job, &Secrets::SecretJob::finished, this, [this](Secrets::SecretJob *done) {
+        done->deleteLater();
+        if (done->hasError()) {
+            m_pendingSecrets.clear();
+            setError(done->error());
+            finishValidation(false);
+            return;
+        }
+        writeNextSecret();
+    });
+    job->start();
+}
+
+void SummaryPageController::saveProfile()
+{
+    M365::Error error;
+    if (!Profile::ProfileStore(context()->profileDirectory()).save(context()->profile, &error)) {
+        setError(error);
+        finishValidation(false);
+        return;
+    }
+    finishValidation(true);
+}
+
+SummaryPage::SummaryPage(SummaryPageController *controller, QWidget *parent)
+    : ControllerPage(controller, parent)
+    , m_controller(controller)
+    , m_name(new QLineEdit(this))
+    , m_nameProblem(new QLabel(this))
+    , m_summary(new QLabel(this))
+{
+    setTitle(tr("Summary"));
+    setSubTitle(tr("Check what m365sync will use. Finish saves the connection; the secrets go to the keychain."));
+    m_name->setObjectName(QStringLiteral("profileNameEdit"));
+    m_nameProblem->setObjectName(QStringLiteral("profileNameProblem"));
+    m_summary->setObjectName(QStringLiteral("summaryLabel"));
+    m_nameProblem->setStyleSheet(QStringLiteral("color: #a4262c;"));
+    m_nameProblem->setWordWrap(true);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Connection name:"), m_name);
+    form->addRow(QString(), m_nameProblem);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addSpacing(8);
+    layout->addWidget(m_summary);
+    layout->addStretch();
+    layout->addWidget(banner());
+    connect(m_name, &QLineEdit::textEdited, controller, &SummaryPageController::setProfileName);
+}
+
+void SummaryPage::initializePage()
+{
+    m_controller->suggestFreeName();
+    m_name->setText(m_controller->profileName());
+    refresh();
+}
+
+void SummaryPage::refresh()
+{
+    QString html = QStringLiteral("<table cellspacing=\"4\">");
+    const auto rows = m_controller->rows();
+    for (const auto &row : rows) {
+        html += QStringLiteral("<tr><td style=\"padding-right:12px\"><b>%1</b></td><td>%2</td></tr>")
+                    .arg(row.first.toHtmlEscaped(), row.second.toHtmlEscaped());
+    }
+    html += QStringLiteral("</table>");
+    m_summary->setText(html);
+    const QString problem = m_controller->nameProblem();
+    m_nameProblem->setText(problem);
+    m_nameProblem->setVisible(!problem.isEmpty());
+}
+
+} // namespace M365::Ui

@@ -1,0 +1,99 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "graph/tenantcheck.h"
+#include "identity/certificatecredential.h"
+#include "profile/connection.h"
+#include "profile/profile.h"
+#include "profile/secretstore.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace M365::Sandbox {
+class SandboxServer;
+}
+namespace M365::Secrets {
+class MemorySecretStore;
+}
+
+namespace M365::Ui {
+
+/*
+ * What the wizard's pages build together: the profile taking shape, the credential (kept in memory until Finish puts
+ * it in the keychain), the connection the permissions page opened, and what the tenant check found. The page
+ * controllers share one context instead of reaching into each other; nothing here has widgets.
+ */
+class WizardContext : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        Secrets::SecretStore *secrets = nullptr; ///< where Finish stores the credential (the keychain in the app)
+        QString profileDirectory; ///< empty: ProfileStore::defaultDirectory()
+        QString dataDirectory; ///< where the sandbox tenant keeps its state; empty: AppDataLocation
+        QNetworkAccessManager *nam = nullptr; ///< empty: the context makes its own
+    };
+
+    explicit WizardContext(const Options &options, QObject *parent = nullptr);
+    ~WizardContext() override;
+
+    QNetworkAccessManager *nam() const { return m_nam; }
+    Secrets::SecretStore *secrets() const { return m_secrets; }
+    QString profileDirectory() const;
+    QString dataDirectory() const;
+
+    /// Sandbox mode: the in-process demo tenant, started on first use; nullptr in tenant mode.
+    bool isSandbox() const { return m_sandboxMode; }
+    void setSandboxMode(bool sandbox) { m_sandboxMode = sandbox; }
+    Sandbox::SandboxServer *sandboxServer() const { return m_sandbox.get(); }
+    /// Starts the demo tenant (once) and points the profile at it; false with a message when it cannot start.
+    bool startSandbox(QString *errorMessage);
+
+    /// The profile being built. Secret references are filled in when the credential is chosen.
+    Profile::Profile profile;
+    /// The certificate (with its private key) when the credential is a certificate.
+    Identity::CertificateCredential certificate;
+    /// The client secret when the admin chose the fallback.
+    QString clientSecret;
+    /// The LDAP bind password (Finish puts it in the keychain; the profile keeps only its reference).
+    QString ldapBindPassword;
+    /// The sample LDIF the sandbox mode pre-selects (a copy of the built-in one under dataDirectory()).
+    QString sampleDirectoryPath() const;
+
+    /// The secret value for the chosen credential (private key PEM or client secret).
+    QByteArray secretValue() const;
+    /// The purpose of that secret (Secrets::Purpose::PrivateKey or ClientSecret).
+    QString secretPurpose() const;
+    /// Fills in profile.credentialKind, certificate info and secret references for the chosen credential and name.
+    void applyCredentialToProfile();
+
+    /// The connection the permissions page opened (valid once that page succeeded).
+    Profile::Connection *connection() const { return m_connection.get(); }
+    void setConnection(std::unique_ptr<Profile::Connection> connection);
+    Graph::TenantReport report;
+    /// The domain users get their user principal names in.
+    QString upnDomain;
+
+    /// A store in memory that holds the credential for the permissions check before Finish writes the real one.
+    Secrets::MemorySecretStore *scratchSecrets() const { return m_scratch; }
+
+private:
+    QNetworkAccessManager *m_nam;
+    QPointer<Secrets::SecretStore> m_secrets;
+    Secrets::MemorySecretStore *m_scratch;
+    Options m_options;
+    bool m_sandboxMode = true;
+    std::unique_ptr<Sandbox::SandboxServer> m_sandbox;
+    std::unique_ptr<Profile::Connection> m_connection;
+};
+
+} // namespace M365::Ui
