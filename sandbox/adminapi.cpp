@@ -82,40 +82,16 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
                 return adminError(
                     400, QStringLiteral("certificatePem is not an X.509 certificate with an RSA key."), r);
             }
-            app.insert(
-                QStringLiteral("keyCredentials"),
-                QJsonArray{QJsonObject{{QStringLiteral("customKeyIdentifier"),
-                                        QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper())},
-                                       {QStringLiteral("displayName"), info->subject},
-                                       {QStringLiteral("endDateTime"),
-                                        QDateTime::fromSecsSinceEpoch(info->notAfter, Qt::UTC).toString(Qt::ISODate)},
-                                       {QStringLiteral("keyId"), newGuid()},
-                                       {QStringLiteral("startDateTime"),
-                                        QDateTime::fromSecsSinceEpoch(info->notBefore, Qt::UTC).toString(Qt::ISODate)},
-                                       {QStringLiteral("type"), QStringLiteral("AsymmetricX509Cert")},
-                                       {QStringLiteral("usage"), QStringLiteral("Verify")},
-                                       {QStringLiteral("key"), QJsonValue::Null},
-                                       {QStringLiteral("_der"), QString::fromLatin1(info->der.toBase64())}}});
+            app.insert(QStringLiteral("keyCredentials"), QJsonArray{makeKeyCredential(*info)});
             result.insert(QStringLiteral("thumbprint"), QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper()));
         }
         if (body.value(QLatin1String("withSecret")).toBool()) {
-            QString secret;
-            static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-";
-            for (int i = 0; i < 40; ++i) {
-                secret.append(QLatin1Char(alphabet[m_random.bounded(int(sizeof(alphabet) - 1))]));
-            }
+            const QString secret = newClientSecret();
             const QDateTime end = body.value(QLatin1String("secretExpired")).toBool()
                 ? QDateTime::currentDateTimeUtc().addDays(-1)
                 : QDateTime::currentDateTimeUtc().addYears(1);
             app.insert(QStringLiteral("passwordCredentials"),
-                       QJsonArray{QJsonObject{{QStringLiteral("customKeyIdentifier"), QJsonValue::Null},
-                                              {QStringLiteral("displayName"), QStringLiteral("test secret")},
-                                              {QStringLiteral("endDateTime"), end.toString(Qt::ISODate)},
-                                              {QStringLiteral("hint"), secret.left(3)},
-                                              {QStringLiteral("keyId"), newGuid()},
-                                              {QStringLiteral("secretText"), QJsonValue::Null},
-                                              {QStringLiteral("startDateTime"), isoNow()},
-                                              {QStringLiteral("_hash"), hashSecret(secret)}}});
+                       QJsonArray{makePasswordCredential(secret, QStringLiteral("test secret"), end)});
             result.insert(QStringLiteral("clientSecret"), secret);
         }
         m_state.applications.insert(app.value(QLatin1String("id")).toString(), app);
@@ -167,18 +143,7 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
         }
         QJsonObject app = m_state.applications.value(objectId);
         QJsonArray keys = app.value(QLatin1String("keyCredentials")).toArray();
-        keys.append(QJsonObject{
-            {QStringLiteral("customKeyIdentifier"), QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper())},
-            {QStringLiteral("displayName"), info->subject},
-            {QStringLiteral("endDateTime"),
-             QDateTime::fromSecsSinceEpoch(info->notAfter, Qt::UTC).toString(Qt::ISODate)},
-            {QStringLiteral("keyId"), newGuid()},
-            {QStringLiteral("startDateTime"),
-             QDateTime::fromSecsSinceEpoch(info->notBefore, Qt::UTC).toString(Qt::ISODate)},
-            {QStringLiteral("type"), QStringLiteral("AsymmetricX509Cert")},
-            {QStringLiteral("usage"), QStringLiteral("Verify")},
-            {QStringLiteral("key"), QJsonValue::Null},
-            {QStringLiteral("_der"), QString::fromLatin1(info->der.toBase64())}});
+        keys.append(makeKeyCredential(*info));
         app.insert(QStringLiteral("keyCredentials"), keys);
         m_state.applications.insert(objectId, app);
         markDirty();

@@ -330,19 +330,8 @@ ApiResponse SandboxTenant::applications(const ApiRequest &r, const QStringList &
                                       "'AsymmetricX509Cert' and usage 'Verify'.");
             return {};
         }
-        return QJsonObject{
-            {QStringLiteral("customKeyIdentifier"), QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper())},
-            {QStringLiteral("displayName"), sent.value(QLatin1String("displayName")).toString(info->subject)},
-            {QStringLiteral("endDateTime"),
-             QDateTime::fromSecsSinceEpoch(info->notAfter, Qt::UTC).toString(Qt::ISODate)},
-            {QStringLiteral("keyId"), sent.value(QLatin1String("keyId")).toString(newGuid())},
-            {QStringLiteral("startDateTime"),
-             QDateTime::fromSecsSinceEpoch(info->notBefore, Qt::UTC).toString(Qt::ISODate)},
-            {QStringLiteral("type"), QStringLiteral("AsymmetricX509Cert")},
-            {QStringLiteral("usage"), QStringLiteral("Verify")},
-            {QStringLiteral("key"), QJsonValue::Null},
-            {QStringLiteral("_der"), QString::fromLatin1(der.toBase64())},
-        };
+        return M365::Sandbox::makeKeyCredential(
+            *info, sent.value(QLatin1String("displayName")).toString(), sent.value(QLatin1String("keyId")).toString());
     };
 
     if (seg.size() == 1) {
@@ -508,23 +497,13 @@ ApiResponse SandboxTenant::applications(const ApiRequest &r, const QStringList &
             return failure;
         }
         const QJsonObject requested = body.value(QLatin1String("passwordCredential")).toObject();
-        QString secret;
-        static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-";
-        for (int i = 0; i < 40; ++i) {
-            secret.append(QLatin1Char(alphabet[m_random.bounded(int(sizeof(alphabet) - 1))]));
-        }
-        QJsonObject credential{
-            {QStringLiteral("customKeyIdentifier"), QJsonValue::Null},
-            {QStringLiteral("displayName"), requested.value(QLatin1String("displayName"))},
-            {QStringLiteral("endDateTime"),
-             requested.value(QLatin1String("endDateTime"))
-                 .toString(QDateTime::currentDateTimeUtc().addYears(2).toString(Qt::ISODate))},
-            {QStringLiteral("hint"), secret.left(3)},
-            {QStringLiteral("keyId"), newGuid()},
-            {QStringLiteral("secretText"), QJsonValue::Null},
-            {QStringLiteral("startDateTime"), isoNow()},
-            {QStringLiteral("_hash"), hashSecret(secret)},
-        };
+        const QString secret = newClientSecret();
+        const QJsonObject credential = makePasswordCredential(
+            secret,
+            requested.value(QLatin1String("displayName")),
+            QDateTime::fromString(requested.value(QLatin1String("endDateTime"))
+                                      .toString(QDateTime::currentDateTimeUtc().addYears(2).toString(Qt::ISODate)),
+                                  Qt::ISODate));
         QJsonArray passwords = app.value(QLatin1String("passwordCredentials")).toArray();
         passwords.append(credential);
         app.insert(QStringLiteral("passwordCredentials"), passwords);

@@ -181,17 +181,6 @@ QJsonObject makeGraphServicePrincipal()
     };
 }
 
-QString randomSecret()
-{
-    // Entra's client secrets are 40 characters of letters, digits and "~._-", with a 3-character hint.
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-";
-    QString secret;
-    for (int i = 0; i < 40; ++i) {
-        secret.append(QLatin1Char(alphabet[QRandomGenerator::system()->bounded(int(sizeof(alphabet) - 1))]));
-    }
-    return secret;
-}
-
 template <typename Map> QJsonObject mapToJson(const Map &map)
 {
     QJsonObject out;
@@ -257,6 +246,45 @@ QJsonObject publicView(const QJsonObject &object)
 QString hashSecret(const QString &secretText)
 {
     return QString::fromLatin1(QCryptographicHash::hash(secretText.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
+QString newClientSecret()
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-";
+    QString secret;
+    for (int i = 0; i < 40; ++i) {
+        secret.append(QLatin1Char(alphabet[QRandomGenerator::system()->bounded(int(sizeof(alphabet) - 1))]));
+    }
+    return secret;
+}
+
+QJsonObject makePasswordCredential(const QString &secret, const QJsonValue &displayName, const QDateTime &end)
+{
+    return QJsonObject{
+        {QStringLiteral("customKeyIdentifier"), QJsonValue::Null},
+        {QStringLiteral("displayName"), displayName},
+        {QStringLiteral("endDateTime"), end.toString(Qt::ISODate)},
+        {QStringLiteral("hint"), secret.left(3)},
+        {QStringLiteral("keyId"), newGuid()},
+        {QStringLiteral("secretText"), QJsonValue::Null},
+        {QStringLiteral("startDateTime"), isoNow()},
+        {QStringLiteral("_hash"), hashSecret(secret)},
+    };
+}
+
+QJsonObject makeKeyCredential(const Crypto::CertificateInfo &info, const QString &displayName, const QString &keyId)
+{
+    return QJsonObject{
+        {QStringLiteral("customKeyIdentifier"), QString::fromLatin1(info.sha1Thumbprint.toHex().toUpper())},
+        {QStringLiteral("displayName"), displayName.isEmpty() ? info.subject : displayName},
+        {QStringLiteral("endDateTime"), QDateTime::fromSecsSinceEpoch(info.notAfter, Qt::UTC).toString(Qt::ISODate)},
+        {QStringLiteral("keyId"), keyId.isEmpty() ? newGuid() : keyId},
+        {QStringLiteral("startDateTime"), QDateTime::fromSecsSinceEpoch(info.notBefore, Qt::UTC).toString(Qt::ISODate)},
+        {QStringLiteral("type"), QStringLiteral("AsymmetricX509Cert")},
+        {QStringLiteral("usage"), QStringLiteral("Verify")},
+        {QStringLiteral("key"), QJsonValue::Null},
+        {QStringLiteral("_der"), QString::fromLatin1(info.der.toBase64())},
+    };
 }
 
 void TenantState::indexObject(const QJsonObject &object, bool isUser) const
@@ -646,7 +674,7 @@ TenantState TenantState::seedDemo()
     s.members.insert(groupId, {userIds.value(1), userIds.value(2)});
 
     // The demo app registration m365sync signs in as, with a client secret and the roles it needs granted.
-    const QString secret = randomSecret();
+    const QString secret = newClientSecret();
     const QString appId = newGuid();
     QJsonObject app{
         {QStringLiteral("id"), newGuid()},
@@ -656,16 +684,8 @@ TenantState TenantState::seedDemo()
         {QStringLiteral("createdDateTime"), isoNow()},
         {QStringLiteral("keyCredentials"), QJsonArray{}},
         {QStringLiteral("passwordCredentials"),
-         QJsonArray{QJsonObject{
-             {QStringLiteral("customKeyIdentifier"), QJsonValue::Null},
-             {QStringLiteral("displayName"), QStringLiteral("sandbox demo secret")},
-             {QStringLiteral("endDateTime"), QDateTime::currentDateTimeUtc().addYears(2).toString(Qt::ISODate)},
-             {QStringLiteral("hint"), secret.left(3)},
-             {QStringLiteral("keyId"), newGuid()},
-             {QStringLiteral("secretText"), QJsonValue::Null},
-             {QStringLiteral("startDateTime"), isoNow()},
-             {QStringLiteral("_hash"), hashSecret(secret)},
-         }}},
+         QJsonArray{makePasswordCredential(
+             secret, QStringLiteral("sandbox demo secret"), QDateTime::currentDateTimeUtc().addYears(2))}},
         {QStringLiteral("requiredResourceAccess"), QJsonArray{}},
     };
     s.applications.insert(app.value(QLatin1String("id")).toString(), app);

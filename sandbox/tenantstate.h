@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "sandboxcrypto.h"
+
+#include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -121,5 +124,14 @@ QJsonObject publicView(const QJsonObject &object);
 
 /// Hash under which a client secret is kept: hex SHA-256 of the secret text.
 QString hashSecret(const QString &secretText);
+
+/// A new client secret as Entra makes them: 40 characters of letters, digits and "~._-".
+QString newClientSecret();
+/// An application's passwordCredential for @p secret: only its hash and 3-character hint are kept.
+QJsonObject makePasswordCredential(const QString &secret, const QJsonValue &displayName, const QDateTime &end);
+/// An application's keyCredential for a certificate (AsymmetricX509Cert, Verify); "key" reads as null, as in Graph,
+/// and the DER is kept internally to verify client assertions.
+QJsonObject
+makeKeyCredential(const Crypto::CertificateInfo &info, const QString &displayName = {}, const QString &keyId = {});
 
 } // namespace M365::Sandbox
