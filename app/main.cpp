@@ -6,6 +6,7 @@
 #include "onboardingwizard.h"
 #include "profile/keychainsecretstore.h"
 #include "profile/profilestore.h"
+#include "translations.h"
 
 #include <QApplication>
 #include <QStandardPaths>
@@ -17,6 +18,8 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     M365::setApplicationIdentity();
+    // The system locale picks the language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG on Linux).
+    M365::Ui::installTranslations();
 
     M365::Ui::MainWindow window;
     M365::Sandbox::SandboxServer sandbox;

@@ -1,0 +1,1401 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>M365</name>
+    <message>
+        <source>Microsoft Graph could not be reached. Check the network connection, proxy and firewall.</source>
+        <translation>Microsoft Graph ist nicht erreichbar. Prüfen Sie die Netzwerkverbindung, den Proxy und die Firewall.</translation>
+    </message>
+    <message>
+        <source>The app lacks a permission for this operation. Grant the missing application permission with admin consent; &quot;m365sync-cli check&quot; lists what is missing.</source>
+        <translation>Der App fehlt eine Berechtigung für diesen Vorgang. Erteilen Sie die fehlende Anwendungsberechtigung mit Administratorzustimmung; „m365sync-cli check“ zeigt, was fehlt.</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph did not accept the access token: %1</source>
+        <translation>Microsoft Graph hat das Zugriffstoken nicht akzeptiert: %1</translation>
+    </message>
+    <message>
+        <source>The object does not exist (any more) in the tenant: %1</source>
+        <translation>Das Objekt existiert im Mandanten nicht (mehr): %1</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph kept throttling the requests for longer than the allowed wait. Try again later or outside business hours.</source>
+        <translation>Microsoft Graph hat die Anfragen länger gedrosselt als die erlaubte Wartezeit. Versuchen Sie es später oder außerhalb der Geschäftszeiten erneut.</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph is temporarily unavailable (HTTP %1). Try again later.</source>
+        <translation>Microsoft Graph ist vorübergehend nicht verfügbar (HTTP %1). Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph refused the request (HTTP %1).</source>
+        <translation>Microsoft Graph hat die Anfrage abgelehnt (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph refused the request: %1</source>
+        <translation>Microsoft Graph hat die Anfrage abgelehnt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::DirectoryJob</name>
+    <message>
+        <source>The directory operation was cancelled.</source>
+        <translation>Der Verzeichnisvorgang wurde abgebrochen.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::GroupResolver</name>
+    <message>
+        <source>group membership cycle: %1</source>
+        <translation>Zyklus in den Gruppenmitgliedschaften: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::AppRegistrationJob</name>
+    <message>
+        <source>Find Microsoft Graph in the tenant</source>
+        <translation>Microsoft Graph im Mandanten finden</translation>
+    </message>
+    <message>
+        <source>Create the application</source>
+        <translation>Anwendung erstellen</translation>
+    </message>
+    <message>
+        <source>Create its service principal</source>
+        <translation>Dienstprinzipal der Anwendung erstellen</translation>
+    </message>
+    <message>
+        <source>Upload the certificate</source>
+        <translation>Zertifikat hochladen</translation>
+    </message>
+    <message>
+        <source>Grant admin consent for the permissions</source>
+        <translation>Administratorzustimmung für die Berechtigungen erteilen</translation>
+    </message>
+    <message>
+        <source>The app registration needs a Graph client, a display name and at least one permission.</source>
+        <translation>Die App-Registrierung braucht einen Graph-Client, einen Anzeigenamen und mindestens eine Berechtigung.</translation>
+    </message>
+    <message>
+        <source>The tenant has no Microsoft Graph service principal. Contact Microsoft support.</source>
+        <translation>Der Mandant hat keinen Dienstprinzipal für Microsoft Graph. Wenden Sie sich an den Microsoft-Support.</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph in this tenant does not offer the permission %1.</source>
+        <translation>Microsoft Graph bietet in diesem Mandanten die Berechtigung %1 nicht an.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::BatchJob</name>
+    <message>
+        <source>Two requests of a batch have the same id &quot;%1&quot;.</source>
+        <translation>Zwei Anfragen eines Batches haben dieselbe ID „%1“.</translation>
+    </message>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+    <message>
+        <source>Not done because a request it depends on failed.</source>
+        <translation>Nicht ausgeführt, weil eine Anfrage, von der sie abhängt, fehlgeschlagen ist.</translation>
+    </message>
+    <message>
+        <source>The requests of a batch depend on each other in a circle.</source>
+        <translation>Die Anfragen eines Batches hängen ringförmig voneinander ab.</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph did not answer this request of the batch.</source>
+        <translation>Microsoft Graph hat diese Anfrage des Batches nicht beantwortet.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::DeltaReader</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::GraphClient</name>
+    <message>
+        <source>The TLS certificate of %1 is not trusted.</source>
+        <translation>Dem TLS-Zertifikat von %1 wird nicht vertraut.</translation>
+    </message>
+    <message>
+        <source>No answer from Microsoft Graph: %1</source>
+        <translation>Keine Antwort von Microsoft Graph: %1</translation>
+    </message>
+    <message>
+        <source>throttled, Retry-After %1 s</source>
+        <translation>gedrosselt, Retry-After %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::PagedJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::RequestJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::AdminSignIn</name>
+    <message>
+        <source>The sign-in was not completed in time. Start it again and finish signing in in the browser.</source>
+        <translation>Die Anmeldung wurde nicht rechtzeitig abgeschlossen. Starten Sie sie erneut und schließen Sie die Anmeldung im Browser ab.</translation>
+    </message>
+    <message>
+        <source>The sign-in needs a tenant, a client ID and at least one permission.</source>
+        <translation>Die Anmeldung braucht einen Mandanten, eine Client-ID und mindestens eine Berechtigung.</translation>
+    </message>
+    <message>
+        <source>m365sync could not listen on a local port for the browser&apos;s answer. Check that nothing blocks connections to 127.0.0.1.</source>
+        <translation>m365sync konnte auf keinem lokalen Port auf die Antwort des Browsers warten. Prüfen Sie, dass nichts Verbindungen zu 127.0.0.1 blockiert.</translation>
+    </message>
+    <message>
+        <source>Signed in. You can close this window and return to m365sync.</source>
+        <translation>Angemeldet. Sie können dieses Fenster schließen und zu m365sync zurückkehren.</translation>
+    </message>
+    <message>
+        <source>Microsoft answered the sign-in without an access token.</source>
+        <translation>Microsoft hat die Anmeldung ohne Zugriffstoken beantwortet.</translation>
+    </message>
+    <message>
+        <source>The sign-in was cancelled or refused: %1</source>
+        <translation>Die Anmeldung wurde abgebrochen oder abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The permissions needed to register the app were not granted: %1</source>
+        <translation>Die zur Registrierung der App nötigen Berechtigungen wurden nicht erteilt: %1</translation>
+    </message>
+    <message>
+        <source>Microsoft refused the sign-in: %1</source>
+        <translation>Microsoft hat die Anmeldung abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The token endpoint could not be reached: %1</source>
+        <translation>Der Token-Endpunkt ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>Microsoft did not accept the sign-in: %1</source>
+        <translation>Microsoft hat die Anmeldung nicht akzeptiert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::CertificateCredential</name>
+    <message>
+        <source>The PFX file is protected with an algorithm that OpenSSL cannot read. Export the certificate again with AES-256 encryption, or as a PEM certificate and key.</source>
+        <translation>Die PFX-Datei ist mit einem Algorithmus geschützt, den OpenSSL nicht lesen kann. Exportieren Sie das Zertifikat erneut mit AES-256-Verschlüsselung oder als PEM-Zertifikat und -Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The PFX file is protected with an old algorithm (such as RC2) that needs OpenSSL&apos;s legacy provider, which is not installed. Export the certificate again with AES-256 encryption, or as a PEM certificate and key.</source>
+        <translation>Die PFX-Datei ist mit einem alten Algorithmus (etwa RC2) geschützt, der den Legacy-Provider von OpenSSL braucht, und dieser ist nicht installiert. Exportieren Sie das Zertifikat erneut mit AES-256-Verschlüsselung oder als PEM-Zertifikat und -Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The password for the PFX file is wrong. Enter the password that was chosen when the certificate was exported.</source>
+        <translation>Das Passwort für die PFX-Datei ist falsch. Geben Sie das Passwort ein, das beim Export des Zertifikats gewählt wurde.</translation>
+    </message>
+    <message>
+        <source>The certificate does not use an RSA key. Microsoft Entra app sign-in needs an RSA certificate; create or request one with an RSA key.</source>
+        <translation>Das Zertifikat verwendet keinen RSA-Schlüssel. Die App-Anmeldung bei Microsoft Entra braucht ein RSA-Zertifikat; erstellen oder beantragen Sie eines mit RSA-Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The certificate&apos;s key has %1 bits; Microsoft Entra needs at least %2. Create a new certificate.</source>
+        <translation>Der Schlüssel des Zertifikats hat %1 Bit; Microsoft Entra braucht mindestens %2. Erstellen Sie ein neues Zertifikat.</translation>
+    </message>
+    <message>
+        <source>The private key does not belong to the certificate. Choose the key file that was created together with this certificate.</source>
+        <translation>Der private Schlüssel gehört nicht zum Zertifikat. Wählen Sie die Schlüsseldatei, die zusammen mit diesem Zertifikat erstellt wurde.</translation>
+    </message>
+    <message>
+        <source>The certificate could not be processed because of an internal error in OpenSSL. Copy the details and report them.</source>
+        <translation>Das Zertifikat konnte wegen eines internen Fehlers in OpenSSL nicht verarbeitet werden. Kopieren Sie die Details und melden Sie sie.</translation>
+    </message>
+    <message>
+        <source>Enter a certificate name of 1 to %1 characters.</source>
+        <translation>Geben Sie einen Zertifikatsnamen mit 1 bis %1 Zeichen ein.</translation>
+    </message>
+    <message>
+        <source>Choose a validity between 1 and %1 days.</source>
+        <translation>Wählen Sie eine Gültigkeit zwischen 1 und %1 Tagen.</translation>
+    </message>
+    <message>
+        <source>Choose a key size of 2048 or 3072 bits.</source>
+        <translation>Wählen Sie eine Schlüssellänge von 2048 oder 3072 Bit.</translation>
+    </message>
+    <message>
+        <source>The file is not a PFX (PKCS #12) file. Choose the .pfx or .p12 file that holds both the certificate and its private key.</source>
+        <translation>Die Datei ist keine PFX-Datei (PKCS #12). Wählen Sie die .pfx- oder .p12-Datei, die das Zertifikat und seinen privaten Schlüssel enthält.</translation>
+    </message>
+    <message>
+        <source>The PFX file is damaged or uses a format m365sync cannot read. Export the certificate again, or as a PEM certificate and key.</source>
+        <translation>Die PFX-Datei ist beschädigt oder hat ein Format, das m365sync nicht lesen kann. Exportieren Sie das Zertifikat erneut oder als PEM-Zertifikat und -Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The PFX file holds no private key. Export the certificate again and include its private key.</source>
+        <translation>Die PFX-Datei enthält keinen privaten Schlüssel. Exportieren Sie das Zertifikat erneut mit seinem privaten Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The PFX file holds no certificate for its private key. Export the certificate again together with its private key.</source>
+        <translation>Die PFX-Datei enthält kein Zertifikat zu ihrem privaten Schlüssel. Exportieren Sie das Zertifikat erneut zusammen mit seinem privaten Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The private key is protected with a password. Enter the key&apos;s password.</source>
+        <translation>Der private Schlüssel ist mit einem Passwort geschützt. Geben Sie das Passwort des Schlüssels ein.</translation>
+    </message>
+    <message>
+        <source>The password for the private key is wrong. Enter the password that protects the key file.</source>
+        <translation>Das Passwort für den privaten Schlüssel ist falsch. Geben Sie das Passwort ein, das die Schlüsseldatei schützt.</translation>
+    </message>
+    <message>
+        <source>The key file does not hold a private key in PEM format. Choose the file that begins with &quot;-----BEGIN PRIVATE KEY-----&quot; or &quot;-----BEGIN RSA PRIVATE KEY-----&quot;.</source>
+        <translation>Die Schlüsseldatei enthält keinen privaten Schlüssel im PEM-Format. Wählen Sie die Datei, die mit „-----BEGIN PRIVATE KEY-----“ oder „-----BEGIN RSA PRIVATE KEY-----“ beginnt.</translation>
+    </message>
+    <message>
+        <source>The certificate file does not hold an X.509 certificate. Choose the .pem or .cer file of the certificate.</source>
+        <translation>Die Zertifikatsdatei enthält kein X.509-Zertifikat. Wählen Sie die .pem- oder .cer-Datei des Zertifikats.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::ClientAssertion</name>
+    <message>
+        <source>The sign-in request could not be signed with the certificate&apos;s private key. Import the certificate and its key again; if that does not help, copy the details and report them.</source>
+        <translation>Die Anmeldeanfrage konnte nicht mit dem privaten Schlüssel des Zertifikats signiert werden. Importieren Sie Zertifikat und Schlüssel erneut; hilft das nicht, kopieren Sie die Details und melden Sie sie.</translation>
+    </message>
+    <message>
+        <source>No certificate is set up for this connection. Generate or import a certificate first.</source>
+        <translation>Für diese Verbindung ist kein Zertifikat eingerichtet. Erzeugen oder importieren Sie zuerst ein Zertifikat.</translation>
+    </message>
+    <message>
+        <source>The application (client) ID or the sign-in address is missing. Check the connection settings.</source>
+        <translation>Die Anwendungs-ID (Client-ID) oder die Anmeldeadresse fehlt. Prüfen Sie die Verbindungseinstellungen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The sign-in request&apos;s lifetime must be between 1 second and %n minute(s).</source>
+        <translation>
+            <numerusform>Die Lebensdauer der Anmeldeanfrage muss zwischen 1 Sekunde und %n Minute liegen.</numerusform>
+            <numerusform>Die Lebensdauer der Anmeldeanfrage muss zwischen 1 Sekunde und %n Minuten liegen.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::CloudEndpoints</name>
+    <message>
+        <source>The %1 address &quot;%2&quot; is not an absolute URL.</source>
+        <translation>Die %1-Adresse „%2“ ist keine absolute URL.</translation>
+    </message>
+    <message>
+        <source>The %1 address &quot;%2&quot; must start with https://.</source>
+        <translation>Die %1-Adresse „%2“ muss mit https:// beginnen.</translation>
+    </message>
+    <message>
+        <source>The %1 address &quot;%2&quot; must use https://; plain http is only allowed on this computer (127.0.0.1).</source>
+        <translation>Die %1-Adresse „%2“ muss https:// verwenden; einfaches http ist nur auf diesem Computer (127.0.0.1) erlaubt.</translation>
+    </message>
+    <message>
+        <source>The %1 address &quot;%2&quot; must not contain a query, a fragment or a user name.</source>
+        <translation>Die %1-Adresse „%2“ darf keine Abfrage, kein Fragment und keinen Benutzernamen enthalten.</translation>
+    </message>
+    <message>
+        <source>sign-in</source>
+        <translation>Anmelde</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph</source>
+        <translation>Microsoft-Graph</translation>
+    </message>
+    <message>
+        <source>The Graph scope &quot;%1&quot; must end with &quot;/.default&quot;.</source>
+        <translation>Der Graph-Bereich „%1“ muss auf „/.default“ enden.</translation>
+    </message>
+    <message>
+        <source>Unknown cloud &quot;%1&quot;. Use one of: global, usgov-l4, usgov-l5-dod, china, custom.</source>
+        <translation>Unbekannte Cloud „%1“. Verwenden Sie eine von: global, usgov-l4, usgov-l5-dod, china, custom.</translation>
+    </message>
+    <message>
+        <source>Global (worldwide, also GCC)</source>
+        <translation>Global (weltweit, auch GCC)</translation>
+    </message>
+    <message>
+        <source>US Government L4 (GCC High)</source>
+        <translation>US Government L4 (GCC High)</translation>
+    </message>
+    <message>
+        <source>US Government L5 (DoD)</source>
+        <translation>US Government L5 (DoD)</translation>
+    </message>
+    <message>
+        <source>China (operated by 21Vianet)</source>
+        <translation>China (betrieben von 21Vianet)</translation>
+    </message>
+    <message>
+        <source>Custom endpoints (sandbox)</source>
+        <translation>Eigene Endpunkte (Sandbox)</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::TokenProvider</name>
+    <message>
+        <source>The administrator sign-in has expired. Sign in again.</source>
+        <translation>Die Administratoranmeldung ist abgelaufen. Melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <source>The client assertion could not be signed. Check that the profile&apos;s certificate and its private key (in the keychain) belong together.</source>
+        <translation>Die Client-Assertion konnte nicht signiert werden. Prüfen Sie, ob das Zertifikat des Profils und sein privater Schlüssel (im Schlüsselbund) zusammengehören.</translation>
+    </message>
+    <message>
+        <source>The TLS certificate of %1 is not trusted. For the sandbox tenant, the profile must trust the sandbox&apos;s CA file; otherwise check proxies that intercept TLS.</source>
+        <translation>Dem TLS-Zertifikat von %1 wird nicht vertraut. Beim Sandbox-Mandanten muss das Profil der CA-Datei der Sandbox vertrauen; sonst prüfen Sie Proxys, die TLS aufbrechen.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the sign-in service at %1: %2. Check the network connection, proxy and firewall.</source>
+        <translation>Der Anmeldedienst unter %1 ist nicht erreichbar: %2. Prüfen Sie die Netzwerkverbindung, den Proxy und die Firewall.</translation>
+    </message>
+    <message>
+        <source>Tenant &quot;%1&quot; was not found. Check the tenant ID or domain, and that you chose the right cloud (global, US Government or China).</source>
+        <translation>Der Mandant „%1“ wurde nicht gefunden. Prüfen Sie die Mandanten-ID oder Domäne und ob Sie die richtige Cloud gewählt haben (global, US Government oder China).</translation>
+    </message>
+    <message>
+        <source>No app with client ID %1 exists in tenant &quot;%2&quot;. Check the client (application) ID on the app&apos;s Overview page in Entra ID, and that the app is registered in this tenant.</source>
+        <translation>Im Mandanten „%2“ gibt es keine App mit der Client-ID %1. Prüfen Sie die Anwendungs-ID (Client-ID) auf der Übersichtsseite der App in Entra ID und ob die App in diesem Mandanten registriert ist.</translation>
+    </message>
+    <message>
+        <source>The certificate registered on the app has expired. Create a new certificate and upload its .cer file to the app registration.</source>
+        <translation>Das bei der App registrierte Zertifikat ist abgelaufen. Erstellen Sie ein neues Zertifikat und laden Sie seine .cer-Datei in die App-Registrierung hoch.</translation>
+    </message>
+    <message>
+        <source>The app does not accept this certificate (thumbprint %1). Upload the certificate&apos;s .cer file under Certificates &amp; secrets of the app registration, or select the certificate that is registered there.</source>
+        <translation>Die App akzeptiert dieses Zertifikat nicht (Fingerabdruck %1). Laden Sie die .cer-Datei des Zertifikats unter „Zertifikate &amp; Geheimnisse“ der App-Registrierung hoch, oder wählen Sie das dort registrierte Zertifikat.</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>The client secret is wrong. Copy the secret&apos;s Value (not its Secret ID) from Certificates &amp; secrets of the app registration.</source>
+        <translation>Der geheime Clientschlüssel ist falsch. Kopieren Sie den Wert des Geheimnisses (nicht die Geheimnis-ID) aus „Zertifikate &amp; Geheimnisse“ der App-Registrierung.</translation>
+    </message>
+    <message>
+        <source>The client secret has expired. Create a new one under Certificates &amp; secrets of the app registration and update the connection; a certificate is the safer choice.</source>
+        <translation>Der geheime Clientschlüssel ist abgelaufen. Erstellen Sie unter „Zertifikate &amp; Geheimnisse“ der App-Registrierung einen neuen und aktualisieren Sie die Verbindung; ein Zertifikat ist die sicherere Wahl.</translation>
+    </message>
+    <message>
+        <source>No credential was sent. Add a certificate (recommended) or a client secret to the connection.</source>
+        <translation>Es wurden keine Anmeldeinformationen gesendet. Fügen Sie der Verbindung ein Zertifikat (empfohlen) oder einen geheimen Clientschlüssel hinzu.</translation>
+    </message>
+    <message>
+        <source>The sign-in was refused because this computer&apos;s clock is wrong. Check the date, time and time zone.</source>
+        <translation>Die Anmeldung wurde abgelehnt, weil die Uhr dieses Computers falsch geht. Prüfen Sie Datum, Uhrzeit und Zeitzone.</translation>
+    </message>
+    <message>
+        <source>The app has not been granted access to this tenant. An administrator must grant admin consent for the app&apos;s permissions.</source>
+        <translation>Der App wurde kein Zugriff auf diesen Mandanten gewährt. Ein Administrator muss den Berechtigungen der App per Administratorzustimmung zustimmen.</translation>
+    </message>
+    <message>
+        <source>The requested scope was refused. Check that the cloud setting matches the tenant.</source>
+        <translation>Der angeforderte Bereich wurde abgelehnt. Prüfen Sie, ob die Cloud-Einstellung zum Mandanten passt.</translation>
+    </message>
+    <message>
+        <source>The identity platform refused the signed client assertion: %1</source>
+        <translation>Die Identitätsplattform hat die signierte Client-Assertion abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The sign-in failed with HTTP status %1.</source>
+        <translation>Die Anmeldung ist mit HTTP-Status %1 fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>The sign-in failed: %1</source>
+        <translation>Die Anmeldung ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Job</name>
+    <message>
+        <source>The operation was cancelled.</source>
+        <translation>Der Vorgang wurde abgebrochen.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Profile::ConnectJob</name>
+    <message>
+        <source>The connection &quot;%1&quot; has no credential. Add a certificate or a client secret to it.</source>
+        <translation>Die Verbindung „%1“ hat keine Anmeldeinformationen. Fügen Sie ihr ein Zertifikat oder einen geheimen Clientschlüssel hinzu.</translation>
+    </message>
+    <message>
+        <source>The credential of the connection &quot;%1&quot; is missing from the keychain. Import the certificate or enter the client secret again.</source>
+        <translation>Die Anmeldeinformationen der Verbindung „%1“ fehlen im Schlüsselbund. Importieren Sie das Zertifikat oder geben Sie den geheimen Clientschlüssel erneut ein.</translation>
+    </message>
+    <message>
+        <source>The CA file %1 of the connection cannot be read. For the sandbox tenant it is the caFile that m365sim printed.</source>
+        <translation>Die CA-Datei %1 der Verbindung kann nicht gelesen werden. Beim Sandbox-Mandanten ist es die caFile, die m365sim ausgegeben hat.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Profile::Profile</name>
+    <message>
+        <source>The profile &quot;%1&quot; contains a secret value (&quot;%2&quot;). Secrets are kept in the system keychain, never in a profile file: delete that entry from the file, then enter the secret again in the wizard or with m365sync-cli profile.</source>
+        <translation>Das Profil „%1“ enthält einen geheimen Wert („%2“). Geheimnisse liegen im Schlüsselbund des Systems, nie in einer Profildatei: Löschen Sie den Eintrag aus der Datei und geben Sie das Geheimnis im Assistenten oder mit m365sync-cli profile erneut ein.</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; was written in format %2, which this version of m365sync cannot read.</source>
+        <translation>Das Profil „%1“ wurde im Format %2 geschrieben, das diese Version von m365sync nicht lesen kann.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid profile name: use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
+        <translation>„%1“ ist kein gültiger Profilname: Verwenden Sie Buchstaben, Ziffern, &apos;-&apos;, &apos;_&apos; und &apos;.&apos;.</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; has invalid cloud settings: %2</source>
+        <translation>Das Profil „%1“ hat ungültige Cloud-Einstellungen: %2</translation>
+    </message>
+    <message>
+        <source>The tenant &quot;%1&quot; in profile &quot;%2&quot; is neither a tenant ID (GUID) nor a domain name.</source>
+        <translation>Der Mandant „%1“ im Profil „%2“ ist weder eine Mandanten-ID (GUID) noch ein Domänenname.</translation>
+    </message>
+    <message>
+        <source>The client ID &quot;%1&quot; in profile &quot;%2&quot; is not an application ID (GUID).</source>
+        <translation>Die Client-ID „%1“ im Profil „%2“ ist keine Anwendungs-ID (GUID).</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; names an unknown credential kind or signing algorithm.</source>
+        <translation>Das Profil „%1“ nennt eine unbekannte Art von Anmeldeinformationen oder einen unbekannten Signaturalgorithmus.</translation>
+    </message>
+    <message>
+        <source>The certificate thumbprints in profile &quot;%1&quot; are not SHA-1 / SHA-256 hex values.</source>
+        <translation>Die Zertifikatsfingerabdrücke im Profil „%1“ sind keine SHA-1-/SHA-256-Hexwerte.</translation>
+    </message>
+    <message>
+        <source>The secret reference &quot;%1&quot; in profile &quot;%2&quot; is not a keychain key of this profile (expected %3&lt;purpose&gt;). If a secret was pasted there, delete it from the file and enter the secret again in the wizard or with m365sync-cli profile.</source>
+        <translation>Der Geheimnisverweis „%1“ im Profil „%2“ ist kein Schlüsselbundeintrag dieses Profils (erwartet: %3&lt;purpose&gt;). Wurde dort ein Geheimnis eingefügt, löschen Sie es aus der Datei und geben Sie es im Assistenten oder mit m365sync-cli profile erneut ein.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Profile::ProfileStore</name>
+    <message>
+        <source>The profile folder %1 cannot be read. Check its permissions.</source>
+        <translation>Der Profilordner %1 kann nicht gelesen werden. Prüfen Sie seine Berechtigungen.</translation>
+    </message>
+    <message>
+        <source>There is no profile named &quot;%1&quot;. Create it with the wizard or m365sync-cli profile create.</source>
+        <translation>Es gibt kein Profil namens „%1“. Erstellen Sie es mit dem Assistenten oder mit m365sync-cli profile create.</translation>
+    </message>
+    <message>
+        <source>The profile file %1 cannot be read. Check its permissions.</source>
+        <translation>Die Profildatei %1 kann nicht gelesen werden. Prüfen Sie ihre Berechtigungen.</translation>
+    </message>
+    <message>
+        <source>The profile file %1 is not valid JSON (at byte %2). Fix the file or create the profile again.</source>
+        <translation>Die Profildatei %1 ist kein gültiges JSON (bei Byte %2). Korrigieren Sie die Datei oder erstellen Sie das Profil neu.</translation>
+    </message>
+    <message>
+        <source>The profile file %1 names the profile &quot;%2&quot;. A profile&apos;s file must be named after it: rename the file or the profile.</source>
+        <translation>Die Profildatei %1 nennt das Profil „%2“. Die Datei eines Profils muss nach ihm benannt sein: Benennen Sie die Datei oder das Profil um.</translation>
+    </message>
+    <message>
+        <source>The profile folder %1 cannot be created. Check the permissions of its parent folder.</source>
+        <translation>Der Profilordner %1 kann nicht erstellt werden. Prüfen Sie die Berechtigungen des übergeordneten Ordners.</translation>
+    </message>
+    <message>
+        <source>The profile file %1 cannot be written: %2</source>
+        <translation>Die Profildatei %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>There is no profile named &quot;%1&quot;.</source>
+        <translation>Es gibt kein Profil namens „%1“.</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; was not deleted: its secrets could not be reached.</source>
+        <translation>Das Profil „%1“ wurde nicht gelöscht: Seine Geheimnisse waren nicht erreichbar.</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; was not deleted because its secret %2 could not be removed: %3</source>
+        <translation>Das Profil „%1“ wurde nicht gelöscht, weil sein Geheimnis %2 nicht entfernt werden konnte: %3</translation>
+    </message>
+    <message>
+        <source>The secrets of profile &quot;%1&quot; were removed, but its file %2 could not be deleted: %3</source>
+        <translation>Die Geheimnisse des Profils „%1“ wurden entfernt, aber seine Datei %2 konnte nicht gelöscht werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Secrets::KeychainSecretStore</name>
+    <message>
+        <source>Make sure the Windows Credential Manager service is running for this user.</source>
+        <translation>Stellen Sie sicher, dass die Windows-Anmeldeinformationsverwaltung für diesen Benutzer läuft.</translation>
+    </message>
+    <message>
+        <source>Unlock the login keychain in Keychain Access and try again.</source>
+        <translation>Entsperren Sie den Anmeldeschlüsselbund in der Schlüsselbundverwaltung und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>On a desktop, sign in to a session with a keyring (GNOME Keyring or KWallet) and unlock it. On a server, under cron or a systemd timer, run m365sync inside &quot;dbus-run-session&quot; with gnome-keyring-daemon started and unlocked (gnome-keyring-daemon --unlock --components=secrets).</source>
+        <translation>Melden Sie sich am Desktop in einer Sitzung mit Schlüsselbund (GNOME Keyring oder KWallet) an und entsperren Sie ihn. Auf einem Server, unter cron oder einem systemd-Timer, starten Sie m365sync in „dbus-run-session“ mit gestartetem und entsperrtem gnome-keyring-daemon (gnome-keyring-daemon --unlock --components=secrets).</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Secrets::SecretJob</name>
+    <message>
+        <source>No secret is stored under &quot;%1&quot;. Enter the secret again (wizard or m365sync-cli profile).</source>
+        <translation>Unter „%1“ ist kein Geheimnis gespeichert. Geben Sie das Geheimnis erneut ein (Assistent oder m365sync-cli profile).</translation>
+    </message>
+    <message>
+        <source>The system keychain is not available, so the secret &quot;%1&quot; cannot be used.</source>
+        <translation>Der Schlüsselbund des Systems ist nicht verfügbar, daher kann das Geheimnis „%1“ nicht verwendet werden.</translation>
+    </message>
+    <message>
+        <source>Access to the secret &quot;%1&quot; was denied. Unlock the system keychain and allow m365sync to use it.</source>
+        <translation>Der Zugriff auf das Geheimnis „%1“ wurde verweigert. Entsperren Sie den Schlüsselbund des Systems und erlauben Sie m365sync, ihn zu verwenden.</translation>
+    </message>
+    <message>
+        <source>The secret stored under &quot;%1&quot; is incomplete or damaged. Enter the secret again.</source>
+        <translation>Das unter „%1“ gespeicherte Geheimnis ist unvollständig oder beschädigt. Geben Sie das Geheimnis erneut ein.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid secret name (expected m365sync/&lt;profile&gt;/&lt;purpose&gt;).</source>
+        <translation>„%1“ ist kein gültiger Geheimnisname (erwartet: m365sync/&lt;profile&gt;/&lt;purpose&gt;).</translation>
+    </message>
+    <message>
+        <source>The system keychain could not handle the secret &quot;%1&quot;.</source>
+        <translation>Der Schlüsselbund des Systems konnte das Geheimnis „%1“ nicht verarbeiten.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::ChangePlan</name>
+    <message>
+        <source>The file does not hold a change plan.</source>
+        <translation>Die Datei enthält keinen Änderungsplan.</translation>
+    </message>
+    <message>
+        <source>The change plan holds an unknown change.</source>
+        <translation>Der Änderungsplan enthält eine unbekannte Änderung.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::MappingRules</name>
+    <message>
+        <source>no domain for the user name (set the profile&apos;s domain)</source>
+        <translation>keine Domäne für den Benutzernamen (legen Sie die Domäne des Profils fest)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid domain for a user name</source>
+        <translation>„%1“ ist keine gültige Domäne für einen Benutzernamen</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; leaves no characters Microsoft 365 allows in a user name</source>
+        <translation>„%1“ enthält keine Zeichen, die Microsoft 365 in einem Benutzernamen erlaubt</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; leaves no characters Microsoft 365 allows in a mail nickname</source>
+        <translation>„%1“ enthält keine Zeichen, die Microsoft 365 in einem E-Mail-Alias erlaubt</translation>
+    </message>
+    <message>
+        <source>The attribute rules of this profile are not valid.</source>
+        <translation>Die Attributregeln dieses Profils sind ungültig.</translation>
+    </message>
+    <message>
+        <source>the attribute %1 that the user name rule needs is empty</source>
+        <translation>das Attribut %1, das die Benutzernamenregel braucht, ist leer</translation>
+    </message>
+    <message>
+        <source>no display name (the directory entry has no value for it)</source>
+        <translation>kein Anzeigename (der Verzeichniseintrag hat keinen Wert dafür)</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::Planner</name>
+    <message>
+        <source>drift in the cloud: %1</source>
+        <translation>Abweichung in der Cloud: %1</translation>
+    </message>
+    <message>
+        <source>no longer in the directory</source>
+        <translation>nicht mehr im Verzeichnis</translation>
+    </message>
+    <message>
+        <source>left the scope</source>
+        <translation>nicht mehr im Bereich</translation>
+    </message>
+    <message>
+        <source>the new user name %1 already belongs to another account</source>
+        <translation>der neue Benutzername %1 gehört bereits einem anderen Konto</translation>
+    </message>
+    <message>
+        <source>back in scope</source>
+        <translation>wieder im Bereich</translation>
+    </message>
+    <message>
+        <source>hard match on onPremisesImmutableId</source>
+        <translation>harte Übereinstimmung über onPremisesImmutableId</translation>
+    </message>
+    <message>
+        <source>soft match on userPrincipalName</source>
+        <translation>weiche Übereinstimmung über userPrincipalName</translation>
+    </message>
+    <message>
+        <source>soft match on mail</source>
+        <translation>weiche Übereinstimmung über mail</translation>
+    </message>
+    <message>
+        <source>matches %1 (%2), which holds an admin role and is never adopted</source>
+        <translation>entspricht %1 (%2), das eine Administratorrolle hat und nie übernommen wird</translation>
+    </message>
+    <message>
+        <source>matches %1 (%2), which is already linked to another directory object</source>
+        <translation>entspricht %1 (%2), das bereits mit einem anderen Verzeichnisobjekt verknüpft ist</translation>
+    </message>
+    <message>
+        <source>matches %1 (%2), which is synchronised from another directory</source>
+        <translation>entspricht %1 (%2), das aus einem anderen Verzeichnis synchronisiert wird</translation>
+    </message>
+    <message>
+        <source>the user name %1 already belongs to another account</source>
+        <translation>der Benutzername %1 gehört bereits einem anderen Konto</translation>
+    </message>
+    <message>
+        <source>the user name %1 belongs to an account not managed by this profile (soft matching is off)</source>
+        <translation>der Benutzername %1 gehört einem Konto, das dieses Profil nicht verwaltet (weiche Übereinstimmung ist aus)</translation>
+    </message>
+    <message>
+        <source>another directory user gets the same user name %1</source>
+        <translation>ein anderer Verzeichnisbenutzer erhält denselben Benutzernamen %1</translation>
+    </message>
+    <message>
+        <source>the linked cloud account no longer exists</source>
+        <translation>das verknüpfte Cloud-Konto existiert nicht mehr</translation>
+    </message>
+    <message>
+        <source>a licence needs a usage location; set a default usage location or the user&apos;s country</source>
+        <translation>eine Lizenz braucht einen Nutzungsstandort; legen Sie einen Standard-Nutzungsstandort oder das Land des Benutzers fest</translation>
+    </message>
+    <message>
+        <source>no longer in the directory or out of scope</source>
+        <translation>nicht mehr im Verzeichnis oder außerhalb des Bereichs</translation>
+    </message>
+    <message>
+        <source>the group has no name</source>
+        <translation>die Gruppe hat keinen Namen</translation>
+    </message>
+    <message>
+        <source>%1 to add, %2 to remove</source>
+        <translation>%1 hinzuzufügen, %2 zu entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::Scope</name>
+    <message>
+        <source>The scope filter is not valid: %1.</source>
+        <translation>Der Bereichsfilter ist ungültig: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::StateStore</name>
+    <message>
+        <source>The sync state file %1 could not be used (%2). Check that the folder exists and is writable.</source>
+        <translation>Die Synchronisationsstatusdatei %1 konnte nicht verwendet werden (%2). Prüfen Sie, ob der Ordner existiert und beschreibbar ist.</translation>
+    </message>
+    <message>
+        <source>no such folder, or the path is a folder</source>
+        <translation>Ordner existiert nicht, oder der Pfad ist ein Ordner</translation>
+    </message>
+    <message>
+        <source>cannot open</source>
+        <translation>kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>not open</source>
+        <translation>nicht geöffnet</translation>
+    </message>
+    <message>
+        <source>bad statement</source>
+        <translation>fehlerhafte Anweisung</translation>
+    </message>
+    <message>
+        <source>write failed</source>
+        <translation>Schreiben fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConnectionPage</name>
+    <message>
+        <source>Open admin consent page</source>
+        <translation>Seite für Administratorzustimmung öffnen</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Connection and permissions</source>
+        <translation>Verbindung und Berechtigungen</translation>
+    </message>
+    <message>
+        <source>m365sync signs in as the app and checks that it has the permissions it needs.</source>
+        <translation>m365sync meldet sich als App an und prüft, ob sie die nötigen Berechtigungen hat.</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph permissions:</source>
+        <translation>Microsoft-Graph-Berechtigungen:</translation>
+    </message>
+    <message>
+        <source>Signing in and reading the tenant…</source>
+        <translation>Anmelden und Mandanten lesen …</translation>
+    </message>
+    <message>
+        <source>The app could not sign in.</source>
+        <translation>Die App konnte sich nicht anmelden.</translation>
+    </message>
+    <message>
+        <source>The app signed in.</source>
+        <translation>Die App hat sich angemeldet.</translation>
+    </message>
+    <message>
+        <source>The app signed in to %1 (tenant ID %2).</source>
+        <translation>Die App hat sich bei %1 angemeldet (Mandanten-ID %2).</translation>
+    </message>
+    <message>
+        <source>%1 — granted</source>
+        <translation>%1 – erteilt</translation>
+    </message>
+    <message>
+        <source>%1 — missing</source>
+        <translation>%1 – fehlt</translation>
+    </message>
+    <message>
+        <source>%1 — not checked</source>
+        <translation>%1 – nicht geprüft</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConnectionPageController</name>
+    <message>
+        <source>The app signs in, but these permissions it needs are not granted: %1. Add them under API permissions and grant admin consent, then choose Check again.</source>
+        <translation>Die App kann sich anmelden, aber diese nötigen Berechtigungen sind nicht erteilt: %1. Fügen Sie sie unter „API-Berechtigungen“ hinzu, erteilen Sie die Administratorzustimmung und wählen Sie dann „Erneut prüfen“.</translation>
+    </message>
+    <message>
+        <source>Granted: %1</source>
+        <translation>Erteilt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::CredentialsPage</name>
+    <message>
+        <source>Export .cer…</source>
+        <translation>.cer exportieren …</translation>
+    </message>
+    <message>
+        <source>Add the certificate to the sandbox app (what you would upload in the portal)</source>
+        <translation>Zertifikat zur Sandbox-App hinzufügen (was Sie im Portal hochladen würden)</translation>
+    </message>
+    <message>
+        <source>Credentials</source>
+        <translation>Anmeldeinformationen</translation>
+    </message>
+    <message>
+        <source>The app proves who it is with a certificate. Its private key is kept in the system keychain.</source>
+        <translation>Die App weist sich mit einem Zertifikat aus. Dessen privater Schlüssel wird im Schlüsselbund des Systems aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>Generate a new certificate (recommended)</source>
+        <translation>Neues Zertifikat erzeugen (empfohlen)</translation>
+    </message>
+    <message>
+        <source>Import a PFX file</source>
+        <translation>PFX-Datei importieren</translation>
+    </message>
+    <message>
+        <source>Import a PEM certificate and key</source>
+        <translation>PEM-Zertifikat und -Schlüssel importieren</translation>
+    </message>
+    <message>
+        <source>Use a client secret instead (not recommended)</source>
+        <translation>Stattdessen geheimen Clientschlüssel verwenden (nicht empfohlen)</translation>
+    </message>
+    <message>
+        <source>Thumbprint (SHA-1):</source>
+        <translation>Fingerabdruck (SHA-1):</translation>
+    </message>
+    <message>
+        <source>Valid until:</source>
+        <translation>Gültig bis:</translation>
+    </message>
+    <message>
+        <source>Export certificate</source>
+        <translation>Zertifikat exportieren</translation>
+    </message>
+    <message>
+        <source>Certificates (*.cer)</source>
+        <translation>Zertifikate (*.cer)</translation>
+    </message>
+    <message>
+        <source>1 year</source>
+        <translation>1 Jahr</translation>
+    </message>
+    <message>
+        <source>2 years</source>
+        <translation>2 Jahre</translation>
+    </message>
+    <message>
+        <source>3 years</source>
+        <translation>3 Jahre</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Valid for:</source>
+        <translation>Gültig für:</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>Datei auswählen</translation>
+    </message>
+    <message>
+        <source>Private key:</source>
+        <translation>Privater Schlüssel:</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>Datei:</translation>
+    </message>
+    <message>
+        <source>PFX files (*.pfx *.p12)</source>
+        <translation>PFX-Dateien (*.pfx *.p12)</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Passwort:</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation>Zertifikate (*.pem *.crt *.cer)</translation>
+    </message>
+    <message>
+        <source>Private keys (*.pem *.key)</source>
+        <translation>Private Schlüssel (*.pem *.key)</translation>
+    </message>
+    <message>
+        <source>Only for an encrypted key</source>
+        <translation>Nur bei verschlüsseltem Schlüssel</translation>
+    </message>
+    <message>
+        <source>Key password:</source>
+        <translation>Schlüsselpasswort:</translation>
+    </message>
+    <message>
+        <source>Not recommended. A client secret is a password that can be copied and expires within two years; Microsoft advises a certificate for apps like this one.</source>
+        <translation>Nicht empfohlen. Ein geheimer Clientschlüssel ist ein Passwort, das kopiert werden kann und innerhalb von zwei Jahren abläuft; Microsoft empfiehlt für Apps wie diese ein Zertifikat.</translation>
+    </message>
+    <message>
+        <source>Client secret value</source>
+        <translation>Wert des geheimen Clientschlüssels</translation>
+    </message>
+    <message>
+        <source>No certificate yet</source>
+        <translation>Noch kein Zertifikat</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::CredentialsPageController</name>
+    <message>
+        <source>The file %1 cannot be read: %2</source>
+        <translation>Die Datei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The certificate could not be written to %1: %2</source>
+        <translation>Das Zertifikat konnte nicht nach %1 geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>No keychain is configured.</source>
+        <translation>Es ist kein Schlüsselbund eingerichtet.</translation>
+    </message>
+    <message>
+        <source>If no keyring is installed, install one: on Debian and Ubuntu, &quot;sudo apt install gnome-keyring libsecret-1-0&quot;.</source>
+        <translation>Ist kein Schlüsselbund installiert, installieren Sie einen: unter Debian und Ubuntu mit „sudo apt install gnome-keyring libsecret-1-0“.</translation>
+    </message>
+    <message>
+        <source>m365sync keeps the private key in the system keychain, and no keychain answers. %1</source>
+        <translation>m365sync bewahrt den privaten Schlüssel im Schlüsselbund des Systems auf, aber kein Schlüsselbund antwortet. %1</translation>
+    </message>
+    <message>
+        <source>The certificate could not be added to the sandbox app: %1</source>
+        <translation>Das Zertifikat konnte nicht zur Sandbox-App hinzugefügt werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DirectoryPage</name>
+    <message>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Verzeichnis</translation>
+    </message>
+    <message>
+        <source>Where do the people and groups come from? m365sync only reads the directory.</source>
+        <translation>Woher kommen die Personen und Gruppen? m365sync liest das Verzeichnis nur.</translation>
+    </message>
+    <message>
+        <source>LDIF file</source>
+        <translation>LDIF-Datei</translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation>CSV-Datei</translation>
+    </message>
+    <message>
+        <source>OpenLDAP</source>
+        <translation>OpenLDAP</translation>
+    </message>
+    <message>
+        <source>Active Directory</source>
+        <translation>Active Directory</translation>
+    </message>
+    <message>
+        <source>Univention Corporate Server</source>
+        <translation>Univention Corporate Server</translation>
+    </message>
+    <message>
+        <source>389 Directory Server</source>
+        <translation>389 Directory Server</translation>
+    </message>
+    <message>
+        <source>StartTLS</source>
+        <translation>StartTLS</translation>
+    </message>
+    <message>
+        <source>LDAPS (TLS from the start)</source>
+        <translation>LDAPS (TLS von Anfang an)</translation>
+    </message>
+    <message>
+        <source>None (loopback only)</source>
+        <translation>Keine (nur Loopback)</translation>
+    </message>
+    <message>
+        <source>Empty for an anonymous bind</source>
+        <translation>Leer für anonyme Anmeldung</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>Datei:</translation>
+    </message>
+    <message>
+        <source>Choose the directory file</source>
+        <translation>Verzeichnisdatei auswählen</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>LDIF files (*.ldif)</source>
+        <translation>LDIF-Dateien (*.ldif)</translation>
+    </message>
+    <message>
+        <source>Server URL:</source>
+        <translation>Server-URL:</translation>
+    </message>
+    <message>
+        <source>Encryption:</source>
+        <translation>Verschlüsselung:</translation>
+    </message>
+    <message>
+        <source>Bind DN:</source>
+        <translation>Bind-DN:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Passwort:</translation>
+    </message>
+    <message>
+        <source>Base DN:</source>
+        <translation>Basis-DN:</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Quelle:</translation>
+    </message>
+    <message>
+        <source>Sample users:</source>
+        <translation>Beispielbenutzer:</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Wird getestet …</translation>
+    </message>
+    <message>
+        <source>Users: %1, groups: %2.</source>
+        <translation>Benutzer: %1, Gruppen: %2.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DirectoryPageController</name>
+    <message>
+        <source>%1 &lt;%2&gt;</source>
+        <translation>%1 &lt;%2&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DomainPage</name>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Check DNS</source>
+        <translation>DNS prüfen</translation>
+    </message>
+    <message>
+        <source>Verify with Microsoft</source>
+        <translation>Bei Microsoft bestätigen</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>Domäne</translation>
+    </message>
+    <message>
+        <source>Choose the domain that user names (user principal names) end in. It must be verified.</source>
+        <translation>Wählen Sie die Domäne, auf die Benutzernamen (User Principal Names) enden. Sie muss bestätigt sein.</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Add this TXT record at your DNS host (name: @ or the domain itself), then check and verify:</source>
+        <translation>Legen Sie diesen TXT-Eintrag bei Ihrem DNS-Anbieter an (Name: @ oder die Domäne selbst), dann prüfen und bestätigen Sie:</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Bestätigt</translation>
+    </message>
+    <message>
+        <source>Not verified</source>
+        <translation>Nicht bestätigt</translation>
+    </message>
+    <message>
+        <source>%1, default</source>
+        <translation>%1, Standard</translation>
+    </message>
+    <message>
+        <source>Users will get user names ending in %1. You can continue, but people usually sign in with your own domain: verify it first to use it.</source>
+        <translation>Die Benutzernamen enden dann auf %1. Sie können fortfahren, aber meist meldet man sich mit der eigenen Domäne an: Bestätigen Sie sie zuerst, um sie zu verwenden.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DomainPageController</name>
+    <message>
+        <source>Looking up the TXT records of %1…</source>
+        <translation>TXT-Einträge von %1 werden abgefragt …</translation>
+    </message>
+    <message>
+        <source>The DNS lookup failed: %1</source>
+        <translation>Die DNS-Abfrage ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The TXT record is published. Choose Verify with Microsoft.</source>
+        <translation>Der TXT-Eintrag ist veröffentlicht. Wählen Sie „Bei Microsoft bestätigen“.</translation>
+    </message>
+    <message>
+        <source>The TXT record %1 is not published for %2 yet. Add it at your DNS host; it can take up to an hour before it is visible.</source>
+        <translation>Der TXT-Eintrag %1 ist für %2 noch nicht veröffentlicht. Legen Sie ihn bei Ihrem DNS-Anbieter an; es kann bis zu einer Stunde dauern, bis er sichtbar ist.</translation>
+    </message>
+    <message>
+        <source>TXT records found: %1</source>
+        <translation>Gefundene TXT-Einträge: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>The app may not verify domains. Verify %1 in the Microsoft 365 admin center (Settings, Domains), or grant the app Domain.ReadWrite.All, then try again.</source>
+        <translation>Die App darf keine Domänen bestätigen. Bestätigen Sie %1 im Microsoft 365 Admin Center (Einstellungen, Domänen) oder erteilen Sie der App Domain.ReadWrite.All und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>%1 is verified.</source>
+        <translation>%1 ist bestätigt.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ErrorBanner</name>
+    <message>
+        <source>Copy details</source>
+        <translation>Details kopieren</translation>
+    </message>
+    <message>
+        <source>Code: %1</source>
+        <translation>Code: %1</translation>
+    </message>
+    <message>
+        <source>Request ID: %1</source>
+        <translation>Anfrage-ID: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::MainWindow</name>
+    <message>
+        <source>m365sync</source>
+        <translation>m365sync</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;m365sync&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;m365sync&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <source>Starting the sandbox tenant…</source>
+        <translation>Sandbox-Mandant wird gestartet …</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::OnboardingWizard</name>
+    <message>
+        <source>Connect m365sync</source>
+        <translation>m365sync verbinden</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::RegistrationPage</name>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy to the clipboard</source>
+        <translation>In die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Register automatically (sign in as an administrator)</source>
+        <translation>Automatisch registrieren (als Administrator anmelden)</translation>
+    </message>
+    <message>
+        <source>I&apos;ll register it myself</source>
+        <translation>Ich registriere sie selbst</translation>
+    </message>
+    <message>
+        <source>App registration</source>
+        <translation>App-Registrierung</translation>
+    </message>
+    <message>
+        <source>m365sync signs in to Microsoft 365 as an app that your tenant knows.</source>
+        <translation>m365sync meldet sich bei Microsoft 365 als App an, die Ihr Mandant kennt.</translation>
+    </message>
+    <message>
+        <source>Coming with the automatic registration (issue 6)</source>
+        <translation>Kommt mit der automatischen Registrierung (issue 6)</translation>
+    </message>
+    <message>
+        <source>In the Microsoft Entra admin center, open App registrations and choose New registration. Name it:</source>
+        <translation>Öffnen Sie im Microsoft Entra Admin Center „App-Registrierungen“ und wählen Sie „Neue Registrierung“. Name:</translation>
+    </message>
+    <message>
+        <source>Supported account types: this organizational directory only. No redirect URI is needed.</source>
+        <translation>Unterstützte Kontotypen: nur dieses Organisationsverzeichnis. Ein Umleitungs-URI ist nicht nötig.</translation>
+    </message>
+    <message>
+        <source>Under API permissions, add these Microsoft Graph application permissions, then grant admin consent:</source>
+        <translation>Fügen Sie unter „API-Berechtigungen“ diese Microsoft-Graph-Anwendungsberechtigungen hinzu und erteilen Sie die Administratorzustimmung:</translation>
+    </message>
+    <message>
+        <source>Optional: add Domain.ReadWrite.All as well if this wizard should verify your domain with Microsoft.</source>
+        <translation>Optional: Fügen Sie auch Domain.ReadWrite.All hinzu, wenn dieser Assistent Ihre Domäne bei Microsoft bestätigen soll.</translation>
+    </message>
+    <message>
+        <source>Copy the directory (tenant) ID and the application (client) ID from the Overview page into the fields below. The certificate comes on the next page.</source>
+        <translation>Kopieren Sie die Verzeichnis-ID (Mandanten-ID) und die Anwendungs-ID (Client-ID) von der Übersichtsseite in die Felder unten. Das Zertifikat folgt auf der nächsten Seite.</translation>
+    </message>
+    <message>
+        <source>Directory (tenant) ID:</source>
+        <translation>Verzeichnis-ID (Mandant):</translation>
+    </message>
+    <message>
+        <source>Application (client) ID:</source>
+        <translation>Anwendungs-ID (Client):</translation>
+    </message>
+    <message>
+        <source>GUID or domain, e.g. contoso.onmicrosoft.com</source>
+        <translation>GUID oder Domäne, z. B. contoso.onmicrosoft.com</translation>
+    </message>
+    <message>
+        <source>GUID</source>
+        <translation>GUID</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::RegistrationPageController</name>
+    <message>
+        <source>Enter the directory (tenant) ID, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47, or a verified domain such as contoso.onmicrosoft.com.</source>
+        <translation>Geben Sie die Verzeichnis-ID (Mandanten-ID) ein, eine GUID wie 72f988bf-86f1-41af-91ab-2d7cd011db47, oder eine bestätigte Domäne wie contoso.onmicrosoft.com.</translation>
+    </message>
+    <message>
+        <source>The application (client) ID is a GUID such as 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; copy it from the app&apos;s Overview page.</source>
+        <translation>Die Anwendungs-ID (Client-ID) ist eine GUID wie 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; kopieren Sie sie von der Übersichtsseite der App.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::SummaryPage</name>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Check what m365sync will use. Finish saves the connection; the secrets go to the keychain.</source>
+        <translation>Prüfen Sie, was m365sync verwenden wird. „Abschließen“ speichert die Verbindung; die Geheimnisse kommen in den Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>Connection name:</source>
+        <translation>Name der Verbindung:</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::SummaryPageController</name>
+    <message>
+        <source>Use 1 to 64 letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos;, not starting with &apos;.&apos;.</source>
+        <translation>Verwenden Sie 1 bis 64 Buchstaben, Ziffern, &apos;-&apos;, &apos;_&apos; oder &apos;.&apos;, nicht mit &apos;.&apos; am Anfang.</translation>
+    </message>
+    <message>
+        <source>A connection named &quot;%1&quot; exists already. Choose another name.</source>
+        <translation>Eine Verbindung namens „%1“ gibt es schon. Wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>Tenant:</source>
+        <translation>Mandant:</translation>
+    </message>
+    <message>
+        <source>Sandbox tenant %1</source>
+        <translation>Sandbox-Mandant %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>Organisation:</translation>
+    </message>
+    <message>
+        <source>Application (client) ID:</source>
+        <translation>Anwendungs-ID (Client):</translation>
+    </message>
+    <message>
+        <source>Credential:</source>
+        <translation>Anmeldeinformationen:</translation>
+    </message>
+    <message>
+        <source>Certificate %1, valid until %2</source>
+        <translation>Zertifikat %1, gültig bis %2</translation>
+    </message>
+    <message>
+        <source>Client secret</source>
+        <translation>Geheimer Clientschlüssel</translation>
+    </message>
+    <message>
+        <source>Permissions:</source>
+        <translation>Berechtigungen:</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>Nicht geprüft</translation>
+    </message>
+    <message>
+        <source>User name domain:</source>
+        <translation>Domäne der Benutzernamen:</translation>
+    </message>
+    <message>
+        <source>Directory:</source>
+        <translation>Verzeichnis:</translation>
+    </message>
+    <message>
+        <source>Secrets:</source>
+        <translation>Geheimnisse:</translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain</source>
+        <translation>Im Schlüsselbund des Systems aufbewahrt</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::WelcomePage</name>
+    <message>
+        <source>Sandbox tenant (offline, for trying it out)</source>
+        <translation>Sandbox-Mandant (offline, zum Ausprobieren)</translation>
+    </message>
+    <message>
+        <source>Microsoft 365 tenant</source>
+        <translation>Microsoft-365-Mandant</translation>
+    </message>
+    <message>
+        <source>Welcome to m365sync</source>
+        <translation>Willkommen bei m365sync</translation>
+    </message>
+    <message>
+        <source>This wizard connects m365sync to a Microsoft 365 tenant and to your directory. It checks each step and says exactly what is wrong.</source>
+        <translation>Dieser Assistent verbindet m365sync mit einem Microsoft-365-Mandanten und mit Ihrem Verzeichnis. Er prüft jeden Schritt und sagt genau, was nicht stimmt.</translation>
+    </message>
+    <message>
+        <source>You will:
+1. Register an app for m365sync in Microsoft Entra ID.
+2. Give it a certificate to sign in with.
+3. Check that it has the permissions it needs.
+4. Choose and verify the domain for user names.
+5. Point m365sync at your directory (LDAP, LDIF or CSV).</source>
+        <translation>Sie werden:
+1. eine App für m365sync in Microsoft Entra ID registrieren,
+2. ihr ein Zertifikat für die Anmeldung geben,
+3. prüfen, ob sie die nötigen Berechtigungen hat,
+4. die Domäne für Benutzernamen wählen und bestätigen,
+5. m365sync mit Ihrem Verzeichnis verbinden (LDAP, LDIF oder CSV).</translation>
+    </message>
+    <message>
+        <source>The sandbox is a tenant that runs inside m365sync, seeded with demo users. Nothing leaves your computer.</source>
+        <translation>Die Sandbox ist ein Mandant, der in m365sync läuft und mit Demo-Benutzern gefüllt ist. Nichts verlässt Ihren Computer.</translation>
+    </message>
+    <message>
+        <source>Cloud:</source>
+        <translation>Cloud:</translation>
+    </message>
+    <message>
+        <source>Where should m365sync connect to?</source>
+        <translation>Womit soll sich m365sync verbinden?</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::WelcomePageController</name>
+    <message>
+        <source>The sandbox tenant could not start: %1</source>
+        <translation>Der Sandbox-Mandant konnte nicht starten: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileStore</name>
+    <message>
+        <source>&quot;%1&quot; is not a valid profile name: use 1 to 64 letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, not starting with &apos;.&apos;.</source>
+        <translation>„%1“ ist kein gültiger Profilname: Verwenden Sie 1 bis 64 Buchstaben, Ziffern, &apos;-&apos;, &apos;_&apos; und &apos;.&apos;, nicht mit &apos;.&apos; am Anfang.</translation>
+    </message>
+</context>
+<context>
+    <name>QApplication</name>
+    <message>
+        <source>Could not start the sandbox tenant: %1</source>
+        <translation>Der Sandbox-Mandant konnte nicht gestartet werden: %1</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1396 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>M365</name>
+    <message>
+        <source>Microsoft Graph could not be reached. Check the network connection, proxy and firewall.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app lacks a permission for this operation. Grant the missing application permission with admin consent; &quot;m365sync-cli check&quot; lists what is missing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph did not accept the access token: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The object does not exist (any more) in the tenant: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph kept throttling the requests for longer than the allowed wait. Try again later or outside business hours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph is temporarily unavailable (HTTP %1). Try again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph refused the request (HTTP %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph refused the request: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::DirectoryJob</name>
+    <message>
+        <source>The directory operation was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::GroupResolver</name>
+    <message>
+        <source>group membership cycle: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::AppRegistrationJob</name>
+    <message>
+        <source>Find Microsoft Graph in the tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create the application</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create its service principal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload the certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grant admin consent for the permissions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app registration needs a Graph client, a display name and at least one permission.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tenant has no Microsoft Graph service principal. Contact Microsoft support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph in this tenant does not offer the permission %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::BatchJob</name>
+    <message>
+        <source>Two requests of a batch have the same id &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not done because a request it depends on failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The requests of a batch depend on each other in a circle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph did not answer this request of the batch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::DeltaReader</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::GraphClient</name>
+    <message>
+        <source>The TLS certificate of %1 is not trusted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No answer from Microsoft Graph: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>throttled, Retry-After %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::PagedJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Graph::RequestJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::AdminSignIn</name>
+    <message>
+        <source>The sign-in was not completed in time. Start it again and finish signing in in the browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in needs a tenant, a client ID and at least one permission.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync could not listen on a local port for the browser&apos;s answer. Check that nothing blocks connections to 127.0.0.1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in. You can close this window and return to m365sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft answered the sign-in without an access token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was cancelled or refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The permissions needed to register the app were not granted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft refused the sign-in: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint could not be reached: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft did not accept the sign-in: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::CertificateCredential</name>
+    <message>
+        <source>The PFX file is protected with an algorithm that OpenSSL cannot read. Export the certificate again with AES-256 encryption, or as a PEM certificate and key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PFX file is protected with an old algorithm (such as RC2) that needs OpenSSL&apos;s legacy provider, which is not installed. Export the certificate again with AES-256 encryption, or as a PEM certificate and key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password for the PFX file is wrong. Enter the password that was chosen when the certificate was exported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate does not use an RSA key. Microsoft Entra app sign-in needs an RSA certificate; create or request one with an RSA key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate&apos;s key has %1 bits; Microsoft Entra needs at least %2. Create a new certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The private key does not belong to the certificate. Choose the key file that was created together with this certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate could not be processed because of an internal error in OpenSSL. Copy the details and report them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a certificate name of 1 to %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a validity between 1 and %1 days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a key size of 2048 or 3072 bits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file is not a PFX (PKCS #12) file. Choose the .pfx or .p12 file that holds both the certificate and its private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PFX file is damaged or uses a format m365sync cannot read. Export the certificate again, or as a PEM certificate and key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PFX file holds no private key. Export the certificate again and include its private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PFX file holds no certificate for its private key. Export the certificate again together with its private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The private key is protected with a password. Enter the key&apos;s password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password for the private key is wrong. Enter the password that protects the key file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key file does not hold a private key in PEM format. Choose the file that begins with &quot;-----BEGIN PRIVATE KEY-----&quot; or &quot;-----BEGIN RSA PRIVATE KEY-----&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate file does not hold an X.509 certificate. Choose the .pem or .cer file of the certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::ClientAssertion</name>
+    <message>
+        <source>The sign-in request could not be signed with the certificate&apos;s private key. Import the certificate and its key again; if that does not help, copy the details and report them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No certificate is set up for this connection. Generate or import a certificate first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The application (client) ID or the sign-in address is missing. Check the connection settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The sign-in request&apos;s lifetime must be between 1 second and %n minute(s).</source>
+        <translation>
+            <numerusform>The sign-in request&apos;s lifetime must be between 1 second and %n minute.</numerusform>
+            <numerusform>The sign-in request&apos;s lifetime must be between 1 second and %n minutes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::CloudEndpoints</name>
+    <message>
+        <source>The %1 address &quot;%2&quot; is not an absolute URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 address &quot;%2&quot; must start with https://.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 address &quot;%2&quot; must use https://; plain http is only allowed on this computer (127.0.0.1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 address &quot;%2&quot; must not contain a query, a fragment or a user name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Graph scope &quot;%1&quot; must end with &quot;/.default&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown cloud &quot;%1&quot;. Use one of: global, usgov-l4, usgov-l5-dod, china, custom.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Global (worldwide, also GCC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>US Government L4 (GCC High)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>US Government L5 (DoD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>China (operated by 21Vianet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom endpoints (sandbox)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::TokenProvider</name>
+    <message>
+        <source>The administrator sign-in has expired. Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client assertion could not be signed. Check that the profile&apos;s certificate and its private key (in the keychain) belong together.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The TLS certificate of %1 is not trusted. For the sandbox tenant, the profile must trust the sandbox&apos;s CA file; otherwise check proxies that intercept TLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot reach the sign-in service at %1: %2. Check the network connection, proxy and firewall.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant &quot;%1&quot; was not found. Check the tenant ID or domain, and that you chose the right cloud (global, US Government or China).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No app with client ID %1 exists in tenant &quot;%2&quot;. Check the client (application) ID on the app&apos;s Overview page in Entra ID, and that the app is registered in this tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate registered on the app has expired. Create a new certificate and upload its .cer file to the app registration.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app does not accept this certificate (thumbprint %1). Upload the certificate&apos;s .cer file under Certificates &amp; secrets of the app registration, or select the certificate that is registered there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client secret is wrong. Copy the secret&apos;s Value (not its Secret ID) from Certificates &amp; secrets of the app registration.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client secret has expired. Create a new one under Certificates &amp; secrets of the app registration and update the connection; a certificate is the safer choice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No credential was sent. Add a certificate (recommended) or a client secret to the connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was refused because this computer&apos;s clock is wrong. Check the date, time and time zone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app has not been granted access to this tenant. An administrator must grant admin consent for the app&apos;s permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The requested scope was refused. Check that the cloud setting matches the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The identity platform refused the signed client assertion: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in failed with HTTP status %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Job</name>
+    <message>
+        <source>The operation was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Profile::ConnectJob</name>
+    <message>
+        <source>The connection &quot;%1&quot; has no credential. Add a certificate or a client secret to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The credential of the connection &quot;%1&quot; is missing from the keychain. Import the certificate or enter the client secret again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CA file %1 of the connection cannot be read. For the sandbox tenant it is the caFile that m365sim printed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Profile::Profile</name>
+    <message>
+        <source>The profile &quot;%1&quot; contains a secret value (&quot;%2&quot;). Secrets are kept in the system keychain, never in a profile file: delete that entry from the file, then enter the secret again in the wizard or with m365sync-cli profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; was written in format %2, which this version of m365sync cannot read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid profile name: use letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; has invalid cloud settings: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tenant &quot;%1&quot; in profile &quot;%2&quot; is neither a tenant ID (GUID) nor a domain name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client ID &quot;%1&quot; in profile &quot;%2&quot; is not an application ID (GUID).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; names an unknown credential kind or signing algorithm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate thumbprints in profile &quot;%1&quot; are not SHA-1 / SHA-256 hex values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secret reference &quot;%1&quot; in profile &quot;%2&quot; is not a keychain key of this profile (expected %3&lt;purpose&gt;). If a secret was pasted there, delete it from the file and enter the secret again in the wizard or with m365sync-cli profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Profile::ProfileStore</name>
+    <message>
+        <source>The profile folder %1 cannot be read. Check its permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no profile named &quot;%1&quot;. Create it with the wizard or m365sync-cli profile create.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile file %1 cannot be read. Check its permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile file %1 is not valid JSON (at byte %2). Fix the file or create the profile again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile file %1 names the profile &quot;%2&quot;. A profile&apos;s file must be named after it: rename the file or the profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile folder %1 cannot be created. Check the permissions of its parent folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile file %1 cannot be written: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no profile named &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; was not deleted: its secrets could not be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; was not deleted because its secret %2 could not be removed: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secrets of profile &quot;%1&quot; were removed, but its file %2 could not be deleted: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Secrets::KeychainSecretStore</name>
+    <message>
+        <source>Make sure the Windows Credential Manager service is running for this user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlock the login keychain in Keychain Access and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On a desktop, sign in to a session with a keyring (GNOME Keyring or KWallet) and unlock it. On a server, under cron or a systemd timer, run m365sync inside &quot;dbus-run-session&quot; with gnome-keyring-daemon started and unlocked (gnome-keyring-daemon --unlock --components=secrets).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Secrets::SecretJob</name>
+    <message>
+        <source>No secret is stored under &quot;%1&quot;. Enter the secret again (wizard or m365sync-cli profile).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system keychain is not available, so the secret &quot;%1&quot; cannot be used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access to the secret &quot;%1&quot; was denied. Unlock the system keychain and allow m365sync to use it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secret stored under &quot;%1&quot; is incomplete or damaged. Enter the secret again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid secret name (expected m365sync/&lt;profile&gt;/&lt;purpose&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system keychain could not handle the secret &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::ChangePlan</name>
+    <message>
+        <source>The file does not hold a change plan.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The change plan holds an unknown change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::MappingRules</name>
+    <message>
+        <source>no domain for the user name (set the profile&apos;s domain)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid domain for a user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; leaves no characters Microsoft 365 allows in a user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; leaves no characters Microsoft 365 allows in a mail nickname</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The attribute rules of this profile are not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the attribute %1 that the user name rule needs is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no display name (the directory entry has no value for it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::Planner</name>
+    <message>
+        <source>drift in the cloud: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no longer in the directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>left the scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the new user name %1 already belongs to another account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>back in scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hard match on onPremisesImmutableId</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>soft match on userPrincipalName</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>soft match on mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>matches %1 (%2), which holds an admin role and is never adopted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>matches %1 (%2), which is already linked to another directory object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>matches %1 (%2), which is synchronised from another directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the user name %1 already belongs to another account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the user name %1 belongs to an account not managed by this profile (soft matching is off)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>another directory user gets the same user name %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the linked cloud account no longer exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a licence needs a usage location; set a default usage location or the user&apos;s country</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no longer in the directory or out of scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the group has no name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to add, %2 to remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::Scope</name>
+    <message>
+        <source>The scope filter is not valid: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::StateStore</name>
+    <message>
+        <source>The sync state file %1 could not be used (%2). Check that the folder exists and is writable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no such folder, or the path is a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bad statement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>write failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConnectionPage</name>
+    <message>
+        <source>Open admin consent page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection and permissions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync signs in as the app and checks that it has the permissions it needs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph permissions:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing in and reading the tenant…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app could not sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app signed in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app signed in to %1 (tenant ID %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — granted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — not checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConnectionPageController</name>
+    <message>
+        <source>The app signs in, but these permissions it needs are not granted: %1. Add them under API permissions and grant admin consent, then choose Check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Granted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::CredentialsPage</name>
+    <message>
+        <source>Export .cer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the certificate to the sandbox app (what you would upload in the portal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app proves who it is with a certificate. Its private key is kept in the system keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate a new certificate (recommended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a PFX file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a PEM certificate and key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use a client secret instead (not recommended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thumbprint (SHA-1):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid until:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificates (*.cer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>2 years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>3 years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PFX files (*.pfx *.p12)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private keys (*.pem *.key)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only for an encrypted key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not recommended. A client secret is a password that can be copied and expires within two years; Microsoft advises a certificate for apps like this one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client secret value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No certificate yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::CredentialsPageController</name>
+    <message>
+        <source>The file %1 cannot be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate could not be written to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is configured.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If no keyring is installed, install one: on Debian and Ubuntu, &quot;sudo apt install gnome-keyring libsecret-1-0&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync keeps the private key in the system keychain, and no keychain answers. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate could not be added to the sandbox app: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DirectoryPage</name>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where do the people and groups come from? m365sync only reads the directory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LDIF file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenLDAP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Active Directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Univention Corporate Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>389 Directory Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>StartTLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LDAPS (TLS from the start)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None (loopback only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty for an anonymous bind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the directory file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LDIF files (*.ldif)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encryption:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bind DN:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Base DN:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample users:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users: %1, groups: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DirectoryPageController</name>
+    <message>
+        <source>%1 &lt;%2&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DomainPage</name>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check DNS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify with Microsoft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the domain that user names (user principal names) end in. It must be verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add this TXT record at your DNS host (name: @ or the domain itself), then check and verify:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users will get user names ending in %1. You can continue, but people usually sign in with your own domain: verify it first to use it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DomainPageController</name>
+    <message>
+        <source>Looking up the TXT records of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The DNS lookup failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The TXT record is published. Choose Verify with Microsoft.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The TXT record %1 is not published for %2 yet. Add it at your DNS host; it can take up to an hour before it is visible.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TXT records found: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app may not verify domains. Verify %1 in the Microsoft 365 admin center (Settings, Domains), or grant the app Domain.ReadWrite.All, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ErrorBanner</name>
+    <message>
+        <source>Copy details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request ID: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::MainWindow</name>
+    <message>
+        <source>m365sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;m365sync&lt;/h2&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting the sandbox tenant…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::OnboardingWizard</name>
+    <message>
+        <source>Connect m365sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::RegistrationPage</name>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Register automatically (sign in as an administrator)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I&apos;ll register it myself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>App registration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync signs in to Microsoft 365 as an app that your tenant knows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coming with the automatic registration (issue 6)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the Microsoft Entra admin center, open App registrations and choose New registration. Name it:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supported account types: this organizational directory only. No redirect URI is needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Under API permissions, add these Microsoft Graph application permissions, then grant admin consent:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: add Domain.ReadWrite.All as well if this wizard should verify your domain with Microsoft.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the directory (tenant) ID and the application (client) ID from the Overview page into the fields below. The certificate comes on the next page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory (tenant) ID:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Application (client) ID:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GUID or domain, e.g. contoso.onmicrosoft.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GUID</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::RegistrationPageController</name>
+    <message>
+        <source>Enter the directory (tenant) ID, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47, or a verified domain such as contoso.onmicrosoft.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The application (client) ID is a GUID such as 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; copy it from the app&apos;s Overview page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::SummaryPage</name>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check what m365sync will use. Finish saves the connection; the secrets go to the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::SummaryPageController</name>
+    <message>
+        <source>Use 1 to 64 letters, digits, &apos;-&apos;, &apos;_&apos; or &apos;.&apos;, not starting with &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A connection named &quot;%1&quot; exists already. Choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sandbox tenant %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Application (client) ID:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credential:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate %1, valid until %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Permissions:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name domain:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secrets:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::WelcomePage</name>
+    <message>
+        <source>Sandbox tenant (offline, for trying it out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft 365 tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Welcome to m365sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This wizard connects m365sync to a Microsoft 365 tenant and to your directory. It checks each step and says exactly what is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You will:
+1. Register an app for m365sync in Microsoft Entra ID.
+2. Give it a certificate to sign in with.
+3. Check that it has the permissions it needs.
+4. Choose and verify the domain for user names.
+5. Point m365sync at your directory (LDAP, LDIF or CSV).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox is a tenant that runs inside m365sync, seeded with demo users. Nothing leaves your computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cloud:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where should m365sync connect to?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::WelcomePageController</name>
+    <message>
+        <source>The sandbox tenant could not start: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProfileStore</name>
+    <message>
+        <source>&quot;%1&quot; is not a valid profile name: use 1 to 64 letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, not starting with &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QApplication</name>
+    <message>
+        <source>Could not start the sandbox tenant: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
