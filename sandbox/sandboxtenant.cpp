@@ -261,7 +261,7 @@ ApiResponse SandboxTenant::handleGraph(const ApiRequest &request, bool inBatch)
         return logAndReturn(failure, {}, 0);
     }
 
-    bool isWrite = request.method != "GET";
+    const bool isWrite = request.method != "GET";
     int cost = 1;
     // The cost is known from the request alone; the throttle decides before any work is done.
     {
@@ -295,7 +295,7 @@ ApiResponse SandboxTenant::handleGraph(const ApiRequest &request, bool inBatch)
         return logAndReturn(throttled, caller.appId, cost);
     }
 
-    ApiResponse response = routeGraph(request, caller, &isWrite, &cost);
+    ApiResponse response = routeGraph(request, caller);
     response.setHeader("x-ms-resource-unit", QByteArray::number(cost));
     if (decision.limitPercentage > 0.8) {
         response.setHeader("x-ms-throttle-limit-percentage",
@@ -310,10 +310,8 @@ ApiResponse SandboxTenant::handleGraph(const ApiRequest &request, bool inBatch)
     return logAndReturn(response, caller.appId, cost);
 }
 
-ApiResponse SandboxTenant::routeGraph(const ApiRequest &request, const Caller &caller, bool *isWrite, int *cost)
+ApiResponse SandboxTenant::routeGraph(const ApiRequest &request, const Caller &caller)
 {
-    Q_UNUSED(isWrite)
-    Q_UNUSED(cost)
     const QStringList seg = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     const QString root = seg.value(0);
     if (root == QLatin1String("users")) {

@@ -135,7 +135,7 @@ private:
     bool matchesTenant(const QString &tenant) const;
     ApiResponse handleGraph(const ApiRequest &request, bool inBatch);
     ApiResponse handleAdmin(const ApiRequest &request);
-    ApiResponse routeGraph(const ApiRequest &request, const Caller &caller, bool *isWrite, int *cost);
+    ApiResponse routeGraph(const ApiRequest &request, const Caller &caller);
     ApiResponse handleBatch(const ApiRequest &request);
 
     // Identity
