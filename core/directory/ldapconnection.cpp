@@ -289,18 +289,7 @@ bool LdapConnection::readRootDse(RootDse *out)
                            "objectClass",
                            nullptr};
     LDAPMessage *result = nullptr;
-    struct timeval timeout = {m_config.timeoutSeconds, 0};
-    const int rc = ldap_search_ext_s(m_ld,
-                                     "",
-                                     LDAP_SCOPE_BASE,
-                                     "(objectClass=*)",
-                                     const_cast<char **>(attrs),
-                                     0,
-                                     nullptr,
-                                     nullptr,
-                                     &timeout,
-                                     1,
-                                     &result);
+    const int rc = searchBaseEntry(QByteArray(""), attrs, &result);
     if (rc != LDAP_SUCCESS) {
         ldap_msgfree(result);
         setError(rc, QStringLiteral("reading the root DSE"));
@@ -329,23 +318,27 @@ bool LdapConnection::readRootDse(RootDse *out)
     return true;
 }
 
+int LdapConnection::searchBaseEntry(const QByteArray &dn, const char **attributes, LDAPMessage **result)
+{
+    struct timeval timeout = {m_config.timeoutSeconds, 0};
+    return ldap_search_ext_s(m_ld,
+                             dn.constData(),
+                             LDAP_SCOPE_BASE,
+                             "(objectClass=*)",
+                             const_cast<char **>(attributes),
+                             0,
+                             nullptr,
+                             nullptr,
+                             &timeout,
+                             1,
+                             result);
+}
+
 bool LdapConnection::checkBase()
 {
     const char *attrs[] = {"1.1", nullptr};
     LDAPMessage *result = nullptr;
-    struct timeval timeout = {m_config.timeoutSeconds, 0};
-    const QByteArray base = m_config.baseDn.toUtf8();
-    const int rc = ldap_search_ext_s(m_ld,
-                                     base.constData(),
-                                     LDAP_SCOPE_BASE,
-                                     "(objectClass=*)",
-                                     const_cast<char **>(attrs),
-                                     0,
-                                     nullptr,
-                                     nullptr,
-                                     &timeout,
-                                     1,
-                                     &result);
+    const int rc = searchBaseEntry(m_config.baseDn.toUtf8(), attrs, &result);
     ldap_msgfree(result);
     if (rc != LDAP_SUCCESS) {
         setError(rc, QStringLiteral("reading the base DN"));

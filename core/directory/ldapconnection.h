@@ -66,6 +66,8 @@ public:
     void setError(int rc, const QString &operation, const QString &diagnostic = QString());
 
 private:
+    /// A base-scope search of one entry (the root DSE or the base DN), bounded by the configured timeout.
+    int searchBaseEntry(const QByteArray &dn, const char **attributes, LDAPMessage **result);
     QString diagnosticMessage() const;
     bool tcpReachable() const;
     bool fetchRange(const QString &dn, const QString &attribute, int nextStart, QStringList *values);
