@@ -4,11 +4,12 @@
 // m365sync-cli: the headless front end of the sync engine.
 
 #include "appinfo.h"
-#include "demotenant.h"
 #include "profile/keychainsecretstore.h"
 #include "profilecommand.h"
+#include "synccommand.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QTextStream>
 
@@ -28,7 +29,16 @@ Commands:
                     | --certificate-pem FILE --key-pem FILE
                     | --client-secret-env VARIABLE | --client-secret-stdin
   profile show NAME [--json] | profile list [--json] | profile delete NAME
-  status --sandbox                Start the offline sandbox tenant and say what it holds.
+  plan (--profile NAME | --sandbox) [--json|--csv]
+                                  Read the directory and the tenant and show what a sync would do.
+  sync (--profile NAME | --sandbox) [--yes] [--allow-deletes N] [--only KIND[,KIND…]] [--password-file FILE]
+                                  Apply the plan. KIND: create, update, disable, enable, delete, link.
+                                  New users' initial passwords go to FILE (CSV, readable only by you).
+  status (--profile NAME | --sandbox)
+                                  The last run, what is managed, and what to do next.
+
+  --sandbox uses the offline demo tenant (kept under the app data folder, seeded on first use) and the bundled
+  sample directory; --sandbox-reset starts both over.
 
 Secrets (private keys, client secrets) go to the OS keychain; profiles on disk only refer to them.
 
@@ -36,25 +46,16 @@ Exit codes: 0 done or nothing to do, 1 error, 2 usage, 3 changes pending, 4 stop
 5 finished with failed items, 6 check found something an administrator must fix (permissions).
 )";
 
-int sandboxStatus()
-{
-    M365::Sandbox::SandboxServer server;
-    QString error;
-    if (!M365::Sandbox::startDemoTenant(
-            &server, QStandardPaths::writableLocation(QStandardPaths::AppDataLocation), &error)) {
-        QTextStream(stderr) << "Could not start the sandbox tenant: " << error << '\n';
-        return Failed;
-    }
-    QTextStream(stdout) << M365::Sandbox::describeTenant(&server) << '\n';
-    return Done;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     M365::setApplicationIdentity();
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES")) {
+        // The engine's log is for the GUI's Log tab and for debugging (QT_LOGGING_RULES="m365.*=true").
+        QLoggingCategory::setFilterRules(QStringLiteral("m365.*.debug=false\nm365.*.info=false"));
+    }
     const QStringList args = app.arguments().mid(1);
     const QString command = args.value(0);
     if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
@@ -65,10 +66,15 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << "m365sync-cli " << M365::applicationVersion() << '\n';
         return Done;
     }
-    if (command == QLatin1String("status") && args.contains(QStringLiteral("--sandbox"))) {
-        return sandboxStatus();
-    }
     M365::Secrets::KeychainSecretStore secrets;
+    const QHash<QString, SyncCommand::Mode> syncModes{{QStringLiteral("plan"), SyncCommand::Mode::Plan},
+                                                      {QStringLiteral("sync"), SyncCommand::Mode::Sync},
+                                                      {QStringLiteral("status"), SyncCommand::Mode::Status}};
+    if (syncModes.contains(command)) {
+        SyncCommand sync(&secrets);
+        sync.run(syncModes.value(command), args.mid(1));
+        return app.exec();
+    }
     if (command == QLatin1String("profile")) {
         ProfileCommand profile(&secrets);
         profile.run(args.mid(1));

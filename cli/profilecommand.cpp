@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "profilecommand.h"
 
+#include "cliio.h"
 #include "graph/tenantcheck.h"
 #include "identity/certificatecredential.h"
 #include "profile/connection.h"
@@ -22,27 +23,6 @@
 namespace M365::Cli {
 
 namespace {
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-void finish(int code)
-{
-    out().flush();
-    err().flush();
-    QTimer::singleShot(0, qApp, [code] {
-        QCoreApplication::exit(code);
-    });
-}
 
 QByteArray readFile(const QString &path, QString *error)
 {

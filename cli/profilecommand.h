@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "cliio.h"
+
 #include <QObject>
 #include <QStringList>
 
@@ -10,17 +12,6 @@ class SecretStore;
 }
 
 namespace M365::Cli {
-
-/// Exit codes of m365sync-cli (documented in --help and README.md).
-enum ExitCode {
-    Done = 0, ///< done, or nothing to do
-    Failed = 1, ///< an error; the message says what to do
-    Usage = 2, ///< wrong arguments
-    ChangesPending = 3,
-    DeletionGuard = 4,
-    FailedItems = 5,
-    NeedsAdminAction = 6, ///< check: connected, but permissions or domains need an administrator
-};
 
 /*
  * "m365sync-cli profile create|show|list|delete": connection profiles on disk (no secret values) with their

@@ -3,6 +3,7 @@
 #include "demotenant.h"
 
 #include <QDir>
+#include <QFile>
 
 namespace M365::Sandbox {
 
@@ -15,6 +16,24 @@ bool startDemoTenant(SandboxServer *server, const QString &dataDirectory, QStrin
     options.tls = true;
     options.seedDemo = true;
     return server->start(options, errorMessage);
+}
+
+QString sampleDirectoryPath(const QString &dataDirectory, QString *errorMessage)
+{
+    const QString directory = dataDirectory + QStringLiteral("/sample");
+    const QString path = directory + QStringLiteral("/directory.ldif");
+    if (!QFile::exists(path)) {
+        QDir().mkpath(directory);
+        if (!QFile::copy(QStringLiteral(":/m365sync/sample/directory.ldif"), path)) {
+            if (errorMessage) {
+                *errorMessage = QStringLiteral("The sample directory could not be written to %1.")
+                                    .arg(QDir::toNativeSeparators(path));
+            }
+            return {};
+        }
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+    return path;
 }
 
 QString describeTenant(SandboxServer *server)

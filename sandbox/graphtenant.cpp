@@ -88,6 +88,57 @@ ApiResponse SandboxTenant::organization(const ApiRequest &r, const QStringList &
     return listCollection(r, {org}, QStringLiteral("organization"), Schema());
 }
 
+// GET /directoryRoles lists the activated roles; $expand=members adds each role's members (id and type only here).
+ApiResponse SandboxTenant::directoryRoles(const ApiRequest &r, const QStringList &seg, const Caller &c)
+{
+    static const QStringList roleRead = {QStringLiteral("RoleManagement.Read.Directory"),
+                                         QStringLiteral("RoleManagement.Read.All"),
+                                         QStringLiteral("RoleManagement.ReadWrite.Directory"),
+                                         QStringLiteral("Directory.Read.All"),
+                                         QStringLiteral("Directory.ReadWrite.All")};
+    if (!hasAnyRole(c, roleRead)) {
+        return forbidden(r);
+    }
+    if (r.method != "GET") {
+        return methodNotAllowed(r);
+    }
+    if (seg.size() != 1) {
+        return notFound(r, seg.value(1));
+    }
+    // Role template IDs from the Microsoft Entra built-in roles reference.
+    static const QHash<QString, QString> templates = {
+        {QStringLiteral("Global Administrator"), QStringLiteral("62e90394-69f5-4237-9190-012177145e10")},
+        {QStringLiteral("User Administrator"), QStringLiteral("fe930be7-5e62-47db-91af-98c3a49a38b1")},
+        {QStringLiteral("Privileged Role Administrator"), QStringLiteral("e8611ab8-c189-46e8-94e1-60213ab1f814")},
+    };
+    const bool expandMembers = r.queryItem(QStringLiteral("$expand")).startsWith(QLatin1String("members"));
+    QMap<QString, QJsonArray> membersByRole;
+    for (auto it = m_state.users.cbegin(); it != m_state.users.cend(); ++it) {
+        for (const QJsonValue &role : it->value(QLatin1String("_directoryRoles")).toArray()) {
+            membersByRole[role.toString()].append(
+                QJsonObject{{QStringLiteral("@odata.type"), QStringLiteral("#microsoft.graph.user")},
+                            {QStringLiteral("id"), it.key()}});
+        }
+    }
+    QJsonArray value;
+    for (auto it = membersByRole.cbegin(); it != membersByRole.cend(); ++it) {
+        const QString templateId = templates.value(it.key(), hashSecret(it.key()).left(36));
+        QJsonObject role{{QStringLiteral("id"), templateId},
+                         {QStringLiteral("deletedDateTime"), QJsonValue::Null},
+                         {QStringLiteral("description"), QStringLiteral("Built-in role %1.").arg(it.key())},
+                         {QStringLiteral("displayName"), it.key()},
+                         {QStringLiteral("roleTemplateId"), templateId}};
+        if (expandMembers) {
+            role.insert(QStringLiteral("members"), it.value());
+        }
+        value.append(role);
+    }
+    return ApiResponse::json(200,
+                             QJsonObject{{QStringLiteral("@odata.context"),
+                                          QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#directoryRoles")},
+                                         {QStringLiteral("value"), value}});
+}
+
 ApiResponse SandboxTenant::subscribedSkus(const ApiRequest &r, const QStringList &seg, const Caller &c)
 {
     if (!hasAnyRole(c, skuRead)) {

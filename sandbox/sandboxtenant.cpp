@@ -338,6 +338,9 @@ ApiResponse SandboxTenant::routeGraph(const ApiRequest &request, const Caller &c
     if (root == QLatin1String("subscribedSkus")) {
         return subscribedSkus(request, seg, caller);
     }
+    if (root == QLatin1String("directoryRoles")) {
+        return directoryRoles(request, seg, caller);
+    }
     if (root == QLatin1String("me")) {
         return graphError(400,
                           QStringLiteral("BadRequest"),

@@ -152,6 +152,7 @@ private:
     ApiResponse servicePrincipals(const ApiRequest &r, const QStringList &seg, const Caller &c);
     ApiResponse organization(const ApiRequest &r, const QStringList &seg, const Caller &c);
     ApiResponse subscribedSkus(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse directoryRoles(const ApiRequest &r, const QStringList &seg, const Caller &c);
     ApiResponse delta(const ApiRequest &r, const QString &kind, const Caller &c);
     ApiResponse contacts(const ApiRequest &r, const QString &userId, const QStringList &seg, const Caller &c);
 

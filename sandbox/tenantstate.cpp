@@ -32,6 +32,7 @@ const QList<QPair<QString, QString>> &graphRoleTable()
         {QStringLiteral("AppRoleAssignment.ReadWrite.All"), QStringLiteral("06b708a9-e830-4db3-a914-8e69da51d44f")},
         {QStringLiteral("LicenseAssignment.ReadWrite.All"), QStringLiteral("5facf0c1-8979-4e95-abcf-ff3d079771c0")},
         {QStringLiteral("Contacts.Read"), QStringLiteral("089fe4d0-434a-44c5-8827-41ba8a0b17f5")},
+        {QStringLiteral("RoleManagement.Read.Directory"), QStringLiteral("483bed4a-2ad3-4361-a73b-c83ccdbdc53c")},
     };
     return table;
 }
@@ -710,7 +711,8 @@ TenantState TenantState::seedDemo()
                                 QStringLiteral("Organization.Read.All"),
                                 QStringLiteral("LicenseAssignment.ReadWrite.All"),
                                 QStringLiteral("Application.ReadWrite.All"),
-                                QStringLiteral("AppRoleAssignment.ReadWrite.All")}) {
+                                QStringLiteral("AppRoleAssignment.ReadWrite.All"),
+                                QStringLiteral("RoleManagement.Read.Directory")}) {
         const QJsonObject assignment{
             {QStringLiteral("id"), newGuid()},
             {QStringLiteral("appRoleId"), MicrosoftGraph::appRoleId(role)},

@@ -2,10 +2,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Sync engine (issue 5); included by core/CMakeLists.txt inside the m365core target.
 target_sources(m365core PRIVATE
+    sync/applier.cpp sync/applier.h
     sync/changeplan.cpp sync/changeplan.h
+    sync/cloudreader.cpp sync/cloudreader.h
+    sync/initialpasswords.cpp sync/initialpasswords.h
     sync/mappingrules.cpp sync/mappingrules.h
     sync/planner.cpp sync/planner.h
+    sync/plansession.cpp sync/plansession.h
     sync/scope.cpp sync/scope.h
     sync/statestore.cpp sync/statestore.h
+    sync/syncsettings.cpp sync/syncsettings.h
     sync/synclog.h
 )

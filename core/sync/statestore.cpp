@@ -49,6 +49,8 @@ const char *const schema[] = {
     "counts TEXT NOT NULL DEFAULT '{}', status TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS run_changes (run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, "
     "change TEXT NOT NULL, result TEXT NOT NULL, message TEXT, PRIMARY KEY (run_id, seq))",
+    "CREATE TABLE IF NOT EXISTS cloud_objects (resource TEXT NOT NULL, id TEXT NOT NULL, object TEXT NOT NULL, "
+    "PRIMARY KEY (resource, id))",
 };
 
 } // namespace
@@ -259,6 +261,108 @@ StateStore::recordChange(qint64 runId, int seq, const Change &change, const QStr
     return exec(QStringLiteral("INSERT OR REPLACE INTO run_changes (run_id, seq, change, result, message) "
                                "VALUES (?, ?, ?, ?, ?)"),
                 {runId, seq, toText(change.toJson()), result, message});
+}
+
+Result<bool> StateStore::inTransaction(const std::function<Result<bool>()> &body)
+{
+    if (!isOpen()) {
+        return Result<bool>::failure(sqlError(StateStore::tr("not open"), QStringLiteral("transaction")));
+    }
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.transaction()) {
+        return Result<bool>::failure(sqlError(StateStore::tr("write failed"), db.lastError().text()));
+    }
+    const Result<bool> r = body();
+    if (!r.ok()) {
+        db.rollback();
+        return r;
+    }
+    if (!db.commit()) {
+        const QString details = db.lastError().text();
+        db.rollback();
+        return Result<bool>::failure(sqlError(StateStore::tr("write failed"), details));
+    }
+    return r;
+}
+
+Result<bool> StateStore::recordApplied(qint64 runId,
+                                       int seq,
+                                       const Change &change,
+                                       const QString &result,
+                                       const QString &message,
+                                       const std::optional<Link> &link,
+                                       bool unlink)
+{
+    return inTransaction([&] {
+        if (link) {
+            const Result<bool> r = this->link(*link);
+            if (!r.ok()) {
+                return r;
+            }
+        } else if (unlink) {
+            const Result<bool> r = this->unlink(change.anchor);
+            if (!r.ok()) {
+                return r;
+            }
+        }
+        return recordChange(runId, seq, change, result, message);
+    });
+}
+
+Result<bool> StateStore::saveCloudObjects(const QString &resource,
+                                          const QList<QJsonObject> &upserts,
+                                          const QStringList &removedIds,
+                                          bool replaceAll,
+                                          const QString &deltaLink)
+{
+    return inTransaction([&]() -> Result<bool> {
+        if (replaceAll) {
+            const Result<bool> r = exec(QStringLiteral("DELETE FROM cloud_objects WHERE resource = ?"), {resource});
+            if (!r.ok()) {
+                return r;
+            }
+        }
+        QSqlQuery put(QSqlDatabase::database(m_connectionName, false));
+        put.prepare(QStringLiteral("INSERT OR REPLACE INTO cloud_objects (resource, id, object) VALUES (?, ?, ?)"));
+        for (const QJsonObject &o : upserts) {
+            put.bindValue(0, resource);
+            put.bindValue(1, o.value(QLatin1String("id")).toString());
+            put.bindValue(2, toText(o));
+            if (!put.exec()) {
+                return Result<bool>::failure(sqlError(StateStore::tr("write failed"), put.lastError().text()));
+            }
+        }
+        QSqlQuery drop(QSqlDatabase::database(m_connectionName, false));
+        drop.prepare(QStringLiteral("DELETE FROM cloud_objects WHERE resource = ? AND id = ?"));
+        for (const QString &id : removedIds) {
+            drop.bindValue(0, resource);
+            drop.bindValue(1, id);
+            if (!drop.exec()) {
+                return Result<bool>::failure(sqlError(StateStore::tr("write failed"), drop.lastError().text()));
+            }
+        }
+        return setDeltaLink(resource, deltaLink);
+    });
+}
+
+QHash<QString, QJsonObject> StateStore::cloudObjects(const QString &resource) const
+{
+    QHash<QString, QJsonObject> out;
+    if (!isOpen()) {
+        return out;
+    }
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT id, object FROM cloud_objects WHERE resource = ?"));
+    q.addBindValue(resource);
+    if (!q.exec()) {
+        qCWarning(lcSync) << "reading the kept cloud objects failed:" << q.lastError().text();
+        return out;
+    }
+    while (q.next()) {
+        out.insert(q.value(0).toString(), fromText(q.value(1).toString()));
+    }
+    return out;
 }
 
 Result<bool> StateStore::endRun(qint64 runId, const QJsonObject &counts, const QString &status)

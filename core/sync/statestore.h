@@ -12,6 +12,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace M365::Sync {
@@ -90,17 +91,43 @@ public:
     Result<bool> setDeltaLink(const QString &resource, const QString &link);
     QString deltaLink(const QString &resource) const;
 
+    /**
+     * The tenant as last read, per resource ("users", "groups"), so that the next read asks Graph only for what
+     * changed (delta). replaceAll drops what was kept before (a full read); otherwise @p upserts are merged and
+     * @p removedIds deleted. The delta link is stored in the same transaction, so objects and link never disagree.
+     */
+    Result<bool> saveCloudObjects(const QString &resource,
+                                  const QList<QJsonObject> &upserts,
+                                  const QStringList &removedIds,
+                                  bool replaceAll,
+                                  const QString &deltaLink);
+    /// The kept objects of a resource, by id.
+    QHash<QString, QJsonObject> cloudObjects(const QString &resource) const;
+
     /// Starts a run and returns its id.
     Result<qint64> beginRun();
     /// Records the outcome of one change of a run, durably, before the next change is started.
     Result<bool> recordChange(
         qint64 runId, int seq, const Change &change, const QString &result, const QString &message = QString());
+    /**
+     * Records a change of a run as applied together with its effect on the links, in one transaction: @p link is
+     * stored (when given) or the change's anchor unlinked (when @p unlink), so that a run killed at any point
+     * never leaves a created object without its link or a link without its history line.
+     */
+    Result<bool> recordApplied(qint64 runId,
+                               int seq,
+                               const Change &change,
+                               const QString &result,
+                               const QString &message,
+                               const std::optional<Link> &link,
+                               bool unlink = false);
     Result<bool> endRun(qint64 runId, const QJsonObject &counts, const QString &status);
     /// Runs, newest first; at most `limit` (all when negative).
     QList<RunRecord> runHistory(int limit = -1) const;
     QList<RunChangeRecord> runChanges(qint64 runId) const;
 
 private:
+    Result<bool> inTransaction(const std::function<Result<bool>()> &body);
     Result<bool> exec(const QString &sql, const QList<QVariant> &values = {});
     Error sqlError(const QString &what, const QString &details) const;
 

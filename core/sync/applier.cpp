@@ -1,0 +1,692 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "applier.h"
+
+#include "graph/graphclient.h"
+#include "planner.h"
+#include "statestore.h"
+#include "synclog.h"
+
+#include <QJsonArray>
+
+#include <optional>
+
+namespace M365::Sync {
+
+namespace {
+
+constexpr int maxBatch = 20;
+
+QString str(const char *text)
+{
+    return QString::fromLatin1(text);
+}
+
+bool isObjectChange(const Change &c)
+{
+    return c.objectType == Change::ObjectType::User || c.objectType == Change::ObjectType::Group;
+}
+
+bool alreadyExists(const Graph::Response &response)
+{
+    return response.status == 400
+        && (response.error.userMessage.contains(QLatin1String("already exist"))
+            || response.error.details.contains(QLatin1String("already exist"))
+            || QString::fromUtf8(response.body).contains(QLatin1String("already exist")));
+}
+
+QString quoteLiteral(QString text)
+{
+    return QLatin1Char('\'') + text.replace(QLatin1Char('\''), QLatin1String("''")) + QLatin1Char('\'');
+}
+
+QString failureMessage(const Graph::Response &response)
+{
+    if (!response.error.userMessage.isEmpty()) {
+        return response.error.userMessage;
+    }
+    return ApplyJob::tr("Microsoft Graph answered HTTP %1.").arg(response.status);
+}
+
+} // namespace
+
+QString ChangeOutcome::resultName(Result result)
+{
+    switch (result) {
+    case Result::Pending:
+        return str("pending");
+    case Result::Done:
+        return str("done");
+    case Result::Failed:
+        return str("failed");
+    case Result::Skipped:
+        return str("skipped");
+    case Result::Stale:
+        return str("stale");
+    }
+    return {};
+}
+
+ApplyJob::ApplyJob(
+    Graph::GraphClient *client, StateStore *store, const ChangePlan &plan, const ApplyOptions &options, QObject *parent)
+    : Job(parent)
+    , m_client(client)
+    , m_store(store)
+    , m_plan(plan)
+    , m_options(options)
+{
+    qRegisterMetaType<M365::Sync::ApplyProgress>();
+    qRegisterMetaType<M365::Sync::ChangeOutcome>();
+    m_outcomes.resize(m_plan.changes.size());
+    m_options.parallelBatches = qMax(1, m_options.parallelBatches);
+}
+
+bool ApplyJob::selected(int index) const
+{
+    const Change &c = m_plan.changes.at(index);
+    return (m_options.onlyKinds.isEmpty() || m_options.onlyKinds.contains(c.kind))
+        && (m_options.onlyIndices.isEmpty() || m_options.onlyIndices.contains(index));
+}
+
+ApplyProgress ApplyJob::progress() const
+{
+    ApplyProgress p;
+    p.done = m_done;
+    p.total = m_total;
+    p.failed = m_failed;
+    p.writes = m_writes;
+    const double seconds = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0;
+    if (seconds > 0.5) {
+        p.writesPerSecond = m_writes / seconds;
+        if (m_done > 0) {
+            p.etaMs = qint64((m_total - m_done) * (seconds * 1000.0 / m_done));
+        }
+    }
+    p.slowed = m_slowed;
+    return p;
+}
+
+QJsonObject ApplyJob::counts() const
+{
+    QJsonObject counts;
+    for (const ChangeOutcome &o : m_outcomes) {
+        if (o.result == ChangeOutcome::Result::Pending) {
+            continue;
+        }
+        const QString name = ChangeOutcome::resultName(o.result);
+        counts.insert(name, counts.value(name).toInt() + 1);
+    }
+    counts.insert(str("total"), m_total);
+    counts.insert(str("writes"), m_writes);
+    return counts;
+}
+
+QList<int> ApplyJob::staleChanges() const
+{
+    QList<int> out;
+    for (int i = 0; i < m_outcomes.size(); ++i) {
+        if (m_outcomes.at(i).result == ChangeOutcome::Result::Stale) {
+            out.append(i);
+        }
+    }
+    return out;
+}
+
+void ApplyJob::run()
+{
+    if (!m_client || !m_store) {
+        fail(Error{str("cancelled"), tr("The connection was closed."), {}, {}});
+        return;
+    }
+    if (!m_options.passwordFile.isEmpty()) {
+        const Result<bool> opened = m_passwords.open(m_options.passwordFile);
+        if (!opened.ok()) {
+            fail(opened.error);
+            return;
+        }
+    }
+    const Result<qint64> run = m_store->beginRun();
+    if (!run.ok()) {
+        fail(run.error);
+        return;
+    }
+    m_runId = run.value;
+    m_clock.start();
+    connect(m_client, &Graph::GraphClient::pacingChanged, this, [this](bool slowed) {
+        m_slowed = slowed;
+        emitProgress();
+    });
+    const QHash<QString, Link> links = m_store->links();
+    for (const Link &link : links) {
+        (link.objectType == Change::ObjectType::Group ? m_groupIds : m_userIds).insert(link.anchor, link.cloudId);
+    }
+    for (int i = 0; i < m_plan.changes.size(); ++i) {
+        if (selected(i)) {
+            ++m_total;
+        }
+    }
+    qCInfo(lcSync) << "run" << m_runId << "applies" << m_total << "of" << m_plan.changes.size() << "changes";
+    for (int i = 0; i < m_plan.changes.size() && m_fatal.isNull(); ++i) {
+        const Change &c = m_plan.changes.at(i);
+        if (!selected(i)) {
+            continue;
+        }
+        if (c.kind == Change::Kind::Conflict || c.kind == Change::Kind::Invalid) {
+            finishChange(i, ChangeOutcome::Result::Skipped, c.reason);
+        } else if (c.exceedsSeats) {
+            finishChange(i,
+                         ChangeOutcome::Result::Skipped,
+                         tr("Not enough free licences: buy more seats or change the licence rules, then run again."));
+        }
+    }
+    if (!m_fatal.isNull()) {
+        finishRun();
+        return;
+    }
+    emitProgress();
+    startPhase(m_options.userFingerprintProperties.isEmpty() ? Phase::Objects : Phase::Check);
+}
+
+void ApplyJob::onCancel()
+{
+    // Job::cancel() finishes the job at once; a graceful stop goes through requestStop semantics below, so an
+    // immediate cancel only aborts what is in flight. Their changes stay pending and are planned again next time.
+    for (const QPointer<Graph::BatchJob> &job : std::as_const(m_inFlight)) {
+        if (job) {
+            job->disconnect(this);
+            job->cancel();
+        }
+    }
+    m_inFlight.clear();
+    if (m_store && m_runId > 0) {
+        m_store->endRun(m_runId, counts(), str("cancelled"));
+    }
+}
+
+void ApplyJob::startPhase(Phase phase)
+{
+    m_phase = phase;
+    switch (phase) {
+    case Phase::Check:
+        queueChecks();
+        break;
+    case Phase::Objects:
+        queueObjects();
+        break;
+    case Phase::Dependents:
+        queueDependents();
+        break;
+    case Phase::Done:
+        finishRun();
+        return;
+    }
+    pump();
+}
+
+void ApplyJob::queueChecks()
+{
+    const QStringList userProps = m_options.userFingerprintProperties;
+    static const QStringList groupProps{str("displayName"), str("description"), str("mailNickname")};
+    for (int i = 0; i < m_plan.changes.size(); ++i) {
+        const Change &c = m_plan.changes.at(i);
+        if (!selected(i) || m_outcomes.at(i).result != ChangeOutcome::Result::Pending || c.cloudId.isEmpty()
+            || c.cloudFingerprint.isEmpty() || c.objectType == Change::ObjectType::Membership) {
+            continue;
+        }
+        const bool group = c.objectType == Change::ObjectType::Group;
+        const QStringList &props = group ? groupProps : userProps;
+        QStringList select = props;
+        if (!select.contains(str("id"))) {
+            select.prepend(str("id"));
+        }
+        Step step{Step::Kind::Check,
+                  i,
+                  Graph::Request::get((group ? str("/groups/") : str("/users/")) + c.cloudId + str("?$select=")
+                                      + select.join(QLatin1Char(','))),
+                  {},
+                  {}};
+        m_queue.push_back(step);
+    }
+}
+
+void ApplyJob::queueObjects()
+{
+    for (int i = 0; i < m_plan.changes.size(); ++i) {
+        if (selected(i) && m_outcomes.at(i).result == ChangeOutcome::Result::Pending
+            && isObjectChange(m_plan.changes.at(i))) {
+            m_queue.push_back(objectStep(i));
+        }
+    }
+}
+
+ApplyJob::Step ApplyJob::objectStep(int index)
+{
+    const Change &c = m_plan.changes.at(index);
+    const bool group = c.objectType == Change::ObjectType::Group;
+    const QString collection = group ? str("/groups") : str("/users");
+    Step step{Step::Kind::Object, index, {}, {}, {}};
+    switch (c.kind) {
+    case Change::Kind::Create: {
+        QJsonObject body = c.payload;
+        if (!group) {
+            const QString domain = c.userPrincipalName.section(QLatin1Char('@'), 1).toLower();
+            bool federated = false;
+            for (const QString &d : std::as_const(m_options.federatedDomains)) {
+                federated |= d.compare(domain, Qt::CaseInsensitive) == 0;
+            }
+            if (!federated) {
+                step.password = generateInitialPassword();
+                body.insert(
+                    str("passwordProfile"),
+                    QJsonObject{{str("forceChangePasswordNextSignIn"), true}, {str("password"), step.password}});
+            }
+        }
+        step.request = Graph::Request::withBody("POST", collection, body);
+        break;
+    }
+    case Change::Kind::Delete:
+        step.request =
+            Graph::Request{"DELETE", collection + QLatin1Char('/') + c.cloudId, {}, false, {}, false, {}, {}};
+        break;
+    default:
+        step.request = Graph::Request::withBody("PATCH", collection + QLatin1Char('/') + c.cloudId, c.payload);
+        break;
+    }
+    return step;
+}
+
+QString ApplyJob::cloudIdFor(Change::ObjectType type, const QString &anchor) const
+{
+    return (type == Change::ObjectType::Group ? m_groupIds : m_userIds).value(anchor);
+}
+
+QString ApplyJob::graphUrl(const QString &path) const
+{
+    return m_client ? m_client->urlFor(path).toString() : path;
+}
+
+void ApplyJob::queueDependents()
+{
+    for (int i = 0; i < m_plan.changes.size(); ++i) {
+        const Change &c = m_plan.changes.at(i);
+        if (!selected(i) || m_outcomes.at(i).result != ChangeOutcome::Result::Pending) {
+            continue;
+        }
+        if (c.objectType == Change::ObjectType::Licence) {
+            const QString userId = c.cloudId.isEmpty() ? cloudIdFor(Change::ObjectType::User, c.anchor) : c.cloudId;
+            if (userId.isEmpty()) {
+                finishChange(i, ChangeOutcome::Result::Skipped, tr("Not done because the user was not created."));
+                continue;
+            }
+            Step step{Step::Kind::Licence,
+                      i,
+                      Graph::Request::withBody("POST", str("/users/") + userId + str("/assignLicense"), c.payload),
+                      {},
+                      {}};
+            step.request.retryNotFound = true;
+            m_queue.push_back(step);
+        } else if (c.objectType == Change::ObjectType::Membership) {
+            const QString groupId = c.cloudId.isEmpty() ? cloudIdFor(Change::ObjectType::Group, c.anchor) : c.cloudId;
+            if (groupId.isEmpty()) {
+                finishChange(i, ChangeOutcome::Result::Skipped, tr("Not done because the group was not created."));
+                continue;
+            }
+            QStringList missing;
+            const auto memberId = [&](const QJsonValue &v) {
+                const QJsonObject m = v.toObject();
+                QString id = m.value(QLatin1String("cloudId")).toString();
+                if (id.isEmpty()) {
+                    id = cloudIdFor(Change::ObjectType::User, m.value(QLatin1String("anchor")).toString());
+                }
+                if (id.isEmpty()) {
+                    missing.append(m.value(QLatin1String("anchor")).toString());
+                }
+                return id;
+            };
+            QStringList add;
+            for (const QJsonValue &v : c.payload.value(QLatin1String("add")).toArray()) {
+                const QString id = memberId(v);
+                if (!id.isEmpty()) {
+                    add.append(id);
+                }
+            }
+            int steps = 0;
+            for (qsizetype from = 0; from < add.size(); from += maxBatch) {
+                const QStringList ids = add.mid(from, maxBatch);
+                QJsonArray binds;
+                for (const QString &id : ids) {
+                    binds.append(graphUrl(str("/directoryObjects/") + id));
+                }
+                Step step{Step::Kind::MembersAdd,
+                          i,
+                          Graph::Request::withBody(
+                              "PATCH", str("/groups/") + groupId, QJsonObject{{str("members@odata.bind"), binds}}),
+                          ids,
+                          {}};
+                step.request.retryNotFound = true;
+                m_queue.push_back(step);
+                ++steps;
+            }
+            for (const QJsonValue &v : c.payload.value(QLatin1String("remove")).toArray()) {
+                const QString id = memberId(v);
+                if (id.isEmpty()) {
+                    continue;
+                }
+                m_queue.push_back(Step{Step::Kind::MemberRemove,
+                                       i,
+                                       Graph::Request{"DELETE",
+                                                      str("/groups/") + groupId + str("/members/") + id + str("/$ref"),
+                                                      {},
+                                                      false,
+                                                      {},
+                                                      false,
+                                                      {},
+                                                      {}},
+                                       {id},
+                                       {}});
+                ++steps;
+            }
+            if (!missing.isEmpty()) {
+                m_stepProblems[i].append(
+                    tr("%n member(s) not added because they were not created", "", int(missing.size())));
+            }
+            if (steps == 0) {
+                const QStringList problems = m_stepProblems.take(i);
+                finishChange(i,
+                             problems.isEmpty() ? ChangeOutcome::Result::Done : ChangeOutcome::Result::Failed,
+                             problems.join(QLatin1String("; ")));
+            } else {
+                m_openSteps.insert(i, steps);
+            }
+        }
+    }
+}
+
+void ApplyJob::pump()
+{
+    if (isFinished()) {
+        return;
+    }
+    while (!m_cancelRequested && m_fatal.isNull() && int(m_inFlight.size()) < m_options.parallelBatches
+           && !m_queue.empty()) {
+        QList<Step> steps;
+        QList<Graph::Request> requests;
+        while (!m_queue.empty() && steps.size() < maxBatch) {
+            steps.append(m_queue.front());
+            requests.append(m_queue.front().request);
+            m_queue.pop_front();
+        }
+        Graph::BatchJob *job = m_client->batch(requests);
+        job->setParent(this);
+        m_inFlight.append(job);
+        connect(job, &Job::finished, this, [this, job, steps] {
+            onBatchFinished(job, steps);
+        });
+        job->start();
+    }
+    if (!m_inFlight.isEmpty()) {
+        return;
+    }
+    if (!m_fatal.isNull() || m_cancelRequested) {
+        finishRun();
+        return;
+    }
+    if (m_queue.empty()) {
+        startPhase(m_phase == Phase::Check         ? Phase::Objects
+                       : m_phase == Phase::Objects ? Phase::Dependents
+                                                   : Phase::Done);
+    }
+}
+
+void ApplyJob::onBatchFinished(Graph::BatchJob *job, const QList<Step> &steps)
+{
+    m_inFlight.removeAll(job);
+    job->deleteLater();
+    const std::vector<Graph::Response> &responses = job->responses();
+    for (int i = 0; i < steps.size() && m_fatal.isNull(); ++i) {
+        Graph::Response response = i < int(responses.size()) ? responses[size_t(i)] : Graph::Response{};
+        if (response.status == 0 && response.error.isNull()) {
+            response.error = job->error();
+        }
+        if (response.ok() && steps.at(i).request.isWrite()) {
+            ++m_writes;
+        }
+        onStepDone(steps.at(i), response);
+    }
+    emitProgress();
+    pump();
+}
+
+void ApplyJob::onStepDone(const Step &step, const Graph::Response &response)
+{
+    const Change &c = m_plan.changes.at(step.change);
+    switch (step.kind) {
+    case Step::Kind::Check: {
+        if (response.status == 404) {
+            finishChange(step.change,
+                         ChangeOutcome::Result::Stale,
+                         tr("The object no longer exists in the tenant; plan again."),
+                         response.requestId);
+            return;
+        }
+        if (!response.ok()) {
+            finishChange(step.change, ChangeOutcome::Result::Failed, failureMessage(response), response.requestId);
+            return;
+        }
+        const QStringList props = c.objectType == Change::ObjectType::Group
+            ? QStringList{str("displayName"), str("description"), str("mailNickname")}
+            : m_options.userFingerprintProperties;
+        if (Planner::fingerprint(response.json, props) != c.cloudFingerprint) {
+            finishChange(step.change,
+                         ChangeOutcome::Result::Stale,
+                         tr("Changed in the tenant since the plan was made; planned again instead of overwritten."),
+                         response.requestId);
+        }
+        return;
+    }
+    case Step::Kind::Object:
+        onObjectDone(step, response);
+        return;
+    case Step::Kind::Reconcile:
+        onReconciled(step, response);
+        return;
+    case Step::Kind::Licence:
+        if (response.ok()) {
+            finishChange(step.change, ChangeOutcome::Result::Done, {}, response.requestId);
+        } else {
+            finishChange(step.change, ChangeOutcome::Result::Failed, failureMessage(response), response.requestId);
+        }
+        return;
+    case Step::Kind::MembersAdd:
+    case Step::Kind::MemberRemove:
+    case Step::Kind::MemberRefAdd:
+        onMemberStepDone(step, response);
+        return;
+    }
+}
+
+void ApplyJob::onObjectDone(const Step &step, const Graph::Response &response)
+{
+    const Change &c = m_plan.changes.at(step.change);
+    const bool group = c.objectType == Change::ObjectType::Group;
+    if (!response.ok()) {
+        if (c.kind == Change::Kind::Create && !group && alreadyExists(response)) {
+            // The create may have reached the tenant before (a run killed after sending, a reset answer): look for
+            // the user by its anchor instead of failing or creating a second one.
+            const QString immutable = c.payload.value(QLatin1String("onPremisesImmutableId")).toString();
+            Step reconcile{Step::Kind::Reconcile,
+                           step.change,
+                           Graph::Request::get(str("/users?$filter=onPremisesImmutableId eq ") + quoteLiteral(immutable)
+                                               + str("&$select=id,userPrincipalName,onPremisesImmutableId")),
+                           {},
+                           failureMessage(response)};
+            m_queue.push_front(reconcile);
+            return;
+        }
+        if (c.kind == Change::Kind::Delete && response.status == 404) {
+            finishChange(
+                step.change, ChangeOutcome::Result::Done, tr("Already gone from the tenant."), response.requestId);
+            return;
+        }
+        finishChange(step.change, ChangeOutcome::Result::Failed, failureMessage(response), response.requestId);
+        return;
+    }
+    QString cloudId = c.cloudId;
+    if (c.kind == Change::Kind::Create) {
+        cloudId = response.json.value(QLatin1String("id")).toString();
+        (group ? m_groupIds : m_userIds).insert(c.anchor, cloudId);
+        if (!step.password.isEmpty() && m_passwords.isOpen()) {
+            const Result<bool> written = m_passwords.add(
+                c.userPrincipalName, c.payload.value(QLatin1String("displayName")).toString(), step.password);
+            if (!written.ok()) {
+                m_fatal = written.error;
+            }
+        }
+    } else if (c.kind == Change::Kind::Link) {
+        m_userIds.insert(c.anchor, cloudId);
+    }
+    finishChange(step.change, ChangeOutcome::Result::Done, {}, response.requestId, cloudId);
+}
+
+void ApplyJob::onReconciled(const Step &step, const Graph::Response &response)
+{
+    const QJsonArray found = response.json.value(QLatin1String("value")).toArray();
+    if (!response.ok() || found.size() != 1) {
+        // step.password carries the create's own failure message here.
+        finishChange(step.change, ChangeOutcome::Result::Failed, step.password, response.requestId);
+        return;
+    }
+    const Change &c = m_plan.changes.at(step.change);
+    const QString cloudId = found.at(0).toObject().value(QLatin1String("id")).toString();
+    m_userIds.insert(c.anchor, cloudId);
+    finishChange(step.change,
+                 ChangeOutcome::Result::Done,
+                 tr("Already in the tenant from an interrupted run; linked. Its initial password is in that run's "
+                    "password file."),
+                 response.requestId,
+                 cloudId);
+}
+
+void ApplyJob::onMemberStepDone(const Step &step, const Graph::Response &response)
+{
+    const int index = step.change;
+    if (!response.ok()) {
+        if (step.kind == Step::Kind::MembersAdd && alreadyExists(response)) {
+            // Someone added one of them meanwhile: one reference at a time, accepting those already there.
+            const QString groupId = step.request.path.section(QLatin1Char('/'), 2, 2);
+            for (const QString &id : step.memberIds) {
+                Step one{
+                    Step::Kind::MemberRefAdd,
+                    index,
+                    Graph::Request::withBody("POST",
+                                             str("/groups/") + groupId + str("/members/$ref"),
+                                             QJsonObject{{str("@odata.id"), graphUrl(str("/directoryObjects/") + id)}}),
+                    {id},
+                    {}};
+                m_queue.push_front(one);
+            }
+            m_openSteps[index] += int(step.memberIds.size());
+        } else if (step.kind == Step::Kind::MemberRefAdd && alreadyExists(response)) {
+            // Already a member: what was wanted.
+        } else if (step.kind == Step::Kind::MemberRemove && response.status == 404) {
+            // Already not a member.
+        } else {
+            m_stepProblems[index].append(failureMessage(response));
+        }
+    }
+    if (--m_openSteps[index] > 0) {
+        return;
+    }
+    m_openSteps.remove(index);
+    const QStringList problems = m_stepProblems.take(index);
+    finishChange(index,
+                 problems.isEmpty() ? ChangeOutcome::Result::Done : ChangeOutcome::Result::Failed,
+                 problems.join(QLatin1String("; ")),
+                 response.requestId);
+}
+
+void ApplyJob::finishChange(
+    int index, ChangeOutcome::Result result, const QString &message, const QString &requestId, const QString &cloudId)
+{
+    const Change &c = m_plan.changes.at(index);
+    std::optional<Link> link;
+    bool unlink = false;
+    if (result == ChangeOutcome::Result::Done && isObjectChange(c)) {
+        if (c.kind == Change::Kind::Delete) {
+            unlink = true;
+        } else {
+            Link l;
+            l.anchor = c.anchor;
+            l.objectType = c.objectType;
+            l.cloudId = cloudId.isEmpty() ? c.cloudId : cloudId;
+            if (c.kind != Change::Kind::Create && c.kind != Change::Kind::Link) {
+                l.lastValues = m_store->lastValues(c.anchor);
+            }
+            for (auto it = c.payload.constBegin(); it != c.payload.constEnd(); ++it) {
+                l.lastValues.insert(it.key(), it.value());
+            }
+            link = l;
+        }
+    }
+    const Result<bool> recorded =
+        m_store->recordApplied(m_runId, index, c, ChangeOutcome::resultName(result), message, link, unlink);
+    if (!recorded.ok()) {
+        m_fatal = recorded.error;
+        qCWarning(lcSync) << "could not record change" << index << recorded.error.details;
+    }
+    ChangeOutcome &outcome = m_outcomes[index];
+    outcome.result = result;
+    outcome.message = message;
+    outcome.requestId = requestId;
+    ++m_done;
+    if (result == ChangeOutcome::Result::Failed) {
+        ++m_failed;
+    }
+    Q_EMIT changeFinished(index, outcome);
+}
+
+void ApplyJob::requestStop()
+{
+    m_cancelRequested = true;
+    if (m_inFlight.isEmpty() && !isFinished() && m_runId > 0) {
+        QTimer::singleShot(0, this, [this] {
+            pump();
+        });
+    }
+}
+
+void ApplyJob::finishRun()
+{
+    if (isFinished()) {
+        return;
+    }
+    QString status = str("done");
+    if (!m_fatal.isNull()) {
+        status = str("failed");
+    } else if (m_cancelRequested && m_done < m_total) {
+        status = str("cancelled");
+    } else if (m_failed > 0) {
+        status = str("finished with failures");
+    }
+    m_store->endRun(m_runId, counts(), status);
+    emitProgress();
+    qCInfo(lcSync) << "run" << m_runId << status << counts();
+    if (!m_fatal.isNull()) {
+        fail(m_fatal);
+    } else if (status == QLatin1String("cancelled")) {
+        fail(Error{
+            str("cancelled"),
+            tr("Stopped after %1 of %2 changes; the rest is planned again on the next run.").arg(m_done).arg(m_total),
+            {},
+            {}});
+    } else {
+        succeed();
+    }
+}
+
+void ApplyJob::emitProgress()
+{
+    Q_EMIT progressChanged(progress());
+}
+
+} // namespace M365::Sync

@@ -1,0 +1,287 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cloudreader.h"
+
+#include "graph/deltareader.h"
+#include "graph/graphclient.h"
+#include "statestore.h"
+#include "synclog.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+namespace M365::Sync {
+
+namespace {
+
+const QLatin1String membersKey("_members");
+
+QString str(const char *text)
+{
+    return QString::fromLatin1(text);
+}
+
+/// Applies one group's members@delta to the kept member list ("@removed" entries leave it).
+void mergeMembers(QJsonObject *group, const QJsonArray &memberDelta)
+{
+    QStringList members;
+    for (const QJsonValue &v : group->value(membersKey).toArray()) {
+        members.append(v.toString());
+    }
+    QSet<QString> present(members.cbegin(), members.cend());
+    for (const QJsonValue &v : memberDelta) {
+        const QJsonObject m = v.toObject();
+        const QString id = m.value(QLatin1String("id")).toString();
+        if (id.isEmpty()) {
+            continue;
+        }
+        if (m.contains(QLatin1String("@removed"))) {
+            if (present.remove(id)) {
+                members.removeOne(id);
+            }
+        } else if (!present.contains(id)) {
+            present.insert(id);
+            members.append(id);
+        }
+    }
+    group->insert(membersKey, QJsonArray::fromStringList(members));
+}
+
+} // namespace
+
+CloudReadJob::CloudReadJob(
+    Graph::GraphClient *client, StateStore *store, const QStringList &userProperties, bool readGroups, QObject *parent)
+    : Job(parent)
+    , m_client(client)
+    , m_store(store)
+    , m_userSelect(userSelect(userProperties))
+    , m_readGroups(readGroups)
+{}
+
+QStringList CloudReadJob::userSelect(const QStringList &managed)
+{
+    QStringList select{str("id"),
+                       str("displayName"),
+                       str("userPrincipalName"),
+                       str("mailNickname"),
+                       str("mail"),
+                       str("accountEnabled"),
+                       str("onPremisesImmutableId"),
+                       str("assignedLicenses"),
+                       str("usageLocation")};
+    for (const QString &p : managed) {
+        if (!select.contains(p)) {
+            select.append(p);
+        }
+    }
+    return select;
+}
+
+QStringList CloudReadJob::groupSelect()
+{
+    return {str("id"),
+            str("displayName"),
+            str("description"),
+            str("mailNickname"),
+            str("securityEnabled"),
+            str("mailEnabled"),
+            str("groupTypes"),
+            str("members")};
+}
+
+void CloudReadJob::run()
+{
+    if (!m_client) {
+        fail(Error{str("cancelled"), tr("The connection was closed."), {}, {}});
+        return;
+    }
+    readUsers();
+}
+
+void CloudReadJob::onCancel()
+{
+    if (m_current) {
+        m_current->cancel();
+    }
+}
+
+bool CloudReadJob::keep(const QString &resource,
+                        QHash<QString, QJsonObject> *objects,
+                        const QJsonArray &changes,
+                        bool fullRead,
+                        const QString &deltaLink)
+{
+    if (fullRead) {
+        objects->clear();
+    }
+    QHash<QString, QJsonObject> touched;
+    QStringList removed;
+    for (const QJsonValue &v : changes) {
+        QJsonObject change = v.toObject();
+        const QString id = change.value(QLatin1String("id")).toString();
+        if (id.isEmpty()) {
+            continue;
+        }
+        if (change.contains(QLatin1String("@removed"))) {
+            objects->remove(id);
+            touched.remove(id);
+            removed.append(id);
+            continue;
+        }
+        // A delta round may return an object more than once (members on several pages) and, with
+        // Prefer: return=minimal, only the changed properties: merge into what is known.
+        QJsonObject merged = objects->value(id);
+        const QJsonArray memberDelta = change.value(QLatin1String("members@delta")).toArray();
+        for (auto it = change.constBegin(); it != change.constEnd(); ++it) {
+            if (!it.key().contains(QLatin1Char('@'))) {
+                merged.insert(it.key(), it.value());
+            }
+        }
+        if (resource == QLatin1String("groups")) {
+            mergeMembers(&merged, memberDelta);
+        }
+        objects->insert(id, merged);
+        touched.insert(id, merged);
+        removed.removeAll(id);
+    }
+    if (m_store) {
+        // Kept relative to the Graph root, so that the link survives a changed endpoint (the sandbox's port).
+        QString link = deltaLink;
+        const QString root = m_client->urlFor(str("/")).toString();
+        if (link.startsWith(root)) {
+            link = QLatin1Char('/') + link.mid(root.size());
+        }
+        const Result<bool> saved = m_store->saveCloudObjects(resource, touched.values(), removed, fullRead, link);
+        if (!saved.ok()) {
+            fail(saved.error);
+            return false;
+        }
+    }
+    return true;
+}
+
+void CloudReadJob::readUsers()
+{
+    QString link;
+    if (m_store) {
+        link = m_store->deltaLink(str("users"));
+        if (!link.isEmpty()) {
+            m_snapshot.users = m_store->cloudObjects(str("users"));
+        }
+    }
+    // A delta link from a read that selected other properties would miss the new ones: read in full.
+    if (!link.isEmpty() && m_store->deltaLink(str("users.select")) != m_userSelect.join(QLatin1Char(','))) {
+        link.clear();
+    }
+    auto *reader = new Graph::DeltaReader(m_client, str("users"), m_userSelect, link, this);
+    m_current = reader;
+    connect(reader, &Job::finished, this, [this, reader] {
+        reader->deleteLater();
+        if (reader->hasError()) {
+            fail(reader->error());
+            return;
+        }
+        m_fullRead = m_fullRead || reader->isFullRead();
+        qCDebug(lcSync) << "users read:" << reader->changes().size() << "changes, full read" << reader->isFullRead();
+        if (!keep(str("users"), &m_snapshot.users, reader->changes(), reader->isFullRead(), reader->deltaLink())) {
+            return;
+        }
+        if (m_store && reader->isFullRead()) {
+            m_store->setDeltaLink(str("users.select"), m_userSelect.join(QLatin1Char(',')));
+        }
+        if (m_readGroups) {
+            readGroups();
+        } else {
+            readSkus();
+        }
+    });
+    reader->start();
+}
+
+void CloudReadJob::readGroups()
+{
+    QString link;
+    QHash<QString, QJsonObject> groups;
+    if (m_store) {
+        link = m_store->deltaLink(str("groups"));
+        if (!link.isEmpty()) {
+            groups = m_store->cloudObjects(str("groups"));
+        }
+    }
+    auto *reader = new Graph::DeltaReader(m_client, str("groups"), groupSelect(), link, this);
+    m_current = reader;
+    connect(reader, &Job::finished, this, [this, reader, groups]() mutable {
+        reader->deleteLater();
+        if (reader->hasError()) {
+            fail(reader->error());
+            return;
+        }
+        m_fullRead = m_fullRead || reader->isFullRead();
+        if (!keep(str("groups"), &groups, reader->changes(), reader->isFullRead(), reader->deltaLink())) {
+            return;
+        }
+        m_snapshot.groups.clear();
+        m_snapshot.groupMembers.clear();
+        for (auto it = groups.begin(); it != groups.end(); ++it) {
+            QStringList members;
+            for (const QJsonValue &v : it->value(membersKey).toArray()) {
+                members.append(v.toString());
+            }
+            it->remove(membersKey);
+            m_snapshot.groupMembers.insert(it.key(), members);
+            m_snapshot.groups.insert(it.key(), *it);
+        }
+        readSkus();
+    });
+    reader->start();
+}
+
+void CloudReadJob::readSkus()
+{
+    auto *job = m_client->getAll(str("/subscribedSkus"));
+    job->setParent(this);
+    m_current = job;
+    connect(job, &Job::finished, this, [this, job] {
+        job->deleteLater();
+        if (job->hasError()) {
+            fail(job->error());
+            return;
+        }
+        m_snapshot.subscribedSkus.clear();
+        for (const QJsonValue &v : job->items()) {
+            m_snapshot.subscribedSkus.append(v.toObject());
+        }
+        readAdminRoles();
+    });
+    job->start();
+}
+
+void CloudReadJob::readAdminRoles()
+{
+    auto *job = m_client->getAll(str("/directoryRoles?$expand=members($select=id)"));
+    job->setParent(this);
+    m_current = job;
+    connect(job, &Job::finished, this, [this, job] {
+        job->deleteLater();
+        if (job->hasError()) {
+            if (job->failedStatus() == 403 || job->error().code == QLatin1String("Authorization_RequestDenied")) {
+                m_adminRolesKnown = false;
+                succeed();
+                return;
+            }
+            fail(job->error());
+            return;
+        }
+        m_snapshot.adminUserIds.clear();
+        for (const QJsonValue &role : job->items()) {
+            for (const QJsonValue &member : role.toObject().value(QLatin1String("members")).toArray()) {
+                m_snapshot.adminUserIds.insert(member.toObject().value(QLatin1String("id")).toString());
+            }
+        }
+        m_adminRolesKnown = true;
+        succeed();
+    });
+    job->start();
+}
+
+} // namespace M365::Sync

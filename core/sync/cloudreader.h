@@ -1,0 +1,78 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "job.h"
+#include "planner.h"
+
+#include <QPointer>
+#include <QStringList>
+
+namespace M365::Graph {
+class GraphClient;
+}
+
+namespace M365::Sync {
+
+class StateStore;
+
+/**
+ * Reads the tenant into a CloudSnapshot for the planner: users and groups (with members) by delta query, the
+ * subscribed SKUs, and who holds an admin role.
+ *
+ * The first read of a profile is a full one; what it saw is kept in the StateStore together with the delta link, so
+ * later reads ask Graph only for what changed (a few requests instead of one page per 999 users). When Graph has
+ * lost the delta state the round restarts as a full read and the kept objects are replaced.
+ *
+ * Admin roles come from `GET /directoryRoles?$expand=members`. An app without the permission to read them gets
+ * `adminRolesKnown() == false`; the caller must then not adopt users by soft match, since it cannot tell admins.
+ */
+class CloudReadJob : public M365::Job
+{
+    Q_OBJECT
+
+public:
+    /// @p userProperties: the properties the rules manage; the ones the planner itself needs are always read.
+    CloudReadJob(Graph::GraphClient *client,
+                 StateStore *store,
+                 const QStringList &userProperties,
+                 bool readGroups,
+                 QObject *parent = nullptr);
+
+    /// The tenant as read (valid after success).
+    const CloudSnapshot &snapshot() const { return m_snapshot; }
+    bool adminRolesKnown() const { return m_adminRolesKnown; }
+    /// True when users or groups were read in full this time (first read, or Graph lost the delta state).
+    bool wasFullRead() const { return m_fullRead; }
+
+    /// The user properties read for @p managed: the planner's own plus the managed ones.
+    static QStringList userSelect(const QStringList &managed);
+    static QStringList groupSelect();
+
+protected:
+    void run() override;
+    void onCancel() override;
+
+private:
+    void readUsers();
+    void readGroups();
+    void readSkus();
+    void readAdminRoles();
+    /// Merges a delta round into the kept objects and stores them; false (after fail()) when the store refuses.
+    bool keep(const QString &resource,
+              QHash<QString, QJsonObject> *objects,
+              const QJsonArray &changes,
+              bool fullRead,
+              const QString &deltaLink);
+
+    QPointer<Graph::GraphClient> m_client;
+    StateStore *m_store;
+    QStringList m_userSelect;
+    bool m_readGroups;
+    CloudSnapshot m_snapshot;
+    bool m_adminRolesKnown = false;
+    bool m_fullRead = false;
+    QPointer<M365::Job> m_current;
+};
+
+} // namespace M365::Sync

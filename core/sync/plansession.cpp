@@ -1,0 +1,123 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "plansession.h"
+
+#include "cloudreader.h"
+#include "directory/directoryjob.h"
+#include "directory/directorysource.h"
+#include "statestore.h"
+#include "synclog.h"
+
+#include <QDateTime>
+#include <QThread>
+
+#include <memory>
+
+namespace M365::Sync {
+
+PlanJob::PlanJob(Graph::GraphClient *client,
+                 StateStore *store,
+                 Directory::DirectorySource *source,
+                 const SyncSettings &settings,
+                 QObject *parent)
+    : Job(parent)
+    , m_client(client)
+    , m_store(store)
+    , m_source(source)
+    , m_settings(settings)
+{}
+
+void PlanJob::run()
+{
+    if (!m_client || !m_source || !m_store) {
+        fail(Error{QStringLiteral("cancelled"), tr("The connection was closed."), {}, {}});
+        return;
+    }
+    m_input.links = m_store->links();
+    m_managedObjects = int(m_input.links.size());
+    m_input.rules = m_settings.rules;
+    m_input.scope = m_settings.scope;
+    m_input.options = m_settings.options;
+
+    m_directoryJob = m_source->read(Directory::ReadScope::UsersAndGroups, this);
+    connect(m_directoryJob, &Directory::DirectoryJob::entry, this, [this](const Directory::DirectoryEntry &entry) {
+        if (entry.kind == Directory::EntryKind::Group) {
+            m_input.groups.append(entry);
+        } else if (entry.kind == Directory::EntryKind::User) {
+            m_input.users.append(entry);
+        }
+    });
+    connect(m_directoryJob, &Directory::DirectoryJob::finished, this, [this](Directory::DirectoryJob *job) {
+        job->deleteLater();
+        if (job->error().isError()) {
+            const Directory::DirectoryError e = job->error();
+            // Without the whole directory, users missing from a partial read would look like they left: no plan.
+            fail(Error{QStringLiteral("directory.%1").arg(int(e.code)), e.userMessage, e.details, {}});
+            if (m_cloudJob) {
+                m_cloudJob->cancel();
+            }
+            return;
+        }
+        m_problems = job->problems();
+        m_directoryDone = true;
+        maybePlan();
+    });
+
+    m_cloudJob =
+        new CloudReadJob(m_client, m_store, m_settings.rules.managedProperties(), m_settings.options.syncGroups, this);
+    connect(m_cloudJob, &Job::finished, this, [this](M365::Job *job) {
+        auto *read = static_cast<CloudReadJob *>(job);
+        read->deleteLater();
+        if (read->hasError()) {
+            if (m_directoryJob) {
+                m_directoryJob->cancel();
+            }
+            fail(read->error());
+            return;
+        }
+        m_input.cloud = read->snapshot();
+        if (!read->adminRolesKnown() && m_input.options.softMatch) {
+            m_input.options.softMatch = false;
+            m_notes.append(tr("Soft matching is off for this plan: the app may not read who holds an admin role. "
+                              "Grant it RoleManagement.Read.Directory to match existing users by name."));
+        }
+        m_cloudDone = true;
+        maybePlan();
+    });
+    m_directoryJob->start();
+    m_cloudJob->start();
+}
+
+void PlanJob::onCancel()
+{
+    if (m_directoryJob) {
+        m_directoryJob->cancel();
+    }
+    if (m_cloudJob) {
+        m_cloudJob->cancel();
+    }
+}
+
+void PlanJob::maybePlan()
+{
+    if (!m_directoryDone || !m_cloudDone || m_planning || isFinished()) {
+        return;
+    }
+    m_planning = true;
+    auto result = std::make_shared<ChangePlan>();
+    auto input = std::make_shared<PlanInput>(std::move(m_input));
+    QThread *worker = QThread::create([input, result] {
+        *result = Planner::plan(*input);
+    });
+    connect(worker, &QThread::finished, this, [this, worker, input, result] {
+        worker->deleteLater();
+        m_input = std::move(*input);
+        m_plan = std::move(*result);
+        m_plan.created = QDateTime::currentDateTimeUtc();
+        qCInfo(lcSync) << "planned" << m_plan.changes.size() << "changes for" << m_input.users.size() << "users";
+        succeed();
+    });
+    worker->start();
+}
+
+} // namespace M365::Sync
