@@ -127,6 +127,7 @@ void DirectoryPageController::test()
     delete m_job.data();
     m_tested = false;
     m_results = Results{};
+    context()->directorySamples.clear();
     clearError();
     setBusy(true);
     if (m_settings.type == Type::LdifFile) {
@@ -166,6 +167,7 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
         return;
     }
     const Directory::DirectorySummary summary = job->summary();
+    context()->directorySamples = summary.samples.mid(0, 5);
     m_results.userCount = qMax(0, summary.userCount);
     m_results.groupCount = qMax(0, summary.groupCount);
     for (const Directory::DirectoryEntry &entry : summary.samples) {

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "onboardingwizard.h"
 
+#include "attributespage.h"
 #include "connectionpage.h"
 #include "credentialspage.h"
 #include "directorypage.h"
@@ -23,6 +24,7 @@ OnboardingWizard::OnboardingWizard(const WizardContext::Options &options, QWidge
     , m_connection(new ConnectionPageController(m_context, this))
     , m_domain(new DomainPageController(m_context, this))
     , m_directory(new DirectoryPageController(m_context, this))
+    , m_attributes(new AttributesController(m_context, this))
     , m_summary(new SummaryPageController(m_context, this))
 {
     setObjectName(QStringLiteral("onboardingWizard"));
@@ -41,6 +43,7 @@ OnboardingWizard::OnboardingWizard(const WizardContext::Options &options, QWidge
     add(ConnectionPageId, new ConnectionPage(m_connection, this), "connectionPage");
     add(DomainPageId, new DomainPage(m_domain, this), "domainPage");
     add(DirectoryPageId, new DirectoryPage(m_directory, this), "directoryPage");
+    add(AttributesPageId, new AttributesPage(m_attributes, this), "attributesPage");
     add(SummaryPageId, new SummaryPage(m_summary, this), "summaryPage");
     setStartId(WelcomePageId);
 

@@ -8,6 +8,7 @@
 
 namespace M365::Ui {
 
+class AttributesController;
 class ConnectionPageController;
 class CredentialsPageController;
 class DirectoryPageController;
@@ -26,7 +27,7 @@ class OnboardingWizard : public QWizard
     Q_OBJECT
 
 public:
-    /// Page ids; Attributes (the sync rules table) joins at its id once the rules engine is in.
+    /// Page ids, in the order the pages come.
     enum PageId {
         WelcomePageId = 0,
         RegistrationPageId = 1,
@@ -34,7 +35,7 @@ public:
         ConnectionPageId = 3,
         DomainPageId = 4,
         DirectoryPageId = 5,
-        AttributesPageId = 6, ///< TODO(issue 6): the Attributes & scope page, after the sync rules land
+        AttributesPageId = 6,
         SummaryPageId = 7,
     };
 
@@ -51,6 +52,7 @@ public:
     ConnectionPageController *connectionController() const { return m_connection; }
     DomainPageController *domainController() const { return m_domain; }
     DirectoryPageController *directoryController() const { return m_directory; }
+    AttributesController *attributesController() const { return m_attributes; }
     SummaryPageController *summaryController() const { return m_summary; }
 
 private:
@@ -61,6 +63,7 @@ private:
     ConnectionPageController *m_connection;
     DomainPageController *m_domain;
     DirectoryPageController *m_directory;
+    AttributesController *m_attributes;
     SummaryPageController *m_summary;
     bool m_saved = false;
 };

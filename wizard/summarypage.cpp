@@ -5,6 +5,7 @@
 #include "errorbanner.h"
 #include "profile/profilestore.h"
 #include "profile/secretstore.h"
+#include "sync/mappingrules.h"
 #include "wizardcontext.h"
 
 #include <QFormLayout>
@@ -82,6 +83,32 @@ QList<QPair<QString, QString>> SummaryPageController::rows() const
             + directory.value(QLatin1String("baseDn")).toString() + QLatin1Char(')')
         : directory.value(QLatin1String("path")).toString();
     rows.append({tr("Directory:"), where});
+    const Result<Sync::MappingRules> rules =
+        Sync::MappingRules::fromJson(profile.sync.value(QLatin1String("rules")).toObject());
+    if (profile.sync.contains(QLatin1String("rules")) && rules.ok()) {
+        int counts[4] = {0, 0, 0, 0};
+        for (const Sync::AttributeRule &rule : rules.value.rules) {
+            ++counts[rule.mode];
+        }
+        rows.append({tr("User names:"),
+                     QString(rules.value.upnTemplate)
+                         .replace(QLatin1String("{domain}"), rules.value.domain, Qt::CaseInsensitive)});
+        rows.append({tr("Attributes:"),
+                     tr("%1 synchronised, %2 anonymized, %3 static, %4 never")
+                         .arg(counts[Sync::AttributeRule::Sync])
+                         .arg(counts[Sync::AttributeRule::Anonymize])
+                         .arg(counts[Sync::AttributeRule::Static])
+                         .arg(counts[Sync::AttributeRule::Never])});
+        const QString location = rules.value.defaultUsageLocation;
+        rows.append({tr("Usage location:"),
+                     location.isEmpty() ? tr("Only from the directory's country")
+                                        : tr("%1 unless the directory has a country").arg(location)});
+    }
+    if (profile.sync.contains(QLatin1String("scope"))) {
+        const QString filter =
+            profile.sync.value(QLatin1String("scope")).toObject().value(QLatin1String("filter")).toString();
+        rows.append({tr("Scope:"), filter.isEmpty() ? tr("Every user in the directory") : filter});
+    }
     rows.append({tr("Secrets:"), tr("Kept in the system keychain")});
     return rows;
 }

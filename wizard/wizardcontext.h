@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "directory/directoryentry.h"
 #include "graph/tenantcheck.h"
 #include "identity/certificatecredential.h"
 #include "profile/connection.h"
@@ -66,6 +67,8 @@ public:
     QString clientSecret;
     /// The LDAP bind password (Finish puts it in the keychain; the profile keeps only its reference).
     QString ldapBindPassword;
+    /// The sample users the Directory page's last successful test read (at most five), for the Attributes page.
+    QList<Directory::DirectoryEntry> directorySamples;
     /// The sample LDIF the sandbox mode pre-selects (a copy of the built-in one under dataDirectory()).
     QString sampleDirectoryPath() const;
 

@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "attributespage.h"
 #include "connectionpage.h"
 #include "credentialspage.h"
 #include "directorypage.h"
@@ -13,6 +14,8 @@
 #include "registrationpage.h"
 #include "sandboxserver.h"
 #include "sandboxtenant.h"
+#include "sync/mappingrules.h"
+#include "sync/scope.h"
 #include "tenantstate.h"
 
 #include <QAbstractButton>
@@ -30,8 +33,10 @@
 #include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QSslConfiguration>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -65,6 +70,10 @@ private Q_SLOTS:
     void keychainUnavailableIsReported();
     void tenantModeStartsEmpty();
     void directoryControllerWithoutWindow();
+    void attributesValidation_data();
+    void attributesValidation();
+    void attributesPresetFollowsDirectory();
+    void attributesPageEdits();
     void wrongClientIdBlocksNext();
     void missingPermissionBlocksNext();
 
@@ -87,6 +96,12 @@ private:
     /// Welcome (sandbox) → Registration with @p clientId → Credentials with a generated certificate uploaded to the
     /// app → Connection page, checked.
     void goToConnection(const QString &clientId);
+    /// Welcome → … → Directory with every sandbox default, then Next to the Attributes page.
+    void goToAttributes();
+    /// The Graph user object the Attributes page shows for the chosen sample.
+    QJsonObject sampleShown() const;
+    /// The row of the rule for @p graphProperty in the rules table, or -1.
+    int ruleRow(const QString &graphProperty) const;
     /// Registers an app in the sandbox with @p roles; returns its appId.
     QString registerApp(const QStringList &roles);
 
@@ -359,12 +374,21 @@ void TestOnboardingWizard::sandboxManualPathToFinish()
     path->setText(samplePath);
     QVERIFY(nextEnabled());
     click("nextButton");
-    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+
+    // Attributes: the first sample user as Graph would get it, named in the verified domain.
+    QCOMPARE(sampleShown().value(QLatin1String("userPrincipalName")).toString(), QStringLiteral("jmuller@example.org"));
+    QCOMPARE(find<QLabel>("upnDomainLabel")->text(), QStringLiteral("{domain} is example.org"));
+    QVERIFY(nextEnabled());
+    shot(QStringLiteral("07-attributes"));
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId));
 
     // Summary and Finish.
     QCOMPARE(find<QLineEdit>("profileNameEdit")->text(), QStringLiteral("sandbox"));
     QVERIFY(find<QLabel>("summaryLabel")->text().contains(QLatin1String("example.org")));
-    shot(QStringLiteral("07-summary"));
+    QVERIFY(find<QLabel>("summaryLabel")->text().contains(QLatin1String("{uid}@example.org")));
+    shot(QStringLiteral("08-summary"));
     QSignalSpy accepted(m_wizard.get(), &QWizard::accepted);
     click("finishButton");
     QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
@@ -379,6 +403,10 @@ void TestOnboardingWizard::sandboxManualPathToFinish()
     QVERIFY(m_secrets->contains(profile->secrets.privateKey));
     QCOMPARE(profile->sync.value(QLatin1String("upnDomain")).toString(), QStringLiteral("example.org"));
     QCOMPARE(profile->directory.value(QLatin1String("path")).toString(), samplePath);
+    const auto rules = Sync::MappingRules::fromJson(profile->sync.value(QLatin1String("rules")).toObject());
+    QVERIFY2(rules.ok(), qPrintable(rules.error.details));
+    QCOMPARE(rules.value.domain, QStringLiteral("example.org"));
+    QCOMPARE(rules.value.rules, Sync::MappingRules::defaults().rules);
 
     QNetworkAccessManager nam;
     auto *connect = new Profile::ConnectJob(&nam, *profile, m_secrets);
@@ -478,13 +506,21 @@ void TestOnboardingWizard::sandboxDefaultsClickThrough()
     // Next on the directory page runs the test itself and moves on when it passes.
     QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
     click("nextButton");
-    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+    // The default rules are complete as they are.
+    QVERIFY(nextEnabled());
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId));
     // Back keeps what was chosen.
+    m_wizard->back();
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId));
     m_wizard->back();
     QVERIFY(m_wizard->directoryController()->hasResults());
     QVERIFY(find<QLineEdit>("directoryPathEdit")->text().endsWith(QLatin1String("directory.ldif")));
     click("nextButton");
-    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId));
     QSignalSpy accepted(m_wizard.get(), &QWizard::accepted);
     click("finishButton");
     QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
@@ -493,6 +529,8 @@ void TestOnboardingWizard::sandboxDefaultsClickThrough()
     QVERIFY(profile);
     QCOMPARE(profile->sync.value(QLatin1String("upnDomain")).toString(), QStringLiteral("contoso.onmicrosoft.com"));
     QVERIFY(m_secrets->contains(profile->secrets.privateKey));
+    QVERIFY(Sync::MappingRules::fromJson(profile->sync.value(QLatin1String("rules")).toObject()).ok());
+    QVERIFY(Sync::Scope::fromJson(profile->sync.value(QLatin1String("scope")).toObject()).ok());
 }
 
 void TestOnboardingWizard::keychainUnavailableIsReported()
@@ -566,11 +604,298 @@ void TestOnboardingWizard::directoryControllerWithoutWindow()
     QVERIFY(validated.wait(10000));
     QCOMPARE(validated.last().at(0).toBool(), true);
     QCOMPARE(controller.results().samples.size(), 5);
+    // The Attributes page maps the same five users.
+    QCOMPARE(context.directorySamples.size(), 5);
+    QCOMPARE(context.directorySamples.first().value(QStringLiteral("uid")), QStringLiteral("jmuller"));
     QCOMPARE(context.profile.directory.value(QLatin1String("type")).toString(), QStringLiteral("ldif"));
     // An LDAP source needs a URL and a base DN before it can be tested.
     settings.type = Ui::DirectoryPageController::Type::OpenLdap;
     controller.setSettings(settings);
     QVERIFY(!controller.isInputComplete());
+}
+
+void TestOnboardingWizard::goToAttributes()
+{
+    makeWizard();
+    click("nextButton");
+    click("nextButton");
+    click("generateButton");
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::ConnectionPageId), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(nextEnabled() && m_wizard->connectionController()->hasChecked(), 20000);
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DomainPageId));
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+}
+
+QJsonObject TestOnboardingWizard::sampleShown() const
+{
+    const QString text = find<QPlainTextEdit>("attributesSampleView")->toPlainText();
+    QJsonParseError error;
+    const QJsonObject object = QJsonDocument::fromJson(text.toUtf8(), &error).object();
+    if (error.error != QJsonParseError::NoError) {
+        qWarning("the sample is not JSON: %s", qPrintable(error.errorString()));
+    }
+    return object;
+}
+
+int TestOnboardingWizard::ruleRow(const QString &graphProperty) const
+{
+    auto *table = find<QTableWidget>("attributesRulesTable");
+    for (int row = 0; row < table->rowCount(); ++row) {
+        if (table->item(row, 1)->text() == graphProperty) {
+            return row;
+        }
+    }
+    return -1;
+}
+
+void TestOnboardingWizard::attributesValidation_data()
+{
+    QTest::addColumn<QString>("upnTemplate");
+    QTest::addColumn<QString>("usageLocation");
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QString>("problem"); // a part of the message; empty when the input is fine
+
+    const QString upn = QStringLiteral("{uid}@{domain}");
+    QTest::newRow("defaults") << upn << QString() << QString() << QString();
+    QTest::newRow("usage location") << upn << QStringLiteral("US") << QString() << QString();
+    QTest::newRow("usage location lower case") << upn << QStringLiteral("de") << QString() << QString();
+    QTest::newRow("usage location digit")
+        << upn << QStringLiteral("U1") << QString() << QStringLiteral("usage location");
+    QTest::newRow("usage location three letters")
+        << upn << QStringLiteral("USA") << QString() << QStringLiteral("usage location");
+    QTest::newRow("usage location umlaut")
+        << upn << QStringLiteral("ÄB") << QString() << QStringLiteral("usage location");
+    QTest::newRow("two attributes") << QStringLiteral("{givenName}.{sn}@{domain}") << QString() << QString()
+                                    << QString();
+    QTest::newRow("no domain part") << QStringLiteral("{uid}") << QString() << QString() << QString();
+    QTest::newRow("literal domain") << QStringLiteral("{uid}@example.org") << QString() << QString() << QString();
+    QTest::newRow("empty rule") << QString() << QString() << QString() << QStringLiteral("Enter a user name rule");
+    QTest::newRow("no attribute") << QStringLiteral("admin@{domain}") << QString() << QString()
+                                  << QStringLiteral("every user gets the same name");
+    QTest::newRow("unclosed brace") << QStringLiteral("{uid@{domain}") << QString() << QString()
+                                    << QStringLiteral("without a \"}\"");
+    QTest::newRow("stray brace") << QStringLiteral("uid}@{domain}") << QString() << QString()
+                                 << QStringLiteral("without a \"{\"");
+    QTest::newRow("empty placeholder") << QStringLiteral("{}@{domain}") << QString() << QString()
+                                       << QStringLiteral("empty placeholder");
+    QTest::newRow("not an attribute") << QStringLiteral("{u id}@{domain}") << QString() << QString()
+                                      << QStringLiteral("not a directory attribute name");
+    QTest::newRow("bad domain") << QStringLiteral("{uid}@exa mple") << QString() << QString()
+                                << QStringLiteral("valid user name");
+    QTest::newRow("filter") << upn << QString() << QStringLiteral("(&(uid=*)(!(l=Berlin)))") << QString();
+    QTest::newRow("broken filter") << upn << QString() << QStringLiteral("(uid=jmuller")
+                                   << QStringLiteral("scope filter");
+}
+
+void TestOnboardingWizard::attributesValidation()
+{
+    QFETCH(QString, upnTemplate);
+    QFETCH(QString, usageLocation);
+    QFETCH(QString, filter);
+    QFETCH(QString, problem);
+
+    Ui::WizardContext context(Ui::WizardContext::Options{});
+    context.upnDomain = QStringLiteral("example.org");
+    context.profile.directory = QJsonObject{{QStringLiteral("type"), QStringLiteral("ldif")}};
+    Ui::AttributesController controller(&context);
+    controller.initialize();
+    controller.setDefaultUsageLocation(QString());
+    QVERIFY(controller.isInputComplete());
+    controller.setUpnTemplate(upnTemplate);
+    controller.setDefaultUsageLocation(usageLocation);
+    controller.setScopeFilter(filter);
+
+    QCOMPARE(controller.isInputComplete(), problem.isEmpty());
+    const QString shown = controller.errorText();
+    if (problem.isEmpty()) {
+        QVERIFY2(shown.isEmpty(), qPrintable(shown));
+    } else {
+        QVERIFY2(shown.contains(problem), qPrintable(shown));
+    }
+    QSignalSpy validated(&controller, &Ui::PageController::validated);
+    controller.validate();
+    QCOMPARE(validated.count(), 1);
+    QCOMPARE(validated.first().at(0).toBool(), problem.isEmpty());
+    QCOMPARE(context.profile.sync.contains(QLatin1String("rules")), problem.isEmpty());
+    if (problem.isEmpty()) {
+        const auto saved = Sync::MappingRules::fromJson(context.profile.sync.value(QLatin1String("rules")).toObject());
+        QVERIFY(saved.ok());
+        QVERIFY(saved.value == controller.rules());
+        QCOMPARE(saved.value.defaultUsageLocation, usageLocation.toUpper());
+        const auto scope = Sync::Scope::fromJson(context.profile.sync.value(QLatin1String("scope")).toObject());
+        QVERIFY(scope.ok());
+        QCOMPARE(scope.value.filter(), filter);
+    }
+}
+
+void TestOnboardingWizard::attributesPresetFollowsDirectory()
+{
+    Ui::WizardContext context(Ui::WizardContext::Options{});
+    context.upnDomain = QStringLiteral("example.org");
+    context.profile.directory = QJsonObject{{QStringLiteral("type"), QStringLiteral("activedirectory")}};
+    Ui::AttributesController controller(&context);
+    controller.initialize();
+    QCOMPARE(controller.rules().upnTemplate, QStringLiteral("{sAMAccountName}@{domain}"));
+    QCOMPARE(controller.rules().domain, QStringLiteral("example.org"));
+    // A salt of its own, so that anonymized values cannot be recomputed from the anchors.
+    QVERIFY(!controller.rules().anonymizeSalt.isEmpty());
+    controller.setDefaultUsageLocation(QStringLiteral("AT"));
+    controller.setRuleMode(0, Sync::AttributeRule::Never);
+
+    // Coming back with the same directory keeps the edits; the domain follows the Domain page.
+    context.upnDomain = QStringLiteral("example.com");
+    controller.initialize();
+    QCOMPARE(controller.rules().rules.first().mode, Sync::AttributeRule::Never);
+    QCOMPARE(controller.rules().domain, QStringLiteral("example.com"));
+
+    // Another kind of directory spells its attributes differently: its defaults, the usage location kept.
+    context.profile.directory = QJsonObject{{QStringLiteral("type"), QStringLiteral("univention")}};
+    controller.initialize();
+    QCOMPARE(controller.rules().rules, Sync::MappingRules::defaults(Sync::MappingRules::Preset::InetOrgPerson).rules);
+    QCOMPARE(controller.rules().defaultUsageLocation, QStringLiteral("AT"));
+    // UCS marks the users meant for Microsoft 365.
+    QCOMPARE(controller.scopeFilter(), Sync::Scope::ucsPreset().filter());
+    QVERIFY(controller.isInputComplete());
+    // Without samples there is nothing to show, and the page says so.
+    QVERIFY(controller.sampleObject().isEmpty());
+    QVERIFY(!controller.sampleNote().isEmpty());
+}
+
+void TestOnboardingWizard::attributesPageEdits()
+{
+    goToAttributes();
+    const QString domain = m_wizard->context()->upnDomain;
+    QVERIFY(!domain.isEmpty());
+    auto *table = find<QTableWidget>("attributesRulesTable");
+    auto *combo = find<QComboBox>("attributesSampleCombo");
+    QCOMPARE(combo->count(), 5);
+    QCOMPARE(table->rowCount(), Sync::MappingRules::defaults().rules.size());
+
+    // The first sample user, named by the rule in the domain chosen on the Domain page.
+    QJsonObject sample = sampleShown();
+    QCOMPARE(sample.value(QLatin1String("userPrincipalName")).toString(), QStringLiteral("jmuller@") + domain);
+    QCOMPARE(sample.value(QLatin1String("givenName")).toString(), QStringLiteral("Jürgen"));
+    QVERIFY(sample.contains(QLatin1String("onPremisesImmutableId")));
+    QVERIFY(nextEnabled());
+
+    // Never: givenName disappears from the user at once.
+    const int givenName = ruleRow(QStringLiteral("givenName"));
+    QVERIFY(givenName >= 0);
+    auto *givenNameMode = find<QComboBox>("ruleModeCombo_givenName");
+    givenNameMode->setCurrentIndex(givenNameMode->findData(int(Sync::AttributeRule::Never)));
+    QVERIFY(!sampleShown().contains(QLatin1String("givenName")));
+    QVERIFY(nextEnabled());
+
+    // A user name rule that needs the attribute Never keeps out is refused.
+    auto *upn = find<QLineEdit>("upnRuleEdit");
+    upn->selectAll();
+    QTest::keyClicks(upn, QStringLiteral("{givenName}.{sn}@{domain}"));
+    QVERIFY(!nextEnabled());
+    QVERIFY2(bannerText("attributesPage").contains(QLatin1String("givenName")),
+             qPrintable(bannerText("attributesPage")));
+    upn->selectAll();
+    QTest::keyClicks(upn, QStringLiteral("{sn}.{uid}@{domain}"));
+    QVERIFY(nextEnabled());
+    QCOMPARE(sampleShown().value(QLatin1String("userPrincipalName")).toString(),
+             QStringLiteral("Mueller.jmuller@") + domain);
+
+    // Static without a value blocks Next and says why; the value cell is only editable for Static.
+    const int company = ruleRow(QStringLiteral("companyName"));
+    QVERIFY(company >= 0);
+    QVERIFY(!(table->item(company, 3)->flags() & Qt::ItemIsEditable));
+    auto *companyMode = find<QComboBox>("ruleModeCombo_companyName");
+    companyMode->setCurrentIndex(companyMode->findData(int(Sync::AttributeRule::Static)));
+    QVERIFY(!nextEnabled());
+    QVERIFY2(bannerText("attributesPage").contains(QLatin1String("static value for companyName")),
+             qPrintable(bannerText("attributesPage")));
+    QVERIFY(table->item(company, 3)->flags() & Qt::ItemIsEditable);
+    shot(QStringLiteral("07-attributes-static-missing"));
+    // Choosing Static opened the value's editor.
+    auto *editor = table->viewport()->findChild<QLineEdit *>();
+    QVERIFY(editor);
+    QVERIFY(editor->isVisible());
+    QTest::keyClicks(editor, QStringLiteral("Example Ltd"));
+    QTest::keyClick(editor, Qt::Key_Return);
+    QTRY_VERIFY(nextEnabled());
+    QVERIFY(bannerText("attributesPage").isEmpty());
+    QCOMPARE(sampleShown().value(QLatin1String("companyName")).toString(), QStringLiteral("Example Ltd"));
+
+    // An invalid usage location blocks Next; letters are made upper case as typed.
+    auto *location = find<QLineEdit>("usageLocationEdit");
+    location->selectAll();
+    QTest::keyClicks(location, QStringLiteral("U1"));
+    QVERIFY(!nextEnabled());
+    QVERIFY2(bannerText("attributesPage").contains(QLatin1String("usage location")),
+             qPrintable(bannerText("attributesPage")));
+    shot(QStringLiteral("07-attributes-invalid-location"));
+    location->selectAll();
+    QTest::keyClicks(location, QStringLiteral("de"));
+    QCOMPARE(location->text(), QStringLiteral("DE"));
+    QVERIFY(nextEnabled());
+    QCOMPARE(sampleShown().value(QLatin1String("usageLocation")).toString(), QStringLiteral("DE"));
+
+    // The scope: a broken filter blocks Next; a user outside it is marked as such.
+    auto *filter = find<QLineEdit>("scopeFilterEdit");
+    QTest::keyClicks(filter, QStringLiteral("(!(uid=jmuller)"));
+    QVERIFY(!nextEnabled());
+    QVERIFY(bannerText("attributesPage").contains(QLatin1String("scope filter")));
+    QTest::keyClicks(filter, QStringLiteral(")"));
+    QVERIFY(nextEnabled());
+    QVERIFY(find<QLabel>("attributesSampleNote")->isVisible());
+    QVERIFY(find<QLabel>("attributesSampleNote")->text().contains(QLatin1String("outside the scope")));
+    shot(QStringLiteral("07-attributes-out-of-scope"));
+    combo->setCurrentIndex(1);
+    QVERIFY(!find<QLabel>("attributesSampleNote")->isVisible());
+    // Umlauts are spelled out in user names.
+    QCOMPARE(m_wizard->context()->directorySamples.at(1).value(QStringLiteral("sn")), QStringLiteral("Öberg"));
+    QCOMPARE(sampleShown().value(QLatin1String("userPrincipalName")).toString(),
+             QStringLiteral("Oeberg.aoberg@") + domain);
+    shot(QStringLiteral("07-attributes-edited"));
+    const Sync::MappingRules edited = m_wizard->attributesController()->rules();
+
+    // Back to the directory and forward again: the edits stay.
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId));
+    shot(QStringLiteral("08-summary-edited"));
+    m_wizard->back();
+    m_wizard->back();
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+    QVERIFY(m_wizard->attributesController()->rules() == edited);
+    QCOMPARE(location->text(), QStringLiteral("DE"));
+    QCOMPARE(upn->text(), QStringLiteral("{sn}.{uid}@{domain}"));
+    QCOMPARE(filter->text(), QStringLiteral("(!(uid=jmuller))"));
+    QCOMPARE(givenNameMode->currentData().toInt(), int(Sync::AttributeRule::Never));
+    QCOMPARE(table->item(company, 3)->text(), QStringLiteral("Example Ltd"));
+    QVERIFY(!sampleShown().contains(QLatin1String("givenName")));
+
+    // Finish: the profile's rules and scope read back as edited.
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId));
+    QSignalSpy accepted(m_wizard.get(), &QWizard::accepted);
+    click("finishButton");
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+    const auto profile =
+        Profile::ProfileStore(m_dir->filePath(QStringLiteral("profiles"))).load(QStringLiteral("sandbox"));
+    QVERIFY(profile);
+    const auto rules = Sync::MappingRules::fromJson(profile->sync.value(QLatin1String("rules")).toObject());
+    QVERIFY2(rules.ok(), qPrintable(rules.error.details));
+    QVERIFY(rules.value == edited);
+    QCOMPARE(rules.value.rules.at(givenName).mode, Sync::AttributeRule::Never);
+    QCOMPARE(rules.value.rules.at(company).mode, Sync::AttributeRule::Static);
+    QCOMPARE(rules.value.rules.at(company).staticValue, QStringLiteral("Example Ltd"));
+    QCOMPARE(rules.value.defaultUsageLocation, QStringLiteral("DE"));
+    QCOMPARE(rules.value.upnTemplate, QStringLiteral("{sn}.{uid}@{domain}"));
+    QCOMPARE(rules.value.domain, domain);
+    const auto scope = Sync::Scope::fromJson(profile->sync.value(QLatin1String("scope")).toObject());
+    QVERIFY(scope.ok());
+    QCOMPARE(scope.value.filter(), QStringLiteral("(!(uid=jmuller))"));
 }
 
 QTEST_MAIN(TestOnboardingWizard)

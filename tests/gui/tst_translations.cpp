@@ -5,9 +5,11 @@
 #include "domainpage.h"
 #include "onboardingwizard.h"
 #include "profile/memorysecretstore.h"
+#include "sync/mappingrules.h"
 #include "translations.h"
 
 #include <QAbstractButton>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -229,10 +231,23 @@ void TestTranslations::wizardSpeaksGerman()
     QVERIFY(find<QLabel>("directoryResultLabel")->text().contains(QLatin1String("Benutzer: 50")));
     shot(QStringLiteral("06-directory"));
 
+    // Attributes: the rules table and the sample user; then a static rule without its value.
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+    QVERIFY(nextEnabled());
+    shot(QStringLiteral("07-attributes"));
+    auto *companyMode = find<QComboBox>("ruleModeCombo_companyName");
+    const int syncIndex = companyMode->currentIndex();
+    companyMode->setCurrentIndex(companyMode->findData(int(Sync::AttributeRule::Static)));
+    QVERIFY(!nextEnabled());
+    shot(QStringLiteral("07-attributes-static-missing"));
+    companyMode->setCurrentIndex(syncIndex);
+    QVERIFY(nextEnabled());
+
     // Summary.
     click("nextButton");
     QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId), 10000);
-    shot(QStringLiteral("07-summary"));
+    shot(QStringLiteral("08-summary"));
     const QString finish = m_wizard->button(QWizard::FinishButton)->text().remove(QLatin1Char('&'));
     QVERIFY2(finish == QStringLiteral("Abschließen"), qPrintable(finish));
 }
