@@ -6,6 +6,8 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QJsonArray>
+#include <QSet>
 #include <QRandomGenerator>
 #include <QUuid>
 
@@ -288,6 +290,20 @@ QJsonObject makeKeyCredential(const Crypto::CertificateInfo &info, const QString
     };
 }
 
+namespace {
+
+/// The SKUs a user holds (each once).
+QSet<QString> skusOf(const QJsonObject &user)
+{
+    QSet<QString> skus;
+    for (const QJsonValue &license : user.value(QLatin1String("assignedLicenses")).toArray()) {
+        skus.insert(license.toObject().value(QLatin1String("skuId")).toString());
+    }
+    return skus;
+}
+
+} // namespace
+
 void TenantState::indexObject(const QJsonObject &object, bool isUser) const
 {
     const QString id = object.value(QLatin1String("id")).toString();
@@ -304,6 +320,9 @@ void TenantState::indexObject(const QJsonObject &object, bool isUser) const
         if (!anchor.isEmpty()) {
             m_anchorIndex.insert(anchor, id);
         }
+        for (const QString &sku : skusOf(object)) {
+            ++m_consumedIndex[sku];
+        }
     }
 }
 
@@ -319,6 +338,9 @@ void TenantState::unindexObject(const QJsonObject &object) const
     drop(m_nicknameIndex, object.value(QLatin1String("mailNickname")).toString().toLower());
     drop(m_upnIndex, object.value(QLatin1String("userPrincipalName")).toString().toLower());
     drop(m_anchorIndex, object.value(QLatin1String("onPremisesImmutableId")).toString());
+    for (const QString &sku : skusOf(object)) {
+        --m_consumedIndex[sku];
+    }
 }
 
 void TenantState::reindex() const
@@ -326,6 +348,7 @@ void TenantState::reindex() const
     m_upnIndex.clear();
     m_nicknameIndex.clear();
     m_anchorIndex.clear();
+    m_consumedIndex.clear();
     for (const QJsonObject &user : users) {
         indexObject(user, true);
     }
@@ -426,17 +449,8 @@ QString TenantState::servicePrincipalIdByAppId(const QString &appId) const
 
 int TenantState::consumedUnits(const QString &skuId) const
 {
-    int count = 0;
-    for (const auto &user : users) {
-        const QJsonArray licenses = user.value(QLatin1String("assignedLicenses")).toArray();
-        for (const auto &license : licenses) {
-            if (license.toObject().value(QLatin1String("skuId")).toString() == skuId) {
-                ++count;
-                break;
-            }
-        }
-    }
-    return count;
+    ensureIndex();
+    return m_consumedIndex.value(skuId);
 }
 
 QStringList TenantState::verifiedDomainNames() const
@@ -655,6 +669,7 @@ TenantState TenantState::seedDemo()
             QStringLiteral("assignedLicenses"),
             QJsonArray{QJsonObject{{QStringLiteral("disabledPlans"), QJsonArray{}}, {QStringLiteral("skuId"), e3}}});
     }
+    s.reindex();
 
     QJsonObject group{
         {QStringLiteral("id"), newGuid()},

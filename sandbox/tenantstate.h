@@ -108,6 +108,7 @@ private:
     mutable QHash<QString, QString> m_upnIndex; ///< lower-case UPN -> user id
     mutable QHash<QString, QString> m_nicknameIndex; ///< lower-case mailNickname -> user or group id
     mutable QHash<QString, QString> m_anchorIndex; ///< onPremisesImmutableId -> user id
+    mutable QHash<QString, int> m_consumedIndex; ///< skuId -> users holding it
     mutable qsizetype m_indexedCount = -1;
 };
 

@@ -1,0 +1,237 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Applies a first sync of 5,000 new users, each with one licence and in two groups, through the ApplyJob against the
+// time-scaled sandbox tenant, and measures how close the run gets to Microsoft's write budget (3,000 writes per
+// 150 s per app and tenant) and how many writes a user costs.
+//
+// The first 3,000 writes fit the empty window at once, so the rate that matters is the steady state after them:
+// ratio = (writes after the first budget / time after the first budget) / (budget / window).
+
+#include "graph/graphclient.h"
+#include "identity/tokenprovider.h"
+#include "sandboxserver.h"
+#include "sync/applier.h"
+#include "sync/cloudreader.h"
+#include "sync/planner.h"
+#include "sync/statestore.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QThread>
+#include <QTimer>
+#include <QUuid>
+
+#include <memory>
+
+using namespace M365;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QTextStream out(stdout);
+    constexpr double timeScale = 25; // 150 s window -> 6 s
+    constexpr int budget = 3000;
+    constexpr int userCount = 5000;
+    constexpr int groupCount = 20; // 10 teams and 10 sites; everyone is in one of each
+
+    QThread serverThread;
+    serverThread.start();
+    QObject serverContext;
+    serverContext.moveToThread(&serverThread);
+    std::unique_ptr<Sandbox::SandboxServer> sandbox;
+    QString error;
+    bool started = false;
+    QString skuId;
+    QMetaObject::invokeMethod(
+        &serverContext,
+        [&] {
+            sandbox = std::make_unique<Sandbox::SandboxServer>();
+            Sandbox::SandboxServer::Options options;
+            options.timeScale = timeScale;
+            started = sandbox->start(options, &error);
+            if (started) {
+                // Enough E3 seats for everyone.
+                QJsonObject &sku = sandbox->tenant()->state().skus.first();
+                QJsonObject units = sku.value(QLatin1String("prepaidUnits")).toObject();
+                units.insert(QStringLiteral("enabled"), userCount + 100);
+                sku.insert(QStringLiteral("prepaidUnits"), units);
+                skuId = sku.value(QLatin1String("skuId")).toString();
+            }
+        },
+        Qt::BlockingQueuedConnection);
+    const auto stopServer = [&] {
+        QMetaObject::invokeMethod(
+            &serverContext,
+            [&] {
+                sandbox.reset();
+            },
+            Qt::BlockingQueuedConnection);
+        serverThread.quit();
+        serverThread.wait();
+    };
+    if (!started) {
+        out << "cannot start the sandbox: " << error << '\n';
+        stopServer();
+        return 1;
+    }
+    const auto &state = sandbox->tenant()->state();
+    QNetworkAccessManager nam;
+    const QUrl base(sandbox->baseUrl());
+    Identity::TokenProvider tokens(
+        &nam,
+        Identity::CloudEndpoints::custom(base, base, QStringLiteral("https://graph.microsoft.com/.default")),
+        state.tenantId,
+        state.demoClientId,
+        Identity::ClientCredential::fromSecret(state.demoClientSecret));
+    Graph::GraphClient client(&nam, tokens.endpoints(), &tokens);
+    Graph::Pacer::Budget pacing;
+    pacing.writes = budget;
+    pacing.writeWindowSeconds = 150 / timeScale;
+    pacing.resourceUnitWindowSeconds = 10 / timeScale;
+    client.pacer().setBudget(pacing);
+
+    // The directory: 5,000 people, 20 groups of 500.
+    Sync::PlanInput input;
+    input.rules = Sync::MappingRules::defaults();
+    input.rules.domain = QStringLiteral("contoso.onmicrosoft.com");
+    input.rules.defaultUsageLocation = QStringLiteral("DE");
+    input.options.defaultSkuId = skuId;
+    QList<QStringList> members(groupCount);
+    for (int i = 0; i < userCount; ++i) {
+        Directory::DirectoryEntry user;
+        user.kind = Directory::EntryKind::User;
+        user.dn = QStringLiteral("uid=user%1,ou=people,dc=bench,dc=example").arg(i);
+        user.anchor = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        user.anchorAttribute = QStringLiteral("entryUUID");
+        user.addValue(QStringLiteral("objectClass"), QStringLiteral("inetOrgPerson"));
+        user.addValue(QStringLiteral("uid"), QStringLiteral("user%1").arg(i));
+        user.addValue(QStringLiteral("givenName"), QStringLiteral("Bench"));
+        user.addValue(QStringLiteral("sn"), QStringLiteral("User %1").arg(i));
+        user.addValue(QStringLiteral("cn"), QStringLiteral("Bench User %1").arg(i));
+        user.addValue(QStringLiteral("title"), QStringLiteral("Engineer"));
+        input.users.append(user);
+        members[i % 10].append(user.dn);
+        members[10 + (i / (userCount / 10))].append(user.dn);
+    }
+    for (int g = 0; g < groupCount; ++g) {
+        Directory::DirectoryEntry group;
+        group.kind = Directory::EntryKind::Group;
+        group.dn = QStringLiteral("cn=%1%2,ou=groups,dc=bench,dc=example")
+                       .arg(g < 10 ? QStringLiteral("team") : QStringLiteral("site"))
+                       .arg(g % 10);
+        group.anchor = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        group.anchorAttribute = QStringLiteral("entryUUID");
+        group.addValue(QStringLiteral("objectClass"), QStringLiteral("groupOfNames"));
+        group.addValue(QStringLiteral("cn"), group.dn.section(QLatin1Char(','), 0, 0).mid(3));
+        for (const QString &dn : std::as_const(members[g])) {
+            group.addValue(QStringLiteral("member"), dn);
+        }
+        input.groups.append(group);
+    }
+
+    QTemporaryDir stateDir;
+    Sync::StateStore store;
+    if (!store.open(stateDir.filePath(QStringLiteral("state.sqlite"))).ok()) {
+        out << "cannot open the state store\n";
+        stopServer();
+        return 1;
+    }
+
+    // The tenant as the engine reads it, then the plan.
+    auto *read = new Sync::CloudReadJob(&client, &store, input.rules.managedProperties(), true);
+    bool readOk = false;
+    QObject::connect(read, &Job::finished, &app, [&] {
+        readOk = !read->hasError();
+        if (readOk) {
+            input.cloud = read->snapshot();
+        } else {
+            out << "reading the tenant failed: " << read->errorString() << '\n';
+        }
+        app.quit();
+    });
+    read->start();
+    app.exec();
+    if (!readOk) {
+        stopServer();
+        return 1;
+    }
+    const Sync::ChangePlan plan = Sync::Planner::plan(input);
+    const QMap<Sync::Change::Kind, int> summary = plan.summary();
+    out << "plan                      " << plan.changes.size() << " changes (" << summary.value(Sync::Change::Kind::Create)
+        << " creates)\n";
+
+    QElapsedTimer timer;
+    qint64 firstBudgetMs = -1;
+    int writesAtFirstBudget = 0;
+    auto *apply = new Sync::ApplyJob(&client, &store, plan);
+    QObject::connect(apply, &Sync::ApplyJob::progressChanged, &app, [&](const Sync::ApplyProgress &p) {
+        if (firstBudgetMs < 0 && p.writes >= budget) {
+            firstBudgetMs = timer.elapsed();
+            writesAtFirstBudget = p.writes;
+        }
+    });
+    Sync::ApplyProgress final;
+    QJsonObject counts;
+    bool applyOk = false;
+    QObject::connect(apply, &Job::finished, &app, [&] {
+        final = apply->progress();
+        counts = apply->counts();
+        applyOk = !apply->hasError();
+        if (!applyOk) {
+            out << "apply failed: " << apply->errorString() << '\n';
+        }
+        app.quit();
+    });
+    QTimer::singleShot(9 * 60 * 1000, &app, [&] {
+        out << "timed out\n";
+        app.exit(1);
+    });
+    timer.start();
+    apply->start();
+    if (app.exec() != 0) {
+        stopServer();
+        return 1;
+    }
+    const qint64 totalMs = timer.elapsed();
+    const double steadySeconds = (totalMs - firstBudgetMs) / 1000.0;
+    const double budgetRate = budget / (150 / timeScale);
+    const double steadyRate = (final.writes - writesAtFirstBudget) / steadySeconds;
+    const double ratio = steadyRate / budgetRate;
+    const double perUser = double(final.writes) / userCount;
+
+    int users = 0;
+    int licensed = 0;
+    QMetaObject::invokeMethod(
+        &serverContext,
+        [&] {
+            for (const QJsonObject &u : state.users) {
+                if (!u.value(QLatin1String("onPremisesImmutableId")).toString().isEmpty()) {
+                    ++users;
+                    licensed += u.value(QLatin1String("assignedLicenses")).toArray().isEmpty() ? 0 : 1;
+                }
+            }
+        },
+        Qt::BlockingQueuedConnection);
+    stopServer();
+    out << "sandbox time scale        " << timeScale << " (window " << 150 / timeScale << " s)\n";
+    out << "changes                   " << final.done << " of " << final.total << " in " << totalMs / 1000.0 << " s\n";
+    out << "writes                    " << final.writes << " (" << perUser << " per user)\n";
+    out << "first 3,000 writes done   " << firstBudgetMs / 1000.0 << " s\n";
+    out << "steady-state rate         " << steadyRate << " writes/s (budget " << budgetRate << " writes/s)\n";
+    out << "429 answers               " << client.throttledCount() << '\n';
+    out << "failed changes            " << final.failed << '\n';
+    out << "synced users in tenant    " << users << " (" << licensed << " licensed)\n";
+    out << QStringLiteral("RESULT users=%1 writes=%2 writes_per_user=%3 throttled=%4 failed=%5 ratio=%6\n")
+               .arg(users)
+               .arg(final.writes)
+               .arg(perUser, 0, 'f', 3)
+               .arg(client.throttledCount())
+               .arg(final.failed)
+               .arg(ratio, 0, 'f', 3);
+    return applyOk && final.failed == 0 && users == userCount ? 0 : 1;
+}
