@@ -184,7 +184,39 @@ void ApplyJob::run()
         return;
     }
     emitProgress();
-    startPhase(m_options.userFingerprintProperties.isEmpty() ? Phase::Objects : Phase::Check);
+    readFederatedDomains();
+}
+
+void ApplyJob::readFederatedDomains()
+{
+    const Phase first = m_options.userFingerprintProperties.isEmpty() ? Phase::Objects : Phase::Check;
+    bool creates = false;
+    for (int i = 0; i < m_plan.changes.size() && !creates; ++i) {
+        const Change &c = m_plan.changes.at(i);
+        creates = selected(i) && c.kind == Change::Kind::Create && c.objectType == Change::ObjectType::User;
+    }
+    if (!creates) {
+        startPhase(first);
+        return;
+    }
+    // Users of a federated domain sign in at their own identity provider: they get no password from us.
+    auto *job = m_client->send(Graph::Request::get(str("/domains?$select=id,authenticationType")));
+    job->setParent(this);
+    connect(job, &Job::finished, this, [this, job, first] {
+        job->deleteLater();
+        if (job->response().ok()) {
+            for (const QJsonValue &v : job->response().json.value(QLatin1String("value")).toArray()) {
+                const QJsonObject domain = v.toObject();
+                if (domain.value(QLatin1String("authenticationType")).toString() == QLatin1String("Federated")) {
+                    m_options.federatedDomains.append(domain.value(QLatin1String("id")).toString());
+                }
+            }
+        } else {
+            qCWarning(lcSync) << "could not read the domains; every new user gets an initial password";
+        }
+        startPhase(first);
+    });
+    job->start();
 }
 
 void ApplyJob::onCancel()
@@ -269,17 +301,19 @@ ApplyJob::Step ApplyJob::objectStep(int index)
     case Change::Kind::Create: {
         QJsonObject body = c.payload;
         if (!group) {
+            // Graph requires a password on create. Users of a federated domain sign in at their own identity
+            // provider, so theirs is never used and does not go to the hand-out sheet.
             const QString domain = c.userPrincipalName.section(QLatin1Char('@'), 1).toLower();
             bool federated = false;
             for (const QString &d : std::as_const(m_options.federatedDomains)) {
                 federated |= d.compare(domain, Qt::CaseInsensitive) == 0;
             }
+            const QString password = generateInitialPassword();
             if (!federated) {
-                step.password = generateInitialPassword();
-                body.insert(
-                    str("passwordProfile"),
-                    QJsonObject{{str("forceChangePasswordNextSignIn"), true}, {str("password"), step.password}});
+                step.password = password;
             }
+            body.insert(str("passwordProfile"),
+                        QJsonObject{{str("forceChangePasswordNextSignIn"), true}, {str("password"), password}});
         }
         step.request = Graph::Request::withBody("POST", collection, body);
         break;

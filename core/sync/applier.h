@@ -33,7 +33,8 @@ struct ApplyOptions
     QSet<int> onlyIndices;
     /// Where new users' initial passwords go (CSV, 0600); empty: they are not kept anywhere.
     QString passwordFile;
-    /// Domains whose users sign in at another identity provider: created without a password.
+    /// Domains whose users sign in at another identity provider: their initial password is not written to the
+    /// sheet. The applier adds the tenant's federated domains itself.
     QStringList federatedDomains;
     /// The user properties a user change's fingerprint covers (Planner::userFingerprintProperties()); when set,
     /// every change to an existing object is checked against the tenant first and a change whose object moved on
@@ -126,6 +127,7 @@ private:
     enum class Phase { Check, Objects, Dependents, Done };
 
     bool selected(int index) const;
+    void readFederatedDomains();
     void startPhase(Phase phase);
     void queueChecks();
     void queueObjects();
