@@ -1,0 +1,8 @@
+# SPDX-FileCopyrightText: 2026 The m365sync authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+# m365sync-cli plan/sync/status end to end: the in-process demo tenant (--sandbox), and m365sim as a separate process
+# for runs killed at random points and for the deletion guard. Needs the Secret Service, like tst_cli.
+m365_add_test(tst_clisync SOURCES tst_clisync.cpp LIBS M365::Core Qt6::Sql LABELS integration TIMEOUT 600)
+target_compile_definitions(tst_clisync PRIVATE M365SIM_PATH="$<TARGET_FILE:m365sim>"
+                                               M365SYNC_CLI_PATH="$<TARGET_FILE:m365sync-cli>")
+add_dependencies(tst_clisync m365sim m365sync-cli)
