@@ -6,3 +6,4 @@ m365_add_test(tst_scope SOURCES tst_scope.cpp LIBS M365::Core LABELS unit TIMEOU
 m365_add_test(tst_changeplan SOURCES tst_changeplan.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_planner SOURCES tst_planner.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_statestore SOURCES tst_statestore.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_syncsettings SOURCES tst_syncsettings.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
