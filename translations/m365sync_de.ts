@@ -422,6 +422,100 @@
     </message>
 </context>
 <context>
+    <name>M365::Models::AttributeDiffModel</name>
+    <message>
+        <source>Property</source>
+        <translation>Eigenschaft</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>Alter Wert</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>Neuer Wert</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Models::ChangePlanModel</name>
+    <message>
+        <source>Create</source>
+        <translation>Erstellen</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Deaktivieren</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Aktivieren</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Verknüpfen</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>Konflikt</translation>
+    </message>
+    <message>
+        <source>Invalid</source>
+        <translation>Ungültig</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>Membership</source>
+        <translation>Mitgliedschaft</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Lizenz</translation>
+    </message>
+    <message>
+        <source>%1 to add, %2 to remove</source>
+        <translation>%1 hinzuzufügen, %2 zu entfernen</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Object type</source>
+        <translation>Objekttyp</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>Anzeigename</translation>
+    </message>
+    <message>
+        <source>User principal name</source>
+        <translation>User Principal Name</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Änderungen</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+</context>
+<context>
     <name>M365::Profile::ConnectJob</name>
     <message>
         <source>The connection &quot;%1&quot; has no credential. Add a certificate or a client secret to it.</source>
@@ -565,6 +659,56 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::ApplyJob</name>
+    <message>
+        <source>Microsoft Graph answered HTTP %1.</source>
+        <translation>Microsoft Graph hat mit HTTP %1 geantwortet.</translation>
+    </message>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+    <message>
+        <source>Not enough free licences: buy more seats or change the licence rules, then run again.</source>
+        <translation>Nicht genug freie Lizenzen: Kaufen Sie weitere Lizenzen oder ändern Sie die Lizenzregeln und führen Sie die Synchronisation dann erneut aus.</translation>
+    </message>
+    <message>
+        <source>Not done because the user was not created.</source>
+        <translation>Nicht ausgeführt, weil der Benutzer nicht erstellt wurde.</translation>
+    </message>
+    <message>
+        <source>Not done because the group was not created.</source>
+        <translation>Nicht ausgeführt, weil die Gruppe nicht erstellt wurde.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s) not added because they were not created</source>
+        <translation>
+            <numerusform>%n Mitglied nicht hinzugefügt, weil es nicht erstellt wurde</numerusform>
+            <numerusform>%n Mitglieder nicht hinzugefügt, weil sie nicht erstellt wurden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The object no longer exists in the tenant; plan again.</source>
+        <translation>Das Objekt existiert im Mandanten nicht mehr; planen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>Changed in the tenant since the plan was made; planned again instead of overwritten.</source>
+        <translation>Seit der Planung im Mandanten geändert; neu geplant statt überschrieben.</translation>
+    </message>
+    <message>
+        <source>Already gone from the tenant.</source>
+        <translation>Bereits nicht mehr im Mandanten vorhanden.</translation>
+    </message>
+    <message>
+        <source>Already in the tenant from an interrupted run; linked. Its initial password is in that run&apos;s password file.</source>
+        <translation>Bereits aus einem unterbrochenen Lauf im Mandanten vorhanden; verknüpft. Das Anfangspasswort steht in der Passwortdatei dieses Laufs.</translation>
+    </message>
+    <message>
+        <source>Stopped after %1 of %2 changes; the rest is planned again on the next run.</source>
+        <translation>Nach %1 von %2 Änderungen angehalten; der Rest wird beim nächsten Lauf neu geplant.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::ChangePlan</name>
     <message>
         <source>The file does not hold a change plan.</source>
@@ -573,6 +717,13 @@
     <message>
         <source>The change plan holds an unknown change.</source>
         <translation>Der Änderungsplan enthält eine unbekannte Änderung.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::CloudReadJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
 </context>
 <context>
@@ -604,6 +755,28 @@
     <message>
         <source>no display name (the directory entry has no value for it)</source>
         <translation>kein Anzeigename (der Verzeichniseintrag hat keinen Wert dafür)</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::PasswordSheet</name>
+    <message>
+        <source>The password file %1 cannot be written (%2). Choose a file in a folder you can write to; nothing was changed in the tenant.</source>
+        <translation>Die Passwortdatei %1 kann nicht geschrieben werden (%2). Wählen Sie eine Datei in einem Ordner, in den Sie schreiben dürfen; im Mandanten wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Writing to the password file %1 failed (%2).</source>
+        <translation>Das Schreiben in die Passwortdatei %1 ist fehlgeschlagen (%2).</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::PlanJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+    <message>
+        <source>Soft matching is off for this plan: the app may not read who holds an admin role. Grant it RoleManagement.Read.Directory to match existing users by name.</source>
+        <translation>Die weiche Übereinstimmung ist für diesen Plan aus: Die App darf nicht lesen, wer eine Administratorrolle hat. Erteilen Sie ihr RoleManagement.Read.Directory, um vorhandene Benutzer über den Namen zuzuordnen.</translation>
     </message>
 </context>
 <context>
@@ -717,6 +890,193 @@
     <message>
         <source>write failed</source>
         <translation>Schreiben fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::SyncSettings</name>
+    <message>
+        <source>The licence of group %1 must be a SKU ID (a GUID).</source>
+        <translation>Die Lizenz der Gruppe %1 muss eine SKU-ID (eine GUID) sein.</translation>
+    </message>
+    <message>
+        <source>The prefix for disabled objects must not be empty: it is how m365sync recognises them.</source>
+        <translation>Das Präfix für deaktivierte Objekte darf nicht leer sein: Daran erkennt m365sync sie.</translation>
+    </message>
+    <message>
+        <source>The profile names no directory file. Choose the LDIF or CSV file in the profile&apos;s directory settings.</source>
+        <translation>Das Profil nennt keine Verzeichnisdatei. Wählen Sie die LDIF- oder CSV-Datei in den Verzeichniseinstellungen des Profils.</translation>
+    </message>
+    <message>
+        <source>The profile has no directory yet. Set one up in the wizard.</source>
+        <translation>Das Profil hat noch kein Verzeichnis. Richten Sie eines im Assistenten ein.</translation>
+    </message>
+    <message>
+        <source>The directory type &quot;%1&quot; is unknown. Use ldif, csv, openldap, activedirectory, univention or 389ds.</source>
+        <translation>Der Verzeichnistyp „%1“ ist unbekannt. Verwenden Sie ldif, csv, openldap, activedirectory, univention oder 389ds.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::AttributesController</name>
+    <message>
+        <source>Sync</source>
+        <translation>Synchronisieren</translation>
+    </message>
+    <message>
+        <source>Anonymize</source>
+        <translation>Anonymisieren</translation>
+    </message>
+    <message>
+        <source>Static</source>
+        <translation>Statisch</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>The directory test found no users to show here.</source>
+        <translation>Der Verzeichnistest hat keine Benutzer gefunden, die hier angezeigt werden können.</translation>
+    </message>
+    <message>
+        <source>%1 is outside the scope: a sync would not create this user.</source>
+        <translation>%1 liegt außerhalb des Bereichs: Eine Synchronisation würde diesen Benutzer nicht erstellen.</translation>
+    </message>
+    <message>
+        <source>A sync would not create this user: %1.</source>
+        <translation>Eine Synchronisation würde diesen Benutzer nicht erstellen: %1.</translation>
+    </message>
+    <message>
+        <source>The default usage location must be two letters A–Z, a country code such as DE or US.</source>
+        <translation>Der Standard-Nutzungsstandort muss aus zwei Buchstaben A–Z bestehen, einem Ländercode wie DE oder US.</translation>
+    </message>
+    <message>
+        <source>Enter a user name rule, for example {uid}@{domain}.</source>
+        <translation>Geben Sie eine Benutzernamenregel ein, zum Beispiel {uid}@{domain}.</translation>
+    </message>
+    <message>
+        <source>The user name rule has a &quot;}&quot; without a &quot;{&quot; before it.</source>
+        <translation>Die Benutzernamenregel enthält ein „}“ ohne vorangehendes „{“.</translation>
+    </message>
+    <message>
+        <source>The user name rule has a &quot;{&quot; without a &quot;}&quot; after it.</source>
+        <translation>Die Benutzernamenregel enthält ein „{“ ohne nachfolgendes „}“.</translation>
+    </message>
+    <message>
+        <source>The user name rule has an empty placeholder &quot;{}&quot;.</source>
+        <translation>Die Benutzernamenregel enthält einen leeren Platzhalter „{}“.</translation>
+    </message>
+    <message>
+        <source>&quot;{%1}&quot; in the user name rule is not a directory attribute name.</source>
+        <translation>„{%1}“ in der Benutzernamenregel ist kein Name eines Verzeichnisattributs.</translation>
+    </message>
+    <message>
+        <source>The user name rule uses %1, which a Never rule keeps out of the sync.</source>
+        <translation>Die Benutzernamenregel verwendet %1, das eine „Nie“-Regel von der Synchronisation ausschließt.</translation>
+    </message>
+    <message>
+        <source>The user name rule needs a directory attribute such as {uid}; otherwise every user gets the same name.</source>
+        <translation>Die Benutzernamenregel braucht ein Verzeichnisattribut wie {uid}; sonst erhält jeder Benutzer denselben Namen.</translation>
+    </message>
+    <message>
+        <source>The user name rule does not make a valid user name: %1.</source>
+        <translation>Die Benutzernamenregel ergibt keinen gültigen Benutzernamen: %1.</translation>
+    </message>
+    <message>
+        <source>Enter the static value for %1, or choose another mode.</source>
+        <translation>Geben Sie den statischen Wert für %1 ein oder wählen Sie einen anderen Modus.</translation>
+    </message>
+    <message>
+        <source>Name the directory attribute for %1, or choose another mode.</source>
+        <translation>Nennen Sie das Verzeichnisattribut für %1 oder wählen Sie einen anderen Modus.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::AttributesPage</name>
+    <message>
+        <source>Attributes &amp; scope</source>
+        <translation>Attribute und Bereich</translation>
+    </message>
+    <message>
+        <source>How directory attributes become Microsoft 365 user properties, and which users are synchronised.</source>
+        <translation>Wie Verzeichnisattribute zu Benutzereigenschaften in Microsoft 365 werden und welche Benutzer synchronisiert werden.</translation>
+    </message>
+    <message>
+        <source>Directory attribute</source>
+        <translation>Verzeichnisattribut</translation>
+    </message>
+    <message>
+        <source>Graph property</source>
+        <translation>Graph-Eigenschaft</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>Static value</source>
+        <translation>Statischer Wert</translation>
+    </message>
+    <message>
+        <source>Sync: the directory&apos;s value. Anonymize: a random value that stays the same for the user. Static: the same value for everyone. Never: m365sync never writes the property.</source>
+        <translation>Synchronisieren: der Wert aus dem Verzeichnis. Anonymisieren: ein Zufallswert, der für den Benutzer gleich bleibt. Statisch: derselbe Wert für alle. Nie: m365sync schreibt die Eigenschaft nie.</translation>
+    </message>
+    <message>
+        <source>e.g. DE</source>
+        <translation>z. B. DE</translation>
+    </message>
+    <message>
+        <source>Microsoft 365 assigns licences only to users with a usage location. A country the directory has for a user wins over this default.</source>
+        <translation>Microsoft 365 weist Lizenzen nur Benutzern mit Nutzungsstandort zu. Ein Land, das im Verzeichnis für einen Benutzer steht, hat Vorrang vor diesem Standard.</translation>
+    </message>
+    <message>
+        <source>Directory attributes in braces, e.g. {givenName}.{sn}@{domain}. Accents are dropped and spaces become dots.</source>
+        <translation>Verzeichnisattribute in geschweiften Klammern, z. B. {givenName}.{sn}@{domain}. Akzente werden entfernt, Leerzeichen werden zu Punkten.</translation>
+    </message>
+    <message>
+        <source>Empty: every user. For example (departmentNumber=Engineering)</source>
+        <translation>Leer: alle Benutzer. Zum Beispiel (departmentNumber=Engineering)</translation>
+    </message>
+    <message>
+        <source>An LDAP filter on the users read from the directory: (&amp;…), (|…), (!…), (attribute=value) and * wildcards.</source>
+        <translation>Ein LDAP-Filter auf die aus dem Verzeichnis gelesenen Benutzer: (&amp;…), (|…), (!…), (Attribut=Wert) und *-Platzhalter.</translation>
+    </message>
+    <message>
+        <source>Used when the directory has no country for a user.</source>
+        <translation>Wird verwendet, wenn das Verzeichnis für einen Benutzer kein Land enthält.</translation>
+    </message>
+    <message>
+        <source>User name rule:</source>
+        <translation>Benutzernamenregel:</translation>
+    </message>
+    <message>
+        <source>Default usage location:</source>
+        <translation>Standard-Nutzungsstandort:</translation>
+    </message>
+    <message>
+        <source>Scope filter:</source>
+        <translation>Bereichsfilter:</translation>
+    </message>
+    <message>
+        <source>Sample user:</source>
+        <translation>Beispielbenutzer:</translation>
+    </message>
+    <message>
+        <source>Attribute rules:</source>
+        <translation>Attributregeln:</translation>
+    </message>
+    <message>
+        <source>{domain} is %1</source>
+        <translation>{domain} ist %1</translation>
+    </message>
+    <message>
+        <source>%1
+Alternatives separated by &quot;|&quot;: the first one the user has wins.</source>
+        <translation>%1
+Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</translation>
+    </message>
+    <message>
+        <source>Double-click to enter the value every user gets.</source>
+        <translation>Doppelklicken, um den Wert einzugeben, den jeder Benutzer erhält.</translation>
     </message>
 </context>
 <context>
@@ -907,6 +1267,26 @@
         <source>No certificate yet</source>
         <translation>Noch kein Zertifikat</translation>
     </message>
+    <message>
+        <source>The automatic registration adds certificates only. Add a client secret to the app %1 yourself, under Certificates &amp; secrets in the Microsoft Entra admin center.</source>
+        <translation>Die automatische Registrierung fügt nur Zertifikate hinzu. Fügen Sie der App %1 selbst einen geheimen Clientschlüssel hinzu, unter „Zertifikate &amp; Geheimnisse“ im Microsoft Entra Admin Center.</translation>
+    </message>
+    <message>
+        <source>Upload the certificate to the app %1 — when you choose Next</source>
+        <translation>Zertifikat in die App %1 hochladen – wenn Sie „Weiter“ wählen</translation>
+    </message>
+    <message>
+        <source>Upload the certificate to the app %1 — running…</source>
+        <translation>Zertifikat in die App %1 hochladen – läuft …</translation>
+    </message>
+    <message>
+        <source>Upload the certificate to the app %1 — done</source>
+        <translation>Zertifikat in die App %1 hochladen – erledigt</translation>
+    </message>
+    <message>
+        <source>Upload the certificate to the app %1 — failed</source>
+        <translation>Zertifikat in die App %1 hochladen – fehlgeschlagen</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::CredentialsPageController</name>
@@ -933,6 +1313,285 @@
     <message>
         <source>The certificate could not be added to the sandbox app: %1</source>
         <translation>Das Zertifikat konnte nicht zur Sandbox-App hinzugefügt werden: %1</translation>
+    </message>
+    <message>
+        <source>The administrator&apos;s sign-in has expired, so the certificate could not be added to the app. Export the .cer file and upload it under Certificates &amp; secrets of the app %1 in the Microsoft Entra admin center, or go back and register the app again.</source>
+        <translation>Die Administratoranmeldung ist abgelaufen, daher konnte das Zertifikat nicht zur App hinzugefügt werden. Exportieren Sie die .cer-Datei und laden Sie sie unter „Zertifikate &amp; Geheimnisse“ der App %1 im Microsoft Entra Admin Center hoch, oder gehen Sie zurück und registrieren Sie die App erneut.</translation>
+    </message>
+    <message>
+        <source>The certificate could not be added to the app: %1</source>
+        <translation>Das Zertifikat konnte nicht zur App hinzugefügt werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DashboardController</name>
+    <message numerus="yes">
+        <source>The directory is no longer watched for changes (%1); the preview is refreshed every %n second(s) instead.</source>
+        <translation>
+            <numerusform>Das Verzeichnis wird nicht mehr auf Änderungen überwacht (%1); stattdessen wird die Vorschau im Abstand von %n Sekunde aktualisiert.</numerusform>
+            <numerusform>Das Verzeichnis wird nicht mehr auf Änderungen überwacht (%1); stattdessen wird die Vorschau alle %n Sekunden aktualisiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped: %1 of %2 changes applied; the rest stays in the preview.</source>
+        <translation>Angehalten: %1 von %2 Änderungen angewendet; der Rest bleibt in der Vorschau.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %2 changes applied, %n failed: see the results in the preview.</source>
+        <translation>
+            <numerusform>%1 von %2 Änderungen angewendet, %n fehlgeschlagen: Die Ergebnisse sehen Sie in der Vorschau.</numerusform>
+            <numerusform>%1 von %2 Änderungen angewendet, %n fehlgeschlagen: Die Ergebnisse sehen Sie in der Vorschau.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n change(s) applied.</source>
+        <translation>
+            <numerusform>%n Änderung angewendet.</numerusform>
+            <numerusform>Alle %n Änderungen angewendet.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DashboardWidget</name>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Licences</source>
+        <translation>Lizenzen</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the directory and the tenant again and update the preview</source>
+        <translation>Verzeichnis und Mandanten erneut lesen und die Vorschau aktualisieren</translation>
+    </message>
+    <message>
+        <source>Synchronize Now</source>
+        <translation>Jetzt synchronisieren</translation>
+    </message>
+    <message>
+        <source>Pacing: Microsoft Graph is throttling, the sync slows down to stay within its limits</source>
+        <translation>Drosselung: Microsoft Graph drosselt die Anfragen; die Synchronisation wird langsamer, um innerhalb der Limits zu bleiben</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop after the requests under way; what was done stays done</source>
+        <translation>Nach den laufenden Anfragen anhalten; was erledigt ist, bleibt erledigt</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird angehalten …</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet …</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>Nicht gestartet</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbindung wird hergestellt …</translation>
+    </message>
+    <message>
+        <source>Updating the preview…</source>
+        <translation>Vorschau wird aktualisiert …</translation>
+    </message>
+    <message>
+        <source>Preview of %1</source>
+        <translation>Vorschau von %1</translation>
+    </message>
+    <message>
+        <source>Preview up to date</source>
+        <translation>Vorschau ist aktuell</translation>
+    </message>
+    <message>
+        <source>Synchronizing…</source>
+        <translation>Wird synchronisiert …</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Profile &quot;%1&quot;, tenant %2</source>
+        <translation>Profil „%1“, Mandant %2</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>Angemeldet</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Nicht angemeldet</translation>
+    </message>
+    <message>
+        <source>Permissions not checked</source>
+        <translation>Berechtigungen nicht geprüft</translation>
+    </message>
+    <message>
+        <source>Permissions OK</source>
+        <translation>Berechtigungen OK</translation>
+    </message>
+    <message>
+        <source>Missing permissions: %1</source>
+        <translation>Fehlende Berechtigungen: %1</translation>
+    </message>
+    <message>
+        <source>Certificate expires on %1: renew it soon</source>
+        <translation>Zertifikat läuft am %1 ab: Erneuern Sie es bald</translation>
+    </message>
+    <message>
+        <source>Certificate valid until %1</source>
+        <translation>Zertifikat gültig bis %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 writes/s</source>
+        <translation>%1 Schreibvorgänge/s</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>noch %1</translation>
+    </message>
+    <message>
+        <source>Confirm destructive changes</source>
+        <translation>Destruktive Änderungen bestätigen</translation>
+    </message>
+    <message numerus="yes">
+        <source>This sync would disable, delete or remove licences and memberships of %n object(s).</source>
+        <translation>
+            <numerusform>Diese Synchronisation würde %n Objekt deaktivieren, löschen oder ihm Lizenzen und Mitgliedschaften entziehen.</numerusform>
+            <numerusform>Diese Synchronisation würde %n Objekte deaktivieren, löschen oder ihnen Lizenzen und Mitgliedschaften entziehen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The deletion guard lets at most %n such change(s) through without asking. If the directory lost these objects by mistake (a wrong filter, an unreachable branch), cancel and check the scope first.</source>
+        <translation>
+            <numerusform>Der Löschschutz lässt höchstens %n solche Änderung ohne Rückfrage zu. Falls das Verzeichnis diese Objekte versehentlich verloren hat (ein falscher Filter, ein nicht erreichbarer Zweig), brechen Sie ab und prüfen Sie zuerst den Bereich.</numerusform>
+            <numerusform>Der Löschschutz lässt höchstens %n solche Änderungen ohne Rückfrage zu. Falls das Verzeichnis diese Objekte versehentlich verloren hat (ein falscher Filter, ein nicht erreichbarer Zweig), brechen Sie ab und prüfen Sie zuerst den Bereich.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Apply anyway</source>
+        <translation>Trotzdem anwenden</translation>
+    </message>
+    <message>
+        <source>Nothing was changed: the destructive changes were not confirmed.</source>
+        <translation>Es wurde nichts geändert: Die destruktiven Änderungen wurden nicht bestätigt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Synchronize %n selected</source>
+        <translation>
+            <numerusform>%n ausgewählte Änderung synchronisieren</numerusform>
+            <numerusform>%n ausgewählte Änderungen synchronisieren</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to apply</source>
+        <translation>Nichts anzuwenden</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>Letzte Synchronisation: %1</translation>
+    </message>
+    <message>
+        <source>Last sync: never</source>
+        <translation>Letzte Synchronisation: nie</translation>
+    </message>
+    <message>
+        <source>Next run: not scheduled</source>
+        <translation>Nächster Lauf: nicht geplant</translation>
+    </message>
+    <message numerus="yes">
+        <source>The preview checks the tenant for changes every %n second(s).</source>
+        <translation>
+            <numerusform>Die Vorschau prüft den Mandanten im Abstand von %n Sekunde auf Änderungen.</numerusform>
+            <numerusform>Die Vorschau prüft den Mandanten alle %n Sekunden auf Änderungen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n s</source>
+        <translation>
+            <numerusform>etwa %n s</numerusform>
+            <numerusform>etwa %n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n min</source>
+        <translation>
+            <numerusform>etwa %n min</numerusform>
+            <numerusform>etwa %n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about %1 h %2 min</source>
+        <translation>etwa %1 h %2 min</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DetailsPane</name>
+    <message>
+        <source>%1: %2 %3</source>
+        <translation>%1: %2 %3</translation>
+    </message>
+    <message>
+        <source>Why it cannot be applied: %1</source>
+        <translation>Warum sie nicht angewendet werden kann: %1</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Grund: %1</translation>
+    </message>
+    <message>
+        <source>Source: %1</source>
+        <translation>Quelle: %1</translation>
+    </message>
+    <message>
+        <source>Result: %1</source>
+        <translation>Ergebnis: %1</translation>
+    </message>
+    <message>
+        <source>Result: %1 — %2</source>
+        <translation>Ergebnis: %1 – %2</translation>
+    </message>
+    <message>
+        <source>Select a change to see what it does.</source>
+        <translation>Wählen Sie eine Änderung, um zu sehen, was sie bewirkt.</translation>
     </message>
 </context>
 <context>
@@ -1099,6 +1758,18 @@
         <source>Users will get user names ending in %1. You can continue, but people usually sign in with your own domain: verify it first to use it.</source>
         <translation>Die Benutzernamen enden dann auf %1. Sie können fortfahren, aber meist meldet man sich mit der eigenen Domäne an: Bestätigen Sie sie zuerst, um sie zu verwenden.</translation>
     </message>
+    <message>
+        <source>Add domain</source>
+        <translation>Domäne hinzufügen</translation>
+    </message>
+    <message>
+        <source>A domain you own, e.g. example.com</source>
+        <translation>Eine Domäne, die Ihnen gehört, z. B. example.com</translation>
+    </message>
+    <message>
+        <source>Another domain:</source>
+        <translation>Andere Domäne:</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DomainPageController</name>
@@ -1134,6 +1805,18 @@
         <source>%1 is verified.</source>
         <translation>%1 ist bestätigt.</translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; is not a domain name. Enter a name such as example.com.</source>
+        <translation>„%1“ ist kein Domänenname. Geben Sie einen Namen wie example.com ein.</translation>
+    </message>
+    <message>
+        <source>The app may not add domains. Add %1 in the Microsoft 365 admin center (Settings, Domains), or grant the app Domain.ReadWrite.All, then try again.</source>
+        <translation>Die App darf keine Domänen hinzufügen. Fügen Sie %1 im Microsoft 365 Admin Center hinzu (Einstellungen, Domänen) oder erteilen Sie der App Domain.ReadWrite.All und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>%1 was added, but its TXT record could not be read: %2</source>
+        <translation>%1 wurde hinzugefügt, aber sein TXT-Eintrag konnte nicht gelesen werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::ErrorBanner</name>
@@ -1151,18 +1834,186 @@
     </message>
 </context>
 <context>
+    <name>M365::Ui::HistoryTab</name>
+    <message>
+        <source>Running or interrupted</source>
+        <translation>Läuft oder unterbrochen</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Counts</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Select a run to see its changes.</source>
+        <translation>Wählen Sie einen Lauf, um seine Änderungen zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run started %1: %n change(s)</source>
+        <translation>
+            <numerusform>Lauf vom %1: %n Änderung</numerusform>
+            <numerusform>Lauf vom %1: %n Änderungen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::LicencesTab</name>
+    <message>
+        <source>Subscription</source>
+        <translation>Abonnement</translation>
+    </message>
+    <message>
+        <source>Prepaid</source>
+        <translation>Erworben</translation>
+    </message>
+    <message>
+        <source>Consumed</source>
+        <translation>Verwendet</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>Geplant</translation>
+    </message>
+    <message>
+        <source>Seats after the sync</source>
+        <translation>Lizenzen nach der Synchronisation</translation>
+    </message>
+    <message>
+        <source>+%1 / −%2</source>
+        <translation>+%1 / −%2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 — %3 short</source>
+        <translation>%1 von %2 – %3 fehlen</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>The tenant has no subscriptions, or the plan assigns no licences.</source>
+        <translation>Der Mandant hat keine Abonnements, oder der Plan weist keine Lizenzen zu.</translation>
+    </message>
+    <message>
+        <source>Not enough seats for the plan: %1. Licence assignments beyond the free seats will fail; buy more seats or assign fewer licences.</source>
+        <translation>Nicht genug Lizenzen für den Plan: %1. Lizenzzuweisungen über die freien Lizenzen hinaus schlagen fehl; kaufen Sie weitere Lizenzen oder weisen Sie weniger Lizenzen zu.</translation>
+    </message>
+    <message>
+        <source>Seats per subscription: bought (prepaid), used now (consumed), and what the sync adds and releases.</source>
+        <translation>Lizenzen je Abonnement: erworben, derzeit verwendet und was die Synchronisation hinzufügt und freigibt.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::LogTab</name>
+    <message>
+        <source>Only errors, retries and throttling</source>
+        <translation>Nur Fehler, Wiederholungen und Drosselung</translation>
+    </message>
+    <message>
+        <source>Filter by URL, status or request id…</source>
+        <translation>Nach URL, Status oder Anfrage-ID filtern …</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected requests (or all shown) with their request ids, for support</source>
+        <translation>Die ausgewählten Anfragen (oder alle angezeigten) mit ihren Anfrage-IDs für den Support kopieren</translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::MainWindow</name>
     <message>
         <source>m365sync</source>
         <translation>m365sync</translation>
     </message>
     <message>
-        <source>&lt;h2&gt;m365sync&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;m365sync&lt;/h2&gt;</translation>
+        <source>&amp;New connection…</source>
+        <translation>&amp;Neue Verbindung …</translation>
     </message>
     <message>
-        <source>Starting the sandbox tenant…</source>
-        <translation>Sandbox-Mandant wird gestartet …</translation>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Connection</source>
+        <translation>&amp;Verbindung</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation>Profil:</translation>
+    </message>
+    <message>
+        <source>Switch to the dashboard of another connection</source>
+        <translation>Zum Dashboard einer anderen Verbindung wechseln</translation>
+    </message>
+    <message>
+        <source>No connection yet. Choose &quot;New connection…&quot; to connect to a tenant or the sandbox.</source>
+        <translation>Noch keine Verbindung. Wählen Sie „Neue Verbindung …“, um eine Verbindung mit einem Mandanten oder der Sandbox herzustellen.</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; cannot be read: %2</source>
+        <translation>Das Profil „%1“ kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 — m365sync</source>
+        <translation>%1 – m365sync</translation>
     </message>
 </context>
 <context>
@@ -1170,6 +2021,68 @@
     <message>
         <source>Connect m365sync</source>
         <translation>m365sync verbinden</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::PreviewPane</name>
+    <message>
+        <source>Apply all</source>
+        <translation>Alle anwenden</translation>
+    </message>
+    <message>
+        <source>Show only this kind of change (several can be combined)</source>
+        <translation>Nur diese Art von Änderung anzeigen (mehrere lassen sich kombinieren)</translation>
+    </message>
+    <message>
+        <source>Search name, user name, DN or property…</source>
+        <translation>Name, Benutzername, DN oder Eigenschaft suchen …</translation>
+    </message>
+    <message>
+        <source>Uncheck rows to apply only some of the changes</source>
+        <translation>Häkchen bei Zeilen entfernen, um nur einen Teil der Änderungen anzuwenden</translation>
+    </message>
+    <message>
+        <source>Nothing to do: Microsoft 365 matches the directory.</source>
+        <translation>Nichts zu tun: Microsoft 365 entspricht dem Verzeichnis.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n directory entries could not be read</source>
+        <translation>
+            <numerusform>%n Verzeichniseintrag konnte nicht gelesen werden</numerusform>
+            <numerusform>%n Verzeichniseinträge konnten nicht gelesen werden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Changed meanwhile</source>
+        <translation>Zwischenzeitlich geändert</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>All (%1)</source>
+        <translation>Alle (%1)</translation>
+    </message>
+    <message>
+        <source>Apply %1 of %2 changes</source>
+        <translation>%1 von %2 Änderungen anwenden</translation>
     </message>
 </context>
 <context>
@@ -1197,10 +2110,6 @@
     <message>
         <source>m365sync signs in to Microsoft 365 as an app that your tenant knows.</source>
         <translation>m365sync meldet sich bei Microsoft 365 als App an, die Ihr Mandant kennt.</translation>
-    </message>
-    <message>
-        <source>Coming with the automatic registration (issue 6)</source>
-        <translation>Kommt mit der automatischen Registrierung (issue 6)</translation>
     </message>
     <message>
         <source>In the Microsoft Entra admin center, open App registrations and choose New registration. Name it:</source>
@@ -1238,6 +2147,46 @@
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
+    <message>
+        <source>Sign in in your browser as a Global Administrator or Cloud Application Administrator. m365sync then registers itself as &quot;%1&quot; with the permissions it needs and grants admin consent; the certificate from the next page is added to it.</source>
+        <translation>Melden Sie sich im Browser als globaler Administrator oder Cloudanwendungsadministrator an. m365sync registriert sich dann als „%1“ mit den nötigen Berechtigungen und erteilt die Administratorzustimmung; das Zertifikat von der nächsten Seite wird hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Sign in and register</source>
+        <translation>Anmelden und registrieren</translation>
+    </message>
+    <message>
+        <source>Cancel sign-in</source>
+        <translation>Anmeldung abbrechen</translation>
+    </message>
+    <message>
+        <source>Filled in after the sign-in</source>
+        <translation>Wird nach der Anmeldung ausgefüllt</translation>
+    </message>
+    <message>
+        <source>Filled in when the app is registered</source>
+        <translation>Wird bei der Registrierung der App ausgefüllt</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>%1 If no browser window opened, &lt;a href=&quot;%2&quot;&gt;open the sign-in page&lt;/a&gt;.</source>
+        <translation>%1 Falls sich kein Browserfenster geöffnet hat, &lt;a href=&quot;%2&quot;&gt;öffnen Sie die Anmeldeseite&lt;/a&gt;.</translation>
+    </message>
+    <message>
+        <source>%1 — running…</source>
+        <translation>%1 – läuft …</translation>
+    </message>
+    <message>
+        <source>%1 — done</source>
+        <translation>%1 – erledigt</translation>
+    </message>
+    <message>
+        <source>%1 — failed</source>
+        <translation>%1 – fehlgeschlagen</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::RegistrationPageController</name>
@@ -1248,6 +2197,276 @@
     <message>
         <source>The application (client) ID is a GUID such as 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; copy it from the app&apos;s Overview page.</source>
         <translation>Die Anwendungs-ID (Client-ID) ist eine GUID wie 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; kopieren Sie sie von der Übersichtsseite der App.</translation>
+    </message>
+    <message>
+        <source>Sign in as an administrator in the browser</source>
+        <translation>Im Browser als Administrator anmelden</translation>
+    </message>
+    <message>
+        <source>Upload the certificate (on the next page)</source>
+        <translation>Zertifikat hochladen (auf der nächsten Seite)</translation>
+    </message>
+    <message>
+        <source>Waiting for you to sign in as an administrator in your browser…</source>
+        <translation>Warten auf Ihre Anmeldung als Administrator im Browser …</translation>
+    </message>
+    <message>
+        <source>Registering the app in your tenant…</source>
+        <translation>App wird in Ihrem Mandanten registriert …</translation>
+    </message>
+    <message>
+        <source>The app %1 is registered.</source>
+        <translation>Die App %1 ist registriert.</translation>
+    </message>
+    <message>
+        <source>The app %1 is registered (signed in as %2).</source>
+        <translation>Die App %1 ist registriert (angemeldet als %2).</translation>
+    </message>
+    <message>
+        <source>The sign-in was cancelled. Choose Try again, or register the app yourself.</source>
+        <translation>Die Anmeldung wurde abgebrochen. Wählen Sie „Erneut versuchen“ oder registrieren Sie die App selbst.</translation>
+    </message>
+    <message>
+        <source>The sign-in was not finished in the browser in time. If the browser showed an error (for example a wrong password) or was closed, choose Try again, or register the app yourself.</source>
+        <translation>Die Anmeldung wurde im Browser nicht rechtzeitig abgeschlossen. Wenn der Browser einen Fehler angezeigt hat (zum Beispiel ein falsches Passwort) oder geschlossen wurde, wählen Sie „Erneut versuchen“ oder registrieren Sie die App selbst.</translation>
+    </message>
+    <message>
+        <source>%1 Choose Try again, or register the app yourself.</source>
+        <translation>%1 Wählen Sie „Erneut versuchen“ oder registrieren Sie die App selbst.</translation>
+    </message>
+    <message>
+        <source>The registration was cancelled. Choose Try again, or register the app yourself.</source>
+        <translation>Die Registrierung wurde abgebrochen. Wählen Sie „Erneut versuchen“ oder registrieren Sie die App selbst.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::RequestLogModel</name>
+    <message>
+        <source>%1 (attempt %2)</source>
+        <translation>%1 (Versuch %2)</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Request id</source>
+        <translation>Anfrage-ID</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Hinweis</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::SettingsTab</name>
+    <message>
+        <source>Sync</source>
+        <translation>Synchronisieren</translation>
+    </message>
+    <message>
+        <source>Anonymize</source>
+        <translation>Anonymisieren</translation>
+    </message>
+    <message>
+        <source>Fixed value</source>
+        <translation>Fester Wert</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>Create security groups for the directory&apos;s groups</source>
+        <translation>Sicherheitsgruppen für die Gruppen des Verzeichnisses erstellen</translation>
+    </message>
+    <message>
+        <source>Adopt existing cloud users with the same user name (soft match)</source>
+        <translation>Vorhandene Cloud-Benutzer mit gleichem Benutzernamen übernehmen (weiche Übereinstimmung)</translation>
+    </message>
+    <message>
+        <source>Delete, rather than disable, users who leave the scope</source>
+        <translation>Benutzer, die den Bereich verlassen, löschen statt deaktivieren</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Übernehmen</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Directory attribute</source>
+        <translation>Verzeichnisattribut</translation>
+    </message>
+    <message>
+        <source>Microsoft 365 property</source>
+        <translation>Microsoft-365-Eigenschaft</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>Add rule</source>
+        <translation>Regel hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove rule</source>
+        <translation>Regel entfernen</translation>
+    </message>
+    <message>
+        <source>e.g. DE</source>
+        <translation>z. B. DE</translation>
+    </message>
+    <message>
+        <source>Attribute rules</source>
+        <translation>Attributregeln</translation>
+    </message>
+    <message>
+        <source>User name template:</source>
+        <translation>Benutzernamenvorlage:</translation>
+    </message>
+    <message>
+        <source>Default usage location:</source>
+        <translation>Standard-Nutzungsstandort:</translation>
+    </message>
+    <message>
+        <source>LDAP filter, e.g. (departmentNumber=Sales); empty: everyone</source>
+        <translation>LDAP-Filter, z. B. (departmentNumber=Sales); leer: alle</translation>
+    </message>
+    <message>
+        <source>Group DNs or anchors, separated by &quot;;&quot;; empty: no group condition</source>
+        <translation>Gruppen-DNs oder -Anker, durch „;“ getrennt; leer: keine Gruppenbedingung</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>Bereich</translation>
+    </message>
+    <message>
+        <source>Users matching:</source>
+        <translation>Benutzer passend zu:</translation>
+    </message>
+    <message>
+        <source>Members of:</source>
+        <translation>Mitglieder von:</translation>
+    </message>
+    <message>
+        <source>Prefix for disabled users:</source>
+        <translation>Präfix für deaktivierte Benutzer:</translation>
+    </message>
+    <message>
+        <source>Default (10 % of managed objects, at most 500)</source>
+        <translation>Standard (10 % der verwalteten Objekte, höchstens 500)</translation>
+    </message>
+    <message>
+        <source>At most a number of objects</source>
+        <translation>Höchstens eine Anzahl von Objekten</translation>
+    </message>
+    <message>
+        <source>At most a share of managed objects</source>
+        <translation>Höchstens ein Anteil der verwalteten Objekte</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Deletion guard</source>
+        <translation>Löschschutz</translation>
+    </message>
+    <message>
+        <source>A sync that would disable, delete or unlicense more objects than this asks for confirmation first.</source>
+        <translation>Eine Synchronisation, die mehr Objekte als hier angegeben deaktivieren, löschen oder ihnen Lizenzen entziehen würde, fragt zuerst nach einer Bestätigung.</translation>
+    </message>
+    <message>
+        <source>Limit:</source>
+        <translation>Grenzwert:</translation>
+    </message>
+    <message>
+        <source>Objects:</source>
+        <translation>Objekte:</translation>
+    </message>
+    <message>
+        <source>Share:</source>
+        <translation>Anteil:</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Synchronize automatically</source>
+        <translation>Automatisch synchronisieren</translation>
+    </message>
+    <message>
+        <source>Every hour</source>
+        <translation>Stündlich</translation>
+    </message>
+    <message>
+        <source>Every 4 hours</source>
+        <translation>Alle 4 Stunden</translation>
+    </message>
+    <message>
+        <source>Daily</source>
+        <translation>Täglich</translation>
+    </message>
+    <message>
+        <source>Scheduled runs are not set up yet. Until then, run &quot;m365sync-cli sync&quot; from a systemd timer or the Windows Task Scheduler.</source>
+        <translation>Geplante Läufe sind noch nicht eingerichtet. Führen Sie bis dahin „m365sync-cli sync“ über einen systemd-Timer oder die Windows-Aufgabenplanung aus.</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Zeitplan</translation>
+    </message>
+    <message>
+        <source>Run:</source>
+        <translation>Ausführung:</translation>
+    </message>
+    <message>
+        <source>At:</source>
+        <translation>Um:</translation>
+    </message>
+    <message>
+        <source>Check the tenant for changes every:</source>
+        <translation>Prüfintervall für Änderungen im Mandanten:</translation>
+    </message>
+    <message>
+        <source>Save the settings to the profile and update the preview</source>
+        <translation>Einstellungen im Profil speichern und die Vorschau aktualisieren</translation>
+    </message>
+    <message>
+        <source>Rule %1 names no Microsoft 365 property.</source>
+        <translation>Regel %1 nennt keine Microsoft-365-Eigenschaft.</translation>
+    </message>
+    <message>
+        <source>Rule %1 (%2) names no directory attribute to sync from.</source>
+        <translation>Regel %1 (%2) nennt kein Verzeichnisattribut, aus dem synchronisiert wird.</translation>
     </message>
 </context>
 <context>
@@ -1330,6 +2549,38 @@
     <message>
         <source>Kept in the system keychain</source>
         <translation>Im Schlüsselbund des Systems aufbewahrt</translation>
+    </message>
+    <message>
+        <source>User names:</source>
+        <translation>Benutzernamen:</translation>
+    </message>
+    <message>
+        <source>Attributes:</source>
+        <translation>Attribute:</translation>
+    </message>
+    <message>
+        <source>%1 synchronised, %2 anonymized, %3 static, %4 never</source>
+        <translation>%1 synchronisiert, %2 anonymisiert, %3 statisch, %4 nie</translation>
+    </message>
+    <message>
+        <source>Usage location:</source>
+        <translation>Nutzungsstandort:</translation>
+    </message>
+    <message>
+        <source>Only from the directory&apos;s country</source>
+        <translation>Nur aus dem Land im Verzeichnis</translation>
+    </message>
+    <message>
+        <source>%1 unless the directory has a country</source>
+        <translation>%1, sofern das Verzeichnis kein Land enthält</translation>
+    </message>
+    <message>
+        <source>Scope:</source>
+        <translation>Bereich:</translation>
+    </message>
+    <message>
+        <source>Every user in the directory</source>
+        <translation>Alle Benutzer im Verzeichnis</translation>
     </message>
 </context>
 <context>

@@ -422,6 +422,100 @@
     </message>
 </context>
 <context>
+    <name>M365::Models::AttributeDiffModel</name>
+    <message>
+        <source>Property</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Models::ChangePlanModel</name>
+    <message>
+        <source>Create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Membership</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to add, %2 to remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Object type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User principal name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Profile::ConnectJob</name>
     <message>
         <source>The connection &quot;%1&quot; has no credential. Add a certificate or a client secret to it.</source>
@@ -565,6 +659,56 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::ApplyJob</name>
+    <message>
+        <source>Microsoft Graph answered HTTP %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough free licences: buy more seats or change the licence rules, then run again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not done because the user was not created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not done because the group was not created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s) not added because they were not created</source>
+        <translation>
+            <numerusform>%n member not added because it was not created</numerusform>
+            <numerusform>%n members not added because they were not created</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The object no longer exists in the tenant; plan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed in the tenant since the plan was made; planned again instead of overwritten.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already gone from the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already in the tenant from an interrupted run; linked. Its initial password is in that run&apos;s password file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped after %1 of %2 changes; the rest is planned again on the next run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::ChangePlan</name>
     <message>
         <source>The file does not hold a change plan.</source>
@@ -572,6 +716,13 @@
     </message>
     <message>
         <source>The change plan holds an unknown change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::CloudReadJob</name>
+    <message>
+        <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -603,6 +754,28 @@
     </message>
     <message>
         <source>no display name (the directory entry has no value for it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::PasswordSheet</name>
+    <message>
+        <source>The password file %1 cannot be written (%2). Choose a file in a folder you can write to; nothing was changed in the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing to the password file %1 failed (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::PlanJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Soft matching is off for this plan: the app may not read who holds an admin role. Grant it RoleManagement.Read.Directory to match existing users by name.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -716,6 +889,192 @@
     </message>
     <message>
         <source>write failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::SyncSettings</name>
+    <message>
+        <source>The licence of group %1 must be a SKU ID (a GUID).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The prefix for disabled objects must not be empty: it is how m365sync recognises them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile names no directory file. Choose the LDIF or CSV file in the profile&apos;s directory settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile has no directory yet. Set one up in the wizard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The directory type &quot;%1&quot; is unknown. Use ldif, csv, openldap, activedirectory, univention or 389ds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::AttributesController</name>
+    <message>
+        <source>Sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Static</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The directory test found no users to show here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is outside the scope: a sync would not create this user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A sync would not create this user: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The default usage location must be two letters A–Z, a country code such as DE or US.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a user name rule, for example {uid}@{domain}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user name rule has a &quot;}&quot; without a &quot;{&quot; before it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user name rule has a &quot;{&quot; without a &quot;}&quot; after it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user name rule has an empty placeholder &quot;{}&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;{%1}&quot; in the user name rule is not a directory attribute name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user name rule uses %1, which a Never rule keeps out of the sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user name rule needs a directory attribute such as {uid}; otherwise every user gets the same name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user name rule does not make a valid user name: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the static value for %1, or choose another mode.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the directory attribute for %1, or choose another mode.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::AttributesPage</name>
+    <message>
+        <source>Attributes &amp; scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How directory attributes become Microsoft 365 user properties, and which users are synchronised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Graph property</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Static value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync: the directory&apos;s value. Anonymize: a random value that stays the same for the user. Static: the same value for everyone. Never: m365sync never writes the property.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. DE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft 365 assigns licences only to users with a usage location. A country the directory has for a user wins over this default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory attributes in braces, e.g. {givenName}.{sn}@{domain}. Accents are dropped and spaces become dots.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty: every user. For example (departmentNumber=Engineering)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An LDAP filter on the users read from the directory: (&amp;…), (|…), (!…), (attribute=value) and * wildcards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used when the directory has no country for a user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name rule:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Default usage location:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scope filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample user:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribute rules:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{domain} is %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+Alternatives separated by &quot;|&quot;: the first one the user has wins.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click to enter the value every user gets.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -907,6 +1266,26 @@
         <source>No certificate yet</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The automatic registration adds certificates only. Add a client secret to the app %1 yourself, under Certificates &amp; secrets in the Microsoft Entra admin center.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload the certificate to the app %1 — when you choose Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload the certificate to the app %1 — running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload the certificate to the app %1 — done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload the certificate to the app %1 — failed</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::CredentialsPageController</name>
@@ -932,6 +1311,285 @@
     </message>
     <message>
         <source>The certificate could not be added to the sandbox app: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The administrator&apos;s sign-in has expired, so the certificate could not be added to the app. Export the .cer file and upload it under Certificates &amp; secrets of the app %1 in the Microsoft Entra admin center, or go back and register the app again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The certificate could not be added to the app: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DashboardController</name>
+    <message numerus="yes">
+        <source>The directory is no longer watched for changes (%1); the preview is refreshed every %n second(s) instead.</source>
+        <translation>
+            <numerusform>The directory is no longer watched for changes (%1); the preview is refreshed every %n second instead.</numerusform>
+            <numerusform>The directory is no longer watched for changes (%1); the preview is refreshed every %n seconds instead.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped: %1 of %2 changes applied; the rest stays in the preview.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %2 changes applied, %n failed: see the results in the preview.</source>
+        <translation>
+            <numerusform>%1 of %2 changes applied, %n failed: see the results in the preview.</numerusform>
+            <numerusform>%1 of %2 changes applied, %n failed: see the results in the preview.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n change(s) applied.</source>
+        <translation>
+            <numerusform>%n change applied.</numerusform>
+            <numerusform>All %n changes applied.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DashboardWidget</name>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the directory and the tenant again and update the preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synchronize Now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pacing: Microsoft Graph is throttling, the sync slows down to stay within its limits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after the requests under way; what was done stays done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updating the preview…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview up to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synchronizing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile &quot;%1&quot;, tenant %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Permissions not checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Permissions OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missing permissions: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate expires on %1: renew it soon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate valid until %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n failed</numerusform>
+            <numerusform>%n failed</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 writes/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm destructive changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>This sync would disable, delete or remove licences and memberships of %n object(s).</source>
+        <translation>
+            <numerusform>This sync would disable, delete or remove licences and memberships of %n object.</numerusform>
+            <numerusform>This sync would disable, delete or remove licences and memberships of %n objects.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The deletion guard lets at most %n such change(s) through without asking. If the directory lost these objects by mistake (a wrong filter, an unreachable branch), cancel and check the scope first.</source>
+        <translation>
+            <numerusform>The deletion guard lets at most %n such change through without asking. If the directory lost these objects by mistake (a wrong filter, an unreachable branch), cancel and check the scope first.</numerusform>
+            <numerusform>The deletion guard lets at most %n such changes through without asking. If the directory lost these objects by mistake (a wrong filter, an unreachable branch), cancel and check the scope first.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Apply anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed: the destructive changes were not confirmed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Synchronize %n selected</source>
+        <translation>
+            <numerusform>Synchronize %n selected</numerusform>
+            <numerusform>Synchronize %n selected</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last sync: never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next run: not scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The preview checks the tenant for changes every %n second(s).</source>
+        <translation>
+            <numerusform>The preview checks the tenant for changes every %n second.</numerusform>
+            <numerusform>The preview checks the tenant for changes every %n seconds.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n s</source>
+        <translation>
+            <numerusform>about %n s</numerusform>
+            <numerusform>about %n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n min</source>
+        <translation>
+            <numerusform>about %n min</numerusform>
+            <numerusform>about %n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about %1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::DetailsPane</name>
+    <message>
+        <source>%1: %2 %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why it cannot be applied: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result: %1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a change to see what it does.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1099,6 +1757,18 @@
         <source>Users will get user names ending in %1. You can continue, but people usually sign in with your own domain: verify it first to use it.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Add domain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A domain you own, e.g. example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another domain:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DomainPageController</name>
@@ -1134,6 +1804,18 @@
         <source>%1 is verified.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; is not a domain name. Enter a name such as example.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app may not add domains. Add %1 in the Microsoft 365 admin center (Settings, Domains), or grant the app Domain.ReadWrite.All, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was added, but its TXT record could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::ErrorBanner</name>
@@ -1151,17 +1833,185 @@
     </message>
 </context>
 <context>
+    <name>M365::Ui::HistoryTab</name>
+    <message>
+        <source>Running or interrupted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a run to see its changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Run started %1: %n change(s)</source>
+        <translation>
+            <numerusform>Run started %1: %n change</numerusform>
+            <numerusform>Run started %1: %n changes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::LicencesTab</name>
+    <message>
+        <source>Subscription</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prepaid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consumed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats after the sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+%1 / −%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 — %3 short</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tenant has no subscriptions, or the plan assigns no licences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough seats for the plan: %1. Licence assignments beyond the free seats will fail; buy more seats or assign fewer licences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seats per subscription: bought (prepaid), used now (consumed), and what the sync adds and releases.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::LogTab</name>
+    <message>
+        <source>Only errors, retries and throttling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by URL, status or request id…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the selected requests (or all shown) with their request ids, for support</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::MainWindow</name>
     <message>
         <source>m365sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;h2&gt;m365sync&lt;/h2&gt;</source>
+        <source>&amp;New connection…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Starting the sandbox tenant…</source>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switch to the dashboard of another connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No connection yet. Choose &quot;New connection…&quot; to connect to a tenant or the sandbox.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; cannot be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — m365sync</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1169,6 +2019,68 @@
     <name>M365::Ui::OnboardingWizard</name>
     <message>
         <source>Connect m365sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::PreviewPane</name>
+    <message>
+        <source>Apply all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only this kind of change (several can be combined)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search name, user name, DN or property…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uncheck rows to apply only some of the changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to do: Microsoft 365 matches the directory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n directory entries could not be read</source>
+        <translation>
+            <numerusform>%n directory entry could not be read</numerusform>
+            <numerusform>%n directory entries could not be read</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed meanwhile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply %1 of %2 changes</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1196,10 +2108,6 @@
     </message>
     <message>
         <source>m365sync signs in to Microsoft 365 as an app that your tenant knows.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Coming with the automatic registration (issue 6)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1238,6 +2146,46 @@
         <source>GUID</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Sign in in your browser as a Global Administrator or Cloud Application Administrator. m365sync then registers itself as &quot;%1&quot; with the permissions it needs and grants admin consent; the certificate from the next page is added to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in and register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filled in after the sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filled in when the app is registered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 If no browser window opened, &lt;a href=&quot;%2&quot;&gt;open the sign-in page&lt;/a&gt;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — failed</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::RegistrationPageController</name>
@@ -1247,6 +2195,276 @@
     </message>
     <message>
         <source>The application (client) ID is a GUID such as 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; copy it from the app&apos;s Overview page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in as an administrator in the browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload the certificate (on the next page)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for you to sign in as an administrator in your browser…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registering the app in your tenant…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app %1 is registered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app %1 is registered (signed in as %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was cancelled. Choose Try again, or register the app yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was not finished in the browser in time. If the browser showed an error (for example a wrong password) or was closed, choose Try again, or register the app yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 Choose Try again, or register the app yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The registration was cancelled. Choose Try again, or register the app yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::RequestLogModel</name>
+    <message>
+        <source>%1 (attempt %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::SettingsTab</name>
+    <message>
+        <source>Sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fixed value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create security groups for the directory&apos;s groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adopt existing cloud users with the same user name (soft match)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete, rather than disable, users who leave the scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft 365 property</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. DE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribute rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name template:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Default usage location:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LDAP filter, e.g. (departmentNumber=Sales); empty: everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group DNs or anchors, separated by &quot;;&quot;; empty: no group condition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users matching:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members of:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prefix for disabled users:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Default (10 % of managed objects, at most 500)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most a number of objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most a share of managed objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deletion guard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A sync that would disable, delete or unlicense more objects than this asks for confirmation first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Objects:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synchronize automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every 4 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Daily</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheduled runs are not set up yet. Until then, run &quot;m365sync-cli sync&quot; from a systemd timer or the Windows Task Scheduler.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the tenant for changes every:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the settings to the profile and update the preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rule %1 names no Microsoft 365 property.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rule %1 (%2) names no directory attribute to sync from.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1329,6 +2547,38 @@
     </message>
     <message>
         <source>Kept in the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User names:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attributes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 synchronised, %2 anonymized, %3 static, %4 never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage location:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only from the directory&apos;s country</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 unless the directory has a country</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scope:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every user in the directory</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
