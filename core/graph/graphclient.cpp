@@ -178,7 +178,8 @@ void GraphClient::sendHttp(QObject *context,
                 }
                 const QByteArray percentage = response.header("x-ms-throttle-limit-percentage");
                 if (!percentage.isEmpty()) {
-                    m_pacer.observeLimitPercentage(percentage.toDouble(), writes > 0, nowMs());
+                    m_pacer.observeLimitPercentage(
+                        percentage.toDouble(), writes > 0, nowMs() - timer.elapsed(), nowMs());
                 }
                 if (response.status == 429) {
                     noteThrottled(parseRetryAfter(response.header("retry-after")));

@@ -106,21 +106,20 @@ void Pacer::pauseFor(double retryAfterSeconds, qint64 nowMs)
     m_pausedUntil = std::max(m_pausedUntil, nowMs + qint64(std::ceil(retryAfterSeconds * 1000.0)));
 }
 
-void Pacer::observeLimitPercentage(double percentage, bool forWrites, qint64 nowMs)
+void Pacer::observeLimitPercentage(double percentage, bool forWrites, qint64 sentMs, qint64 nowMs)
 {
     if (!forWrites || percentage <= 0.8) {
         return;
     }
     const qint64 writeWindow = windowMs(m_budget.writeWindowSeconds);
-    m_writes.expireBefore(nowMs - writeWindow);
     qint64 own = 0;
     for (const auto &event : m_writes.events) {
-        if (event.first <= nowMs) {
+        if (event.first > sentMs - writeWindow && event.first <= nowMs) {
             own += event.second;
         }
     }
     const int external = int(percentage * m_budget.writes) - int(own);
-    if (external > m_budget.writes / 50) {
+    if (external > m_budget.writes / 20) {
         m_externalWrites = external;
         m_externalUntil = nowMs + writeWindow;
     }

@@ -35,8 +35,11 @@ public:
     void release(int writes, int resourceUnits);
     /// The service throttled us: nothing goes out before @p nowMs + @p retryAfterSeconds.
     void pauseFor(double retryAfterSeconds, qint64 nowMs);
-    /// The service reported this share of a budget in use (x-ms-throttle-limit-percentage).
-    void observeLimitPercentage(double percentage, bool forWrites, qint64 nowMs);
+    /// The service reported this share of a budget in use (x-ms-throttle-limit-percentage) for a request sent at
+    /// @p sentMs and answered at @p nowMs. Only a share clearly above our own writes of that time is taken as others
+    /// using the budget: the service counted at the request's arrival, somewhere between the two, so our own writes
+    /// of the whole span count as ours, and latency jitter never looks like a second app.
+    void observeLimitPercentage(double percentage, bool forWrites, qint64 sentMs, qint64 nowMs);
 
     /// True while requests are held back by a 429 pause or a reduced share.
     bool isSlowed(qint64 nowMs) const;

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void steadyStateRateIsTheBudget();
     void throttledPausesEverything();
     void externalUseShrinksOurShare();
+    void ownWritesInFlightAreNotOthers();
     void readsUseOnlyResourceUnits();
 };
 
@@ -83,10 +84,30 @@ void TestPacer::externalUseShrinksOurShare()
     pacer.setBudget(budget);
     QCOMPARE(pacer.reserve(100, 100, 0), 0);
     // The service says 90 % of the budget is used; we sent 100 of 1,000, so others used about 800.
-    pacer.observeLimitPercentage(0.9, true, 1000);
+    pacer.observeLimitPercentage(0.9, true, 900, 1000);
     QVERIFY(pacer.isSlowed(1000));
     QCOMPARE(pacer.reserve(100, 100, 1000), 0); // 200 of our remaining share of 200
     QVERIFY(pacer.reserve(100, 100, 1000) > 0); // the next 100 would exceed it
+}
+
+void TestPacer::ownWritesInFlightAreNotOthers()
+{
+    Pacer pacer;
+    Pacer::Budget budget;
+    budget.writes = 1000;
+    budget.writeWindowSeconds = 10;
+    pacer.setBudget(budget);
+    // 900 writes sent over the first 10 s; one request sent at 10.0 s comes back at 10.3 s saying 90 % in use.
+    for (int t = 0; t < 9000; t += 100) {
+        pacer.reserve(10, 0, t);
+    }
+    // By 10.3 s the writes of 0–0.3 s left the window on our side but were in it when the service counted:
+    // still ours, not a second app.
+    pacer.observeLimitPercentage(0.9, true, 10000, 10300);
+    QVERIFY(!pacer.isSlowed(10300));
+    // Later, with none of our writes in the window, 99 % in use: others use the budget.
+    pacer.observeLimitPercentage(0.99, true, 19000, 19100);
+    QVERIFY(pacer.isSlowed(19100));
 }
 
 void TestPacer::readsUseOnlyResourceUnits()
