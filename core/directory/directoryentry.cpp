@@ -12,6 +12,164 @@ namespace M365::Directory {
 
 Q_LOGGING_CATEGORY(lcDirectory, "m365.core.directory")
 
+namespace {
+
+/// Room for one more element, growing by an eighth rather than doubling: most entries hold a dozen values and are
+/// kept by the hundred thousand, so spare capacity costs more than the occasional extra copy.
+template <typename List> void reserveOneMore(List &list, qsizetype more = 1)
+{
+    const qsizetype needed = list.size() + more;
+    if (needed > list.capacity()) {
+        list.reserve(std::max(needed, list.size() + std::max<qsizetype>(4, list.size() / 8)));
+    }
+}
+
+/// QList::insert() before the end reallocates with room at the front; appending and rotating keeps it tight.
+template <typename List, typename T> void insertAt(List &list, qsizetype index, const T &value)
+{
+    reserveOneMore(list);
+    list.append(value);
+    std::rotate(list.begin() + index, list.end() - 1, list.end());
+}
+
+/// The order names are kept in: by length, then by code unit. Any strict order would do for the lookups, and this one
+/// decides most comparisons on the length alone (planning looks up a dozen names per user).
+bool nameLess(QStringView a, QStringView b)
+{
+    if (a.size() != b.size()) {
+        return a.size() < b.size();
+    }
+    return std::char_traits<char16_t>::compare(a.utf16(), b.utf16(), size_t(a.size())) < 0;
+}
+
+bool nameEquals(QStringView a, QStringView b)
+{
+    return a.size() == b.size() && std::char_traits<char16_t>::compare(a.utf16(), b.utf16(), size_t(a.size())) == 0;
+}
+
+} // namespace
+
+qsizetype AttributeMap::lowerBound(QStringView name) const
+{
+    return std::lower_bound(m_names.cbegin(),
+                            m_names.cend(),
+                            name,
+                            [](const QString &a, QStringView b) {
+                                return nameLess(a, b);
+                            })
+        - m_names.cbegin();
+}
+
+qsizetype AttributeMap::indexOf(QStringView name) const
+{
+    const qsizetype index = lowerBound(name);
+    if (index == m_names.size() || !nameEquals(m_names.at(index), name)) {
+        return -1;
+    }
+    return index;
+}
+
+qsizetype AttributeMap::ensure(const QString &name)
+{
+    const qsizetype index = lowerBound(name);
+    if (index == m_names.size() || !nameEquals(m_names.at(index), name)) {
+        insertAt(m_ends, index, int(valuesBegin(index)));
+        insertAt(m_names, index, name);
+    }
+    return index;
+}
+
+AttributeMap::Values AttributeMap::valuesAt(qsizetype index) const
+{
+    const QString *data = m_values.constData();
+    return {data + valuesBegin(index), data + m_ends.at(index)};
+}
+
+AttributeMap::const_iterator AttributeMap::constFind(QStringView name) const
+{
+    const qsizetype index = indexOf(name);
+    return index < 0 ? constEnd() : const_iterator(this, index);
+}
+
+AttributeMap::Values AttributeMap::values(QStringView name) const
+{
+    const qsizetype index = indexOf(name);
+    return index < 0 ? Values() : valuesAt(index);
+}
+
+AttributeMap::ValuesRef AttributeMap::operator[](const QString &name)
+{
+    ensure(name); // as QHash::operator[] does, a lookup through [] adds the name
+    return {this, name};
+}
+
+void AttributeMap::append(const QString &name, const QString &value)
+{
+    const qsizetype index = ensure(name);
+    insertAt(m_values, m_ends.at(index), value);
+    for (qsizetype i = index; i < m_ends.size(); ++i) {
+        ++m_ends[i];
+    }
+}
+
+void AttributeMap::append(const QString &name, const QStringList &values)
+{
+    const qsizetype index = ensure(name);
+    const int n = int(values.size());
+    if (n == 0) {
+        return;
+    }
+    const int at = m_ends.at(index);
+    reserveOneMore(m_values, n);
+    m_values.append(values);
+    std::rotate(m_values.begin() + at, m_values.end() - n, m_values.end());
+    for (qsizetype i = index; i < m_ends.size(); ++i) {
+        m_ends[i] += n;
+    }
+}
+
+void AttributeMap::replace(const QString &name, const QStringList &values)
+{
+    remove(name);
+    append(name, values);
+}
+
+bool AttributeMap::remove(QStringView name)
+{
+    const qsizetype index = indexOf(name);
+    if (index < 0) {
+        return false;
+    }
+    const qsizetype first = valuesBegin(index);
+    const int n = int(m_ends.at(index) - first);
+    m_values.remove(first, n);
+    m_names.remove(index);
+    m_ends.remove(index);
+    for (qsizetype i = index; i < m_ends.size(); ++i) {
+        m_ends[i] -= n;
+    }
+    return true;
+}
+
+void AttributeMap::clear()
+{
+    m_names.clear();
+    m_ends.clear();
+    m_values.clear();
+}
+
+void AttributeMap::squeeze()
+{
+    m_names.squeeze();
+    m_ends.squeeze();
+    m_values.squeeze();
+}
+
+bool AttributeMap::operator==(const AttributeMap &other) const
+{
+    return m_names == other.m_names && m_ends == other.m_ends && m_values == other.m_values;
+}
+
 QStringList DirectoryEntry::values(const QString &name) const
 {
     return attributes.value(name.toLower());
@@ -19,18 +177,15 @@ QStringList DirectoryEntry::values(const QString &name) const
 
 QString DirectoryEntry::value(const QString &name) const
 {
-    const auto it = attributes.constFind(name.toLower());
-    if (it == attributes.constEnd() || it->isEmpty()) {
-        return {};
-    }
-    return it->first();
+    const AttributeMap::Values v = attributes.values(name.toLower());
+    return v.isEmpty() ? QString() : v.first();
 }
 
 QList<QByteArray> DirectoryEntry::binaryValues(const QString &name) const
 {
     const QString key = name.toLower();
     QList<QByteArray> out = binaryAttributes.value(key);
-    for (const QString &text : attributes.value(key)) {
+    for (const QString &text : attributes.values(key)) {
         out.append(text.toUtf8());
     }
     return out;
@@ -44,7 +199,7 @@ bool DirectoryEntry::hasAttribute(const QString &name) const
 
 void DirectoryEntry::addValue(const QString &name, const QString &value)
 {
-    attributes[name.toLower()].append(value);
+    attributes.append(name.toLower(), value);
 }
 
 void DirectoryEntry::addBinaryValue(const QString &name, const QByteArray &value)
@@ -54,8 +209,7 @@ void DirectoryEntry::addBinaryValue(const QString &name, const QByteArray &value
 
 bool DirectoryEntry::hasObjectClass(const QString &objectClass) const
 {
-    const QStringList classes = attributes.value(QStringLiteral("objectclass"));
-    for (const QString &c : classes) {
+    for (const QString &c : attributes.values(u"objectclass")) {
         if (c.compare(objectClass, Qt::CaseInsensitive) == 0) {
             return true;
         }

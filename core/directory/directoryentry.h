@@ -9,12 +9,152 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
+#include <QStringView>
+
+#include <algorithm>
 
 namespace M365::Directory {
 
 /// What an entry is for the sync engine. Containers (OUs, domain objects) are `Other` and are not
 /// delivered by a read; the planner only ever deals with people and groups.
 enum class EntryKind { User, Group, Other };
+
+/**
+ * The text attributes of one directory entry: lower-case name → values, with the lookups of a QHash.
+ *
+ * Stored flat (sorted names, one list of all values, and where each name's values end) rather than as a
+ * QHash<QString, QStringList>, because a hash of a dozen attributes reserves storage for 48 nodes and a list per
+ * attribute: about 4 KB per entry, 400 MB for the 100,000 users a planning run holds. This layout needs about a
+ * third of that. Names compare exactly (DirectoryEntry folds them to lower case); iteration is in an order of its own,
+ * as a QHash's was.
+ */
+class AttributeMap
+{
+public:
+    /// The values of one attribute; valid until the map is changed.
+    class Values
+    {
+    public:
+        Values() = default;
+        Values(const QString *begin, const QString *end)
+            : m_begin(begin)
+            , m_end(end)
+        {}
+
+        const QString *begin() const { return m_begin; }
+        const QString *end() const { return m_end; }
+        qsizetype size() const { return m_end - m_begin; }
+        bool isEmpty() const { return m_begin == m_end; }
+        const QString &first() const { return *m_begin; }
+        const QString &at(qsizetype i) const { return m_begin[i]; }
+        bool contains(const QString &value) const { return std::find(m_begin, m_end, value) != m_end; }
+        QStringList toList() const { return QStringList(m_begin, m_end); }
+        operator QStringList() const { return toList(); }
+
+    private:
+        const QString *m_begin = nullptr;
+        const QString *m_end = nullptr;
+    };
+
+    /// Iterates attributes in name order; `*it` and `it.value()` are the values, `it.key()` the name.
+    class const_iterator
+    {
+    public:
+        struct Arrow
+        {
+            Values values;
+            const Values *operator->() const { return &values; }
+        };
+
+        const_iterator(const AttributeMap *map, qsizetype index)
+            : m_map(map)
+            , m_index(index)
+        {}
+
+        const QString &key() const { return m_map->m_names.at(m_index); }
+        Values value() const { return m_map->valuesAt(m_index); }
+        Values operator*() const { return value(); }
+        Arrow operator->() const { return {value()}; }
+        const_iterator &operator++()
+        {
+            ++m_index;
+            return *this;
+        }
+        bool operator==(const const_iterator &other) const { return m_index == other.m_index; }
+        bool operator!=(const const_iterator &other) const { return m_index != other.m_index; }
+
+    private:
+        const AttributeMap *m_map;
+        qsizetype m_index;
+    };
+    using iterator = const_iterator;
+
+    /// What `map[name]` gives: assign a list or append values (the name is added, with no values, if absent).
+    class ValuesRef
+    {
+    public:
+        ValuesRef(AttributeMap *map, const QString &name)
+            : m_map(map)
+            , m_name(name)
+        {}
+
+        ValuesRef &operator=(const QStringList &values)
+        {
+            m_map->replace(m_name, values);
+            return *this;
+        }
+        void append(const QString &value) { m_map->append(m_name, value); }
+        void append(const QStringList &values) { m_map->append(m_name, values); }
+        QStringList toList() const { return m_map->value(m_name); }
+        operator QStringList() const { return toList(); }
+
+    private:
+        AttributeMap *m_map;
+        QString m_name;
+    };
+
+    const_iterator constBegin() const { return {this, 0}; }
+    const_iterator constEnd() const { return {this, m_names.size()}; }
+    const_iterator begin() const { return constBegin(); }
+    const_iterator end() const { return constEnd(); }
+    const_iterator cbegin() const { return constBegin(); }
+    const_iterator cend() const { return constEnd(); }
+    const_iterator constFind(QStringView name) const;
+    const_iterator find(QStringView name) const { return constFind(name); }
+
+    qsizetype size() const { return m_names.size(); }
+    qsizetype count() const { return size(); }
+    bool isEmpty() const { return m_names.isEmpty(); }
+    bool contains(QStringView name) const { return indexOf(name) >= 0; }
+    QStringList keys() const { return m_names; }
+    /// The values of `name` (empty when absent), without copying them.
+    Values values(QStringView name) const;
+    QStringList value(QStringView name) const { return values(name).toList(); }
+
+    ValuesRef operator[](const QString &name);
+    void append(const QString &name, const QString &value);
+    void append(const QString &name, const QStringList &values);
+    void replace(const QString &name, const QStringList &values);
+    bool remove(QStringView name);
+    void clear();
+    /// Releases the spare capacity left by appending, once an entry is complete.
+    void squeeze();
+
+    bool operator==(const AttributeMap &other) const;
+    bool operator!=(const AttributeMap &other) const { return !(*this == other); }
+
+private:
+    qsizetype lowerBound(QStringView name) const;
+    qsizetype indexOf(QStringView name) const;
+    /// Adds `name` with no values if absent; returns its index.
+    qsizetype ensure(const QString &name);
+    Values valuesAt(qsizetype index) const;
+    qsizetype valuesBegin(qsizetype index) const { return index == 0 ? 0 : m_ends.at(index - 1); }
+
+    QStringList m_names; // sorted
+    QList<int> m_ends; // m_values index one past the last value of each name
+    QStringList m_values;
+};
 
 /**
  * One object read from a directory, whatever the source (LDAP, LDIF, CSV).
@@ -37,11 +177,13 @@ struct DirectoryEntry
     /// True when the source marks the account as disabled (AD userAccountControl bit 2,
     /// nsAccountLock, an expired shadowExpire, pwdAccountLockedTime, loginDisabled).
     bool disabled = false;
-    QHash<QString, QStringList> attributes;
+    AttributeMap attributes;
     QHash<QString, QList<QByteArray>> binaryAttributes;
 
     /// All text values of `name` (case-insensitive), empty when absent.
     QStringList values(const QString &name) const;
+    /// The text values of `name`, which must already be lower case, without copying them.
+    AttributeMap::Values valuesOf(QStringView lowerCaseName) const { return attributes.values(lowerCaseName); }
     /// The first text value of `name`, or an empty string.
     QString value(const QString &name) const;
     /// Binary values of `name`; text values are returned as their UTF-8 bytes so that callers

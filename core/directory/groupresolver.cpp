@@ -59,7 +59,7 @@ void GroupResolver::addEntry(const DirectoryEntry &entry)
         if (!entry.dn.isEmpty()) {
             m_userByKey.insert(normalizeDn(entry.dn), entry.anchor);
         }
-        for (const QString &uid : entry.values(QStringLiteral("uid"))) {
+        for (const QString &uid : entry.valuesOf(u"uid")) {
             m_userByKey.insert(QStringLiteral("uid:") + uid.toCaseFolded(), entry.anchor);
         }
         return;
@@ -72,7 +72,7 @@ void GroupResolver::addEntry(const DirectoryEntry &entry)
     group.dn = entry.dn;
     for (const QString &attribute : std::as_const(m_memberAttributes)) {
         const bool byUid = attribute == QLatin1String("memberuid");
-        for (const QString &value : entry.values(attribute)) {
+        for (const QString &value : entry.valuesOf(attribute)) {
             group.members.append(byUid ? QStringLiteral("uid:") + value.trimmed().toCaseFolded() : normalizeDn(value));
         }
     }

@@ -609,16 +609,21 @@ bool LdapConnection::toEntry(LDAPMessage *message, EntryKind kind, DirectoryEntr
             const QByteArray bytes(vals[i].bv_val, static_cast<qsizetype>(vals[i].bv_len));
             QString text;
             if (!binary && decodeUtf8(bytes, &text)) {
-                entry->attributes[attribute].append(text);
+                entry->attributes.append(attribute, text);
             } else {
                 entry->binaryAttributes[attribute].append(bytes);
             }
         }
         ber_memfree(vals);
-        if (rangeNext >= 0 && !fetchRange(entry->dn, attribute, rangeNext, &entry->attributes[attribute])) {
-            *problem = trLdap("could not read all values of \"%1\" (ranged retrieval failed)").arg(attribute);
-            ok = false;
-            break;
+        if (rangeNext >= 0) {
+            QStringList more;
+            const bool complete = fetchRange(entry->dn, attribute, rangeNext, &more);
+            entry->attributes.append(attribute, more);
+            if (!complete) {
+                *problem = trLdap("could not read all values of \"%1\" (ranged retrieval failed)").arg(attribute);
+                ok = false;
+                break;
+            }
         }
     }
     ber_free(ber, 0);

@@ -122,6 +122,17 @@ QString transliterate(QChar c)
 /// The alias part of a UPN or a mailNickname; empty when nothing usable is left.
 QString normalizeAlias(const QString &text)
 {
+    // The usual alias (a uid, a mail's local part) is already clean: every character allowed, no leading, trailing or
+    // doubled dot, not too long. The steps below would return it unchanged, so return it without copying.
+    bool clean = !text.isEmpty() && text.size() <= MaxAliasLength && !text.startsWith(QLatin1Char('.'))
+        && !text.endsWith(QLatin1Char('.'));
+    for (qsizetype i = 0; clean && i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        clean = isAllowedAliasChar(c) && !(c == QLatin1Char('.') && text.at(i - 1) == QLatin1Char('.'));
+    }
+    if (clean) {
+        return text;
+    }
     QString expanded;
     expanded.reserve(text.size() + 4);
     for (const QChar c : text) {
@@ -248,24 +259,25 @@ QJsonValue MappedValue::toJson() const
 
 bool MappedValue::sameAs(const QJsonValue &cloud) const
 {
-    const bool cloudEmpty = cloud.isUndefined() || cloud.isNull() || (cloud.isString() && cloud.toString().isEmpty())
-        || (cloud.isArray() && cloud.toArray().isEmpty());
-    if (cloudEmpty || isEmpty()) {
-        return cloudEmpty && isEmpty();
-    }
-    switch (type) {
-    case Null:
-        return false;
-    case String:
-        return cloud.isString() && cloud.toString() == text;
-    case Bool:
-        return cloud.isBool() && cloud.toBool() == flag;
-    case Strings: {
-        if (!cloud.isArray()) {
-            return false;
+    // Absent, null, "" and [] all mean "no value". Each cloud value is converted once: a string or an array read out
+    // of a QJsonValue is a fresh copy, and this runs for every managed property of every user.
+    switch (cloud.type()) {
+    case QJsonValue::Undefined:
+    case QJsonValue::Null:
+        return isEmpty();
+    case QJsonValue::String: {
+        const QString s = cloud.toString();
+        if (s.isEmpty() || isEmpty()) {
+            return s.isEmpty() && isEmpty();
         }
+        return type == String && s == text;
+    }
+    case QJsonValue::Array: {
         const QJsonArray array = cloud.toArray();
-        if (array.size() != list.size()) {
+        if (array.isEmpty() || isEmpty()) {
+            return array.isEmpty() && isEmpty();
+        }
+        if (type != Strings || array.size() != list.size()) {
             return false;
         }
         for (qsizetype i = 0; i < list.size(); ++i) {
@@ -275,6 +287,11 @@ bool MappedValue::sameAs(const QJsonValue &cloud) const
         }
         return true;
     }
+    case QJsonValue::Bool:
+        return type == Bool && cloud.toBool() == flag;
+    case QJsonValue::Double:
+    case QJsonValue::Object:
+        return false;
     }
     return false;
 }
@@ -569,15 +586,16 @@ UserMapper::UserMapper(const MappingRules &rules)
     }
 }
 
-const QStringList *UserMapper::values(const Directory::DirectoryEntry &entry, const QStringList &attributes) const
+Directory::AttributeMap::Values UserMapper::values(const Directory::DirectoryEntry &entry,
+                                                   const QStringList &attributes) const
 {
     for (const QString &a : attributes) {
-        const auto it = entry.attributes.constFind(a);
-        if (it != entry.attributes.constEnd() && !it->isEmpty()) {
-            return &*it;
+        const Directory::AttributeMap::Values v = entry.attributes.values(a);
+        if (!v.isEmpty()) {
+            return v;
         }
     }
-    return nullptr;
+    return {};
 }
 
 UpnResult UserMapper::makeUpn(const Directory::DirectoryEntry &entry) const
@@ -588,11 +606,13 @@ UpnResult UserMapper::makeUpn(const Directory::DirectoryEntry &entry) const
             text += s.text;
             continue;
         }
-        const QStringList *v = m_neverAttributes.contains(s.text) ? nullptr : values(entry, QStringList{s.text});
-        if (!v || v->first().trimmed().isEmpty()) {
+        const Directory::AttributeMap::Values v =
+            m_neverAttributes.contains(s.text) ? Directory::AttributeMap::Values() : entry.attributes.values(s.text);
+        const QString value = v.isEmpty() ? QString() : v.first().trimmed();
+        if (value.isEmpty()) {
             return {{}, MappingRules::tr("the attribute %1 that the user name rule needs is empty").arg(s.text)};
         }
-        text += v->first().trimmed();
+        text += value;
     }
     return MappingRules::normalizeUpn(text, m_domain);
 }
@@ -600,16 +620,29 @@ UpnResult UserMapper::makeUpn(const Directory::DirectoryEntry &entry) const
 MappedUser UserMapper::map(const Directory::DirectoryEntry &entry) const
 {
     MappedUser out;
+    map(entry, &out);
+    return out;
+}
+
+void UserMapper::map(const Directory::DirectoryEntry &entry, MappedUser *result) const
+{
+    MappedUser &out = *result;
+    out.properties.clear(); // keeps the capacity: a planner maps 100,000 users into one MappedUser
+    out.userPrincipalName.clear();
+    out.mailNickname.clear();
+    out.invalidReason.clear();
     out.properties.reserve(m_rules.size() + 4);
     for (const CompiledRule &r : m_rules) {
         MappedValue value;
         switch (r.mode) {
         case AttributeRule::Sync: {
-            const QStringList *v = values(entry, r.attributes);
+            const Directory::AttributeMap::Values v = values(entry, r.attributes);
             if (r.collection) {
-                value = MappedValue::strings(!v ? QStringList() : r.singleValued ? QStringList{v->first()} : *v);
-            } else if (v) {
-                value = MappedValue::string(v->first());
+                value = MappedValue::strings(v.isEmpty()          ? QStringList()
+                                                 : r.singleValued ? QStringList{v.first()}
+                                                                  : v.toList());
+            } else if (!v.isEmpty()) {
+                value = MappedValue::string(v.first());
             }
             break;
         }
@@ -664,12 +697,16 @@ MappedUser UserMapper::map(const Directory::DirectoryEntry &entry) const
         }
     }
     if (out.isValid()) {
-        const QJsonValue displayName = out.value(QStringLiteral("displayName"));
-        if (!displayName.isUndefined() && displayName.toString().trimmed().isEmpty()) {
-            out.invalidReason = MappingRules::tr("no display name (the directory entry has no value for it)");
+        // As value("displayName").toString(): anything but a string (null, a list) reads as empty.
+        for (const MappedProperty &p : std::as_const(out.properties)) {
+            if (p.name == QLatin1String("displayName")) {
+                if (p.value.type != MappedValue::String || p.value.text.trimmed().isEmpty()) {
+                    out.invalidReason = MappingRules::tr("no display name (the directory entry has no value for it)");
+                }
+                break;
+            }
         }
     }
-    return out;
 }
 
 } // namespace M365::Sync

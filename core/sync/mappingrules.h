@@ -173,6 +173,8 @@ public:
     explicit UserMapper(const MappingRules &rules);
 
     MappedUser map(const Directory::DirectoryEntry &entry) const;
+    /// The same into an existing MappedUser, reusing its storage (mapping in a loop then allocates nothing for it).
+    void map(const Directory::DirectoryEntry &entry, MappedUser *out) const;
 
 private:
     struct CompiledRule
@@ -190,7 +192,8 @@ private:
         QString text; // literal, or the lower-case attribute name
     };
 
-    const QStringList *values(const Directory::DirectoryEntry &entry, const QStringList &attributes) const;
+    /// The values of the first of `attributes` the entry has a value for.
+    Directory::AttributeMap::Values values(const Directory::DirectoryEntry &entry, const QStringList &attributes) const;
     UpnResult makeUpn(const Directory::DirectoryEntry &entry) const;
 
     QList<CompiledRule> m_rules;

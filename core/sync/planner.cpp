@@ -119,7 +119,20 @@ public:
 private:
     size_t hash(const QString &value) const
     {
-        return m_cs == Qt::CaseSensitive ? qHash(value) : qHash(value.toCaseFolded());
+        if (m_cs == Qt::CaseSensitive) {
+            return qHash(value);
+        }
+        // The usual UPN or address is ASCII: fold it on the stack instead of allocating a folded copy.
+        QVarLengthArray<char16_t, 128> folded(value.size());
+        for (qsizetype i = 0; i < value.size(); ++i) {
+            const char16_t c = value.at(i).unicode();
+            if (c >= 0x80) {
+                const QString full = value.toCaseFolded();
+                return qHashBits(full.constData(), size_t(full.size()) * sizeof(QChar));
+            }
+            folded[i] = (c >= u'A' && c <= u'Z') ? char16_t(c + 32) : c;
+        }
+        return qHashBits(folded.constData(), size_t(folded.size()) * sizeof(char16_t));
     }
 
     Qt::CaseSensitivity m_cs;
@@ -267,12 +280,8 @@ private:
         QList<QList<int>> nestedGroups(groups.size());
         for (int g = 0; g < groups.size(); ++g) {
             const auto &attributes = groups.at(g).attributes;
-            for (const char *attribute : {"member", "uniquemember"}) {
-                const auto it = attributes.constFind(QLatin1String(attribute));
-                if (it == attributes.constEnd()) {
-                    continue;
-                }
-                for (const QString &dn : *it) {
+            for (const char16_t *attribute : {u"member", u"uniquemember"}) {
+                for (const QString &dn : attributes.values(attribute)) {
                     const QString key = dnKey(dn);
                     const auto user = userByDn.constFind(key);
                     if (user != userByDn.constEnd()) {
@@ -289,7 +298,7 @@ private:
             if (uids != attributes.constEnd()) {
                 if (userByUid.isEmpty()) {
                     for (int i = 0; i < users.size(); ++i) {
-                        for (const QString &uid : users.at(i).values(str("uid"))) {
+                        for (const QString &uid : users.at(i).valuesOf(u"uid")) {
                             userByUid.insert(uid.trimmed().toCaseFolded(), i);
                         }
                     }
@@ -361,17 +370,33 @@ private:
     /// Managed properties whose cloud value differs from the desired one.
     QList<AttributeDiff> diffUser(const MappedUser &desired, const QJsonObject &cloud) const
     {
-        // One pass over the cloud object instead of a lookup per property: QJsonObject::value() costs about a
-        // microsecond, which over 20 properties and 100,000 users was most of the planning time.
+        // One pass over the cloud object instead of a lookup per property (QJsonObject::value() is a binary search
+        // comparing keys in their stored encoding), finding each key's property through a hash of the names. Every
+        // user maps to the same names in the same order (usageLocation may be missing), so the index taken from the
+        // first user is checked, and almost always right.
         const qsizetype n = desired.properties.size();
+        if (m_propertyIndex.isEmpty()) {
+            for (qsizetype i = 0; i < n; ++i) {
+                if (!m_propertyIndex.contains(desired.properties.at(i).name)) {
+                    m_propertyIndex.insert(desired.properties.at(i).name, i); // the first of duplicates, as below
+                }
+            }
+        }
         QVarLengthArray<QJsonValue, 32> current(n, QJsonValue(QJsonValue::Undefined));
         for (auto it = cloud.constBegin(); it != cloud.constEnd(); ++it) {
             const QString key = it.key();
-            for (qsizetype i = 0; i < n; ++i) {
-                if (desired.properties.at(i).name == key) {
-                    current[i] = it.value();
-                    break;
+            qsizetype i = m_propertyIndex.value(key, -1);
+            if (i < 0 || i >= n || desired.properties.at(i).name != key) {
+                i = -1;
+                for (qsizetype j = 0; j < n; ++j) {
+                    if (desired.properties.at(j).name == key) {
+                        i = j;
+                        break;
+                    }
                 }
+            }
+            if (i >= 0) {
+                current[i] = it.value();
             }
         }
         QList<AttributeDiff> diffs;
@@ -445,7 +470,8 @@ private:
             return;
         }
 
-        const MappedUser desired = m_mapper.map(entry);
+        m_mapper.map(entry, &m_desired);
+        const MappedUser &desired = m_desired;
         const QString displayName = desired.text(QStringLiteral("displayName"));
         if (!desired.isValid()) {
             Change c = userChange(Change::Kind::Invalid, &entry, displayName);
@@ -966,6 +992,8 @@ private:
     const PlanInput &m_in;
     const UserMapper m_mapper;
     const QStringList m_fingerprintProperties;
+    MappedUser m_desired; // the user being planned, kept to reuse its storage
+    mutable QHash<QString, qsizetype> m_propertyIndex; // Graph property → its index in a MappedUser
     QSet<QString> m_managedSkus;
     QSet<QString> m_usersInScope;
     QList<Directory::GroupMembership> m_memberships;
@@ -1008,11 +1036,14 @@ QString Planner::immutableId(const QString &anchor, const QString &anchorAttribu
 
 QString Planner::fingerprint(const QJsonObject &cloudObject, const QStringList &properties)
 {
-    QJsonObject relevant;
-    for (const QString &p : properties) {
-        const QJsonValue v = cloudObject.value(p);
-        if (!v.isUndefined()) {
-            relevant.insert(p, v);
+    // A copy without the other properties rather than an object built by inserting: the same object, for a copy
+    // and a few removals instead of an insertion (and a reallocation) per property.
+    QJsonObject relevant = cloudObject;
+    for (auto it = relevant.begin(); it != relevant.end();) {
+        if (properties.contains(it.key())) {
+            ++it;
+        } else {
+            it = relevant.erase(it);
         }
     }
     const QByteArray digest =

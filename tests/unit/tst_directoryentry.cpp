@@ -21,6 +21,63 @@ private Q_SLOTS:
         QCOMPARE(e.binaryValues(QStringLiteral("givenName")), QList<QByteArray>{QByteArray("Zo\xc3\xab")});
     }
 
+    void attributeMapActsLikeAHash()
+    {
+        // Values added in any order, to names in any order, come back per name in the order they were added.
+        AttributeMap map;
+        map.append(QStringLiteral("sn"), QStringLiteral("Doe"));
+        map.append(QStringLiteral("mail"), QStringLiteral("a@x"));
+        map.append(QStringLiteral("cn"), QStringLiteral("Jo Doe"));
+        map.append(QStringLiteral("mail"), QStringLiteral("b@x"));
+        map.append(QStringLiteral("objectclass"), QStringList{QStringLiteral("top"), QStringLiteral("person")});
+        map.append(QStringLiteral("mail"), QStringList{QStringLiteral("c@x")});
+        QCOMPARE(map.size(), 4);
+        QCOMPARE(map.value(QStringLiteral("mail")),
+                 (QStringList{QStringLiteral("a@x"), QStringLiteral("b@x"), QStringLiteral("c@x")}));
+        QCOMPARE(map.value(QStringLiteral("sn")), QStringList{QStringLiteral("Doe")});
+        QCOMPARE(map.value(QStringLiteral("cn")), QStringList{QStringLiteral("Jo Doe")});
+        QCOMPARE(map.value(QStringLiteral("objectclass")),
+                 (QStringList{QStringLiteral("top"), QStringLiteral("person")}));
+        QVERIFY(map.values(u"missing").isEmpty());
+        QVERIFY(map.constFind(u"missing") == map.constEnd());
+        QVERIFY(!map.contains(u"MAIL")); // names compare exactly; DirectoryEntry folds them
+
+        const auto it = map.constFind(u"mail");
+        QVERIFY(it != map.constEnd());
+        QCOMPARE(it.key(), QStringLiteral("mail"));
+        QCOMPARE(it->size(), 3);
+        QCOMPARE((*it).first(), QStringLiteral("a@x"));
+
+        QHash<QString, QStringList> seen;
+        for (auto i = map.cbegin(); i != map.cend(); ++i) {
+            seen.insert(i.key(), i.value());
+        }
+        QCOMPARE(seen.size(), 4);
+        QCOMPARE(seen.value(QStringLiteral("mail")).size(), 3);
+
+        // As with QHash: [] adds the name, assignment replaces the values, remove() takes the name away.
+        map[QStringLiteral("title")];
+        QVERIFY(map.contains(u"title"));
+        QVERIFY(map.values(u"title").isEmpty());
+        map[QStringLiteral("mail")] = QStringList{QStringLiteral("new@x")};
+        QCOMPARE(map.value(QStringLiteral("mail")), QStringList{QStringLiteral("new@x")});
+        map[QStringLiteral("sn")].append(QStringLiteral("Smith"));
+        QCOMPARE(map.value(QStringLiteral("sn")), (QStringList{QStringLiteral("Doe"), QStringLiteral("Smith")}));
+        QVERIFY(map.remove(u"objectclass"));
+        QVERIFY(!map.remove(u"objectclass"));
+        QCOMPARE(map.value(QStringLiteral("cn")), QStringList{QStringLiteral("Jo Doe")});
+        QCOMPARE(map.value(QStringLiteral("mail")), QStringList{QStringLiteral("new@x")});
+        QCOMPARE(map.keys().size(), 4);
+
+        AttributeMap same;
+        for (auto i = map.cbegin(); i != map.cend(); ++i) {
+            same.append(i.key(), i.value().toList());
+        }
+        QVERIFY(same == map);
+        same.clear();
+        QVERIFY(same.isEmpty());
+    }
+
     void disabled_data()
     {
         const qint64 today = QDate(1970, 1, 1).daysTo(QDate::currentDate());
