@@ -5,6 +5,7 @@
 #include "errorbanner.h"
 #include "profile/keychainsecretstore.h"
 #include "profile/secretstore.h"
+#include "registrationpage.h"
 #include "wizardcontext.h"
 
 #include <QButtonGroup>
@@ -20,10 +21,12 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPixmap>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSslConfiguration>
 #include <QStackedWidget>
+#include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -62,6 +65,7 @@ void CredentialsPageController::setMethod(Method method)
 void CredentialsPageController::setCertificateResult(bool ok, const M365::Error &error)
 {
     context()->setConnection(nullptr);
+    m_uploadFailed = false;
     invalidate();
     setError(ok ? M365::Error{} : error);
 }
@@ -150,6 +154,23 @@ QString CredentialsPageController::expiryText() const
                             : QString();
 }
 
+bool CredentialsPageController::uploadsToRegisteredApp() const
+{
+    return context()->automaticRegistration && m_method != Method::ClientSecret;
+}
+
+Graph::AppRegistrationJob::Status CredentialsPageController::uploadStatus() const
+{
+    using Status = Graph::AppRegistrationJob::Status;
+    if (m_uploading) {
+        return Status::Running;
+    }
+    if (m_uploadFailed) {
+        return Status::Failed;
+    }
+    return hasCertificate() && context()->uploadedThumbprint == thumbprint() ? Status::Done : Status::Pending;
+}
+
 bool CredentialsPageController::isInputComplete() const
 {
     return m_method == Method::ClientSecret ? !context()->clientSecret.isEmpty() : hasCertificate();
@@ -197,7 +218,9 @@ void CredentialsPageController::probeKeychain()
             finishValidation(false);
             return;
         }
-        if (context()->isSandbox() && m_uploadToSandbox && m_method != Method::ClientSecret) {
+        if (uploadsToRegisteredApp()) {
+            uploadToRegisteredApp();
+        } else if (context()->isSandbox() && m_uploadToSandbox && m_method != Method::ClientSecret) {
             uploadCertificate();
         } else {
             finishValidation(true);
@@ -239,6 +262,49 @@ void CredentialsPageController::uploadCertificate()
     });
 }
 
+void CredentialsPageController::uploadToRegisteredApp()
+{
+    using Status = Graph::AppRegistrationJob::Status;
+    if (uploadStatus() == Status::Done) {
+        finishValidation(true);
+        return;
+    }
+    if (!context()->adminSession.isValid()) {
+        m_uploadFailed = true;
+        setError(M365::Error{QStringLiteral("registration.signInExpired"),
+                             tr("The administrator's sign-in has expired, so the certificate could not be added to "
+                                "the app. Export the .cer file and upload it under Certificates & secrets of the app "
+                                "%1 in the Microsoft Entra admin center, or go back and register the app again.")
+                                 .arg(RegistrationPageController::appName()),
+                             {},
+                             {}});
+        finishValidation(false);
+        return;
+    }
+    m_uploading = true;
+    m_uploadFailed = false;
+    Q_EMIT changed();
+    // The same registration as on the previous page, now with the certificate: it finds the app and only uploads.
+    auto *job = RegistrationPageController::createRegistrationJob(
+        context(), context()->certificate, context()->profile.clientId, this);
+    const QString uploaded = thumbprint();
+    connect(job, &M365::Job::finished, this, [this, uploaded](M365::Job *done) {
+        done->deleteLater();
+        m_uploading = false;
+        if (done->hasError()) {
+            m_uploadFailed = true;
+            M365::Error error = done->error();
+            error.userMessage = tr("The certificate could not be added to the app: %1").arg(error.userMessage);
+            setError(error);
+            finishValidation(false);
+            return;
+        }
+        context()->uploadedThumbprint = uploaded;
+        finishValidation(true);
+    });
+    job->start();
+}
+
 CredentialsPage::CredentialsPage(CredentialsPageController *controller, QWidget *parent)
     : ControllerPage(controller, parent)
     , m_controller(controller)
@@ -248,6 +314,9 @@ CredentialsPage::CredentialsPage(CredentialsPageController *controller, QWidget 
     , m_exportCer(new QPushButton(tr("Export .cer…"), this))
     , m_upload(new QCheckBox(tr("Add the certificate to the sandbox app (what you would upload in the portal)"), this))
     , m_certificateInfo(new QWidget(this))
+    , m_uploadRow(new QWidget(this))
+    , m_uploadIcon(new QLabel(this))
+    , m_uploadStatus(new QLabel(this))
 {
     setTitle(tr("Credentials"));
     setSubTitle(tr("The app proves who it is with a certificate. Its private key is kept in the system keychain."));
@@ -302,6 +371,13 @@ CredentialsPage::CredentialsPage(CredentialsPageController *controller, QWidget 
             m_controller->exportCer(path);
         }
     });
+    m_uploadStatus->setObjectName(QStringLiteral("uploadStatusLabel"));
+    m_uploadStatus->setWordWrap(true);
+    auto *uploadLayout = new QHBoxLayout(m_uploadRow);
+    uploadLayout->setContentsMargins(0, 0, 0, 0);
+    uploadLayout->addWidget(m_uploadIcon, 0, Qt::AlignTop);
+    uploadLayout->addWidget(m_uploadStatus, 1);
+    m_uploadIcon->setFixedSize(16, 16);
     m_upload->setChecked(controller->uploadToSandbox());
     connect(m_upload, &QCheckBox::toggled, controller, &CredentialsPageController::setUploadToSandbox);
 
@@ -311,6 +387,7 @@ CredentialsPage::CredentialsPage(CredentialsPageController *controller, QWidget 
     layout->addWidget(m_stack);
     layout->addWidget(m_certificateInfo);
     layout->addWidget(m_upload);
+    layout->addWidget(m_uploadRow);
     layout->addStretch();
     layout->addWidget(banner());
 }
@@ -441,7 +518,39 @@ void CredentialsPage::refresh()
     m_thumbprint->setText(m_controller->hasCertificate() ? m_controller->thumbprint() : tr("No certificate yet"));
     m_expiry->setText(m_controller->hasCertificate() ? m_controller->expiryText() : QStringLiteral("—"));
     m_exportCer->setEnabled(m_controller->hasCertificate());
-    m_upload->setVisible(!secret && m_controller->context()->isSandbox());
+    const bool automatic = m_controller->context()->automaticRegistration;
+    m_upload->setVisible(!secret && m_controller->context()->isSandbox() && !automatic);
+
+    // The automatic registration's last step: the certificate goes to the app when Next is chosen.
+    using Status = Graph::AppRegistrationJob::Status;
+    m_uploadRow->setVisible(automatic);
+    const QString app = RegistrationPageController::appName();
+    QIcon icon;
+    if (secret) {
+        m_uploadStatus->setText(tr("The automatic registration adds certificates only. Add a client secret to the app "
+                                   "%1 yourself, under Certificates & secrets in the Microsoft Entra admin center.")
+                                    .arg(app));
+        icon = style()->standardIcon(QStyle::SP_MessageBoxInformation);
+    } else {
+        switch (m_controller->uploadStatus()) {
+        case Status::Pending:
+            m_uploadStatus->setText(tr("Upload the certificate to the app %1 — when you choose Next").arg(app));
+            break;
+        case Status::Running:
+            m_uploadStatus->setText(tr("Upload the certificate to the app %1 — running…").arg(app));
+            icon = style()->standardIcon(QStyle::SP_ArrowRight);
+            break;
+        case Status::Done:
+            m_uploadStatus->setText(tr("Upload the certificate to the app %1 — done").arg(app));
+            icon = style()->standardIcon(QStyle::SP_DialogApplyButton);
+            break;
+        case Status::Failed:
+            m_uploadStatus->setText(tr("Upload the certificate to the app %1 — failed").arg(app));
+            icon = style()->standardIcon(QStyle::SP_MessageBoxCritical);
+            break;
+        }
+    }
+    m_uploadIcon->setPixmap(icon.isNull() ? QPixmap() : icon.pixmap(16, 16));
 }
 
 } // namespace M365::Ui

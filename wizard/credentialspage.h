@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "graph/appregistration.h"
 #include "pagecontroller.h"
 
 #include <QPointer>
@@ -20,7 +21,9 @@ namespace M365::Ui {
 /*
  * Credentials: a certificate (generated, or imported from PFX or PEM) or, discouraged, a client secret. The private
  * key stays in memory until Finish puts it in the keychain; validation checks that a keychain answers at all, so the
- * admin learns now, not at Finish, what to install.
+ * admin learns now, not at Finish, what to install. When the previous page registered the app automatically,
+ * validation also uploads the certificate to it with the administrator's token (AppRegistrationJob with the
+ * existing app, which only adds what is missing).
  */
 class CredentialsPageController : public PageController
 {
@@ -48,16 +51,24 @@ public:
     QString thumbprint() const;
     QString expiryText() const;
 
+    /// True when Next uploads the certificate to the automatically registered app.
+    bool uploadsToRegisteredApp() const;
+    /// The upload of the current certificate to that app.
+    Graph::AppRegistrationJob::Status uploadStatus() const;
+
     bool isInputComplete() const override;
     void validate() override;
 
 private:
     void probeKeychain();
     void uploadCertificate();
+    void uploadToRegisteredApp();
     void setCertificateResult(bool ok, const M365::Error &error);
 
     Method m_method = Method::Generate;
     bool m_uploadToSandbox = true;
+    bool m_uploading = false;
+    bool m_uploadFailed = false;
 };
 
 class CredentialsPage : public ControllerPage
@@ -92,6 +103,9 @@ private:
     QPushButton *m_exportCer;
     QCheckBox *m_upload;
     QWidget *m_certificateInfo;
+    QWidget *m_uploadRow;
+    QLabel *m_uploadIcon;
+    QLabel *m_uploadStatus;
 };
 
 } // namespace M365::Ui

@@ -15,8 +15,11 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -182,6 +185,96 @@ void DomainPageController::verify()
     job->start();
 }
 
+bool DomainPageController::isValidDomainName(const QString &name)
+{
+    static const QRegularExpression domain(
+        QStringLiteral("^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$"));
+    return domain.match(name).hasMatch();
+}
+
+void DomainPageController::addDomain(const QString &typed)
+{
+    const QString name = typed.trimmed().toLower();
+    Profile::Connection *connection = context()->connection();
+    if (isBusy() || !connection || name.isEmpty()) {
+        return;
+    }
+    if (!isValidDomainName(name)) {
+        setError(M365::Error{QStringLiteral("domain.invalidName"),
+                             tr("\"%1\" is not a domain name. Enter a name such as example.com.").arg(typed.trimmed()),
+                             {},
+                             {}});
+        return;
+    }
+    for (const auto &domain : std::as_const(m_domains)) {
+        if (domain.name.compare(name, Qt::CaseInsensitive) == 0) {
+            select(domain.name);
+            Q_EMIT domainAdded(domain.name);
+            return;
+        }
+    }
+    clearError();
+    setBusy(true);
+    auto *job = connection->graph()->send(
+        Graph::Request::withBody("POST", QStringLiteral("/domains"), QJsonObject{{QStringLiteral("id"), name}}));
+    connect(job, &M365::Job::finished, this, [this, job, name] {
+        const Graph::Response &response = static_cast<Graph::RequestJob *>(job)->response();
+        if (job->hasError()) {
+            setBusy(false);
+            M365::Error error = job->error();
+            if (response.status == 403) {
+                error.userMessage = tr("The app may not add domains. Add %1 in the Microsoft 365 admin center "
+                                       "(Settings, Domains), or grant the app Domain.ReadWrite.All, then try again.")
+                                        .arg(name);
+            }
+            setError(error);
+            return;
+        }
+        Graph::TenantReport::Domain domain;
+        domain.name = response.json.value(QLatin1String("id")).toString(name);
+        domain.verified = response.json.value(QLatin1String("isVerified")).toBool();
+        domain.isDefault = response.json.value(QLatin1String("isDefault")).toBool();
+        domain.isInitial = response.json.value(QLatin1String("isInitial")).toBool();
+        Profile::Connection *connection = context()->connection();
+        if (domain.verified || !connection) {
+            onDomainCreated(domain);
+            return;
+        }
+        // The TXT record that proves the domain is the admin's (GET /domains/{id}/verificationDnsRecords).
+        auto *records = connection->graph()->send(
+            Graph::Request::get(QStringLiteral("/domains/%1/verificationDnsRecords")
+                                    .arg(QString::fromLatin1(QUrl::toPercentEncoding(domain.name)))));
+        connect(records, &M365::Job::finished, this, [this, records, domain]() mutable {
+            const Graph::Response &answer = static_cast<Graph::RequestJob *>(records)->response();
+            for (const auto &value : answer.json.value(QLatin1String("value")).toArray()) {
+                const QJsonObject record = value.toObject();
+                if (record.value(QLatin1String("recordType")).toString() == QLatin1String("Txt")) {
+                    domain.txtRecord = record.value(QLatin1String("text")).toString();
+                }
+            }
+            onDomainCreated(domain);
+            if (records->hasError()) {
+                M365::Error error = records->error();
+                error.userMessage =
+                    tr("%1 was added, but its TXT record could not be read: %2").arg(domain.name, error.userMessage);
+                setError(error);
+            }
+        });
+        records->start();
+    });
+    job->start();
+}
+
+void DomainPageController::onDomainCreated(const Graph::TenantReport::Domain &domain)
+{
+    m_domains.append(domain);
+    context()->report.domains.append(domain);
+    setBusy(false);
+    Q_EMIT domainAdded(domain.name);
+    select(domain.name);
+    Q_EMIT changed();
+}
+
 bool DomainPageController::isInputComplete() const
 {
     const auto *domain = selected();
@@ -209,6 +302,8 @@ DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
     , m_verify(new QPushButton(tr("Verify with Microsoft"), this))
     , m_dnsStatus(new QLabel(this))
     , m_warning(new QLabel(this))
+    , m_newDomain(new QLineEdit(this))
+    , m_addDomain(new QPushButton(tr("Add domain"), this))
 {
     setTitle(tr("Domain"));
     setSubTitle(tr("Choose the domain that user names (user principal names) end in. It must be verified."));
@@ -219,6 +314,9 @@ DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
     m_verify->setObjectName(QStringLiteral("verifyButton"));
     m_dnsStatus->setObjectName(QStringLiteral("dnsStatusLabel"));
     m_warning->setObjectName(QStringLiteral("onMicrosoftWarning"));
+    m_newDomain->setObjectName(QStringLiteral("newDomainEdit"));
+    m_addDomain->setObjectName(QStringLiteral("addDomainButton"));
+    m_newDomain->setPlaceholderText(tr("A domain you own, e.g. example.com"));
 
     m_domains->setColumnCount(2);
     m_domains->setHeaderLabels({tr("Domain"), tr("State")});
@@ -250,8 +348,14 @@ DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
     txtLayout->addLayout(recordRow);
     txtLayout->addLayout(actions);
 
+    auto *addRow = new QHBoxLayout;
+    addRow->addWidget(new QLabel(tr("Another domain:"), this));
+    addRow->addWidget(m_newDomain, 1);
+    addRow->addWidget(m_addDomain);
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_domains);
+    layout->addLayout(addRow);
     layout->addSpacing(6);
     layout->addWidget(m_txtBox);
     layout->addWidget(m_dnsStatus);
@@ -268,6 +372,16 @@ DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
         QApplication::clipboard()->setText(m_txtRecord->text());
     });
     connect(m_checkDns, &QPushButton::clicked, controller, &DomainPageController::checkDns);
+    const auto add = [this] {
+        m_controller->addDomain(m_newDomain->text());
+    };
+    connect(m_addDomain, &QPushButton::clicked, this, add);
+    connect(m_newDomain, &QLineEdit::returnPressed, this, add);
+    connect(m_newDomain, &QLineEdit::textChanged, this, [this] {
+        m_addDomain->setEnabled(!m_controller->isBusy() && m_controller->context()->connection()
+                                && !m_newDomain->text().trimmed().isEmpty());
+    });
+    connect(controller, &DomainPageController::domainAdded, m_newDomain, &QLineEdit::clear);
     connect(m_verify, &QPushButton::clicked, controller, &DomainPageController::verify);
 }
 
@@ -299,6 +413,8 @@ void DomainPage::refresh()
     m_dnsStatus->setVisible(!m_controller->dnsStatus().isEmpty());
     m_checkDns->setEnabled(!m_controller->isBusy());
     m_verify->setEnabled(!m_controller->isBusy() && m_controller->context()->connection());
+    m_addDomain->setEnabled(!m_controller->isBusy() && m_controller->context()->connection()
+                            && !m_newDomain->text().trimmed().isEmpty());
     const bool warn = selected && selected->verified && m_controller->selectedIsInitial();
     m_warning->setText(warn ? tr("Users will get user names ending in %1. You can continue, but people usually sign "
                                  "in with your own domain: verify it first to use it.")

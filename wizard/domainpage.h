@@ -9,6 +9,7 @@
 
 class QDnsLookup;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QTreeWidget;
 
@@ -18,7 +19,8 @@ namespace M365::Ui {
  * Domain: the tenant's domains with their verification state; the admin picks the one user names end in. For an
  * unverified domain the page shows the TXT record to publish, looks it up (the system resolver, or the sandbox's
  * published records in sandbox mode) and asks Microsoft to verify it. Only a verified domain can be chosen; the
- * initial onmicrosoft.com domain always is, with a warning that user names will end in it.
+ * initial onmicrosoft.com domain always is, with a warning that user names will end in it. A domain the tenant does
+ * not know yet can be added (POST /domains, Domain.ReadWrite.All); it joins the list unverified, with its TXT record.
  */
 class DomainPageController : public PageController
 {
@@ -44,11 +46,22 @@ public:
     QString dnsStatus() const { return m_dnsStatus; }
     bool isDnsFound() const { return m_dnsFound; }
 
+    /// A name such as example.com (at least two labels, letters, digits and hyphens).
+    static bool isValidDomainName(const QString &name);
+    /// Adds @p name to the tenant and reads its TXT record; the new domain is then listed and selected.
+    void addDomain(const QString &name);
+
+Q_SIGNALS:
+    /// The tenant accepted a new domain (the page clears its field).
+    void domainAdded(const QString &name);
+
+public:
     bool isInputComplete() const override;
     void validate() override;
 
 private:
     void onTxtRecords(const QStringList &records);
+    void onDomainCreated(const Graph::TenantReport::Domain &domain);
 
     QList<Graph::TenantReport::Domain> m_domains;
     QString m_selected;
@@ -78,6 +91,8 @@ private:
     QPushButton *m_verify;
     QLabel *m_dnsStatus;
     QLabel *m_warning;
+    QLineEdit *m_newDomain;
+    QPushButton *m_addDomain;
     bool m_filling = false;
 };
 

@@ -51,6 +51,12 @@ OnboardingWizard::OnboardingWizard(const WizardContext::Options &options, QWidge
     button(QWizard::BackButton)->setObjectName(QStringLiteral("backButton"));
     button(QWizard::FinishButton)->setObjectName(QStringLiteral("finishButton"));
     button(QWizard::CancelButton)->setObjectName(QStringLiteral("cancelButton"));
+    // Back from the Credentials page: the registration's checklist shows the certificate's upload.
+    connect(this, &QWizard::currentIdChanged, m_registration, [this](int id) {
+        if (id == RegistrationPageId) {
+            m_registration->updateUploadStep();
+        }
+    });
     connect(m_summary, &PageController::validated, this, [this](bool ok) {
         m_saved = m_saved || ok;
     });

@@ -3,22 +3,44 @@
 #include "registrationpage.h"
 
 #include "errorbanner.h"
+#include "graph/graphclient.h"
 #include "graph/tenantcheck.h"
+#include "identity/adminsignin.h"
+#include "identity/certificatecredential.h"
+#include "identity/tokenprovider.h"
+#include "sandboxtenant.h"
 #include "wizardcontext.h"
 
 #include <QApplication>
+#include <QButtonGroup>
 #include <QClipboard>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QPainter>
+#include <QPen>
+#include <QPixmap>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QRegularExpression>
+#include <QStackedWidget>
+#include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace M365::Ui {
+
+namespace {
+
+/// Microsoft Graph Command Line Tools: a public client that Microsoft publishes in every tenant and that accepts a
+/// loopback redirect on any port.
+const QString graphCommandLineToolsClientId = QStringLiteral("14d82eec-204b-4c2f-b7e8-296a70dab67e");
+
+} // namespace
+
+RegistrationPageController::~RegistrationPageController() = default;
 
 QString RegistrationPageController::appName()
 {
@@ -28,6 +50,70 @@ QString RegistrationPageController::appName()
 QString RegistrationPageController::permissionsText()
 {
     return Graph::Features{}.requiredRoles().join(QLatin1Char('\n'));
+}
+
+QStringList RegistrationPageController::requestedRoles()
+{
+    QStringList roles = Graph::Features{}.requiredRoles();
+    if (!roles.contains(QLatin1String("RoleManagement.Read.Directory"))) {
+        roles.append(QStringLiteral("RoleManagement.Read.Directory"));
+    }
+    return roles;
+}
+
+QString RegistrationPageController::signInClientId(bool sandbox)
+{
+    return sandbox ? Sandbox::SandboxTenant::setupClientId : graphCommandLineToolsClientId;
+}
+
+Graph::AppRegistrationJob *
+RegistrationPageController::createRegistrationJob(WizardContext *context,
+                                                  const Identity::CertificateCredential &certificate,
+                                                  const QString &existingAppId,
+                                                  QObject *parent)
+{
+    Graph::AppRegistrationJob::Options options;
+    options.displayName = appName();
+    options.roles = requestedRoles();
+    options.certificate = certificate;
+    options.existingAppId = existingAppId;
+    const WizardContext::AdminSession &session = context->adminSession;
+    auto *tokens = new Identity::TokenProvider(context->nam(),
+                                               context->profile.endpoints,
+                                               session.tenantId,
+                                               signInClientId(context->isSandbox()),
+                                               Identity::ClientCredential{});
+    tokens->setStaticToken(session.accessToken, session.expiresAt);
+    tokens->setExtraCaCertificates(context->extraCaCertificates());
+    auto *graph = new Graph::GraphClient(context->nam(), context->profile.endpoints, tokens);
+    auto *job = new Graph::AppRegistrationJob(graph, options, parent);
+    // The token provider and the Graph client were made for this job and go with it.
+    graph->setParent(job);
+    tokens->setParent(graph);
+    return job;
+}
+
+void RegistrationPageController::setMode(Mode mode)
+{
+    m_modeChosen = true;
+    if (m_mode == mode) {
+        return;
+    }
+    if (isBusy()) {
+        cancelAutomatic();
+    }
+    m_mode = mode;
+    clearError();
+    invalidate();
+    Q_EMIT changed();
+}
+
+void RegistrationPageController::chooseDefaultMode()
+{
+    if (!m_modeChosen && !isBusy()) {
+        m_mode = context()->isSandbox() ? Mode::Manual : Mode::Automatic;
+        Q_EMIT changed();
+    }
 }
 
 void RegistrationPageController::setTenant(const QString &tenant)
@@ -50,9 +136,32 @@ void RegistrationPageController::setClientId(const QString &clientId)
 
 void RegistrationPageController::load()
 {
-    m_tenant = context()->profile.tenant;
-    m_clientId = context()->profile.clientId;
+    if (!context()->automaticRegistration) {
+        m_tenant = context()->profile.tenant;
+        m_clientId = context()->profile.clientId;
+    }
+    if (m_steps.size() != RowCount) {
+        initSteps();
+    }
+    if (isRegistered() && m_registeredAuthority != context()->profile.endpoints.authority) {
+        // Registered in another tenant (the admin went back and switched between sandbox and tenant): start over.
+        m_autoTenant.clear();
+        m_autoClientId.clear();
+        m_registeredAppId.clear();
+        context()->automaticRegistration = false;
+        initSteps();
+    }
+    updateUploadStep();
     Q_EMIT changed();
+}
+
+void RegistrationPageController::updateUploadStep()
+{
+    // The Credentials page uploads the certificate to the registered app.
+    if (isRegistered() && m_steps.size() == RowCount) {
+        const bool uploaded = !context()->uploadedThumbprint.isEmpty() && context()->profile.clientId == m_autoClientId;
+        setStep(UploadRow, uploaded ? Status::Done : Status::Pending);
+    }
 }
 
 bool RegistrationPageController::isValidGuid(const QString &value)
@@ -89,18 +198,221 @@ QString RegistrationPageController::clientIdProblem() const
 
 bool RegistrationPageController::isInputComplete() const
 {
+    if (m_mode == Mode::Automatic) {
+        return isRegistered();
+    }
     return isValidTenant(m_tenant) && isValidGuid(m_clientId);
 }
 
 void RegistrationPageController::validate()
 {
-    if (context()->profile.tenant != m_tenant || context()->profile.clientId != m_clientId) {
-        context()->profile.tenant = m_tenant;
-        context()->profile.clientId = m_clientId;
-        // A connection to another app is no proof for this one.
-        context()->setConnection(nullptr);
+    if (!isInputComplete()) {
+        finishValidation(false);
+        return;
     }
-    finishValidation(isInputComplete());
+    const QString tenant = this->tenant();
+    const QString clientId = this->clientId();
+    if (context()->profile.tenant != tenant || context()->profile.clientId != clientId) {
+        context()->profile.tenant = tenant;
+        context()->profile.clientId = clientId;
+        // A connection to another app is no proof for this one, nor is a certificate uploaded to it.
+        context()->setConnection(nullptr);
+        context()->uploadedThumbprint.clear();
+    }
+    context()->automaticRegistration = m_mode == Mode::Automatic;
+    finishValidation(true);
+}
+
+void RegistrationPageController::initSteps()
+{
+    using Job = Graph::AppRegistrationJob;
+    m_steps = {
+        {tr("Sign in as an administrator in the browser"), Status::Pending},
+        {Job::stepName(Job::FindGraphServicePrincipal), Status::Pending},
+        {Job::stepName(Job::CreateApplication), Status::Pending},
+        {Job::stepName(Job::CreateServicePrincipal), Status::Pending},
+        {Job::stepName(Job::GrantPermissions), Status::Pending},
+        {tr("Upload the certificate (on the next page)"), Status::Pending},
+    };
+}
+
+void RegistrationPageController::setStep(int row, Status status)
+{
+    if (m_steps.size() != RowCount) {
+        initSteps();
+    }
+    if (row >= 0 && row < m_steps.size() && m_steps[row].status != status) {
+        m_steps[row].status = status;
+        if (row == UploadRow) {
+            // Pending, it says where the certificate comes from; afterwards it is the engine's step.
+            using Job = Graph::AppRegistrationJob;
+            m_steps[row].name = status == Status::Pending ? tr("Upload the certificate (on the next page)")
+                                                          : Job::stepName(Job::UploadCertificate);
+        }
+        Q_EMIT changed();
+    }
+}
+
+QString RegistrationPageController::statusText() const
+{
+    if (m_signIn) {
+        return tr("Waiting for you to sign in as an administrator in your browser…");
+    }
+    if (m_registration) {
+        return tr("Registering the app in your tenant…");
+    }
+    if (isRegistered()) {
+        const QString admin = context()->adminSession.userPrincipalName;
+        return admin.isEmpty() ? tr("The app %1 is registered.").arg(appName())
+                               : tr("The app %1 is registered (signed in as %2).").arg(appName(), admin);
+    }
+    return {};
+}
+
+void RegistrationPageController::registerAutomatically()
+{
+    if (isBusy() || m_mode != Mode::Automatic) {
+        return;
+    }
+    clearError();
+    invalidate();
+    m_failed = false;
+    m_cancelled = false;
+    m_autoClientId.clear();
+    initSteps();
+    setBusy(true);
+    if (context()->adminSession.isValid()
+        && context()->adminSession.authority == context()->profile.endpoints.authority) {
+        // An earlier sign-in is still good (e.g. a retry after a failed step): no second trip to the browser.
+        setStep(SignInRow, Status::Done);
+        startRegistration();
+        return;
+    }
+    WizardContext *ctx = context();
+    ctx->adminSession = WizardContext::AdminSession{};
+    QString tenant = ctx->isSandbox() ? ctx->profile.tenant : m_tenant;
+    if (!isValidTenant(tenant)) {
+        // Any work or school account; the token says which tenant it belongs to.
+        tenant = QStringLiteral("organizations");
+    }
+    auto *job = new Identity::AdminSignIn(ctx->profile.endpoints, tenant, signInClientId(ctx->isSandbox()), this);
+    job->setTimeout(ctx->signInTimeout());
+    job->setExtraCaCertificates(ctx->extraCaCertificates());
+    job->setBrowserOpener([ctx](const QUrl &url) {
+        ctx->openBrowser(url);
+    });
+    connect(job, &Identity::AdminSignIn::authorizeUrlReady, this, [this](const QUrl &url) {
+        m_signInUrl = url;
+        Q_EMIT changed();
+    });
+    connect(job, &M365::Job::finished, this, &RegistrationPageController::onSignedIn);
+    m_signIn = job;
+    setStep(SignInRow, Status::Running);
+    job->start();
+}
+
+void RegistrationPageController::onSignedIn(M365::Job *job)
+{
+    job->deleteLater();
+    m_signIn = nullptr;
+    m_signInUrl.clear();
+    auto *signIn = static_cast<Identity::AdminSignIn *>(job);
+    if (job->hasError()) {
+        setStep(SignInRow, Status::Failed);
+        M365::Error error = job->error();
+        if (m_cancelled || error.code == QLatin1String("cancelled")) {
+            error.userMessage = tr("The sign-in was cancelled. Choose Try again, or register the app yourself.");
+        } else if (error.code == QLatin1String(Identity::AdminSignIn::Timeout)) {
+            error.userMessage =
+                tr("The sign-in was not finished in the browser in time. If the browser showed an error "
+                   "(for example a wrong password) or was closed, choose Try again, or register the "
+                   "app yourself.");
+        } else {
+            error.userMessage = tr("%1 Choose Try again, or register the app yourself.").arg(error.userMessage);
+        }
+        failAutomatic(error);
+        return;
+    }
+    context()->adminSession = WizardContext::AdminSession{signIn->accessToken(),
+                                                          signIn->expiresAt(),
+                                                          signIn->tenantId(),
+                                                          signIn->userPrincipalName(),
+                                                          context()->profile.endpoints.authority};
+    setStep(SignInRow, Status::Done);
+    startRegistration();
+}
+
+void RegistrationPageController::startRegistration()
+{
+    // No certificate yet: it is made on the next page, which uploads it to this app.
+    auto *job = createRegistrationJob(context(), Identity::CertificateCredential{}, m_registeredAppId, this);
+    connect(job, &Graph::AppRegistrationJob::stepChanged, this, [this](int step, Status status) {
+        using Job = Graph::AppRegistrationJob;
+        switch (Job::Step(step)) {
+        case Job::FindGraphServicePrincipal:
+            setStep(FindGraphRow, status);
+            break;
+        case Job::CreateApplication:
+            setStep(CreateApplicationRow, status);
+            break;
+        case Job::CreateServicePrincipal:
+            setStep(CreateServicePrincipalRow, status);
+            break;
+        case Job::GrantPermissions:
+            setStep(GrantRow, status);
+            break;
+        case Job::UploadCertificate:
+        case Job::StepCount:
+            // Without a certificate the engine skips the upload; the Credentials page ticks it off.
+            break;
+        }
+    });
+    connect(job, &M365::Job::finished, this, &RegistrationPageController::onRegistered);
+    m_registration = job;
+    Q_EMIT changed();
+    job->start();
+}
+
+void RegistrationPageController::onRegistered(M365::Job *job)
+{
+    job->deleteLater();
+    m_registration = nullptr;
+    if (job->hasError()) {
+        M365::Error error = job->error();
+        if (m_cancelled || error.code == QLatin1String("cancelled")) {
+            error.userMessage = tr("The registration was cancelled. Choose Try again, or register the app yourself.");
+        } else {
+            error.userMessage = tr("%1 Choose Try again, or register the app yourself.").arg(error.userMessage);
+        }
+        failAutomatic(error);
+        return;
+    }
+    auto *registration = static_cast<Graph::AppRegistrationJob *>(job);
+    m_autoTenant = context()->adminSession.tenantId;
+    m_autoClientId = registration->appId();
+    m_registeredAppId = m_autoClientId;
+    m_registeredAuthority = context()->profile.endpoints.authority;
+    updateUploadStep();
+    setBusy(false);
+    Q_EMIT changed();
+}
+
+void RegistrationPageController::failAutomatic(const M365::Error &error)
+{
+    m_failed = true;
+    m_cancelled = false;
+    setError(error);
+    setBusy(false);
+}
+
+void RegistrationPageController::cancelAutomatic()
+{
+    m_cancelled = true;
+    if (m_signIn) {
+        m_signIn->cancel();
+    } else if (m_registration) {
+        m_registration->cancel();
+    }
 }
 
 namespace {
@@ -133,6 +445,7 @@ RegistrationPage::RegistrationPage(RegistrationPageController *controller, QWidg
     , m_controller(controller)
     , m_automatic(new QRadioButton(tr("Register automatically (sign in as an administrator)"), this))
     , m_manual(new QRadioButton(tr("I'll register it myself"), this))
+    , m_stack(new QStackedWidget(this))
     , m_tenant(new QLineEdit(this))
     , m_clientId(new QLineEdit(this))
     , m_tenantProblem(new QLabel(this))
@@ -146,41 +459,16 @@ RegistrationPage::RegistrationPage(RegistrationPageController *controller, QWidg
     m_clientId->setObjectName(QStringLiteral("clientIdEdit"));
     m_tenantProblem->setObjectName(QStringLiteral("tenantIdProblem"));
     m_clientIdProblem->setObjectName(QStringLiteral("clientIdProblem"));
-    // TODO(issue 6): the automatic path (admin sign-in, app creation, consent) arrives with its engine.
-    m_automatic->setEnabled(false);
-    m_automatic->setToolTip(tr("Coming with the automatic registration (issue 6)"));
-    m_manual->setChecked(true);
+    auto *modes = new QButtonGroup(this);
+    modes->addButton(m_automatic, int(RegistrationPageController::Mode::Automatic));
+    modes->addButton(m_manual, int(RegistrationPageController::Mode::Manual));
+    connect(modes, &QButtonGroup::idClicked, this, [this](int id) {
+        m_controller->setMode(RegistrationPageController::Mode(id));
+    });
 
-    auto *steps = new QGridLayout;
-    steps->setColumnStretch(1, 1);
-    int row = 0;
-    const auto addStep = [&](const QString &text, QWidget *extra) {
-        auto *label = new QLabel(text, this);
-        label->setWordWrap(true);
-        label->setTextInteractionFlags(Qt::TextBrowserInteraction);
-        label->setOpenExternalLinks(true);
-        steps->addWidget(new QLabel(QString::number(row + 1) + QLatin1Char('.'), this), row, 0, Qt::AlignTop);
-        auto *cell = new QVBoxLayout;
-        cell->setSpacing(2);
-        cell->addWidget(label);
-        if (extra) {
-            cell->addWidget(extra);
-        }
-        steps->addLayout(cell, row, 1);
-        ++row;
-    };
-    addStep(tr("In the Microsoft Entra admin center, open App registrations and choose New registration. Name it:"),
-            copyRow(this, RegistrationPageController::appName(), QStringLiteral("copyAppNameButton")));
-    addStep(tr("Supported account types: this organizational directory only. No redirect URI is needed."), nullptr);
-    addStep(tr("Under API permissions, add these Microsoft Graph application permissions, then grant admin consent:"),
-            copyRow(this,
-                    RegistrationPageController::permissionsText().replace(QLatin1Char('\n'), QStringLiteral(", ")),
-                    QStringLiteral("copyPermissionsButton")));
-    addStep(tr("Optional: add Domain.ReadWrite.All as well if this wizard should verify your domain with Microsoft."),
-            nullptr);
-    addStep(tr("Copy the directory (tenant) ID and the application (client) ID from the Overview page into the fields "
-               "below. The certificate comes on the next page."),
-            nullptr);
+    m_stack->addWidget(buildManualPane());
+    m_stack->addWidget(buildAutomaticPane());
+    m_stack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
     // Each field with its problem below it, so a hidden problem leaves no gap.
     const auto field = [this](QLineEdit *edit, QLabel *problem) {
@@ -193,8 +481,6 @@ RegistrationPage::RegistrationPage(RegistrationPageController *controller, QWidg
     auto *form = new QFormLayout;
     form->addRow(tr("Directory (tenant) ID:"), field(m_tenant, m_tenantProblem));
     form->addRow(tr("Application (client) ID:"), field(m_clientId, m_clientIdProblem));
-    m_tenant->setPlaceholderText(tr("GUID or domain, e.g. contoso.onmicrosoft.com"));
-    m_clientId->setPlaceholderText(tr("GUID"));
     for (QLabel *problem : {m_tenantProblem, m_clientIdProblem}) {
         problem->setWordWrap(true);
         problem->setStyleSheet(QStringLiteral("color: #a4262c;"));
@@ -205,7 +491,7 @@ RegistrationPage::RegistrationPage(RegistrationPageController *controller, QWidg
     layout->addWidget(m_automatic);
     layout->addWidget(m_manual);
     layout->addSpacing(6);
-    layout->addLayout(steps);
+    layout->addWidget(m_stack);
     layout->addSpacing(6);
     layout->addLayout(form);
     layout->addStretch();
@@ -215,21 +501,204 @@ RegistrationPage::RegistrationPage(RegistrationPageController *controller, QWidg
     connect(m_clientId, &QLineEdit::textEdited, controller, &RegistrationPageController::setClientId);
 }
 
+QWidget *RegistrationPage::buildManualPane()
+{
+    auto *pane = new QWidget(this);
+    auto *steps = new QGridLayout(pane);
+    steps->setContentsMargins(0, 0, 0, 0);
+    steps->setColumnStretch(1, 1);
+    int row = 0;
+    const auto addStep = [&](const QString &text, QWidget *extra) {
+        auto *label = new QLabel(text, pane);
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextBrowserInteraction);
+        label->setOpenExternalLinks(true);
+        steps->addWidget(new QLabel(QString::number(row + 1) + QLatin1Char('.'), pane), row, 0, Qt::AlignTop);
+        auto *cell = new QVBoxLayout;
+        cell->setSpacing(2);
+        cell->addWidget(label);
+        if (extra) {
+            cell->addWidget(extra);
+        }
+        steps->addLayout(cell, row, 1);
+        ++row;
+    };
+    addStep(tr("In the Microsoft Entra admin center, open App registrations and choose New registration. Name it:"),
+            copyRow(pane, RegistrationPageController::appName(), QStringLiteral("copyAppNameButton")));
+    addStep(tr("Supported account types: this organizational directory only. No redirect URI is needed."), nullptr);
+    addStep(tr("Under API permissions, add these Microsoft Graph application permissions, then grant admin consent:"),
+            copyRow(pane,
+                    RegistrationPageController::permissionsText().replace(QLatin1Char('\n'), QStringLiteral(", ")),
+                    QStringLiteral("copyPermissionsButton")));
+    addStep(tr("Optional: add Domain.ReadWrite.All as well if this wizard should verify your domain with Microsoft."),
+            nullptr);
+    addStep(tr("Copy the directory (tenant) ID and the application (client) ID from the Overview page into the fields "
+               "below. The certificate comes on the next page."),
+            nullptr);
+    return pane;
+}
+
+QWidget *RegistrationPage::buildAutomaticPane()
+{
+    auto *pane = new QWidget(this);
+    auto *layout = new QVBoxLayout(pane);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *intro = new QLabel(tr("Sign in in your browser as a Global Administrator or Cloud Application "
+                                "Administrator. m365sync then registers itself as \"%1\" with the permissions it needs "
+                                "and grants admin consent; the certificate from the next page is added to it.")
+                                 .arg(RegistrationPageController::appName()),
+                             pane);
+    intro->setWordWrap(true);
+
+    m_register = new QPushButton(tr("Sign in and register"), pane);
+    m_register->setObjectName(QStringLiteral("registerButton"));
+    m_cancel = new QPushButton(tr("Cancel sign-in"), pane);
+    m_cancel->setObjectName(QStringLiteral("cancelRegistrationButton"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_register);
+    buttons->addWidget(m_cancel);
+    buttons->addStretch();
+
+    m_status = new QLabel(pane);
+    m_status->setObjectName(QStringLiteral("registrationStatusLabel"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_status->setOpenExternalLinks(true);
+
+    m_steps = new QListWidget(pane);
+    m_steps->setObjectName(QStringLiteral("registrationStepsList"));
+    m_steps->setSelectionMode(QAbstractItemView::NoSelection);
+    m_steps->setFocusPolicy(Qt::NoFocus);
+    m_steps->setIconSize(QSize(16, 16));
+    m_steps->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+
+    layout->addWidget(intro);
+    layout->addSpacing(4);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+    layout->addWidget(m_steps);
+
+    connect(m_register, &QPushButton::clicked, m_controller, &RegistrationPageController::registerAutomatically);
+    connect(m_cancel, &QPushButton::clicked, m_controller, &RegistrationPageController::cancelAutomatic);
+    return pane;
+}
+
 void RegistrationPage::initializePage()
 {
     m_controller->load();
+    m_controller->chooseDefaultMode();
     m_tenant->setText(m_controller->tenant());
     m_clientId->setText(m_controller->clientId());
+    refresh();
+}
+
+void RegistrationPage::cleanupPage()
+{
+    if (m_controller->isBusy()) {
+        m_controller->cancelAutomatic();
+    }
+    ControllerPage::cleanupPage();
 }
 
 void RegistrationPage::refresh()
 {
-    const QString tenantProblem = m_controller->tenantProblem();
-    const QString clientProblem = m_controller->clientIdProblem();
+    using Mode = RegistrationPageController::Mode;
+    using Status = RegistrationPageController::Status;
+    const bool automatic = m_controller->mode() == Mode::Automatic;
+    const bool busy = m_controller->isBusy();
+    m_automatic->setChecked(automatic);
+    m_manual->setChecked(!automatic);
+    // The stack is as tall as the current pane only, so a short pane leaves no gap.
+    const int current = automatic ? 1 : 0;
+    for (int i = 0; i < m_stack->count(); ++i) {
+        m_stack->widget(i)->setSizePolicy(QSizePolicy::Preferred,
+                                          i == current ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    }
+    m_stack->setCurrentIndex(current);
+    m_stack->updateGeometry();
+
+    // The automatic path fills in the IDs; the manual one takes them as typed.
+    const bool switched = m_tenant->isReadOnly() != automatic;
+    for (QLineEdit *edit : {m_tenant, m_clientId}) {
+        edit->setReadOnly(automatic);
+        // Read-only fields look it: the window's colour instead of the editable white.
+        QPalette colours = palette();
+        colours.setColor(QPalette::Base,
+                         automatic ? palette().color(QPalette::Window) : palette().color(QPalette::Base));
+        edit->setPalette(colours);
+    }
+    if (automatic || switched) {
+        if (m_tenant->text().trimmed() != m_controller->tenant()) {
+            m_tenant->setText(m_controller->tenant());
+        }
+        if (m_clientId->text().trimmed() != m_controller->clientId()) {
+            m_clientId->setText(m_controller->clientId());
+        }
+    }
+    m_tenant->setPlaceholderText(automatic ? tr("Filled in after the sign-in")
+                                           : tr("GUID or domain, e.g. contoso.onmicrosoft.com"));
+    m_clientId->setPlaceholderText(automatic ? tr("Filled in when the app is registered") : tr("GUID"));
+
+    const QString tenantProblem = automatic ? QString() : m_controller->tenantProblem();
+    const QString clientProblem = automatic ? QString() : m_controller->clientIdProblem();
     m_tenantProblem->setText(tenantProblem);
     m_tenantProblem->setVisible(!tenantProblem.isEmpty());
     m_clientIdProblem->setText(clientProblem);
     m_clientIdProblem->setVisible(!clientProblem.isEmpty());
+
+    m_register->setText(m_controller->hasFailed() ? tr("Try again") : tr("Sign in and register"));
+    m_register->setEnabled(!busy);
+    m_register->setVisible(!m_controller->isRegistered());
+    m_cancel->setVisible(busy);
+    QString status = m_controller->statusText();
+    if (m_controller->signInUrl().isValid()) {
+        status =
+            tr("%1 If no browser window opened, <a href=\"%2\">open the sign-in page</a>.")
+                .arg(status.toHtmlEscaped(), m_controller->signInUrl().toString(QUrl::FullyEncoded).toHtmlEscaped());
+    } else {
+        status = status.toHtmlEscaped();
+    }
+    m_status->setText(status);
+    m_status->setVisible(!status.isEmpty());
+
+    m_steps->clear();
+    const QIcon done = style()->standardIcon(QStyle::SP_DialogApplyButton);
+    const QIcon failed = style()->standardIcon(QStyle::SP_MessageBoxCritical);
+    const QIcon running = style()->standardIcon(QStyle::SP_ArrowRight);
+    // Pending: an empty circle, so that the row reads as a step still to come.
+    QPixmap circle(16, 16);
+    circle.fill(Qt::transparent);
+    {
+        QPainter painter(&circle);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(palette().color(QPalette::Disabled, QPalette::Text), 1.5));
+        painter.drawEllipse(QRectF(3.5, 3.5, 9, 9));
+    }
+    const QIcon pending(circle);
+    for (const auto &step : m_controller->steps()) {
+        auto *item = new QListWidgetItem(m_steps);
+        item->setData(Qt::UserRole, int(step.status));
+        switch (step.status) {
+        case Status::Pending:
+            item->setIcon(pending);
+            item->setText(step.name);
+            break;
+        case Status::Running:
+            item->setIcon(running);
+            item->setText(tr("%1 — running…").arg(step.name));
+            break;
+        case Status::Done:
+            item->setIcon(done);
+            item->setText(tr("%1 — done").arg(step.name));
+            break;
+        case Status::Failed:
+            item->setIcon(failed);
+            item->setText(tr("%1 — failed").arg(step.name));
+            break;
+        }
+    }
+    // As tall as its rows: the list is a checklist, not a scrolling view.
+    m_steps->setFixedHeight(m_steps->sizeHintForRow(0) * m_steps->count() + 2 * m_steps->frameWidth() + 4);
 }
 
 } // namespace M365::Ui

@@ -10,6 +10,7 @@
 #include "sandboxtenant.h"
 #include "tenantstate.h"
 
+#include <QDesktopServices>
 #include <QDir>
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -58,6 +59,25 @@ bool WizardContext::startSandbox(QString *errorMessage)
     profile.clientId = state.demoClientId;
     profile.caFile = m_sandbox->caFile();
     return true;
+}
+
+void WizardContext::openBrowser(const QUrl &url) const
+{
+    if (m_options.browserOpener) {
+        m_options.browserOpener(url);
+    } else {
+        QDesktopServices::openUrl(url);
+    }
+}
+
+QList<QSslCertificate> WizardContext::extraCaCertificates() const
+{
+    if (profile.caFile.isEmpty()) {
+        return {};
+    }
+    QFile file(profile.caFile);
+    return file.open(QIODevice::ReadOnly) ? QSslCertificate::fromData(file.readAll(), QSsl::Pem)
+                                          : QList<QSslCertificate>();
 }
 
 QString WizardContext::sampleDirectoryPath() const

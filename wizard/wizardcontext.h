@@ -9,10 +9,15 @@
 #include "profile/profile.h"
 #include "profile/secretstore.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
+#include <QUrl>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -42,6 +47,26 @@ public:
         QString profileDirectory; ///< empty: ProfileStore::defaultDirectory()
         QString dataDirectory; ///< where the sandbox tenant keeps its state; empty: AppDataLocation
         QNetworkAccessManager *nam = nullptr; ///< empty: the context makes its own
+        /// Opens the administrator's sign-in page; empty: the system browser (QDesktopServices::openUrl). Tests play
+        /// the browser here.
+        std::function<void(const QUrl &url)> browserOpener;
+        /// How long the administrator has to finish signing in in the browser.
+        std::chrono::milliseconds signInTimeout{std::chrono::minutes(5)};
+    };
+
+    /// The administrator's sign-in of "Register automatically". The delegated token stays in memory only: it
+    /// registers the app on the App registration page and uploads the certificate on the Credentials page.
+    struct AdminSession
+    {
+        QString accessToken;
+        QDateTime expiresAt;
+        QString tenantId;
+        QString userPrincipalName;
+        QUrl authority; ///< the cloud's sign-in endpoint it came from
+        bool isValid() const
+        {
+            return !accessToken.isEmpty() && expiresAt > QDateTime::currentDateTimeUtc().addSecs(60);
+        }
     };
 
     explicit WizardContext(const Options &options, QObject *parent = nullptr);
@@ -58,6 +83,19 @@ public:
     Sandbox::SandboxServer *sandboxServer() const { return m_sandbox.get(); }
     /// Starts the demo tenant (once) and points the profile at it; false with a message when it cannot start.
     bool startSandbox(QString *errorMessage);
+
+    /// Opens @p url in the system browser, or hands it to the injected opener.
+    void openBrowser(const QUrl &url) const;
+    std::chrono::milliseconds signInTimeout() const { return m_options.signInTimeout; }
+    /// The private CA of the sandbox tenant (profile.caFile), to trust besides the system's; empty otherwise.
+    QList<QSslCertificate> extraCaCertificates() const;
+
+    AdminSession adminSession;
+    /// True when the App registration page registered the app itself; the Credentials page then uploads the
+    /// certificate with the administrator's token.
+    bool automaticRegistration = false;
+    /// The SHA-1 thumbprint of the certificate uploaded to the automatically registered app (empty: none yet).
+    QString uploadedThumbprint;
 
     /// The profile being built. Secret references are filled in when the credential is chosen.
     Profile::Profile profile;

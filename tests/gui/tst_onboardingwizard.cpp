@@ -1,5 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../integration/signinbrowser.h"
+#include "../integration/slapdfixture.h"
 #include "attributespage.h"
 #include "connectionpage.h"
 #include "credentialspage.h"
@@ -39,17 +41,21 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
+#include <QUrlQuery>
 
+#include <chrono>
 #include <memory>
 
 using namespace M365;
 using M365::Ui::OnboardingWizard;
 
 /*
- * Drives the onboarding wizard by objectName, offscreen, against the in-process sandbox tenant (sandbox mode, manual
- * registration path): the app is registered and its certificate uploaded through the sandbox's admin API, as an
- * admin would in the Entra portal. Each page is saved as a PNG (900×640) under the build tree for review.
+ * Drives the onboarding wizard by objectName, offscreen, against the in-process sandbox tenant (sandbox mode). On the
+ * manual registration path the app is registered and its certificate uploaded through the sandbox's admin API, as an
+ * admin would in the Entra portal; on the automatic path the test plays the administrator's browser on the sandbox's
+ * sign-in page (SignInBrowser). Each page is saved as a PNG (900×640) under the build tree for review.
  */
 class TestOnboardingWizard : public QObject
 {
@@ -76,9 +82,19 @@ private Q_SLOTS:
     void attributesPageEdits();
     void wrongClientIdBlocksNext();
     void missingPermissionBlocksNext();
+    void automaticRegistrationToFinish();
+    void automaticRegistrationWrongPassword();
+    void addDomainListedUnverified();
+    void ldapBindFailureBlocksNext();
 
 private:
     OnboardingWizard *makeWizard();
+    /// The administrator's browser: signs in on the sandbox's page with m_adminPassword and follows the redirect.
+    void playBrowser(const QUrl &authorizeUrl);
+    /// The status of the automatic path's checklist row @p row.
+    int stepStatus(int row) const;
+    /// Welcome (sandbox) → … → Connection (checked) → Domain, with every default.
+    void goToDomain();
     Sandbox::SandboxServer *server() const { return m_wizard->context()->sandboxServer(); }
     QJsonObject adminPost(const QString &path, const QJsonObject &body);
     template <class T> T *find(const char *name) const
@@ -109,6 +125,12 @@ private:
     Secrets::MemorySecretStore *m_secrets = nullptr;
     std::unique_ptr<OnboardingWizard> m_wizard;
     QNetworkAccessManager m_nam;
+    // The browser the automatic registration opens.
+    QString m_adminPassword;
+    std::chrono::milliseconds m_signInTimeout{std::chrono::seconds(60)};
+    int m_browserOpened = 0;
+    QUrl m_authorizeUrl;
+    SignInBrowser::Page m_browserPage; ///< what the sign-in form answered
 };
 
 void TestOnboardingWizard::initTestCase()
@@ -138,10 +160,41 @@ OnboardingWizard *TestOnboardingWizard::makeWizard()
     options.secrets = m_secrets;
     options.profileDirectory = m_dir->filePath(QStringLiteral("profiles"));
     options.dataDirectory = m_dir->filePath(QStringLiteral("data"));
+    options.signInTimeout = m_signInTimeout;
+    m_browserOpened = 0;
+    m_browserPage = SignInBrowser::Page{};
+    options.browserOpener = [this](const QUrl &url) {
+        ++m_browserOpened;
+        m_authorizeUrl = url;
+        // Like a real browser, it runs beside the wizard, not inside the sign-in job's call.
+        QTimer::singleShot(0, this, [this, url] {
+            playBrowser(url);
+        });
+    };
     m_wizard = std::make_unique<OnboardingWizard>(options);
     m_wizard->resize(900, 640);
     m_wizard->show();
     return m_wizard.get();
+}
+
+void TestOnboardingWizard::playBrowser(const QUrl &authorizeUrl)
+{
+    if (!m_wizard || !server()) {
+        return;
+    }
+    SignInBrowser browser;
+    browser.setCaCertificates(QSslCertificate::fromPath(server()->caFile()));
+    m_browserPage = browser.signIn(authorizeUrl, Sandbox::TenantState::demoAdminUpn, m_adminPassword);
+    if (m_browserPage.status == 302) {
+        // The sandbox sends the browser to the wizard's loopback listener with the code.
+        browser.get(m_browserPage.location);
+    }
+}
+
+int TestOnboardingWizard::stepStatus(int row) const
+{
+    auto *steps = find<QListWidget>("registrationStepsList");
+    return steps && row < steps->count() ? steps->item(row)->data(Qt::UserRole).toInt() : -1;
 }
 
 QJsonObject TestOnboardingWizard::adminPost(const QString &path, const QJsonObject &body)
@@ -274,10 +327,11 @@ void TestOnboardingWizard::sandboxManualPathToFinish()
     QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::RegistrationPageId));
     QVERIFY(server());
 
-    // The automatic path waits for its engine: present, disabled, and it says why.
+    // The sandbox's demo app is registered already: the manual path comes first, the automatic one is offered.
     auto *automatic = find<QAbstractButton>("automaticRegistrationRadio");
-    QVERIFY(!automatic->isEnabled());
-    QVERIFY(automatic->toolTip().contains(QLatin1String("issue 6")));
+    QVERIFY(automatic->isEnabled());
+    QVERIFY(!automatic->isChecked());
+    QVERIFY(find<QAbstractButton>("manualRegistrationRadio")->isChecked());
     // Pre-filled from the sandbox.
     QCOMPARE(find<QLineEdit>("tenantIdEdit")->text(), server()->tenant()->state().tenantId);
 
@@ -565,6 +619,12 @@ void TestOnboardingWizard::tenantModeStartsEmpty()
     click("nextButton");
     QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::RegistrationPageId));
     QCOMPARE(m_wizard->context()->profile.endpoints.cloud, Identity::Cloud::UsGovernmentL4);
+    // A real tenant starts with the automatic path; the admin can still register the app by hand.
+    QVERIFY(find<QAbstractButton>("automaticRegistrationRadio")->isChecked());
+    QVERIFY(find<QLineEdit>("clientIdEdit")->isReadOnly());
+    QVERIFY(!nextEnabled());
+    find<QAbstractButton>("manualRegistrationRadio")->click();
+    QVERIFY(!find<QLineEdit>("clientIdEdit")->isReadOnly());
     QVERIFY(find<QLineEdit>("tenantIdEdit")->text().isEmpty());
     QVERIFY(find<QLineEdit>("clientIdEdit")->text().isEmpty());
     QVERIFY(!nextEnabled());
@@ -896,6 +956,368 @@ void TestOnboardingWizard::attributesPageEdits()
     const auto scope = Sync::Scope::fromJson(profile->sync.value(QLatin1String("scope")).toObject());
     QVERIFY(scope.ok());
     QCOMPARE(scope.value.filter(), QStringLiteral("(!(uid=jmuller))"));
+}
+
+void TestOnboardingWizard::automaticRegistrationToFinish()
+{
+    using Row = Ui::RegistrationPageController::Row;
+    using Status = Ui::RegistrationPageController::Status;
+    m_adminPassword = Sandbox::TenantState::demoAdminPassword;
+    makeWizard();
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::RegistrationPageId));
+    const Sandbox::TenantState &state = server()->tenant()->state();
+    const QString demoClientId = state.demoClientId;
+
+    // Automatic: the IDs are filled in by the registration, so they are read-only and Next waits for it.
+    find<QAbstractButton>("automaticRegistrationRadio")->click();
+    QVERIFY(find<QLineEdit>("tenantIdEdit")->isReadOnly());
+    QVERIFY(find<QLineEdit>("clientIdEdit")->isReadOnly());
+    QVERIFY(find<QLineEdit>("clientIdEdit")->text().isEmpty());
+    QVERIFY(!nextEnabled());
+    QCOMPARE(find<QListWidget>("registrationStepsList")->count(), int(Row::RowCount));
+    shot(QStringLiteral("02-registration-automatic-start"));
+
+    // Each step is seen running before it is done; Next stays disabled meanwhile.
+    QList<int> seenRunning;
+    bool nextWhileBusy = false;
+    auto *controller = m_wizard->registrationController();
+    const QMetaObject::Connection watch = connect(controller, &Ui::PageController::changed, this, [&] {
+        for (int row = 0; row < controller->steps().size(); ++row) {
+            if (controller->steps().at(row).status == Status::Running && !seenRunning.contains(row)) {
+                seenRunning.append(row);
+            }
+        }
+        nextWhileBusy = nextWhileBusy || (controller->isBusy() && nextEnabled());
+    });
+    click("registerButton");
+    QVERIFY(controller->isBusy());
+    QVERIFY(!nextEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), 30000);
+    disconnect(watch);
+    QVERIFY2(bannerText("registrationPage").isEmpty(), qPrintable(bannerText("registrationPage")));
+    QVERIFY(controller->isRegistered());
+    QVERIFY(!nextWhileBusy);
+
+    // The system browser was asked once, for the tenant's sign-in page with PKCE and a 127.0.0.1 redirect.
+    QCOMPARE(m_browserOpened, 1);
+    const QUrlQuery query(m_authorizeUrl);
+    QCOMPARE(query.queryItemValue(QStringLiteral("code_challenge_method")), QStringLiteral("S256"));
+    QCOMPARE(QUrl(query.queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded)).host(),
+             QStringLiteral("127.0.0.1"));
+    QCOMPARE(query.queryItemValue(QStringLiteral("client_id")), Sandbox::SandboxTenant::setupClientId);
+    QCOMPARE(m_browserPage.status, 302);
+
+    // Every step ticked off; the certificate's upload waits for the next page.
+    for (int row : {Row::SignInRow,
+                    Row::FindGraphRow,
+                    Row::CreateApplicationRow,
+                    Row::CreateServicePrincipalRow,
+                    Row::GrantRow}) {
+        QCOMPARE(stepStatus(row), int(Status::Done));
+        QVERIFY2(seenRunning.contains(row), qPrintable(QString::number(row)));
+    }
+    QCOMPARE(stepStatus(Row::UploadRow), int(Status::Pending));
+    const QString appId = find<QLineEdit>("clientIdEdit")->text();
+    QVERIFY(Ui::RegistrationPageController::isValidGuid(appId));
+    QVERIFY(appId != demoClientId);
+    QCOMPARE(find<QLineEdit>("tenantIdEdit")->text(), state.tenantId);
+    QVERIFY(!find<QAbstractButton>("registerButton")->isVisible());
+    QVERIFY(find<QLabel>("registrationStatusLabel")->text().contains(Sandbox::TenantState::demoAdminUpn));
+    QVERIFY(m_wizard->context()->adminSession.isValid());
+    QVERIFY(nextEnabled());
+    shot(QStringLiteral("02-registration-automatic"));
+
+    // Credentials: Next uploads the generated certificate to the new app with the administrator's token.
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::CredentialsPageId));
+    QCOMPARE(m_wizard->context()->profile.clientId, appId);
+    QVERIFY(!find<QCheckBox>("sandboxUploadCheck")->isVisible());
+    auto *upload = find<QLabel>("uploadStatusLabel");
+    QVERIFY(upload->isVisible());
+    click("generateButton");
+    const QString thumbprint = m_wizard->context()->certificate.sha1ThumbprintHex();
+    QCOMPARE(int(m_wizard->credentialsController()->uploadStatus()), int(Status::Pending));
+    bool uploadRan = false;
+    bool nextWhileUploading = false;
+    const QMetaObject::Connection watchUpload =
+        connect(m_wizard->credentialsController(), &Ui::PageController::changed, this, [&] {
+            if (m_wizard->credentialsController()->uploadStatus() == Status::Running) {
+                uploadRan = true;
+                nextWhileUploading = nextWhileUploading || nextEnabled();
+            }
+        });
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::ConnectionPageId), 30000);
+    disconnect(watchUpload);
+    QVERIFY(uploadRan);
+    QVERIFY(!nextWhileUploading);
+    QCOMPARE(m_wizard->context()->uploadedThumbprint, thumbprint);
+
+    // The application in the tenant: the certificate, and admin consent for every requested role.
+    const QJsonObject app = state.applications.value(state.applicationIdByAppId(appId));
+    QCOMPARE(app.value(QLatin1String("displayName")).toString(), QStringLiteral("m365sync"));
+    const QJsonArray keys = app.value(QLatin1String("keyCredentials")).toArray();
+    QCOMPARE(keys.size(), 1);
+    QCOMPARE(keys.first().toObject().value(QLatin1String("customKeyIdentifier")).toString().toUpper(),
+             thumbprint.toUpper());
+    const QString servicePrincipal = state.servicePrincipalIdByAppId(appId);
+    QVERIFY(!servicePrincipal.isEmpty());
+    QStringList granted;
+    for (const QJsonObject &assignment : state.appRoleAssignments) {
+        if (assignment.value(QLatin1String("principalId")).toString() == servicePrincipal) {
+            granted.append(assignment.value(QLatin1String("appRoleId")).toString());
+        }
+    }
+    const QStringList requested = Ui::RegistrationPageController::requestedRoles();
+    QVERIFY(requested.contains(QStringLiteral("RoleManagement.Read.Directory")));
+    QCOMPARE(granted.size(), requested.size());
+    for (const QString &role : requested) {
+        QVERIFY2(granted.contains(Sandbox::MicrosoftGraph::appRoleId(role)), qPrintable(role));
+    }
+
+    // Connection & permissions: the new app signs in with the certificate and has every role it needs.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_wizard->connectionController()->hasChecked() && !m_wizard->connectionController()->isBusy(), 20000);
+    QVERIFY2(bannerText("connectionPage").isEmpty(), qPrintable(bannerText("connectionPage")));
+    QVERIFY(m_wizard->connectionController()->report().missingRoles.isEmpty());
+    QVERIFY(nextEnabled());
+
+    // Back: the Credentials page and the checklist show the upload done.
+    m_wizard->back();
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::CredentialsPageId));
+    QVERIFY2(upload->text().contains(QLatin1String("done")), qPrintable(upload->text()));
+    shot(QStringLiteral("03-credentials-uploaded"));
+    m_wizard->back();
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::RegistrationPageId));
+    QCOMPARE(stepStatus(Row::UploadRow), int(Status::Done));
+    QCOMPARE(find<QLineEdit>("clientIdEdit")->text(), appId);
+    shot(QStringLiteral("02-registration-automatic-done"));
+    click("nextButton");
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::ConnectionPageId), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(nextEnabled() && m_wizard->connectionController()->hasChecked(), 20000);
+    // Uploading again was not needed: still the one key.
+    QCOMPARE(state.applications.value(state.applicationIdByAppId(appId))
+                 .value(QLatin1String("keyCredentials"))
+                 .toArray()
+                 .size(),
+             1);
+
+    // The rest with the defaults, then Finish.
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DomainPageId));
+    QVERIFY(nextEnabled());
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::SummaryPageId));
+    QSignalSpy accepted(m_wizard.get(), &QWizard::accepted);
+    click("finishButton");
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+
+    // The profile names the new app and its certificate; the key is in the store; its token carries the roles.
+    const auto profile =
+        Profile::ProfileStore(m_dir->filePath(QStringLiteral("profiles"))).load(QStringLiteral("sandbox"));
+    QVERIFY(profile);
+    QCOMPARE(profile->clientId, appId);
+    QCOMPARE(profile->tenant, state.tenantId);
+    QCOMPARE(profile->certificate.thumbprintSha1.toUpper(), thumbprint.toUpper());
+    QVERIFY(m_secrets->contains(profile->secrets.privateKey));
+    QNetworkAccessManager nam;
+    auto *connect = new Profile::ConnectJob(&nam, *profile, m_secrets);
+    std::unique_ptr<Profile::Connection> connection;
+    QObject::connect(connect, &M365::Job::finished, this, [&connection](M365::Job *job) {
+        QVERIFY2(!job->hasError(), qPrintable(job->errorString()));
+        connection = static_cast<Profile::ConnectJob *>(job)->takeConnection();
+    });
+    connect->start();
+    QTRY_VERIFY_WITH_TIMEOUT(connection, 10000);
+    QString token;
+    M365::Error tokenError;
+    connection->tokens()->acquire(this, [&](const QString &accessToken, const M365::Error &e) {
+        token = accessToken;
+        tokenError = e;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(!token.isEmpty() || !tokenError.isNull(), 10000);
+    QVERIFY2(tokenError.isNull(), qPrintable(tokenError.userMessage));
+    for (const QString &role : requested) {
+        QVERIFY2(connection->tokens()->roles().contains(role), qPrintable(role));
+    }
+}
+
+void TestOnboardingWizard::automaticRegistrationWrongPassword()
+{
+    using Row = Ui::RegistrationPageController::Row;
+    using Status = Ui::RegistrationPageController::Status;
+    // The admin types a wrong password, the sign-in page says so, and the admin closes the browser.
+    m_adminPassword = QStringLiteral("not the password");
+    m_signInTimeout = std::chrono::seconds(2);
+    makeWizard();
+    m_signInTimeout = std::chrono::seconds(60);
+    click("nextButton");
+    find<QAbstractButton>("automaticRegistrationRadio")->click();
+    click("registerButton");
+    QTRY_VERIFY_WITH_TIMEOUT(m_browserPage.status != 0, 10000);
+    QCOMPARE(m_browserPage.status, 200);
+    QVERIFY(m_browserPage.body.contains("AADSTS50126"));
+    QCOMPARE(stepStatus(Row::SignInRow), int(Status::Running));
+    QVERIFY(find<QAbstractButton>("cancelRegistrationButton")->isVisible());
+    QVERIFY(find<QLabel>("registrationStatusLabel")->text().contains(QLatin1String("open the sign-in page")));
+    QVERIFY(!nextEnabled());
+    shot(QStringLiteral("02-registration-signing-in"));
+
+    // The wizard gives up waiting and says what to do, in plain words.
+    QTRY_VERIFY_WITH_TIMEOUT(!bannerText("registrationPage").isEmpty(), 15000);
+    const QString message = bannerText("registrationPage");
+    QVERIFY2(message.contains(QLatin1String("not finished in the browser")), qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("wrong password")), qPrintable(message));
+    QVERIFY2(!message.contains(QLatin1String("AADSTS")), qPrintable(message));
+    QCOMPARE(stepStatus(Row::SignInRow), int(Status::Failed));
+    QCOMPARE(stepStatus(Row::CreateApplicationRow), int(Status::Pending));
+    QVERIFY(!nextEnabled());
+    QVERIFY(find<QLineEdit>("clientIdEdit")->text().isEmpty());
+    auto *retry = find<QAbstractButton>("registerButton");
+    QVERIFY(retry->isEnabled());
+    QVERIFY(!find<QAbstractButton>("cancelRegistrationButton")->isVisible());
+    QVERIFY(retry->text().contains(QLatin1String("Try again")));
+    for (const QJsonObject &app : std::as_const(server()->tenant()->state().applications)) {
+        QVERIFY(app.value(QLatin1String("displayName")).toString() != QLatin1String("m365sync"));
+    }
+    shot(QStringLiteral("02-registration-sign-in-failed"));
+
+    // Try again, then Cancel: another plain message, and again nothing registered.
+    click("registerButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_browserOpened, 2, 10000);
+    QVERIFY(bannerText("registrationPage").isEmpty());
+    click("cancelRegistrationButton");
+    QTRY_VERIFY_WITH_TIMEOUT(!m_wizard->registrationController()->isBusy(), 10000);
+    QVERIFY2(bannerText("registrationPage").contains(QLatin1String("cancelled")),
+             qPrintable(bannerText("registrationPage")));
+    QVERIFY(!nextEnabled());
+
+    // The manual path is still open: the demo app's IDs, editable, and Next goes on.
+    find<QAbstractButton>("manualRegistrationRadio")->click();
+    QVERIFY(bannerText("registrationPage").isEmpty());
+    QVERIFY(!find<QLineEdit>("clientIdEdit")->isReadOnly());
+    QCOMPARE(find<QLineEdit>("clientIdEdit")->text(), server()->tenant()->state().demoClientId);
+    QVERIFY(nextEnabled());
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::CredentialsPageId));
+    QVERIFY(!m_wizard->context()->automaticRegistration);
+    QVERIFY(find<QCheckBox>("sandboxUploadCheck")->isVisible());
+    QVERIFY(!find<QLabel>("uploadStatusLabel")->isVisible());
+}
+
+void TestOnboardingWizard::goToDomain()
+{
+    makeWizard();
+    click("nextButton");
+    click("nextButton");
+    click("generateButton");
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::ConnectionPageId), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(nextEnabled() && m_wizard->connectionController()->hasChecked(), 20000);
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DomainPageId));
+}
+
+void TestOnboardingWizard::addDomainListedUnverified()
+{
+    // The demo app has Domain.ReadWrite.All.
+    goToDomain();
+    auto *domains = find<QTreeWidget>("domainsList");
+    const int before = domains->topLevelItemCount();
+    auto *edit = find<QLineEdit>("newDomainEdit");
+    QVERIFY(!find<QAbstractButton>("addDomainButton")->isEnabled());
+
+    // Not a domain name: said on the page, nothing sent.
+    QTest::keyClicks(edit, QStringLiteral("fabrikam"));
+    click("addDomainButton");
+    QVERIFY2(bannerText("domainPage").contains(QLatin1String("not a domain name")),
+             qPrintable(bannerText("domainPage")));
+    QCOMPARE(domains->topLevelItemCount(), before);
+
+    QTest::keyClicks(edit, QStringLiteral(".com"));
+    click("addDomainButton");
+    QTRY_COMPARE_WITH_TIMEOUT(domains->topLevelItemCount(), before + 1, 10000);
+    QTRY_VERIFY(!m_wizard->domainController()->isBusy());
+    QVERIFY2(bannerText("domainPage").isEmpty(), qPrintable(bannerText("domainPage")));
+    QVERIFY(edit->text().isEmpty());
+
+    // Listed, selected and unverified, with the TXT record the tenant asks for; Next waits for the verification.
+    const auto items = domains->findItems(QStringLiteral("fabrikam.com"), Qt::MatchExactly);
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(domains->currentItem(), items.first());
+    QVERIFY2(items.first()->text(1).contains(QLatin1String("Not verified")), qPrintable(items.first()->text(1)));
+    const QJsonObject created = server()->tenant()->state().domains.value(QStringLiteral("fabrikam.com"));
+    QVERIFY(!created.isEmpty());
+    QVERIFY(!created.value(QLatin1String("isVerified")).toBool());
+    const QString txt = find<QLabel>("txtRecordLabel")->text();
+    QVERIFY2(txt.startsWith(QLatin1String("MS=")), qPrintable(txt));
+    QCOMPARE(txt, created.value(QLatin1String("_verificationCode")).toString());
+    QVERIFY(find<QAbstractButton>("verifyButton")->isVisible());
+    QVERIFY(!nextEnabled());
+    shot(QStringLiteral("05-domain-added"));
+
+    // The same name again only selects it; the tenant refuses nothing, because nothing is sent.
+    const auto initial = domains->findItems(QStringLiteral("onmicrosoft.com"), Qt::MatchEndsWith);
+    QVERIFY(!initial.isEmpty());
+    domains->setCurrentItem(initial.first());
+    QVERIFY(nextEnabled());
+    QTest::keyClicks(edit, QStringLiteral("Fabrikam.com"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(m_wizard->domainController()->selectedName(), QStringLiteral("fabrikam.com"));
+    QCOMPARE(domains->topLevelItemCount(), before + 1);
+}
+
+void TestOnboardingWizard::ldapBindFailureBlocksNext()
+{
+    // A real slapd on a loopback port; the wizard binds as its root DN with a wrong password.
+    SlapdFixture slapd;
+    QVERIFY2(slapd.setUp(), qPrintable(slapd.errorString()));
+    QVERIFY2(slapd.loadLdif(slapd.baseEntries()), qPrintable(slapd.errorString()));
+    QVERIFY2(slapd.start(), qPrintable(slapd.errorString()));
+
+    goToDomain();
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    auto *type = find<QComboBox>("sourceTypeCombo");
+    type->setCurrentIndex(type->findData(int(Ui::DirectoryPageController::Type::OpenLdap)));
+    auto *tls = find<QComboBox>("ldapTlsCombo");
+    tls->setCurrentIndex(tls->findData(int(Directory::LdapConfig::Tls::None)));
+    const auto setText = [this](const char *name, const QString &text) {
+        auto *edit = find<QLineEdit>(name);
+        edit->selectAll();
+        QTest::keyClicks(edit, text);
+    };
+    setText("ldapUrlEdit", slapd.url());
+    setText("bindDnEdit", slapd.rootDn());
+    setText("bindPasswordEdit", QStringLiteral("not the password"));
+    setText("baseDnEdit", slapd.suffix());
+    QVERIFY(find<QAbstractButton>("testDirectoryButton")->isEnabled());
+
+    click("testDirectoryButton");
+    QTRY_VERIFY_WITH_TIMEOUT(!bannerText("directoryPage").isEmpty(), 20000);
+    const QString message = bannerText("directoryPage");
+    QVERIFY2(message.contains(QLatin1String("bind DN")) && message.contains(QLatin1String("password")),
+             qPrintable(message));
+    QVERIFY(!message.contains(QLatin1String("not the password")));
+    QVERIFY(!nextEnabled());
+    QVERIFY(!m_wizard->directoryController()->hasResults());
+    shot(QStringLiteral("06-directory-ldap-bind-failed"));
+    // Next does not get past it either.
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+
+    // With the right password the same server answers, and the message goes away.
+    setText("bindPasswordEdit", slapd.rootPassword());
+    QVERIFY(bannerText("directoryPage").isEmpty());
+    click("testDirectoryButton");
+    QTRY_VERIFY_WITH_TIMEOUT(m_wizard->directoryController()->hasResults(), 20000);
+    QVERIFY2(bannerText("directoryPage").isEmpty(), qPrintable(bannerText("directoryPage")));
 }
 
 QTEST_MAIN(TestOnboardingWizard)

@@ -1,11 +1,15 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../integration/signinbrowser.h"
 #include "connectionpage.h"
 #include "directorypage.h"
 #include "domainpage.h"
 #include "onboardingwizard.h"
 #include "profile/memorysecretstore.h"
+#include "registrationpage.h"
+#include "sandboxserver.h"
 #include "sync/mappingrules.h"
+#include "tenantstate.h"
 #include "translations.h"
 
 #include <QAbstractButton>
@@ -17,6 +21,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QXmlStreamReader>
 
@@ -155,6 +160,21 @@ void TestTranslations::wizardSpeaksGerman()
     options.secrets = m_secrets.get();
     options.profileDirectory = m_dir->filePath(QStringLiteral("profiles"));
     options.dataDirectory = m_dir->filePath(QStringLiteral("data"));
+    // The administrator's browser for the automatic registration: signs in on the sandbox's page.
+    options.browserOpener = [this](const QUrl &url) {
+        QTimer::singleShot(0, this, [this, url] {
+            if (!m_wizard || !m_wizard->context()->sandboxServer()) {
+                return;
+            }
+            SignInBrowser browser;
+            browser.setCaCertificates(QSslCertificate::fromPath(m_wizard->context()->sandboxServer()->caFile()));
+            const SignInBrowser::Page page =
+                browser.signIn(url, Sandbox::TenantState::demoAdminUpn, Sandbox::TenantState::demoAdminPassword);
+            if (page.status == 302) {
+                browser.get(page.location);
+            }
+        });
+    };
     m_wizard = std::make_unique<OnboardingWizard>(options);
     m_wizard->resize(900, 640);
     m_wizard->show();
@@ -188,6 +208,16 @@ void TestTranslations::wizardSpeaksGerman()
     QTest::keyClicks(clientEdit, clientId);
     QVERIFY(nextEnabled());
     shot(QStringLiteral("02-registration"));
+
+    // The automatic path: the checklist before and after the administrator signed in; then back to the demo app.
+    find<QAbstractButton>("automaticRegistrationRadio")->click();
+    shot(QStringLiteral("02-registration-automatic-start"));
+    click("registerButton");
+    QTRY_VERIFY_WITH_TIMEOUT(!m_wizard->registrationController()->isBusy(), 30000);
+    QVERIFY(m_wizard->registrationController()->isRegistered());
+    shot(QStringLiteral("02-registration-automatic"));
+    find<QAbstractButton>("manualRegistrationRadio")->click();
+    QCOMPARE(clientEdit->text(), clientId);
 
     // Credentials: a generated certificate, then the discouraged client secret.
     click("nextButton");
