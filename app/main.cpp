@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTimer>
 
 #include <memory>
@@ -21,50 +22,57 @@ int main(int argc, char *argv[])
     // The system locale picks the language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG on Linux).
     M365::Ui::installTranslations();
 
-    M365::Ui::MainWindow window;
     M365::Sandbox::SandboxServer sandbox;
     M365::Secrets::KeychainSecretStore secrets;
     std::unique_ptr<M365::Ui::OnboardingWizard> wizard;
+    std::unique_ptr<M365::Ui::MainWindow> window;
 
-    const auto showMainWindow = [&window, &sandbox, &wizard] {
+    const auto showMainWindow = [&window, &sandbox, &secrets, &wizard] {
+        M365::Ui::MainWindow::Options options;
+        options.secrets = &secrets;
         // The wizard's sandbox tenant, when it started one, is the one the app talks to (one process per state file).
-        M365::Sandbox::SandboxServer *tenant =
-            wizard && wizard->context()->sandboxServer() ? wizard->context()->sandboxServer() : nullptr;
+        options.sandbox = wizard && wizard->context()->sandboxServer() ? wizard->context()->sandboxServer() : nullptr;
         QString error;
-        if (!tenant
+        if (!options.sandbox
             && M365::Sandbox::startDemoTenant(
                 &sandbox, QStandardPaths::writableLocation(QStandardPaths::AppDataLocation), &error)) {
-            tenant = &sandbox;
+            options.sandbox = &sandbox;
         }
-        window.setConnectionText(tenant ? M365::Sandbox::describeTenant(tenant)
-                                        : QApplication::tr("Could not start the sandbox tenant: %1").arg(error));
-        window.show();
+        window = std::make_unique<M365::Ui::MainWindow>(options);
+        window->reloadProfiles(wizard ? wizard->savedProfileName() : QString());
+        if (!options.sandbox && !error.isEmpty()) {
+            window->statusBar()->showMessage(QApplication::tr("Could not start the sandbox tenant: %1").arg(error));
+        }
+        window->show();
     };
 
-    QWidget *shown = &window;
+    QWidget *shown = nullptr;
     // First start: no connection yet, so the onboarding wizard comes first.
     if (M365::Profile::ProfileStore().list().isEmpty()) {
         M365::Ui::WizardContext::Options options;
         options.secrets = &secrets;
         wizard = std::make_unique<M365::Ui::OnboardingWizard>(options);
-        QObject::connect(wizard.get(), &QWizard::accepted, &window, showMainWindow);
+        QObject::connect(wizard.get(), &QWizard::accepted, &app, showMainWindow);
         QObject::connect(wizard.get(), &QWizard::rejected, &app, &QApplication::quit);
         wizard->show();
         shown = wizard.get();
     } else {
         showMainWindow();
+        shown = window.get();
     }
 
     // For documentation and review: save the window as a PNG and quit ("--screenshot FILE").
     const int screenshotAt = app.arguments().indexOf(QStringLiteral("--screenshot"));
     if (screenshotAt > 0 && screenshotAt + 1 < app.arguments().size()) {
         const QString path = app.arguments().at(screenshotAt + 1);
-        QTimer::singleShot(300, shown, [shown, path] {
+        QTimer::singleShot(3000, shown, [shown, path] {
             shown->grab().save(path);
             QApplication::quit();
         });
     }
     const int result = app.exec();
+    // The dashboard's controller talks to the wizard's sandbox tenant: the window goes first.
+    window.reset();
     wizard.reset();
     return result;
 }

@@ -2,24 +2,78 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 
+#include <memory>
+#include <vector>
+
+class QComboBox;
 class QLabel;
+class QStackedWidget;
+
+namespace M365::Secrets {
+class SecretStore;
+}
+namespace M365::Sandbox {
+class SandboxServer;
+}
 
 namespace M365::Ui {
 
-/// The application's main window. For now it says which tenant the app is connected to; the dashboard grows here.
+class DashboardController;
+class DashboardWidget;
+class OnboardingWizard;
+
+/**
+ * The application's main window: the dashboard of one profile at a time, a switcher for admins (MSPs) who look after
+ * several tenants, and "New connection…", which runs the onboarding wizard again and switches to the new profile.
+ */
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    struct Options
+    {
+        Secrets::SecretStore *secrets = nullptr;
+        /// The in-process sandbox tenant that sandbox profiles talk to (null: none running).
+        Sandbox::SandboxServer *sandbox = nullptr;
+        QString profileDirectory; ///< empty: ProfileStore::defaultDirectory()
+        QString stateDirectory; ///< empty: the controller's default
+        QString dataDirectory; ///< for the wizard's sandbox; empty: AppDataLocation
+    };
 
-    void setConnectionText(const QString &text);
+    explicit MainWindow(const Options &options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Lists the profiles again and opens @p name (empty: the last one used, else the first).
+    void reloadProfiles(const QString &name = QString());
+    /// Shows the dashboard of the profile @p name and starts its controller.
+    void openProfile(const QString &name);
+    QString currentProfile() const { return m_current; }
+    DashboardController *controller() const;
+    DashboardWidget *dashboard() const;
+    /// Uses @p server for the profile @p name (the wizard's sandbox, which the profile was pointed at).
+    void setSandboxFor(const QString &name, Sandbox::SandboxServer *server);
+    /// A message in place of the dashboard (no profile, or it cannot be read).
+    void showMessage(const QString &text);
+
+    /// Opens the onboarding wizard; its Finish adds a profile and switches to it.
+    void newConnection();
 
 private:
-    QLabel *m_connectionLabel = nullptr;
+    Options m_options;
+    QComboBox *m_profileCombo;
+    QStackedWidget *m_stack;
+    QLabel *m_message;
+    QPointer<DashboardController> m_controller;
+    QPointer<DashboardWidget> m_dashboard;
+    QString m_current;
+    QHash<QString, Sandbox::SandboxServer *> m_sandboxFor;
+    /// Wizards that ran: kept while the app runs, because their sandbox tenant serves the profiles they made.
+    std::vector<std::unique_ptr<OnboardingWizard>> m_wizards;
 };
 
 } // namespace M365::Ui

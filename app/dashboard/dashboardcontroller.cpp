@@ -1,0 +1,388 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dashboardcontroller.h"
+
+#include "directory/directoryjob.h"
+#include "directory/directorysource.h"
+#include "graph/requestlog.h"
+#include "graph/tenantcheck.h"
+#include "profile/connection.h"
+#include "profile/profilestore.h"
+#include "profile/secretstore.h"
+#include "sandboxserver.h"
+#include "sync/planner.h"
+#include "sync/plansession.h"
+
+#include <QDir>
+#include <QNetworkAccessManager>
+#include <QStandardPaths>
+
+namespace M365::Ui {
+
+DashboardController::DashboardController(const Profile::Profile &profile, const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_profile(profile)
+    , m_options(options)
+    , m_nam(new QNetworkAccessManager(this))
+{
+    qRegisterMetaType<M365::Sync::ApplyProgress>();
+    qRegisterMetaType<M365::Sync::ChangeOutcome>();
+    m_replanTimer.setSingleShot(true);
+    connect(&m_replanTimer, &QTimer::timeout, this, &DashboardController::replan);
+    connect(&m_pollTimer, &QTimer::timeout, this, &DashboardController::replan);
+}
+
+DashboardController::~DashboardController()
+{
+    if (m_applyJob) {
+        m_applyJob->disconnect(this);
+        m_applyJob->cancel();
+    }
+    if (m_planJob) {
+        m_planJob->disconnect(this);
+        m_planJob->cancel();
+    }
+    if (m_watch) {
+        m_watch->disconnect(this);
+        m_watch->cancel();
+    }
+    delete m_applyJob.data();
+    delete m_planJob.data();
+    delete m_watch.data();
+    m_source.reset();
+    m_connection.reset();
+}
+
+QString DashboardController::stateDirectory() const
+{
+    return m_options.stateDirectory.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/state")
+        : m_options.stateDirectory;
+}
+
+void DashboardController::setState(State state)
+{
+    if (m_state != state) {
+        m_state = state;
+        Q_EMIT stateChanged(state);
+    }
+}
+
+void DashboardController::reportError(const M365::Error &error)
+{
+    Q_EMIT errorOccurred(error);
+}
+
+QDateTime DashboardController::lastSync() const
+{
+    const QList<Sync::RunRecord> runs = m_store.runHistory(1);
+    return runs.isEmpty() ? QDateTime() : (runs.first().ended.isValid() ? runs.first().ended : runs.first().started);
+}
+
+int DashboardController::pollIntervalSeconds() const
+{
+    return m_options.pollIntervalSeconds;
+}
+
+void DashboardController::setPollIntervalSeconds(int seconds)
+{
+    m_options.pollIntervalSeconds = qMax(10, seconds);
+    if (m_pollTimer.isActive()) {
+        m_pollTimer.start(m_options.pollIntervalSeconds * 1000);
+    }
+}
+
+Graph::RequestLog *DashboardController::requestLog() const
+{
+    return m_connection ? m_connection->graph()->requestLog() : nullptr;
+}
+
+void DashboardController::start()
+{
+    setState(State::Connecting);
+    // A profile of the in-process sandbox tenant follows it to this run's port and CA.
+    if (m_options.sandbox && m_profile.endpoints.cloud == Identity::Cloud::Custom
+        && m_profile.tenant == m_options.sandbox->tenant()->state().tenantId) {
+        m_profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(m_options.sandbox->baseUrl()));
+        m_profile.caFile = m_options.sandbox->caFile();
+    }
+    const Result<Sync::SyncSettings> settings = Sync::SyncSettings::fromJson(m_profile.sync);
+    if (!settings.ok()) {
+        setState(State::Failed);
+        reportError(settings.error);
+        return;
+    }
+    m_settings = settings.value;
+    QDir().mkpath(stateDirectory());
+    const Result<bool> opened =
+        m_store.open(stateDirectory() + QLatin1Char('/') + m_profile.name + QStringLiteral(".sqlite"));
+    if (!opened.ok()) {
+        setState(State::Failed);
+        reportError(opened.error);
+        return;
+    }
+    if (Sync::isLdapDirectory(m_profile.directory) && !m_profile.secrets.ldapBindPassword.isEmpty()
+        && m_options.secrets) {
+        Secrets::SecretJob *read = m_options.secrets->read(m_profile.secrets.ldapBindPassword, this);
+        connect(read, &Secrets::SecretJob::finished, this, [this, read] {
+            if (read->hasError()) {
+                setState(State::Failed);
+                reportError(read->error());
+                return;
+            }
+            m_bindPassword = QString::fromUtf8(read->value());
+            connectToTenant();
+        });
+        read->start();
+        return;
+    }
+    connectToTenant();
+}
+
+void DashboardController::connectToTenant()
+{
+    Result<std::unique_ptr<Directory::DirectorySource>> source =
+        Sync::createDirectorySource(m_profile.directory, m_bindPassword);
+    if (!source.ok()) {
+        setState(State::Failed);
+        reportError(source.error);
+        return;
+    }
+    m_source = std::move(source.value);
+    auto *job = new Profile::ConnectJob(m_nam, m_profile, m_options.secrets, this);
+    connect(job, &Job::finished, this, [this, job] {
+        job->deleteLater();
+        if (job->hasError()) {
+            setState(State::Failed);
+            reportError(job->error());
+            return;
+        }
+        m_connection = job->takeConnection();
+        onConnected();
+    });
+    job->start();
+}
+
+void DashboardController::onConnected()
+{
+    checkHealth();
+    startWatch();
+    m_pollTimer.start(m_options.pollIntervalSeconds * 1000);
+    replan();
+}
+
+void DashboardController::checkHealth()
+{
+    m_health.certificateExpires =
+        m_profile.credentialKind == Profile::CredentialKind::Certificate ? m_profile.certificate.notAfter : QDateTime();
+    m_health.certificateExpiresSoon = m_health.certificateExpires.isValid()
+        && m_health.certificateExpires < QDateTime::currentDateTimeUtc().addDays(30);
+    m_health.upnDomain = m_settings.rules.domain;
+    Graph::Features features;
+    features.groups = m_settings.options.syncGroups;
+    features.licences = !m_settings.options.defaultSkuId.isEmpty() || !m_settings.options.skuByGroup.isEmpty();
+    auto *check = new Graph::TenantCheckJob(m_connection->graph(), features, this);
+    connect(check, &Job::finished, this, [this, check] {
+        check->deleteLater();
+        if (check->hasError()) {
+            m_health.tokenOk = false;
+            Q_EMIT healthChanged();
+            reportError(check->error());
+            return;
+        }
+        const Graph::TenantReport &report = check->report();
+        m_health.tokenOk = true;
+        m_health.missingRoles = report.missingRoles;
+        m_health.tenantName = report.organization;
+        Q_EMIT healthChanged();
+    });
+    check->start();
+}
+
+void DashboardController::startWatch()
+{
+    m_watch = m_source->watch(this);
+    connect(m_watch, &Directory::DirectoryJob::changed, this, [this] {
+        scheduleReplan(m_options.replanDelayMs);
+    });
+    connect(m_watch, &Directory::DirectoryJob::finished, this, [this](Directory::DirectoryJob *job) {
+        job->deleteLater();
+        if (job->error().isError() && job->error().code != Directory::DirectoryError::Cancelled) {
+            // Without the watch, the poll still catches directory changes, only later.
+            reportError(M365::Error{QStringLiteral("directory.watch"),
+                                    tr("The directory is no longer watched for changes (%1); the preview is "
+                                       "refreshed every %n second(s) instead.",
+                                       "",
+                                       m_options.pollIntervalSeconds)
+                                        .arg(job->error().userMessage),
+                                    job->error().details,
+                                    {}});
+        }
+    });
+    m_watch->start();
+}
+
+void DashboardController::scheduleReplan(int delayMs)
+{
+    m_replanTimer.start(delayMs);
+}
+
+void DashboardController::setSettings(const Sync::SyncSettings &settings)
+{
+    m_settings = settings;
+    m_profile.sync = settings.toJson();
+    M365::Error error;
+    if (!Profile::ProfileStore().save(m_profile, &error)) {
+        reportError(error);
+    }
+    m_health.upnDomain = m_settings.rules.domain;
+    Q_EMIT healthChanged();
+    scheduleReplan(0);
+}
+
+void DashboardController::replan()
+{
+    if (!m_connection || !m_source) {
+        return;
+    }
+    if (m_planJob || m_applyJob) {
+        // One plan at a time, and none while a run changes the tenant: once more afterwards.
+        m_replanPending = true;
+        return;
+    }
+    m_replanPending = false;
+    if (m_state != State::Ready) {
+        setState(State::Planning);
+    }
+    m_planJob = new Sync::PlanJob(m_connection->graph(), &m_store, m_source.get(), m_settings, this);
+    Sync::PlanJob *job = m_planJob;
+    connect(job, &Job::finished, this, [this, job] {
+        onPlanned(job);
+    });
+    job->start();
+}
+
+void DashboardController::onPlanned(Sync::PlanJob *job)
+{
+    job->deleteLater();
+    m_planJob = nullptr;
+    if (job->hasError()) {
+        if (job->error().code != QLatin1String("cancelled")) {
+            setState(m_plan.changes.isEmpty() && m_plan.created.isNull() ? State::Failed : State::Ready);
+            reportError(job->error());
+        }
+    } else {
+        m_plan = job->plan();
+        m_managedObjects = job->managedObjects();
+        m_problems.clear();
+        for (const Directory::EntryProblem &p : job->problems()) {
+            m_problems.append(p.toString());
+        }
+        m_problems.append(job->notes());
+        setState(State::Ready);
+        Q_EMIT planChanged();
+    }
+    if (m_applyPending) {
+        m_applyPending = false;
+        apply(m_pendingApply);
+        return;
+    }
+    if (m_replanPending) {
+        replan();
+    }
+}
+
+void DashboardController::apply(const QList<int> &indexes)
+{
+    if (m_applyJob || !m_connection) {
+        return;
+    }
+    if (m_planJob) {
+        // Apply what the admin saw once the plan being made is there? No: the plan in view is the one to apply,
+        // so wait for the running plan only when there is none yet.
+        if (m_plan.created.isNull()) {
+            m_applyPending = true;
+            m_pendingApply = indexes;
+            return;
+        }
+        m_planJob->disconnect(this);
+        m_planJob->cancel();
+        m_planJob = nullptr;
+    }
+    Sync::ChangePlan selected = m_plan;
+    if (!indexes.isEmpty()) {
+        selected.changes.clear();
+        for (int i : indexes) {
+            if (i >= 0 && i < m_plan.changes.size()) {
+                selected.changes.append(m_plan.changes.at(i));
+            }
+        }
+    }
+    if (m_settings.guard.trips(selected, m_managedObjects)) {
+        m_pendingApply = indexes;
+        Q_EMIT deletionGuardTripped(selected.destructiveCount(), m_settings.guard.threshold(m_managedObjects));
+        return;
+    }
+    startApply(indexes);
+}
+
+void DashboardController::confirmApply(bool allow)
+{
+    const QList<int> indexes = m_pendingApply;
+    m_pendingApply.clear();
+    if (!allow) {
+        return;
+    }
+    startApply(indexes);
+}
+
+void DashboardController::startApply(const QList<int> &indexes)
+{
+    Sync::ApplyOptions options;
+    options.onlyIndices = QSet<int>(indexes.cbegin(), indexes.cend());
+    options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
+    m_outcomes.clear();
+    m_applyJob = new Sync::ApplyJob(m_connection->graph(), &m_store, m_plan, options, this);
+    Sync::ApplyJob *job = m_applyJob;
+    connect(job, &Sync::ApplyJob::progressChanged, this, &DashboardController::applyProgress);
+    connect(job, &Sync::ApplyJob::changeFinished, this, &DashboardController::changeApplied);
+    connect(job, &Job::finished, this, [this, job] {
+        onApplied(job);
+    });
+    setState(State::Applying);
+    job->start();
+}
+
+void DashboardController::cancelApply()
+{
+    if (m_applyJob) {
+        m_applyJob->requestStop();
+    }
+}
+
+void DashboardController::onApplied(Sync::ApplyJob *job)
+{
+    job->deleteLater();
+    m_applyJob = nullptr;
+    m_outcomes = job->outcomes();
+    const Sync::ApplyProgress p = job->progress();
+    QString summary;
+    if (job->hasError() && job->error().code == QLatin1String("cancelled")) {
+        summary = tr("Stopped: %1 of %2 changes applied; the rest stays in the preview.").arg(p.done).arg(p.total);
+    } else if (job->hasError()) {
+        summary = job->errorString();
+        reportError(job->error());
+    } else if (p.failed > 0) {
+        summary = tr("%1 of %2 changes applied, %n failed: see the results in the preview.", "", p.failed)
+                      .arg(p.done - p.failed)
+                      .arg(p.total);
+    } else {
+        summary = tr("All %n change(s) applied.", "", p.total);
+    }
+    setState(State::Ready);
+    Q_EMIT applyFinished(summary, p.failed > 0);
+    // What is left (stale, failed, not selected) shows in a fresh plan.
+    replan();
+}
+
+} // namespace M365::Ui

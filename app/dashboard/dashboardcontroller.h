@@ -1,0 +1,170 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "error.h"
+#include "profile/profile.h"
+#include "sync/applier.h"
+#include "sync/changeplan.h"
+#include "sync/statestore.h"
+#include "sync/syncsettings.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace M365::Secrets {
+class SecretStore;
+}
+namespace M365::Sandbox {
+class SandboxServer;
+}
+namespace M365::Directory {
+class DirectorySource;
+class DirectoryJob;
+} // namespace M365::Directory
+namespace M365::Profile {
+class Connection;
+}
+namespace M365::Graph {
+class RequestLog;
+}
+namespace M365::Sync {
+class PlanJob;
+class ApplyJob;
+} // namespace M365::Sync
+
+namespace M365::Ui {
+
+/**
+ * Everything the dashboard does, without a widget (STYLE.md): for one profile it connects, keeps a live plan, applies
+ * it and reports progress. The GUI and the GUI tests drive it; the CLI uses the same engine classes directly.
+ *
+ * Live preview: the plan is recomputed (PlanJob, planning on a worker thread) when the directory changes (the source's
+ * watch), when the tenant changes (a delta poll every pollInterval()), and at once when the settings change. Only one
+ * plan is computed at a time; a trigger during planning schedules one more round after it.
+ *
+ * The state store is the same file the CLI uses for the profile (<AppDataLocation>/state/<profile>.sqlite), so a
+ * scheduled `m365sync-cli sync` and the GUI share links and history.
+ */
+class DashboardController : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Idle, Connecting, Planning, Ready, Applying, Failed };
+    Q_ENUM(State)
+
+    struct Health
+    {
+        bool tokenOk = false;
+        QStringList missingRoles; ///< empty: the app has what the sync needs
+        QDateTime certificateExpires; ///< invalid for a client secret
+        bool certificateExpiresSoon = false; ///< within 30 days
+        QString tenantName;
+        QString upnDomain;
+    };
+
+    struct Options
+    {
+        Secrets::SecretStore *secrets = nullptr;
+        /// The in-process sandbox tenant, when the app runs one: a profile for that tenant is pointed at it (its port
+        /// and CA change from run to run).
+        Sandbox::SandboxServer *sandbox = nullptr;
+        QString stateDirectory; ///< empty: <AppDataLocation>/state
+        int pollIntervalSeconds = 60;
+        int replanDelayMs = 300; ///< debounce of directory and settings changes
+    };
+
+    DashboardController(const Profile::Profile &profile, const Options &options, QObject *parent = nullptr);
+    ~DashboardController() override;
+
+    /// Connects, opens the state store, starts the directory watch and the tenant poll, and plans.
+    void start();
+
+    State state() const { return m_state; }
+    const Profile::Profile &profile() const { return m_profile; }
+    const Sync::SyncSettings &settings() const { return m_settings; }
+    /// Changes rules, scope, guard or options: saved to the profile (ProfileStore) and planned again at once.
+    void setSettings(const Sync::SyncSettings &settings);
+    const Health &health() const { return m_health; }
+    const Sync::ChangePlan &plan() const { return m_plan; }
+    /// Malformed directory entries of the last plan, as "DN or line: reason".
+    QStringList problems() const { return m_problems; }
+    Sync::StateStore *stateStore() { return &m_store; }
+    QDateTime lastSync() const;
+    int managedObjects() const { return m_managedObjects; }
+    int pollIntervalSeconds() const;
+    void setPollIntervalSeconds(int seconds);
+
+    /// Plans again now (the Refresh button).
+    void replan();
+
+    /// Applies all changes (empty) or the given plan indexes. When the deletion guard trips, emits
+    /// deletionGuardTripped() and does nothing until confirmApply(true) (or confirmApply(false) to drop it).
+    void apply(const QList<int> &indexes = {});
+    void confirmApply(bool allow);
+    /// Graceful stop: in-flight requests finish and are committed (ApplyJob::requestStop()).
+    void cancelApply();
+    /// The last run's outcomes, by plan index (empty before a run).
+    const QList<Sync::ChangeOutcome> &outcomes() const { return m_outcomes; }
+
+    /// The Graph request log of the connection (for the Log tab); null before connected.
+    Graph::RequestLog *requestLog() const;
+
+Q_SIGNALS:
+    void stateChanged(M365::Ui::DashboardController::State state);
+    void healthChanged();
+    /// A new plan is in plan(); also emitted after a run, when the plan was made again.
+    void planChanged();
+    void applyProgress(const M365::Sync::ApplyProgress &progress);
+    void changeApplied(int index, const M365::Sync::ChangeOutcome &outcome);
+    /// A run ended (successfully, with failed items, or cancelled): @p summary says how in one sentence.
+    void applyFinished(const QString &summary, bool failedItems);
+    void deletionGuardTripped(int destructive, int threshold);
+    /// Something went wrong that the admin must see (connection, directory, state store); the page says what to do.
+    void errorOccurred(const M365::Error &error);
+
+private:
+    void setState(State state);
+    void reportError(const M365::Error &error);
+    void connectToTenant();
+    void onConnected();
+    void checkHealth();
+    void startWatch();
+    void scheduleReplan(int delayMs);
+    void onPlanned(Sync::PlanJob *job);
+    void startApply(const QList<int> &indexes);
+    void onApplied(Sync::ApplyJob *job);
+    QString stateDirectory() const;
+
+    Profile::Profile m_profile;
+    Options m_options;
+    Sync::SyncSettings m_settings;
+    Sync::StateStore m_store;
+    Sync::ChangePlan m_plan;
+    QStringList m_problems;
+    QList<Sync::ChangeOutcome> m_outcomes;
+    Health m_health;
+    State m_state = State::Idle;
+    int m_managedObjects = 0;
+    QNetworkAccessManager *m_nam = nullptr;
+    std::unique_ptr<Profile::Connection> m_connection;
+    std::unique_ptr<Directory::DirectorySource> m_source;
+    QString m_bindPassword;
+    QPointer<Directory::DirectoryJob> m_watch;
+    QPointer<Sync::PlanJob> m_planJob;
+    QPointer<Sync::ApplyJob> m_applyJob;
+    QTimer m_replanTimer;
+    QTimer m_pollTimer;
+    bool m_replanPending = false;
+    QList<int> m_pendingApply; ///< waiting for the deletion guard's confirmation
+    bool m_applyPending = false;
+};
+
+} // namespace M365::Ui

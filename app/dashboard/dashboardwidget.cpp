@@ -1,0 +1,472 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dashboardwidget.h"
+
+#include "changeplanmodel.h"
+#include "errorbanner.h"
+#include "historytab.h"
+#include "licencestab.h"
+#include "logtab.h"
+#include "previewpane.h"
+#include "settingstab.h"
+
+#include <QApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QStyle>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace M365::Ui {
+
+using State = DashboardController::State;
+
+namespace {
+
+QLabel *makeLabel(const char *name, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(QLatin1String(name));
+    label->setTextFormat(Qt::PlainText);
+    return label;
+}
+
+void setStatus(QLabel *icon, QLabel *text, bool ok, const QString &message)
+{
+    QStyle *style = QApplication::style();
+    const QIcon pixmap = ok
+        ? QIcon::fromTheme(QStringLiteral("emblem-ok"), style->standardIcon(QStyle::SP_DialogApplyButton))
+        : QIcon::fromTheme(QStringLiteral("dialog-warning"), style->standardIcon(QStyle::SP_MessageBoxWarning));
+    icon->setPixmap(pixmap.pixmap(16, 16));
+    text->setText(message);
+}
+
+QString formatTime(const QDateTime &time)
+{
+    return QLocale().toString(time.toLocalTime(), QLocale::ShortFormat);
+}
+
+} // namespace
+
+DashboardWidget::DashboardWidget(DashboardController *controller, QWidget *parent)
+    : QWidget(parent)
+    , m_controller(controller)
+{
+    setObjectName(QStringLiteral("dashboard"));
+    m_errorBanner = new ErrorBanner(this);
+    m_errorBanner->setObjectName(QStringLiteral("errorBanner"));
+    m_summaryBanner = new ErrorBanner(this);
+    m_summaryBanner->setObjectName(QStringLiteral("summaryBanner"));
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("dashboardTabs"));
+    m_preview = new PreviewPane(m_tabs);
+    m_preview->setObjectName(QStringLiteral("previewPane"));
+    m_logTab = new LogTab(m_tabs);
+    m_logTab->setObjectName(QStringLiteral("logTab"));
+    m_historyTab = new HistoryTab(m_tabs);
+    m_historyTab->setObjectName(QStringLiteral("historyTab"));
+    m_licencesTab = new LicencesTab(m_tabs);
+    m_licencesTab->setObjectName(QStringLiteral("licencesTab"));
+    m_settingsTab = new SettingsTab(controller, m_tabs);
+    m_settingsTab->setObjectName(QStringLiteral("settingsTab"));
+    m_tabs->addTab(m_preview, tr("Preview"));
+    m_tabs->addTab(m_logTab, tr("Log"));
+    m_tabs->addTab(m_historyTab, tr("History"));
+    m_tabs->addTab(m_licencesTab, tr("Licences"));
+    m_tabs->addTab(m_settingsTab, tr("Settings"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_tabs->widget(index) == m_historyTab) {
+            m_historyTab->refresh();
+        }
+    });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(makeHeader());
+    layout->addWidget(m_errorBanner);
+    layout->addWidget(makeSyncBar());
+    layout->addWidget(m_summaryBanner);
+    layout->addWidget(m_tabs, 1);
+
+    connect(controller, &DashboardController::stateChanged, this, &DashboardWidget::onStateChanged);
+    connect(controller, &DashboardController::healthChanged, this, &DashboardWidget::onHealthChanged);
+    connect(controller, &DashboardController::planChanged, this, &DashboardWidget::onPlanChanged);
+    connect(controller, &DashboardController::applyProgress, this, &DashboardWidget::onApplyProgress);
+    connect(controller, &DashboardController::changeApplied, m_preview, &PreviewPane::setOutcome);
+    connect(controller, &DashboardController::applyFinished, this, &DashboardWidget::onApplyFinished);
+    connect(controller, &DashboardController::deletionGuardTripped, this, &DashboardWidget::onDeletionGuardTripped);
+    connect(controller, &DashboardController::errorOccurred, m_errorBanner, &ErrorBanner::setError);
+    connect(m_preview, &PreviewPane::selectionChanged, this, &DashboardWidget::updateSyncButton);
+
+    onHealthChanged();
+    onStateChanged();
+    if (controller->plan().created.isValid() || !controller->plan().isEmpty()) {
+        onPlanChanged();
+    }
+    updateLastSync();
+}
+
+DashboardWidget::~DashboardWidget()
+{
+    delete m_guardDialog;
+}
+
+QWidget *DashboardWidget::makeHeader()
+{
+    auto *header = new QWidget(this);
+    header->setObjectName(QStringLiteral("dashboardHeader"));
+    m_tenantLabel = makeLabel("tenantLabel", header);
+    QFont big = m_tenantLabel->font();
+    big.setBold(true);
+    big.setPointSizeF(big.pointSizeF() * 1.25);
+    m_tenantLabel->setFont(big);
+    m_stateLabel = makeLabel("stateLabel", header);
+    m_refreshButton = new QPushButton(tr("Refresh"), header);
+    m_refreshButton->setObjectName(QStringLiteral("refreshButton"));
+    m_refreshButton->setIcon(
+        QIcon::fromTheme(QStringLiteral("view-refresh"), style()->standardIcon(QStyle::SP_BrowserReload)));
+    m_refreshButton->setToolTip(tr("Read the directory and the tenant again and update the preview"));
+    connect(m_refreshButton, &QPushButton::clicked, this, [this] {
+        if (m_controller) {
+            m_controller->replan();
+        }
+    });
+
+    m_tokenIcon = makeLabel("tokenIcon", header);
+    m_tokenStatus = makeLabel("tokenStatus", header);
+    m_rolesIcon = makeLabel("rolesIcon", header);
+    m_rolesStatus = makeLabel("rolesStatus", header);
+    m_certificateIcon = makeLabel("certificateIcon", header);
+    m_certificateStatus = makeLabel("certificateStatus", header);
+    m_lastSyncLabel = makeLabel("lastSyncLabel", header);
+    m_nextRunLabel = makeLabel("nextRunLabel", header);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_tenantLabel);
+    top->addStretch();
+    top->addWidget(m_stateLabel);
+    top->addWidget(m_refreshButton);
+    auto *health = new QHBoxLayout;
+    health->setSpacing(4);
+    for (const auto &[icon, text] : {std::pair{m_tokenIcon, m_tokenStatus},
+                                     std::pair{m_rolesIcon, m_rolesStatus},
+                                     std::pair{m_certificateIcon, m_certificateStatus}}) {
+        health->addWidget(icon);
+        health->addWidget(text);
+        health->addSpacing(16);
+    }
+    health->addStretch();
+    health->addWidget(m_lastSyncLabel);
+    health->addSpacing(16);
+    health->addWidget(m_nextRunLabel);
+
+    auto *layout = new QVBoxLayout(header);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addLayout(health);
+    return header;
+}
+
+QWidget *DashboardWidget::makeSyncBar()
+{
+    auto *bar = new QWidget(this);
+    m_syncButton = new QPushButton(tr("Synchronize Now"), bar);
+    m_syncButton->setObjectName(QStringLiteral("syncButton"));
+    m_syncButton->setIcon(
+        QIcon::fromTheme(QStringLiteral("view-refresh"), style()->standardIcon(QStyle::SP_ArrowRight)));
+    m_syncButton->setDefault(true);
+    QFont bold = m_syncButton->font();
+    bold.setBold(true);
+    m_syncButton->setFont(bold);
+    m_syncButton->setMinimumWidth(220);
+    connect(m_syncButton, &QPushButton::clicked, this, &DashboardWidget::synchronize);
+
+    m_progressBox = new QWidget(bar);
+    m_progressBox->setObjectName(QStringLiteral("progressBox"));
+    m_progress = new QProgressBar(m_progressBox);
+    m_progress->setObjectName(QStringLiteral("syncProgress"));
+    m_progress->setMinimumWidth(260);
+    m_progress->setMaximumWidth(480);
+    m_progressLabel = makeLabel("progressLabel", m_progressBox);
+    m_pacingLabel = makeLabel("pacingLabel", m_progressBox);
+    m_pacingLabel->setText(tr("Pacing: Microsoft Graph is throttling"));
+    m_pacingLabel->setToolTip(tr("Microsoft Graph asked m365sync to slow down. The sync waits as Graph says and goes "
+                                 "on by itself; nothing needs to be done."));
+    // Never widens the window: the label takes the room the bar leaves.
+    m_pacingLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_pacingLabel->setStyleSheet(QStringLiteral("color: #9a6700;"));
+    m_pacingLabel->setVisible(false);
+    m_cancelButton = new QPushButton(tr("Cancel"), m_progressBox);
+    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
+    m_cancelButton->setToolTip(tr("Stop after the requests under way; what was done stays done"));
+    connect(m_cancelButton, &QPushButton::clicked, this, [this] {
+        if (m_controller) {
+            m_cancelButton->setEnabled(false);
+            m_cancelButton->setText(tr("Stopping…"));
+            m_controller->cancelApply();
+        }
+    });
+    auto *progressLayout = new QHBoxLayout(m_progressBox);
+    progressLayout->setContentsMargins(0, 0, 0, 0);
+    progressLayout->addWidget(m_progress);
+    progressLayout->addWidget(m_progressLabel);
+    progressLayout->addWidget(m_pacingLabel, 1);
+    progressLayout->addWidget(m_cancelButton);
+    progressLayout->addStretch();
+    m_progressBox->setVisible(false);
+
+    auto *layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(0, 4, 0, 4);
+    layout->addWidget(m_syncButton);
+    layout->addWidget(m_progressBox, 1);
+    layout->addStretch();
+    return bar;
+}
+
+void DashboardWidget::synchronize()
+{
+    if (!m_controller || m_controller->state() != State::Ready || m_applying || m_awaitingPlan) {
+        return;
+    }
+    const QList<int> indexes = m_preview->selectedChanges();
+    if (m_preview->checkedCount() == 0) {
+        return;
+    }
+    m_applying = true;
+    m_summaryBanner->setError({});
+    m_preview->clearOutcomes();
+    m_preview->setApplying(true);
+    m_progress->setRange(0, indexes.isEmpty() ? m_preview->applicableCount() : int(indexes.size()));
+    m_progress->setValue(0);
+    m_progressLabel->setText(tr("Starting…"));
+    m_pacingLabel->setVisible(false);
+    m_cancelButton->setText(tr("Cancel"));
+    m_cancelButton->setEnabled(true);
+    m_cancelButton->setVisible(true);
+    m_progressBox->setVisible(true);
+    updateSyncButton();
+    m_controller->apply(indexes);
+}
+
+void DashboardWidget::onStateChanged()
+{
+    if (!m_controller) {
+        return;
+    }
+    const State state = m_controller->state();
+    switch (state) {
+    case State::Idle:
+        m_stateLabel->setText(tr("Not started"));
+        break;
+    case State::Connecting:
+        m_stateLabel->setText(tr("Connecting…"));
+        break;
+    case State::Planning:
+        m_stateLabel->setText(tr("Updating the preview…"));
+        break;
+    case State::Ready:
+        m_stateLabel->setText(
+            m_controller->plan().created.isValid()
+                ? tr("Preview of %1")
+                      .arg(QLocale().toString(m_controller->plan().created.toLocalTime().time(), QLocale::ShortFormat))
+                : tr("Preview up to date"));
+        break;
+    case State::Applying:
+        m_stateLabel->setText(tr("Synchronizing…"));
+        break;
+    case State::Failed:
+        m_stateLabel->setText(tr("Not connected"));
+        break;
+    }
+    m_refreshButton->setEnabled(state == State::Ready || state == State::Failed);
+    if (m_logTab && m_controller->requestLog()) {
+        m_logTab->setLog(m_controller->requestLog());
+    }
+    if (state != State::Idle && state != State::Connecting && m_controller->stateStore()->isOpen()) {
+        m_historyTab->setStore(m_controller->stateStore());
+    }
+    updateLastSync();
+    updateSyncButton();
+}
+
+void DashboardWidget::onHealthChanged()
+{
+    if (!m_controller) {
+        return;
+    }
+    const DashboardController::Health &health = m_controller->health();
+    const QString tenant = health.tenantName.isEmpty() ? m_controller->profile().tenant : health.tenantName;
+    m_tenantLabel->setText(health.upnDomain.isEmpty() ? tenant : tr("%1 · %2").arg(tenant, health.upnDomain));
+    m_tenantLabel->setToolTip(
+        tr("Profile \"%1\", tenant %2").arg(m_controller->profile().name, m_controller->profile().tenant));
+    setStatus(m_tokenIcon, m_tokenStatus, health.tokenOk, health.tokenOk ? tr("Signed in") : tr("Not signed in"));
+    setStatus(m_rolesIcon,
+              m_rolesStatus,
+              health.tokenOk && health.missingRoles.isEmpty(),
+              !health.tokenOk ? tr("Permissions not checked")
+                  : health.missingRoles.isEmpty()
+                  ? tr("Permissions OK")
+                  : tr("Missing permissions: %1").arg(health.missingRoles.join(QStringLiteral(", "))));
+    const bool hasCertificate = health.certificateExpires.isValid();
+    m_certificateIcon->setVisible(hasCertificate);
+    m_certificateStatus->setVisible(hasCertificate);
+    if (hasCertificate) {
+        const QString date = QLocale().toString(health.certificateExpires.toLocalTime().date(), QLocale::ShortFormat);
+        setStatus(m_certificateIcon,
+                  m_certificateStatus,
+                  !health.certificateExpiresSoon,
+                  health.certificateExpiresSoon ? tr("Certificate expires on %1: renew it soon").arg(date)
+                                                : tr("Certificate valid until %1").arg(date));
+    }
+}
+
+void DashboardWidget::onPlanChanged()
+{
+    if (!m_controller) {
+        return;
+    }
+    if (m_applying) {
+        // The table shows what is being applied; the new plan replaces it when the run is over.
+        m_planPending = true;
+        return;
+    }
+    m_planPending = false;
+    if (!m_awaitingPlan) {
+        // A later plan than the one made after the run: the run is history now (the History tab has it).
+        m_progressBox->setVisible(false);
+        m_summaryBanner->setError({});
+    }
+    m_awaitingPlan = false;
+    const Sync::ChangePlan &plan = m_controller->plan();
+    m_preview->showPlan(plan);
+    m_preview->setProblems(m_controller->problems());
+    m_licencesTab->setSeats(plan.seats);
+    if (m_controller->state() != State::Failed) {
+        m_errorBanner->setError({});
+    }
+    onStateChanged();
+}
+
+void DashboardWidget::onApplyProgress(const Sync::ApplyProgress &progress)
+{
+    m_progress->setRange(0, qMax(1, progress.total));
+    m_progress->setValue(qMin(progress.done, qMax(1, progress.total)));
+    QStringList parts{tr("%1 of %2").arg(progress.done).arg(progress.total)};
+    if (progress.failed > 0) {
+        parts.append(tr("%n failed", nullptr, progress.failed));
+    }
+    if (progress.writesPerSecond > 0) {
+        parts.append(tr("%1 writes/s").arg(QLocale().toString(progress.writesPerSecond, 'f', 1)));
+    }
+    if (progress.etaMs >= 0 && progress.done < progress.total) {
+        parts.append(tr("%1 left").arg(durationText(progress.etaMs)));
+    }
+    m_progressLabel->setText(parts.join(QStringLiteral(" · ")));
+    m_pacingLabel->setVisible(progress.slowed && progress.done < progress.total);
+}
+
+void DashboardWidget::onApplyFinished(const QString &summary, bool failedItems)
+{
+    m_applying = false;
+    m_awaitingPlan = true;
+    m_preview->setApplying(false);
+    m_cancelButton->setVisible(false);
+    m_pacingLabel->setVisible(false);
+    m_summaryBanner->setMessage(failedItems ? ErrorBanner::Kind::Warning : ErrorBanner::Kind::Information, summary);
+    m_historyTab->refresh();
+    updateLastSync();
+    if (m_planPending) {
+        onPlanChanged();
+    }
+    updateSyncButton();
+}
+
+void DashboardWidget::onDeletionGuardTripped(int destructive, int threshold)
+{
+    delete m_guardDialog;
+    m_guardDialog = new QMessageBox(QMessageBox::Warning,
+                                    tr("Confirm destructive changes"),
+                                    tr("This sync would disable, delete or remove licences and memberships of "
+                                       "%n object(s).",
+                                       nullptr,
+                                       destructive),
+                                    QMessageBox::NoButton,
+                                    this);
+    m_guardDialog->setObjectName(QStringLiteral("deletionGuardDialog"));
+    m_guardDialog->setInformativeText(
+        tr("The deletion guard lets at most %n such change(s) through without asking. If the directory lost these "
+           "objects by mistake (a wrong filter, an unreachable branch), cancel and check the scope first.",
+           nullptr,
+           threshold));
+    QPushButton *allow = m_guardDialog->addButton(tr("Apply anyway"), QMessageBox::DestructiveRole);
+    allow->setObjectName(QStringLiteral("guardAllowButton"));
+    QPushButton *cancel = m_guardDialog->addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("guardCancelButton"));
+    m_guardDialog->setDefaultButton(cancel);
+    m_guardDialog->setWindowModality(Qt::WindowModal);
+    connect(m_guardDialog, &QMessageBox::finished, this, [this, allow] {
+        const bool allowed = m_guardDialog && m_guardDialog->clickedButton() == allow;
+        if (m_guardDialog) {
+            m_guardDialog->deleteLater();
+        }
+        if (!allowed) {
+            m_applying = false;
+            m_preview->setApplying(false);
+            m_progressBox->setVisible(false);
+            m_summaryBanner->setMessage(ErrorBanner::Kind::Information,
+                                        tr("Nothing was changed: the destructive changes were not confirmed."));
+        }
+        if (m_controller) {
+            m_controller->confirmApply(allowed);
+        }
+        if (!allowed && m_planPending) {
+            onPlanChanged();
+        }
+        updateSyncButton();
+    });
+    // open(), not exec(): no nested event loop (STYLE.md section 3).
+    m_guardDialog->open();
+}
+
+void DashboardWidget::updateSyncButton()
+{
+    if (!m_controller) {
+        return;
+    }
+    const int applicable = m_preview->applicableCount();
+    const int checked = m_preview->checkedCount();
+    m_syncButton->setText(checked == applicable || checked == 0 ? tr("Synchronize Now")
+                                                                : tr("Synchronize %n selected", nullptr, checked));
+    m_syncButton->setEnabled(m_controller->state() == State::Ready && !m_applying && !m_awaitingPlan && checked > 0);
+    m_syncButton->setToolTip(applicable == 0 ? tr("Nothing to apply") : QString());
+}
+
+void DashboardWidget::updateLastSync()
+{
+    if (!m_controller) {
+        return;
+    }
+    const QDateTime last = m_controller->lastSync();
+    m_lastSyncLabel->setText(last.isValid() ? tr("Last sync: %1").arg(formatTime(last)) : tr("Last sync: never"));
+    m_nextRunLabel->setText(tr("Next run: not scheduled"));
+    m_nextRunLabel->setToolTip(tr(
+        "The preview checks the tenant for changes every %n second(s).", nullptr, m_controller->pollIntervalSeconds()));
+}
+
+QString DashboardWidget::durationText(qint64 ms)
+{
+    const qint64 seconds = (ms + 999) / 1000;
+    if (seconds < 60) {
+        return tr("about %n s", nullptr, int(qMax<qint64>(1, seconds)));
+    }
+    if (seconds < 3600) {
+        return tr("about %n min", nullptr, int((seconds + 30) / 60));
+    }
+    return tr("about %1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+} // namespace M365::Ui

@@ -1,0 +1,396 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "settingstab.h"
+
+#include "dashboardcontroller.h"
+#include "errorbanner.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTimeEdit>
+#include <QVBoxLayout>
+
+namespace M365::Ui {
+
+namespace {
+
+constexpr Sync::AttributeRule::Mode ruleModes[] = {
+    Sync::AttributeRule::Sync, Sync::AttributeRule::Anonymize, Sync::AttributeRule::Static, Sync::AttributeRule::Never};
+
+QString ruleModeText(Sync::AttributeRule::Mode mode)
+{
+    switch (mode) {
+    case Sync::AttributeRule::Sync:
+        return SettingsTab::tr("Sync");
+    case Sync::AttributeRule::Anonymize:
+        return SettingsTab::tr("Anonymize");
+    case Sync::AttributeRule::Static:
+        return SettingsTab::tr("Fixed value");
+    case Sync::AttributeRule::Never:
+        return SettingsTab::tr("Never");
+    }
+    return QString();
+}
+
+QStringList splitList(const QString &text)
+{
+    QStringList items;
+    for (const QString &item : text.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        if (!item.trimmed().isEmpty()) {
+            items.append(item.trimmed());
+        }
+    }
+    return items;
+}
+
+} // namespace
+
+SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
+    : QWidget(parent)
+    , m_controller(controller)
+    , m_banner(new ErrorBanner(this))
+    , m_rules(new QTableWidget(0, 4, this))
+    , m_upnTemplate(new QLineEdit(this))
+    , m_usageLocation(new QLineEdit(this))
+    , m_scopeFilter(new QLineEdit(this))
+    , m_scopeGroups(new QLineEdit(this))
+    , m_syncGroups(new QCheckBox(tr("Create security groups for the directory's groups"), this))
+    , m_softMatch(new QCheckBox(tr("Adopt existing cloud users with the same user name (soft match)"), this))
+    , m_hardDelete(new QCheckBox(tr("Delete, rather than disable, users who leave the scope"), this))
+    , m_disablePrefix(new QLineEdit(this))
+    , m_defaultSku(new QLineEdit(this))
+    , m_guardMode(new QComboBox(this))
+    , m_guardCount(new QSpinBox(this))
+    , m_guardPercent(new QDoubleSpinBox(this))
+    , m_pollInterval(new QSpinBox(this))
+    , m_apply(new QPushButton(tr("Apply"), this))
+    , m_revert(new QPushButton(tr("Revert"), this))
+{
+    m_banner->setObjectName(QStringLiteral("settingsBanner"));
+
+    // Rules.
+    m_rules->setObjectName(QStringLiteral("settingsRulesTable"));
+    m_rules->setHorizontalHeaderLabels(
+        {tr("Directory attribute"), tr("Microsoft 365 property"), tr("Mode"), tr("Fixed value")});
+    m_rules->verticalHeader()->hide();
+    m_rules->horizontalHeader()->setStretchLastSection(true);
+    m_rules->setColumnWidth(0, 170);
+    m_rules->setColumnWidth(1, 170);
+    m_rules->setColumnWidth(2, 120);
+    m_rules->setMinimumHeight(220);
+    auto *addRule = new QPushButton(tr("Add rule"), this);
+    addRule->setObjectName(QStringLiteral("settingsAddRuleButton"));
+    auto *removeRule = new QPushButton(tr("Remove rule"), this);
+    removeRule->setObjectName(QStringLiteral("settingsRemoveRuleButton"));
+    connect(addRule, &QPushButton::clicked, this, [this] {
+        addRuleRow(Sync::AttributeRule{});
+        setModified(true);
+    });
+    connect(removeRule, &QPushButton::clicked, this, [this] {
+        if (m_rules->currentRow() >= 0) {
+            m_rules->removeRow(m_rules->currentRow());
+            setModified(true);
+        }
+    });
+    connect(m_rules, &QTableWidget::itemChanged, this, [this] {
+        setModified(true);
+    });
+    m_upnTemplate->setObjectName(QStringLiteral("settingsUpnTemplateEdit"));
+    m_usageLocation->setObjectName(QStringLiteral("settingsUsageLocationEdit"));
+    m_usageLocation->setMaxLength(2);
+    m_usageLocation->setPlaceholderText(tr("e.g. DE"));
+    auto *rulesBox = new QGroupBox(tr("Attribute rules"), this);
+    auto *rulesLayout = new QVBoxLayout(rulesBox);
+    rulesLayout->addWidget(m_rules, 1);
+    auto *ruleButtons = new QHBoxLayout;
+    ruleButtons->addWidget(addRule);
+    ruleButtons->addWidget(removeRule);
+    ruleButtons->addStretch();
+    rulesLayout->addLayout(ruleButtons);
+    auto *upnForm = new QFormLayout;
+    upnForm->addRow(tr("User name template:"), m_upnTemplate);
+    upnForm->addRow(tr("Default usage location:"), m_usageLocation);
+    rulesLayout->addLayout(upnForm);
+
+    // Scope and options.
+    m_scopeFilter->setObjectName(QStringLiteral("settingsScopeFilterEdit"));
+    m_scopeFilter->setPlaceholderText(tr("LDAP filter, e.g. (departmentNumber=Sales); empty: everyone"));
+    m_scopeGroups->setObjectName(QStringLiteral("settingsScopeGroupsEdit"));
+    m_scopeGroups->setPlaceholderText(tr("Group DNs or anchors, separated by \";\"; empty: no group condition"));
+    m_syncGroups->setObjectName(QStringLiteral("settingsSyncGroupsCheck"));
+    m_softMatch->setObjectName(QStringLiteral("settingsSoftMatchCheck"));
+    m_hardDelete->setObjectName(QStringLiteral("settingsHardDeleteCheck"));
+    m_disablePrefix->setObjectName(QStringLiteral("settingsDisablePrefixEdit"));
+    auto *scopeBox = new QGroupBox(tr("Scope"), this);
+    auto *scopeForm = new QFormLayout(scopeBox);
+    scopeForm->addRow(tr("Users matching:"), m_scopeFilter);
+    scopeForm->addRow(tr("Members of:"), m_scopeGroups);
+    scopeForm->addRow(m_syncGroups);
+    scopeForm->addRow(m_softMatch);
+    scopeForm->addRow(m_hardDelete);
+    scopeForm->addRow(tr("Prefix for disabled users:"), m_disablePrefix);
+    m_defaultSku->setObjectName(QStringLiteral("settingsDefaultSkuEdit"));
+    m_defaultSku->setPlaceholderText(tr("SKU id of a subscription; empty: no licences"));
+    scopeForm->addRow(tr("Licence for every user:"), m_defaultSku);
+
+    // Deletion guard.
+    m_guardMode->setObjectName(QStringLiteral("settingsGuardModeCombo"));
+    m_guardMode->addItem(tr("Default (10 % of managed objects, at most 500)"), int(Sync::DeletionGuard::Mode::Default));
+    m_guardMode->addItem(tr("At most a number of objects"), int(Sync::DeletionGuard::Mode::Count));
+    m_guardMode->addItem(tr("At most a share of managed objects"), int(Sync::DeletionGuard::Mode::Percent));
+    m_guardCount->setObjectName(QStringLiteral("settingsGuardCountSpin"));
+    m_guardCount->setRange(0, 1000000);
+    m_guardPercent->setObjectName(QStringLiteral("settingsGuardPercentSpin"));
+    m_guardPercent->setRange(0, 100);
+    m_guardPercent->setSuffix(tr(" %"));
+    auto *guardBox = new QGroupBox(tr("Deletion guard"), this);
+    auto *guardForm = new QFormLayout(guardBox);
+    auto *guardNote = new QLabel(tr("A sync that would disable, delete or unlicense more objects than this asks "
+                                    "for confirmation first."),
+                                 guardBox);
+    guardNote->setWordWrap(true);
+    guardForm->addRow(guardNote);
+    guardForm->addRow(tr("Limit:"), m_guardMode);
+    guardForm->addRow(tr("Objects:"), m_guardCount);
+    guardForm->addRow(tr("Share:"), m_guardPercent);
+    const auto updateGuardFields = [this] {
+        const auto mode = Sync::DeletionGuard::Mode(m_guardMode->currentData().toInt());
+        m_guardCount->setEnabled(mode == Sync::DeletionGuard::Mode::Count);
+        m_guardPercent->setEnabled(mode == Sync::DeletionGuard::Mode::Percent);
+    };
+    connect(m_guardMode, &QComboBox::currentIndexChanged, this, updateGuardFields);
+
+    // Schedule.
+    m_pollInterval->setObjectName(QStringLiteral("settingsPollIntervalSpin"));
+    m_pollInterval->setRange(15, 3600);
+    m_pollInterval->setSuffix(tr(" s"));
+    auto *scheduleEnabled = new QCheckBox(tr("Synchronize automatically"), this);
+    scheduleEnabled->setObjectName(QStringLiteral("settingsScheduleCheck"));
+    auto *scheduleEvery = new QComboBox(this);
+    scheduleEvery->setObjectName(QStringLiteral("settingsScheduleCombo"));
+    scheduleEvery->addItems({tr("Every hour"), tr("Every 4 hours"), tr("Daily")});
+    auto *scheduleAt = new QTimeEdit(QTime(2, 0), this);
+    scheduleAt->setObjectName(QStringLiteral("settingsScheduleTimeEdit"));
+    auto *scheduleNote = new QLabel(tr("Scheduled runs are not set up yet. Until then, run \"m365sync-cli sync\" "
+                                       "from a systemd timer or the Windows Task Scheduler."),
+                                    this);
+    scheduleNote->setObjectName(QStringLiteral("settingsScheduleNote"));
+    scheduleNote->setWordWrap(true);
+    // TODO(issue 7): write the systemd user timer / Task Scheduler entry, then enable these fields.
+    for (QWidget *field : std::initializer_list<QWidget *>{scheduleEnabled, scheduleEvery, scheduleAt}) {
+        field->setEnabled(false);
+    }
+    auto *scheduleBox = new QGroupBox(tr("Schedule"), this);
+    auto *scheduleForm = new QFormLayout(scheduleBox);
+    scheduleForm->addRow(scheduleEnabled);
+    scheduleForm->addRow(tr("Run:"), scheduleEvery);
+    scheduleForm->addRow(tr("At:"), scheduleAt);
+    scheduleForm->addRow(scheduleNote);
+    scheduleForm->addRow(tr("Check the tenant for changes every:"), m_pollInterval);
+
+    m_apply->setObjectName(QStringLiteral("settingsApplyButton"));
+    m_apply->setToolTip(tr("Save the settings to the profile and update the preview"));
+    m_revert->setObjectName(QStringLiteral("settingsRevertButton"));
+    connect(m_apply, &QPushButton::clicked, this, &SettingsTab::apply);
+    connect(m_revert, &QPushButton::clicked, this, &SettingsTab::load);
+
+    for (QLineEdit *edit :
+         {m_upnTemplate, m_usageLocation, m_scopeFilter, m_scopeGroups, m_disablePrefix, m_defaultSku}) {
+        connect(edit, &QLineEdit::textEdited, this, [this] {
+            setModified(true);
+        });
+    }
+    for (QCheckBox *check : {m_syncGroups, m_softMatch, m_hardDelete}) {
+        connect(check, &QCheckBox::toggled, this, [this] {
+            setModified(true);
+        });
+    }
+    connect(m_guardMode, &QComboBox::activated, this, [this] {
+        setModified(true);
+    });
+    connect(m_guardCount, &QSpinBox::valueChanged, this, [this] {
+        setModified(true);
+    });
+    connect(m_guardPercent, &QDoubleSpinBox::valueChanged, this, [this] {
+        setModified(true);
+    });
+    connect(m_pollInterval, &QSpinBox::valueChanged, this, [this] {
+        setModified(true);
+    });
+
+    auto *columns = new QHBoxLayout;
+    auto *left = new QVBoxLayout;
+    left->addWidget(rulesBox, 1);
+    auto *right = new QVBoxLayout;
+    right->addWidget(scopeBox);
+    right->addWidget(guardBox);
+    right->addWidget(scheduleBox);
+    right->addStretch();
+    columns->addLayout(left, 1);
+    columns->addLayout(right, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_revert);
+    buttons->addWidget(m_apply);
+
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->addWidget(m_banner);
+    contentLayout->addLayout(columns, 1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll, 1);
+    layout->addLayout(buttons);
+
+    load();
+    updateGuardFields();
+    // The controller reads the profile's settings when it starts: show them then, unless the admin began editing.
+    connect(m_controller, &DashboardController::stateChanged, this, [this](DashboardController::State state) {
+        if (!m_loadedStarted && state != DashboardController::State::Idle
+            && state != DashboardController::State::Connecting && state != DashboardController::State::Failed) {
+            m_loadedStarted = true;
+            if (!m_modified) {
+                load();
+            }
+        }
+    });
+}
+
+void SettingsTab::addRuleRow(const Sync::AttributeRule &rule)
+{
+    const QSignalBlocker blocker(m_rules);
+    const int row = m_rules->rowCount();
+    m_rules->insertRow(row);
+    m_rules->setItem(row, 0, new QTableWidgetItem(rule.directoryAttribute));
+    m_rules->setItem(row, 1, new QTableWidgetItem(rule.graphProperty));
+    auto *mode = new QComboBox(m_rules);
+    for (const auto m : ruleModes) {
+        mode->addItem(ruleModeText(m), int(m));
+    }
+    mode->setCurrentIndex(mode->findData(int(rule.mode)));
+    connect(mode, &QComboBox::activated, this, [this] {
+        setModified(true);
+    });
+    m_rules->setCellWidget(row, 2, mode);
+    m_rules->setItem(row, 3, new QTableWidgetItem(rule.staticValue));
+}
+
+void SettingsTab::load()
+{
+    const Sync::SyncSettings &settings = m_controller->settings();
+    {
+        const QSignalBlocker blocker(m_rules);
+        m_rules->setRowCount(0);
+    }
+    for (const Sync::AttributeRule &rule : settings.rules.rules) {
+        addRuleRow(rule);
+    }
+    m_upnTemplate->setText(settings.rules.upnTemplate);
+    m_usageLocation->setText(settings.rules.defaultUsageLocation);
+    m_scopeFilter->setText(settings.scope.filter());
+    m_scopeGroups->setText(settings.scope.groups().join(QStringLiteral("; ")));
+    {
+        const QSignalBlocker a(m_syncGroups), b(m_softMatch), c(m_hardDelete), d(m_guardCount), e(m_guardPercent),
+            f(m_pollInterval), g(m_guardMode);
+        m_syncGroups->setChecked(settings.options.syncGroups);
+        m_softMatch->setChecked(settings.options.softMatch);
+        m_hardDelete->setChecked(settings.options.hardDelete);
+        m_guardMode->setCurrentIndex(m_guardMode->findData(int(settings.guard.mode)));
+        m_guardCount->setValue(settings.guard.count);
+        m_guardPercent->setValue(settings.guard.percent);
+        m_pollInterval->setValue(m_controller->pollIntervalSeconds());
+    }
+    m_guardCount->setEnabled(settings.guard.mode == Sync::DeletionGuard::Mode::Count);
+    m_guardPercent->setEnabled(settings.guard.mode == Sync::DeletionGuard::Mode::Percent);
+    m_disablePrefix->setText(settings.options.disablePrefix);
+    m_defaultSku->setText(settings.options.defaultSkuId);
+    m_banner->setError({});
+    setModified(false);
+}
+
+Result<Sync::SyncSettings> SettingsTab::collect() const
+{
+    Sync::SyncSettings settings = m_controller->settings();
+    settings.rules.rules.clear();
+    for (int row = 0; row < m_rules->rowCount(); ++row) {
+        Sync::AttributeRule rule;
+        rule.directoryAttribute = m_rules->item(row, 0) ? m_rules->item(row, 0)->text().trimmed() : QString();
+        rule.graphProperty = m_rules->item(row, 1) ? m_rules->item(row, 1)->text().trimmed() : QString();
+        rule.staticValue = m_rules->item(row, 3) ? m_rules->item(row, 3)->text() : QString();
+        if (auto *mode = qobject_cast<QComboBox *>(m_rules->cellWidget(row, 2))) {
+            rule.mode = Sync::AttributeRule::Mode(mode->currentData().toInt());
+        }
+        if (rule.graphProperty.isEmpty()) {
+            return Result<Sync::SyncSettings>::failure(Error{
+                QStringLiteral("settings.rule"), tr("Rule %1 names no Microsoft 365 property.").arg(row + 1), {}, {}});
+        }
+        if (rule.directoryAttribute.isEmpty() && rule.mode == Sync::AttributeRule::Sync) {
+            return Result<Sync::SyncSettings>::failure(Error{
+                QStringLiteral("settings.rule"),
+                tr("Rule %1 (%2) names no directory attribute to sync from.").arg(row + 1).arg(rule.graphProperty),
+                {},
+                {}});
+        }
+        settings.rules.rules.append(rule);
+    }
+    settings.rules.upnTemplate = m_upnTemplate->text().trimmed();
+    settings.rules.defaultUsageLocation = m_usageLocation->text().trimmed().toUpper();
+    // The mapping rules' own validation (the same the profile file goes through) says what is wrong.
+    const Result<Sync::MappingRules> rules = Sync::MappingRules::fromJson(settings.rules.toJson());
+    if (!rules.ok()) {
+        return Result<Sync::SyncSettings>::failure(rules.error);
+    }
+    Result<Sync::Scope> scope = Sync::Scope::fromFilter(m_scopeFilter->text().trimmed());
+    if (!scope.ok()) {
+        return Result<Sync::SyncSettings>::failure(scope.error);
+    }
+    scope.value.setGroups(splitList(m_scopeGroups->text()));
+    settings.scope = scope.value;
+    settings.options.syncGroups = m_syncGroups->isChecked();
+    settings.options.softMatch = m_softMatch->isChecked();
+    settings.options.hardDelete = m_hardDelete->isChecked();
+    settings.options.disablePrefix = m_disablePrefix->text();
+    settings.options.defaultSkuId = m_defaultSku->text().trimmed();
+    settings.guard.mode = Sync::DeletionGuard::Mode(m_guardMode->currentData().toInt());
+    settings.guard.count = m_guardCount->value();
+    settings.guard.percent = m_guardPercent->value();
+    return Result<Sync::SyncSettings>::success(settings);
+}
+
+bool SettingsTab::apply()
+{
+    const Result<Sync::SyncSettings> settings = collect();
+    if (!settings.ok()) {
+        m_banner->setError(settings.error);
+        return false;
+    }
+    m_banner->setError({});
+    m_controller->setPollIntervalSeconds(m_pollInterval->value());
+    m_controller->setSettings(settings.value);
+    setModified(false);
+    return true;
+}
+
+void SettingsTab::setModified(bool modified)
+{
+    m_modified = modified;
+    m_apply->setEnabled(modified);
+    m_revert->setEnabled(modified);
+}
+
+} // namespace M365::Ui

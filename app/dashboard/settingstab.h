@@ -1,0 +1,66 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "sync/syncsettings.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace M365::Ui {
+
+class DashboardController;
+class ErrorBanner;
+
+/**
+ * The Settings tab: mapping rules, scope, planner options, deletion guard and schedule. Apply hands the settings to
+ * the controller, which saves them to the profile and plans again at once, so the preview shows their effect.
+ */
+class SettingsTab : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit SettingsTab(DashboardController *controller, QWidget *parent = nullptr);
+
+    /// Shows the controller's settings, dropping unapplied edits.
+    void load();
+    /// Reads the form; an error (shown in the banner) when a field is wrong.
+    Result<Sync::SyncSettings> collect() const;
+    /// Applies the form to the controller; false when a field is wrong.
+    bool apply();
+
+private:
+    void setModified(bool modified);
+    void addRuleRow(const Sync::AttributeRule &rule);
+
+    DashboardController *m_controller;
+    ErrorBanner *m_banner;
+    QTableWidget *m_rules;
+    QLineEdit *m_upnTemplate;
+    QLineEdit *m_usageLocation;
+    QLineEdit *m_scopeFilter;
+    QLineEdit *m_scopeGroups;
+    QCheckBox *m_syncGroups;
+    QCheckBox *m_softMatch;
+    QCheckBox *m_hardDelete;
+    QLineEdit *m_disablePrefix;
+    QLineEdit *m_defaultSku;
+    QComboBox *m_guardMode;
+    QSpinBox *m_guardCount;
+    QDoubleSpinBox *m_guardPercent;
+    QSpinBox *m_pollInterval;
+    QPushButton *m_apply;
+    QPushButton *m_revert;
+    bool m_modified = false;
+    bool m_loadedStarted = false;
+};
+
+} // namespace M365::Ui

@@ -1,0 +1,9 @@
+# SPDX-FileCopyrightText: 2026 The m365sync authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The dashboard (issue 7): the main window over the sandbox tenant and the sample directory, driven by objectName.
+m365_add_test(tst_dashboard
+    SOURCES tst_dashboard.cpp "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp" "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
+    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
+    LABELS gui
+    TIMEOUT 600)
+target_include_directories(tst_dashboard PRIVATE "${PROJECT_SOURCE_DIR}/app")

@@ -1,0 +1,647 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "changeplanfiltermodel.h"
+#include "changeplanmodel.h"
+#include "dashboardcontroller.h"
+#include "dashboardwidget.h"
+#include "errorbanner.h"
+#include "logtab.h"
+#include "mainwindow.h"
+#include "onboardingwizard.h"
+#include "previewpane.h"
+#include "profile/memorysecretstore.h"
+#include "profile/profilestore.h"
+#include "profile/secretstore.h"
+#include "requestlogmodel.h"
+#include "sandboxserver.h"
+#include "sandboxtenant.h"
+#include "sync/statestore.h"
+#include "tenantstate.h"
+#include "throttler.h"
+
+#include <QAbstractButton>
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include <algorithm>
+#include <memory>
+
+using namespace M365;
+using Kind = Sync::Change::Kind;
+using Type = Sync::Change::ObjectType;
+using Ui::DashboardController;
+
+/*
+ * The dashboard, offscreen, against the in-process sandbox tenant and the bundled sample directory: the profile is
+ * made the way an admin makes it (the onboarding wizard in sandbox mode, every default), then the main window opens
+ * it. One scenario in order: the plan, a cancelled run, a full run, a live directory edit and the deletion guard.
+ * The dashboard is saved as PNGs (1280×800) under the build tree for review.
+ */
+class TestDashboard : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void previewShowsTheDirectory();
+    void filtersAndDetails();
+    void cancelLeavesAConsistentState();
+    void synchronizeNowAppliesEverything();
+    void directoryEditUpdatesThePreview();
+    void deletionGuardDeclinedAppliesNothing();
+    void settingsChangeReplansAtOnce();
+    void profileSwitcher();
+
+private:
+    template <class T> T *find(const char *name) const
+    {
+        T *widget = m_window->findChild<T *>(QLatin1String(name));
+        if (!widget) {
+            qWarning("no widget named %s", name);
+        }
+        return widget;
+    }
+    void click(const char *name) { QTest::mouseClick(find<QAbstractButton>(name), Qt::LeftButton); }
+    DashboardController *controller() const { return m_window->controller(); }
+    Ui::PreviewPane *preview() const { return m_window->dashboard()->preview(); }
+    Models::ChangePlanModel *model() const { return preview()->model(); }
+    Sandbox::TenantState &tenant() const { return m_wizard->context()->sandboxServer()->tenant()->state(); }
+    /// Rows of the preview with @p kind (and @p type unless it is -1).
+    int rows(Kind kind, int type = -1) const;
+    int rowsOfType(Type type) const;
+    int rowOf(Kind kind, const QString &upnPrefix) const;
+    void shot(const QString &name, QWidget *widget = nullptr);
+    void selectTab(const char *name);
+    void writeDirectory(const QByteArray &ldif);
+    /// Waits until the controller is Ready with a plan newer than @p after.
+    bool waitForPlan(const QDateTime &after, int timeoutMs = 20000);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    Secrets::MemorySecretStore *m_secrets = nullptr;
+    std::unique_ptr<Ui::OnboardingWizard> m_wizard;
+    std::unique_ptr<Ui::MainWindow> m_window;
+    QString m_ldifPath;
+    QByteArray m_ldif;
+    int m_directoryUsers = 0;
+    int m_directoryGroups = 0;
+};
+
+int TestDashboard::rows(Kind kind, int type) const
+{
+    int count = 0;
+    for (const Sync::Change &change : model()->plan().changes) {
+        count += change.kind == kind && (type < 0 || int(change.objectType) == type) ? 1 : 0;
+    }
+    return count;
+}
+
+int TestDashboard::rowsOfType(Type type) const
+{
+    int count = 0;
+    for (const Sync::Change &change : model()->plan().changes) {
+        count += change.objectType == type ? 1 : 0;
+    }
+    return count;
+}
+
+int TestDashboard::rowOf(Kind kind, const QString &upnPrefix) const
+{
+    for (int row = 0; row < model()->rowCount(); ++row) {
+        const Sync::Change &change = model()->change(row);
+        if (change.kind == kind && change.objectType == Type::User && change.userPrincipalName.startsWith(upnPrefix)) {
+            return row;
+        }
+    }
+    return -1;
+}
+
+void TestDashboard::shot(const QString &name, QWidget *widget)
+{
+    QCoreApplication::processEvents();
+    const QString path = QStringLiteral(M365_BINARY_DIR "/screenshots/") + name + QStringLiteral(".png");
+    if (!widget) {
+        // What the dashboard shows must fit the window it was given.
+        QCOMPARE(m_window->size(), QSize(1280, 800));
+    }
+    QVERIFY2((widget ? widget : m_window.get())->grab().save(path), qPrintable(path));
+}
+
+void TestDashboard::selectTab(const char *name)
+{
+    auto *tabs = find<QTabWidget>("dashboardTabs");
+    tabs->setCurrentWidget(tabs->findChild<QWidget *>(QLatin1String(name)));
+}
+
+void TestDashboard::writeDirectory(const QByteArray &ldif)
+{
+    QFile file(m_ldifPath);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(file.write(ldif), ldif.size());
+}
+
+bool TestDashboard::waitForPlan(const QDateTime &after, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+        if (controller()->state() == DashboardController::State::Ready && controller()->plan().created.isValid()
+            && (!after.isValid() || controller()->plan().created > after)) {
+            return true;
+        }
+        QTest::qWait(20);
+    }
+    return false;
+}
+
+void TestDashboard::initTestCase()
+{
+    QLocale::setDefault(QLocale::c());
+    QStandardPaths::setTestModeEnabled(true);
+    QDir().mkpath(QStringLiteral(M365_BINARY_DIR "/screenshots"));
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_secrets = new Secrets::MemorySecretStore(this);
+
+    // The profile, as a first-time admin makes it: the wizard in sandbox mode with every default.
+    Ui::WizardContext::Options options;
+    options.secrets = m_secrets;
+    options.profileDirectory = m_dir->filePath(QStringLiteral("profiles"));
+    options.dataDirectory = m_dir->filePath(QStringLiteral("data"));
+    m_wizard = std::make_unique<Ui::OnboardingWizard>(options);
+    m_wizard->show();
+    const auto next = [this] {
+        QTest::mouseClick(m_wizard->button(QWizard::NextButton), Qt::LeftButton);
+    };
+    next();
+    next();
+    QCOMPARE(m_wizard->currentId(), int(Ui::OnboardingWizard::CredentialsPageId));
+    QTest::mouseClick(m_wizard->findChild<QAbstractButton *>(QStringLiteral("generateButton")), Qt::LeftButton);
+    next();
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(Ui::OnboardingWizard::ConnectionPageId), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_wizard->button(QWizard::NextButton)->isEnabled(), 20000);
+    next();
+    next();
+    QCOMPARE(m_wizard->currentId(), int(Ui::OnboardingWizard::DirectoryPageId));
+    next();
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(Ui::OnboardingWizard::AttributesPageId), 10000);
+    next();
+    QCOMPARE(m_wizard->currentId(), int(Ui::OnboardingWizard::SummaryPageId));
+    QSignalSpy accepted(m_wizard.get(), &QWizard::accepted);
+    QTest::mouseClick(m_wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+    m_wizard->hide();
+
+    // What the sample directory holds, from the file itself.
+    m_ldifPath = m_wizard->context()->sampleDirectoryPath();
+    QFile ldif(m_ldifPath);
+    QVERIFY2(ldif.open(QIODevice::ReadOnly), qPrintable(m_ldifPath));
+    m_ldif = ldif.readAll();
+    m_directoryUsers = int(m_ldif.count("objectClass: posixAccount"));
+    m_directoryGroups = int(m_ldif.count("objectClass: groupOfNames"));
+    QVERIFY(m_directoryUsers > 10);
+    QVERIFY(m_directoryGroups > 0);
+
+    Ui::MainWindow::Options windowOptions;
+    windowOptions.secrets = m_secrets;
+    windowOptions.sandbox = m_wizard->context()->sandboxServer();
+    windowOptions.profileDirectory = options.profileDirectory;
+    windowOptions.stateDirectory = m_dir->filePath(QStringLiteral("state"));
+    windowOptions.dataDirectory = options.dataDirectory;
+    m_window = std::make_unique<Ui::MainWindow>(windowOptions);
+    m_window->resize(1280, 800);
+    m_window->show();
+    m_window->reloadProfiles();
+    QCOMPARE(m_window->currentProfile(), m_wizard->savedProfileName());
+    QVERIFY(controller());
+    // The Log tab's model follows the request log as it grows: checked throughout the run.
+    Ui::RequestLogModel *logModel = m_window->findChild<Ui::LogTab *>()->model();
+    new QAbstractItemModelTester(logModel, QAbstractItemModelTester::FailureReportingMode::QtTest, logModel);
+    QVERIFY2(waitForPlan({}, 60000), qPrintable(find<Ui::ErrorBanner>("errorBanner")->text()));
+}
+
+void TestDashboard::cleanupTestCase()
+{
+    // The window's controller talks to the wizard's sandbox tenant: the window goes first.
+    m_window.reset();
+    m_wizard.reset();
+    delete m_secrets;
+    m_dir.reset();
+}
+
+void TestDashboard::previewShowsTheDirectory()
+{
+    // Every user and group of the directory is in the preview, and the tenant knows none of them yet.
+    QCOMPARE(rowsOfType(Type::User), m_directoryUsers);
+    QCOMPARE(rows(Kind::Create, int(Type::Group)), m_directoryGroups);
+    QCOMPARE(rows(Kind::Create, int(Type::User)) + rows(Kind::Invalid, int(Type::User)), m_directoryUsers);
+    QVERIFY(rows(Kind::Create, int(Type::User)) >= m_directoryUsers - 2);
+    // The entry without a surname is reported, not sent.
+    QVERIFY(rowOf(Kind::Invalid, QStringLiteral("madonna")) >= 0 || rows(Kind::Invalid) == 0);
+
+    // The kind filters show the counts of the plan the table holds.
+    const QMap<Kind, int> counts = controller()->plan().summary();
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        const QString name = QStringLiteral("filterButton_") + Sync::Change::kindName(it.key());
+        auto *button = m_window->findChild<QToolButton *>(name);
+        QVERIFY2(button, qPrintable(name));
+        QVERIFY2(button->text().endsWith(QStringLiteral("(%1)").arg(it.value())), qPrintable(button->text()));
+    }
+    QCOMPARE(find<QToolButton>("filterButton_all")->text(),
+             QStringLiteral("All (%1)").arg(controller()->plan().changes.size()));
+    QCOMPARE(model()->rowCount(), int(controller()->plan().changes.size()));
+
+    // The header: the sandbox tenant, a working connection.
+    QTRY_COMPARE_WITH_TIMEOUT(find<QLabel>("tokenStatus")->text(), QStringLiteral("Signed in"), 10000);
+    QCOMPARE(find<QLabel>("rolesStatus")->text(), QStringLiteral("Permissions OK"));
+    QVERIFY(find<QLabel>("tenantLabel")->text().contains(controller()->health().tenantName));
+    QVERIFY(find<QLabel>("certificateStatus")->text().startsWith(QLatin1String("Certificate valid until")));
+    QVERIFY(find<QPushButton>("syncButton")->isEnabled());
+    QCOMPARE(find<QPushButton>("syncButton")->text(), QStringLiteral("Synchronize Now"));
+
+    auto *table = find<QTableView>("previewTable");
+    table->setCurrentIndex(table->model()->index(0, 0));
+    shot(QStringLiteral("dashboard-plan"));
+
+    selectTab("settingsTab");
+    shot(QStringLiteral("dashboard-settings"));
+    // The Log tab lists the Graph requests; Copy puts them on the clipboard with their request ids.
+    selectTab("logTab");
+    auto *log = find<QTableView>("logTable");
+    QVERIFY(log->model()->rowCount() > 0);
+    const QString requestId = log->model()->index(0, Ui::RequestLogModel::RequestIdColumn).data().toString();
+    QVERIFY(!requestId.isEmpty());
+    click("logCopyButton");
+    QVERIFY(QGuiApplication::clipboard()->text().contains(requestId));
+    // The filter finds a request by its id.
+    QTest::keyClicks(find<QLineEdit>("logFilterEdit"), requestId);
+    QCOMPARE(log->model()->rowCount(), 1);
+    find<QLineEdit>("logFilterEdit")->clear();
+    shot(QStringLiteral("dashboard-log"));
+    selectTab("previewPane");
+}
+
+void TestDashboard::filtersAndDetails()
+{
+    auto *table = find<QTableView>("previewTable");
+    // A kind filter shows only that kind.
+    click("filterButton_create");
+    QCOMPARE(table->model()->rowCount(), rows(Kind::Create));
+    QVERIFY(!find<QToolButton>("filterButton_all")->isChecked());
+    click("filterButton_all");
+    QVERIFY(!find<QToolButton>("filterButton_create")->isChecked());
+    QCOMPARE(table->model()->rowCount(), model()->rowCount());
+
+    // The search box narrows to one user; the details pane shows the properties it gets.
+    const auto firstUser = std::find_if(
+        controller()->plan().changes.cbegin(), controller()->plan().changes.cend(), [](const Sync::Change &change) {
+            return change.objectType == Type::User && change.kind == Kind::Create;
+        });
+    QVERIFY(firstUser != controller()->plan().changes.cend());
+    const Sync::Change first = *firstUser;
+    QTest::keyClicks(find<QLineEdit>("previewSearchEdit"), first.userPrincipalName);
+    QVERIFY(table->model()->rowCount() >= 1);
+    table->setCurrentIndex(table->model()->index(0, Models::ChangePlanModel::DisplayNameColumn));
+    QVERIFY(find<QLabel>("detailsTitle")->text().contains(first.displayName));
+    QCOMPARE(find<QTableView>("detailsDiffView")->model()->rowCount(), int(first.diffs.size()));
+    QVERIFY(find<QLabel>("detailsSourceDn")->text().contains(first.sourceDn));
+    find<QLineEdit>("previewSearchEdit")->clear();
+    QCOMPARE(table->model()->rowCount(), model()->rowCount());
+
+    // Unchecking a row turns the button into "apply the selected ones"; checking it again restores it.
+    const QModelIndex check = model()->index(0, Models::ChangePlanModel::KindColumn);
+    QVERIFY(model()->setData(check, Qt::Unchecked, Qt::CheckStateRole));
+    QVERIFY(find<QPushButton>("syncButton")->text().startsWith(QLatin1String("Synchronize")));
+    QCOMPARE(preview()->selectedChanges().size(), preview()->applicableCount() - 1);
+    QVERIFY(find<QPushButton>("syncButton")->text().contains(QString::number(preview()->applicableCount() - 1)));
+    QVERIFY(model()->setData(check, Qt::Checked, Qt::CheckStateRole));
+    QVERIFY(preview()->selectedChanges().isEmpty());
+    QCOMPARE(find<QPushButton>("syncButton")->text(), QStringLiteral("Synchronize Now"));
+}
+
+void TestDashboard::cancelLeavesAConsistentState()
+{
+    // Slow the tenant down so that the run can be stopped half way.
+    Sandbox::SandboxTenant *sandbox = m_wizard->context()->sandboxServer()->tenant();
+    Sandbox::SandboxTenant::Faults faults;
+    faults.latencyMs = 400;
+    sandbox->setFaults(faults);
+
+    QSignalSpy finished(controller(), &DashboardController::applyFinished);
+    const int runsBefore = int(controller()->stateStore()->runHistory().size());
+    const QDateTime planned = controller()->plan().created;
+    // At the first progress the run is saved for review ("during a sync"), then stopped, as an admin would.
+    bool cancelled = false;
+    const QMetaObject::Connection connection = connect(
+        controller(), &DashboardController::applyProgress, this, [this, &cancelled](const Sync::ApplyProgress &p) {
+            if (!cancelled && p.done >= 1) {
+                cancelled = true;
+                QVERIFY(find<QWidget>("progressBox")->isVisible());
+                QVERIFY(!find<QPushButton>("syncButton")->isEnabled());
+                QCOMPARE(find<QProgressBar>("syncProgress")->value(), qMin(p.done, p.total));
+                QVERIFY(find<QLabel>("progressLabel")
+                            ->text()
+                            .startsWith(QStringLiteral("%1 of %2").arg(p.done).arg(p.total)));
+                shot(QStringLiteral("dashboard-syncing"));
+                find<QPushButton>("cancelButton")->click();
+                QVERIFY(!find<QPushButton>("cancelButton")->isEnabled());
+            }
+        });
+    click("syncButton");
+    QTRY_VERIFY_WITH_TIMEOUT(cancelled || !finished.isEmpty(), 30000);
+    QVERIFY(cancelled);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    disconnect(connection);
+    sandbox->setFaults({});
+    QVERIFY(waitForPlan(planned, 30000));
+
+    // The run was stopped before the end.
+    const QList<Sync::RunRecord> runs = controller()->stateStore()->runHistory();
+    QCOMPARE(runs.size(), runsBefore + 1);
+    const QList<Sync::RunChangeRecord> changes = controller()->stateStore()->runChanges(runs.constFirst().id);
+    QVERIFY(!changes.isEmpty());
+    QCOMPARE(runs.constFirst().status, QStringLiteral("cancelled"));
+    QVERIFY(runs.constFirst().counts.value(QLatin1String("done")).toInt()
+            < runs.constFirst().counts.value(QLatin1String("total")).toInt());
+    QVERIFY(find<Ui::ErrorBanner>("summaryBanner")->text().startsWith(QLatin1String("Stopped")));
+
+    // Every user the history says was created exists, and the new plan does not create it again.
+    int created = 0;
+    for (const Sync::RunChangeRecord &record : changes) {
+        if (record.change.objectType != Type::User || record.change.kind != Kind::Create
+            || record.result != QLatin1String("done")) {
+            continue;
+        }
+        ++created;
+        QVERIFY2(!tenant().userIdByUpn(record.change.userPrincipalName).isEmpty(),
+                 qPrintable(record.change.userPrincipalName));
+        QCOMPARE(rowOf(Kind::Create, record.change.userPrincipalName), -1);
+    }
+    QVERIFY(created >= 1);
+    // And every user still to be created does not exist yet.
+    for (const Sync::Change &change : model()->plan().changes) {
+        if (change.objectType == Type::User && change.kind == Kind::Create) {
+            QVERIFY2(tenant().userIdByUpn(change.userPrincipalName).isEmpty(), qPrintable(change.userPrincipalName));
+        }
+    }
+    QCOMPARE(rows(Kind::Create, int(Type::User)) + created + rows(Kind::Invalid, int(Type::User)), m_directoryUsers);
+    QVERIFY(!find<Ui::ErrorBanner>("summaryBanner")->text().isEmpty());
+    QTRY_VERIFY(find<QPushButton>("syncButton")->isEnabled());
+}
+
+void TestDashboard::synchronizeNowAppliesEverything()
+{
+    // A tight write budget makes the sandbox throttle (429 with Retry-After), as Graph does: the run slows down and
+    // says so.
+    Sandbox::SandboxTenant *sandbox = m_wizard->context()->sandboxServer()->tenant();
+    const Sandbox::Throttler::Limits limits = sandbox->throttler().limits();
+    Sandbox::Throttler::Limits tight = limits;
+    tight.appWrites = 6;
+    tight.appWriteWindowSeconds = 1;
+    sandbox->throttler().setLimits(tight);
+    bool slowedShown = false;
+    bool slowedSeen = false;
+    const QMetaObject::Connection connection =
+        connect(controller(), &DashboardController::applyProgress, this, [&](const Sync::ApplyProgress &p) {
+            if (p.slowed && p.done < p.total && !slowedSeen) {
+                slowedSeen = true;
+                slowedShown = find<QLabel>("pacingLabel")->isVisible();
+                shot(QStringLiteral("dashboard-pacing"));
+            }
+        });
+    QSignalSpy finished(controller(), &DashboardController::applyFinished);
+    QSignalSpy applied(controller(), &DashboardController::changeApplied);
+    const QDateTime planned = controller()->plan().created;
+    click("syncButton");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 180000);
+    disconnect(connection);
+    sandbox->throttler().setLimits(limits);
+    QVERIFY(slowedSeen);
+    QVERIFY(slowedShown);
+    QVERIFY(!applied.isEmpty());
+    QCOMPARE(finished.constFirst().at(1).toBool(), false);
+
+    // The preview then shows nothing to do: only what can never be applied is left.
+    QVERIFY(waitForPlan(planned, 30000));
+    QTRY_COMPARE_WITH_TIMEOUT(preview()->applicableCount(), 0, 10000);
+    QCOMPARE(rows(Kind::Create), 0);
+    QVERIFY(!find<QPushButton>("syncButton")->isEnabled());
+    QVERIFY(!find<Ui::ErrorBanner>("summaryBanner")->text().isEmpty());
+    QVERIFY(find<QLabel>("lastSyncLabel")->text() != QLatin1String("Last sync: never"));
+    shot(QStringLiteral("dashboard-done"));
+
+    // The history lists both runs; opening the last one shows its changes.
+    selectTab("historyTab");
+    auto *runsTable = find<QTableView>("historyRunsTable");
+    QCOMPARE(runsTable->model()->rowCount(), 2);
+    runsTable->setCurrentIndex(runsTable->model()->index(0, 0));
+    QCOMPARE(
+        find<QTableView>("historyChangesTable")->model()->rowCount(),
+        int(controller()->stateStore()->runChanges(controller()->stateStore()->runHistory().constFirst().id).size()));
+    shot(QStringLiteral("dashboard-history"));
+    selectTab("previewPane");
+}
+
+void TestDashboard::directoryEditUpdatesThePreview()
+{
+    // The first user of the sample gets a new job title, as an admin would edit the LDIF.
+    const QRegularExpression firstTitle(
+        QStringLiteral("(dn: uid=(\\w+),ou=people[^\\n]*\\n(?:[^\\n]+\\n)*?)title: [^\\n]*\\n"));
+    const QRegularExpressionMatch match = firstTitle.match(QString::fromUtf8(m_ldif));
+    QVERIFY(match.hasMatch());
+    const QString uid = match.captured(2);
+    QString edited = QString::fromUtf8(m_ldif);
+    edited.replace(
+        match.capturedStart(), match.capturedLength(), match.captured(1) + QStringLiteral("title: Head of Testing\n"));
+    writeDirectory(edited.toUtf8());
+
+    // No click: the directory watch re-plans, and the row appears marked as changed within 3 s.
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(Kind::Update, uid + QLatin1Char('@')) >= 0, 3000);
+    const int row = rowOf(Kind::Update, uid + QLatin1Char('@'));
+    const Sync::Change &change = model()->change(row);
+    bool titled = false;
+    for (const Sync::AttributeDiff &diff : change.diffs) {
+        titled = titled || diff.newValue.toString() == QLatin1String("Head of Testing");
+    }
+    QVERIFY(titled);
+    QVERIFY(model()->index(row, 0).data(Models::ChangePlanModel::ChangedRole).toBool());
+    QCOMPARE(find<QToolButton>("filterButton_update")->text(), QStringLiteral("Update (%1)").arg(rows(Kind::Update)));
+    auto *table = find<QTableView>("previewTable");
+    auto *filter = preview()->filterModel();
+    table->setCurrentIndex(filter->mapFromSource(model()->index(row, Models::ChangePlanModel::DisplayNameColumn)));
+    QVERIFY(find<QLabel>("detailsTitle")->text().contains(change.displayName));
+    shot(QStringLiteral("dashboard-live-update"));
+    m_ldif = edited.toUtf8();
+}
+
+void TestDashboard::deletionGuardDeclinedAppliesNothing()
+{
+    // Most users vanish from the directory (a wrong export): all but the first three user entries are dropped.
+    QString shrunk;
+    int usersKept = 0;
+    const QStringList entries = QString::fromUtf8(m_ldif).split(QStringLiteral("\n\n"));
+    for (const QString &entry : entries) {
+        const bool isUser = entry.contains(QLatin1String("objectClass: posixAccount"));
+        if (isUser && usersKept >= 3) {
+            continue;
+        }
+        usersKept += isUser ? 1 : 0;
+        shrunk += entry + QStringLiteral("\n\n");
+    }
+    const QDateTime before = controller()->plan().created;
+    writeDirectory(shrunk.toUtf8());
+    QVERIFY(waitForPlan(before, 10000));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        rows(Kind::Disable, int(Type::User)) + rows(Kind::Delete, int(Type::User)) >= m_directoryUsers - 10, 10000);
+    const int destructive = controller()->plan().destructiveCount();
+    const int runsBefore = int(controller()->stateStore()->runHistory().size());
+    const int enabledBefore =
+        int(std::count_if(tenant().users.cbegin(), tenant().users.cend(), [](const QJsonObject &u) {
+            return u.value(QLatin1String("accountEnabled")).toBool();
+        }));
+
+    // The guard asks; the dialog is answered "Cancel" from a timer, as a user would, without a nested event loop.
+    QSignalSpy tripped(controller(), &DashboardController::deletionGuardTripped);
+    click("syncButton");
+    QTRY_COMPARE_WITH_TIMEOUT(tripped.count(), 1, 10000);
+    QCOMPARE(tripped.constFirst().at(0).toInt(), destructive);
+    QMessageBox *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<QMessageBox *>(QStringLiteral("deletionGuardDialog"))) != nullptr
+                && dialog->isVisible());
+    QCOMPARE(QApplication::activeModalWidget(), dialog);
+    QVERIFY(dialog->text().contains(QString::number(destructive)));
+    shot(QStringLiteral("dashboard-deletion-guard"), dialog);
+    QTest::mouseClick(dialog->findChild<QAbstractButton *>(QStringLiteral("guardCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("deletionGuardDialog")));
+
+    // Nothing was applied: no run, every user still enabled, the plan unchanged.
+    QTest::qWait(500);
+    QCOMPARE(int(controller()->stateStore()->runHistory().size()), runsBefore);
+    QCOMPARE(int(std::count_if(tenant().users.cbegin(),
+                               tenant().users.cend(),
+                               [](const QJsonObject &u) {
+                                   return u.value(QLatin1String("accountEnabled")).toBool();
+                               })),
+             enabledBefore);
+    QCOMPARE(controller()->plan().destructiveCount(), destructive);
+    QVERIFY(find<Ui::ErrorBanner>("summaryBanner")->text().contains(QLatin1String("Nothing was changed")));
+    QTRY_VERIFY(find<QPushButton>("syncButton")->isEnabled());
+
+    // The directory comes back: so does the empty plan.
+    writeDirectory(m_ldif);
+    QTRY_VERIFY_WITH_TIMEOUT(controller()->plan().destructiveCount() == 0, 10000);
+}
+
+void TestDashboard::settingsChangeReplansAtOnce()
+{
+    selectTab("settingsTab");
+    // The settings the profile was saved with are shown.
+    QCOMPARE(find<QLineEdit>("settingsUpnTemplateEdit")->text(), controller()->settings().rules.upnTemplate);
+    QCOMPARE(find<QLineEdit>("settingsScopeFilterEdit")->text(), controller()->settings().scope.filter());
+
+    // A broken scope filter is refused inline, and nothing changes.
+    auto *filter = find<QLineEdit>("settingsScopeFilterEdit");
+    QTest::keyClicks(filter, QStringLiteral("(departmentNumber=Sales"));
+    QVERIFY(find<QPushButton>("settingsApplyButton")->isEnabled());
+    click("settingsApplyButton");
+    QVERIFY(!find<Ui::ErrorBanner>("settingsBanner")->text().isEmpty());
+    QVERIFY(controller()->settings().scope.filter().isEmpty());
+    filter->clear();
+
+    // Every user gets the tenant's first subscription: the plan follows at once, with licences and seats.
+    QVERIFY(!tenant().skus.isEmpty());
+    const QString sku = tenant().skus.constFirst().value(QLatin1String("skuId")).toString();
+    // The row being looked at stays current across the re-plan.
+    auto *table = find<QTableView>("previewTable");
+    QCOMPARE(model()->rowCount(), 1);
+    const QString current = model()->change(0).userPrincipalName;
+    table->setCurrentIndex(preview()->filterModel()->mapFromSource(model()->index(0, 0)));
+    QTest::keyClicks(find<QLineEdit>("settingsDefaultSkuEdit"), sku);
+    // Graph assigns licences only to users with a usage location.
+    QTest::keyClicks(find<QLineEdit>("settingsUsageLocationEdit"), QStringLiteral("de"));
+    const QDateTime before = controller()->plan().created;
+    click("settingsApplyButton");
+    QVERIFY2(find<Ui::ErrorBanner>("settingsBanner")->text().isEmpty(),
+             qPrintable(find<Ui::ErrorBanner>("settingsBanner")->text()));
+    QCOMPARE(controller()->settings().options.defaultSkuId, sku);
+    QVERIFY(!find<QPushButton>("settingsApplyButton")->isEnabled());
+    QVERIFY(waitForPlan(before, 3000));
+    QVERIFY(rowsOfType(Type::Licence) > 0);
+    QVERIFY(model()->rowCount() > 1);
+    QCOMPARE(model()->change(preview()->filterModel()->mapToSource(table->currentIndex()).row()).userPrincipalName,
+             current);
+    auto *licences = find<QTableWidget>("licencesTable");
+    QCOMPARE(licences->rowCount(), int(controller()->plan().seats.size()));
+    QVERIFY(licences->rowCount() >= 1);
+    const Sync::SeatCount seats = controller()->plan().seats.constFirst();
+    QCOMPARE(licences->item(0, 1)->text(), QString::number(seats.prepaid));
+    QVERIFY(seats.needed > 0);
+    QVERIFY(licences->item(0, 3)->text().contains(QString::number(seats.needed)));
+    // The sample has more users than the demo tenant has seats: the tab says so.
+    if (seats.shortfall() > 0) {
+        QVERIFY(find<QLabel>("licencesNote")->text().startsWith(QLatin1String("Not enough seats")));
+    }
+    selectTab("licencesTab");
+    shot(QStringLiteral("dashboard-licences"));
+    selectTab("previewPane");
+    shot(QStringLiteral("dashboard-licence-plan"));
+}
+
+void TestDashboard::profileSwitcher()
+{
+    // An MSP's second connection (here to the same tenant, with its own state): the switcher offers both.
+    const Profile::ProfileStore store(m_dir->filePath(QStringLiteral("profiles")));
+    const QString firstName = m_window->currentProfile();
+    const std::optional<Profile::Profile> first = store.load(firstName);
+    QVERIFY(first);
+    Profile::Profile second = *first;
+    second.name = QStringLiteral("second");
+    second.secrets.privateKey = second.secretKey(QLatin1String(Secrets::Purpose::PrivateKey));
+    m_secrets->insert(second.secrets.privateKey, m_secrets->value(first->secrets.privateKey));
+    QVERIFY(store.save(second));
+
+    m_window->reloadProfiles(second.name);
+    auto *combo = find<QComboBox>("profileCombo");
+    QCOMPARE(combo->count(), 2);
+    QVERIFY(combo->isEnabled());
+    QCOMPARE(combo->currentText(), second.name);
+    QCOMPARE(m_window->currentProfile(), second.name);
+    QCOMPARE(controller()->profile().name, second.name);
+    QVERIFY2(waitForPlan({}, 30000), qPrintable(find<Ui::ErrorBanner>("errorBanner")->text()));
+    // Nobody is created twice: the users the first profile created are found in the tenant.
+    QCOMPARE(rows(Kind::Create, int(Type::User)), 0);
+    QCOMPARE(find<QLabel>("lastSyncLabel")->text(), QStringLiteral("Last sync: never"));
+    shot(QStringLiteral("dashboard-second-profile"));
+
+    // Back to the first one through the switcher.
+    const int index = combo->findText(firstName);
+    combo->setCurrentIndex(index);
+    Q_EMIT combo->activated(index);
+    QCOMPARE(m_window->currentProfile(), firstName);
+    QVERIFY(waitForPlan({}, 30000));
+    QVERIFY(find<QLabel>("lastSyncLabel")->text() != QLatin1String("Last sync: never"));
+}
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"
