@@ -128,6 +128,7 @@ void MainWindow::openProfile(const QString &name)
     options.secrets = m_options.secrets;
     options.sandbox = m_sandboxFor.value(name, m_options.sandbox);
     options.stateDirectory = m_options.stateDirectory;
+    options.profileDirectory = m_options.profileDirectory;
     m_controller = new DashboardController(*profile, options, this);
     m_dashboard = new DashboardWidget(m_controller, m_stack);
     m_stack->addWidget(m_dashboard);

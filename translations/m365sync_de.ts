@@ -1386,10 +1386,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Jetzt synchronisieren</translation>
     </message>
     <message>
-        <source>Pacing: Microsoft Graph is throttling, the sync slows down to stay within its limits</source>
-        <translation>Drosselung: Microsoft Graph drosselt die Anfragen; die Synchronisation wird langsamer, um innerhalb der Limits zu bleiben</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -1562,13 +1558,17 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>about %1 h %2 min</source>
         <translation>etwa %1 h %2 min</translation>
     </message>
+    <message>
+        <source>Pacing: Microsoft Graph is throttling</source>
+        <translation>Drosselung: Microsoft Graph bremst</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph asked m365sync to slow down. The sync waits as Graph says and goes on by itself; nothing needs to be done.</source>
+        <translation>Microsoft Graph hat m365sync gebeten, langsamer zu werden. Die Synchronisation wartet so lange, wie Graph angibt, und läuft dann von selbst weiter; Sie müssen nichts tun.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DetailsPane</name>
-    <message>
-        <source>%1: %2 %3</source>
-        <translation>%1: %2 %3</translation>
-    </message>
     <message>
         <source>Why it cannot be applied: %1</source>
         <translation>Warum sie nicht angewendet werden kann: %1</translation>
@@ -1592,6 +1592,11 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Select a change to see what it does.</source>
         <translation>Wählen Sie eine Änderung, um zu sehen, was sie bewirkt.</translation>
+    </message>
+    <message>
+        <source>%1 %2 · %3</source>
+        <extracomment>Details title, e.g. &quot;User Jürgen Müller · Create&quot;</extracomment>
+        <translation>%1 %2 · %3</translation>
     </message>
 </context>
 <context>
@@ -1895,16 +1900,48 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>Select a run to see its changes.</source>
         <translation>Wählen Sie einen Lauf, um seine Änderungen zu sehen.</translation>
     </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
     <message numerus="yes">
         <source>Run started %1: %n change(s)</source>
         <translation>
             <numerusform>Lauf vom %1: %n Änderung</numerusform>
             <numerusform>Lauf vom %1: %n Änderungen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 of %2 done</source>
+        <translation>%1 von %2 erledigt</translation>
+    </message>
+    <message>
+        <source>%1 done</source>
+        <translation>%1 erledigt</translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation>%1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 skipped</source>
+        <translation>%1 übersprungen</translation>
+    </message>
+    <message>
+        <source>%1 writes</source>
+        <translation>%1 Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Changed meanwhile</source>
+        <translation>Zwischenzeitlich geändert</translation>
+    </message>
+    <message>
+        <source>Not applied</source>
+        <translation>Nicht angewendet</translation>
+    </message>
+    <message>
+        <source>Finished with failures</source>
+        <translation>Mit Fehlern beendet</translation>
     </message>
 </context>
 <context>
@@ -2034,10 +2071,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Nur diese Art von Änderung anzeigen (mehrere lassen sich kombinieren)</translation>
     </message>
     <message>
-        <source>Search name, user name, DN or property…</source>
-        <translation>Name, Benutzername, DN oder Eigenschaft suchen …</translation>
-    </message>
-    <message>
         <source>Uncheck rows to apply only some of the changes</source>
         <translation>Häkchen bei Zeilen entfernen, um nur einen Teil der Änderungen anzuwenden</translation>
     </message>
@@ -2083,6 +2116,10 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Apply %1 of %2 changes</source>
         <translation>%1 von %2 Änderungen anwenden</translation>
+    </message>
+    <message>
+        <source>Search names, DNs, properties…</source>
+        <translation>Namen, DNs, Eigenschaften suchen …</translation>
     </message>
 </context>
 <context>
@@ -2467,6 +2504,14 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Rule %1 (%2) names no directory attribute to sync from.</source>
         <translation>Regel %1 (%2) nennt kein Verzeichnisattribut, aus dem synchronisiert wird.</translation>
+    </message>
+    <message>
+        <source>SKU id of a subscription; empty: no licences</source>
+        <translation>SKU-ID eines Abonnements; leer: keine Lizenzen</translation>
+    </message>
+    <message>
+        <source>Licence for every user:</source>
+        <translation>Lizenz für alle Benutzer:</translation>
     </message>
 </context>
 <context>

@@ -1385,10 +1385,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Pacing: Microsoft Graph is throttling, the sync slows down to stay within its limits</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1561,13 +1557,17 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>about %1 h %2 min</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Pacing: Microsoft Graph is throttling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph asked m365sync to slow down. The sync waits as Graph says and goes on by itself; nothing needs to be done.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DetailsPane</name>
-    <message>
-        <source>%1: %2 %3</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Why it cannot be applied: %1</source>
         <translation type="unfinished"></translation>
@@ -1590,6 +1590,11 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Select a change to see what it does.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2 · %3</source>
+        <extracomment>Details title, e.g. &quot;User Jürgen Müller · Create&quot;</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1894,16 +1899,48 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>Select a run to see its changes.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>%1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>Run started %1: %n change(s)</source>
         <translation>
             <numerusform>Run started %1: %n change</numerusform>
             <numerusform>Run started %1: %n changes</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 of %2 done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 writes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed meanwhile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not applied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished with failures</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2033,10 +2070,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Search name, user name, DN or property…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Uncheck rows to apply only some of the changes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2081,6 +2114,10 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Apply %1 of %2 changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search names, DNs, properties…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2465,6 +2502,14 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Rule %1 (%2) names no directory attribute to sync from.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SKU id of a subscription; empty: no licences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licence for every user:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -232,7 +232,9 @@ void DashboardController::setSettings(const Sync::SyncSettings &settings)
     m_settings = settings;
     m_profile.sync = settings.toJson();
     M365::Error error;
-    if (!Profile::ProfileStore().save(m_profile, &error)) {
+    const Profile::ProfileStore store(m_options.profileDirectory.isEmpty() ? Profile::ProfileStore::defaultDirectory()
+                                                                           : m_options.profileDirectory);
+    if (!store.save(m_profile, &error)) {
         reportError(error);
     }
     m_health.upnDomain = m_settings.rules.domain;

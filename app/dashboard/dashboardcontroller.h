@@ -77,6 +77,7 @@ public:
         /// and CA change from run to run).
         Sandbox::SandboxServer *sandbox = nullptr;
         QString stateDirectory; ///< empty: <AppDataLocation>/state
+        QString profileDirectory; ///< where setSettings() saves the profile; empty: ProfileStore::defaultDirectory()
         int pollIntervalSeconds = 60;
         int replanDelayMs = 300; ///< debounce of directory and settings changes
     };

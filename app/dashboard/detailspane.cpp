@@ -68,10 +68,11 @@ DetailsPane::DetailsPane(QWidget *parent)
 void DetailsPane::setChange(const Sync::Change &change, const QString &result, const QString &message)
 {
     const QString name = change.displayName.isEmpty() ? change.userPrincipalName : change.displayName;
-    m_title->setText(tr("%1: %2 %3")
-                         .arg(Models::ChangePlanModel::kindText(change.kind),
-                              Models::ChangePlanModel::objectTypeText(change.objectType).toLower(),
-                              name));
+    //: Details title, e.g. "User Jürgen Müller · Create"
+    m_title->setText(tr("%1 %2 · %3")
+                         .arg(Models::ChangePlanModel::objectTypeText(change.objectType),
+                              name,
+                              Models::ChangePlanModel::kindText(change.kind)));
     m_diffModel->setChange(change);
     m_diffView->setVisible(!change.diffs.isEmpty());
     // A new object has no old values: the column would only take room from the new ones.
