@@ -18,8 +18,8 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QLoggingCategory>
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -165,8 +165,8 @@ int main(int argc, char *argv[])
     }
     const Sync::ChangePlan plan = Sync::Planner::plan(input);
     const QMap<Sync::Change::Kind, int> summary = plan.summary();
-    out << "plan                      " << plan.changes.size() << " changes (" << summary.value(Sync::Change::Kind::Create)
-        << " creates)\n";
+    out << "plan                      " << plan.changes.size() << " changes ("
+        << summary.value(Sync::Change::Kind::Create) << " creates)\n";
 
     QElapsedTimer timer;
     qint64 firstBudgetMs = -1;

@@ -7,8 +7,8 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
-#include <QSet>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QUuid>
 
 namespace M365::Sandbox {
