@@ -12,7 +12,9 @@
 #include "sandboxserver.h"
 #include "sync/planner.h"
 #include "sync/plansession.h"
+#include "sync/schedule.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
@@ -227,9 +229,30 @@ void DashboardController::scheduleReplan(int delayMs)
     m_replanTimer.start(delayMs);
 }
 
+QString DashboardController::cliExecutable()
+{
+    // Installed next to the app; in a build tree, in the cli folder beside the app's.
+    const QString name = QStringLiteral("m365sync-cli");
+    const QString appDir = QCoreApplication::applicationDirPath();
+    const QString found = QStandardPaths::findExecutable(
+        name, {appDir, appDir + QStringLiteral("/../cli"), appDir + QStringLiteral("/../../cli")});
+    return QDir::cleanPath(found.isEmpty() ? QStandardPaths::findExecutable(name) : found);
+}
+
 void DashboardController::setSettings(const Sync::SyncSettings &settings)
 {
+    const bool scheduleChanged = !(settings.schedule == m_settings.schedule);
     m_settings = settings;
+    if (scheduleChanged) {
+        const QString cli = cliExecutable();
+        const Sync::ScheduleInstaller installer(cli.isEmpty() ? QStringLiteral("m365sync-cli") : cli,
+                                                m_options.scheduleUnitDirectory,
+                                                m_options.runSystemctl);
+        const Result<bool> installed = installer.apply(m_profile.name, m_settings.schedule);
+        if (!installed.ok()) {
+            reportError(installed.error);
+        }
+    }
     m_profile.sync = settings.toJson();
     M365::Error error;
     const Profile::ProfileStore store(m_options.profileDirectory.isEmpty() ? Profile::ProfileStore::defaultDirectory()

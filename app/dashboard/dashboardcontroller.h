@@ -79,6 +79,10 @@ public:
         QString stateDirectory; ///< empty: <AppDataLocation>/state
         QString profileDirectory; ///< where setSettings() saves the profile; empty: ProfileStore::defaultDirectory()
         int pollIntervalSeconds = 60;
+        /// Where the schedule's systemd user units go (empty: ~/.config/systemd/user), and whether systemctl is run;
+        /// tests point this at a temporary folder.
+        QString scheduleUnitDirectory;
+        bool runSystemctl = true;
         int replanDelayMs = 300; ///< debounce of directory and settings changes
     };
 
@@ -91,7 +95,8 @@ public:
     State state() const { return m_state; }
     const Profile::Profile &profile() const { return m_profile; }
     const Sync::SyncSettings &settings() const { return m_settings; }
-    /// Changes rules, scope, guard or options: saved to the profile (ProfileStore) and planned again at once.
+    /// Changes rules, scope, guard, options or schedule: saved to the profile (ProfileStore), the schedule put into
+    /// the system's scheduler when it changed, and planned again at once.
     void setSettings(const Sync::SyncSettings &settings);
     const Health &health() const { return m_health; }
     const Sync::ChangePlan &plan() const { return m_plan; }
@@ -143,6 +148,7 @@ private:
     void startApply(const QList<int> &indexes);
     void onApplied(Sync::ApplyJob *job);
     QString stateDirectory() const;
+    static QString cliExecutable();
 
     Profile::Profile m_profile;
     Options m_options;

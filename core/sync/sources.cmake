@@ -9,6 +9,7 @@ target_sources(m365core PRIVATE
     sync/mappingrules.cpp sync/mappingrules.h
     sync/planner.cpp sync/planner.h
     sync/plansession.cpp sync/plansession.h
+    sync/schedule.cpp sync/schedule.h
     sync/scope.cpp sync/scope.h
     sync/statestore.cpp sync/statestore.h
     sync/syncsettings.cpp sync/syncsettings.h

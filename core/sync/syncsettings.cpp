@@ -89,6 +89,7 @@ QJsonObject SyncSettings::toJson() const
         {str("skuByGroup"), skuByGroup},
         {str("disablePrefix"), options.disablePrefix},
         {str("deletionGuard"), guard.toJson()},
+        {str("schedule"), schedule.toJson()},
     };
     return json;
 }
@@ -136,6 +137,7 @@ Result<SyncSettings> SyncSettings::fromJson(const QJsonObject &json)
     }
     s.options.disablePrefix = prefix;
     s.guard = DeletionGuard::fromJson(json.value(QLatin1String("deletionGuard")).toObject());
+    s.schedule = Schedule::fromJson(json.value(QLatin1String("schedule")).toObject());
     return Result<SyncSettings>::success(s);
 }
 

@@ -6,6 +6,7 @@
 #include "mappingrules.h"
 #include "planner.h"
 #include "result.h"
+#include "schedule.h"
 #include "scope.h"
 
 #include <QCoreApplication>
@@ -56,6 +57,7 @@ public:
     Scope scope;
     PlanOptions options;
     DeletionGuard guard;
+    Schedule schedule;
 
     QJsonObject toJson() const;
     /// Reads a profile's "sync" object; an absent member keeps its default. An Error names the member that is wrong.

@@ -7,3 +7,4 @@ m365_add_test(tst_changeplan SOURCES tst_changeplan.cpp LIBS M365::Core LABELS u
 m365_add_test(tst_planner SOURCES tst_planner.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_statestore SOURCES tst_statestore.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_syncsettings SOURCES tst_syncsettings.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_schedule SOURCES tst_schedule.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
