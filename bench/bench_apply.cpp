@@ -8,9 +8,9 @@
 // The first 3,000 writes fit the empty window at once, so the rate that matters is the steady state after them:
 // ratio = (writes after the first budget / time after the first budget) / (budget / window).
 
+#include "benchsandbox.h"
 #include "graph/graphclient.h"
 #include "identity/tokenprovider.h"
-#include "sandboxserver.h"
 #include "sync/applier.h"
 #include "sync/cloudreader.h"
 #include "sync/planner.h"
@@ -42,49 +42,25 @@ int main(int argc, char *argv[])
     constexpr int userCount = 5000;
     constexpr int groupCount = 20; // 10 teams and 10 sites; everyone is in one of each
 
-    QThread serverThread;
-    serverThread.start();
-    QObject serverContext;
-    serverContext.moveToThread(&serverThread);
-    std::unique_ptr<Sandbox::SandboxServer> sandbox;
-    QString error;
-    bool started = false;
-    QString skuId;
-    QMetaObject::invokeMethod(
-        &serverContext,
-        [&] {
-            sandbox = std::make_unique<Sandbox::SandboxServer>();
-            Sandbox::SandboxServer::Options options;
-            options.timeScale = timeScale;
-            started = sandbox->start(options, &error);
-            if (started) {
-                // Enough E3 seats for everyone.
-                QJsonObject &sku = sandbox->tenant()->state().skus.first();
-                QJsonObject units = sku.value(QLatin1String("prepaidUnits")).toObject();
-                units.insert(QStringLiteral("enabled"), userCount + 100);
-                sku.insert(QStringLiteral("prepaidUnits"), units);
-                skuId = sku.value(QLatin1String("skuId")).toString();
-            }
-        },
-        Qt::BlockingQueuedConnection);
-    const auto stopServer = [&] {
-        QMetaObject::invokeMethod(
-            &serverContext,
-            [&] {
-                sandbox.reset();
-            },
-            Qt::BlockingQueuedConnection);
-        serverThread.quit();
-        serverThread.wait();
-    };
-    if (!started) {
-        out << "cannot start the sandbox: " << error << '\n';
-        stopServer();
+    Sandbox::SandboxServer::Options options;
+    options.timeScale = timeScale;
+    Bench::SandboxOnThread sandbox(options);
+    if (!sandbox.isStarted()) {
+        out << "cannot start the sandbox: " << sandbox.error() << '\n';
         return 1;
     }
-    const auto &state = sandbox->tenant()->state();
+    QString skuId;
+    sandbox.run([&] {
+        // Enough E3 seats for everyone.
+        QJsonObject &sku = sandbox.server()->tenant()->state().skus.first();
+        QJsonObject units = sku.value(QLatin1String("prepaidUnits")).toObject();
+        units.insert(QStringLiteral("enabled"), userCount + 100);
+        sku.insert(QStringLiteral("prepaidUnits"), units);
+        skuId = sku.value(QLatin1String("skuId")).toString();
+    });
+    const auto &state = sandbox.server()->tenant()->state();
     QNetworkAccessManager nam;
-    const QUrl base(sandbox->baseUrl());
+    const QUrl base(sandbox.server()->baseUrl());
     Identity::TokenProvider tokens(
         &nam,
         Identity::CloudEndpoints::custom(base, base, QStringLiteral("https://graph.microsoft.com/.default")),
@@ -141,7 +117,6 @@ int main(int argc, char *argv[])
     Sync::StateStore store;
     if (!store.open(stateDir.filePath(QStringLiteral("state.sqlite"))).ok()) {
         out << "cannot open the state store\n";
-        stopServer();
         return 1;
     }
 
@@ -160,7 +135,6 @@ int main(int argc, char *argv[])
     read->start();
     app.exec();
     if (!readOk) {
-        stopServer();
         return 1;
     }
     const Sync::ChangePlan plan = Sync::Planner::plan(input);
@@ -197,7 +171,6 @@ int main(int argc, char *argv[])
     timer.start();
     apply->start();
     if (app.exec() != 0) {
-        stopServer();
         return 1;
     }
     const qint64 totalMs = timer.elapsed();
@@ -209,18 +182,14 @@ int main(int argc, char *argv[])
 
     int users = 0;
     int licensed = 0;
-    QMetaObject::invokeMethod(
-        &serverContext,
-        [&] {
-            for (const QJsonObject &u : state.users) {
-                if (!u.value(QLatin1String("onPremisesImmutableId")).toString().isEmpty()) {
-                    ++users;
-                    licensed += u.value(QLatin1String("assignedLicenses")).toArray().isEmpty() ? 0 : 1;
-                }
+    sandbox.run([&] {
+        for (const QJsonObject &u : state.users) {
+            if (!u.value(QLatin1String("onPremisesImmutableId")).toString().isEmpty()) {
+                ++users;
+                licensed += u.value(QLatin1String("assignedLicenses")).toArray().isEmpty() ? 0 : 1;
             }
-        },
-        Qt::BlockingQueuedConnection);
-    stopServer();
+        }
+    });
     out << "sandbox time scale        " << timeScale << " (window " << 150 / timeScale << " s)\n";
     out << "changes                   " << final.done << " of " << final.total << " in " << totalMs / 1000.0 << " s\n";
     out << "writes                    " << final.writes << " (" << perUser << " per user)\n";

@@ -7,9 +7,9 @@
 // The first 3,000 writes fit the empty window at once, so the rate that matters is the steady state after them:
 // ratio = (writes after the first budget / time after the first budget) / (budget / window).
 
+#include "benchsandbox.h"
 #include "graph/graphclient.h"
 #include "identity/tokenprovider.h"
-#include "sandboxserver.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -33,45 +33,19 @@ int main(int argc, char *argv[])
     constexpr int budget = 3000;
     constexpr int writes = 9000;
 
-    // The sandbox runs on its own thread, as the real service runs elsewhere: the client's event loop is not slowed
-    // by the server's work and the measured pacing is the client's.
-    QThread serverThread;
-    serverThread.start();
-    QObject serverContext;
-    serverContext.moveToThread(&serverThread);
-    std::unique_ptr<Sandbox::SandboxServer> sandbox;
-    QString error;
-    bool started = false;
-    QMetaObject::invokeMethod(
-        &serverContext,
-        [&] {
-            sandbox = std::make_unique<Sandbox::SandboxServer>();
-            Sandbox::SandboxServer::Options options;
-            options.timeScale = timeScale;
-            started = sandbox->start(options, &error);
-        },
-        Qt::BlockingQueuedConnection);
-    const auto stopServer = [&] {
-        QMetaObject::invokeMethod(
-            &serverContext,
-            [&] {
-                sandbox.reset();
-            },
-            Qt::BlockingQueuedConnection);
-        serverThread.quit();
-        serverThread.wait();
-    };
-    if (!started) {
-        out << "cannot start the sandbox: " << error << '\n';
-        stopServer();
+    Sandbox::SandboxServer::Options options;
+    options.timeScale = timeScale;
+    Bench::SandboxOnThread sandbox(options);
+    if (!sandbox.isStarted()) {
+        out << "cannot start the sandbox: " << sandbox.error() << '\n';
         return 1;
     }
-    const auto &state = sandbox->tenant()->state();
+    const auto &state = sandbox.server()->tenant()->state();
     QNetworkAccessManager nam;
     Identity::ClientCredential credential;
     credential.kind = Identity::ClientCredential::Kind::Secret;
     credential.clientSecret = state.demoClientSecret;
-    const QUrl base(sandbox->baseUrl());
+    const QUrl base(sandbox.server()->baseUrl());
     Identity::TokenProvider tokens(
         &nam,
         Identity::CloudEndpoints::custom(base, base, QStringLiteral("https://graph.microsoft.com/.default")),
@@ -117,7 +91,6 @@ int main(int argc, char *argv[])
     timer.start();
     job->start();
     if (app.exec() != 0) {
-        stopServer();
         return 1;
     }
     const double totalSeconds = timer.elapsed() / 1000.0;
@@ -132,13 +105,9 @@ int main(int argc, char *argv[])
     out << "429 answers               " << client.throttledCount() << '\n';
     out << "failed writes             " << failed << '\n';
     int users = 0;
-    QMetaObject::invokeMethod(
-        &serverContext,
-        [&] {
-            users = int(state.users.size());
-        },
-        Qt::BlockingQueuedConnection);
-    stopServer();
+    sandbox.run([&] {
+        users = int(state.users.size());
+    });
     out << "users in the tenant       " << users << '\n';
     out << QStringLiteral("RESULT writes=%1 throttled=%2 failed=%3 ratio=%4\n")
                .arg(done)

@@ -6,6 +6,7 @@
 // matches about 1% of the rows and a kind filter (updates only). Targets (issue 7), release build: load under
 // 300 ms, each filter under 100 ms. Runs offscreen unless QT_QPA_PLATFORM says otherwise.
 
+#include "benchsupport.h"
 #include "changeplanfiltermodel.h"
 #include "changeplanmodel.h"
 
@@ -28,21 +29,6 @@ using M365::Sync::ChangePlan;
 namespace {
 
 constexpr int ChangeCount = 100000;
-
-double peakMegabytes()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly)) {
-        return -1;
-    }
-    const QList<QByteArray> lines = status.readAll().split('\n');
-    for (const QByteArray &line : lines) {
-        if (line.startsWith("VmHWM:")) {
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-        }
-    }
-    return -1;
-}
 
 // 100 surnames, one of them "Smith", so that searching "smith" matches 1% of the people.
 QString surname(int i)
@@ -218,7 +204,7 @@ int main(int argc, char **argv)
     QCoreApplication::processEvents();
     out << "live update (1% changed, 100 removed, 100 added): " << proxy.rowCount() << " rows in " << elapsedMs(timer)
         << " ms (" << cpuMs() - cpu << " ms processor time)\n";
-    out << "peak memory " << peakMegabytes() << " MB\n";
+    out << "peak memory " << M365::Bench::peakMegabytes() << " MB\n";
 
     out << "RESULT rows=" << ChangeCount << " load_ms=" << QString::number(loadMs, 'f', 1)
         << " filter_text_ms=" << QString::number(textMs, 'f', 1)

@@ -4,6 +4,7 @@
 
 #include "cliio.h"
 #include "demotenant.h"
+#include "directory/csvparser.h"
 #include "directory/directorysource.h"
 #include "profile/connection.h"
 #include "profile/profilestore.h"
@@ -63,16 +64,6 @@ QString valueText(const QJsonValue &v)
         return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
     }
     return QLatin1Char('"') + v.toString() + QLatin1Char('"');
-}
-
-QString csvField(const QString &text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n'))) {
-        return text;
-    }
-    QString quoted = text;
-    quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
 
 QString duration(qint64 ms)
@@ -454,8 +445,9 @@ void SyncCommand::printPlan(const Sync::ChangePlan &plan)
                 properties.append(d.property);
             }
             out() << Change::kindName(c.kind) << ',' << Change::objectTypeName(c.objectType) << ','
-                  << csvField(c.displayName) << ',' << csvField(c.userPrincipalName) << ',' << csvField(c.sourceDn)
-                  << ',' << csvField(properties.join(QLatin1Char(' '))) << ',' << csvField(c.reason) << '\n';
+                  << Directory::csvField(c.displayName) << ',' << Directory::csvField(c.userPrincipalName) << ','
+                  << Directory::csvField(c.sourceDn) << ',' << Directory::csvField(properties.join(QLatin1Char(' ')))
+                  << ',' << Directory::csvField(c.reason) << '\n';
         }
         return;
     }

@@ -44,4 +44,7 @@ private:
     int m_line = 1;
 };
 
+/// One field as RFC 4180 writes it: quoted (with doubled quotes) only when it holds a comma, a quote or a line break.
+QString csvField(const QString &text);
+
 } // namespace M365::Directory

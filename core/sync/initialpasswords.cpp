@@ -2,26 +2,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "initialpasswords.h"
 
+#include "directory/csvparser.h"
+
 #include <QDir>
 #include <QRandomGenerator>
 
 #include <algorithm>
 
 namespace M365::Sync {
-
-namespace {
-
-QString csvField(const QString &text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n'))) {
-        return text;
-    }
-    QString quoted = text;
-    quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
-} // namespace
 
 QString generateInitialPassword()
 {
@@ -74,8 +62,8 @@ Result<bool> PasswordSheet::open(const QString &path)
 
 Result<bool> PasswordSheet::add(const QString &userPrincipalName, const QString &displayName, const QString &password)
 {
-    const QString line = csvField(userPrincipalName) + QLatin1Char(',') + csvField(displayName) + QLatin1Char(',')
-        + csvField(password) + QLatin1Char('\n');
+    const QString line = Directory::csvField(userPrincipalName) + QLatin1Char(',') + Directory::csvField(displayName)
+        + QLatin1Char(',') + Directory::csvField(password) + QLatin1Char('\n');
     if (m_file.write(line.toUtf8()) < 0 || !m_file.flush()) {
         return Result<bool>::failure(Error{QStringLiteral("sync.passwords"),
                                            tr("Writing to the password file %1 failed (%2).")
