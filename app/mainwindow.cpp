@@ -129,6 +129,8 @@ void MainWindow::openProfile(const QString &name)
     options.sandbox = m_sandboxFor.value(name, m_options.sandbox);
     options.stateDirectory = m_options.stateDirectory;
     options.profileDirectory = m_options.profileDirectory;
+    options.scheduleUnitDirectory = m_options.scheduleUnitDirectory;
+    options.runSystemctl = m_options.runSystemctl;
     m_controller = new DashboardController(*profile, options, this);
     m_dashboard = new DashboardWidget(m_controller, m_stack);
     m_stack->addWidget(m_dashboard);

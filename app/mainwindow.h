@@ -43,6 +43,9 @@ public:
         QString profileDirectory; ///< empty: ProfileStore::defaultDirectory()
         QString stateDirectory; ///< empty: the controller's default
         QString dataDirectory; ///< for the wizard's sandbox; empty: AppDataLocation
+        /// Where scheduled runs are written and whether systemctl is called (tests: a temp folder and false).
+        QString scheduleUnitDirectory;
+        bool runSystemctl = true;
     };
 
     explicit MainWindow(const Options &options, QWidget *parent = nullptr);

@@ -859,6 +859,29 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::ScheduleInstaller</name>
+    <message>
+        <source>Could not run &quot;%1&quot;. Run it yourself to finish setting up the schedule.</source>
+        <translation>„%1“ konnte nicht ausgeführt werden. Führen Sie es selbst aus, um den Zeitplan fertig einzurichten.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; failed. Run it yourself to see why.</source>
+        <translation>„%1“ ist fehlgeschlagen. Führen Sie es selbst aus, um den Grund zu sehen.</translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be created.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>The schedule could not be written to %1.</source>
+        <translation>Der Zeitplan konnte nicht nach %1 geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>A temporary file for the task could not be written.</source>
+        <translation>Eine temporäre Datei für die Aufgabe konnte nicht geschrieben werden.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::Scope</name>
     <message>
         <source>The scope filter is not valid: %1.</source>
@@ -1565,6 +1588,10 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Microsoft Graph asked m365sync to slow down. The sync waits as Graph says and goes on by itself; nothing needs to be done.</source>
         <translation>Microsoft Graph hat m365sync gebeten, langsamer zu werden. Die Synchronisation wartet so lange, wie Graph angibt, und läuft dann von selbst weiter; Sie müssen nichts tun.</translation>
+    </message>
+    <message>
+        <source>Next run: %1</source>
+        <translation>Nächster Lauf: %1</translation>
     </message>
 </context>
 <context>
@@ -2474,10 +2501,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Täglich</translation>
     </message>
     <message>
-        <source>Scheduled runs are not set up yet. Until then, run &quot;m365sync-cli sync&quot; from a systemd timer or the Windows Task Scheduler.</source>
-        <translation>Geplante Läufe sind noch nicht eingerichtet. Führen Sie bis dahin „m365sync-cli sync“ über einen systemd-Timer oder die Windows-Aufgabenplanung aus.</translation>
-    </message>
-    <message>
         <source>Schedule</source>
         <translation>Zeitplan</translation>
     </message>
@@ -2512,6 +2535,18 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Licence for every user:</source>
         <translation>Lizenz für alle Benutzer:</translation>
+    </message>
+    <message>
+        <source>a Windows Task Scheduler task</source>
+        <translation>eine Aufgabe der Windows-Aufgabenplanung</translation>
+    </message>
+    <message>
+        <source>a systemd user timer</source>
+        <translation>einen systemd-Benutzer-Timer</translation>
+    </message>
+    <message>
+        <source>Runs &quot;m365sync-cli sync --yes&quot; for this profile from %1, also when the app is closed. The deletion guard still stops a run that would remove too much.</source>
+        <translation>Führt „m365sync-cli sync --yes“ für dieses Profil über %1 aus, auch wenn die App geschlossen ist. Der Löschschutz hält weiterhin jeden Lauf an, der zu viel entfernen würde.</translation>
     </message>
 </context>
 <context>

@@ -859,6 +859,29 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::ScheduleInstaller</name>
+    <message>
+        <source>Could not run &quot;%1&quot;. Run it yourself to finish setting up the schedule.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; failed. Run it yourself to see why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The schedule could not be written to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A temporary file for the task could not be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::Scope</name>
     <message>
         <source>The scope filter is not valid: %1.</source>
@@ -1563,6 +1586,10 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Microsoft Graph asked m365sync to slow down. The sync waits as Graph says and goes on by itself; nothing needs to be done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next run: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2473,10 +2500,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Scheduled runs are not set up yet. Until then, run &quot;m365sync-cli sync&quot; from a systemd timer or the Windows Task Scheduler.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Schedule</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2510,6 +2533,18 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Licence for every user:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a Windows Task Scheduler task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a systemd user timer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs &quot;m365sync-cli sync --yes&quot; for this profile from %1, also when the app is closed. The deletion guard still stops a run that would remove too much.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -295,6 +295,7 @@ void DashboardWidget::onStateChanged()
 
 void DashboardWidget::onHealthChanged()
 {
+    updateLastSync();
     if (!m_controller) {
         return;
     }
@@ -452,7 +453,8 @@ void DashboardWidget::updateLastSync()
     }
     const QDateTime last = m_controller->lastSync();
     m_lastSyncLabel->setText(last.isValid() ? tr("Last sync: %1").arg(formatTime(last)) : tr("Last sync: never"));
-    m_nextRunLabel->setText(tr("Next run: not scheduled"));
+    const QDateTime next = m_controller->settings().schedule.nextRun(QDateTime::currentDateTime());
+    m_nextRunLabel->setText(next.isValid() ? tr("Next run: %1").arg(formatTime(next)) : tr("Next run: not scheduled"));
     m_nextRunLabel->setToolTip(tr(
         "The preview checks the tenant for changes every %n second(s).", nullptr, m_controller->pollIntervalSeconds()));
 }

@@ -5,6 +5,7 @@
 #include "changeplanmodel.h"
 #include "sync/statestore.h"
 
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
@@ -124,11 +125,35 @@ HistoryTab::HistoryTab(QWidget *parent)
     m_runs->setColumnWidth(0, 160);
     m_runs->setColumnWidth(1, 160);
     m_runs->setColumnWidth(2, 170);
-    m_changes->setColumnWidth(0, 90);
-    m_changes->setColumnWidth(1, 90);
+    // The kind, object and result columns fit their longest texts (the kind with its icon), in every language.
+    const QFontMetrics metrics = m_changes->fontMetrics();
+    int kindWidth = 90;
+    for (const auto kind : {Sync::Change::Kind::Create,
+                            Sync::Change::Kind::Update,
+                            Sync::Change::Kind::Disable,
+                            Sync::Change::Kind::Enable,
+                            Sync::Change::Kind::Delete,
+                            Sync::Change::Kind::Link,
+                            Sync::Change::Kind::Conflict,
+                            Sync::Change::Kind::Invalid}) {
+        kindWidth = qMax(kindWidth, metrics.horizontalAdvance(Models::ChangePlanModel::kindText(kind)) + 40);
+    }
+    int typeWidth = 90;
+    for (const auto type : {Sync::Change::ObjectType::User,
+                            Sync::Change::ObjectType::Group,
+                            Sync::Change::ObjectType::Membership,
+                            Sync::Change::ObjectType::Licence}) {
+        typeWidth = qMax(typeWidth, metrics.horizontalAdvance(Models::ChangePlanModel::objectTypeText(type)) + 16);
+    }
+    int resultWidth = 90;
+    for (const char *result : {"done", "failed", "skipped", "stale", "pending"}) {
+        resultWidth = qMax(resultWidth, metrics.horizontalAdvance(resultText(QLatin1String(result))) + 16);
+    }
+    m_changes->setColumnWidth(0, kindWidth);
+    m_changes->setColumnWidth(1, typeWidth);
     m_changes->setColumnWidth(2, 180);
     m_changes->setColumnWidth(3, 250);
-    m_changes->setColumnWidth(4, 90);
+    m_changes->setColumnWidth(4, resultWidth);
     connect(m_runs, &QTableWidget::currentCellChanged, this, [this](int row) {
         openRun(row);
     });

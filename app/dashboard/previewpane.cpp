@@ -99,11 +99,12 @@ PreviewPane::PreviewPane(QWidget *parent)
         filters->addWidget(button);
     }
     filters->addStretch();
+    // The search box sits in the row below: the kind filters need the whole width in longer languages (German).
     m_search->setObjectName(QStringLiteral("previewSearchEdit"));
     m_search->setPlaceholderText(tr("Search names, DNs, properties…"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(240);
-    filters->addWidget(m_search);
+    m_search->setMinimumWidth(qMax(240, m_search->fontMetrics().horizontalAdvance(m_search->placeholderText()) + 48));
+    m_search->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     connect(m_search, &QLineEdit::textChanged, m_filter, &Models::ChangePlanFilterModel::setSearchText);
 
     m_checkAll->setObjectName(QStringLiteral("checkAllBox"));
@@ -124,6 +125,8 @@ PreviewPane::PreviewPane(QWidget *parent)
     status->addWidget(m_checkAll);
     status->addWidget(m_emptyLabel, 1);
     status->addWidget(m_problemsLabel);
+    status->addStretch();
+    status->addWidget(m_search);
 
     m_table->setObjectName(QStringLiteral("previewTable"));
     m_table->setModel(m_filter);
@@ -136,10 +139,25 @@ PreviewPane::PreviewPane(QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
-    m_table->setColumnWidth(ChangePlanModel::KindColumn, 100);
-    m_table->setColumnWidth(ChangePlanModel::ObjectTypeColumn, 90);
+    // The kind and object type columns fit their longest texts (the kind with check box and icon), in every
+    // language; what they need beyond 100 and 90 comes from the user name column, whose long names are elided anyway.
+    int kindWidth = 100;
+    for (const Kind kind : allKinds) {
+        kindWidth = qMax(kindWidth, m_table->fontMetrics().horizontalAdvance(ChangePlanModel::kindText(kind)) + 56);
+    }
+    int typeWidth = 90;
+    for (const auto type : {Sync::Change::ObjectType::User,
+                            Sync::Change::ObjectType::Group,
+                            Sync::Change::ObjectType::Membership,
+                            Sync::Change::ObjectType::Licence}) {
+        typeWidth =
+            qMax(typeWidth, m_table->fontMetrics().horizontalAdvance(ChangePlanModel::objectTypeText(type)) + 16);
+    }
+    m_table->setColumnWidth(ChangePlanModel::KindColumn, kindWidth);
+    m_table->setColumnWidth(ChangePlanModel::ObjectTypeColumn, typeWidth);
     m_table->setColumnWidth(ChangePlanModel::DisplayNameColumn, 160);
-    m_table->setColumnWidth(ChangePlanModel::UserPrincipalNameColumn, 220);
+    m_table->setColumnWidth(ChangePlanModel::UserPrincipalNameColumn,
+                            qMax(170, 220 - (kindWidth - 100) - (typeWidth - 90)));
     m_table->setColumnWidth(ChangePlanModel::ChangesColumn, 150);
     m_table->horizontalHeader()->setMinimumSectionSize(40);
 

@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -74,6 +75,9 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     , m_guardCount(new QSpinBox(this))
     , m_guardPercent(new QDoubleSpinBox(this))
     , m_pollInterval(new QSpinBox(this))
+    , m_scheduleEnabled(new QCheckBox(tr("Synchronize automatically"), this))
+    , m_scheduleEvery(new QComboBox(this))
+    , m_scheduleAt(new QTimeEdit(QTime(2, 0), this))
     , m_apply(new QPushButton(tr("Apply"), this))
     , m_revert(new QPushButton(tr("Revert"), this))
 {
@@ -85,9 +89,15 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
         {tr("Directory attribute"), tr("Microsoft 365 property"), tr("Mode"), tr("Fixed value")});
     m_rules->verticalHeader()->hide();
     m_rules->horizontalHeader()->setStretchLastSection(true);
-    m_rules->setColumnWidth(0, 170);
-    m_rules->setColumnWidth(1, 170);
-    m_rules->setColumnWidth(2, 120);
+    // The columns fit their headers and the longest mode, in every language, so that the fixed value keeps room.
+    QComboBox probe;
+    for (const auto m : ruleModes) {
+        probe.addItem(ruleModeText(m));
+    }
+    const QFontMetrics header = m_rules->horizontalHeader()->fontMetrics();
+    m_rules->setColumnWidth(0, qMax(150, header.horizontalAdvance(m_rules->horizontalHeaderItem(0)->text()) + 16));
+    m_rules->setColumnWidth(1, qMax(150, header.horizontalAdvance(m_rules->horizontalHeaderItem(1)->text()) + 16));
+    m_rules->setColumnWidth(2, qMax(120, probe.sizeHint().width()));
     m_rules->setMinimumHeight(220);
     auto *addRule = new QPushButton(tr("Add rule"), this);
     addRule->setObjectName(QStringLiteral("settingsAddRuleButton"));
@@ -175,27 +185,36 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     m_pollInterval->setObjectName(QStringLiteral("settingsPollIntervalSpin"));
     m_pollInterval->setRange(15, 3600);
     m_pollInterval->setSuffix(tr(" s"));
-    auto *scheduleEnabled = new QCheckBox(tr("Synchronize automatically"), this);
-    scheduleEnabled->setObjectName(QStringLiteral("settingsScheduleCheck"));
-    auto *scheduleEvery = new QComboBox(this);
-    scheduleEvery->setObjectName(QStringLiteral("settingsScheduleCombo"));
-    scheduleEvery->addItems({tr("Every hour"), tr("Every 4 hours"), tr("Daily")});
-    auto *scheduleAt = new QTimeEdit(QTime(2, 0), this);
-    scheduleAt->setObjectName(QStringLiteral("settingsScheduleTimeEdit"));
-    auto *scheduleNote = new QLabel(tr("Scheduled runs are not set up yet. Until then, run \"m365sync-cli sync\" "
-                                       "from a systemd timer or the Windows Task Scheduler."),
-                                    this);
+    m_scheduleEnabled->setObjectName(QStringLiteral("settingsScheduleCheck"));
+    m_scheduleEvery->setObjectName(QStringLiteral("settingsScheduleCombo"));
+    m_scheduleEvery->addItem(tr("Every hour"), int(Sync::Schedule::Every::Hour));
+    m_scheduleEvery->addItem(tr("Every 4 hours"), int(Sync::Schedule::Every::FourHours));
+    m_scheduleEvery->addItem(tr("Daily"), int(Sync::Schedule::Every::Day));
+    m_scheduleAt->setObjectName(QStringLiteral("settingsScheduleTimeEdit"));
+    m_scheduleAt->setDisplayFormat(QStringLiteral("HH:mm"));
+#ifdef Q_OS_WIN
+    const QString scheduler = tr("a Windows Task Scheduler task");
+#else
+    const QString scheduler = tr("a systemd user timer");
+#endif
+    auto *scheduleNote =
+        new QLabel(tr("Runs \"m365sync-cli sync --yes\" for this profile from %1, also when the app is "
+                      "closed. The deletion guard still stops a run that would remove too much.")
+                       .arg(scheduler),
+                   this);
     scheduleNote->setObjectName(QStringLiteral("settingsScheduleNote"));
     scheduleNote->setWordWrap(true);
-    // TODO(issue 7): write the systemd user timer / Task Scheduler entry, then enable these fields.
-    for (QWidget *field : std::initializer_list<QWidget *>{scheduleEnabled, scheduleEvery, scheduleAt}) {
-        field->setEnabled(false);
-    }
+    const auto updateScheduleFields = [this] {
+        m_scheduleEvery->setEnabled(m_scheduleEnabled->isChecked());
+        m_scheduleAt->setEnabled(m_scheduleEnabled->isChecked());
+    };
+    connect(m_scheduleEnabled, &QCheckBox::toggled, this, updateScheduleFields);
+    updateScheduleFields();
     auto *scheduleBox = new QGroupBox(tr("Schedule"), this);
     auto *scheduleForm = new QFormLayout(scheduleBox);
-    scheduleForm->addRow(scheduleEnabled);
-    scheduleForm->addRow(tr("Run:"), scheduleEvery);
-    scheduleForm->addRow(tr("At:"), scheduleAt);
+    scheduleForm->addRow(m_scheduleEnabled);
+    scheduleForm->addRow(tr("Run:"), m_scheduleEvery);
+    scheduleForm->addRow(tr("At:"), m_scheduleAt);
     scheduleForm->addRow(scheduleNote);
     scheduleForm->addRow(tr("Check the tenant for changes every:"), m_pollInterval);
 
@@ -211,7 +230,13 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
             setModified(true);
         });
     }
-    for (QCheckBox *check : {m_syncGroups, m_softMatch, m_hardDelete}) {
+    connect(m_scheduleEvery, &QComboBox::activated, this, [this] {
+        setModified(true);
+    });
+    connect(m_scheduleAt, &QTimeEdit::timeChanged, this, [this] {
+        setModified(true);
+    });
+    for (QCheckBox *check : {m_syncGroups, m_softMatch, m_hardDelete, m_scheduleEnabled}) {
         connect(check, &QCheckBox::toggled, this, [this] {
             setModified(true);
         });
@@ -306,7 +331,7 @@ void SettingsTab::load()
     m_scopeGroups->setText(settings.scope.groups().join(QStringLiteral("; ")));
     {
         const QSignalBlocker a(m_syncGroups), b(m_softMatch), c(m_hardDelete), d(m_guardCount), e(m_guardPercent),
-            f(m_pollInterval), g(m_guardMode);
+            f(m_pollInterval), g(m_guardMode), h(m_scheduleEnabled), i(m_scheduleEvery), j(m_scheduleAt);
         m_syncGroups->setChecked(settings.options.syncGroups);
         m_softMatch->setChecked(settings.options.softMatch);
         m_hardDelete->setChecked(settings.options.hardDelete);
@@ -314,7 +339,12 @@ void SettingsTab::load()
         m_guardCount->setValue(settings.guard.count);
         m_guardPercent->setValue(settings.guard.percent);
         m_pollInterval->setValue(m_controller->pollIntervalSeconds());
+        m_scheduleEnabled->setChecked(settings.schedule.enabled);
+        m_scheduleEvery->setCurrentIndex(m_scheduleEvery->findData(int(settings.schedule.every)));
+        m_scheduleAt->setTime(settings.schedule.at);
     }
+    m_scheduleEvery->setEnabled(settings.schedule.enabled);
+    m_scheduleAt->setEnabled(settings.schedule.enabled);
     m_guardCount->setEnabled(settings.guard.mode == Sync::DeletionGuard::Mode::Count);
     m_guardPercent->setEnabled(settings.guard.mode == Sync::DeletionGuard::Mode::Percent);
     m_disablePrefix->setText(settings.options.disablePrefix);
@@ -369,6 +399,9 @@ Result<Sync::SyncSettings> SettingsTab::collect() const
     settings.guard.mode = Sync::DeletionGuard::Mode(m_guardMode->currentData().toInt());
     settings.guard.count = m_guardCount->value();
     settings.guard.percent = m_guardPercent->value();
+    settings.schedule.enabled = m_scheduleEnabled->isChecked();
+    settings.schedule.every = Sync::Schedule::Every(m_scheduleEvery->currentData().toInt());
+    settings.schedule.at = m_scheduleAt->time();
     return Result<Sync::SyncSettings>::success(settings);
 }
 

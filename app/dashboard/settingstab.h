@@ -12,6 +12,7 @@ class QDoubleSpinBox;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTimeEdit;
 class QTableWidget;
 
 namespace M365::Ui {
@@ -57,6 +58,9 @@ private:
     QSpinBox *m_guardCount;
     QDoubleSpinBox *m_guardPercent;
     QSpinBox *m_pollInterval;
+    QCheckBox *m_scheduleEnabled;
+    QComboBox *m_scheduleEvery;
+    QTimeEdit *m_scheduleAt;
     QPushButton *m_apply;
     QPushButton *m_revert;
     bool m_modified = false;

@@ -2,8 +2,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The dashboard (issue 7): the main window over the sandbox tenant and the sample directory, driven by objectName.
 m365_add_test(tst_dashboard
-    SOURCES tst_dashboard.cpp "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp" "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
+    SOURCES tst_dashboard.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp" "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
     LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
     LABELS gui
     TIMEOUT 600)
 target_include_directories(tst_dashboard PRIVATE "${PROJECT_SOURCE_DIR}/app")
+
+# The dashboard in German (the same fixture, dashboardfixture.h): screenshots de-dashboard-*.png for review.
+m365_add_test(tst_dashboard_de
+    SOURCES tst_dashboard_de.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp"
+        "${PROJECT_SOURCE_DIR}/app/mainwindow.h" "${PROJECT_SOURCE_DIR}/app/translations.cpp"
+        "${PROJECT_SOURCE_DIR}/app/translations.h"
+    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
+    LABELS gui
+    TIMEOUT 300)
+target_include_directories(tst_dashboard_de PRIVATE "${PROJECT_SOURCE_DIR}/app")
+target_compile_definitions(tst_dashboard_de PRIVATE M365_QM_DIR="${PROJECT_BINARY_DIR}/app")
+add_dependencies(tst_dashboard_de m365sync_lrelease)

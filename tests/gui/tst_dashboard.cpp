@@ -3,6 +3,7 @@
 #include "changeplanfiltermodel.h"
 #include "changeplanmodel.h"
 #include "dashboardcontroller.h"
+#include "dashboardfixture.h"
 #include "dashboardwidget.h"
 #include "errorbanner.h"
 #include "logtab.h"
@@ -16,12 +17,14 @@
 #include "sandboxserver.h"
 #include "sandboxtenant.h"
 #include "sync/statestore.h"
+#include "sync/syncsettings.h"
 #include "tenantstate.h"
 #include "throttler.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
@@ -41,6 +44,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeEdit>
 #include <QToolButton>
 
 #include <algorithm>
@@ -54,10 +58,11 @@ using Ui::DashboardController;
 /*
  * The dashboard, offscreen, against the in-process sandbox tenant and the bundled sample directory: the profile is
  * made the way an admin makes it (the onboarding wizard in sandbox mode, every default), then the main window opens
- * it. One scenario in order: the plan, a cancelled run, a full run, a live directory edit and the deletion guard.
- * The dashboard is saved as PNGs (1280×800) under the build tree for review.
+ * it (dashboardfixture.h, shared with the German tst_dashboard_de). One scenario in order: the plan, a cancelled
+ * run, a full run, a live directory edit and the deletion guard. The dashboard is saved as PNGs (1280×800) under the
+ * build tree for review.
  */
-class TestDashboard : public QObject
+class TestDashboard : public QObject, private Test::DashboardFixture
 {
     Q_OBJECT
 
@@ -75,37 +80,11 @@ private Q_SLOTS:
     void profileSwitcher();
 
 private:
-    template <class T> T *find(const char *name) const
-    {
-        T *widget = m_window->findChild<T *>(QLatin1String(name));
-        if (!widget) {
-            qWarning("no widget named %s", name);
-        }
-        return widget;
-    }
-    void click(const char *name) { QTest::mouseClick(find<QAbstractButton>(name), Qt::LeftButton); }
-    DashboardController *controller() const { return m_window->controller(); }
-    Ui::PreviewPane *preview() const { return m_window->dashboard()->preview(); }
-    Models::ChangePlanModel *model() const { return preview()->model(); }
-    Sandbox::TenantState &tenant() const { return m_wizard->context()->sandboxServer()->tenant()->state(); }
     /// Rows of the preview with @p kind (and @p type unless it is -1).
     int rows(Kind kind, int type = -1) const;
     int rowsOfType(Type type) const;
     int rowOf(Kind kind, const QString &upnPrefix) const;
-    void shot(const QString &name, QWidget *widget = nullptr);
-    void selectTab(const char *name);
     void writeDirectory(const QByteArray &ldif);
-    /// Waits until the controller is Ready with a plan newer than @p after.
-    bool waitForPlan(const QDateTime &after, int timeoutMs = 20000);
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    Secrets::MemorySecretStore *m_secrets = nullptr;
-    std::unique_ptr<Ui::OnboardingWizard> m_wizard;
-    std::unique_ptr<Ui::MainWindow> m_window;
-    QString m_ldifPath;
-    QByteArray m_ldif;
-    int m_directoryUsers = 0;
-    int m_directoryGroups = 0;
 };
 
 int TestDashboard::rows(Kind kind, int type) const
@@ -137,23 +116,6 @@ int TestDashboard::rowOf(Kind kind, const QString &upnPrefix) const
     return -1;
 }
 
-void TestDashboard::shot(const QString &name, QWidget *widget)
-{
-    QCoreApplication::processEvents();
-    const QString path = QStringLiteral(M365_BINARY_DIR "/screenshots/") + name + QStringLiteral(".png");
-    if (!widget) {
-        // What the dashboard shows must fit the window it was given.
-        QCOMPARE(m_window->size(), QSize(1280, 800));
-    }
-    QVERIFY2((widget ? widget : m_window.get())->grab().save(path), qPrintable(path));
-}
-
-void TestDashboard::selectTab(const char *name)
-{
-    auto *tabs = find<QTabWidget>("dashboardTabs");
-    tabs->setCurrentWidget(tabs->findChild<QWidget *>(QLatin1String(name)));
-}
-
 void TestDashboard::writeDirectory(const QByteArray &ldif)
 {
     QFile file(m_ldifPath);
@@ -161,80 +123,13 @@ void TestDashboard::writeDirectory(const QByteArray &ldif)
     QCOMPARE(file.write(ldif), ldif.size());
 }
 
-bool TestDashboard::waitForPlan(const QDateTime &after, int timeoutMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < timeoutMs) {
-        if (controller()->state() == DashboardController::State::Ready && controller()->plan().created.isValid()
-            && (!after.isValid() || controller()->plan().created > after)) {
-            return true;
-        }
-        QTest::qWait(20);
-    }
-    return false;
-}
-
 void TestDashboard::initTestCase()
 {
     QLocale::setDefault(QLocale::c());
-    QStandardPaths::setTestModeEnabled(true);
-    QDir().mkpath(QStringLiteral(M365_BINARY_DIR "/screenshots"));
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_secrets = new Secrets::MemorySecretStore(this);
-
-    // The profile, as a first-time admin makes it: the wizard in sandbox mode with every default.
-    Ui::WizardContext::Options options;
-    options.secrets = m_secrets;
-    options.profileDirectory = m_dir->filePath(QStringLiteral("profiles"));
-    options.dataDirectory = m_dir->filePath(QStringLiteral("data"));
-    m_wizard = std::make_unique<Ui::OnboardingWizard>(options);
-    m_wizard->show();
-    const auto next = [this] {
-        QTest::mouseClick(m_wizard->button(QWizard::NextButton), Qt::LeftButton);
-    };
-    next();
-    next();
-    QCOMPARE(m_wizard->currentId(), int(Ui::OnboardingWizard::CredentialsPageId));
-    QTest::mouseClick(m_wizard->findChild<QAbstractButton *>(QStringLiteral("generateButton")), Qt::LeftButton);
-    next();
-    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(Ui::OnboardingWizard::ConnectionPageId), 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_wizard->button(QWizard::NextButton)->isEnabled(), 20000);
-    next();
-    next();
-    QCOMPARE(m_wizard->currentId(), int(Ui::OnboardingWizard::DirectoryPageId));
-    next();
-    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(Ui::OnboardingWizard::AttributesPageId), 10000);
-    next();
-    QCOMPARE(m_wizard->currentId(), int(Ui::OnboardingWizard::SummaryPageId));
-    QSignalSpy accepted(m_wizard.get(), &QWizard::accepted);
-    QTest::mouseClick(m_wizard->button(QWizard::FinishButton), Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
-    m_wizard->hide();
-
-    // What the sample directory holds, from the file itself.
-    m_ldifPath = m_wizard->context()->sampleDirectoryPath();
-    QFile ldif(m_ldifPath);
-    QVERIFY2(ldif.open(QIODevice::ReadOnly), qPrintable(m_ldifPath));
-    m_ldif = ldif.readAll();
-    m_directoryUsers = int(m_ldif.count("objectClass: posixAccount"));
-    m_directoryGroups = int(m_ldif.count("objectClass: groupOfNames"));
-    QVERIFY(m_directoryUsers > 10);
-    QVERIFY(m_directoryGroups > 0);
-
-    Ui::MainWindow::Options windowOptions;
-    windowOptions.secrets = m_secrets;
-    windowOptions.sandbox = m_wizard->context()->sandboxServer();
-    windowOptions.profileDirectory = options.profileDirectory;
-    windowOptions.stateDirectory = m_dir->filePath(QStringLiteral("state"));
-    windowOptions.dataDirectory = options.dataDirectory;
-    m_window = std::make_unique<Ui::MainWindow>(windowOptions);
-    m_window->resize(1280, 800);
-    m_window->show();
-    m_window->reloadProfiles();
-    QCOMPARE(m_window->currentProfile(), m_wizard->savedProfileName());
-    QVERIFY(controller());
+    createProfile();
+    QVERIFY(!QTest::currentTestFailed());
+    openWindow();
+    QVERIFY(!QTest::currentTestFailed());
     // The Log tab's model follows the request log as it grows: checked throughout the run.
     Ui::RequestLogModel *logModel = m_window->findChild<Ui::LogTab *>()->model();
     new QAbstractItemModelTester(logModel, QAbstractItemModelTester::FailureReportingMode::QtTest, logModel);
@@ -243,11 +138,7 @@ void TestDashboard::initTestCase()
 
 void TestDashboard::cleanupTestCase()
 {
-    // The window's controller talks to the wizard's sandbox tenant: the window goes first.
-    m_window.reset();
-    m_wizard.reset();
-    delete m_secrets;
-    m_dir.reset();
+    tearDownDashboard();
 }
 
 void TestDashboard::previewShowsTheDirectory()
@@ -606,12 +497,44 @@ void TestDashboard::settingsChangeReplansAtOnce()
     shot(QStringLiteral("dashboard-licences"));
     selectTab("previewPane");
     shot(QStringLiteral("dashboard-licence-plan"));
+
+    // A daily run at 03:30: a systemd user timer and service for this profile, the schedule kept in the profile, and
+    // the header says when the next run is. Switching it off removes both units.
+    selectTab("settingsTab");
+    const QString unit = scheduleDirectory() + QStringLiteral("/m365sync-") + controller()->profile().name;
+    QVERIFY(!find<QComboBox>("settingsScheduleCombo")->isEnabled());
+    find<QCheckBox>("settingsScheduleCheck")->setChecked(true);
+    QVERIFY(find<QComboBox>("settingsScheduleCombo")->isEnabled());
+    auto *every = find<QComboBox>("settingsScheduleCombo");
+    every->setCurrentIndex(every->findData(int(Sync::Schedule::Every::Day)));
+    find<QTimeEdit>("settingsScheduleTimeEdit")->setTime(QTime(3, 30));
+    click("settingsApplyButton");
+    QVERIFY2(find<Ui::ErrorBanner>("settingsBanner")->text().isEmpty(),
+             qPrintable(find<Ui::ErrorBanner>("settingsBanner")->text()));
+    QFile timer(unit + QStringLiteral(".timer"));
+    QVERIFY(timer.open(QIODevice::ReadOnly));
+    QVERIFY(timer.readAll().contains("OnCalendar=*-*-* 03:30:00"));
+    QFile service(unit + QStringLiteral(".service"));
+    QVERIFY(service.open(QIODevice::ReadOnly));
+    const QByteArray exec = service.readAll();
+    QVERIFY2(exec.contains(
+                 QByteArray("m365sync-cli\" sync --profile \"" + controller()->profile().name.toUtf8() + "\" --yes")),
+             exec.constData());
+    const auto saved = Profile::ProfileStore(profileDirectory()).load(controller()->profile().name);
+    QVERIFY(saved);
+    QCOMPARE(Sync::SyncSettings::fromJson(saved->sync).value.schedule.at, QTime(3, 30));
+    QVERIFY(find<QLabel>("nextRunLabel")->text().contains(QLatin1String("03:30")));
+    find<QCheckBox>("settingsScheduleCheck")->setChecked(false);
+    click("settingsApplyButton");
+    QVERIFY(!QFile::exists(timer.fileName()));
+    QVERIFY(!QFile::exists(service.fileName()));
+    QCOMPARE(find<QLabel>("nextRunLabel")->text(), QStringLiteral("Next run: not scheduled"));
 }
 
 void TestDashboard::profileSwitcher()
 {
     // An MSP's second connection (here to the same tenant, with its own state): the switcher offers both.
-    const Profile::ProfileStore store(m_dir->filePath(QStringLiteral("profiles")));
+    const Profile::ProfileStore store(profileDirectory());
     const QString firstName = m_window->currentProfile();
     const std::optional<Profile::Profile> first = store.load(firstName);
     QVERIFY(first);
