@@ -102,7 +102,7 @@ int main(int argc, char **argv)
     const int creates = UserCount / 100;
     const int disables = UserCount / 100;
     in.users.reserve(UserCount);
-    in.cloud.users.reserve(UserCount);
+    in.cloud.reserveUsers(UserCount);
     in.links.reserve(UserCount + GroupCount);
     for (int i = 0; i < UserCount + disables; ++i) {
         DirectoryEntry e = makeUser(i);
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
         const bool inCloud = i < UserCount - creates || !inDirectory;
         if (inCloud) {
             const QString id = QStringLiteral("%1-0000-4000-8000-000000000000").arg(i, 8, 16, QLatin1Char('0'));
-            in.cloud.users.insert(id, cloudUser(mapper, e, id));
+            in.cloud.addUser(cloudUser(mapper, e, id));
             in.links.insert(e.anchor, Link{e.anchor, Change::ObjectType::User, id, {}, {}});
         }
         if (inDirectory) {
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
                     {QStringLiteral("consumedUnits"), UserCount}}};
 
     out << "input: " << in.users.size() << " directory users, " << in.groups.size() << " groups (" << memberships
-        << " memberships), " << in.cloud.users.size() << " cloud users, " << in.links.size() << " links; "
+        << " memberships), " << in.cloud.users().size() << " cloud users, " << in.links.size() << " links; "
         << QString::number(peakMegabytes(), 'f', 0) << " MB so far" << Qt::endl;
 
     QElapsedTimer timer;

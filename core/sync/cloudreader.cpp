@@ -163,10 +163,11 @@ bool CloudReadJob::keep(const QString &resource,
 void CloudReadJob::readUsers()
 {
     QString link;
+    QHash<QString, QJsonObject> users; // merged as JSON, then made compact for the snapshot
     if (m_store) {
         link = m_store->deltaLink(str("users"));
         if (!link.isEmpty()) {
-            m_snapshot.users = m_store->cloudObjects(str("users"));
+            users = m_store->cloudObjects(str("users"));
         }
     }
     // A delta link from a read that selected other properties would miss the new ones: read in full.
@@ -175,7 +176,7 @@ void CloudReadJob::readUsers()
     }
     auto *reader = new Graph::DeltaReader(m_client, str("users"), m_userSelect, link, this);
     m_current = reader;
-    connect(reader, &Job::finished, this, [this, reader] {
+    connect(reader, &Job::finished, this, [this, reader, users]() mutable {
         reader->deleteLater();
         if (reader->hasError()) {
             fail(reader->error());
@@ -183,8 +184,13 @@ void CloudReadJob::readUsers()
         }
         m_fullRead = m_fullRead || reader->isFullRead();
         qCDebug(lcSync) << "users read:" << reader->changes().size() << "changes, full read" << reader->isFullRead();
-        if (!keep(str("users"), &m_snapshot.users, reader->changes(), reader->isFullRead(), reader->deltaLink())) {
+        if (!keep(str("users"), &users, reader->changes(), reader->isFullRead(), reader->deltaLink())) {
             return;
+        }
+        m_snapshot.clearUsers();
+        m_snapshot.reserveUsers(users.size());
+        for (auto it = users.begin(); it != users.end(); it = users.erase(it)) {
+            m_snapshot.insertUser(it.key(), CloudUser(*it));
         }
         if (m_store && reader->isFullRead()) {
             m_store->setDeltaLink(str("users.select"), m_userSelect.join(QLatin1Char(',')));

@@ -11,6 +11,8 @@
 #include <QVarLengthArray>
 
 #include <algorithm>
+#include <climits>
+#include <functional>
 
 namespace M365::Sync {
 
@@ -19,18 +21,6 @@ namespace {
 QString str(const char *latin1)
 {
     return QString::fromLatin1(latin1);
-}
-
-const QString &upnProperty()
-{
-    static const QString name = QStringLiteral("userPrincipalName");
-    return name;
-}
-
-const QString &immutableProperty()
-{
-    static const QString name = QStringLiteral("onPremisesImmutableId");
-    return name;
 }
 
 /// Graph reports an unset string as null or leaves it out, an unset collection as []: all mean "no value".
@@ -48,16 +38,61 @@ bool sameValue(const QJsonValue &a, const QJsonValue &b)
     return a == b;
 }
 
-QStringList assignedSkus(const QJsonObject &user)
+QStringList toStringList(const CloudUser::Views &views)
 {
     QStringList out;
-    for (const QJsonValue &v : user.value(QLatin1String("assignedLicenses")).toArray()) {
-        const QString sku = v.toObject().value(QLatin1String("skuId")).toString();
-        if (!sku.isEmpty()) {
-            out.append(sku);
-        }
+    out.reserve(views.size());
+    for (QStringView v : views) {
+        out.append(v.toString());
     }
     return out;
+}
+
+/**
+ * MappedValue::sameAs() against property @p i of a cloud user, without building the QJsonValue: this runs for every
+ * managed property of every user. Absent, null, "" and [] all mean "no value".
+ */
+bool sameAs(const MappedValue &desired, const CloudUser &cloud, qsizetype i)
+{
+    switch (cloud.typeAt(i)) {
+    case CloudUser::Type::Null:
+        return desired.isEmpty();
+    case CloudUser::Type::False:
+    case CloudUser::Type::True:
+        return desired.type == MappedValue::Bool && desired.flag == (cloud.typeAt(i) == CloudUser::Type::True);
+    case CloudUser::Type::String: {
+        const QStringView s = cloud.textAt(i);
+        if (s.isEmpty() || desired.isEmpty()) {
+            return s.isEmpty() && desired.isEmpty();
+        }
+        return desired.type == MappedValue::String && s == desired.text;
+    }
+    case CloudUser::Type::Strings: {
+        const qsizetype n = cloud.itemCountAt(i);
+        if (n == 0 || desired.isEmpty()) {
+            return n == 0 && desired.isEmpty();
+        }
+        if (desired.type != MappedValue::Strings || desired.list.size() != n) {
+            return false;
+        }
+        for (qsizetype k = 0; k < n; ++k) {
+            if (cloud.itemAt(i, k) != desired.list.at(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    case CloudUser::Type::Json:
+        return desired.sameAs(cloud.valueAt(i));
+    }
+    return false;
+}
+
+/// A fingerprint from the compact JSON of the covered properties.
+QString digest(const QByteArray &json)
+{
+    const QByteArray hash = QCryptographicHash::hash(json, QCryptographicHash::Sha256);
+    return QString::fromLatin1(hash.toHex().left(32));
 }
 
 QJsonObject memberRef(const QString &anchor, const QString &cloudId)
@@ -81,63 +116,57 @@ public:
         : m_cs(cs)
     {}
 
-    void reserve(qsizetype n) { m_first.reserve(n); }
+    void reserve(qsizetype n) { m_entries.reserve(n); }
 
-    void insert(const QString &value, const QString &id)
+    /// @p id must outlive the index (the snapshot's own key).
+    void insert(QStringView value, const QString &id) { m_entries.append({hash(value), &id}); }
+    /// The same with the hash of the value, as CloudUser keeps it.
+    void insertHash(size_t valueHash, const QString &id) { m_entries.append({valueHash, &id}); }
+
+    /// Call once after the inserts, before the first find().
+    void finish()
     {
-        const size_t key = hash(value);
-        const auto it = m_first.constFind(key);
-        if (it == m_first.constEnd()) {
-            m_first.insert(key, id);
-        } else {
-            m_more[key].append(id);
-        }
+        // Stable: of several users with the same hash, the one inserted first is tried first.
+        std::stable_sort(m_entries.begin(), m_entries.end(), [](const Entry &a, const Entry &b) {
+            return a.hash < b.hash;
+        });
     }
 
     /// The id of the cloud user whose `property` equals `value` (case-insensitively), or an empty string.
-    QString find(const CloudSnapshot &cloud, const QString &property, const QString &value) const
+    QString find(const CloudSnapshot &cloud, QStringView (CloudUser::*property)() const, QStringView value) const
     {
         if (value.isEmpty()) {
             return {};
         }
         const size_t key = hash(value);
-        const auto it = m_first.constFind(key);
-        if (it == m_first.constEnd()) {
-            return {};
-        }
-        QStringList ids{*it};
-        ids.append(m_more.value(key));
-        for (const QString &id : std::as_const(ids)) {
-            const QString actual = cloud.users.value(id).value(property).toString();
-            if (actual.compare(value, m_cs) == 0) {
-                return id;
+        auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), key, [](const Entry &e, size_t k) {
+            return e.hash < k;
+        });
+        for (; it != m_entries.cend() && it->hash == key; ++it) {
+            const CloudUser *user = cloud.user(*it->id);
+            if (user && (user->*property)().compare(value, m_cs) == 0) {
+                return *it->id;
             }
         }
         return {};
     }
 
 private:
-    size_t hash(const QString &value) const
+    size_t hash(QStringView value) const
     {
-        if (m_cs == Qt::CaseSensitive) {
-            return qHash(value);
-        }
-        // The usual UPN or address is ASCII: fold it on the stack instead of allocating a folded copy.
-        QVarLengthArray<char16_t, 128> folded(value.size());
-        for (qsizetype i = 0; i < value.size(); ++i) {
-            const char16_t c = value.at(i).unicode();
-            if (c >= 0x80) {
-                const QString full = value.toCaseFolded();
-                return qHashBits(full.constData(), size_t(full.size()) * sizeof(QChar));
-            }
-            folded[i] = (c >= u'A' && c <= u'Z') ? char16_t(c + 32) : c;
-        }
-        return qHashBits(folded.constData(), size_t(folded.size()) * sizeof(char16_t));
+        return m_cs == Qt::CaseSensitive ? qHash(value) : CloudUser::foldedHash(value);
     }
 
+    // A sorted array rather than a hash: built once and searched a few thousand times, it costs a fraction of the
+    // time and memory of 100,000 hash nodes.
+    struct Entry
+    {
+        size_t hash;
+        const QString *id;
+    };
+
     Qt::CaseSensitivity m_cs;
-    QHash<size_t, QString> m_first;
-    QHash<size_t, QStringList> m_more;
+    QList<Entry> m_entries;
 };
 
 /// A directory DN as a lookup key: the cheap case fold for the usual DN, the full normalisation otherwise.
@@ -149,12 +178,51 @@ QString dnKey(const QString &dn)
     return dn.toCaseFolded();
 }
 
+/// Whether dnKey(dn) is only the ASCII lower case of @p dn (the usual DN), which can be hashed and compared in place.
+bool isSimpleDn(QStringView dn)
+{
+    for (const QChar c : dn) {
+        if (c.unicode() >= 0x80 || c == QLatin1Char(' ') || c == QLatin1Char('#')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// qHash(dnKey(dn)), without building the key for the usual DN.
+size_t dnKeyHash(QStringView dn)
+{
+    if (!isSimpleDn(dn)) {
+        return qHash(dnKey(dn.toString()));
+    }
+    QVarLengthArray<char16_t, 128> folded(dn.size());
+    for (qsizetype i = 0; i < dn.size(); ++i) {
+        const char16_t c = dn.at(i).unicode();
+        folded[i] = (c >= u'A' && c <= u'Z') ? char16_t(c + 32) : c;
+    }
+    return qHash(QStringView(folded.constData(), folded.size()));
+}
+
+/// dnKey(a) == dnKey(b), without building the keys for the usual DNs.
+bool sameDnKey(QStringView a, QStringView b)
+{
+    if (isSimpleDn(a) && isSimpleDn(b)) {
+        return a.compare(b, Qt::CaseInsensitive) == 0;
+    }
+    return dnKey(a.toString()) == dnKey(b.toString());
+}
+
 /// What became of a directory user, as far as groups and licences care.
 struct UserOutcome
 {
     bool eligible = false; ///< in scope, valid, not in conflict: may be a member and hold licences
-    QString cloudId; ///< empty for a user that is about to be created
+    QStringView cloudId; ///< of a string of the input; empty for a user that is about to be created
 };
+
+bool lessView(QStringView a, QStringView b)
+{
+    return a < b;
+}
 
 class PlanBuilder
 {
@@ -196,34 +264,47 @@ private:
     void indexCloud()
     {
         const CloudSnapshot &c = m_in.cloud;
-        m_cloudByImmutableId.reserve(c.users.size());
-        m_cloudByUpn.reserve(c.users.size());
-        for (auto it = c.users.cbegin(); it != c.users.cend(); ++it) {
-            const QString immutable = it->value(QLatin1String("onPremisesImmutableId")).toString();
-            if (!immutable.isEmpty()) {
-                m_cloudByImmutableId.insert(immutable, it.key());
-            }
-            const QString upn = it->value(QLatin1String("userPrincipalName")).toString();
-            if (!upn.isEmpty()) {
-                m_cloudByUpn.insert(upn, it.key());
-            }
+        const QHash<QString, CloudUser> &users = c.users();
+        m_cloudByImmutableId.reserve(users.size());
+        m_cloudByUpn.reserve(users.size());
+        for (auto it = users.cbegin(); it != users.cend(); ++it) {
+            // The hashes the user keeps: an empty value is left out at find() time, so it need not be here.
+            m_cloudByImmutableId.insertHash(it->onPremisesImmutableIdHash(), it.key());
+            m_cloudByUpn.insertHash(it->userPrincipalNameHash(), it.key());
             if (m_in.options.softMatch) {
-                const QString mail = it->value(QLatin1String("mail")).toString();
+                const QStringView mail = it->mail();
                 if (!mail.isEmpty()) {
                     m_cloudByMail.insert(mail, it.key());
                 }
             }
         }
-        m_linkedCloudIds.reserve(m_in.links.size());
+        m_cloudByImmutableId.finish();
+        m_cloudByUpn.finish();
+        m_cloudByMail.finish();
         m_outcomes.reserve(m_in.users.size());
-        for (auto it = m_in.links.cbegin(); it != m_in.links.cend(); ++it) {
-            m_linkedCloudIds.insert(it->cloudId, it.key());
+    }
+
+    /// Cloud id → anchor of every link (and of the links this plan makes), built on first use: a plan in which
+    /// nobody is adopted and no member leaves a group never needs it.
+    QHash<QStringView, QStringView> &linkedCloudIds()
+    {
+        if (!m_linkedCloudIdsBuilt) {
+            m_linkedCloudIdsBuilt = true;
+            m_linkedCloudIds.reserve(m_in.links.size());
+            for (auto it = m_in.links.cbegin(); it != m_in.links.cend(); ++it) {
+                m_linkedCloudIds.insert(it->cloudId, it.key());
+            }
         }
+        return m_linkedCloudIds;
     }
 
     void resolveGroups()
     {
-        m_usersInScope = m_in.scope.usersInScope(m_in.users, m_in.groups);
+        // No filter and no groups: everyone is in scope, and a set of 100,000 anchors would only say so.
+        m_everyoneInScope = m_in.scope.filter().isEmpty() && m_in.scope.groups().isEmpty();
+        if (!m_everyoneInScope) {
+            m_usersInScope = m_in.scope.usersInScope(m_in.users, m_in.groups);
+        }
         const bool needMembership = m_in.options.syncGroups || !m_in.options.skuByGroup.isEmpty();
         if (!needMembership || m_in.groups.isEmpty()) {
             return;
@@ -263,11 +344,24 @@ private:
     {
         const QList<Directory::DirectoryEntry> &users = m_in.users;
         const QList<Directory::DirectoryEntry> &groups = m_in.groups;
-        QHash<QString, int> userByDn;
+        // Users by the hash of their DN key, sorted: no key string is built for the usual DN, neither here nor for
+        // each member below. Of users with the same key the last one counts, as in a hash keyed by the key.
+        QList<QPair<size_t, int>> userByDn;
         userByDn.reserve(users.size());
         for (int i = 0; i < users.size(); ++i) {
-            userByDn.insert(dnKey(users.at(i).dn), i);
+            userByDn.append({dnKeyHash(users.at(i).dn), i});
         }
+        std::sort(userByDn.begin(), userByDn.end());
+        auto findUser = [&users, &userByDn](const QString &dn, size_t hash) {
+            auto it = std::upper_bound(userByDn.cbegin(), userByDn.cend(), qMakePair(hash, INT_MAX));
+            while (it != userByDn.cbegin() && (it - 1)->first == hash) {
+                --it;
+                if (sameDnKey(users.at(it->second).dn, dn)) {
+                    return it->second;
+                }
+            }
+            return -1;
+        };
         QHash<QString, int> groupByDn;
         groupByDn.reserve(groups.size());
         for (int g = 0; g < groups.size(); ++g) {
@@ -282,13 +376,12 @@ private:
             const auto &attributes = groups.at(g).attributes;
             for (const char16_t *attribute : {u"member", u"uniquemember"}) {
                 for (const QString &dn : attributes.values(attribute)) {
-                    const QString key = dnKey(dn);
-                    const auto user = userByDn.constFind(key);
-                    if (user != userByDn.constEnd()) {
-                        directUsers[g].append(*user);
+                    const int user = findUser(dn, dnKeyHash(dn));
+                    if (user >= 0) {
+                        directUsers[g].append(user);
                         continue;
                     }
-                    const auto nested = groupByDn.constFind(key);
+                    const auto nested = groupByDn.constFind(dnKey(dn));
                     if (nested != groupByDn.constEnd() && *nested != g) {
                         nestedGroups[g].append(*nested);
                     }
@@ -356,54 +449,63 @@ private:
         return c;
     }
 
-    QString fingerprintUser(const QJsonObject &cloud) const
+    QString fingerprintUser(const CloudUser &cloud) const
     {
         return Planner::fingerprint(cloud, m_fingerprintProperties);
     }
 
-    bool isDisabledByUs(const QJsonObject &cloud) const
+    bool isDisabledByUs(const CloudUser &cloud) const
     {
-        return !cloud.value(QLatin1String("accountEnabled")).toBool(true)
-            && cloud.value(QLatin1String("displayName")).toString().startsWith(m_in.options.disablePrefix);
+        return !cloud.accountEnabled(true) && cloud.displayName().startsWith(m_in.options.disablePrefix);
     }
 
     /// Managed properties whose cloud value differs from the desired one.
-    QList<AttributeDiff> diffUser(const MappedUser &desired, const QJsonObject &cloud) const
+    QList<AttributeDiff> diffUser(const MappedUser &desired, const CloudUser &cloud) const
     {
-        // One pass over the cloud object instead of a lookup per property (QJsonObject::value() is a binary search
-        // comparing keys in their stored encoding), finding each key's property through a hash of the names. Every
-        // user maps to the same names in the same order (usageLocation may be missing), so the index taken from the
-        // first user is checked, and almost always right.
+        // One pass over the cloud user's properties, finding each one's desired index through a table by property
+        // id. Every user maps to the same names in the same order (usageLocation may be missing), so the table is
+        // built for the first user and only rebuilt when the names differ.
         const qsizetype n = desired.properties.size();
-        if (m_propertyIndex.isEmpty()) {
+        bool sameNames = m_propertyNames.size() == n;
+        for (qsizetype i = 0; sameNames && i < n; ++i) {
+            const QString &a = m_propertyNames.at(i);
+            const QString &b = desired.properties.at(i).name;
+            sameNames = (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+        }
+        if (!sameNames) {
+            m_propertyNames.clear();
+            m_indexByPropertyId.clear();
             for (qsizetype i = 0; i < n; ++i) {
-                if (!m_propertyIndex.contains(desired.properties.at(i).name)) {
-                    m_propertyIndex.insert(desired.properties.at(i).name, i); // the first of duplicates, as below
+                const QString &name = desired.properties.at(i).name;
+                m_propertyNames.append(name);
+                const qint64 id = CloudUser::propertyId(name);
+                if (id < 0) {
+                    continue; // no cloud user has it
+                }
+                if (m_indexByPropertyId.size() <= id) {
+                    m_indexByPropertyId.resize(id + 1, -1);
+                }
+                if (m_indexByPropertyId.at(id) < 0) {
+                    m_indexByPropertyId[id] = i; // the first of duplicates; the others compare with "absent"
                 }
             }
         }
-        QVarLengthArray<QJsonValue, 32> current(n, QJsonValue(QJsonValue::Undefined));
-        for (auto it = cloud.constBegin(); it != cloud.constEnd(); ++it) {
-            const QString key = it.key();
-            qsizetype i = m_propertyIndex.value(key, -1);
-            if (i < 0 || i >= n || desired.properties.at(i).name != key) {
-                i = -1;
-                for (qsizetype j = 0; j < n; ++j) {
-                    if (desired.properties.at(j).name == key) {
-                        i = j;
-                        break;
-                    }
+        QVarLengthArray<qsizetype, 32> current(n, -1); // desired index → the cloud user's property position
+        for (qsizetype k = 0; k < cloud.propertyCount(); ++k) {
+            const quint32 id = cloud.propertyIdAt(k);
+            if (id < quint32(m_indexByPropertyId.size())) {
+                const qsizetype i = m_indexByPropertyId.at(id);
+                if (i >= 0) {
+                    current[i] = k;
                 }
-            }
-            if (i >= 0) {
-                current[i] = it.value();
             }
         }
         QList<AttributeDiff> diffs;
         for (qsizetype i = 0; i < n; ++i) {
             const MappedProperty &p = desired.properties.at(i);
-            if (!p.value.sameAs(current.at(i))) {
-                diffs.append({p.name, current.at(i), p.value.toJson()});
+            const qsizetype k = current.at(i);
+            if (k < 0 ? !p.value.isEmpty() : !sameAs(p.value, cloud, k)) {
+                diffs.append({p.name, k < 0 ? QJsonValue(QJsonValue::Undefined) : cloud.valueAt(k), p.value.toJson()});
             }
         }
         return diffs;
@@ -434,19 +536,20 @@ private:
 
     void planUsers()
     {
-        QSet<QString> directoryAnchors;
-        directoryAnchors.reserve(m_in.users.size());
+        m_seenLinks.reserve(m_in.users.size());
         for (const Directory::DirectoryEntry &entry : m_in.users) {
-            directoryAnchors.insert(entry.anchor);
             planUser(entry);
         }
         // Links whose directory object is gone: the user was deleted (or moved out of the base) in the directory.
+        // The links of directory users are known by address, which is cheaper than a set of 100,000 anchors.
+        std::sort(m_seenLinks.begin(), m_seenLinks.end(), std::less<const Link *>());
         for (auto it = m_in.links.cbegin(); it != m_in.links.cend(); ++it) {
-            if (it->objectType != Change::ObjectType::User || directoryAnchors.contains(it.key())) {
+            if (it->objectType != Change::ObjectType::User
+                || std::binary_search(m_seenLinks.cbegin(), m_seenLinks.cend(), &*it, std::less<const Link *>())) {
                 continue;
             }
-            const auto cloud = m_in.cloud.users.constFind(it->cloudId);
-            if (cloud != m_in.cloud.users.constEnd()) {
+            const CloudUser *cloud = m_in.cloud.user(it->cloudId);
+            if (cloud) {
                 planLeaving(nullptr, *it, *cloud, Planner::tr("no longer in the directory"));
             }
         }
@@ -454,15 +557,12 @@ private:
 
     void planUser(const Directory::DirectoryEntry &entry)
     {
-        const bool inScope = m_usersInScope.contains(entry.anchor);
+        const bool inScope = m_everyoneInScope || m_usersInScope.contains(entry.anchor);
         const auto link = m_in.links.constFind(entry.anchor);
-        const QJsonObject *cloud = nullptr;
         if (link != m_in.links.constEnd()) {
-            const auto found = m_in.cloud.users.constFind(link->cloudId);
-            if (found != m_in.cloud.users.constEnd()) {
-                cloud = &*found;
-            }
+            m_seenLinks.append(&*link);
         }
+        const CloudUser *cloud = link != m_in.links.constEnd() ? m_in.cloud.user(link->cloudId) : nullptr;
         if (!inScope) {
             if (cloud) {
                 planLeaving(&entry, *link, *cloud, Planner::tr("left the scope"));
@@ -495,11 +595,12 @@ private:
                     const MappedUser &desired,
                     const QString &displayName,
                     const Link &link,
-                    const QJsonObject &cloud)
+                    const CloudUser &cloud)
     {
         QList<AttributeDiff> diffs = diffUser(desired, cloud);
         if (!diffs.isEmpty()) {
-            const QString upnTakenBy = m_cloudByUpn.find(m_in.cloud, upnProperty(), desired.userPrincipalName);
+            const QString upnTakenBy =
+                m_cloudByUpn.find(m_in.cloud, &CloudUser::userPrincipalName, desired.userPrincipalName);
             if (!upnTakenBy.isEmpty() && upnTakenBy != link.cloudId) {
                 Change c = userChange(Change::Kind::Conflict, &entry, displayName);
                 c.cloudId = link.cloudId;
@@ -534,19 +635,19 @@ private:
                       bool staleLink)
     {
         const QString immutable = Planner::immutableId(entry);
-        QString candidate = m_cloudByImmutableId.find(m_in.cloud, immutableProperty(), immutable);
+        QString candidate = m_cloudByImmutableId.find(m_in.cloud, &CloudUser::onPremisesImmutableId, immutable);
         QString how;
         if (!candidate.isEmpty()) {
             how = Planner::tr("hard match on onPremisesImmutableId");
         } else if (m_in.options.softMatch) {
-            candidate = m_cloudByUpn.find(m_in.cloud, upnProperty(), desired.userPrincipalName);
+            candidate = m_cloudByUpn.find(m_in.cloud, &CloudUser::userPrincipalName, desired.userPrincipalName);
             if (!candidate.isEmpty()) {
                 how = Planner::tr("soft match on userPrincipalName");
             } else {
                 const QString mail = entry.value(QStringLiteral("mail"));
-                candidate = m_cloudByMail.find(m_in.cloud, QStringLiteral("mail"), mail);
+                candidate = m_cloudByMail.find(m_in.cloud, &CloudUser::mail, mail);
                 if (candidate.isEmpty()) {
-                    candidate = m_cloudByUpn.find(m_in.cloud, upnProperty(), mail);
+                    candidate = m_cloudByUpn.find(m_in.cloud, &CloudUser::userPrincipalName, mail);
                 }
                 if (!candidate.isEmpty()) {
                     how = Planner::tr("soft match on mail");
@@ -555,26 +656,26 @@ private:
         }
 
         if (!candidate.isEmpty()) {
-            const QJsonObject &cloud = *m_in.cloud.users.constFind(candidate);
+            const CloudUser &cloud = *m_in.cloud.user(candidate);
             Change c = userChange(Change::Kind::Conflict, &entry, displayName);
             c.cloudId = candidate;
             c.userPrincipalName = desired.userPrincipalName;
             c.cloudFingerprint = fingerprintUser(cloud);
-            const QString cloudImmutable = cloud.value(QLatin1String("onPremisesImmutableId")).toString();
+            const QString cloudImmutable = cloud.onPremisesImmutableId().toString();
             if (m_in.cloud.adminUserIds.contains(candidate)) {
                 c.reason = Planner::tr("matches %1 (%2), which holds an admin role and is never adopted")
-                               .arg(cloud.value(QLatin1String("userPrincipalName")).toString(), how);
-            } else if (m_linkedCloudIds.contains(candidate)) {
+                               .arg(cloud.userPrincipalName().toString(), how);
+            } else if (linkedCloudIds().contains(candidate)) {
                 c.reason = Planner::tr("matches %1 (%2), which is already linked to another directory object")
-                               .arg(cloud.value(QLatin1String("userPrincipalName")).toString(), how);
+                               .arg(cloud.userPrincipalName().toString(), how);
             } else if (!cloudImmutable.isEmpty() && cloudImmutable != immutable) {
                 c.reason = Planner::tr("matches %1 (%2), which is synchronised from another directory")
-                               .arg(cloud.value(QLatin1String("userPrincipalName")).toString(), how);
+                               .arg(cloud.userPrincipalName().toString(), how);
             } else {
                 QList<AttributeDiff> diffs = diffUser(desired, cloud);
                 if (cloudImmutable != immutable) {
                     diffs.append({QStringLiteral("onPremisesImmutableId"),
-                                  cloud.value(QLatin1String("onPremisesImmutableId")),
+                                  cloud.value(QStringLiteral("onPremisesImmutableId")),
                                   immutable});
                 }
                 c.kind = Change::Kind::Link;
@@ -582,8 +683,10 @@ private:
                 c.payload = payloadOf(diffs);
                 c.diffs = std::move(diffs);
                 m_userChanges.append(c);
-                m_linkedCloudIds.insert(candidate, entry.anchor); // no second directory user may take it
-                m_outcomes.insert(entry.anchor, {true, candidate});
+                // No second directory user may take it. The key is viewed in the snapshot, which outlives the plan.
+                const QString &stableId = m_in.cloud.users().constFind(candidate).key();
+                linkedCloudIds().insert(stableId, entry.anchor);
+                m_outcomes.insert(entry.anchor, {true, stableId});
                 planLicences(entry.anchor, desired, &cloud, candidate);
                 return;
             }
@@ -592,13 +695,13 @@ private:
         }
 
         const QString upnKey = desired.userPrincipalName.toCaseFolded();
-        const QString taken = m_cloudByUpn.find(m_in.cloud, upnProperty(), desired.userPrincipalName);
+        const QString taken = m_cloudByUpn.find(m_in.cloud, &CloudUser::userPrincipalName, desired.userPrincipalName);
         if (!taken.isEmpty()) {
             Change c = userChange(Change::Kind::Conflict, &entry, displayName);
             c.cloudId = taken;
             c.userPrincipalName = desired.userPrincipalName;
-            c.cloudFingerprint = fingerprintUser(m_in.cloud.users.value(taken));
-            c.reason = m_in.options.softMatch || m_linkedCloudIds.contains(taken)
+            c.cloudFingerprint = fingerprintUser(*m_in.cloud.user(taken));
+            c.reason = m_in.options.softMatch || linkedCloudIds().contains(taken)
                 ? Planner::tr("the user name %1 already belongs to another account").arg(desired.userPrincipalName)
                 : Planner::tr(
                       "the user name %1 belongs to an account not managed by this profile (soft matching is off)")
@@ -638,17 +741,15 @@ private:
         payload.insert(QStringLiteral("mailNickname"), desired.mailNickname);
         c.payload = payload;
         m_userChanges.append(c);
-        m_outcomes.insert(entry.anchor, {true, QString()});
+        m_outcomes.insert(entry.anchor, {true, QStringView()});
         planLicences(entry.anchor, desired, nullptr, QString());
     }
 
     /// A linked user that is out of scope or gone: disabled (or deleted), licences removed.
-    void planLeaving(const Directory::DirectoryEntry *entry,
-                     const Link &link,
-                     const QJsonObject &cloud,
-                     const QString &reason)
+    void
+    planLeaving(const Directory::DirectoryEntry *entry, const Link &link, const CloudUser &cloud, const QString &reason)
     {
-        const QString cloudName = cloud.value(QLatin1String("displayName")).toString();
+        const QString cloudName = cloud.displayName().toString();
         const bool alreadyDisabled = isDisabledByUs(cloud);
         if (alreadyDisabled && !m_in.options.hardDelete) {
             ++m_unchangedUsers;
@@ -657,15 +758,15 @@ private:
         Change c = userChange(m_in.options.hardDelete ? Change::Kind::Delete : Change::Kind::Disable, entry, cloudName);
         c.anchor = link.anchor;
         c.cloudId = link.cloudId;
-        c.userPrincipalName = cloud.value(QLatin1String("userPrincipalName")).toString();
+        c.userPrincipalName = cloud.userPrincipalName().toString();
         c.cloudFingerprint = fingerprintUser(cloud);
         c.reason = reason;
         if (c.kind == Change::Kind::Disable) {
             const QString renamed = m_in.options.disablePrefix + cloudName;
-            c.diffs = {{QStringLiteral("accountEnabled"), cloud.value(QLatin1String("accountEnabled")), false},
+            c.diffs = {{QStringLiteral("accountEnabled"), cloud.value(QStringLiteral("accountEnabled")), false},
                        {QStringLiteral("displayName"), cloudName, renamed}};
             c.payload = payloadOf(c.diffs);
-            const QStringList skus = assignedSkus(cloud);
+            const QStringList skus = toStringList(cloud.assignedSkuIds());
             if (!skus.isEmpty()) {
                 Change l;
                 l.kind = Change::Kind::Update;
@@ -687,8 +788,7 @@ private:
     }
 
     /// Adds and removes the SKUs this profile manages so that the user holds exactly the configured ones.
-    void
-    planLicences(const QString &anchor, const MappedUser &desired, const QJsonObject *cloud, const QString &cloudId)
+    void planLicences(const QString &anchor, const MappedUser &desired, const CloudUser *cloud, const QString &cloudId)
     {
         if (m_managedSkus.isEmpty()) {
             return;
@@ -697,22 +797,27 @@ private:
         if (wanted.isEmpty() && !m_in.options.defaultSkuId.isEmpty()) {
             wanted.append(m_in.options.defaultSkuId);
         }
-        const QStringList current = cloud ? assignedSkus(*cloud) : QStringList();
+        // Views first: almost every user already holds what it should, and then nothing is copied.
+        const CloudUser::Views held = cloud ? cloud->assignedSkuIds() : CloudUser::Views();
         QStringList add;
         QStringList remove;
         for (const QString &sku : std::as_const(wanted)) {
-            if (!current.contains(sku)) {
+            if (!held.contains(QStringView(sku))) {
                 add.append(sku);
             }
         }
-        for (const QString &sku : current) {
-            if (m_managedSkus.contains(sku) && !wanted.contains(sku)) {
-                remove.append(sku);
+        for (QStringView sku : held) {
+            const bool managed = std::any_of(m_managedSkus.cbegin(), m_managedSkus.cend(), [sku](const QString &m) {
+                return sku == m;
+            });
+            if (managed && !wanted.contains(sku)) {
+                remove.append(sku.toString());
             }
         }
         if (add.isEmpty() && remove.isEmpty()) {
             return;
         }
+        const QStringList current = toStringList(held);
         Change l;
         l.kind = Change::Kind::Update;
         l.objectType = Change::ObjectType::Licence;
@@ -738,9 +843,8 @@ private:
         }
         l.payload = QJsonObject{{QStringLiteral("addLicenses"), addArray},
                                 {QStringLiteral("removeLicenses"), QJsonArray::fromStringList(remove)}};
-        const QString location =
-            desired.value(QStringLiteral("usageLocation"))
-                .toString(cloud ? cloud->value(QLatin1String("usageLocation")).toString() : QString());
+        const QString location = desired.value(QStringLiteral("usageLocation"))
+                                     .toString(cloud ? cloud->usageLocation().toString() : QString());
         if (!add.isEmpty() && location.isEmpty()) {
             l.kind = Change::Kind::Invalid;
             l.reason =
@@ -873,11 +977,14 @@ private:
     {
         QJsonArray add;
         QJsonArray remove;
-        QSet<QString> wantedCloudIds;
-        QSet<QString> current;
+        // Sorted lists rather than sets: a group has tens of members, and sets for 5,000 groups cost more than
+        // sorting them.
+        QList<QStringView> wantedCloudIds;
+        QStringList current;
         if (!groupCloudId.isEmpty()) {
-            const QStringList members = m_in.cloud.groupMembers.value(groupCloudId);
-            current = QSet<QString>(members.cbegin(), members.cend());
+            current = m_in.cloud.groupMembers.value(groupCloudId);
+            std::sort(current.begin(), current.end());
+            current.erase(std::unique(current.begin(), current.end()), current.end());
         }
         if (membership) {
             for (const QString &anchor : membership->userAnchors) {
@@ -885,28 +992,29 @@ private:
                 if (outcome == m_outcomes.constEnd() || !outcome->eligible) {
                     continue;
                 }
-                if (outcome->cloudId.isEmpty() || !current.contains(outcome->cloudId)) {
-                    add.append(memberRef(anchor, outcome->cloudId));
+                if (outcome->cloudId.isEmpty()
+                    || !std::binary_search(current.cbegin(), current.cend(), outcome->cloudId, lessView)) {
+                    add.append(memberRef(anchor, outcome->cloudId.toString()));
                 }
                 if (!outcome->cloudId.isEmpty()) {
-                    wantedCloudIds.insert(outcome->cloudId);
+                    wantedCloudIds.append(outcome->cloudId);
                 }
             }
         }
+        std::sort(wantedCloudIds.begin(), wantedCloudIds.end(), lessView);
         // Only members this profile manages are removed; people an admin added by hand stay.
-        QStringList removed;
+        QStringList removed; // sorted, as current is
         for (const QString &id : std::as_const(current)) {
-            if (wantedCloudIds.contains(id)) {
+            if (std::binary_search(wantedCloudIds.cbegin(), wantedCloudIds.cend(), QStringView(id), lessView)) {
                 continue;
             }
-            const auto managed = m_linkedCloudIds.constFind(id);
-            if (managed != m_linkedCloudIds.constEnd()) {
+            const auto managed = linkedCloudIds().constFind(id);
+            if (managed != linkedCloudIds().constEnd()) {
                 removed.append(id);
             }
         }
-        std::sort(removed.begin(), removed.end());
         for (const QString &id : std::as_const(removed)) {
-            remove.append(memberRef(m_linkedCloudIds.value(id), id));
+            remove.append(memberRef(linkedCloudIds().value(id).toString(), id));
         }
         if (add.isEmpty() && remove.isEmpty()) {
             return;
@@ -919,10 +1027,8 @@ private:
         c.cloudId = groupCloudId;
         c.displayName = name;
         if (!groupCloudId.isEmpty()) {
-            QStringList sorted(current.cbegin(), current.cend());
-            std::sort(sorted.begin(), sorted.end());
-            c.cloudFingerprint = Planner::fingerprint(QJsonObject{{str("members"), QJsonArray::fromStringList(sorted)}},
-                                                      QStringList{str("members")});
+            c.cloudFingerprint = Planner::fingerprint(
+                QJsonObject{{str("members"), QJsonArray::fromStringList(current)}}, QStringList{str("members")});
         }
         c.reason = Planner::tr("%1 to add, %2 to remove").arg(add.size()).arg(remove.size());
         c.payload = QJsonObject{{str("add"), add}, {str("remove"), remove}};
@@ -993,17 +1099,23 @@ private:
     const UserMapper m_mapper;
     const QStringList m_fingerprintProperties;
     MappedUser m_desired; // the user being planned, kept to reuse its storage
-    mutable QHash<QString, qsizetype> m_propertyIndex; // Graph property → its index in a MappedUser
+    mutable QStringList m_propertyNames; // the names of the MappedUser m_indexByPropertyId was built for
+    mutable QList<qsizetype> m_indexByPropertyId; // CloudUser property id → its index in a MappedUser, or -1
     QSet<QString> m_managedSkus;
-    QSet<QString> m_usersInScope;
+    bool m_everyoneInScope = false;
+    QSet<QString> m_usersInScope; // when not everyone is
     QList<Directory::GroupMembership> m_memberships;
     QHash<QString, QStringList> m_groupSkus; // user anchor → SKUs through groups
     CloudIndex m_cloudByImmutableId{Qt::CaseSensitive};
     CloudIndex m_cloudByUpn{Qt::CaseInsensitive};
     CloudIndex m_cloudByMail{Qt::CaseInsensitive}; // soft match only
-    QHash<QString, QString> m_linkedCloudIds; // cloud id → anchor
+    // Cloud id → anchor, as views of the input's strings: 100,000 copies of both would write to as many cold cache
+    // lines for their reference counts.
+    QHash<QStringView, QStringView> m_linkedCloudIds; // see linkedCloudIds()
+    bool m_linkedCloudIdsBuilt = false;
+    QList<const Link *> m_seenLinks; // the links of directory users
     QSet<QString> m_plannedUpns;
-    QHash<QString, UserOutcome> m_outcomes;
+    QHash<QStringView, UserOutcome> m_outcomes; // by anchor, viewed in the input
     QList<Change> m_userChanges;
     QList<Change> m_groupChanges;
     QList<Change> m_memberChanges;
@@ -1014,6 +1126,12 @@ private:
 };
 
 } // namespace
+
+void CloudSnapshot::addUser(const QJsonObject &graphUser)
+{
+    const CloudUser user(graphUser);
+    m_users.insert(user.id(), user); // the key shares the id's text
+}
 
 ChangePlan Planner::plan(const PlanInput &input)
 {
@@ -1046,9 +1164,26 @@ QString Planner::fingerprint(const QJsonObject &cloudObject, const QStringList &
             it = relevant.erase(it);
         }
     }
-    const QByteArray digest =
-        QCryptographicHash::hash(QJsonDocument(relevant).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256);
-    return QString::fromLatin1(digest.toHex().left(32));
+    return digest(QJsonDocument(relevant).toJson(QJsonDocument::Compact));
+}
+
+QString Planner::fingerprint(const CloudUser &cloudUser, const QStringList &properties)
+{
+    // The JSON text written directly: a plan with thousands of changes otherwise spends more time building
+    // QJsonObjects for fingerprints than planning.
+    QStringList sorted = properties;
+    if (!std::is_sorted(sorted.cbegin(), sorted.cend())) {
+        std::sort(sorted.begin(), sorted.end());
+    }
+    if (std::adjacent_find(sorted.cbegin(), sorted.cend()) != sorted.cend()) {
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    }
+    QByteArray json;
+    json.reserve(1024);
+    if (!cloudUser.writeCompactJson(sorted, &json)) {
+        return fingerprint(cloudUser.toJson(properties), properties);
+    }
+    return digest(json);
 }
 
 QStringList Planner::userFingerprintProperties(const MappingRules &rules)

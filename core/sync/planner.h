@@ -3,6 +3,7 @@
 #pragma once
 
 #include "changeplan.h"
+#include "clouduser.h"
 #include "directory/directoryentry.h"
 #include "mappingrules.h"
 #include "scope.h"
@@ -21,7 +22,21 @@ namespace M365::Sync {
 /// The tenant as last read (full list, then kept current by delta), keyed by object id.
 struct CloudSnapshot
 {
-    QHash<QString, QJsonObject> users;
+    /// Adds (or replaces) a user from its Graph JSON, keyed by its id.
+    void addUser(const QJsonObject &graphUser);
+    void insertUser(const QString &id, const CloudUser &user) { m_users.insert(id, user); }
+    void removeUser(const QString &id) { m_users.remove(id); }
+    void clearUsers() { m_users.clear(); }
+    void reserveUsers(qsizetype count) { m_users.reserve(count); }
+    /// The user with this id, or nullptr.
+    const CloudUser *user(const QString &id) const
+    {
+        const auto it = m_users.constFind(id);
+        return it == m_users.constEnd() ? nullptr : &*it;
+    }
+    /// All users, by id.
+    const QHash<QString, CloudUser> &users() const { return m_users; }
+
     QHash<QString, QJsonObject> groups;
     /// Group id → ids of its direct members.
     QHash<QString, QStringList> groupMembers;
@@ -29,6 +44,10 @@ struct CloudSnapshot
     QSet<QString> adminUserIds;
     /// subscribedSku objects as Graph returns them (skuId, skuPartNumber, prepaidUnits.enabled, consumedUnits).
     QList<QJsonObject> subscribedSkus;
+
+private:
+    /// Compact rather than QJsonObject: 100,000 users as QJsonObjects took over 300 MB (see CloudUser).
+    QHash<QString, CloudUser> m_users;
 };
 
 /// Choices of the profile that change what the plan does (rather than how attributes map).
@@ -84,6 +103,8 @@ public:
     static QString immutableId(const QString &anchor, const QString &anchorAttribute);
     /// A hash of the given properties of a cloud object, to detect that it changed after planning.
     static QString fingerprint(const QJsonObject &cloudObject, const QStringList &properties);
+    /// The same hash for a user kept in a CloudSnapshot: equal to fingerprint(the user's Graph JSON, properties).
+    static QString fingerprint(const CloudUser &cloudUser, const QStringList &properties);
     /// The properties of a cloud user that a user fingerprint covers for these rules.
     static QStringList userFingerprintProperties(const MappingRules &rules);
 };
