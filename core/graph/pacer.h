@@ -4,6 +4,7 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
 #include <deque>
 
 namespace M365::Graph {
@@ -46,6 +47,14 @@ public:
     /// Writes reserved within the current window (for progress displays).
     int writesInWindow(qint64 nowMs);
 
+    /// A window as the pacer counts it: longer than the service's by 0.5 %, and by at least 150 ms, so that the delay
+    /// between our send time and the service's arrival time (network, a busy server) never puts one write too many
+    /// into the service's window. Jitter does not shrink with the window, hence the absolute floor.
+    static qint64 windowMs(double seconds)
+    {
+        return qint64(seconds * 1000.0) + std::max<qint64>(qint64(seconds * 5.0), 150);
+    }
+
 private:
     struct Log
     {
@@ -56,9 +65,6 @@ private:
         qint64 earliest(qint64 from, int amount, qint64 limit, qint64 windowMs) const;
     };
 
-    /// A window as the pacer counts it: 0.5 % longer than the service's, so that latency jitter between our send time
-    /// and the service's arrival time never puts one write too many into the service's window.
-    qint64 windowMs(double seconds) const { return qint64(seconds * 1005.0); }
     int effectiveWrites(qint64 nowMs) const;
 
     Budget m_budget;

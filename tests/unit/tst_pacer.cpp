@@ -20,6 +20,7 @@ private Q_SLOTS:
     void throttledPausesEverything();
     void externalUseShrinksOurShare();
     void ownWritesInFlightAreNotOthers();
+    void windowMarginIsRelativeWithAFloor();
     void readsUseOnlyResourceUnits();
 };
 
@@ -34,10 +35,17 @@ void TestPacer::fillsTheBudgetThenWaits()
     for (int i = 0; i < 5; ++i) {
         QCOMPARE(pacer.reserve(20, 20, 1000), 0); // 100 writes fit at once
     }
-    // The next 20 wait until the first 20 leave the (slightly widened) window: 10 s * 1.005 after t = 1000 ms.
-    QCOMPARE(pacer.reserve(20, 20, 2000), qint64(1000 + 10050 + 1 - 2000));
+    // The next 20 wait until the first 20 leave the (slightly widened) window: 10 s + 150 ms after t = 1000 ms.
+    QCOMPARE(pacer.reserve(20, 20, 2000), qint64(1000 + 10150 + 1 - 2000));
     QVERIFY(pacer.isSlowed(2000));
     QCOMPARE(pacer.writesInWindow(2000), 120);
+}
+
+void TestPacer::windowMarginIsRelativeWithAFloor()
+{
+    // Microsoft's 150 s write window: 0.5 % (750 ms) more. A time-scaled 6 s window: not 30 ms, but 150 ms.
+    QCOMPARE(Pacer::windowMs(150), qint64(150750));
+    QCOMPARE(Pacer::windowMs(6), qint64(6150));
 }
 
 void TestPacer::steadyStateRateIsTheBudget()
