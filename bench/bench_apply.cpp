@@ -64,20 +64,8 @@ int main(int argc, char *argv[])
         skuId = sku.value(QLatin1String("skuId")).toString();
     });
     const auto &state = sandbox.server()->tenant()->state();
-    QNetworkAccessManager nam;
-    const QUrl base(sandbox.server()->baseUrl());
-    Identity::TokenProvider tokens(
-        &nam,
-        Identity::CloudEndpoints::custom(base, base, QStringLiteral("https://graph.microsoft.com/.default")),
-        state.tenantId,
-        state.demoClientId,
-        Identity::ClientCredential::fromSecret(state.demoClientSecret));
-    Graph::GraphClient client(&nam, tokens.endpoints(), &tokens);
-    Graph::Pacer::Budget pacing;
-    pacing.writes = budget;
-    pacing.writeWindowSeconds = 150 / timeScale;
-    pacing.resourceUnitWindowSeconds = 10 / timeScale;
-    client.pacer().setBudget(pacing);
+    Bench::DemoClient demo(sandbox.server(), timeScale);
+    Graph::GraphClient &client = demo.client;
 
     // The directory: 5,000 people, 20 groups of 500.
     Sync::PlanInput input;

@@ -41,23 +41,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     const auto &state = sandbox.server()->tenant()->state();
-    QNetworkAccessManager nam;
-    Identity::ClientCredential credential;
-    credential.kind = Identity::ClientCredential::Kind::Secret;
-    credential.clientSecret = state.demoClientSecret;
-    const QUrl base(sandbox.server()->baseUrl());
-    Identity::TokenProvider tokens(
-        &nam,
-        Identity::CloudEndpoints::custom(base, base, QStringLiteral("https://graph.microsoft.com/.default")),
-        state.tenantId,
-        state.demoClientId,
-        credential);
-    Graph::GraphClient client(&nam, tokens.endpoints(), &tokens);
-    Graph::Pacer::Budget pacing;
-    pacing.writes = budget;
-    pacing.writeWindowSeconds = 150 / timeScale;
-    pacing.resourceUnitWindowSeconds = 10 / timeScale;
-    client.pacer().setBudget(pacing);
+    Bench::DemoClient demo(sandbox.server(), timeScale);
+    Graph::GraphClient &client = demo.client;
 
     QList<Graph::Request> requests;
     for (int i = 0; i < writes; ++i) {

@@ -2,8 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "graph/graphclient.h"
+#include "identity/tokenprovider.h"
 #include "sandboxserver.h"
 
+#include <QNetworkAccessManager>
 #include <QThread>
 
 #include <functional>
@@ -51,6 +54,33 @@ private:
     std::unique_ptr<Sandbox::SandboxServer> m_server;
     QString m_error;
     bool m_started = false;
+};
+
+/**
+ * The demo app's Graph client for a sandbox tenant: client-secret sign-in, and the pacer's windows shrunk by the
+ * same time scale as the tenant's (3,000 writes per 150 s becomes 3,000 per 150 s / scale).
+ */
+struct DemoClient
+{
+    DemoClient(Sandbox::SandboxServer *server, double timeScale)
+        : tokens(&nam,
+                 Identity::CloudEndpoints::custom(QUrl(server->baseUrl()),
+                                                  QUrl(server->baseUrl()),
+                                                  QStringLiteral("https://graph.microsoft.com/.default")),
+                 server->tenant()->state().tenantId,
+                 server->tenant()->state().demoClientId,
+                 Identity::ClientCredential::fromSecret(server->tenant()->state().demoClientSecret))
+        , client(&nam, tokens.endpoints(), &tokens)
+    {
+        Graph::Pacer::Budget pacing;
+        pacing.writeWindowSeconds /= timeScale;
+        pacing.resourceUnitWindowSeconds /= timeScale;
+        client.pacer().setBudget(pacing);
+    }
+
+    QNetworkAccessManager nam;
+    Identity::TokenProvider tokens;
+    Graph::GraphClient client;
 };
 
 } // namespace M365::Bench

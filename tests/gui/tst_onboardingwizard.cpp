@@ -88,6 +88,9 @@ private Q_SLOTS:
     void ldapBindFailureBlocksNext();
 
 private:
+    void connectAndSignIn(QNetworkAccessManager *nam,
+                          const Profile::Profile &profile,
+                          std::unique_ptr<Profile::Connection> *connection);
     OnboardingWizard *makeWizard();
     /// The administrator's browser: signs in on the sandbox's page with m_adminPassword and follows the redirect.
     void playBrowser(const QUrl &authorizeUrl);
@@ -132,6 +135,28 @@ private:
     QUrl m_authorizeUrl;
     SignInBrowser::Page m_browserPage; ///< what the sign-in form answered
 };
+
+/// Opens the saved profile's connection as the dashboard would and gets a token with it.
+void TestOnboardingWizard::connectAndSignIn(QNetworkAccessManager *nam,
+                                            const Profile::Profile &profile,
+                                            std::unique_ptr<Profile::Connection> *connection)
+{
+    auto *connect = new Profile::ConnectJob(nam, profile, m_secrets);
+    QObject::connect(connect, &M365::Job::finished, this, [connection](M365::Job *job) {
+        QVERIFY2(!job->hasError(), qPrintable(job->errorString()));
+        *connection = static_cast<Profile::ConnectJob *>(job)->takeConnection();
+    });
+    connect->start();
+    QTRY_VERIFY_WITH_TIMEOUT(*connection, 10000);
+    QString token;
+    M365::Error tokenError;
+    (*connection)->tokens()->acquire(this, [&](const QString &accessToken, const M365::Error &e) {
+        token = accessToken;
+        tokenError = e;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(!token.isEmpty() || !tokenError.isNull(), 10000);
+    QVERIFY2(tokenError.isNull(), qPrintable(tokenError.userMessage));
+}
 
 void TestOnboardingWizard::initTestCase()
 {
@@ -463,23 +488,11 @@ void TestOnboardingWizard::sandboxManualPathToFinish()
     QCOMPARE(rules.value.rules, Sync::MappingRules::defaults().rules);
 
     QNetworkAccessManager nam;
-    auto *connect = new Profile::ConnectJob(&nam, *profile, m_secrets);
     std::unique_ptr<Profile::Connection> connection;
-    QSignalSpy connected(connect, &M365::Job::finished);
-    QObject::connect(connect, &M365::Job::finished, this, [&connection](M365::Job *job) {
-        QVERIFY2(!job->hasError(), qPrintable(job->errorString()));
-        connection = static_cast<Profile::ConnectJob *>(job)->takeConnection();
-    });
-    connect->start();
-    QTRY_VERIFY_WITH_TIMEOUT(connection, 10000);
-    QString token;
-    M365::Error tokenError;
-    connection->tokens()->acquire(this, [&](const QString &accessToken, const M365::Error &e) {
-        token = accessToken;
-        tokenError = e;
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(!token.isEmpty() || !tokenError.isNull(), 10000);
-    QVERIFY2(tokenError.isNull(), qPrintable(tokenError.userMessage));
+    connectAndSignIn(&nam, *profile, &connection);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
 }
 
 void TestOnboardingWizard::wrongClientIdBlocksNext()
@@ -1127,22 +1140,11 @@ void TestOnboardingWizard::automaticRegistrationToFinish()
     QCOMPARE(profile->certificate.thumbprintSha1.toUpper(), thumbprint.toUpper());
     QVERIFY(m_secrets->contains(profile->secrets.privateKey));
     QNetworkAccessManager nam;
-    auto *connect = new Profile::ConnectJob(&nam, *profile, m_secrets);
     std::unique_ptr<Profile::Connection> connection;
-    QObject::connect(connect, &M365::Job::finished, this, [&connection](M365::Job *job) {
-        QVERIFY2(!job->hasError(), qPrintable(job->errorString()));
-        connection = static_cast<Profile::ConnectJob *>(job)->takeConnection();
-    });
-    connect->start();
-    QTRY_VERIFY_WITH_TIMEOUT(connection, 10000);
-    QString token;
-    M365::Error tokenError;
-    connection->tokens()->acquire(this, [&](const QString &accessToken, const M365::Error &e) {
-        token = accessToken;
-        tokenError = e;
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(!token.isEmpty() || !tokenError.isNull(), 10000);
-    QVERIFY2(tokenError.isNull(), qPrintable(tokenError.userMessage));
+    connectAndSignIn(&nam, *profile, &connection);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
     for (const QString &role : requested) {
         QVERIFY2(connection->tokens()->roles().contains(role), qPrintable(role));
     }
