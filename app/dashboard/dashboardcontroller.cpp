@@ -323,8 +323,8 @@ void DashboardController::apply(const QList<int> &indexes)
         return;
     }
     if (m_planJob) {
-        // Apply what the admin saw once the plan being made is there? No: the plan in view is the one to apply,
-        // so wait for the running plan only when there is none yet.
+        // The plan in view is the one the admin chose to apply: a newer one being made is dropped (the run re-plans
+        // afterwards). Only when there is no plan yet does the apply wait for it.
         if (m_plan.created.isNull()) {
             m_applyPending = true;
             m_pendingApply = indexes;
