@@ -219,13 +219,16 @@ bool DirectoryEntry::hasObjectClass(const QString &objectClass) const
 
 QString EntryProblem::toString() const
 {
-    if (line > 0 && !dn.isEmpty()) {
-        return QStringLiteral("line %1 (%2): %3").arg(line).arg(dn, reason);
-    }
+    QString where = file;
     if (line > 0) {
-        return QStringLiteral("line %1: %2").arg(line).arg(reason);
+        where += (where.isEmpty() ? QString() : QStringLiteral(", ")) + QStringLiteral("line %1").arg(line);
+        if (!dn.isEmpty()) {
+            where += QStringLiteral(" (%1)").arg(dn);
+        }
+    } else if (!dn.isEmpty()) {
+        where += (where.isEmpty() ? QString() : QStringLiteral(", ")) + dn;
     }
-    return QStringLiteral("%1: %2").arg(dn, reason);
+    return where.isEmpty() ? reason : where + QStringLiteral(": ") + reason;
 }
 
 EntryKind EntryRules::classify(const DirectoryEntry &entry) const

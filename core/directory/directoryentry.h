@@ -206,8 +206,10 @@ struct EntryProblem
     /// 1-based line number in the file where the record starts or the error is; 0 for LDAP.
     int line = 0;
     QString reason;
+    /// The file's name (without its folder) for file sources; empty for LDAP.
+    QString file = {};
 
-    /// "line 12: reason" or "uid=x,dc=example: reason", for logs and the CLI.
+    /// "people.csv, line 12: reason" or "uid=x,dc=example: reason", for logs, the CLI and the problem list.
     QString toString() const;
 };
 
@@ -229,6 +231,8 @@ struct DirectoryError
         ServerError,
         FileNotReadable,
         InvalidFile,
+        /// The file is not UTF-8 but readable as Windows-1252 once the admin confirms that encoding.
+        EncodingNotConfirmed,
         Cancelled,
     };
     Code code = NoError;

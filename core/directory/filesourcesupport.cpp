@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "filesourcesupport.h"
 
+#include "groupresolver.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -19,11 +21,13 @@ QString trFile(const char *text)
 }
 } // namespace
 
-FileEntryCollector::FileEntryCollector(JobSink &sink, const EntryRules &rules, ReadScope scope, FileJobMode mode)
+FileEntryCollector::FileEntryCollector(
+    JobSink &sink, const EntryRules &rules, ReadScope scope, FileJobMode mode, QString fileName)
     : m_sink(sink)
     , m_rules(rules)
     , m_scope(scope)
     , m_mode(mode)
+    , m_fileName(std::move(fileName))
 {
     m_summary.userCount = 0;
     m_summary.groupCount = 0;
@@ -31,7 +35,7 @@ FileEntryCollector::FileEntryCollector(JobSink &sink, const EntryRules &rules, R
 
 void FileEntryCollector::problem(int line, const QString &dn, const QString &reason)
 {
-    m_sink.problem(EntryProblem{dn, line, reason});
+    m_sink.problem(EntryProblem{dn, line, reason, m_fileName});
 }
 
 bool FileEntryCollector::add(DirectoryEntry &&entry, int line)
@@ -44,16 +48,16 @@ bool FileEntryCollector::add(DirectoryEntry &&entry, int line)
         || (m_scope == ReadScope::Groups && entry.kind != EntryKind::Group)) {
         return !m_sink.isCancelled();
     }
+    const QString dnKey = entry.dn.toLower();
     if (!entry.dn.isEmpty()) {
-        const QString key = entry.dn.toLower();
-        const auto seen = m_dnLines.constFind(key);
+        const auto seen = m_dnLines.constFind(dnKey);
         if (seen != m_dnLines.constEnd()) {
             problem(line, entry.dn, trFile("duplicate DN, first seen on line %1").arg(*seen));
             return !m_sink.isCancelled();
         }
-        m_dnLines.insert(key, line);
     }
-    if (!m_rules.assignAnchor(entry)) {
+    // A parser that knows the key (a CSV mapping's key column) sets the anchor itself.
+    if (entry.anchor.isEmpty() && !m_rules.assignAnchor(entry)) {
         problem(line,
                 entry.dn,
                 trFile("no anchor attribute (looked for %1)").arg(m_rules.anchorAttributes.join(QStringLiteral(", "))));
@@ -70,7 +74,23 @@ bool FileEntryCollector::add(DirectoryEntry &&entry, int line)
         return !m_sink.isCancelled();
     }
     m_anchorLines.insert(anchorKey, line);
+    if (!entry.dn.isEmpty()) {
+        m_dnLines.insert(dnKey, line);
+    }
     detectDisabled(entry);
+    if (m_scope == ReadScope::UsersAndGroups && m_mode != FileJobMode::Count) {
+        if (entry.kind == EntryKind::Group) {
+            GroupMembers members{line, entry.dn, entry.valuesOf(u"member"), entry.valuesOf(u"memberuid")};
+            members.memberDns.append(entry.valuesOf(u"uniquemember"));
+            if (!members.memberDns.isEmpty() || !members.memberUids.isEmpty()) {
+                m_groups.append(std::move(members));
+            }
+        } else {
+            for (const QString &uid : entry.valuesOf(u"uid")) {
+                m_uids.insert(uid.trimmed().toCaseFolded());
+            }
+        }
+    }
 
     if (entry.kind == EntryKind::User) {
         ++m_summary.userCount;
@@ -91,8 +111,34 @@ bool FileEntryCollector::add(DirectoryEntry &&entry, int line)
     return !m_sink.isCancelled();
 }
 
+void FileEntryCollector::reportDanglingMembers()
+{
+    if (m_groups.isEmpty()) {
+        return;
+    }
+    // Only entries that were delivered count: a member whose own record was skipped is dangling too.
+    QSet<QString> dns;
+    dns.reserve(m_dnLines.size());
+    for (auto it = m_dnLines.constBegin(); it != m_dnLines.constEnd(); ++it) {
+        dns.insert(GroupResolver::normalizeDn(it.key()));
+    }
+    for (const GroupMembers &group : std::as_const(m_groups)) {
+        for (const QString &member : group.memberDns) {
+            if (!dns.contains(GroupResolver::normalizeDn(member))) {
+                problem(group.line, group.dn, trFile("member \"%1\" is not an entry of this file").arg(member));
+            }
+        }
+        for (const QString &uid : group.memberUids) {
+            if (!m_uids.contains(uid.trimmed().toCaseFolded())) {
+                problem(group.line, group.dn, trFile("memberUid \"%1\" is no user's uid in this file").arg(uid));
+            }
+        }
+    }
+}
+
 void FileEntryCollector::finish()
 {
+    reportDanglingMembers();
     if (m_mode != FileJobMode::Read) {
         m_sink.setSummary(m_summary);
     }

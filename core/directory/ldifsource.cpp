@@ -4,13 +4,12 @@
 
 #include "directorylog.h"
 #include "filesourcesupport.h"
+#include "textencoding.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QFile>
-#include <QSet>
-
-#include <cstring>
-#include <ldap.h>
+#include <QFileInfo>
 
 namespace M365::Directory {
 
@@ -27,31 +26,31 @@ struct PhysicalLine
     int number = 0;
 };
 
-/// A logical (unfolded) line and the number of the physical line it starts on.
+/// A logical (unfolded) line, the number of the physical line it starts on, and of the first of its physical lines
+/// that holds a NUL byte (0 when none does).
 struct LogicalLine
 {
     QByteArray text;
     int number = 0;
+    int nulLine = 0;
 };
 
-bool isBase64Text(const QByteArray &value)
+/// The base64 text of a value without the spaces folding may leave in it, or false when it is not base64 (a
+/// truncated export often cuts a value in the middle of a quantum).
+bool compactBase64(const QByteArray &value, QByteArray *compact)
 {
-    QByteArray compact;
-    compact.reserve(value.size());
+    compact->reserve(value.size());
     for (char c : value) {
         if (c != ' ' && c != '\t') {
-            compact.append(c);
+            compact->append(c);
         }
     }
-    if (compact.isEmpty()) {
-        return true;
-    }
-    if (compact.size() % 4 != 0) {
+    if (compact->size() % 4 != 0) {
         return false;
     }
-    const int padding = compact.endsWith("==") ? 2 : (compact.endsWith('=') ? 1 : 0);
-    for (int i = 0; i < compact.size() - padding; ++i) {
-        const char c = compact.at(i);
+    const qsizetype padding = compact->endsWith("==") ? 2 : (compact->endsWith('=') ? 1 : 0);
+    for (qsizetype i = 0; i < compact->size() - padding; ++i) {
+        const char c = compact->at(i);
         const bool ok =
             (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
         if (!ok) {
@@ -61,15 +60,36 @@ bool isBase64Text(const QByteArray &value)
     return true;
 }
 
-/**
- * Parses one LDIF file, record by record, into the collector. libldap does the decoding; this
- * class adds what libldap does not give: exact line numbers and a reason a person can act on.
- */
+/// An attribute description as RFC 2849 allows it: a name or OID, then options (";binary", ";lang-de").
+bool isAttributeDescription(const QByteArray &name)
+{
+    if (name.isEmpty()) {
+        return false;
+    }
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+            || c == ';' || c == '.';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// One "name: value" line, decoded.
+struct AttributeLine
+{
+    QByteArray name; // lower case
+    QByteArray value;
+    bool base64 = false;
+};
+
+/// Parses the records of one file into the receiver, with exact line numbers and a reason a person can act on.
 class LdifParser
 {
 public:
-    LdifParser(FileEntryCollector &collector)
-        : m_collector(collector)
+    explicit LdifParser(EntryReceiver &receiver)
+        : m_receiver(receiver)
     {}
 
     /// Returns false if the record loop should stop (cancelled).
@@ -77,15 +97,19 @@ public:
     {
         QList<LogicalLine> logical;
         for (const PhysicalLine &line : lines) {
+            const int nul = line.text.contains('\0') ? line.number : 0;
             if (line.text.startsWith(' ')) {
                 if (logical.isEmpty()) {
-                    m_collector.problem(line.number, QString(), trLdif("continuation line without a preceding line"));
+                    m_receiver.problem(line.number, QString(), trLdif("continuation line without a preceding line"));
                     return true;
                 }
                 logical.last().text.append(line.text.mid(1));
+                if (logical.last().nulLine == 0) {
+                    logical.last().nulLine = nul;
+                }
                 continue;
             }
-            logical.append(LogicalLine{line.text, line.number});
+            logical.append(LogicalLine{line.text, line.number, nul});
         }
         // Comments may be folded too, so drop them only after unfolding.
         logical.erase(std::remove_if(logical.begin(),
@@ -103,117 +127,134 @@ public:
         }
 
         const int startLine = logical.first().number;
-        QString dn;
-        QSet<QByteArray> base64Attributes;
+        DirectoryEntry entry;
+        bool changeTypeSeen = false;
         for (int i = 0; i < logical.size(); ++i) {
             const LogicalLine &line = logical.at(i);
+            if (line.nulLine > 0) {
+                m_receiver.problem(line.nulLine,
+                                   entry.dn,
+                                   trLdif("the line holds a NUL byte, which LDIF does not allow; the record is "
+                                          "skipped"));
+                return true;
+            }
             if (line.text == "-") {
                 continue;
             }
-            const int colon = line.text.indexOf(':');
-            if (colon <= 0) {
-                m_collector.problem(line.number,
-                                    dn,
-                                    colon < 0 ? trLdif("expected \"attribute: value\", found no colon")
-                                              : trLdif("line starts with a colon, the attribute name is missing"));
+            AttributeLine attribute;
+            if (!parseLine(line, entry.dn, &attribute)) {
                 return true;
-            }
-            const QByteArray name = line.text.left(colon).trimmed().toLower();
-            const char marker = colon + 1 < line.text.size() ? line.text.at(colon + 1) : '\0';
-            if (marker == '<') {
-                m_collector.problem(line.number, dn, trLdif("URL values (\":<\") are not supported in an export"));
-                return true;
-            }
-            const QByteArray rawValue = line.text.mid(colon + (marker == ':' ? 2 : 1)).trimmed();
-            if (marker == ':') {
-                if (!isBase64Text(rawValue)) {
-                    m_collector.problem(
-                        line.number,
-                        dn,
-                        trLdif("invalid or truncated base64 value for attribute \"%1\"").arg(QString::fromUtf8(name)));
-                    return true;
-                }
-                base64Attributes.insert(name);
             }
             if (i == 0) {
-                if (name != "dn") {
-                    m_collector.problem(line.number, QString(), trLdif("record does not start with \"dn:\""));
+                if (attribute.name != "dn") {
+                    m_receiver.problem(line.number, QString(), trLdif("record does not start with \"dn:\""));
                     return true;
                 }
-                const QByteArray dnBytes = marker == ':' ? QByteArray::fromBase64(rawValue) : rawValue;
-                if (!decodeUtf8(dnBytes, &dn)) {
-                    m_collector.problem(line.number, QString(), trLdif("the DN is not valid UTF-8"));
+                if (!decodeUtf8(attribute.value, &entry.dn) || entry.dn.contains(QChar(0))) {
+                    m_receiver.problem(line.number, QString(), trLdif("the DN is not valid UTF-8"));
                     return true;
                 }
                 continue;
             }
-            if (name == "changetype") {
-                const QByteArray type = (marker == ':' ? QByteArray::fromBase64(rawValue) : rawValue).toLower();
+            if (attribute.name == "dn") {
+                m_receiver.problem(line.number,
+                                   entry.dn,
+                                   trLdif("a second \"dn:\" line in one record (is the empty line between two entries "
+                                          "missing?)"));
+                return true;
+            }
+            if (attribute.name == "control" && !changeTypeSeen && entry.attributes.isEmpty()) {
+                continue; // controls of a change record; an export has none, and they change nothing here
+            }
+            if (attribute.name == "changetype" && !changeTypeSeen && entry.attributes.isEmpty()) {
+                changeTypeSeen = true;
+                const QByteArray type = attribute.value.trimmed().toLower();
                 if (type != "add") {
-                    m_collector.problem(
+                    m_receiver.problem(
                         line.number,
-                        dn,
+                        entry.dn,
                         trLdif("\"changetype: %1\" is a change record, not an exported entry; export the directory "
                                "with ldapsearch, slapcat or ldifde instead")
                             .arg(QString::fromUtf8(type)));
                     return true;
                 }
+                continue;
+            }
+            if (!addValue(entry, attribute, line.number)) {
+                return true;
             }
         }
-
-        QByteArray buffer;
-        for (const LogicalLine &line : std::as_const(logical)) {
-            buffer.append(line.text);
-            buffer.append('\n');
-        }
-        struct berval record;
-        record.bv_val = buffer.data();
-        record.bv_len = static_cast<ber_len_t>(buffer.size());
-        LDIFRecord lr;
-        std::memset(&lr, 0, sizeof lr);
-        const int rc = ldap_parse_ldif_record(
-            &record, static_cast<unsigned long>(startLine), &lr, "m365sync", LDIF_DEFAULT_ADD | LDIF_NO_CONTROLS);
-        if (rc != LDAP_SUCCESS) {
-            m_collector.problem(
-                startLine, dn, trLdif("not a valid LDIF record (%1)").arg(QString::fromUtf8(ldap_err2string(rc))));
-            return true;
-        }
-        struct RecordGuard
-        {
-            LDIFRecord *lr;
-            ~RecordGuard() { ldap_ldif_record_done(lr); }
-        } guard{&lr};
-        if (lr.lr_op != LDAP_REQ_ADD) {
-            m_collector.problem(startLine, dn, trLdif("not an entry (a change record)"));
-            return true;
-        }
-
-        DirectoryEntry entry;
-        entry.dn = dn;
-        for (LDAPMod **mod = lr.lrop_mods; mod && *mod; ++mod) {
-            const QString name = QString::fromUtf8((*mod)->mod_type).toLower();
-            const bool binary = isBinaryAttribute(name);
-            for (struct berval **value = (*mod)->mod_bvalues; value && *value; ++value) {
-                const QByteArray bytes((*value)->bv_val, static_cast<qsizetype>((*value)->bv_len));
-                QString text;
-                if (binary) {
-                    entry.addBinaryValue(name, bytes);
-                } else if (decodeUtf8(bytes, &text)) {
-                    entry.addValue(name, text);
-                } else if (base64Attributes.contains(name.toUtf8())) {
-                    // Base64 in the file and not text: a binary attribute we do not know by name.
-                    entry.addBinaryValue(name, bytes);
-                } else {
-                    m_collector.problem(startLine, dn, trLdif("attribute \"%1\" is not valid UTF-8").arg(name));
-                    return true;
-                }
-            }
-        }
-        return m_collector.add(std::move(entry), startLine);
+        entry.attributes.squeeze();
+        return m_receiver.add(std::move(entry), startLine);
     }
 
 private:
-    FileEntryCollector &m_collector;
+    /// Splits "name: value", "name:: base64" and refuses "name:< URL"; false (reported) when the line is not one.
+    bool parseLine(const LogicalLine &line, const QString &dn, AttributeLine *out)
+    {
+        const int colon = int(line.text.indexOf(':'));
+        if (colon <= 0) {
+            m_receiver.problem(line.number,
+                               dn,
+                               colon < 0 ? trLdif("expected \"attribute: value\", found no colon")
+                                         : trLdif("line starts with a colon, the attribute name is missing"));
+            return false;
+        }
+        out->name = line.text.left(colon).trimmed().toLower();
+        if (!isAttributeDescription(out->name)) {
+            m_receiver.problem(
+                line.number, dn, trLdif("\"%1\" is not an attribute name").arg(QString::fromUtf8(out->name.left(80))));
+            return false;
+        }
+        const char marker = colon + 1 < line.text.size() ? line.text.at(colon + 1) : '\0';
+        if (marker == '<') {
+            m_receiver.problem(line.number, dn, trLdif("URL values (\":<\") are not supported in an export"));
+            return false;
+        }
+        out->base64 = marker == ':';
+        const QByteArray raw = line.text.mid(colon + (out->base64 ? 2 : 1));
+        if (!out->base64) {
+            out->value = raw.trimmed();
+            return true;
+        }
+        QByteArray compact;
+        if (!compactBase64(raw, &compact)) {
+            m_receiver.problem(
+                line.number,
+                dn,
+                trLdif("invalid or truncated base64 value for attribute \"%1\"").arg(QString::fromUtf8(out->name)));
+            return false;
+        }
+        out->value = QByteArray::fromBase64(compact);
+        return true;
+    }
+
+    bool addValue(DirectoryEntry &entry, const AttributeLine &attribute, int lineNumber)
+    {
+        const QString name = QString::fromLatin1(attribute.name);
+        if (isBinaryAttribute(name)) {
+            entry.addBinaryValue(name, attribute.value);
+            return true;
+        }
+        QString text;
+        if (decodeUtf8(attribute.value, &text)) {
+            if (text.contains(QChar(0))) {
+                m_receiver.problem(lineNumber, entry.dn, trLdif("attribute \"%1\" holds a NUL character").arg(name));
+                return false;
+            }
+            entry.addValue(name, text);
+            return true;
+        }
+        if (attribute.base64) {
+            // Base64 in the file and not text: a binary attribute we do not know by name.
+            entry.addBinaryValue(name, attribute.value);
+            return true;
+        }
+        m_receiver.problem(lineNumber, entry.dn, trLdif("attribute \"%1\" is not valid UTF-8").arg(name));
+        return false;
+    }
+
+    EntryReceiver &m_receiver;
     bool m_firstRecord = true;
 };
 
@@ -230,36 +271,11 @@ createLdifJob(const QString &path, const EntryRules &rules, ReadScope scope, Fil
                            file.errorString()});
                 return;
             }
-            FileEntryCollector collector(sink, rules, scope, mode);
-            LdifParser parser(collector);
-            QList<PhysicalLine> record;
-            int number = 0;
-            bool keepGoing = true;
-            while (keepGoing && !file.atEnd()) {
-                QByteArray line = file.readLine();
-                ++number;
-                if (number == 1 && line.startsWith("\xEF\xBB\xBF")) {
-                    line.remove(0, 3);
-                }
-                while (line.endsWith('\n') || line.endsWith('\r')) {
-                    line.chop(1);
-                }
-                if (line.isEmpty()) {
-                    if (!record.isEmpty()) {
-                        keepGoing = parser.parseRecord(record);
-                        record.clear();
-                    }
-                    continue;
-                }
-                record.append(PhysicalLine{line, number});
-            }
-            if (keepGoing && !record.isEmpty()) {
-                parser.parseRecord(record);
-            }
-            if (file.error() != QFileDevice::NoError) {
-                sink.fail({DirectoryError::FileNotReadable,
-                           trLdif("Reading the LDIF file \"%1\" failed: %2.").arg(path, file.errorString()),
-                           file.errorString()});
+            FileEntryCollector collector(sink, rules, scope, mode, QFileInfo(path).fileName());
+            const DirectoryError error = LdifReader(collector).read(file, path);
+            if (error.isError()) {
+                sink.fail(error);
+                return;
             }
             collector.finish();
         },
@@ -267,6 +283,60 @@ createLdifJob(const QString &path, const EntryRules &rules, ReadScope scope, Fil
 }
 
 } // namespace
+
+LdifReader::LdifReader(EntryReceiver &receiver)
+    : m_receiver(receiver)
+{}
+
+DirectoryError LdifReader::read(QIODevice &device, const QString &fileName)
+{
+    QIODevice *input = &device;
+    QBuffer converted;
+    const QByteArray start = device.peek(2);
+    if (start == "\xFF\xFE" || start == "\xFE\xFF") {
+        // `ldifde -u` writes UTF-16; read it as the UTF-8 it stands for.
+        DecodedText text = decodeText(device.readAll(), TextEncoding::Auto);
+        if (!text.ok()) {
+            return {DirectoryError::InvalidFile,
+                    trLdif("The LDIF file \"%1\" cannot be read: %2.").arg(fileName, text.error),
+                    text.error};
+        }
+        converted.setData(text.utf8);
+        converted.open(QIODevice::ReadOnly);
+        input = &converted;
+    }
+    LdifParser parser(m_receiver);
+    QList<PhysicalLine> record;
+    int number = 0;
+    bool keepGoing = true;
+    while (keepGoing && !input->atEnd()) {
+        QByteArray line = input->readLine();
+        ++number;
+        if (number == 1 && line.startsWith("\xEF\xBB\xBF")) {
+            line.remove(0, 3);
+        }
+        while (line.endsWith('\n') || line.endsWith('\r')) {
+            line.chop(1);
+        }
+        if (line.isEmpty()) {
+            if (!record.isEmpty()) {
+                keepGoing = parser.parseRecord(record);
+                record.clear();
+            }
+            continue;
+        }
+        record.append(PhysicalLine{line, number});
+    }
+    if (keepGoing && !record.isEmpty()) {
+        parser.parseRecord(record);
+    }
+    if (auto *file = qobject_cast<QFileDevice *>(&device); file && file->error() != QFileDevice::NoError) {
+        return {DirectoryError::FileNotReadable,
+                trLdif("Reading the LDIF file \"%1\" failed: %2.").arg(fileName, file->errorString()),
+                file->errorString()};
+    }
+    return {};
+}
 
 LdifSource::LdifSource(const QString &path, QObject *parent)
     : DirectorySource(parent)

@@ -4,16 +4,37 @@
 
 #include "directorysource.h"
 
+class QIODevice;
+
 namespace M365::Directory {
 
+class EntryReceiver;
+
 /**
- * Reads an RFC 2849 LDIF export: what `ldapsearch -LLL`, `slapcat` and AD's `ldifde` write.
+ * Parses RFC 2849 LDIF, record by record, into entries: folded lines, base64 values (`attr::`), comments, a
+ * `version:` line, `changetype: add` (ldifde writes one on every record), UTF-8 or UTF-16 with a BOM (`ldifde -u`).
  *
- * Records are split here (so that every line number is exact) and decoded by libldap's own LDIF
- * parser (`ldap_parse_ldif_record`), which handles folded lines, base64 and `dn::`. Records with
- * `changetype: add` (ldifde writes one on every record) are entries; `modify`, `delete` and
- * `modrdn` records are reported as "not an export", each with its line number. URL values
- * (`attr:< file://…`) are refused rather than read from the local disk.
+ * It is our own parser rather than libldap's `ldap_parse_ldif_record`, which writes past its buffer on a NUL byte:
+ * a file is outside data, and every byte of it is checked here. A record that cannot be used (a NUL byte, truncated
+ * base64, a URL value `attr:< file://…` that would read the local disk, a change record, a line without a colon) is
+ * reported with its line and skipped; the next record is read. Needs no job or thread, so tests, fuzzers and the
+ * benchmark call it directly.
+ */
+class LdifReader
+{
+public:
+    explicit LdifReader(EntryReceiver &receiver);
+    /// Reads all records from @p device. The returned error is set when the device cannot be read as a whole
+    /// (a read error, UTF-16 that is not valid); its message names @p fileName.
+    DirectoryError read(QIODevice &device, const QString &fileName);
+
+private:
+    EntryReceiver &m_receiver;
+};
+
+/**
+ * Reads an RFC 2849 LDIF export: what `ldapsearch -LLL`, `slapcat` and AD's `ldifde` write, parsed by LdifReader.
+ * `modify`, `delete` and `modrdn` records are reported as "not an export", each with its line number.
  */
 class LdifSource : public DirectorySource
 {

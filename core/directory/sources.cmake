@@ -9,7 +9,9 @@ target_sources(m365core PRIVATE
     directory/groupresolver.cpp directory/groupresolver.h
     directory/filesourcesupport.cpp directory/filesourcesupport.h
     directory/ldifsource.cpp directory/ldifsource.h
+    directory/textencoding.cpp directory/textencoding.h
     directory/csvparser.cpp directory/csvparser.h
+    directory/csvmapping.cpp directory/csvmapping.h
     directory/csvsource.cpp directory/csvsource.h
     directory/ldapconfig.cpp directory/ldapconfig.h
     directory/ldapconnection.cpp directory/ldapconnection.h

@@ -353,7 +353,7 @@ MappingRules MappingRules::defaults(Preset preset)
                    rule("title", "jobTitle"),
                    rule("departmentNumber|ou", "department"),
                    rule("o", "companyName"),
-                   rule("employeeNumber", "employeeId"),
+                   rule("employeeNumber|employeeID", "employeeId"),
                    rule("telephoneNumber", "businessPhones"),
                    rule("mobile", "mobilePhone"),
                    rule("street", "streetAddress"),

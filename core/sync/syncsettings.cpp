@@ -161,13 +161,14 @@ Result<std::unique_ptr<Directory::DirectorySource>> createDirectorySource(const 
                                       {},
                                       {}});
         }
-        std::unique_ptr<Directory::DirectorySource> source;
         if (type == QLatin1String("ldif")) {
-            source = std::make_unique<Directory::LdifSource>(path);
-        } else {
-            source = std::make_unique<Directory::CsvSource>(path);
+            return Out::success(std::make_unique<Directory::LdifSource>(path));
         }
-        return Out::success(std::move(source));
+        Result<Directory::CsvOptions> options = Directory::CsvOptions::fromJson(directory);
+        if (!options.ok()) {
+            return Out::failure(options.error);
+        }
+        return Out::success(std::make_unique<Directory::CsvSource>(path, options.value));
     }
     Directory::LdapPreset preset;
     if (type == QLatin1String("openldap")) {

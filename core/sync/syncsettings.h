@@ -65,7 +65,8 @@ public:
 };
 
 /**
- * The directory source a profile's "directory" object describes ({"type": "ldif"|"csv", "path"} or {"type":
+ * The directory source a profile's "directory" object describes ({"type": "ldif", "path"}, {"type": "csv", "path",
+ * "encoding", "separator", "mapping"} (see Directory::CsvOptions) or {"type":
  * "openldap"|"activedirectory"|"univention"|"389ds", "url", "tls", "bindDn", "baseDn"}). The bind password comes
  * from the secret store, never from the profile.
  */

@@ -5,3 +5,5 @@ m365_add_test(tst_ldifsource SOURCES tst_ldifsource.cpp LIBS M365::Core LABELS u
 m365_add_test(tst_csvsource SOURCES tst_csvsource.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_directoryentry SOURCES tst_directoryentry.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_groupresolver SOURCES tst_groupresolver.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_textencoding SOURCES tst_textencoding.cpp messyexports.h LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_csvmapping SOURCES tst_csvmapping.cpp LIBS M365::Core LABELS unit TIMEOUT 60)

@@ -2,12 +2,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "directory/groupresolver.h"
 #include "directory/ldifsource.h"
+#include "messyexports.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace M365::Directory;
+using M365::Tests::LdifExport;
 
 namespace {
 struct ReadOutcome
@@ -155,6 +157,115 @@ private Q_SLOTS:
         const EntryProblem &problem = out.problems.first();
         QVERIFY2(problem.reason.contains(reasonPart), qPrintable(problem.toString()));
         QVERIFY2(problem.line >= 6 && problem.line <= 9, qPrintable(problem.toString()));
+    }
+
+    /// slapcat's and ldifde's dialects of one export with a bad record of each kind between good ones: every good
+    /// record arrives with all its values, every bad one is reported on its line, nothing else is reported.
+    void messyExports_data()
+    {
+        QTest::addColumn<bool>("ldifde");
+        QTest::newRow("slapcat") << false;
+        QTest::newRow("ldifde") << true;
+    }
+
+    void messyExports()
+    {
+        QFETCH(bool, ldifde);
+        LdifExport file;
+        file.crlf = ldifde;
+        file.changeTypeAdd = ldifde;
+        const QStringList names = M365::Tests::awkwardNames();
+        int n = 0;
+        auto person = [&](const QString &given, const QString &description) {
+            const QString uid = QStringLiteral("u%1").arg(++n);
+            file.good(QStringLiteral("uid=%1,ou=people,dc=example,dc=org").arg(uid),
+                      {{QStringLiteral("objectclass"), QStringLiteral("inetOrgPerson")},
+                       {QStringLiteral("uid"), uid},
+                       {QStringLiteral("givenname"), given},
+                       {QStringLiteral("sn"), QStringLiteral("Doe")},
+                       {QStringLiteral("cn"), given + QStringLiteral(" Doe")},
+                       {QStringLiteral("description"), description}});
+        };
+        person(names.at(0), QStringLiteral("plain"));
+        // A NUL byte in a value: the record is reported on that line, never handed to a parser that overruns.
+        file.bad("dn: uid=nul,dc=example,dc=org\nobjectClass: person\nuid: nul\nsn: N" + QByteArray(1, '\0')
+                     + "ul\ndescription: after the NUL\n",
+                 3);
+        person(names.at(1), QString(100 * 1024, QLatin1Char('y'))); // a 100 KiB value, folded
+        file.bad("dn: uid=b64,dc=example,dc=org\nobjectClass: person\nuid: b64\nsn:: TcO8bGxlc", 3); // truncated
+        person(names.at(2), QStringLiteral(" leading space and trailing "));
+        file.bad("dn: uid=url,dc=example,dc=org\nobjectClass: person\nuid: url\njpegPhoto:< file:///etc/shadow\n", 3);
+        person(names.at(3), QStringLiteral("multi\nline"));
+        // A NUL in a folded continuation line: reported on the physical line that holds it.
+        file.bad("dn: uid=fold,dc=example,dc=org\nobjectClass: person\nuid: fold\ndescription: a long value\n"
+                 "  continued with a NUL "
+                     + QByteArray(1, '\0') + "\nsn: x\n",
+                 4);
+        file.bad("dn: uid=two,dc=example,dc=org\nobjectClass: person\nuid: two\ndn: uid=three,dc=example,dc=org\n", 3);
+        person(names.at(4), QStringLiteral("last"));
+        person(names.at(5), QStringLiteral("\xe2\x80\x94"));
+
+        LdifSource source(writeFile(file.bytes()));
+        const ReadOutcome out = run(source.read());
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.userMessage));
+        QList<int> lines;
+        QStringList problems;
+        for (const EntryProblem &p : out.problems) {
+            lines.append(p.line);
+            problems.append(p.toString());
+        }
+        QCOMPARE(lines, file.badLines());
+        QVERIFY2(problems.at(0).contains(QStringLiteral("NUL")), qPrintable(problems.join(QLatin1Char('\n'))));
+        QVERIFY(problems.at(0).contains(QStringLiteral("uid=nul,dc=example,dc=org")));
+        QVERIFY(problems.at(0).contains(QStringLiteral(".ldif, line")));
+        QVERIFY(problems.at(1).contains(QStringLiteral("base64")));
+        QVERIFY(problems.at(2).contains(QStringLiteral("URL")));
+        QVERIFY(problems.at(3).contains(QStringLiteral("NUL")));
+        QVERIFY(problems.at(4).contains(QStringLiteral("second \"dn:\"")));
+        QCOMPARE(out.entries.size(), file.goodRecords().size());
+        for (int i = 0; i < out.entries.size(); ++i) {
+            const LdifExport::Record &record = file.goodRecords().at(i);
+            const DirectoryEntry &entry = out.entries.at(i);
+            QCOMPARE(entry.dn, record.dn);
+            for (const auto &attribute : record.attributes) {
+                // Values that RFC 2849 writes in base64 come back byte-exact; plain ones lose edge spaces only.
+                QCOMPARE(entry.value(attribute.first), attribute.second);
+            }
+        }
+    }
+
+    void ldifdeUnicode()
+    {
+        // `ldifde -u` writes UTF-16LE with a BOM and CRLF.
+        const QString text = QString::fromUtf8("dn: CN=J\xc3\xbcrgen,OU=Staff,DC=corp,DC=example\r\nchangetype: add\r\n"
+                                               "objectClass: user\r\nsAMAccountName: jm\r\n"
+                                               "displayName: J\xc3\xbcrgen M\xc3\xbcller\r\n\r\n");
+        QByteArray bytes("\xFF\xFE", 2);
+        bytes.append(reinterpret_cast<const char *>(text.utf16()), text.size() * 2);
+        LdifSource source(writeFile(bytes));
+        const ReadOutcome out = run(source.read());
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.userMessage));
+        QCOMPARE(out.entries.size(), 1);
+        QCOMPARE(out.entries.first().value(QStringLiteral("displayName")),
+                 QString::fromUtf8("J\xc3\xbcrgen M\xc3\xbcller"));
+        QCOMPARE(out.entries.first().dn, QString::fromUtf8("CN=J\xc3\xbcrgen,OU=Staff,DC=corp,DC=example"));
+    }
+
+    void danglingMembersReported()
+    {
+        const QByteArray ldif = "dn: uid=a,dc=x\nobjectClass: inetOrgPerson\nuid: a\nsn: a\n\n"
+                                "dn: cn=g,dc=x\nobjectClass: groupOfNames\ncn: g\nmember: UID=a, dc=x\n"
+                                "member: uid=gone,dc=x\n\n"
+                                "dn: cn=p,dc=x\nobjectClass: posixGroup\ncn: p\nmemberUid: a\nmemberUid: ghost\n";
+        LdifSource source(writeFile(ldif));
+        const ReadOutcome out = run(source.read());
+        QCOMPARE(out.entries.size(), 3);
+        QCOMPARE(out.problems.size(), 2);
+        QCOMPARE(out.problems.at(0).line, 6);
+        QCOMPARE(out.problems.at(0).dn, QStringLiteral("cn=g,dc=x"));
+        QVERIFY(out.problems.at(0).reason.contains(QStringLiteral("uid=gone,dc=x")));
+        QCOMPARE(out.problems.at(1).line, 12);
+        QVERIFY(out.problems.at(1).reason.contains(QStringLiteral("ghost")));
     }
 
     void everyBadRecordReported()
