@@ -36,6 +36,9 @@ Commands:
                                   New users' initial passwords go to FILE (CSV, readable only by you).
   status (--profile NAME | --sandbox)
                                   The last run, what is managed, and what to do next.
+  directory test (--profile NAME | --sandbox)
+                                  Read the profile's directory (with its CSV column mapping): counts, sample
+                                  users, and every skipped record with its file, line and reason.
 
   --sandbox uses the offline demo tenant (kept under the app data folder, seeded on first use) and the bundled
   sample directory; --sandbox-reset starts both over.
@@ -73,6 +76,15 @@ int main(int argc, char *argv[])
     if (syncModes.contains(command)) {
         SyncCommand sync(&secrets);
         sync.run(syncModes.value(command), args.mid(1));
+        return app.exec();
+    }
+    if (command == QLatin1String("directory")) {
+        if (args.value(1) != QLatin1String("test")) {
+            QTextStream(stderr) << "Use: m365sync-cli directory test (--profile NAME | --sandbox)\n";
+            return Usage;
+        }
+        SyncCommand sync(&secrets);
+        sync.run(SyncCommand::Mode::DirectoryTest, args.mid(2));
         return app.exec();
     }
     if (command == QLatin1String("profile")) {

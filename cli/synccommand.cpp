@@ -5,6 +5,7 @@
 #include "cliio.h"
 #include "demotenant.h"
 #include "directory/csvparser.h"
+#include "directory/directoryjob.h"
 #include "directory/directorysource.h"
 #include "profile/connection.h"
 #include "profile/profilestore.h"
@@ -253,6 +254,10 @@ void SyncCommand::openProfile()
         return;
     }
     const auto connect = [this] {
+        if (m_mode == Mode::DirectoryTest) {
+            connected(); // the directory alone: no sign-in needed
+            return;
+        }
         auto *job = new Profile::ConnectJob(m_nam, m_profile, m_secrets, this);
         QObject::connect(job, &Job::finished, this, [this, job] {
             if (job->hasError()) {
@@ -293,6 +298,10 @@ void SyncCommand::connected()
         return;
     }
     m_source = std::move(source.value);
+    if (m_mode == Mode::DirectoryTest) {
+        testDirectory();
+        return;
+    }
     QDir().mkpath(stateDirectory());
     const QString statePath = stateDirectory() + QLatin1Char('/')
         + (m_sandbox ? QStringLiteral("state.sqlite") : m_profile.name + QStringLiteral(".sqlite"));
@@ -357,6 +366,38 @@ void SyncCommand::status()
         out() << tr("Next: m365sync-cli plan %1 shows what changed since.").arg(again) << '\n';
     }
     finish(Done);
+}
+
+void SyncCommand::testDirectory()
+{
+    Directory::DirectoryJob *job = m_source->testConnection(this);
+    connect(job, &Directory::DirectoryJob::finished, this, [this](Directory::DirectoryJob *done) {
+        done->deleteLater();
+        if (done->error().isError()) {
+            const Directory::DirectoryError e = done->error();
+            fail(Error{QStringLiteral("directory.%1").arg(int(e.code)), e.userMessage, e.details, {}});
+            return;
+        }
+        const Directory::DirectorySummary summary = done->summary();
+        out() << tr("Users: %1, groups: %2.").arg(qMax(0, summary.userCount)).arg(qMax(0, summary.groupCount)) << '\n';
+        for (const Directory::DirectoryEntry &entry : summary.samples) {
+            const QString name = entry.value(QStringLiteral("displayName")).isEmpty()
+                ? entry.value(QStringLiteral("cn"))
+                : entry.value(QStringLiteral("displayName"));
+            out()
+                << tr("  %1 (anchor %2=%3)").arg(name.isEmpty() ? entry.dn : name, entry.anchorAttribute, entry.anchor)
+                << '\n';
+        }
+        const QList<Directory::EntryProblem> problems = done->problems();
+        for (const Directory::EntryProblem &problem : problems) {
+            err() << tr("Skipped directory entry: %1").arg(problem.toString()) << '\n';
+        }
+        if (!problems.isEmpty()) {
+            err() << tr("%n entries were skipped; the rest would sync.", nullptr, int(problems.size())) << '\n';
+        }
+        finish(Done);
+    });
+    job->start();
 }
 
 void SyncCommand::plan()

@@ -41,7 +41,8 @@ class SyncCommand : public QObject
     Q_OBJECT
 
 public:
-    enum class Mode { Plan, Sync, Status };
+    /// DirectoryTest reads only the directory, as the wizard's Test does: counts, samples and every skipped record.
+    enum class Mode { Plan, Sync, Status, DirectoryTest };
 
     SyncCommand(Secrets::SecretStore *secrets, QObject *parent = nullptr);
     ~SyncCommand() override;
@@ -54,6 +55,7 @@ private:
     void openProfile();
     void connected();
     void status();
+    void testDirectory();
     void plan();
     void planned(const Sync::ChangePlan &plan, const QStringList &notes);
     void printPlan(const Sync::ChangePlan &plan);

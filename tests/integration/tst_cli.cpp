@@ -30,6 +30,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void usageErrors();
     void certificateProfileEndToEnd();
+    void directoryTestUsesCsvMapping();
     void wrongCertificateIsExplained();
     void missingPermissionsGiveConsentUrl();
     void unknownTenantIsExplained();
@@ -208,6 +209,54 @@ void TestCli::certificateProfileEndToEnd()
     QVERIFY(!shown.out.contains(QLatin1String("PRIVATE KEY")));
     const Run listed = cli({QStringLiteral("profile"), QStringLiteral("list")});
     QVERIFY(listed.out.split(QLatin1Char('\n')).contains(QStringLiteral("p1")));
+}
+
+void TestCli::directoryTestUsesCsvMapping()
+{
+    // An HR export as Excel writes it in German, mapped in the profile as the wizard stores it.
+    const QString csv = m_home.filePath(QStringLiteral("hr.csv"));
+    QFile data(csv);
+    QVERIFY(data.open(QIODevice::WriteOnly));
+    data.write("\xEF\xBB\xBFPersonalnummer;Vorname;Nachname;E-Mail;Gruppen;;\r\n"
+               "7;J\xC3\xBCrgen;M\xC3\xBCller;jm@example.org;Staff|Einkauf;;\r\n"
+               "8;Anna;Schmidt;as@example.org;Staff;;\r\n"
+               ";Ohne;Nummer;on@example.org;;;\r\n");
+    data.close();
+    QString profilePath;
+    QDirIterator it(m_home.path(), {QStringLiteral("p1.json")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        profilePath = it.next();
+    }
+    QVERIFY2(!profilePath.isEmpty(), "profile p1 not found");
+    QFile file(profilePath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QJsonObject profile = QJsonDocument::fromJson(file.readAll()).object();
+    file.close();
+    QJsonObject mapping{{QStringLiteral("columns"),
+                         QJsonObject{{QStringLiteral("Personalnummer"), QStringLiteral("employeeID")},
+                                     {QStringLiteral("Vorname"), QStringLiteral("givenName")},
+                                     {QStringLiteral("Nachname"), QStringLiteral("sn")},
+                                     {QStringLiteral("E-Mail"), QStringLiteral("mail")},
+                                     {QStringLiteral("Gruppen"), QStringLiteral("memberOf")}}},
+                        {QStringLiteral("key"), QStringLiteral("Personalnummer")}};
+    profile.insert(QStringLiteral("directory"),
+                   QJsonObject{{QStringLiteral("type"), QStringLiteral("csv")},
+                               {QStringLiteral("path"), csv},
+                               {QStringLiteral("mapping"), mapping}});
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(QJsonDocument(profile).toJson());
+    file.close();
+
+    const Run run =
+        cli({QStringLiteral("directory"), QStringLiteral("test"), QStringLiteral("--profile"), QStringLiteral("p1")});
+    QVERIFY2(run.code == 0, qPrintable(run.out + run.err));
+    QVERIFY2(run.out.contains(QStringLiteral("Users: 2, groups: 2.")), qPrintable(run.out));
+    QVERIFY2(run.out.contains(QStringLiteral("anchor employeeid=7")), qPrintable(run.out));
+    QVERIFY2(run.err.contains(QStringLiteral("hr.csv, line 4: the key column \"Personalnummer\" is empty")),
+             qPrintable(run.err));
+
+    const Run usage = cli({QStringLiteral("directory"), QStringLiteral("list")});
+    QCOMPARE(usage.code, 2);
 }
 
 void TestCli::wrongCertificateIsExplained()
