@@ -132,8 +132,17 @@ CsvParser::Record CsvParser::next()
             ++pos;
             continue;
         }
-        field.append(c);
-        ++pos;
+        // The rest of an unquoted field in one piece: appending byte by byte was a fifth of reading a large file.
+        qsizetype end = pos + 1;
+        while (end < size) {
+            const char e = m_data.at(end);
+            if (e == m_separator || e == '\n' || e == '\r' || e == '"') {
+                break;
+            }
+            ++end;
+        }
+        field.append(m_data.constData() + pos, end - pos);
+        pos = end;
     }
     if (quoted) {
         return fail(trCsv("quoted field %1 is never closed (unbalanced quotes)").arg(record.fields.size() + 1));

@@ -98,6 +98,8 @@ struct ColumnPlan
         QString header;
         Role role = Ignored;
         QString attribute;
+        /// The attribute as DirectoryEntry keys it, folded once rather than for every value.
+        QString lowerAttribute;
         bool required = false;
     };
     QList<Column> columns;
@@ -131,6 +133,7 @@ ColumnPlan planColumns(const QStringList &headers, const CsvMapping &chosen, Ent
             }
             seen.insert(column.header, i);
             column.attribute = mapping.attributeFor(column.header);
+            column.lowerAttribute = column.attribute.toLower();
             column.required = mapping.requiredColumns.contains(column.header);
             if (column.attribute.compare(QLatin1String("dn"), Qt::CaseInsensitive) == 0) {
                 column.role = ColumnPlan::Dn;
@@ -241,7 +244,7 @@ public:
                 groups = splitGroups(cell);
                 break;
             case ColumnPlan::Attribute:
-                addValues(entry, column.attribute, cell);
+                addValues(entry, column.lowerAttribute, cell);
                 break;
             case ColumnPlan::Ignored:
                 break;
@@ -249,11 +252,12 @@ public:
         }
         if (m_plan.keyColumn >= 0) {
             const ColumnPlan::Column &key = m_plan.columns.at(m_plan.keyColumn);
-            const QString value = entry.value(key.attribute);
+            const AttributeMap::Values values = entry.valuesOf(key.lowerAttribute);
+            const QString value = values.isEmpty() ? QString() : values.first();
             if (!value.isEmpty()) {
                 if (m_plan.keyAnchors) {
                     entry.anchor = value;
-                    entry.anchorAttribute = key.attribute.toLower();
+                    entry.anchorAttribute = key.lowerAttribute;
                 }
                 if (entry.dn.isEmpty()) {
                     entry.dn = key.attribute + QLatin1Char('=') + escapeDnValue(value);
@@ -308,16 +312,17 @@ private:
         return true;
     }
 
-    void addValues(DirectoryEntry &entry, const QString &attribute, const QString &cell) const
+    /// @p lowerAttribute is already folded, so the values go straight into the attribute map.
+    void addValues(DirectoryEntry &entry, const QString &lowerAttribute, const QString &cell) const
     {
         if (m_options.multiValueSeparator.isEmpty() || !cell.contains(m_options.multiValueSeparator)) {
-            entry.addValue(attribute, cell);
+            entry.attributes.append(lowerAttribute, cell);
             return;
         }
         for (const QString &value : cell.split(m_options.multiValueSeparator, Qt::SkipEmptyParts)) {
             const QString trimmed = value.trimmed();
             if (!trimmed.isEmpty()) {
-                entry.addValue(attribute, trimmed);
+                entry.attributes.append(lowerAttribute, trimmed);
             }
         }
     }

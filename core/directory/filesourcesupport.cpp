@@ -116,15 +116,25 @@ void FileEntryCollector::reportDanglingMembers()
     if (m_groups.isEmpty()) {
         return;
     }
-    // Only entries that were delivered count: a member whose own record was skipped is dangling too.
-    QSet<QString> dns;
-    dns.reserve(m_dnLines.size());
-    for (auto it = m_dnLines.constBegin(); it != m_dnLines.constEnd(); ++it) {
-        dns.insert(GroupResolver::normalizeDn(it.key()));
-    }
+    // Only entries that were delivered count: a member whose own record was skipped is dangling too. Most members
+    // are spelled as their entry's DN, so the exact (case-folded) DN is looked up first; the full normalisation
+    // (spaces around separators, uniqueMember's suffix) is built only for the rest.
+    QSet<QString> normalized;
+    auto isEntry = [this, &normalized](const QString &member) {
+        if (m_dnLines.contains(member.toLower())) {
+            return true;
+        }
+        if (normalized.isEmpty()) {
+            normalized.reserve(m_dnLines.size());
+            for (auto it = m_dnLines.constBegin(); it != m_dnLines.constEnd(); ++it) {
+                normalized.insert(GroupResolver::normalizeDn(it.key()));
+            }
+        }
+        return normalized.contains(GroupResolver::normalizeDn(member));
+    };
     for (const GroupMembers &group : std::as_const(m_groups)) {
         for (const QString &member : group.memberDns) {
-            if (!dns.contains(GroupResolver::normalizeDn(member))) {
+            if (!isEntry(member)) {
                 problem(group.line, group.dn, trFile("member \"%1\" is not an entry of this file").arg(member));
             }
         }
