@@ -393,7 +393,7 @@ void SyncCommand::testDirectory()
             err() << tr("Skipped directory entry: %1").arg(problem.toString()) << '\n';
         }
         if (!problems.isEmpty()) {
-            err() << tr("%n entries were skipped; the rest would sync.", nullptr, int(problems.size())) << '\n';
+            err() << tr("Skipped entries: %1. The rest would sync.").arg(problems.size()) << '\n';
         }
         finish(Done);
     });
