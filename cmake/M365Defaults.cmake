@@ -25,6 +25,14 @@ function(m365_set_defaults target)
         target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
         target_link_options(${target} PRIVATE -fsanitize=address,undefined)
     endif()
+    if(M365_FUZZING AND NOT MSVC)
+        # Coverage feedback for libFuzzer (without its main(): the fuzz targets link that, see tests/fuzz), ASan, and
+        # UBSan that aborts instead of printing and going on, so that undefined behaviour counts as a crash. -O1 is
+        # libFuzzer's usual compromise between speed and readable stack traces.
+        target_compile_options(${target} PRIVATE
+            -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1)
+        target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    endif()
 endfunction()
 
 # m365_add_test(NAME SOURCES a.cpp ... LIBS ... LABELS unit|integration|gui)

@@ -4,6 +4,7 @@
 // The identity platform's token endpoint (client credentials with a secret or a signed client assertion) and the
 // validation of the access tokens it issues. Error codes and texts follow Microsoft's AADSTS reference.
 
+#include "assertioncheck.h"
 #include "sandboxcrypto.h"
 #include "sandboxtenant.h"
 
@@ -256,126 +257,22 @@ ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString 
                                   .arg(QLatin1String(assertionType)),
                               request);
         }
-        const auto jwt = Crypto::Jwt::parse(assertion.toLatin1());
-        if (!jwt) {
-            return tokenError(401,
-                              QStringLiteral("invalid_client"),
-                              50027,
-                              QStringLiteral("JWT token is invalid or malformed."),
-                              request);
+        const AssertionCheck check = AssertionCheck::check(assertion.toLatin1(),
+                                                           {clientId,
+                                                            tenant,
+                                                            m_baseUrl,
+                                                            app.value(QLatin1String("keyCredentials")).toArray(),
+                                                            [this](const QString &name) {
+                                                                return matchesTenant(name);
+                                                            },
+                                                            now});
+        if (!check.ok()) {
+            return tokenError(check.status, check.error, check.code, check.description, request);
         }
-        const QString alg = jwt->header.value(QLatin1String("alg")).toString();
-        Crypto::SignatureAlgorithm algorithm;
-        QByteArray thumbprint;
-        bool sha256Thumbprint = false;
-        if (alg == QLatin1String("PS256") && jwt->header.contains(QLatin1String("x5t#S256"))) {
-            algorithm = Crypto::SignatureAlgorithm::PS256;
-            thumbprint = Crypto::base64UrlDecode(jwt->header.value(QLatin1String("x5t#S256")).toString().toLatin1())
-                             .value_or(QByteArray());
-            sha256Thumbprint = true;
-        } else if (alg == QLatin1String("RS256") && jwt->header.contains(QLatin1String("x5t"))) {
-            algorithm = Crypto::SignatureAlgorithm::RS256;
-            thumbprint = Crypto::base64UrlDecode(jwt->header.value(QLatin1String("x5t")).toString().toLatin1())
-                             .value_or(QByteArray());
-        } else {
-            return tokenError(401,
-                              QStringLiteral("invalid_client"),
-                              5002738,
-                              QStringLiteral("Invalid JWT token. '%1' is not a supported signature algorithm together "
-                                             "with its certificate thumbprint header (RS256 with x5t, PS256 with "
-                                             "x5t#S256).")
-                                  .arg(alg),
-                              request);
-        }
-        QByteArray certificateDer;
-        bool keyExpired = false;
-        for (const auto &value : app.value(QLatin1String("keyCredentials")).toArray()) {
-            const QJsonObject key = value.toObject();
-            const QByteArray der = QByteArray::fromBase64(key.value(QLatin1String("_der")).toString().toLatin1());
-            const QByteArray candidate = sha256Thumbprint ? Crypto::sha256(der) : Crypto::sha1(der);
-            if (candidate != thumbprint || thumbprint.isEmpty()) {
-                continue;
-            }
-            const QDateTime end =
-                QDateTime::fromString(key.value(QLatin1String("endDateTime")).toString(), Qt::ISODate);
-            if (end.isValid() && end.toSecsSinceEpoch() < now) {
-                keyExpired = true;
-                continue;
-            }
-            certificateDer = der;
-        }
-        if (certificateDer.isEmpty()) {
-            return tokenError(
-                401,
-                QStringLiteral("invalid_client"),
-                700027,
-                QStringLiteral("The certificate with identifier used to sign the client assertion is not "
-                               "registered on application. [Reason - %1, Thumbprint of key used by client: "
-                               "'%2', Please visit the Azure Portal, Graph Explorer or directly use MS "
-                               "Graph to see configured keys for app Id '%3'.]")
-                    .arg(keyExpired ? QStringLiteral("The key used is expired.")
-                                    : QStringLiteral("The key was not found."),
-                         QString::fromLatin1(thumbprint.toHex().toUpper()),
-                         clientId),
-                request);
-        }
-        if (!Crypto::verifySignature(algorithm, jwt->signingInput, jwt->signature, certificateDer)) {
-            return tokenError(401,
-                              QStringLiteral("invalid_client"),
-                              700027,
-                              QStringLiteral("Client assertion failed signature validation. [Reason - The key was "
-                                             "found, but the signature could not be verified with it.]"),
-                              request);
-        }
-        const QJsonObject claims = jwt->payload;
-        const QString aud = claims.value(QLatin1String("aud")).toString();
-        const QString audPath = aud.startsWith(m_baseUrl + QLatin1Char('/')) ? aud.mid(m_baseUrl.size()) : QString();
-        const QStringList audSegments = audPath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-        const bool audOk = audSegments.size() == 4 && matchesTenant(audSegments.value(0))
-            && audSegments.mid(1)
-                == QStringList{QStringLiteral("oauth2"), QStringLiteral("v2.0"), QStringLiteral("token")};
-        if (!audOk) {
-            return tokenError(401,
-                              QStringLiteral("invalid_client"),
-                              50012,
-                              QStringLiteral("Client assertion audience claim does not match Realm issuer. The 'aud' "
-                                             "claim must be the token endpoint '%1/%2/oauth2/v2.0/token'; it was '%3'.")
-                                  .arg(m_baseUrl, tenant, aud),
-                              request);
-        }
-        if (claims.value(QLatin1String("iss")).toString() != clientId
-            || claims.value(QLatin1String("sub")).toString() != clientId) {
-            return tokenError(401,
-                              QStringLiteral("invalid_client"),
-                              700021,
-                              QStringLiteral("Client assertion application identifier doesn't match 'client_id' "
-                                             "parameter. 'iss' and 'sub' must both be the client id '%1'.")
-                                  .arg(clientId),
-                              request);
-        }
-        const qint64 exp = claims.value(QLatin1String("exp")).toInteger(0);
-        const qint64 nbf = claims.value(QLatin1String("nbf")).toInteger(0);
-        if (exp == 0 || exp + clockSkewSeconds < now || (nbf != 0 && nbf - clockSkewSeconds > now)) {
-            return tokenError(401,
-                              QStringLiteral("invalid_client"),
-                              700024,
-                              QStringLiteral("Client assertion is not within its valid time range. Current time: %1, "
-                                             "assertion valid from %2, expiry time of assertion %3.")
-                                  .arg(QDateTime::fromSecsSinceEpoch(now, Qt::UTC).toString(Qt::ISODate),
-                                       QDateTime::fromSecsSinceEpoch(nbf, Qt::UTC).toString(Qt::ISODate),
-                                       QDateTime::fromSecsSinceEpoch(exp, Qt::UTC).toString(Qt::ISODate)),
-                              request);
-        }
-        const QString jti = claims.value(QLatin1String("jti")).toString();
-        if (jti.isEmpty()) {
-            return tokenError(401,
-                              QStringLiteral("invalid_client"),
-                              50027,
-                              QStringLiteral("JWT token is invalid or malformed: the 'jti' claim is missing."),
-                              request);
-        }
+        const QString &jti = check.jti;
         for (auto it = m_usedAssertionIds.begin(); it != m_usedAssertionIds.end();) {
-            it = it.value() + clockSkewSeconds < now ? m_usedAssertionIds.erase(it) : std::next(it);
+            // Not it.value() + skew: an accepted "exp" may be any integer up to 2^63 - 1.
+            it = it.value() < now - clockSkewSeconds ? m_usedAssertionIds.erase(it) : std::next(it);
         }
         if (m_usedAssertionIds.contains(jti)) {
             return tokenError(
@@ -387,7 +284,7 @@ ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString 
                     .arg(jti),
                 request);
         }
-        m_usedAssertionIds.insert(jti, exp);
+        m_usedAssertionIds.insert(jti, check.expires);
     }
 
     const QString servicePrincipalId = m_state.servicePrincipalIdByAppId(clientId);

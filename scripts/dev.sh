@@ -4,7 +4,8 @@
 #
 # One entry point for newcomers and CI on Debian 12:
 #   scripts/dev.sh demo   install what is missing, build, start the app on the sandbox tenant
-#   scripts/dev.sh test   install what is missing, build (GUI and no-GUI), run every test
+#   scripts/dev.sh test   install what is missing, build (GUI and no-GUI), run every test, then fuzz every parser
+#                         of outside data for M365_FUZZ_SECONDS each (default 60) under ASan and UBSan
 #   scripts/dev.sh deps   only install the packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,8 @@ PACKAGES=(cmake ninja-build g++ pkg-config ccache openssl libssl-dev
     qt6-base-dev qt6-networkauth-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite qtkeychain-qt6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-translations-l10n libldap-dev slapd ldap-utils
-    gnome-keyring libsecret-1-0 dbus-daemon dbus-x11 fonts-dejavu-core xvfb xauth clang-format)
+    gnome-keyring libsecret-1-0 dbus-daemon dbus-x11 fonts-dejavu-core xvfb xauth clang-format
+    clang libclang-rt-14-dev llvm-14)
 
 install_deps() {
     local missing=()
@@ -82,6 +84,9 @@ test)
     run_ctest ci
     build ci-nogui
     run_ctest ci-nogui
+    # libFuzzer with clang: the parsers of outside data (tests/fuzz), each for a bounded time.
+    build fuzz
+    ctest --preset fuzz -j2
     ;;
 demo)
     install_deps

@@ -207,7 +207,7 @@ struct EntryProblem
     int line = 0;
     QString reason;
     /// The file's name (without its folder) for file sources; empty for LDAP.
-    QString file = {};
+    QString file;
 
     /// "people.csv, line 12: reason" or "uid=x,dc=example: reason", for logs, the CLI and the problem list.
     QString toString() const;

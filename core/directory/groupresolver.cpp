@@ -136,7 +136,8 @@ QList<GroupMembership> GroupResolver::resolve(bool flattenNested) const
                     m_groups.at(next).dn,
                     0,
                     QCoreApplication::translate("M365::Directory::GroupResolver", "group membership cycle: %1")
-                        .arg(names.join(QStringLiteral(" → ")))});
+                        .arg(names.join(QStringLiteral(" → "))),
+                    {}});
             } else if (colour[next] == White) {
                 visit(next);
             }

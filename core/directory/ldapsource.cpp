@@ -66,14 +66,14 @@ void readProducer(const LdapConfig &config, const QString &password, ReadScope s
             DirectoryEntry entry;
             QString problem;
             if (!connection.toEntry(message, search.kind, &entry, &problem)) {
-                sink.problem(EntryProblem{entry.dn, 0, problem});
+                sink.problem(EntryProblem{entry.dn, 0, problem, {}});
                 return !sink.isCancelled();
             }
             if (search.kind == EntryKind::User && scope == ReadScope::UsersAndGroups) {
                 userDns.insert(entry.dn.toLower());
             } else if (search.kind == EntryKind::Group && userDns.contains(entry.dn.toLower())) {
-                sink.problem(
-                    EntryProblem{entry.dn, 0, trLdap("matches both the user and the group filter; read as a user")});
+                sink.problem(EntryProblem{
+                    entry.dn, 0, trLdap("matches both the user and the group filter; read as a user"), {}});
                 return !sink.isCancelled();
             }
             return sink.entry(std::move(entry));
@@ -139,7 +139,7 @@ void countProducer(const LdapConfig &config, const QString &password, bool withD
                 if (connection.toEntry(message, EntryKind::User, &entry, &problem)) {
                     summary.samples.append(entry);
                 } else {
-                    sink.problem(EntryProblem{entry.dn, 0, problem});
+                    sink.problem(EntryProblem{entry.dn, 0, problem, {}});
                 }
                 return summary.samples.size() < kSampleCount;
             },
@@ -345,7 +345,7 @@ void syncReplWatch(LdapConnection &connection, JobSink &sink)
                 event.kind = state == LDAP_SYNC_ADD ? ChangeEvent::Added : ChangeEvent::Modified;
                 QString problem;
                 if (!connection.toEntry(message, search->kind, &event.entry, &problem)) {
-                    sink.problem(EntryProblem{event.dn, 0, problem});
+                    sink.problem(EntryProblem{event.dn, 0, problem, {}});
                     sink.flush();
                     break;
                 }

@@ -5,6 +5,9 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 
+#include <algorithm>
+#include <cmath>
+
 namespace M365::Graph {
 
 namespace {
@@ -88,7 +91,13 @@ double parseRetryAfter(const QByteArray &value)
 {
     bool ok = false;
     const double seconds = value.trimmed().toDouble(&ok);
-    return ok && seconds >= 0 ? seconds : -1;
+    // toDouble() accepts "inf", "nan" and 1e300, which the callers' conversion to milliseconds cannot represent
+    // (undefined behaviour, found by fuzz_graphjson). Longer than a day is more than any retry policy waits anyway.
+    constexpr double maxSeconds = 24 * 3600;
+    if (!ok || !std::isfinite(seconds) || seconds < 0) {
+        return -1;
+    }
+    return std::min(seconds, maxSeconds);
 }
 
 } // namespace M365::Graph

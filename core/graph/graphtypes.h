@@ -71,7 +71,8 @@ struct CollectionPage
 /// in lower case, JSON bodies in json, other bodies (text) in body.
 QHash<QString, Response> parseBatchResponses(const QJsonObject &json);
 
-/// The Retry-After header in seconds (Graph sends fractions, e.g. "2.128"); a negative number when absent or invalid.
+/// The Retry-After header in seconds (Graph sends fractions, e.g. "2.128"), at most a day; a negative number when
+/// absent or invalid (not a finite non-negative number, e.g. an HTTP date).
 double parseRetryAfter(const QByteArray &value);
 
 } // namespace M365::Graph

@@ -103,14 +103,20 @@ void Pacer::release(int writes, int resourceUnits)
 
 void Pacer::pauseFor(double retryAfterSeconds, qint64 nowMs)
 {
-    m_pausedUntil = std::max(m_pausedUntil, nowMs + qint64(std::ceil(retryAfterSeconds * 1000.0)));
+    // Bounded before the conversion to milliseconds, which is undefined for NaN, infinity and huge values.
+    constexpr double maxPauseSeconds = 24 * 3600;
+    const double seconds = std::isfinite(retryAfterSeconds) ? std::clamp(retryAfterSeconds, 0.0, maxPauseSeconds) : 0.0;
+    m_pausedUntil = std::max(m_pausedUntil, nowMs + qint64(std::ceil(seconds * 1000.0)));
 }
 
 void Pacer::observeLimitPercentage(double percentage, bool forWrites, qint64 sentMs, qint64 nowMs)
 {
-    if (!forWrites || percentage <= 0.8) {
+    // The header's value is whatever the server sent ("nan", "1e12"): NaN fails every comparison, and a share of the
+    // budget above 1.8 (Graph's documented maximum) would overflow the conversion to a number of writes below.
+    if (!forWrites || !(percentage > 0.8)) {
         return;
     }
+    percentage = std::min(percentage, 1.8);
     const qint64 writeWindow = windowMs(m_budget.writeWindowSeconds);
     qint64 own = 0;
     for (const auto &event : m_writes.events) {

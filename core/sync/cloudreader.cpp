@@ -49,6 +49,46 @@ void mergeMembers(QJsonObject *group, const QJsonArray &memberDelta)
 
 } // namespace
 
+DeltaMerge mergeDeltaChanges(const QString &resource,
+                             QHash<QString, QJsonObject> *objects,
+                             const QJsonArray &changes,
+                             bool fullRead)
+{
+    if (fullRead) {
+        objects->clear();
+    }
+    DeltaMerge merge;
+    for (const QJsonValue &v : changes) {
+        QJsonObject change = v.toObject();
+        const QString id = change.value(QLatin1String("id")).toString();
+        if (id.isEmpty()) {
+            continue;
+        }
+        if (change.contains(QLatin1String("@removed"))) {
+            objects->remove(id);
+            merge.touched.remove(id);
+            merge.removed.append(id);
+            continue;
+        }
+        // A delta round may return an object more than once (members on several pages) and, with
+        // Prefer: return=minimal, only the changed properties: merge into what is known.
+        QJsonObject merged = objects->value(id);
+        const QJsonArray memberDelta = change.value(QLatin1String("members@delta")).toArray();
+        for (auto it = change.constBegin(); it != change.constEnd(); ++it) {
+            if (!it.key().contains(QLatin1Char('@'))) {
+                merged.insert(it.key(), it.value());
+            }
+        }
+        if (resource == QLatin1String("groups")) {
+            mergeMembers(&merged, memberDelta);
+        }
+        objects->insert(id, merged);
+        merge.touched.insert(id, merged);
+        merge.removed.removeAll(id);
+    }
+    return merge;
+}
+
 CloudReadJob::CloudReadJob(
     Graph::GraphClient *client, StateStore *store, const QStringList &userProperties, bool readGroups, QObject *parent)
     : Job(parent)
@@ -111,39 +151,7 @@ bool CloudReadJob::keep(const QString &resource,
                         bool fullRead,
                         const QString &deltaLink)
 {
-    if (fullRead) {
-        objects->clear();
-    }
-    QHash<QString, QJsonObject> touched;
-    QStringList removed;
-    for (const QJsonValue &v : changes) {
-        QJsonObject change = v.toObject();
-        const QString id = change.value(QLatin1String("id")).toString();
-        if (id.isEmpty()) {
-            continue;
-        }
-        if (change.contains(QLatin1String("@removed"))) {
-            objects->remove(id);
-            touched.remove(id);
-            removed.append(id);
-            continue;
-        }
-        // A delta round may return an object more than once (members on several pages) and, with
-        // Prefer: return=minimal, only the changed properties: merge into what is known.
-        QJsonObject merged = objects->value(id);
-        const QJsonArray memberDelta = change.value(QLatin1String("members@delta")).toArray();
-        for (auto it = change.constBegin(); it != change.constEnd(); ++it) {
-            if (!it.key().contains(QLatin1Char('@'))) {
-                merged.insert(it.key(), it.value());
-            }
-        }
-        if (resource == QLatin1String("groups")) {
-            mergeMembers(&merged, memberDelta);
-        }
-        objects->insert(id, merged);
-        touched.insert(id, merged);
-        removed.removeAll(id);
-    }
+    const DeltaMerge merge = mergeDeltaChanges(resource, objects, changes, fullRead);
     if (m_store) {
         // Kept relative to the Graph root, so that the link survives a changed endpoint (the sandbox's port).
         QString link = deltaLink;
@@ -151,7 +159,8 @@ bool CloudReadJob::keep(const QString &resource,
         if (link.startsWith(root)) {
             link = QLatin1Char('/') + link.mid(root.size());
         }
-        const Result<bool> saved = m_store->saveCloudObjects(resource, touched.values(), removed, fullRead, link);
+        const Result<bool> saved =
+            m_store->saveCloudObjects(resource, merge.touched.values(), merge.removed, fullRead, link);
         if (!saved.ok()) {
             fail(saved.error);
             return false;

@@ -5,6 +5,9 @@
 #include "job.h"
 #include "planner.h"
 
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QPointer>
 #include <QStringList>
 
@@ -15,6 +18,27 @@ class GraphClient;
 namespace M365::Sync {
 
 class StateStore;
+
+/// What one delta round changed in the kept objects of a resource.
+struct DeltaMerge
+{
+    QHash<QString, QJsonObject> touched; ///< objects the round added or changed, as merged
+    QStringList removed; ///< ids of objects the round reported "@removed"
+};
+
+/**
+ * Merges a delta round (the "value" items of its pages, in order) into @p objects, the kept objects of @p resource
+ * ("users" or "groups") by id; @p fullRead first forgets what was kept. An object seen again is merged property by
+ * property (with Prefer: return=minimal Graph sends only what changed); annotations ("…@odata.type", "@removed")
+ * are not kept; for groups, "members@delta" updates the member ids kept under "_members". Items without an id are
+ * ignored.
+ *
+ * A pure function of Graph's JSON, so that the fuzzer (tests/fuzz/fuzz_graphjson.cpp) runs what CloudReadJob runs.
+ */
+DeltaMerge mergeDeltaChanges(const QString &resource,
+                             QHash<QString, QJsonObject> *objects,
+                             const QJsonArray &changes,
+                             bool fullRead);
 
 /**
  * Reads the tenant into a CloudSnapshot for the planner: users and groups (with members) by delta query, the

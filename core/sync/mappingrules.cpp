@@ -478,10 +478,14 @@ Result<MappingRules> MappingRules::fromJson(const QJsonObject &json)
         AttributeRule ar;
         ar.directoryAttribute = o.value(QLatin1String("directoryAttribute")).toString();
         ar.graphProperty = o.value(QLatin1String("graphProperty")).toString();
-        ar.staticValue = o.value(QLatin1String("staticValue")).toString();
         const QString mode = o.value(QLatin1String("mode")).toString(QStringLiteral("sync"));
         if (!AttributeRule::modeFromName(mode, &ar.mode)) {
             return fail(QStringLiteral("unknown rule mode \"%1\"").arg(mode));
+        }
+        // Only a static rule has a value, as toJson() writes it: rules read from a file compare equal to the same
+        // rules after a save.
+        if (ar.mode == AttributeRule::Static) {
+            ar.staticValue = o.value(QLatin1String("staticValue")).toString();
         }
         if (ar.graphProperty.isEmpty() && ar.mode != AttributeRule::Never) {
             return fail(QStringLiteral("a rule without a Graph property"));

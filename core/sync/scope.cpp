@@ -50,6 +50,12 @@ public:
     QString error() const { return m_error; }
 
 private:
+    static bool isHexDigit(QChar c)
+    {
+        const char16_t u = c.unicode();
+        return (u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f') || (u >= u'A' && u <= u'F');
+    }
+
     bool fail(const QString &what)
     {
         if (m_error.isEmpty()) {
@@ -65,8 +71,15 @@ private:
         }
     }
 
-    bool parseFilter(Scope::Node *node)
+    /// Nesting deeper than any real scope needs is refused: parsing, evaluating and destroying the tree recurse, and
+    /// a filter of 12,000 nested "(&" in a profile file overflowed the stack (found by fuzz_profilejson).
+    static constexpr int maxDepth = 100;
+
+    bool parseFilter(Scope::Node *node, int depth = 1)
     {
+        if (depth > maxDepth) {
+            return fail(QStringLiteral("filters nested more than %1 levels deep").arg(maxDepth));
+        }
         skipSpace();
         if (m_pos >= m_text.size() || m_text.at(m_pos) != QLatin1Char('(')) {
             return fail(QStringLiteral("expected \"(\""));
@@ -85,7 +98,7 @@ private:
             skipSpace();
             while (m_pos < m_text.size() && m_text.at(m_pos) == QLatin1Char('(')) {
                 Scope::Node child;
-                if (!parseFilter(&child)) {
+                if (!parseFilter(&child, depth + 1)) {
                     return false;
                 }
                 node->children.append(child);
@@ -141,11 +154,13 @@ private:
                 continue;
             }
             if (c == QLatin1Char('\\')) {
-                bool ok = false;
-                const int code = m_pos + 2 < m_text.size() ? m_text.mid(m_pos + 1, 2).toInt(&ok, 16) : 0;
-                if (!ok) {
+                // Exactly two hex digits (RFC 4515). QString::toInt() alone also takes a sign or spaces: "\-1" gave
+                // QChar(-1), an assertion in debug builds and U+FFFF otherwise (found by fuzz_profilejson).
+                if (m_pos + 2 >= m_text.size() || !isHexDigit(m_text.at(m_pos + 1))
+                    || !isHexDigit(m_text.at(m_pos + 2))) {
                     return fail(QStringLiteral("bad escape (use \\XX with two hex digits)"));
                 }
+                const int code = m_text.mid(m_pos + 1, 2).toInt(nullptr, 16);
                 pieces.last() += QChar(code);
                 m_pos += 3;
                 continue;

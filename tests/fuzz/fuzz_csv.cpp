@@ -1,0 +1,56 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The CSV reader (core/directory/csvsource.h): a CSV file is whatever an HR system or a spreadsheet wrote. The first
+// byte chooses the options (encoding, separator, a mapping from the header or none), the rest is the file; it is read
+// into entries and previewed as the wizard's mapping step does.
+
+#include "directory/csvsource.h"
+#include "directory/filesourcesupport.h"
+#include "fuzzsupport.h"
+
+using namespace M365::Directory;
+using M365::Fuzz::require;
+
+namespace {
+
+class CheckingReceiver : public EntryReceiver
+{
+public:
+    bool add(DirectoryEntry &&entry, int line) override
+    {
+        require(line > 0, "every entry has the line it starts on");
+        require(!entry.anchor.isNull() || entry.anchorAttribute.isEmpty(), "an anchor attribute comes with an anchor");
+        return true;
+    }
+    void problem(int line, const QString &, const QString &reason) override
+    {
+        require(line > 0, "every problem has a line");
+        require(!reason.isEmpty(), "every problem says why");
+    }
+};
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    M365::Fuzz::quietQtMessages();
+    const M365::Fuzz::Selected input = M365::Fuzz::select(data, size);
+    const int choice = input.choice(8);
+    CsvOptions options;
+    options.encoding = (choice & 1) ? TextEncoding::Windows1252 : TextEncoding::Auto;
+    options.separator = (choice & 2) ? ';' : '\0';
+    const CsvPreview preview = CsvReader::preview(input.rest, options, QStringLiteral("fuzz.csv"));
+    require(preview.error.isError() || preview.samples.size() == preview.headers.size(),
+            "the preview has samples for every header");
+    if (choice & 4) {
+        options.mapping = CsvMapping::suggest(preview.headers);
+        if (!preview.headers.isEmpty()) {
+            options.mapping.requiredColumns = {preview.headers.last()};
+        }
+    }
+    CheckingReceiver receiver;
+    const DirectoryError error = CsvReader(options, receiver).read(input.rest, QStringLiteral("fuzz.csv"));
+    require(!error.isError() || !error.userMessage.isEmpty(), "a refused file says why");
+    return 0;
+}
