@@ -37,6 +37,116 @@
     </message>
 </context>
 <context>
+    <name>M365::Directory::CsvMapping</name>
+    <message>
+        <source>The CSV column mapping in the profile is not valid: %1. Choose the columns again in the directory settings.</source>
+        <translation>Die CSV-Spaltenzuordnung im Profil ist ungültig: %1. Wählen Sie die Spalten in den Verzeichniseinstellungen neu.</translation>
+    </message>
+    <message>
+        <source>&quot;columns&quot; must map each header to an attribute</source>
+        <translation>„columns“ muss jeder Spaltenüberschrift ein Attribut zuordnen</translation>
+    </message>
+    <message>
+        <source>the attribute of column &quot;%1&quot; is not text</source>
+        <translation>das Attribut der Spalte „%1“ ist kein Text</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; (column &quot;%2&quot;) is not an attribute name</source>
+        <translation>„%1“ (Spalte „%2“) ist kein Attributname</translation>
+    </message>
+    <message>
+        <source>&quot;key&quot; must name a column</source>
+        <translation>„key“ muss eine Spalte nennen</translation>
+    </message>
+    <message>
+        <source>the key column &quot;%1&quot; is not mapped to an attribute</source>
+        <translation>der Schlüsselspalte „%1“ ist kein Attribut zugeordnet</translation>
+    </message>
+    <message>
+        <source>&quot;required&quot; must list columns</source>
+        <translation>„required“ muss eine Liste von Spalten sein</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::CsvSource</name>
+    <message>
+        <source>unexpected character after a closing quote in field %1 (unbalanced quotes)</source>
+        <translation>unerwartetes Zeichen nach einem schließenden Anführungszeichen in Feld %1 (Anführungszeichen nicht paarig)</translation>
+    </message>
+    <message>
+        <source>quote inside an unquoted field %1 (unbalanced quotes)</source>
+        <translation>Anführungszeichen in Feld %1, das nicht in Anführungszeichen steht (Anführungszeichen nicht paarig)</translation>
+    </message>
+    <message>
+        <source>quoted field %1 is never closed (unbalanced quotes)</source>
+        <translation>das Anführungszeichen am Anfang von Feld %1 wird nie geschlossen (Anführungszeichen nicht paarig)</translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, or save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation>Die CSV-Datei „%1“ kann nicht als UTF-8 gelesen werden: %2. Bestätigen Sie, dass sie Windows-1252 ist, damit sie umgewandelt wird, oder speichern Sie sie im Tabellenprogramm als „CSV UTF-8“.</translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; cannot be read: %2. Save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation>Die CSV-Datei „%1“ kann nicht gelesen werden: %2. Speichern Sie sie im Tabellenprogramm als „CSV UTF-8“.</translation>
+    </message>
+    <message>
+        <source>column %1 repeats the header &quot;%2&quot; of column %3; its values are ignored</source>
+        <translation>Spalte %1 wiederholt die Überschrift „%2“ von Spalte %3; ihre Werte werden ignoriert</translation>
+    </message>
+    <message>
+        <source>the required column &quot;%1&quot; is not in the header row; no row is read</source>
+        <translation>die Pflichtspalte „%1“ fehlt in der Kopfzeile; es wird keine Zeile gelesen</translation>
+    </message>
+    <message>
+        <source>the key column &quot;%1&quot; is not in the header row; no row is read</source>
+        <translation>die Schlüsselspalte „%1“ fehlt in der Kopfzeile; es wird keine Zeile gelesen</translation>
+    </message>
+    <message>
+        <source>expected %1 fields as in the header, found %2</source>
+        <translation>%2 Felder gefunden, erwartet wurden %1 wie in der Kopfzeile</translation>
+    </message>
+    <message>
+        <source>column &quot;%1&quot; holds a NUL byte; the row is skipped</source>
+        <translation>Spalte „%1“ enthält ein NUL-Byte; die Zeile wird übersprungen</translation>
+    </message>
+    <message>
+        <source>column %1 has no name in the header row; its values are ignored</source>
+        <translation>Spalte %1 hat keinen Namen in der Kopfzeile; ihre Werte werden ignoriert</translation>
+    </message>
+    <message>
+        <source>the key column &quot;%1&quot; is empty</source>
+        <translation>die Schlüsselspalte „%1“ ist leer</translation>
+    </message>
+    <message>
+        <source>the required column &quot;%1&quot; is empty</source>
+        <translation>die Pflichtspalte „%1“ ist leer</translation>
+    </message>
+    <message>
+        <source>the groups column cannot name its members: choose a key column (or a DN column) for the rows</source>
+        <translation>die Gruppenspalte kann ihre Mitglieder nicht benennen: Wählen Sie eine Schlüsselspalte (oder eine DN-Spalte) für die Zeilen</translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; has no readable header row: %2</source>
+        <translation>Die CSV-Datei „%1“ hat keine lesbare Kopfzeile: %2</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>die Datei ist leer</translation>
+    </message>
+    <message>
+        <source>The CSV separator &quot;%1&quot; in the profile is not one of , ; | or TAB.</source>
+        <translation>Das CSV-Trennzeichen „%1“ im Profil ist keines der Zeichen , ; | oder TAB.</translation>
+    </message>
+    <message>
+        <source>Cannot open the CSV file &quot;%1&quot;: %2. Check the path and the file permissions.</source>
+        <translation>Die CSV-Datei „%1“ lässt sich nicht öffnen: %2. Prüfen Sie den Pfad und die Dateiberechtigungen.</translation>
+    </message>
+    <message>
+        <source>Reading the CSV file &quot;%1&quot; failed: %2.</source>
+        <translation>Das Lesen der CSV-Datei „%1“ ist fehlgeschlagen: %2.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Directory::DirectoryJob</name>
     <message>
         <source>The directory operation was cancelled.</source>
@@ -44,10 +154,213 @@
     </message>
 </context>
 <context>
+    <name>M365::Directory::EntryProblem</name>
+    <message>
+        <source>line %1</source>
+        <translation>Zeile %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::FileSource</name>
+    <message>
+        <source>duplicate DN, first seen on line %1</source>
+        <translation>doppelter DN, erstmals in Zeile %1</translation>
+    </message>
+    <message>
+        <source>no anchor attribute (looked for %1)</source>
+        <translation>kein Ankerattribut (gesucht: %1)</translation>
+    </message>
+    <message>
+        <source>duplicate anchor %1=%2, first seen on line %3</source>
+        <translation>doppelter Anker %1=%2, erstmals in Zeile %3</translation>
+    </message>
+    <message>
+        <source>member &quot;%1&quot; is not an entry of this file</source>
+        <translation>das Mitglied „%1“ ist kein Eintrag dieser Datei</translation>
+    </message>
+    <message>
+        <source>memberUid &quot;%1&quot; is no user&apos;s uid in this file</source>
+        <translation>memberUid „%1“ ist in dieser Datei keine uid eines Benutzers</translation>
+    </message>
+</context>
+<context>
     <name>M365::Directory::GroupResolver</name>
     <message>
         <source>group membership cycle: %1</source>
         <translation>Zyklus in den Gruppenmitgliedschaften: %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::LdapSource</name>
+    <message>
+        <source>The secure connection to %1 failed%2. Check that the CA file is the one that issued the server&apos;s certificate, that the host name in the URL matches the certificate, and that the port speaks %3.</source>
+        <translation>Die sichere Verbindung zu %1 ist fehlgeschlagen%2. Prüfen Sie, ob die CA-Datei von der Zertifizierungsstelle stammt, die das Zertifikat des Servers ausgestellt hat, ob der Hostname in der URL zum Zertifikat passt und ob der Port %3 verwendet.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the LDAP server at %1. Check the host name and port, that the server is running and that no firewall blocks the connection.</source>
+        <translation>Der LDAP-Server unter %1 ist nicht erreichbar. Prüfen Sie Hostname und Port, ob der Server läuft und ob eine Firewall die Verbindung blockiert.</translation>
+    </message>
+    <message>
+        <source>The server rejected the bind DN or the password. Check the bind DN &quot;%1&quot; and enter the password again.</source>
+        <translation>Der Server hat den Bind-DN oder das Passwort abgelehnt. Prüfen Sie den Bind-DN „%1“ und geben Sie das Passwort erneut ein.</translation>
+    </message>
+    <message>
+        <source>The server refuses this kind of login on an unencrypted connection. Use StartTLS or an ldaps:// address.</source>
+        <translation>Der Server lässt diese Art der Anmeldung über eine unverschlüsselte Verbindung nicht zu. Verwenden Sie StartTLS oder eine ldaps://-Adresse.</translation>
+    </message>
+    <message>
+        <source>The base DN &quot;%1&quot; does not exist on the server. Check its spelling against the server&apos;s naming contexts.</source>
+        <translation>Der Basis-DN „%1“ existiert auf dem Server nicht. Vergleichen Sie seine Schreibweise mit den Namenskontexten des Servers.</translation>
+    </message>
+    <message>
+        <source>The search filter is not valid LDAP filter syntax (RFC 4515). Check its parentheses and operators: %1</source>
+        <translation>Der Suchfilter ist keine gültige LDAP-Filtersyntax (RFC 4515). Prüfen Sie seine Klammern und Operatoren: %1</translation>
+    </message>
+    <message>
+        <source>The LDAP server %1 did not answer within %2 seconds. Check the server load or raise the timeout.</source>
+        <translation>Der LDAP-Server %1 hat nicht innerhalb von %2 Sekunden geantwortet. Prüfen Sie die Serverlast oder erhöhen Sie das Zeitlimit.</translation>
+    </message>
+    <message>
+        <source>The bind DN may not read this part of the directory. Check its access rights.</source>
+        <translation>Der Bind-DN darf diesen Teil des Verzeichnisses nicht lesen. Prüfen Sie seine Zugriffsrechte.</translation>
+    </message>
+    <message>
+        <source>The server stopped the search at its size limit. Allow paged searches for the bind DN (e.g. slapd&apos;s size.prtotal=unlimited, AD&apos;s MaxPageSize).</source>
+        <translation>Der Server hat die Suche an seiner Größenbeschränkung abgebrochen. Erlauben Sie dem Bind-DN seitenweise Suchen (z. B. size.prtotal=unlimited bei slapd, MaxPageSize bei AD).</translation>
+    </message>
+    <message>
+        <source>The server %1 does not offer StartTLS. Enable TLS on the server or use an ldaps:// address.</source>
+        <translation>Der Server %1 bietet kein StartTLS an. Aktivieren Sie TLS auf dem Server oder verwenden Sie eine ldaps://-Adresse.</translation>
+    </message>
+    <message>
+        <source>The LDAP server reported an error during %1: %2.</source>
+        <translation>Der LDAP-Server hat beim Vorgang %1 einen Fehler gemeldet: %2.</translation>
+    </message>
+    <message>
+        <source>A bind DN is set but the password is empty. Enter the password, or clear the bind DN for an anonymous bind.</source>
+        <translation>Ein Bind-DN ist angegeben, aber das Passwort ist leer. Geben Sie das Passwort ein oder leeren Sie den Bind-DN für eine anonyme Anmeldung.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid LDAP address. Use ldap://host[:port] or ldaps://host[:port].</source>
+        <translation>„%1“ ist keine gültige LDAP-Adresse. Verwenden Sie ldap://host[:port] oder ldaps://host[:port].</translation>
+    </message>
+    <message>
+        <source>The TLS settings could not be applied. Check that the CA file &quot;%1&quot; exists and holds PEM certificates.</source>
+        <translation>Die TLS-Einstellungen konnten nicht angewendet werden. Prüfen Sie, ob die CA-Datei „%1“ existiert und PEM-Zertifikate enthält.</translation>
+    </message>
+    <message>
+        <source>the server sent an entry that cannot be decoded</source>
+        <translation>der Server hat einen Eintrag gesendet, der sich nicht dekodieren lässt</translation>
+    </message>
+    <message>
+        <source>could not read all values of &quot;%1&quot; (ranged retrieval failed)</source>
+        <translation>nicht alle Werte von „%1“ konnten gelesen werden (bereichsweiser Abruf fehlgeschlagen)</translation>
+    </message>
+    <message>
+        <source>the anchor attribute &quot;%1&quot; is missing or not readable by the bind DN</source>
+        <translation>das Ankerattribut „%1“ fehlt oder ist für den Bind-DN nicht lesbar</translation>
+    </message>
+    <message>
+        <source>matches both the user and the group filter; read as a user</source>
+        <translation>passt sowohl zum Benutzer- als auch zum Gruppenfilter; als Benutzer gelesen</translation>
+    </message>
+    <message>
+        <source>The server holds: %1.</source>
+        <translation>Der Server enthält: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::LdifSource</name>
+    <message>
+        <source>continuation line without a preceding line</source>
+        <translation>Fortsetzungszeile ohne vorangehende Zeile</translation>
+    </message>
+    <message>
+        <source>the line holds a NUL byte, which LDIF does not allow; the record is skipped</source>
+        <translation>die Zeile enthält ein NUL-Byte, das in LDIF nicht erlaubt ist; der Datensatz wird übersprungen</translation>
+    </message>
+    <message>
+        <source>record does not start with &quot;dn:&quot;</source>
+        <translation>der Datensatz beginnt nicht mit „dn:“</translation>
+    </message>
+    <message>
+        <source>the DN is not valid UTF-8</source>
+        <translation>der DN ist kein gültiges UTF-8</translation>
+    </message>
+    <message>
+        <source>a second &quot;dn:&quot; line in one record (is the empty line between two entries missing?)</source>
+        <translation>eine zweite „dn:“-Zeile in einem Datensatz (fehlt die Leerzeile zwischen zwei Einträgen?)</translation>
+    </message>
+    <message>
+        <source>&quot;changetype: %1&quot; is a change record, not an exported entry; export the directory with ldapsearch, slapcat or ldifde instead</source>
+        <translation>„changetype: %1“ ist ein Änderungsdatensatz, kein exportierter Eintrag; exportieren Sie das Verzeichnis stattdessen mit ldapsearch, slapcat oder ldifde</translation>
+    </message>
+    <message>
+        <source>expected &quot;attribute: value&quot;, found no colon</source>
+        <translation>„Attribut: Wert“ erwartet, aber keinen Doppelpunkt gefunden</translation>
+    </message>
+    <message>
+        <source>line starts with a colon, the attribute name is missing</source>
+        <translation>die Zeile beginnt mit einem Doppelpunkt, der Attributname fehlt</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an attribute name</source>
+        <translation>„%1“ ist kein Attributname</translation>
+    </message>
+    <message>
+        <source>URL values (&quot;:&lt;&quot;) are not supported in an export</source>
+        <translation>URL-Werte („:&lt;“) werden in einem Export nicht unterstützt</translation>
+    </message>
+    <message>
+        <source>invalid or truncated base64 value for attribute &quot;%1&quot;</source>
+        <translation>ungültiger oder abgeschnittener Base64-Wert für das Attribut „%1“</translation>
+    </message>
+    <message>
+        <source>attribute &quot;%1&quot; holds a NUL character</source>
+        <translation>das Attribut „%1“ enthält ein NUL-Zeichen</translation>
+    </message>
+    <message>
+        <source>attribute &quot;%1&quot; is not valid UTF-8</source>
+        <translation>das Attribut „%1“ ist kein gültiges UTF-8</translation>
+    </message>
+    <message>
+        <source>Cannot open the LDIF file &quot;%1&quot;: %2. Check the path and the file permissions.</source>
+        <translation>Die LDIF-Datei „%1“ lässt sich nicht öffnen: %2. Prüfen Sie den Pfad und die Dateiberechtigungen.</translation>
+    </message>
+    <message>
+        <source>The LDIF file &quot;%1&quot; cannot be read: %2.</source>
+        <translation>Die LDIF-Datei „%1“ kann nicht gelesen werden: %2.</translation>
+    </message>
+    <message>
+        <source>Reading the LDIF file &quot;%1&quot; failed: %2.</source>
+        <translation>Das Lesen der LDIF-Datei „%1“ ist fehlgeschlagen: %2.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::TextEncoding</name>
+    <message>
+        <source>the file is UTF-16 but ends in the middle of a character (it is truncated)</source>
+        <translation>die Datei ist UTF-16, endet aber mitten in einem Zeichen (sie ist abgeschnitten)</translation>
+    </message>
+    <message>
+        <source>the file is UTF-16 but holds an invalid character sequence</source>
+        <translation>die Datei ist UTF-16, enthält aber eine ungültige Zeichenfolge</translation>
+    </message>
+    <message>
+        <source>byte 0x%1 on line %2 is not a character in Windows-1252</source>
+        <translation>das Byte 0x%1 in Zeile %2 ist kein Zeichen in Windows-1252</translation>
+    </message>
+    <message>
+        <source>it is not UTF-8 (first on line %1) and looks like Windows-1252, as older Excel versions save &quot;CSV&quot;</source>
+        <translation>sie ist kein UTF-8 (erstmals in Zeile %1) und sieht nach Windows-1252 aus, in dem ältere Excel-Versionen „CSV“ speichern</translation>
+    </message>
+    <message>
+        <source>it is not UTF-8 (first on line %1); it may be Windows-1252 or ISO 8859-1</source>
+        <translation>sie ist kein UTF-8 (erstmals in Zeile %1); vielleicht ist sie Windows-1252 oder ISO 8859-1</translation>
+    </message>
+    <message>
+        <source>it is not valid UTF-8 (first on line %1)</source>
+        <translation>sie ist kein gültiges UTF-8 (erstmals in Zeile %1)</translation>
     </message>
 </context>
 <context>
@@ -1347,6 +1660,272 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     </message>
 </context>
 <context>
+    <name>M365::Ui::CsvMappingPage</name>
+    <message>
+        <source>Read as Windows-1252</source>
+        <translation>Als Windows-1252 lesen</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <source>CSV columns</source>
+        <translation>CSV-Spalten</translation>
+    </message>
+    <message>
+        <source>Which column of the file becomes which directory attribute, and which column identifies a person.</source>
+        <translation>Welche Spalte der Datei zu welchem Verzeichnisattribut wird und welche Spalte eine Person kennzeichnet.</translation>
+    </message>
+    <message>
+        <source>Older Excel versions and many HR systems on Windows save CSV files in Windows-1252. Converting reads umlauts such as ä, ö and ü correctly; the file itself is not changed.</source>
+        <translation>Ältere Excel-Versionen und viele Personalsysteme unter Windows speichern CSV-Dateien in Windows-1252. Beim Umwandeln werden Umlaute wie ä, ö und ü richtig gelesen; die Datei selbst bleibt unverändert.</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>Spalte</translation>
+    </message>
+    <message>
+        <source>Sample values</source>
+        <translation>Beispielwerte</translation>
+    </message>
+    <message>
+        <source>Attribute</source>
+        <translation>Attribut</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>Pflicht</translation>
+    </message>
+    <message>
+        <source>Choose from the list or type any attribute name. Group membership turns the names in the column (separated by |, ; or ,) into groups.</source>
+        <translation>Wählen Sie aus der Liste oder geben Sie einen beliebigen Attributnamen ein. Gruppenmitgliedschaft macht aus den Namen in der Spalte (getrennt durch |, ; oder ,) Gruppen.</translation>
+    </message>
+    <message>
+        <source>The column that identifies each person for good; exactly one.</source>
+        <translation>Die Spalte, die jede Person dauerhaft kennzeichnet; genau eine.</translation>
+    </message>
+    <message>
+        <source>A row without a value in a required column is skipped and reported.</source>
+        <translation>Eine Zeile ohne Wert in einer Pflichtspalte wird übersprungen und gemeldet.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Key:&lt;/b&gt; its value is written to onPremisesImmutableId and links the person to the Microsoft 365 user for good, so it must be unique and must never change. An employee ID is best; e-mail addresses and names change.</source>
+        <translation>&lt;b&gt;Schlüssel:&lt;/b&gt; Sein Wert wird in onPremisesImmutableId geschrieben und verbindet die Person dauerhaft mit dem Microsoft-365-Benutzer; er muss daher eindeutig sein und darf sich nie ändern. Am besten eignet sich die Personalnummer; E-Mail-Adressen und Namen ändern sich.</translation>
+    </message>
+    <message>
+        <source>A column without a name in the header row cannot be used.</source>
+        <translation>Eine Spalte ohne Namen in der Kopfzeile kann nicht verwendet werden.</translation>
+    </message>
+    <message>
+        <source>This column repeats the header of an earlier one; its values are ignored.</source>
+        <translation>Diese Spalte wiederholt die Überschrift einer früheren Spalte; ihre Werte werden ignoriert.</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>Use this column as the key</source>
+        <translation>Diese Spalte als Schlüssel verwenden</translation>
+    </message>
+    <message>
+        <source>%1: read as %2, columns separated by %3.</source>
+        <translation>%1: gelesen als %2, Spalten getrennt durch %3.</translation>
+    </message>
+    <message>
+        <source>The key column is always required.</source>
+        <translation>Die Schlüsselspalte ist immer Pflicht.</translation>
+    </message>
+    <message>
+        <source>Skip rows without a value in this column</source>
+        <translation>Zeilen ohne Wert in dieser Spalte überspringen</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>Datei wird gelesen …</translation>
+    </message>
+    <message>
+        <source>Users: %1, groups: %2.</source>
+        <translation>Benutzer: %1, Gruppen: %2.</translation>
+    </message>
+    <message>
+        <source>Test reads the whole file with these columns.</source>
+        <translation>„Testen“ liest die ganze Datei mit diesen Spalten.</translation>
+    </message>
+    <message>
+        <source>UTF-8 with BOM</source>
+        <translation>UTF-8 mit BOM</translation>
+    </message>
+    <message>
+        <source>Rows skipped and not synchronized: %1, the first %2 below.</source>
+        <translation>Übersprungene, nicht synchronisierte Zeilen: %1, die ersten %2 unten.</translation>
+    </message>
+    <message>
+        <source>Rows skipped and not synchronized: %1.</source>
+        <translation>Übersprungene, nicht synchronisierte Zeilen: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::CsvMappingPageController</name>
+    <message>
+        <source>First name (givenName)</source>
+        <translation>Vorname (givenName)</translation>
+    </message>
+    <message>
+        <source>Last name (sn)</source>
+        <translation>Nachname (sn)</translation>
+    </message>
+    <message>
+        <source>Display name (displayName)</source>
+        <translation>Anzeigename (displayName)</translation>
+    </message>
+    <message>
+        <source>E-mail address (mail)</source>
+        <translation>E-Mail-Adresse (mail)</translation>
+    </message>
+    <message>
+        <source>Employee ID (employeeID)</source>
+        <translation>Personalnummer (employeeID)</translation>
+    </message>
+    <message>
+        <source>User name (uid)</source>
+        <translation>Benutzername (uid)</translation>
+    </message>
+    <message>
+        <source>Windows logon name (sAMAccountName)</source>
+        <translation>Windows-Anmeldename (sAMAccountName)</translation>
+    </message>
+    <message>
+        <source>User principal name (userPrincipalName)</source>
+        <translation>Benutzerprinzipalname (userPrincipalName)</translation>
+    </message>
+    <message>
+        <source>Job title (title)</source>
+        <translation>Stellenbezeichnung (title)</translation>
+    </message>
+    <message>
+        <source>Department (department)</source>
+        <translation>Abteilung (department)</translation>
+    </message>
+    <message>
+        <source>Company (company)</source>
+        <translation>Firma (company)</translation>
+    </message>
+    <message>
+        <source>Phone (telephoneNumber)</source>
+        <translation>Telefon (telephoneNumber)</translation>
+    </message>
+    <message>
+        <source>Mobile phone (mobile)</source>
+        <translation>Mobiltelefon (mobile)</translation>
+    </message>
+    <message>
+        <source>Street (street)</source>
+        <translation>Straße (street)</translation>
+    </message>
+    <message>
+        <source>Postal code (postalCode)</source>
+        <translation>Postleitzahl (postalCode)</translation>
+    </message>
+    <message>
+        <source>City (l)</source>
+        <translation>Ort (l)</translation>
+    </message>
+    <message>
+        <source>State or province (st)</source>
+        <translation>Bundesland oder Region (st)</translation>
+    </message>
+    <message>
+        <source>Country (co)</source>
+        <translation>Land (co)</translation>
+    </message>
+    <message>
+        <source>Country code (c)</source>
+        <translation>Ländercode (c)</translation>
+    </message>
+    <message>
+        <source>Office (physicalDeliveryOfficeName)</source>
+        <translation>Büro (physicalDeliveryOfficeName)</translation>
+    </message>
+    <message>
+        <source>Manager (manager)</source>
+        <translation>Führungskraft (manager)</translation>
+    </message>
+    <message>
+        <source>Employee type (employeeType)</source>
+        <translation>Beschäftigungsart (employeeType)</translation>
+    </message>
+    <message>
+        <source>Group membership (memberOf)</source>
+        <translation>Gruppenmitgliedschaft (memberOf)</translation>
+    </message>
+    <message>
+        <source>Distinguished name (dn)</source>
+        <translation>Distinguished Name (dn)</translation>
+    </message>
+    <message>
+        <source>(ignore)</source>
+        <translation>(ignorieren)</translation>
+    </message>
+    <message>
+        <source>comma (,)</source>
+        <translation>Komma (,)</translation>
+    </message>
+    <message>
+        <source>semicolon (;)</source>
+        <translation>Semikolon (;)</translation>
+    </message>
+    <message>
+        <source>tab</source>
+        <translation>Tabulator</translation>
+    </message>
+    <message>
+        <source>vertical bar (|)</source>
+        <translation>senkrechten Strich (|)</translation>
+    </message>
+    <message>
+        <source>Cannot open the CSV file &quot;%1&quot;: %2. Go back and check the path.</source>
+        <translation>Die CSV-Datei „%1“ lässt sich nicht öffnen: %2. Gehen Sie zurück und prüfen Sie den Pfad.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; (column &quot;%2&quot;) is not an attribute name: use letters, digits and hyphens, starting with a letter.</source>
+        <translation>„%1“ (Spalte „%2“) ist kein Attributname: Verwenden Sie Buchstaben, Ziffern und Bindestriche, beginnend mit einem Buchstaben.</translation>
+    </message>
+    <message>
+        <source>The columns &quot;%1&quot; and &quot;%2&quot; are both mapped to %3. Each attribute can come from one column only: choose %4 for one of them.</source>
+        <translation>Die Spalten „%1“ und „%2“ sind beide %3 zugeordnet. Jedes Attribut kann nur aus einer Spalte kommen: Wählen Sie für eine davon %4.</translation>
+    </message>
+    <message>
+        <source>Choose the key column: the one that identifies each person for good, such as the employee ID.</source>
+        <translation>Wählen Sie die Schlüsselspalte: die Spalte, die jede Person dauerhaft kennzeichnet, etwa die Personalnummer.</translation>
+    </message>
+    <message>
+        <source>The key column &quot;%1&quot; is ignored. Map it to an attribute, for example employeeID.</source>
+        <translation>Die Schlüsselspalte „%1“ wird ignoriert. Ordnen Sie ihr ein Attribut zu, zum Beispiel employeeID.</translation>
+    </message>
+    <message>
+        <source>The key column &quot;%1&quot; lists groups. Choose a column that identifies the person, such as the employee ID.</source>
+        <translation>Die Schlüsselspalte „%1“ enthält Gruppen. Wählen Sie eine Spalte, die die Person kennzeichnet, etwa die Personalnummer.</translation>
+    </message>
+    <message>
+        <source>No row of the file became a user. The list below says why; choose the columns again or correct the file.</source>
+        <translation>Keine Zeile der Datei wurde zu einem Benutzer. Die Liste unten nennt die Gründe; wählen Sie die Spalten neu oder korrigieren Sie die Datei.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a UTF-8 file. Files from older Excel versions and from HR systems on Windows are usually Windows-1252: choose &quot;Read as Windows-1252&quot;. Otherwise save the file as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation>„%1“ ist keine UTF-8-Datei. Dateien aus älteren Excel-Versionen und aus Personalsystemen unter Windows sind meist Windows-1252: Wählen Sie „Als Windows-1252 lesen“. Andernfalls speichern Sie die Datei im Tabellenprogramm als „CSV UTF-8“.</translation>
+    </message>
+    <message>
+        <source>No column is mapped to a name (displayName, or givenName and sn). Microsoft 365 needs a display name for every user: map the column with the full name or the first and last names.</source>
+        <translation>Keiner Spalte ist ein Name zugeordnet (displayName oder givenName und sn). Microsoft 365 braucht für jeden Benutzer einen Anzeigenamen: Ordnen Sie die Spalte mit dem vollständigen Namen oder die Spalten mit Vor- und Nachname zu.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::DashboardController</name>
     <message numerus="yes">
         <source>The directory is no longer watched for changes (%1); the preview is refreshed every %n second(s) instead.</source>
@@ -1735,6 +2314,18 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Users: %1, groups: %2.</source>
         <translation>Benutzer: %1, Gruppen: %2.</translation>
+    </message>
+    <message>
+        <source>Read as Windows-1252</source>
+        <translation>Als Windows-1252 lesen</translation>
+    </message>
+    <message>
+        <source>The next page shows the file&apos;s columns and lets you choose what each one becomes.</source>
+        <translation>Die nächste Seite zeigt die Spalten der Datei; dort legen Sie fest, was aus jeder Spalte wird.</translation>
+    </message>
+    <message>
+        <source>Older Excel versions and many HR systems on Windows save CSV files in Windows-1252. Converting reads umlauts such as ä, ö and ü correctly; the file itself is not changed.</source>
+        <translation>Ältere Excel-Versionen und viele Personalsysteme unter Windows speichern CSV-Dateien in Windows-1252. Beim Umwandeln werden Umlaute wie ä, ö und ü richtig gelesen; die Datei selbst bleibt unverändert.</translation>
     </message>
 </context>
 <context>
@@ -2147,6 +2738,14 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Search names, DNs, properties…</source>
         <translation>Namen, DNs, Eigenschaften suchen …</translation>
+    </message>
+    <message>
+        <source>Show which entries could not be read, and why</source>
+        <translation>Zeigen, welche Einträge nicht gelesen werden konnten und warum</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
     </message>
 </context>
 <context>
@@ -2661,6 +3260,14 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Every user in the directory</source>
         <translation>Alle Benutzer im Verzeichnis</translation>
+    </message>
+    <message>
+        <source>CSV columns:</source>
+        <translation>CSV-Spalten:</translation>
+    </message>
+    <message>
+        <source>%1 of %2 used, key: %3 (%4)</source>
+        <translation>%1 von %2 verwendet, Schlüssel: %3 (%4)</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,116 @@
     </message>
 </context>
 <context>
+    <name>M365::Directory::CsvMapping</name>
+    <message>
+        <source>The CSV column mapping in the profile is not valid: %1. Choose the columns again in the directory settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;columns&quot; must map each header to an attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the attribute of column &quot;%1&quot; is not text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; (column &quot;%2&quot;) is not an attribute name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;key&quot; must name a column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key column &quot;%1&quot; is not mapped to an attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;required&quot; must list columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::CsvSource</name>
+    <message>
+        <source>unexpected character after a closing quote in field %1 (unbalanced quotes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quote inside an unquoted field %1 (unbalanced quotes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quoted field %1 is never closed (unbalanced quotes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, or save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; cannot be read: %2. Save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>column %1 repeats the header &quot;%2&quot; of column %3; its values are ignored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the required column &quot;%1&quot; is not in the header row; no row is read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key column &quot;%1&quot; is not in the header row; no row is read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected %1 fields as in the header, found %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>column &quot;%1&quot; holds a NUL byte; the row is skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>column %1 has no name in the header row; its values are ignored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key column &quot;%1&quot; is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the required column &quot;%1&quot; is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the groups column cannot name its members: choose a key column (or a DN column) for the rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; has no readable header row: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CSV separator &quot;%1&quot; in the profile is not one of , ; | or TAB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the CSV file &quot;%1&quot;: %2. Check the path and the file permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the CSV file &quot;%1&quot; failed: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Directory::DirectoryJob</name>
     <message>
         <source>The directory operation was cancelled.</source>
@@ -44,9 +154,212 @@
     </message>
 </context>
 <context>
+    <name>M365::Directory::EntryProblem</name>
+    <message>
+        <source>line %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::FileSource</name>
+    <message>
+        <source>duplicate DN, first seen on line %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no anchor attribute (looked for %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>duplicate anchor %1=%2, first seen on line %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>member &quot;%1&quot; is not an entry of this file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>memberUid &quot;%1&quot; is no user&apos;s uid in this file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Directory::GroupResolver</name>
     <message>
         <source>group membership cycle: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::LdapSource</name>
+    <message>
+        <source>The secure connection to %1 failed%2. Check that the CA file is the one that issued the server&apos;s certificate, that the host name in the URL matches the certificate, and that the port speaks %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot reach the LDAP server at %1. Check the host name and port, that the server is running and that no firewall blocks the connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server rejected the bind DN or the password. Check the bind DN &quot;%1&quot; and enter the password again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refuses this kind of login on an unencrypted connection. Use StartTLS or an ldaps:// address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The base DN &quot;%1&quot; does not exist on the server. Check its spelling against the server&apos;s naming contexts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The search filter is not valid LDAP filter syntax (RFC 4515). Check its parentheses and operators: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The LDAP server %1 did not answer within %2 seconds. Check the server load or raise the timeout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The bind DN may not read this part of the directory. Check its access rights.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server stopped the search at its size limit. Allow paged searches for the bind DN (e.g. slapd&apos;s size.prtotal=unlimited, AD&apos;s MaxPageSize).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server %1 does not offer StartTLS. Enable TLS on the server or use an ldaps:// address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The LDAP server reported an error during %1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A bind DN is set but the password is empty. Enter the password, or clear the bind DN for an anonymous bind.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid LDAP address. Use ldap://host[:port] or ldaps://host[:port].</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The TLS settings could not be applied. Check that the CA file &quot;%1&quot; exists and holds PEM certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server sent an entry that cannot be decoded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not read all values of &quot;%1&quot; (ranged retrieval failed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the anchor attribute &quot;%1&quot; is missing or not readable by the bind DN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>matches both the user and the group filter; read as a user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server holds: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::LdifSource</name>
+    <message>
+        <source>continuation line without a preceding line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the line holds a NUL byte, which LDIF does not allow; the record is skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>record does not start with &quot;dn:&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the DN is not valid UTF-8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a second &quot;dn:&quot; line in one record (is the empty line between two entries missing?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;changetype: %1&quot; is a change record, not an exported entry; export the directory with ldapsearch, slapcat or ldifde instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;attribute: value&quot;, found no colon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>line starts with a colon, the attribute name is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an attribute name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL values (&quot;:&lt;&quot;) are not supported in an export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid or truncated base64 value for attribute &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>attribute &quot;%1&quot; holds a NUL character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>attribute &quot;%1&quot; is not valid UTF-8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the LDIF file &quot;%1&quot;: %2. Check the path and the file permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The LDIF file &quot;%1&quot; cannot be read: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the LDIF file &quot;%1&quot; failed: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::TextEncoding</name>
+    <message>
+        <source>the file is UTF-16 but ends in the middle of a character (it is truncated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is UTF-16 but holds an invalid character sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>byte 0x%1 on line %2 is not a character in Windows-1252</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is not UTF-8 (first on line %1) and looks like Windows-1252, as older Excel versions save &quot;CSV&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is not UTF-8 (first on line %1); it may be Windows-1252 or ISO 8859-1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is not valid UTF-8 (first on line %1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1346,6 +1659,272 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
 </context>
 <context>
+    <name>M365::Ui::CsvMappingPage</name>
+    <message>
+        <source>Read as Windows-1252</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which column of the file becomes which directory attribute, and which column identifies a person.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Older Excel versions and many HR systems on Windows save CSV files in Windows-1252. Converting reads umlauts such as ä, ö and ü correctly; the file itself is not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose from the list or type any attribute name. Group membership turns the names in the column (separated by |, ; or ,) into groups.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The column that identifies each person for good; exactly one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A row without a value in a required column is skipped and reported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Key:&lt;/b&gt; its value is written to onPremisesImmutableId and links the person to the Microsoft 365 user for good, so it must be unique and must never change. An employee ID is best; e-mail addresses and names change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A column without a name in the header row cannot be used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This column repeats the header of an earlier one; its values are ignored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use this column as the key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: read as %2, columns separated by %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key column is always required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip rows without a value in this column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users: %1, groups: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test reads the whole file with these columns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UTF-8 with BOM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows skipped and not synchronized: %1, the first %2 below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows skipped and not synchronized: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::CsvMappingPageController</name>
+    <message>
+        <source>First name (givenName)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last name (sn)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Display name (displayName)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail address (mail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Employee ID (employeeID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name (uid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Windows logon name (sAMAccountName)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User principal name (userPrincipalName)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job title (title)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Department (department)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Company (company)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone (telephoneNumber)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mobile phone (mobile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Street (street)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Postal code (postalCode)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>City (l)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State or province (st)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Country (co)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Country code (c)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Office (physicalDeliveryOfficeName)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager (manager)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Employee type (employeeType)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group membership (memberOf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distinguished name (dn)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(ignore)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>comma (,)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>semicolon (;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vertical bar (|)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the CSV file &quot;%1&quot;: %2. Go back and check the path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; (column &quot;%2&quot;) is not an attribute name: use letters, digits and hyphens, starting with a letter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The columns &quot;%1&quot; and &quot;%2&quot; are both mapped to %3. Each attribute can come from one column only: choose %4 for one of them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the key column: the one that identifies each person for good, such as the employee ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key column &quot;%1&quot; is ignored. Map it to an attribute, for example employeeID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key column &quot;%1&quot; lists groups. Choose a column that identifies the person, such as the employee ID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No row of the file became a user. The list below says why; choose the columns again or correct the file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a UTF-8 file. Files from older Excel versions and from HR systems on Windows are usually Windows-1252: choose &quot;Read as Windows-1252&quot;. Otherwise save the file as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No column is mapped to a name (displayName, or givenName and sn). Microsoft 365 needs a display name for every user: map the column with the full name or the first and last names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::DashboardController</name>
     <message numerus="yes">
         <source>The directory is no longer watched for changes (%1); the preview is refreshed every %n second(s) instead.</source>
@@ -1733,6 +2312,18 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Users: %1, groups: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read as Windows-1252</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The next page shows the file&apos;s columns and lets you choose what each one becomes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Older Excel versions and many HR systems on Windows save CSV files in Windows-1252. Converting reads umlauts such as ä, ö and ü correctly; the file itself is not changed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2145,6 +2736,14 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Search names, DNs, properties…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show which entries could not be read, and why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2659,6 +3258,14 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Every user in the directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV columns:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 used, key: %3 (%4)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -68,6 +68,25 @@ QByteArray randomSalt()
     return salt;
 }
 
+/// The user name rule for a CSV file: HR exports seldom have a uid column, so the rule uses what the mapping has.
+QString csvUpnTemplate(const Directory::CsvMapping &mapping, const QString &fallback)
+{
+    QStringList attributes;
+    for (const QString &attribute : mapping.columns) {
+        attributes.append(attribute.toLower());
+    }
+    if (attributes.contains(QLatin1String("uid"))) {
+        return QStringLiteral("{uid}@{domain}");
+    }
+    if (attributes.contains(QLatin1String("samaccountname"))) {
+        return QStringLiteral("{sAMAccountName}@{domain}");
+    }
+    if (attributes.contains(QLatin1String("givenname")) && attributes.contains(QLatin1String("sn"))) {
+        return QStringLiteral("{givenName}.{sn}@{domain}");
+    }
+    return fallback;
+}
+
 QString modeText(AttributeRule::Mode mode)
 {
     switch (mode) {
@@ -98,6 +117,9 @@ void AttributesController::initialize()
                                                    : Sync::MappingRules::Preset::InetOrgPerson);
         m_rules.anonymizeSalt = salt;
         m_rules.defaultUsageLocation = location;
+        if (preset == QLatin1String("csv")) {
+            m_rules.upnTemplate = csvUpnTemplate(context()->csvOptions.mapping, m_rules.upnTemplate);
+        }
         if (preset == QLatin1String("univention") && m_scopeFilter.isEmpty()) {
             // UCS marks the users meant for Microsoft 365 itself.
             m_scopeFilter = Sync::Scope::ucsPreset().filter();

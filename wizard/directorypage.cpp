@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "directorypage.h"
 
+#include "csvmappingpage.h"
 #include "directory/csvsource.h"
 #include "directory/directoryjob.h"
 #include "directory/ldapsource.h"
@@ -84,8 +85,13 @@ void DirectoryPageController::setSettings(const Settings &settings)
     if (m_settings == settings) {
         return;
     }
+    if (settings.type != m_settings.type || settings.path.trimmed() != m_settings.path.trimmed()) {
+        // Another file: its encoding is not confirmed and its columns are not mapped yet.
+        context()->csvOptions = Directory::CsvOptions{};
+    }
     m_settings = settings;
     m_failed = false;
+    m_needsEncoding = false;
     context()->ldapBindPassword = settings.bindPassword;
     clearError();
     invalidate();
@@ -124,6 +130,7 @@ void DirectoryPageController::test()
         return;
     }
     m_failed = false;
+    m_needsEncoding = false;
     delete m_job.data();
     m_tested = false;
     m_results = Results{};
@@ -133,7 +140,8 @@ void DirectoryPageController::test()
     if (m_settings.type == Type::LdifFile) {
         m_source = std::make_unique<Directory::LdifSource>(m_settings.path.trimmed());
     } else if (m_settings.type == Type::CsvFile) {
-        m_source = std::make_unique<Directory::CsvSource>(m_settings.path.trimmed());
+        context()->suggestCsvMapping(m_settings.path.trimmed());
+        m_source = std::make_unique<Directory::CsvSource>(m_settings.path.trimmed(), context()->csvOptions);
     } else {
         Directory::LdapConfig config = Directory::LdapConfig::fromPreset(presetFor(m_settings.type));
         config.url = m_settings.url.trimmed();
@@ -157,8 +165,11 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
     if (job->error().isError()) {
         const Directory::DirectoryError error = job->error();
         m_failed = true;
-        setError(
-            M365::Error{QStringLiteral("directory.%1").arg(int(error.code)), error.userMessage, error.details, {}});
+        m_needsEncoding = error.code == Directory::DirectoryError::EncodingNotConfirmed;
+        setError(m_needsEncoding
+                     ? CsvMappingPageController::encodingQuestion(m_settings.path.trimmed(), error)
+                     : M365::Error{
+                         QStringLiteral("directory.%1").arg(int(error.code)), error.userMessage, error.details, {}});
         if (validating) {
             finishValidation(false);
         } else {
@@ -179,7 +190,11 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
             name = entry.value(QStringLiteral("cn"));
         }
         const QString mail = entry.value(QStringLiteral("mail"));
-        m_results.samples.append(mail.isEmpty() ? name : tr("%1 <%2>").arg(name, mail));
+        if (name.isEmpty()) {
+            m_results.samples.append(mail.isEmpty() ? entry.dn : mail);
+        } else {
+            m_results.samples.append(mail.isEmpty() ? name : tr("%1 <%2>").arg(name, mail));
+        }
     }
     m_tested = true;
     if (validating) {
@@ -189,6 +204,15 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
         setBusy(false);
         Q_EMIT changed();
     }
+}
+
+void DirectoryPageController::readAsWindows1252()
+{
+    if (isBusy() || m_settings.type != Type::CsvFile) {
+        return;
+    }
+    context()->csvOptions.encoding = Directory::TextEncoding::Windows1252;
+    test();
 }
 
 QJsonObject DirectoryPageController::toJson() const
@@ -201,6 +225,9 @@ QJsonObject DirectoryPageController::toJson() const
         json.insert(QStringLiteral("baseDn"), m_settings.baseDn.trimmed());
     } else {
         json.insert(QStringLiteral("path"), m_settings.path.trimmed());
+    }
+    if (m_settings.type == Type::CsvFile) {
+        context()->csvOptions.writeJson(json);
     }
     return json;
 }
@@ -232,6 +259,9 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     , m_password(new QLineEdit(this))
     , m_baseDn(new QLineEdit(this))
     , m_test(new QPushButton(tr("Test"), this))
+    , m_convertEncoding(new QPushButton(tr("Read as Windows-1252"), this))
+    , m_csvHint(
+          new QLabel(tr("The next page shows the file's columns and lets you choose what each one becomes."), this))
     , m_result(new QLabel(this))
     , m_samples(new QListWidget(this))
 {
@@ -245,6 +275,8 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     m_password->setObjectName(QStringLiteral("bindPasswordEdit"));
     m_baseDn->setObjectName(QStringLiteral("baseDnEdit"));
     m_test->setObjectName(QStringLiteral("testDirectoryButton"));
+    m_convertEncoding->setObjectName(QStringLiteral("convertEncodingButton"));
+    m_csvHint->setObjectName(QStringLiteral("csvHintLabel"));
     m_result->setObjectName(QStringLiteral("directoryResultLabel"));
     m_samples->setObjectName(QStringLiteral("samplesList"));
 
@@ -272,6 +304,7 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     fileRow->addWidget(m_path);
     fileRow->addWidget(browse);
     fileForm->addRow(tr("File:"), fileRow);
+    fileForm->addRow(QString(), m_csvHint);
     connect(browse, &QToolButton::clicked, this, [this] {
         const bool csv = m_type->currentData().toInt() == int(DirectoryPageController::Type::CsvFile);
         const QString path = QFileDialog::getOpenFileName(this,
@@ -315,6 +348,15 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     layout->addWidget(m_samples);
     layout->addStretch();
     layout->addWidget(banner());
+    // Under the message that asks for it: the file is not UTF-8, but Windows-1252 reads it.
+    m_convertEncoding->setToolTip(
+        tr("Older Excel versions and many HR systems on Windows save CSV files in Windows-1252. Converting reads "
+           "umlauts such as ä, ö and ü correctly; the file itself is not changed."));
+    m_convertEncoding->setVisible(false);
+    auto *convertRow = new QHBoxLayout;
+    convertRow->addWidget(m_convertEncoding);
+    convertRow->addStretch();
+    layout->addLayout(convertRow);
 
     connect(m_type, &QComboBox::currentIndexChanged, this, &DirectoryPage::pushSettings);
     connect(m_tls, &QComboBox::currentIndexChanged, this, &DirectoryPage::pushSettings);
@@ -322,6 +364,7 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
         connect(edit, &QLineEdit::textChanged, this, &DirectoryPage::pushSettings);
     }
     connect(m_test, &QPushButton::clicked, controller, &DirectoryPageController::test);
+    connect(m_convertEncoding, &QPushButton::clicked, controller, &DirectoryPageController::readAsWindows1252);
 }
 
 void DirectoryPage::pushSettings()
@@ -367,6 +410,9 @@ void DirectoryPage::refresh()
     m_stack->setCurrentIndex(current);
     m_stack->updateGeometry();
     m_test->setEnabled(!m_controller->isBusy() && m_controller->hasRequiredFields());
+    m_convertEncoding->setVisible(m_controller->needsEncodingConfirmation());
+    m_convertEncoding->setEnabled(!m_controller->isBusy());
+    m_csvHint->setVisible(settings.type == DirectoryPageController::Type::CsvFile);
     m_samples->clear();
     if (m_controller->isBusy()) {
         m_result->setText(tr("Testing…"));

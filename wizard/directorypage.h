@@ -71,8 +71,12 @@ public:
     const Results &results() const { return m_results; }
     bool hasResults() const { return m_tested; }
 
-    /// Opens the source and reads its summary.
+    /// Opens the source and reads its summary (a CSV file with the context's CsvOptions: encoding and mapping).
     void test();
+    /// The last test found a CSV file that is not UTF-8 but readable as Windows-1252: the admin has to confirm.
+    bool needsEncodingConfirmation() const { return m_needsEncoding; }
+    /// The admin confirmed that the CSV file is Windows-1252: read it so from now on and test again.
+    void readAsWindows1252();
     /// The profile's "directory" object for these settings (never the password).
     QJsonObject toJson() const;
 
@@ -90,6 +94,7 @@ private:
     bool m_tested = false;
     bool m_validating = false;
     bool m_failed = false; ///< the last test of the current settings failed
+    bool m_needsEncoding = false;
     std::unique_ptr<Directory::DirectorySource> m_source;
     QPointer<Directory::DirectoryJob> m_job;
 };
@@ -118,6 +123,8 @@ private:
     QLineEdit *m_password;
     QLineEdit *m_baseDn;
     QPushButton *m_test;
+    QPushButton *m_convertEncoding;
+    QLabel *m_csvHint;
     QLabel *m_result;
     QListWidget *m_samples;
     bool m_filling = false;

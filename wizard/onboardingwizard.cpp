@@ -5,6 +5,7 @@
 #include "attributespage.h"
 #include "connectionpage.h"
 #include "credentialspage.h"
+#include "csvmappingpage.h"
 #include "directorypage.h"
 #include "domainpage.h"
 #include "registrationpage.h"
@@ -24,6 +25,7 @@ OnboardingWizard::OnboardingWizard(const WizardContext::Options &options, QWidge
     , m_connection(new ConnectionPageController(m_context, this))
     , m_domain(new DomainPageController(m_context, this))
     , m_directory(new DirectoryPageController(m_context, this))
+    , m_csvMapping(new CsvMappingPageController(m_context, this))
     , m_attributes(new AttributesController(m_context, this))
     , m_summary(new SummaryPageController(m_context, this))
 {
@@ -43,6 +45,7 @@ OnboardingWizard::OnboardingWizard(const WizardContext::Options &options, QWidge
     add(ConnectionPageId, new ConnectionPage(m_connection, this), "connectionPage");
     add(DomainPageId, new DomainPage(m_domain, this), "domainPage");
     add(DirectoryPageId, new DirectoryPage(m_directory, this), "directoryPage");
+    add(CsvColumnsPageId, new CsvMappingPage(m_csvMapping, this), "csvColumnsPage");
     add(AttributesPageId, new AttributesPage(m_attributes, this), "attributesPage");
     add(SummaryPageId, new SummaryPage(m_summary, this), "summaryPage");
     setStartId(WelcomePageId);
@@ -64,6 +67,14 @@ OnboardingWizard::OnboardingWizard(const WizardContext::Options &options, QWidge
 }
 
 OnboardingWizard::~OnboardingWizard() = default;
+
+int OnboardingWizard::nextId() const
+{
+    if (currentId() == DirectoryPageId && m_directory->settings().type != DirectoryPageController::Type::CsvFile) {
+        return AttributesPageId;
+    }
+    return QWizard::nextId();
+}
 
 QString OnboardingWizard::savedProfileName() const
 {

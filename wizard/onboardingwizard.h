@@ -11,6 +11,7 @@ namespace M365::Ui {
 class AttributesController;
 class ConnectionPageController;
 class CredentialsPageController;
+class CsvMappingPageController;
 class DirectoryPageController;
 class DomainPageController;
 class RegistrationPageController;
@@ -35,8 +36,10 @@ public:
         ConnectionPageId = 3,
         DomainPageId = 4,
         DirectoryPageId = 5,
-        AttributesPageId = 6,
-        SummaryPageId = 7,
+        /// Only for a CSV file.
+        CsvColumnsPageId = 6,
+        AttributesPageId = 7,
+        SummaryPageId = 8,
     };
 
     explicit OnboardingWizard(const WizardContext::Options &options, QWidget *parent = nullptr);
@@ -45,6 +48,8 @@ public:
     WizardContext *context() const { return m_context; }
     /// The name of the profile Finish saved (empty before).
     QString savedProfileName() const;
+    /// The CSV columns page comes only after a CSV file.
+    int nextId() const override;
 
     WelcomePageController *welcomeController() const { return m_welcome; }
     RegistrationPageController *registrationController() const { return m_registration; }
@@ -52,6 +57,7 @@ public:
     ConnectionPageController *connectionController() const { return m_connection; }
     DomainPageController *domainController() const { return m_domain; }
     DirectoryPageController *directoryController() const { return m_directory; }
+    CsvMappingPageController *csvMappingController() const { return m_csvMapping; }
     AttributesController *attributesController() const { return m_attributes; }
     SummaryPageController *summaryController() const { return m_summary; }
 
@@ -63,6 +69,7 @@ private:
     ConnectionPageController *m_connection;
     DomainPageController *m_domain;
     DirectoryPageController *m_directory;
+    CsvMappingPageController *m_csvMapping;
     AttributesController *m_attributes;
     SummaryPageController *m_summary;
     bool m_saved = false;

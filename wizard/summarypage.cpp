@@ -83,6 +83,18 @@ QList<QPair<QString, QString>> SummaryPageController::rows() const
             + directory.value(QLatin1String("baseDn")).toString() + QLatin1Char(')')
         : directory.value(QLatin1String("path")).toString();
     rows.append({tr("Directory:"), where});
+    const QJsonObject csvMapping = directory.value(QLatin1String("mapping")).toObject();
+    if (directory.value(QLatin1String("type")).toString() == QLatin1String("csv") && !csvMapping.isEmpty()) {
+        const QJsonObject columns = csvMapping.value(QLatin1String("columns")).toObject();
+        int used = 0;
+        for (auto it = columns.constBegin(); it != columns.constEnd(); ++it) {
+            used += it.value().toString().isEmpty() ? 0 : 1;
+        }
+        const QString key = csvMapping.value(QLatin1String("key")).toString();
+        rows.append(
+            {tr("CSV columns:"),
+             tr("%1 of %2 used, key: %3 (%4)").arg(used).arg(columns.size()).arg(key, columns.value(key).toString())});
+    }
     const Result<Sync::MappingRules> rules =
         Sync::MappingRules::fromJson(profile.sync.value(QLatin1String("rules")).toObject());
     if (profile.sync.contains(QLatin1String("rules")) && rules.ok()) {

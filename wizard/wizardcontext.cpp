@@ -13,6 +13,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 
@@ -67,6 +68,22 @@ void WizardContext::openBrowser(const QUrl &url) const
         m_options.browserOpener(url);
     } else {
         QDesktopServices::openUrl(url);
+    }
+}
+
+void WizardContext::suggestCsvMapping(const QString &path)
+{
+    if (!csvOptions.mapping.isEmpty()) {
+        return;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return; // the test says what is wrong with the file
+    }
+    const Directory::CsvPreview preview =
+        Directory::CsvReader::preview(file.readAll(), csvOptions, QFileInfo(path).fileName());
+    if (!preview.error.isError()) {
+        csvOptions.mapping = Directory::CsvMapping::suggest(preview.headers);
     }
 }
 

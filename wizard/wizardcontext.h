@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "directory/csvsource.h"
 #include "directory/directoryentry.h"
 #include "graph/tenantcheck.h"
 #include "identity/certificatecredential.h"
@@ -107,6 +108,13 @@ public:
     QString ldapBindPassword;
     /// The sample users the Directory page's last successful test read (at most five), for the Attributes page.
     QList<Directory::DirectoryEntry> directorySamples;
+    /// How a CSV directory file is read: the encoding the admin confirmed and the column mapping of the CSV columns
+    /// page. The Directory page tests with them and writes them into profile.directory; choosing another file
+    /// starts them afresh.
+    Directory::CsvOptions csvOptions;
+    /// Without a mapping yet, suggests one from the header of the CSV file at @p path (CsvMapping::suggest()), so that
+    /// the Directory page's test already reads the file with a key column, as the CSV columns page will show it.
+    void suggestCsvMapping(const QString &path);
     /// The sample LDIF the sandbox mode pre-selects (a copy of the built-in one under dataDirectory()).
     QString sampleDirectoryPath() const;
 

@@ -6,12 +6,15 @@
 #include "changeplanmodel.h"
 #include "detailspane.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSplitter>
 #include <QStyle>
 #include <QStyledItemDelegate>
@@ -68,7 +71,8 @@ PreviewPane::PreviewPane(QWidget *parent)
     , m_search(new QLineEdit(this))
     , m_checkAll(new QCheckBox(tr("Apply all"), this))
     , m_emptyLabel(new QLabel(this))
-    , m_problemsLabel(new QLabel(this))
+    , m_problemsButton(new QToolButton(this))
+    , m_problemsList(new QListWidget(this))
     , m_table(new QTableView(this))
     , m_details(new DetailsPane(this))
 {
@@ -118,13 +122,40 @@ PreviewPane::PreviewPane(QWidget *parent)
     });
     m_emptyLabel->setObjectName(QStringLiteral("emptyPlanLabel"));
     m_emptyLabel->setVisible(false);
-    m_problemsLabel->setObjectName(QStringLiteral("problemsLabel"));
-    m_problemsLabel->setVisible(false);
-    m_problemsLabel->setWordWrap(true);
+    // The count of unreadable entries opens the list of them under it: selectable, and copied with Ctrl+C.
+    m_problemsButton->setObjectName(QStringLiteral("problemsButton"));
+    m_problemsButton->setCheckable(true);
+    m_problemsButton->setAutoRaise(true);
+    m_problemsButton->setArrowType(Qt::RightArrow);
+    m_problemsButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_problemsButton->setToolTip(tr("Show which entries could not be read, and why"));
+    m_problemsButton->setVisible(false);
+    m_problemsList->setObjectName(QStringLiteral("problemsList"));
+    m_problemsList->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_problemsList->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_problemsList->setVisible(false);
+    auto *copyProblems = new QAction(tr("Copy"), m_problemsList);
+    copyProblems->setShortcut(QKeySequence::Copy);
+    copyProblems->setShortcutContext(Qt::WidgetShortcut);
+    m_problemsList->addAction(copyProblems);
+    connect(copyProblems, &QAction::triggered, this, [this] {
+        // The selected problems in the list's order; all of them when none is selected.
+        QStringList lines;
+        for (int row = 0; row < m_problemsList->count(); ++row) {
+            if (m_problemsList->item(row)->isSelected() || m_problemsList->selectedItems().isEmpty()) {
+                lines.append(m_problemsList->item(row)->text());
+            }
+        }
+        QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+    });
+    connect(m_problemsButton, &QToolButton::toggled, this, [this](bool open) {
+        m_problemsButton->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+        m_problemsList->setVisible(open);
+    });
     auto *status = new QHBoxLayout;
     status->addWidget(m_checkAll);
     status->addWidget(m_emptyLabel, 1);
-    status->addWidget(m_problemsLabel);
+    status->addWidget(m_problemsButton);
     status->addStretch();
     status->addWidget(m_search);
 
@@ -175,6 +206,7 @@ PreviewPane::PreviewPane(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(filters);
     layout->addLayout(status);
+    layout->addWidget(m_problemsList);
     layout->addWidget(splitter, 1);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, &PreviewPane::updateDetails);
@@ -203,9 +235,19 @@ void PreviewPane::showPlan(const Sync::ChangePlan &plan)
 
 void PreviewPane::setProblems(const QStringList &problems)
 {
-    m_problemsLabel->setText(tr("%n directory entries could not be read", nullptr, int(problems.size())));
-    m_problemsLabel->setToolTip(problems.join(QLatin1Char('\n')));
-    m_problemsLabel->setVisible(!problems.isEmpty());
+    m_problemsButton->setText(tr("%n directory entries could not be read", nullptr, int(problems.size())));
+    m_problemsButton->setVisible(!problems.isEmpty());
+    m_problemsList->clear();
+    m_problemsList->addItems(problems);
+    // As tall as six problems at most; a longer list scrolls.
+    int height = 2 * m_problemsList->frameWidth() + 4;
+    for (int row = 0; row < qMin(6, m_problemsList->count()); ++row) {
+        height += m_problemsList->sizeHintForRow(row);
+    }
+    m_problemsList->setFixedHeight(height);
+    if (problems.isEmpty()) {
+        m_problemsButton->setChecked(false);
+    }
 }
 
 void PreviewPane::setOutcome(int index, const Sync::ChangeOutcome &outcome)

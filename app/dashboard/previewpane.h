@@ -11,6 +11,7 @@
 class QCheckBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QTableView;
 class QToolButton;
 
@@ -43,7 +44,7 @@ public:
 
     /// Shows a new plan: the first one replaces the table, later ones are merged into it.
     void showPlan(const Sync::ChangePlan &plan);
-    /// Shows the directory entries the planner could not use.
+    /// Shows the directory entries the planner could not use: a count that opens the list of them.
     void setProblems(const QStringList &problems);
     /// Marks the row of plan index @p index with a run's outcome.
     void setOutcome(int index, const Sync::ChangeOutcome &outcome);
@@ -77,7 +78,8 @@ private:
     QLineEdit *m_search;
     QCheckBox *m_checkAll;
     QLabel *m_emptyLabel;
-    QLabel *m_problemsLabel;
+    QToolButton *m_problemsButton;
+    QListWidget *m_problemsList;
     QTableView *m_table;
     DetailsPane *m_details;
     bool m_hasPlan = false;

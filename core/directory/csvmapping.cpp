@@ -9,10 +9,12 @@ namespace M365::Directory {
 
 namespace {
 
-QString trMapping(const char *text)
+/// The translation context of this file's messages: lupdate finds MappingText::tr(), where it would miss a helper
+/// function.
+struct MappingText
 {
-    return QCoreApplication::translate("M365::Directory::CsvMapping", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(M365::Directory::CsvMapping)
+};
 
 /// A header as a lookup key: case-folded, without spaces, punctuation and the umlauts' dots ("E-Mail" → "email",
 /// "first_name" → "firstname", "Straße" → "strasse").
@@ -186,45 +188,45 @@ QJsonObject CsvMapping::toJson() const
 Result<CsvMapping> CsvMapping::fromJson(const QJsonObject &json)
 {
     auto fail = [](const QString &what) {
-        return Result<CsvMapping>::failure(
-            Error{QStringLiteral("profile.directory.mapping"),
-                  trMapping("The CSV column mapping in the profile is not valid: %1. Choose the columns again in the "
+        return Result<CsvMapping>::failure(Error{
+            QStringLiteral("profile.directory.mapping"),
+            MappingText::tr("The CSV column mapping in the profile is not valid: %1. Choose the columns again in the "
                             "directory settings.")
-                      .arg(what),
-                  {},
-                  {}});
+                .arg(what),
+            {},
+            {}});
     };
     CsvMapping mapping;
     const QJsonValue columns = json.value(QLatin1String("columns"));
     if (!columns.isUndefined() && !columns.isObject()) {
-        return fail(trMapping("\"columns\" must map each header to an attribute"));
+        return fail(MappingText::tr("\"columns\" must map each header to an attribute"));
     }
     const QJsonObject map = columns.toObject();
     for (auto it = map.constBegin(); it != map.constEnd(); ++it) {
         if (!it.value().isString()) {
-            return fail(trMapping("the attribute of column \"%1\" is not text").arg(it.key()));
+            return fail(MappingText::tr("the attribute of column \"%1\" is not text").arg(it.key()));
         }
         const QString attribute = it.value().toString().trimmed();
         if (!attribute.isEmpty() && !isAttributeName(attribute)) {
-            return fail(trMapping("\"%1\" (column \"%2\") is not an attribute name").arg(attribute, it.key()));
+            return fail(MappingText::tr("\"%1\" (column \"%2\") is not an attribute name").arg(attribute, it.key()));
         }
         mapping.columns.insert(it.key().trimmed(), attribute);
     }
     const QJsonValue key = json.value(QLatin1String("key"));
     if (!key.isUndefined() && !key.isString()) {
-        return fail(trMapping("\"key\" must name a column"));
+        return fail(MappingText::tr("\"key\" must name a column"));
     }
     mapping.keyColumn = key.toString().trimmed();
     if (!mapping.keyColumn.isEmpty() && mapping.attributeFor(mapping.keyColumn).isEmpty()) {
-        return fail(trMapping("the key column \"%1\" is not mapped to an attribute").arg(mapping.keyColumn));
+        return fail(MappingText::tr("the key column \"%1\" is not mapped to an attribute").arg(mapping.keyColumn));
     }
     const QJsonValue required = json.value(QLatin1String("required"));
     if (!required.isUndefined() && !required.isArray()) {
-        return fail(trMapping("\"required\" must list columns"));
+        return fail(MappingText::tr("\"required\" must list columns"));
     }
     for (const QJsonValue &v : required.toArray()) {
         if (!v.isString()) {
-            return fail(trMapping("\"required\" must list columns"));
+            return fail(MappingText::tr("\"required\" must list columns"));
         }
         mapping.requiredColumns.append(v.toString().trimmed());
     }

@@ -14,10 +14,11 @@ namespace M365::Directory {
 
 namespace {
 
-QString trCsv(const char *text)
+/// The translation context of this file's messages: lupdate finds CsvText::tr(), where it would miss a helper function.
+struct CsvText
 {
-    return QCoreApplication::translate("M365::Directory::CsvSource", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(M365::Directory::CsvSource)
+};
 
 bool isBlank(const QByteArray &field)
 {
@@ -66,13 +67,14 @@ DirectoryError decodeCsv(const QByteArray &bytes,
     }
     if (decoded.needsConfirmation) {
         return {DirectoryError::EncodingNotConfirmed,
-                trCsv("The CSV file \"%1\" cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, "
-                      "or save it as \"CSV UTF-8\" in the spreadsheet program.")
+                CsvText::tr(
+                    "The CSV file \"%1\" cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, "
+                    "or save it as \"CSV UTF-8\" in the spreadsheet program.")
                     .arg(fileName, decoded.error),
                 decoded.error};
     }
     return {DirectoryError::InvalidFile,
-            trCsv("The CSV file \"%1\" cannot be read: %2. Save it as \"CSV UTF-8\" in the spreadsheet program.")
+            CsvText::tr("The CSV file \"%1\" cannot be read: %2. Save it as \"CSV UTF-8\" in the spreadsheet program.")
                 .arg(fileName, decoded.error),
             decoded.error};
 }
@@ -124,7 +126,7 @@ ColumnPlan planColumns(const QStringList &headers, const CsvMapping &chosen, Ent
             if (first != seen.constEnd()) {
                 receiver.problem(headerLine,
                                  {},
-                                 trCsv("column %1 repeats the header \"%2\" of column %3; its values are ignored")
+                                 CsvText::tr("column %1 repeats the header \"%2\" of column %3; its values are ignored")
                                      .arg(i + 1)
                                      .arg(column.header)
                                      .arg(*first + 1));
@@ -154,7 +156,7 @@ ColumnPlan planColumns(const QStringList &headers, const CsvMapping &chosen, Ent
             receiver.problem(
                 headerLine,
                 {},
-                trCsv("the required column \"%1\" is not in the header row; no row is read").arg(required));
+                CsvText::tr("the required column \"%1\" is not in the header row; no row is read").arg(required));
             plan.unusable = true;
         }
     }
@@ -162,7 +164,7 @@ ColumnPlan planColumns(const QStringList &headers, const CsvMapping &chosen, Ent
         receiver.problem(
             headerLine,
             {},
-            trCsv("the key column \"%1\" is not in the header row; no row is read").arg(mapping.keyColumn));
+            CsvText::tr("the key column \"%1\" is not in the header row; no row is read").arg(mapping.keyColumn));
         plan.unusable = true;
     }
     return plan;
@@ -197,9 +199,10 @@ public:
         }
         const int columns = int(m_plan.columns.size());
         if (fields.size() != columns && !fitsHeader(fields)) {
-            m_receiver.problem(record.line,
-                               {},
-                               trCsv("expected %1 fields as in the header, found %2").arg(columns).arg(fields.size()));
+            m_receiver.problem(
+                record.line,
+                {},
+                CsvText::tr("expected %1 fields as in the header, found %2").arg(columns).arg(fields.size()));
             return true;
         }
         DirectoryEntry entry;
@@ -210,7 +213,7 @@ public:
             if (raw.contains('\0')) {
                 m_receiver.problem(record.line,
                                    {},
-                                   trCsv("column \"%1\" holds a NUL byte; the row is skipped")
+                                   CsvText::tr("column \"%1\" holds a NUL byte; the row is skipped")
                                        .arg(column.header.isEmpty() ? QString::number(i + 1) : column.header));
                 return true;
             }
@@ -220,7 +223,7 @@ public:
                     m_receiver.problem(
                         record.line,
                         {},
-                        trCsv("column %1 has no name in the header row; its values are ignored").arg(i + 1));
+                        CsvText::tr("column %1 has no name in the header row; its values are ignored").arg(i + 1));
                 }
                 continue;
             }
@@ -230,8 +233,8 @@ public:
                     m_receiver.problem(record.line,
                                        {},
                                        i == m_plan.keyColumn
-                                           ? trCsv("the key column \"%1\" is empty").arg(column.header)
-                                           : trCsv("the required column \"%1\" is empty").arg(column.header));
+                                           ? CsvText::tr("the key column \"%1\" is empty").arg(column.header)
+                                           : CsvText::tr("the required column \"%1\" is empty").arg(column.header));
                     return true;
                 }
                 continue;
@@ -248,6 +251,14 @@ public:
                 break;
             case ColumnPlan::Ignored:
                 break;
+            }
+        }
+        // HR exports name people in two columns; inetOrgPerson (and the display name rule) wants a common name.
+        if (!entry.attributes.contains(u"cn") && !entry.attributes.contains(u"displayname")) {
+            const QStringList parts{entry.value(QStringLiteral("givenName")), entry.value(QStringLiteral("sn"))};
+            const QString name = parts.join(QLatin1Char(' ')).trimmed();
+            if (!name.isEmpty()) {
+                entry.attributes.append(QStringLiteral("cn"), name);
             }
         }
         if (m_plan.keyColumn >= 0) {
@@ -354,10 +365,11 @@ private:
         if (entry.dn.isEmpty()) {
             if (!m_reportedNoKey) {
                 m_reportedNoKey = true;
-                m_receiver.problem(line,
-                                   {},
-                                   trCsv("the groups column cannot name its members: choose a key column (or a DN "
-                                         "column) for the rows"));
+                m_receiver.problem(
+                    line,
+                    {},
+                    CsvText::tr("the groups column cannot name its members: choose a key column (or a DN "
+                                "column) for the rows"));
             }
             return;
         }
@@ -391,8 +403,8 @@ QStringList decodeHeaders(const CsvParser::Record &header)
 DirectoryError noHeader(const QString &fileName, const CsvParser::Record &header)
 {
     return {DirectoryError::InvalidFile,
-            trCsv("The CSV file \"%1\" has no readable header row: %2")
-                .arg(fileName, header.error.isEmpty() ? trCsv("the file is empty") : header.error),
+            CsvText::tr("The CSV file \"%1\" has no readable header row: %2")
+                .arg(fileName, header.error.isEmpty() ? CsvText::tr("the file is empty") : header.error),
             {}};
 }
 
@@ -420,7 +432,7 @@ Result<CsvOptions> CsvOptions::fromJson(const QJsonObject &directory)
     } else if (!separator.isEmpty()) {
         return Result<CsvOptions>::failure(
             Error{QStringLiteral("profile.directory.separator"),
-                  trCsv("The CSV separator \"%1\" in the profile is not one of , ; | or TAB.").arg(separator),
+                  CsvText::tr("The CSV separator \"%1\" in the profile is not one of , ; | or TAB.").arg(separator),
                   {},
                   {}});
     }
@@ -517,7 +529,7 @@ DirectoryJob *createCsvJob(const QString &path,
             QFile file(path);
             if (!file.open(QIODevice::ReadOnly)) {
                 sink.fail({DirectoryError::FileNotReadable,
-                           trCsv("Cannot open the CSV file \"%1\": %2. Check the path and the file permissions.")
+                           CsvText::tr("Cannot open the CSV file \"%1\": %2. Check the path and the file permissions.")
                                .arg(path, file.errorString()),
                            file.errorString()});
                 return;
@@ -527,7 +539,7 @@ DirectoryJob *createCsvJob(const QString &path,
             const QByteArray bytes = file.readAll();
             if (file.error() != QFileDevice::NoError) {
                 sink.fail({DirectoryError::FileNotReadable,
-                           trCsv("Reading the CSV file \"%1\" failed: %2.").arg(path, file.errorString()),
+                           CsvText::tr("Reading the CSV file \"%1\" failed: %2.").arg(path, file.errorString()),
                            file.errorString()});
                 return;
             }

@@ -221,7 +221,8 @@ QString EntryProblem::toString() const
 {
     QString where = file;
     if (line > 0) {
-        where += (where.isEmpty() ? QString() : QStringLiteral(", ")) + QStringLiteral("line %1").arg(line);
+        const QString at = QCoreApplication::translate("M365::Directory::EntryProblem", "line %1").arg(line);
+        where += (where.isEmpty() ? QString() : QStringLiteral(", ")) + at;
         if (!dn.isEmpty()) {
             where += QStringLiteral(" (%1)").arg(dn);
         }

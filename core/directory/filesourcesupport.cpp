@@ -15,10 +15,12 @@ namespace M365::Directory {
 namespace {
 constexpr int kSampleCount = 5;
 
-QString trFile(const char *text)
+/// The translation context of this file's messages: lupdate finds FileText::tr(), where it would miss a helper
+/// function.
+struct FileText
 {
-    return QCoreApplication::translate("M365::Directory::FileSource", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(M365::Directory::FileSource)
+};
 } // namespace
 
 FileEntryCollector::FileEntryCollector(
@@ -52,7 +54,7 @@ bool FileEntryCollector::add(DirectoryEntry &&entry, int line)
     if (!entry.dn.isEmpty()) {
         const auto seen = m_dnLines.constFind(dnKey);
         if (seen != m_dnLines.constEnd()) {
-            problem(line, entry.dn, trFile("duplicate DN, first seen on line %1").arg(*seen));
+            problem(line, entry.dn, FileText::tr("duplicate DN, first seen on line %1").arg(*seen));
             return !m_sink.isCancelled();
         }
     }
@@ -60,7 +62,8 @@ bool FileEntryCollector::add(DirectoryEntry &&entry, int line)
     if (entry.anchor.isEmpty() && !m_rules.assignAnchor(entry)) {
         problem(line,
                 entry.dn,
-                trFile("no anchor attribute (looked for %1)").arg(m_rules.anchorAttributes.join(QStringLiteral(", "))));
+                FileText::tr("no anchor attribute (looked for %1)")
+                    .arg(m_rules.anchorAttributes.join(QStringLiteral(", "))));
         return !m_sink.isCancelled();
     }
     const QString anchorKey = entry.anchorAttribute + QLatin1Char('=') + entry.anchor;
@@ -68,7 +71,7 @@ bool FileEntryCollector::add(DirectoryEntry &&entry, int line)
     if (seenAnchor != m_anchorLines.constEnd()) {
         problem(line,
                 entry.dn,
-                trFile("duplicate anchor %1=%2, first seen on line %3")
+                FileText::tr("duplicate anchor %1=%2, first seen on line %3")
                     .arg(entry.anchorAttribute, entry.anchor)
                     .arg(*seenAnchor));
         return !m_sink.isCancelled();
@@ -135,12 +138,12 @@ void FileEntryCollector::reportDanglingMembers()
     for (const GroupMembers &group : std::as_const(m_groups)) {
         for (const QString &member : group.memberDns) {
             if (!isEntry(member)) {
-                problem(group.line, group.dn, trFile("member \"%1\" is not an entry of this file").arg(member));
+                problem(group.line, group.dn, FileText::tr("member \"%1\" is not an entry of this file").arg(member));
             }
         }
         for (const QString &uid : group.memberUids) {
             if (!m_uids.contains(uid.trimmed().toCaseFolded())) {
-                problem(group.line, group.dn, trFile("memberUid \"%1\" is no user's uid in this file").arg(uid));
+                problem(group.line, group.dn, FileText::tr("memberUid \"%1\" is no user's uid in this file").arg(uid));
             }
         }
     }

@@ -17,10 +17,12 @@ namespace {
 
 constexpr int kPollMicroseconds = 100 * 1000;
 
-QString trLdap(const char *text)
+/// The translation context of this file's messages: lupdate finds LdapText::tr(), where it would miss a helper
+/// function.
+struct LdapText
 {
-    return QCoreApplication::translate("M365::Directory::LdapSource", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(M365::Directory::LdapSource)
+};
 
 /// NULL-terminated char* array over UTF-8 copies, for libldap's attribute lists.
 class CStringList
@@ -109,75 +111,83 @@ void LdapConnection::setError(int rc, const QString &operation, const QString &d
             const bool informative = !diag.isEmpty() && !diag.contains(QLatin1String("unknown error"));
             error.code = DirectoryError::TlsFailed;
             error.userMessage =
-                trLdap("The secure connection to %1 failed%2. Check that the CA file is the one that "
-                       "issued the server's certificate, that the host name in the URL matches the "
-                       "certificate, and that the port speaks %3.")
+                LdapText::tr("The secure connection to %1 failed%2. Check that the CA file is the one that "
+                             "issued the server's certificate, that the host name in the URL matches the "
+                             "certificate, and that the port speaks %3.")
                     .arg(server,
                          informative ? QStringLiteral(" (%1)").arg(diag) : QString(),
                          m_config.effectiveTls() == LdapConfig::Tls::Ldaps ? QStringLiteral("ldaps")
                                                                            : QStringLiteral("LDAP with StartTLS"));
         } else {
             error.code = DirectoryError::ServerUnreachable;
-            error.userMessage = trLdap("Cannot reach the LDAP server at %1. Check the host name and port, that the "
-                                       "server is running and that no firewall blocks the connection.")
-                                    .arg(server);
+            error.userMessage =
+                LdapText::tr("Cannot reach the LDAP server at %1. Check the host name and port, that the "
+                             "server is running and that no firewall blocks the connection.")
+                    .arg(server);
         }
         break;
     case LDAP_INVALID_CREDENTIALS:
         error.code = DirectoryError::InvalidCredentials;
-        error.userMessage = trLdap("The server rejected the bind DN or the password. Check the bind DN \"%1\" and "
-                                   "enter the password again.")
-                                .arg(m_config.bindDn);
+        error.userMessage =
+            LdapText::tr("The server rejected the bind DN or the password. Check the bind DN \"%1\" and "
+                         "enter the password again.")
+                .arg(m_config.bindDn);
         break;
     case LDAP_INAPPROPRIATE_AUTH:
     case LDAP_STRONG_AUTH_REQUIRED:
     case LDAP_CONFIDENTIALITY_REQUIRED:
         error.code = DirectoryError::InvalidCredentials;
-        error.userMessage = trLdap("The server refuses this kind of login on an unencrypted connection. Use StartTLS "
-                                   "or an ldaps:// address.");
+        error.userMessage =
+            LdapText::tr("The server refuses this kind of login on an unencrypted connection. Use StartTLS "
+                         "or an ldaps:// address.");
         break;
     case LDAP_NO_SUCH_OBJECT:
         error.code = DirectoryError::NoSuchBase;
-        error.userMessage = trLdap("The base DN \"%1\" does not exist on the server. Check its spelling against the "
-                                   "server's naming contexts.")
-                                .arg(m_config.baseDn);
+        error.userMessage =
+            LdapText::tr("The base DN \"%1\" does not exist on the server. Check its spelling against the "
+                         "server's naming contexts.")
+                .arg(m_config.baseDn);
         break;
     case LDAP_FILTER_ERROR:
         error.code = DirectoryError::InvalidFilter;
-        error.userMessage = trLdap("The search filter is not valid LDAP filter syntax (RFC 4515). Check its "
-                                   "parentheses and operators: %1")
+        error.userMessage = LdapText::tr("The search filter is not valid LDAP filter syntax (RFC 4515). Check its "
+                                         "parentheses and operators: %1")
                                 .arg(operation);
         break;
     case LDAP_TIMEOUT:
     case LDAP_TIMELIMIT_EXCEEDED:
         error.code = DirectoryError::Timeout;
-        error.userMessage = trLdap("The LDAP server %1 did not answer within %2 seconds. Check the server load or "
-                                   "raise the timeout.")
-                                .arg(server)
-                                .arg(m_config.timeoutSeconds);
+        error.userMessage =
+            LdapText::tr("The LDAP server %1 did not answer within %2 seconds. Check the server load or "
+                         "raise the timeout.")
+                .arg(server)
+                .arg(m_config.timeoutSeconds);
         break;
     case LDAP_INSUFFICIENT_ACCESS:
         error.code = DirectoryError::ServerError;
-        error.userMessage = trLdap("The bind DN may not read this part of the directory. Check its access rights.");
+        error.userMessage =
+            LdapText::tr("The bind DN may not read this part of the directory. Check its access rights.");
         break;
     case LDAP_SIZELIMIT_EXCEEDED:
     case LDAP_ADMINLIMIT_EXCEEDED:
         error.code = DirectoryError::ServerError;
-        error.userMessage = trLdap("The server stopped the search at its size limit. Allow paged searches for the "
-                                   "bind DN (e.g. slapd's size.prtotal=unlimited, AD's MaxPageSize).");
+        error.userMessage =
+            LdapText::tr("The server stopped the search at its size limit. Allow paged searches for the "
+                         "bind DN (e.g. slapd's size.prtotal=unlimited, AD's MaxPageSize).");
         break;
     case LDAP_PROTOCOL_ERROR:
         if (operation.contains(QLatin1String("StartTLS"))) {
             error.code = DirectoryError::TlsFailed;
-            error.userMessage = trLdap("The server %1 does not offer StartTLS. Enable TLS on the server or use an "
-                                       "ldaps:// address.")
-                                    .arg(server);
+            error.userMessage =
+                LdapText::tr("The server %1 does not offer StartTLS. Enable TLS on the server or use an "
+                             "ldaps:// address.")
+                    .arg(server);
             break;
         }
         Q_FALLTHROUGH();
     default:
         error.code = DirectoryError::ServerError;
-        error.userMessage = trLdap("The LDAP server reported an error during %1: %2.")
+        error.userMessage = LdapText::tr("The LDAP server reported an error during %1: %2.")
                                 .arg(operation, QString::fromUtf8(ldap_err2string(rc)));
         break;
     }
@@ -214,8 +224,8 @@ bool LdapConnection::open(const QString &bindPassword)
         // A simple bind with a DN and no password is an "unauthenticated bind" that some servers
         // accept as anonymous: refuse it instead of silently reading less than expected.
         m_error = {DirectoryError::InvalidConfiguration,
-                   trLdap("A bind DN is set but the password is empty. Enter the password, or clear the bind DN "
-                          "for an anonymous bind."),
+                   LdapText::tr("A bind DN is set but the password is empty. Enter the password, or clear the bind DN "
+                                "for an anonymous bind."),
                    {}};
         return false;
     }
@@ -223,7 +233,7 @@ bool LdapConnection::open(const QString &bindPassword)
     if (rc != LDAP_SUCCESS || !url.contains(QLatin1String("://"))) {
         m_error = {
             DirectoryError::InvalidConfiguration,
-            trLdap("\"%1\" is not a valid LDAP address. Use ldap://host[:port] or ldaps://host[:port].").arg(url),
+            LdapText::tr("\"%1\" is not a valid LDAP address. Use ldap://host[:port] or ldaps://host[:port].").arg(url),
             QString::fromUtf8(ldap_err2string(rc))};
         return false;
     }
@@ -248,11 +258,12 @@ bool LdapConnection::open(const QString &bindPassword)
         const int isServer = 0;
         rc = ldap_set_option(m_ld, LDAP_OPT_X_TLS_NEWCTX, &isServer);
         if (rc != LDAP_SUCCESS) {
-            m_error = {DirectoryError::TlsFailed,
-                       trLdap("The TLS settings could not be applied. Check that the CA file \"%1\" exists and holds "
-                              "PEM certificates.")
-                           .arg(m_config.caFile),
-                       diagnosticMessage()};
+            m_error = {
+                DirectoryError::TlsFailed,
+                LdapText::tr("The TLS settings could not be applied. Check that the CA file \"%1\" exists and holds "
+                             "PEM certificates.")
+                    .arg(m_config.caFile),
+                diagnosticMessage()};
             return false;
         }
     }
@@ -578,7 +589,7 @@ bool LdapConnection::toEntry(LDAPMessage *message, EntryKind kind, DirectoryEntr
     BerElement *ber = nullptr;
     struct berval name = {0, nullptr};
     if (ldap_get_dn_ber(m_ld, message, &ber, &name) != LDAP_SUCCESS) {
-        *problem = trLdap("the server sent an entry that cannot be decoded");
+        *problem = LdapText::tr("the server sent an entry that cannot be decoded");
         return false;
     }
     entry->dn = QString::fromUtf8(name.bv_val, static_cast<qsizetype>(name.bv_len));
@@ -620,7 +631,7 @@ bool LdapConnection::toEntry(LDAPMessage *message, EntryKind kind, DirectoryEntr
             const bool complete = fetchRange(entry->dn, attribute, rangeNext, &more);
             entry->attributes.append(attribute, more);
             if (!complete) {
-                *problem = trLdap("could not read all values of \"%1\" (ranged retrieval failed)").arg(attribute);
+                *problem = LdapText::tr("could not read all values of \"%1\" (ranged retrieval failed)").arg(attribute);
                 ok = false;
                 break;
             }
@@ -640,7 +651,7 @@ bool LdapConnection::toEntry(LDAPMessage *message, EntryKind kind, DirectoryEntr
     }
     entry->anchorAttribute = anchorKey;
     if (entry->anchor.isEmpty()) {
-        *problem = trLdap("the anchor attribute \"%1\" is missing or not readable by the bind DN")
+        *problem = LdapText::tr("the anchor attribute \"%1\" is missing or not readable by the bind DN")
                        .arg(m_config.anchorAttribute);
         return false;
     }

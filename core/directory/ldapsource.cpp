@@ -19,10 +19,12 @@ namespace {
 
 constexpr int kSampleCount = 5;
 
-QString trLdap(const char *text)
+/// The translation context of this file's messages: lupdate finds LdapText::tr(), where it would miss a helper
+/// function.
+struct LdapText
 {
-    return QCoreApplication::translate("M365::Directory::LdapSource", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(M365::Directory::LdapSource)
+};
 
 struct Search
 {
@@ -73,7 +75,7 @@ void readProducer(const LdapConfig &config, const QString &password, ReadScope s
                 userDns.insert(entry.dn.toLower());
             } else if (search.kind == EntryKind::Group && userDns.contains(entry.dn.toLower())) {
                 sink.problem(EntryProblem{
-                    entry.dn, 0, trLdap("matches both the user and the group filter; read as a user"), {}});
+                    entry.dn, 0, LdapText::tr("matches both the user and the group filter; read as a user"), {}});
                 return !sink.isCancelled();
             }
             return sink.entry(std::move(entry));
@@ -118,7 +120,7 @@ void countProducer(const LdapConfig &config, const QString &password, bool withD
             DirectoryError error = connection.error();
             if (error.code == DirectoryError::NoSuchBase && !root.namingContexts.isEmpty()) {
                 error.userMessage += QLatin1Char(' ')
-                    + trLdap("The server holds: %1.").arg(root.namingContexts.join(QStringLiteral("; ")));
+                    + LdapText::tr("The server holds: %1.").arg(root.namingContexts.join(QStringLiteral("; ")));
             }
             sink.fail(error);
             return;

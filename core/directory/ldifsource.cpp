@@ -15,10 +15,12 @@ namespace M365::Directory {
 
 namespace {
 
-QString trLdif(const char *text)
+/// The translation context of this file's messages: lupdate finds LdifText::tr(), where it would miss a helper
+/// function.
+struct LdifText
 {
-    return QCoreApplication::translate("M365::Directory::LdifSource", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(M365::Directory::LdifSource)
+};
 
 struct PhysicalLine
 {
@@ -100,7 +102,8 @@ public:
             const int nul = line.text.contains('\0') ? line.number : 0;
             if (line.text.startsWith(' ')) {
                 if (logical.isEmpty()) {
-                    m_receiver.problem(line.number, QString(), trLdif("continuation line without a preceding line"));
+                    m_receiver.problem(
+                        line.number, QString(), LdifText::tr("continuation line without a preceding line"));
                     return true;
                 }
                 logical.last().text.append(line.text.mid(1));
@@ -134,8 +137,8 @@ public:
             if (line.nulLine > 0) {
                 m_receiver.problem(line.nulLine,
                                    entry.dn,
-                                   trLdif("the line holds a NUL byte, which LDIF does not allow; the record is "
-                                          "skipped"));
+                                   LdifText::tr("the line holds a NUL byte, which LDIF does not allow; the record is "
+                                                "skipped"));
                 return true;
             }
             if (line.text == "-") {
@@ -147,20 +150,21 @@ public:
             }
             if (i == 0) {
                 if (attribute.name != "dn") {
-                    m_receiver.problem(line.number, QString(), trLdif("record does not start with \"dn:\""));
+                    m_receiver.problem(line.number, QString(), LdifText::tr("record does not start with \"dn:\""));
                     return true;
                 }
                 if (!decodeUtf8(attribute.value, &entry.dn) || entry.dn.contains(QChar(0))) {
-                    m_receiver.problem(line.number, QString(), trLdif("the DN is not valid UTF-8"));
+                    m_receiver.problem(line.number, QString(), LdifText::tr("the DN is not valid UTF-8"));
                     return true;
                 }
                 continue;
             }
             if (attribute.name == "dn") {
-                m_receiver.problem(line.number,
-                                   entry.dn,
-                                   trLdif("a second \"dn:\" line in one record (is the empty line between two entries "
-                                          "missing?)"));
+                m_receiver.problem(
+                    line.number,
+                    entry.dn,
+                    LdifText::tr("a second \"dn:\" line in one record (is the empty line between two entries "
+                                 "missing?)"));
                 return true;
             }
             if (attribute.name == "control" && !changeTypeSeen && entry.attributes.isEmpty()) {
@@ -173,8 +177,9 @@ public:
                     m_receiver.problem(
                         line.number,
                         entry.dn,
-                        trLdif("\"changetype: %1\" is a change record, not an exported entry; export the directory "
-                               "with ldapsearch, slapcat or ldifde instead")
+                        LdifText::tr(
+                            "\"changetype: %1\" is a change record, not an exported entry; export the directory "
+                            "with ldapsearch, slapcat or ldifde instead")
                             .arg(QString::fromUtf8(type)));
                     return true;
                 }
@@ -196,19 +201,21 @@ private:
         if (colon <= 0) {
             m_receiver.problem(line.number,
                                dn,
-                               colon < 0 ? trLdif("expected \"attribute: value\", found no colon")
-                                         : trLdif("line starts with a colon, the attribute name is missing"));
+                               colon < 0 ? LdifText::tr("expected \"attribute: value\", found no colon")
+                                         : LdifText::tr("line starts with a colon, the attribute name is missing"));
             return false;
         }
         out->name = line.text.left(colon).trimmed().toLower();
         if (!isAttributeDescription(out->name)) {
             m_receiver.problem(
-                line.number, dn, trLdif("\"%1\" is not an attribute name").arg(QString::fromUtf8(out->name.left(80))));
+                line.number,
+                dn,
+                LdifText::tr("\"%1\" is not an attribute name").arg(QString::fromUtf8(out->name.left(80))));
             return false;
         }
         const char marker = colon + 1 < line.text.size() ? line.text.at(colon + 1) : '\0';
         if (marker == '<') {
-            m_receiver.problem(line.number, dn, trLdif("URL values (\":<\") are not supported in an export"));
+            m_receiver.problem(line.number, dn, LdifText::tr("URL values (\":<\") are not supported in an export"));
             return false;
         }
         out->base64 = marker == ':';
@@ -219,10 +226,10 @@ private:
         }
         QByteArray compact;
         if (!compactBase64(raw, &compact)) {
-            m_receiver.problem(
-                line.number,
-                dn,
-                trLdif("invalid or truncated base64 value for attribute \"%1\"").arg(QString::fromUtf8(out->name)));
+            m_receiver.problem(line.number,
+                               dn,
+                               LdifText::tr("invalid or truncated base64 value for attribute \"%1\"")
+                                   .arg(QString::fromUtf8(out->name)));
             return false;
         }
         out->value = QByteArray::fromBase64(compact);
@@ -239,7 +246,8 @@ private:
         QString text;
         if (decodeUtf8(attribute.value, &text)) {
             if (text.contains(QChar(0))) {
-                m_receiver.problem(lineNumber, entry.dn, trLdif("attribute \"%1\" holds a NUL character").arg(name));
+                m_receiver.problem(
+                    lineNumber, entry.dn, LdifText::tr("attribute \"%1\" holds a NUL character").arg(name));
                 return false;
             }
             entry.addValue(name, text);
@@ -250,7 +258,7 @@ private:
             entry.addBinaryValue(name, attribute.value);
             return true;
         }
-        m_receiver.problem(lineNumber, entry.dn, trLdif("attribute \"%1\" is not valid UTF-8").arg(name));
+        m_receiver.problem(lineNumber, entry.dn, LdifText::tr("attribute \"%1\" is not valid UTF-8").arg(name));
         return false;
     }
 
@@ -265,10 +273,11 @@ createLdifJob(const QString &path, const EntryRules &rules, ReadScope scope, Fil
         [path, rules, scope, mode](JobSink &sink) {
             QFile file(path);
             if (!file.open(QIODevice::ReadOnly)) {
-                sink.fail({DirectoryError::FileNotReadable,
-                           trLdif("Cannot open the LDIF file \"%1\": %2. Check the path and the file permissions.")
-                               .arg(path, file.errorString()),
-                           file.errorString()});
+                sink.fail(
+                    {DirectoryError::FileNotReadable,
+                     LdifText::tr("Cannot open the LDIF file \"%1\": %2. Check the path and the file permissions.")
+                         .arg(path, file.errorString()),
+                     file.errorString()});
                 return;
             }
             FileEntryCollector collector(sink, rules, scope, mode, QFileInfo(path).fileName());
@@ -298,7 +307,7 @@ DirectoryError LdifReader::read(QIODevice &device, const QString &fileName)
         DecodedText text = decodeText(device.readAll(), TextEncoding::Auto);
         if (!text.ok()) {
             return {DirectoryError::InvalidFile,
-                    trLdif("The LDIF file \"%1\" cannot be read: %2.").arg(fileName, text.error),
+                    LdifText::tr("The LDIF file \"%1\" cannot be read: %2.").arg(fileName, text.error),
                     text.error};
         }
         converted.setData(text.utf8);
@@ -332,7 +341,7 @@ DirectoryError LdifReader::read(QIODevice &device, const QString &fileName)
     }
     if (auto *file = qobject_cast<QFileDevice *>(&device); file && file->error() != QFileDevice::NoError) {
         return {DirectoryError::FileNotReadable,
-                trLdif("Reading the LDIF file \"%1\" failed: %2.").arg(fileName, file->errorString()),
+                LdifText::tr("Reading the LDIF file \"%1\" failed: %2.").arg(fileName, file->errorString()),
                 file->errorString()};
     }
     return {};

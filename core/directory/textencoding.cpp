@@ -11,10 +11,12 @@ namespace M365::Directory {
 
 namespace {
 
-QString trText(const char *text)
+/// The translation context of this file's messages: lupdate finds EncodingText::tr(), where it would miss a helper
+/// function.
+struct EncodingText
 {
-    return QCoreApplication::translate("M365::Directory::TextEncoding", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(M365::Directory::TextEncoding)
+};
 
 /// Windows-1252 bytes 0x80–0x9F (the rest of the upper half is ISO 8859-1, the same code points); 0 where the
 /// code page defines no character (0x81, 0x8D, 0x8F, 0x90, 0x9D). From Microsoft's published code page table.
@@ -49,14 +51,14 @@ DecodedText decodeUtf16(const QByteArray &bytes, bool littleEndian)
     DecodedText out;
     out.encodingName = littleEndian ? QStringLiteral("UTF-16LE") : QStringLiteral("UTF-16BE");
     if ((bytes.size() - 2) % 2 != 0) {
-        out.error = trText("the file is UTF-16 but ends in the middle of a character (it is truncated)");
+        out.error = EncodingText::tr("the file is UTF-16 but ends in the middle of a character (it is truncated)");
         return out;
     }
     QStringDecoder decoder(littleEndian ? QStringDecoder::Utf16LE : QStringDecoder::Utf16BE,
                            QStringDecoder::Flag::Stateless);
     const QString text = decoder.decode(QByteArrayView(bytes).sliced(2));
     if (decoder.hasError() || hasUnpairedSurrogate(text)) {
-        out.error = trText("the file is UTF-16 but holds an invalid character sequence");
+        out.error = EncodingText::tr("the file is UTF-16 but holds an invalid character sequence");
         return out;
     }
     out.utf8 = text.toUtf8();
@@ -77,7 +79,7 @@ DecodedText decodeWindows1252(const QByteArray &bytes)
             c = kWindows1252High[byte - 0x80];
             if (c == 0) {
                 out.firstBadLine = lineAt(bytes, i);
-                out.error = trText("byte 0x%1 on line %2 is not a character in Windows-1252")
+                out.error = EncodingText::tr("byte 0x%1 on line %2 is not a character in Windows-1252")
                                 .arg(byte, 2, 16, QLatin1Char('0'))
                                 .arg(out.firstBadLine);
                 return out;
@@ -188,15 +190,16 @@ DecodedText decodeText(const QByteArray &bytes, TextEncoding encoding)
                 return u >= 0x80 && u < 0xA0;
             });
             out.needsConfirmation = true;
-            out.error = c1 ? trText("it is not UTF-8 (first on line %1) and looks like Windows-1252, as older Excel "
-                                    "versions save \"CSV\"")
-                                 .arg(out.firstBadLine)
-                           : trText("it is not UTF-8 (first on line %1); it may be Windows-1252 or ISO 8859-1")
-                                 .arg(out.firstBadLine);
+            out.error = c1
+                ? EncodingText::tr("it is not UTF-8 (first on line %1) and looks like Windows-1252, as older Excel "
+                                   "versions save \"CSV\"")
+                      .arg(out.firstBadLine)
+                : EncodingText::tr("it is not UTF-8 (first on line %1); it may be Windows-1252 or ISO 8859-1")
+                      .arg(out.firstBadLine);
             return out;
         }
     }
-    out.error = trText("it is not valid UTF-8 (first on line %1)").arg(out.firstBadLine);
+    out.error = EncodingText::tr("it is not valid UTF-8 (first on line %1)").arg(out.firstBadLine);
     return out;
 }
 

@@ -6,31 +6,11 @@
 // into entries and previewed as the wizard's mapping step does.
 
 #include "directory/csvsource.h"
-#include "directory/filesourcesupport.h"
+#include "entrychecks.h"
 #include "fuzzsupport.h"
 
 using namespace M365::Directory;
 using M365::Fuzz::require;
-
-namespace {
-
-class CheckingReceiver : public EntryReceiver
-{
-public:
-    bool add(DirectoryEntry &&entry, int line) override
-    {
-        require(line > 0, "every entry has the line it starts on");
-        require(!entry.anchor.isNull() || entry.anchorAttribute.isEmpty(), "an anchor attribute comes with an anchor");
-        return true;
-    }
-    void problem(int line, const QString &, const QString &reason) override
-    {
-        require(line > 0, "every problem has a line");
-        require(!reason.isEmpty(), "every problem says why");
-    }
-};
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -49,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             options.mapping.requiredColumns = {preview.headers.last()};
         }
     }
-    CheckingReceiver receiver;
+    M365::Fuzz::CheckingReceiver receiver;
     const DirectoryError error = CsvReader(options, receiver).read(input.rest, QStringLiteral("fuzz.csv"));
     require(!error.isError() || !error.userMessage.isEmpty(), "a refused file says why");
     return 0;

@@ -19,6 +19,7 @@
 #include "sync/mappingrules.h"
 #include "sync/scope.h"
 #include "tenantstate.h"
+#include "wizarddriver.h"
 
 #include <QAbstractButton>
 #include <QCheckBox>
@@ -57,7 +58,7 @@ using M365::Ui::OnboardingWizard;
  * admin would in the Entra portal; on the automatic path the test plays the administrator's browser on the sandbox's
  * sign-in page (SignInBrowser). Each page is saved as a PNG (900×640) under the build tree for review.
  */
-class TestOnboardingWizard : public QObject
+class TestOnboardingWizard : public QObject, public Tests::WizardDriver
 {
     Q_OBJECT
 
@@ -101,18 +102,8 @@ private:
     void goToDomain();
     Sandbox::SandboxServer *server() const { return m_wizard->context()->sandboxServer(); }
     QJsonObject adminPost(const QString &path, const QJsonObject &body);
-    template <class T> T *find(const char *name) const
-    {
-        T *widget = m_wizard->findChild<T *>(QLatin1String(name));
-        if (!widget) {
-            qWarning("no widget named %s", name);
-        }
-        return widget;
-    }
-    void click(const char *name) { QTest::mouseClick(find<QAbstractButton>(name), Qt::LeftButton); }
-    bool nextEnabled() const { return m_wizard->button(QWizard::NextButton)->isEnabled(); }
-    QString bannerText(const char *page) const;
-    void shot(const QString &name);
+    OnboardingWizard *drivenWizard() const override { return m_wizard.get(); }
+    void shot(const QString &name) { QVERIFY2(saveShot(name), qPrintable(name)); }
     /// Welcome (sandbox) → Registration with @p clientId → Credentials with a generated certificate uploaded to the
     /// app → Connection page, checked.
     void goToConnection(const QString &clientId);
@@ -266,19 +257,6 @@ QString TestOnboardingWizard::registerApp(const QStringList &roles)
                                       QJsonObject{{QStringLiteral("displayName"), QStringLiteral("m365sync")},
                                                   {QStringLiteral("roles"), QJsonArray::fromStringList(roles)}});
     return app.value(QLatin1String("appId")).toString();
-}
-
-QString TestOnboardingWizard::bannerText(const char *page) const
-{
-    auto *banner = m_wizard->findChild<QWidget *>(QLatin1String(page))->findChild<Ui::ErrorBanner *>();
-    return banner && banner->isVisible() ? banner->text() : QString();
-}
-
-void TestOnboardingWizard::shot(const QString &name)
-{
-    QCoreApplication::processEvents();
-    const QString path = QStringLiteral(M365_BINARY_DIR "/screenshots/") + name + QStringLiteral(".png");
-    QVERIFY2(m_wizard->grab().save(path), qPrintable(path));
 }
 
 void TestOnboardingWizard::tenantValidation_data()

@@ -330,6 +330,8 @@ private Q_SLOTS:
             QCOMPARE(entry.anchorAttribute, QStringLiteral("employeeid"));
             QCOMPARE(entry.dn, QStringLiteral("employeeID=") + row.cells.at(0));
             QCOMPARE(entry.value(QStringLiteral("givenName")), row.cells.at(1));
+            // No full-name column: the common name is built from the first and last names.
+            QCOMPARE(entry.value(QStringLiteral("cn")), row.cells.at(1) + QStringLiteral(" Doe"));
             QCOMPARE(entry.value(QStringLiteral("mail")), row.cells.at(3));
             QCOMPARE(entry.value(QStringLiteral("department")), row.cells.at(4).trimmed());
             QVERIFY(!entry.hasAttribute(QStringLiteral("memberOf")));
