@@ -351,16 +351,16 @@
         <translation>das Byte 0x%1 in Zeile %2 ist kein Zeichen in Windows-1252</translation>
     </message>
     <message>
-        <source>it is not UTF-8 (first on line %1) and looks like Windows-1252, as older Excel versions save &quot;CSV&quot;</source>
-        <translation>sie ist kein UTF-8 (erstmals in Zeile %1) und sieht nach Windows-1252 aus, in dem ältere Excel-Versionen „CSV“ speichern</translation>
-    </message>
-    <message>
-        <source>it is not UTF-8 (first on line %1); it may be Windows-1252 or ISO 8859-1</source>
-        <translation>sie ist kein UTF-8 (erstmals in Zeile %1); vielleicht ist sie Windows-1252 oder ISO 8859-1</translation>
-    </message>
-    <message>
         <source>it is not valid UTF-8 (first on line %1)</source>
         <translation>sie ist kein gültiges UTF-8 (erstmals in Zeile %1)</translation>
+    </message>
+    <message>
+        <source>the first character that is not UTF-8 is on line %1, and the file looks like Windows-1252</source>
+        <translation>das erste Zeichen, das kein UTF-8 ist, steht in Zeile %1, und die Datei sieht nach Windows-1252 aus</translation>
+    </message>
+    <message>
+        <source>the first character that is not UTF-8 is on line %1</source>
+        <translation>das erste Zeichen, das kein UTF-8 ist, steht in Zeile %1</translation>
     </message>
 </context>
 <context>
@@ -1917,12 +1917,12 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Keine Zeile der Datei wurde zu einem Benutzer. Die Liste unten nennt die Gründe; wählen Sie die Spalten neu oder korrigieren Sie die Datei.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a UTF-8 file. Files from older Excel versions and from HR systems on Windows are usually Windows-1252: choose &quot;Read as Windows-1252&quot;. Otherwise save the file as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
-        <translation>„%1“ ist keine UTF-8-Datei. Dateien aus älteren Excel-Versionen und aus Personalsystemen unter Windows sind meist Windows-1252: Wählen Sie „Als Windows-1252 lesen“. Andernfalls speichern Sie die Datei im Tabellenprogramm als „CSV UTF-8“.</translation>
-    </message>
-    <message>
         <source>No column is mapped to a name (displayName, or givenName and sn). Microsoft 365 needs a display name for every user: map the column with the full name or the first and last names.</source>
         <translation>Keiner Spalte ist ein Name zugeordnet (displayName oder givenName und sn). Microsoft 365 braucht für jeden Benutzer einen Anzeigenamen: Ordnen Sie die Spalte mit dem vollständigen Namen oder die Spalten mit Vor- und Nachname zu.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a UTF-8 file: %2. Files from older Excel versions and from HR systems on Windows are usually Windows-1252: choose &quot;Read as Windows-1252&quot;. Otherwise save the file as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation>„%1“ ist keine UTF-8-Datei: %2. Dateien aus älteren Excel-Versionen und aus Personalsystemen unter Windows sind meist Windows-1252: Wählen Sie „Als Windows-1252 lesen“. Andernfalls speichern Sie die Datei im Tabellenprogramm als „CSV UTF-8“.</translation>
     </message>
 </context>
 <context>

@@ -351,15 +351,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>it is not UTF-8 (first on line %1) and looks like Windows-1252, as older Excel versions save &quot;CSV&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>it is not UTF-8 (first on line %1); it may be Windows-1252 or ISO 8859-1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>it is not valid UTF-8 (first on line %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the first character that is not UTF-8 is on line %1, and the file looks like Windows-1252</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the first character that is not UTF-8 is on line %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1916,11 +1916,11 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a UTF-8 file. Files from older Excel versions and from HR systems on Windows are usually Windows-1252: choose &quot;Read as Windows-1252&quot;. Otherwise save the file as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <source>No column is mapped to a name (displayName, or givenName and sn). Microsoft 365 needs a display name for every user: map the column with the full name or the first and last names.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No column is mapped to a name (displayName, or givenName and sn). Microsoft 365 needs a display name for every user: map the column with the full name or the first and last names.</source>
+        <source>&quot;%1&quot; is not a UTF-8 file: %2. Files from older Excel versions and from HR systems on Windows are usually Windows-1252: choose &quot;Read as Windows-1252&quot;. Otherwise save the file as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

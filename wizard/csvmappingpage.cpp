@@ -191,10 +191,10 @@ QString CsvMappingPageController::separatorName(char separator)
 M365::Error CsvMappingPageController::encodingQuestion(const QString &path, const Directory::DirectoryError &error)
 {
     return M365::Error{QStringLiteral("directory.%1").arg(int(error.code)),
-                       tr("\"%1\" is not a UTF-8 file. Files from older Excel versions and from HR systems on Windows "
-                          "are usually Windows-1252: choose \"Read as Windows-1252\". Otherwise save the file as \"CSV "
-                          "UTF-8\" in the spreadsheet program.")
-                           .arg(QFileInfo(path).fileName()),
+                       tr("\"%1\" is not a UTF-8 file: %2. Files from older Excel versions and from HR systems on "
+                          "Windows are usually Windows-1252: choose \"Read as Windows-1252\". Otherwise save the file "
+                          "as \"CSV UTF-8\" in the spreadsheet program.")
+                           .arg(QFileInfo(path).fileName(), error.details),
                        error.userMessage + QLatin1Char('\n') + error.details,
                        {}};
 }

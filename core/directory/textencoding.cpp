@@ -191,11 +191,10 @@ DecodedText decodeText(const QByteArray &bytes, TextEncoding encoding)
             });
             out.needsConfirmation = true;
             out.error = c1
-                ? EncodingText::tr("it is not UTF-8 (first on line %1) and looks like Windows-1252, as older Excel "
-                                   "versions save \"CSV\"")
+                ? EncodingText::tr("the first character that is not UTF-8 is on line %1, and the file looks "
+                                   "like Windows-1252")
                       .arg(out.firstBadLine)
-                : EncodingText::tr("it is not UTF-8 (first on line %1); it may be Windows-1252 or ISO 8859-1")
-                      .arg(out.firstBadLine);
+                : EncodingText::tr("the first character that is not UTF-8 is on line %1").arg(out.firstBadLine);
             return out;
         }
     }
