@@ -114,6 +114,8 @@ QString transliterate(QChar c)
         return QStringLiteral("th");
     case 0x00DE: // Þ
         return QStringLiteral("Th");
+    case 0x0131: // ı (Turkish dotless i, which NFKD leaves alone)
+        return QStringLiteral("i");
     default:
         return QString(c);
     }

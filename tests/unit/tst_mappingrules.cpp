@@ -63,6 +63,8 @@ private Q_SLOTS:
                                  << "Jose.Nunez@example.org" << true;
         QTest::newRow("nordic") << "Åsa.Øberg"
                                 << "Asa.Oberg@example.org" << true;
+        QTest::newRow("turkish dotless i") << "Ömer.Yıldız"
+                                           << "Oemer.Yildiz@example.org" << true;
         QTest::newRow("spaces become dots") << "Anna  Maria Berg"
                                             << "Anna.Maria.Berg@example.org" << true;
         QTest::newRow("dots collapse and trim") << ".a..b."
