@@ -2327,6 +2327,10 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>Older Excel versions and many HR systems on Windows save CSV files in Windows-1252. Converting reads umlauts such as ä, ö and ü correctly; the file itself is not changed.</source>
         <translation>Ältere Excel-Versionen und viele Personalsysteme unter Windows speichern CSV-Dateien in Windows-1252. Beim Umwandeln werden Umlaute wie ä, ö und ü richtig gelesen; die Datei selbst bleibt unverändert.</translation>
     </message>
+    <message>
+        <source>Skipped, with the reason (%1 in all; the rest will sync):</source>
+        <translation>Übersprungen, mit Grund (insgesamt %1; der Rest wird synchronisiert):</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DirectoryPageController</name>

@@ -2326,6 +2326,10 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>Older Excel versions and many HR systems on Windows save CSV files in Windows-1252. Converting reads umlauts such as ä, ö and ü correctly; the file itself is not changed.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Skipped, with the reason (%1 in all; the rest will sync):</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DirectoryPageController</name>

@@ -181,6 +181,11 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
     context()->directorySamples = summary.samples.mid(0, 5);
     m_results.userCount = qMax(0, summary.userCount);
     m_results.groupCount = qMax(0, summary.groupCount);
+    const QList<Directory::EntryProblem> problems = job->problems();
+    m_results.problemCount = int(problems.size());
+    for (int i = 0; i < problems.size() && i < MaxProblemsShown; ++i) {
+        m_results.problems.append(problems.at(i).toString());
+    }
     for (const Directory::DirectoryEntry &entry : summary.samples) {
         if (m_results.samples.size() == 5) {
             break;
@@ -264,6 +269,8 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
           new QLabel(tr("The next page shows the file's columns and lets you choose what each one becomes."), this))
     , m_result(new QLabel(this))
     , m_samples(new QListWidget(this))
+    , m_problemsTitle(new QLabel(this))
+    , m_problems(new QListWidget(this))
 {
     setTitle(tr("Directory"));
     setSubTitle(tr("Where do the people and groups come from? m365sync only reads the directory."));
@@ -279,6 +286,8 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     m_csvHint->setObjectName(QStringLiteral("csvHintLabel"));
     m_result->setObjectName(QStringLiteral("directoryResultLabel"));
     m_samples->setObjectName(QStringLiteral("samplesList"));
+    m_problemsTitle->setObjectName(QStringLiteral("directoryProblemsLabel"));
+    m_problems->setObjectName(QStringLiteral("directoryProblemsList"));
 
     m_type->addItem(tr("LDIF file"), int(DirectoryPageController::Type::LdifFile));
     m_type->addItem(tr("CSV file"), int(DirectoryPageController::Type::CsvFile));
@@ -346,6 +355,14 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     layout->addLayout(testRow);
     layout->addWidget(new QLabel(tr("Sample users:"), this));
     layout->addWidget(m_samples);
+    // Records the read skipped: the first few, so that a broken export shows here and not only after the sync.
+    m_problems->setFixedHeight(m_problems->fontMetrics().height() * DirectoryPageController::MaxProblemsShown
+                               + 2 * m_problems->frameWidth() + 12);
+    m_problems->setWordWrap(true); // a reason is a sentence; a sideways scroll bar hides its end
+    m_problems->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_problemsTitle->setWordWrap(true);
+    layout->addWidget(m_problemsTitle);
+    layout->addWidget(m_problems);
     layout->addStretch();
     layout->addWidget(banner());
     // Under the message that asks for it: the file is not UTF-8, but Windows-1252 reads it.
@@ -414,12 +431,20 @@ void DirectoryPage::refresh()
     m_convertEncoding->setEnabled(!m_controller->isBusy());
     m_csvHint->setVisible(settings.type == DirectoryPageController::Type::CsvFile);
     m_samples->clear();
+    m_problems->clear();
+    const bool problems =
+        !m_controller->isBusy() && m_controller->hasResults() && m_controller->results().problemCount > 0;
+    m_problemsTitle->setVisible(problems);
+    m_problems->setVisible(problems);
     if (m_controller->isBusy()) {
         m_result->setText(tr("Testing…"));
     } else if (m_controller->hasResults()) {
         const auto &results = m_controller->results();
         m_result->setText(tr("Users: %1, groups: %2.").arg(results.userCount).arg(results.groupCount));
         m_samples->addItems(results.samples);
+        m_problemsTitle->setText(
+            tr("Skipped, with the reason (%1 in all; the rest will sync):").arg(results.problemCount));
+        m_problems->addItems(results.problems);
     } else {
         m_result->clear();
     }

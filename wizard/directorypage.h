@@ -58,7 +58,11 @@ public:
         int userCount = 0;
         int groupCount = 0;
         QStringList samples; ///< "Display name <mail>" of up to five users
+        /// Records the read skipped; problems holds the first MaxProblemsShown ("file, line N: reason").
+        int problemCount = 0;
+        QStringList problems;
     };
+    static constexpr int MaxProblemsShown = 5;
 
     using PageController::PageController;
     ~DirectoryPageController() override;
@@ -127,6 +131,8 @@ private:
     QLabel *m_csvHint;
     QLabel *m_result;
     QListWidget *m_samples;
+    QLabel *m_problemsTitle;
+    QListWidget *m_problems;
     bool m_filling = false;
 };
 

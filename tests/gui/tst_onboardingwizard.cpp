@@ -669,6 +669,24 @@ void TestOnboardingWizard::directoryControllerWithoutWindow()
     QCOMPARE(context.directorySamples.size(), 5);
     QCOMPARE(context.directorySamples.first().value(QStringLiteral("uid")), QStringLiteral("jmuller"));
     QCOMPARE(context.profile.directory.value(QLatin1String("type")).toString(), QStringLiteral("ldif"));
+    QCOMPARE(controller.results().problemCount, 0);
+
+    // An export with a broken record: the test reads the rest and names the record's file and line.
+    const QString broken = m_dir->filePath(QStringLiteral("broken.ldif"));
+    QFile file(broken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray("dn: uid=a,dc=x\nobjectClass: inetOrgPerson\nuid: a\ncn: A\nsn: A\n\n"
+                          "dn: uid=b,dc=x\nobjectClass: inetOrgPerson\nuid: b\nsn: B\0\n",
+                          118));
+    file.close();
+    settings.path = broken;
+    controller.setSettings(settings);
+    controller.test();
+    QTRY_VERIFY_WITH_TIMEOUT(controller.hasResults(), 10000);
+    QCOMPARE(controller.results().userCount, 1);
+    QCOMPARE(controller.results().problemCount, 1);
+    QVERIFY2(controller.results().problems.first().startsWith(QLatin1String("broken.ldif, line 10 (uid=b,dc=x)")),
+             qPrintable(controller.results().problems.first()));
     // An LDAP source needs a URL and a base DN before it can be tested.
     settings.type = Ui::DirectoryPageController::Type::OpenLdap;
     controller.setSettings(settings);
