@@ -30,9 +30,11 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -75,6 +77,7 @@ private Q_SLOTS:
     void cancelLeavesAConsistentState();
     void synchronizeNowAppliesEverything();
     void directoryEditUpdatesThePreview();
+    void brokenRecordIsListedWithItsLine();
     void deletionGuardDeclinedAppliesNothing();
     void settingsChangeReplansAtOnce();
     void profileSwitcher();
@@ -384,6 +387,36 @@ void TestDashboard::directoryEditUpdatesThePreview()
     QVERIFY(find<QLabel>("detailsTitle")->text().contains(change.displayName));
     shot(QStringLiteral("dashboard-live-update"));
     m_ldif = edited.toUtf8();
+}
+
+void TestDashboard::brokenRecordIsListedWithItsLine()
+{
+    // An export with a NUL byte in one record: that record is skipped and listed where the admin looks, the rest plans.
+    QByteArray broken = m_ldif;
+    if (!broken.endsWith("\n\n")) {
+        broken += '\n';
+    }
+    const int line = int(broken.count('\n')) + 4; // the record's "sn:" line
+    broken += QByteArray("dn: uid=broken,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: broken\nsn: N")
+        + QByteArray(1, '\0') + QByteArray("ul\ncn: Broken\n");
+    writeDirectory(broken);
+    auto *button = find<QToolButton>("problemsButton");
+    QTRY_VERIFY_WITH_TIMEOUT(button->isVisible(), 5000);
+    QVERIFY2(button->text().contains(QLatin1String("1 directory entr")), qPrintable(button->text()));
+    auto *list = find<QListWidget>("problemsList");
+    QVERIFY(!list->isVisible());
+    QTest::mouseClick(button, Qt::LeftButton);
+    QVERIFY(list->isVisible());
+    QCOMPARE(list->count(), 1);
+    const QString expected = QFileInfo(m_ldifPath).fileName() + QStringLiteral(", line %1 (uid=broken").arg(line);
+    QVERIFY2(list->item(0)->text().startsWith(expected),
+             qPrintable(list->item(0)->text() + QLatin1String(" / ") + expected));
+    QVERIFY(list->item(0)->text().contains(QLatin1String("NUL")));
+    shot(QStringLiteral("dashboard-problems"));
+
+    // Fixed in the file: the list goes away with the next plan.
+    writeDirectory(m_ldif);
+    QTRY_VERIFY_WITH_TIMEOUT(!button->isVisible(), 5000);
 }
 
 void TestDashboard::deletionGuardDeclinedAppliesNothing()
