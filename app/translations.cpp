@@ -8,8 +8,10 @@
 
 namespace M365::Ui {
 
-bool installTranslations(const QLocale &locale, const QString &directory)
+bool installTranslations(const QLocale &requested, const QString &directory)
 {
+    // The C locale (LANG=C.UTF-8 on many servers) is English: load the English plurals rather than none.
+    const QLocale locale = requested.language() == QLocale::C ? QLocale(QLocale::English) : requested;
     auto *qt = new QTranslator(QCoreApplication::instance());
     if (qt->load(locale,
                  QStringLiteral("qtbase"),
