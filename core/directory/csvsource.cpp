@@ -206,6 +206,7 @@ public:
             return true;
         }
         DirectoryEntry entry;
+        entry.attributes.reserve(columns + 1, columns + 1); // a value per column, and a common name
         QStringList groups;
         for (int i = 0; i < columns && i < fields.size(); ++i) {
             const ColumnPlan::Column &column = m_plan.columns.at(i);

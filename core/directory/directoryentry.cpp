@@ -158,6 +158,13 @@ void AttributeMap::clear()
     m_values.clear();
 }
 
+void AttributeMap::reserve(qsizetype names, qsizetype values)
+{
+    m_names.reserve(names);
+    m_ends.reserve(names);
+    m_values.reserve(values);
+}
+
 void AttributeMap::squeeze()
 {
     m_names.squeeze();

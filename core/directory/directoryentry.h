@@ -137,6 +137,9 @@ public:
     void replace(const QString &name, const QStringList &values);
     bool remove(QStringView name);
     void clear();
+    /// Room for @p names attributes and @p values values, for a parser that knows how many an entry will have: each
+    /// append then needs no allocation of the map's own (a CSV row has one value per column).
+    void reserve(qsizetype names, qsizetype values);
     /// Releases the spare capacity left by appending, once an entry is complete.
     void squeeze();
 

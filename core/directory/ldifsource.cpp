@@ -131,6 +131,7 @@ public:
 
         const int startLine = logical.first().number;
         DirectoryEntry entry;
+        entry.attributes.reserve(logical.size(), logical.size());
         bool changeTypeSeen = false;
         for (int i = 0; i < logical.size(); ++i) {
             const LogicalLine &line = logical.at(i);
