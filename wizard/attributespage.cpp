@@ -381,12 +381,7 @@ void AttributesController::validate()
 
 void AttributesController::edited()
 {
-    const QStringList found = problems();
-    if (found.isEmpty()) {
-        clearError();
-    } else {
-        setError(M365::Error{QString(), found.join(QLatin1Char('\n')), QString(), QString()});
-    }
+    showProblems(problems());
     invalidate();
     Q_EMIT changed();
 }

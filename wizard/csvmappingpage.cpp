@@ -433,12 +433,7 @@ void CsvMappingPageController::edited()
     m_tested = false;
     m_results = Results{};
     if (m_previewed) {
-        const QStringList found = problems();
-        if (found.isEmpty()) {
-            clearError();
-        } else {
-            setError(M365::Error{QString(), found.join(QLatin1Char('\n')), QString(), QString()});
-        }
+        showProblems(problems());
     }
     invalidate();
     Q_EMIT changed();

@@ -34,6 +34,12 @@ void PageController::setBusy(bool busy)
     }
 }
 
+void PageController::showProblems(const QStringList &problems)
+{
+    setError(problems.isEmpty() ? M365::Error{}
+                                : M365::Error{QString(), problems.join(QLatin1Char('\n')), QString(), QString()});
+}
+
 void PageController::setError(const M365::Error &error)
 {
     m_error = error;

@@ -47,6 +47,8 @@ protected:
     void setBusy(bool busy);
     void setError(const M365::Error &error);
     void clearError() { setError({}); }
+    /// What is wrong with the page's input, one line each, in the banner; none clears it.
+    void showProblems(const QStringList &problems);
     /// Ends a validation: success marks the page verified.
     void finishValidation(bool ok);
 
