@@ -99,6 +99,9 @@ public:
     /// with the authorization-code flow and PKCE. Like a multi-tenant native app it needs no registration in the
     /// tenant and accepts any loopback redirect URI on any port (RFC 8252 section 7.3).
     static inline const QString setupClientId = QStringLiteral("2b5c7b7e-3f4a-4c1e-9d6a-6d3e5f1a0c42");
+    /// The one redirect URI the setup client is registered with, as Microsoft Graph Command Line Tools (the public
+    /// client Microsoft's Graph PowerShell SDK signs in with) is: any port, but this host and no path.
+    static inline const QString setupClientRedirectUri = QStringLiteral("http://localhost");
     /// How long an authorization code can be redeemed (Microsoft: about ten minutes).
     static constexpr qint64 authorizationCodeLifetimeMs = 10 * 60 * 1000;
 

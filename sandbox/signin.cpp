@@ -55,6 +55,18 @@ struct AuthorizeParams
     QString codeChallenge;
     QString codeChallengeMethod;
     QString loginHint;
+
+    /// Where answers go: the redirect URI, with the trailing slash Microsoft adds when it has no path
+    /// (entra-docs identity-platform/reply-url.md), and the separator before the answer's parameters.
+    QByteArray answerPrefix() const
+    {
+        QUrl url(redirectUri, QUrl::StrictMode);
+        if (url.path().isEmpty()) {
+            url.setPath(QStringLiteral("/"));
+        }
+        const QByteArray uri = url.toEncoded();
+        return uri + (uri.contains('?') ? '&' : '?');
+    }
 };
 
 /// A page-level failure: shown in the browser, never sent to a redirect URI that could not be trusted.
@@ -78,12 +90,25 @@ bool isLoopbackRedirect(const QUrl &url)
         && url.fragment().isEmpty();
 }
 
-/// Registered loopback redirect URIs match whatever the port (RFC 8252 section 7.3; Entra ignores it too).
-bool sameIgnoringPort(QUrl a, QUrl b)
+/**
+ * Whether @p requested matches the registered redirect URI @p registered as the Microsoft identity platform compares
+ * them (entra-docs identity-platform/reply-url.md): for localhost and 127.0.0.1 the port is ignored, nothing else is:
+ * the host must be the registered one (127.0.0.1 does not match localhost), and so must the path, where no path and
+ * "/" are the same (a URI without a path is answered with a trailing slash).
+ */
+bool matchesRegisteredRedirect(QUrl registered, QUrl requested)
 {
-    a.setPort(-1);
-    b.setPort(-1);
-    return a == b;
+    const auto normalized = [](QUrl &url) {
+        if (url.path().isEmpty()) {
+            url.setPath(QStringLiteral("/"));
+        }
+        if (url.host() == QLatin1String("localhost") || url.host() == QLatin1String("127.0.0.1")) {
+            url.setPort(-1);
+        }
+    };
+    normalized(registered);
+    normalized(requested);
+    return registered.isValid() && registered == requested;
 }
 
 QString formValue(const QUrlQuery &form, const char *name)
@@ -143,13 +168,19 @@ ApiResponse SandboxTenant::handleAuthorize(const ApiRequest &request, const QStr
                          QStringLiteral("The request body must contain the following parameter: 'redirect_uri'."));
     }
     const QUrl redirect(p.redirectUri, QUrl::StrictMode);
-    bool redirectAllowed = isLoopbackRedirect(redirect);
-    if (redirectAllowed && !setupClient) {
-        redirectAllowed = false;
-        const QJsonObject app = m_state.applications.value(appObjectId);
-        for (const auto &value :
-             app.value(QLatin1String("publicClient")).toObject().value(QLatin1String("redirectUris")).toArray()) {
-            redirectAllowed |= sameIgnoringPort(QUrl(value.toString()), redirect);
+    bool redirectAllowed = false;
+    if (isLoopbackRedirect(redirect)) {
+        QStringList registered{setupClientRedirectUri};
+        if (!setupClient) {
+            registered.clear();
+            const QJsonObject app = m_state.applications.value(appObjectId);
+            for (const auto &value :
+                 app.value(QLatin1String("publicClient")).toObject().value(QLatin1String("redirectUris")).toArray()) {
+                registered.append(value.toString());
+            }
+        }
+        for (const QString &uri : std::as_const(registered)) {
+            redirectAllowed |= matchesRegisteredRedirect(QUrl(uri), redirect);
         }
     }
     if (!redirectAllowed) {
@@ -166,7 +197,7 @@ ApiResponse SandboxTenant::handleAuthorize(const ApiRequest &request, const QStr
         const QString text = QStringLiteral("AADSTS%1: %2 Trace ID: %3 Correlation ID: %4 Timestamp: %5")
                                  .arg(code)
                                  .arg(description, request.requestId, newGuid(), timestamp);
-        QByteArray location = p.redirectUri.toUtf8() + (p.redirectUri.contains(QLatin1Char('?')) ? '&' : '?');
+        QByteArray location = p.answerPrefix();
         location += "error=" + encode(error) + "&error_description=" + encode(text);
         if (!p.state.isEmpty()) {
             location += "&state=" + encode(p.state);
@@ -301,7 +332,7 @@ ApiResponse SandboxTenant::handleAuthorize(const ApiRequest &request, const QStr
                                                   scopes,
                                                   p.codeChallenge,
                                                   nowMs() + authorizationCodeLifetimeMs});
-    QByteArray location = p.redirectUri.toUtf8() + (p.redirectUri.contains(QLatin1Char('?')) ? '&' : '?');
+    QByteArray location = p.answerPrefix();
     location += "code=" + encode(code);
     if (!p.state.isEmpty()) {
         location += "&state=" + encode(p.state);

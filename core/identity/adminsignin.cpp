@@ -147,7 +147,11 @@ void AdminSignIn::run()
         return;
     }
     m_handler->setCallbackText(tr("Signed in. You can close this window and return to m365sync."));
-    m_redirectUri = QUrl(m_handler->callback());
+    // Microsoft Graph Command Line Tools, the public client this sign-in uses on real tenants, is registered for
+    // http://localhost; Entra ignores only the port of a loopback redirect, not its host (entra-docs
+    // identity-platform/reply-url.md). So the browser is sent to localhost while the listener stays on 127.0.0.1
+    // alone (STYLE.md section 3), which is where browsers find localhost when ::1 does not answer.
+    m_redirectUri = QUrl(QStringLiteral("http://localhost:%1").arg(m_handler->port()));
 
     m_tokenUrl = m_endpoints.tokenEndpoint(m_tenant);
     QUrl authorizeUrl = m_tokenUrl;
@@ -178,18 +182,23 @@ void AdminSignIn::run()
     m_flow->setReplyHandler(m_handler);
     const QString loginHint = m_loginHint;
     const QByteArray verifier = m_verifier;
-    m_flow->setModifyParametersFunction(
-        [challenge, verifier, loginHint](QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
-            if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
-                parameters->insert(QStringLiteral("code_challenge"), QString::fromLatin1(challenge));
-                parameters->insert(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
-                if (!loginHint.isEmpty()) {
-                    parameters->insert(QStringLiteral("login_hint"), loginHint);
-                }
-            } else if (stage == QAbstractOAuth::Stage::RequestingAccessToken) {
-                parameters->insert(QStringLiteral("code_verifier"), QString::fromLatin1(verifier));
+    const QString redirectUri = m_redirectUri.toString(QUrl::FullyEncoded);
+    m_flow->setModifyParametersFunction([challenge, verifier, loginHint, redirectUri](
+                                            QAbstractOAuth::Stage stage, QMultiMap<QString, QVariant> *parameters) {
+        // The same redirect URI in the authorization request and the code redemption, as RFC 6749 4.1.3 asks.
+        if (parameters->contains(QStringLiteral("redirect_uri"))) {
+            parameters->replace(QStringLiteral("redirect_uri"), redirectUri);
+        }
+        if (stage == QAbstractOAuth::Stage::RequestingAuthorization) {
+            parameters->insert(QStringLiteral("code_challenge"), QString::fromLatin1(challenge));
+            parameters->insert(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+            if (!loginHint.isEmpty()) {
+                parameters->insert(QStringLiteral("login_hint"), loginHint);
             }
-        });
+        } else if (stage == QAbstractOAuth::Stage::RequestingAccessToken) {
+            parameters->insert(QStringLiteral("code_verifier"), QString::fromLatin1(verifier));
+        }
+    });
     connect(m_flow, &QAbstractOAuth::authorizeWithBrowser, this, [this](const QUrl &url) {
         qCDebug(lcSignIn) << "authorization URL ready; redirect to" << m_redirectUri.toString();
         Q_EMIT authorizeUrlReady(url);

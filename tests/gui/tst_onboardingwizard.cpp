@@ -1018,12 +1018,13 @@ void TestOnboardingWizard::automaticRegistrationToFinish()
     QVERIFY(controller->isRegistered());
     QVERIFY(!nextWhileBusy);
 
-    // The system browser was asked once, for the tenant's sign-in page with PKCE and a 127.0.0.1 redirect.
+    // The system browser was asked once, for the tenant's sign-in page with PKCE and the redirect the public client is
+    // registered for (http://localhost, any port).
     QCOMPARE(m_browserOpened, 1);
     const QUrlQuery query(m_authorizeUrl);
     QCOMPARE(query.queryItemValue(QStringLiteral("code_challenge_method")), QStringLiteral("S256"));
     QCOMPARE(QUrl(query.queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded)).host(),
-             QStringLiteral("127.0.0.1"));
+             QStringLiteral("localhost"));
     QCOMPARE(query.queryItemValue(QStringLiteral("client_id")), Sandbox::SandboxTenant::setupClientId);
     QCOMPARE(m_browserPage.status, 302);
 

@@ -38,7 +38,8 @@ private Q_SLOTS:
     void signsInOverHttps();
     void wrongVerifierIsRefused();
     void reusedCodeIsRefused();
-    void nonLoopbackRedirectIsRefused();
+    void unregisteredRedirectIsRefused_data();
+    void unregisteredRedirectIsRefused();
 
 private:
     /// A running sign-in whose browser URL the test caught.
@@ -87,20 +88,22 @@ void TestAdminSignIn::signsInWithPkce()
     QVERIFY(running.authorizeUrl.isValid());
     QSignalSpy finished(job.get(), &M365::Job::finished);
 
-    // What the browser is sent to: the tenant's authorize endpoint with PKCE and a loopback redirect on 127.0.0.1.
+    // What the browser is sent to: the tenant's authorize endpoint with PKCE and the loopback redirect the public
+    // client is registered for, http://localhost (any port).
     const QUrlQuery query(running.authorizeUrl);
     QCOMPARE(running.authorizeUrl.path(), QStringLiteral("/%1/oauth2/v2.0/authorize").arg(m_sandbox->tenantId()));
     QCOMPARE(query.queryItemValue(QStringLiteral("code_challenge_method")), QStringLiteral("S256"));
     QCOMPARE(query.queryItemValue(QStringLiteral("code_challenge")).size(), 43);
     QCOMPARE(query.queryItemValue(QStringLiteral("response_type")), QStringLiteral("code"));
     const QUrl redirect(query.queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
-    QCOMPARE(redirect.host(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(redirect.host(), QStringLiteral("localhost"));
     QCOMPARE(redirect, job->redirectUri());
 
     const SignInBrowser::Page signedIn =
         m_browser.signIn(running.authorizeUrl, TenantState::demoAdminUpn, TenantState::demoAdminPassword);
     QCOMPARE(signedIn.status, 302);
-    QCOMPARE(signedIn.location.host(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(signedIn.location.host(), QStringLiteral("localhost"));
+    QCOMPARE(signedIn.location.path(), QStringLiteral("/")); // Microsoft adds the slash to a URI without a path
     QCOMPARE(signedIn.location.port(), redirect.port());
     QVERIFY(QUrlQuery(signedIn.location).hasQueryItem(QStringLiteral("code")));
 
@@ -273,7 +276,7 @@ TestAdminSignIn::redeem(const QString &code, const QByteArray &verifier, const Q
 
 void TestAdminSignIn::wrongVerifierIsRefused()
 {
-    const QString redirect = QStringLiteral("http://localhost:51234/callback");
+    const QString redirect = QStringLiteral("http://localhost:51234");
     const QByteArray verifier = AdminSignIn::generateCodeVerifier();
     const QString code = codeFor(verifier, redirect);
     QVERIFY(!code.isEmpty());
@@ -288,7 +291,7 @@ void TestAdminSignIn::wrongVerifierIsRefused()
 
 void TestAdminSignIn::reusedCodeIsRefused()
 {
-    const QString redirect = QStringLiteral("http://127.0.0.1:40999/");
+    const QString redirect = QStringLiteral("http://localhost:40999/");
     const QByteArray verifier = AdminSignIn::generateCodeVerifier();
     const QString code = codeFor(verifier, redirect);
     QVERIFY(!code.isEmpty());
@@ -306,13 +309,24 @@ void TestAdminSignIn::reusedCodeIsRefused()
     QVERIFY(second.json.value(QLatin1String("error_description")).toString().startsWith(QLatin1String("AADSTS54005")));
 }
 
-void TestAdminSignIn::nonLoopbackRedirectIsRefused()
+void TestAdminSignIn::unregisteredRedirectIsRefused_data()
 {
+    QTest::addColumn<QString>("redirectUri");
+    QTest::newRow("not loopback") << QStringLiteral("http://evil.example:8080/");
+    // Registered is http://localhost: Entra ignores the port of a loopback URI, never its host or path.
+    QTest::newRow("loopback IP for localhost") << QStringLiteral("http://127.0.0.1:40999/");
+    QTest::newRow("another path") << QStringLiteral("http://localhost:40999/callback");
+    QTest::newRow("https") << QStringLiteral("https://localhost:40999/");
+}
+
+void TestAdminSignIn::unregisteredRedirectIsRefused()
+{
+    QFETCH(QString, redirectUri);
     QUrl authorize(m_sandbox->baseUrl() + QStringLiteral("/%1/oauth2/v2.0/authorize").arg(m_sandbox->tenantId()));
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("client_id"), SandboxTenant::setupClientId);
     query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
-    query.addQueryItem(QStringLiteral("redirect_uri"), QStringLiteral("http%3A%2F%2Fevil.example%3A8080%2F"));
+    query.addQueryItem(QStringLiteral("redirect_uri"), QString::fromLatin1(QUrl::toPercentEncoding(redirectUri)));
     query.addQueryItem(QStringLiteral("scope"), QStringLiteral("Application.Read.All"));
     query.addQueryItem(QStringLiteral("code_challenge"), QStringLiteral("x"));
     query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
