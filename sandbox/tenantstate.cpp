@@ -278,7 +278,8 @@ QJsonObject makePasswordCredential(const QString &secret, const QJsonValue &disp
 QJsonObject makeKeyCredential(const Crypto::CertificateInfo &info, const QString &displayName, const QString &keyId)
 {
     return QJsonObject{
-        {QStringLiteral("customKeyIdentifier"), QString::fromLatin1(info.sha1Thumbprint.toHex().toUpper())},
+        // Binary, so Base64 in JSON; by default the certificate's SHA-1 thumbprint (graph resources/keycredential.md).
+        {QStringLiteral("customKeyIdentifier"), QString::fromLatin1(info.sha1Thumbprint.toBase64())},
         {QStringLiteral("displayName"), displayName.isEmpty() ? info.subject : displayName},
         {QStringLiteral("endDateTime"), QDateTime::fromSecsSinceEpoch(info.notAfter, Qt::UTC).toString(Qt::ISODate)},
         {QStringLiteral("keyId"), keyId.isEmpty() ? newGuid() : keyId},

@@ -250,10 +250,15 @@ void AppRegistrationJob::uploadCertificate(const QJsonObject &application)
         return;
     }
     const QString thumbprint = m_options.certificate.sha1ThumbprintHex().toUpper();
+    // customKeyIdentifier is Binary, Base64 in Graph's JSON, and by default the SHA-1 thumbprint's bytes
+    // (graph resources/keycredential.md): compared as bytes, a key uploaded before is found again.
+    const QByteArray thumbprintBytes = QByteArray::fromHex(thumbprint.toLatin1());
     QJsonArray keys;
     for (const auto &value : application.value(QLatin1String("keyCredentials")).toArray()) {
         const QJsonObject key = value.toObject();
-        if (key.value(QLatin1String("customKeyIdentifier")).toString().compare(thumbprint, Qt::CaseInsensitive) == 0) {
+        const QByteArray identifier =
+            QByteArray::fromBase64(key.value(QLatin1String("customKeyIdentifier")).toString().toLatin1());
+        if (!identifier.isEmpty() && identifier == thumbprintBytes) {
             qCInfo(lcAppRegistration) << "certificate" << thumbprint << "is already uploaded";
             setStep(UploadCertificate, Status::Done);
             grantPermissions();
