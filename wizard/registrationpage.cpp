@@ -58,6 +58,9 @@ QStringList RegistrationPageController::requestedRoles()
     if (!roles.contains(QLatin1String("RoleManagement.Read.Directory"))) {
         roles.append(QStringLiteral("RoleManagement.Read.Directory"));
     }
+    // The wizard's next page adds and verifies the domain with this app: POST /domains and verify need
+    // Domain.ReadWrite.All (graph domain-post-domains.md, domain-verify.md), which contains Domain.Read.All.
+    roles.replaceInStrings(QStringLiteral("Domain.Read.All"), QStringLiteral("Domain.ReadWrite.All"));
     return roles;
 }
 

@@ -1125,10 +1125,26 @@ void TestOnboardingWizard::automaticRegistrationToFinish()
                  .size(),
              1);
 
-    // The rest with the defaults, then Finish.
+    // Domain, right after the registration: the new app adds a domain and has Microsoft verify it.
     click("nextButton");
     QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DomainPageId));
-    QVERIFY(nextEnabled());
+    QTest::keyClicks(find<QLineEdit>("newDomainEdit"), QStringLiteral("fabrikam.net"));
+    click("addDomainButton");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !m_wizard->domainController()->isBusy() && state.domains.contains(QStringLiteral("fabrikam.net")), 10000);
+    QVERIFY2(bannerText("domainPage").isEmpty(), qPrintable(bannerText("domainPage")));
+    const QString txt = find<QLabel>("txtRecordLabel")->text();
+    QVERIFY2(txt.startsWith(QLatin1String("MS=")), qPrintable(txt));
+    QVERIFY(!adminPost(
+                 QStringLiteral("/dns"),
+                 QJsonObject{{QStringLiteral("domain"), QStringLiteral("fabrikam.net")}, {QStringLiteral("txt"), txt}})
+                 .isEmpty());
+    click("verifyButton");
+    QTRY_VERIFY_WITH_TIMEOUT(nextEnabled(), 10000);
+    QVERIFY2(bannerText("domainPage").isEmpty(), qPrintable(bannerText("domainPage")));
+    QVERIFY(server()->tenant()->state().verifiedDomainNames().contains(QStringLiteral("fabrikam.net")));
+
+    // The rest with the defaults, then Finish.
     click("nextButton");
     QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
     finishFromDirectory();
