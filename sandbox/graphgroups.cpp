@@ -67,6 +67,11 @@ ApiResponse SandboxTenant::groups(const ApiRequest &r, const QStringList &seg, c
                 return updateGroup(r, id);
             }
             if (r.method == "DELETE") {
+                // Deleting a group needs Group.ReadWrite.All; Directory.ReadWrite.All does not include it
+                // (graph api/group-delete.md).
+                if (!hasAnyRole(c, {QStringLiteral("Group.ReadWrite.All")})) {
+                    return forbidden(r);
+                }
                 QJsonObject group = m_state.takeGroup(id);
                 const QStringList former = m_state.members.take(id);
                 for (const QString &member : former) {

@@ -84,6 +84,11 @@ ApiResponse SandboxTenant::users(const ApiRequest &r, const QStringList &seg, co
                 return updateUser(r, id, m_state.users.value(id));
             }
             if (r.method == "DELETE") {
+                // Deleting a user needs User.ReadWrite.All; Directory.ReadWrite.All does not include it
+                // (graph api/user-delete.md).
+                if (!hasAnyRole(c, {QStringLiteral("User.ReadWrite.All")})) {
+                    return forbidden(r);
+                }
                 return deleteUser(r, id);
             }
         } else if (seg.size() == 3 && seg.value(2) == QLatin1String("assignLicense") && r.method == "POST") {

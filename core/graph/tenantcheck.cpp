@@ -29,7 +29,10 @@ bool roleSatisfied(const QString &role, const QStringList &granted)
     }
     const QString area = role.section(QLatin1Char('.'), 0, 0);
     const bool readOnly = role.endsWith(QLatin1String(".Read.All"));
-    if (granted.contains(QStringLiteral("Directory.ReadWrite.All"))) {
+    // Directory.ReadWrite.All creates and updates users and groups but does not delete them (graph api/user-delete.md,
+    // api/group-delete.md): the sync's deletions need User.ReadWrite.All and Group.ReadWrite.All themselves.
+    if (granted.contains(QStringLiteral("Directory.ReadWrite.All")) && role != QLatin1String("User.ReadWrite.All")
+        && role != QLatin1String("Group.ReadWrite.All")) {
         return true;
     }
     // assignLicense accepts User.ReadWrite.All as well (Microsoft Graph permissions reference).

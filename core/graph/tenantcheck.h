@@ -24,8 +24,8 @@ struct Features
     QStringList requiredRoles() const;
 };
 
-/// True when @p granted includes @p role or a permission that contains it (Directory.ReadWrite.All contains
-/// User.ReadWrite.All; X.ReadWrite.All contains X.Read.All).
+/// True when @p granted includes @p role or a permission that contains it (X.ReadWrite.All contains X.Read.All;
+/// Directory.ReadWrite.All contains the rest except User.ReadWrite.All and Group.ReadWrite.All, which delete).
 bool roleSatisfied(const QString &role, const QStringList &granted);
 
 /// The state of a tenant as the connection check found it.

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void userValidation_data();
     void userValidation();
     void duplicatesConflict();
+    void deletingNeedsMoreThanDirectoryReadWrite();
     void badInput_data();
     void badInput();
     void groupsAndMembers();
@@ -123,6 +124,39 @@ void TestSandboxGraph::createGetUpdateDeleteRestoreUser()
     QCOMPARE(restored.status, 200);
     QCOMPARE(restored.json.value(QLatin1String("@odata.type")).toString(), QStringLiteral("#microsoft.graph.user"));
     QCOMPARE(m_sandbox->graph("GET", QStringLiteral("/users/") + id, m_token).status, 200);
+}
+
+void TestSandboxGraph::deletingNeedsMoreThanDirectoryReadWrite()
+{
+    // Directory.ReadWrite.All creates users and groups, but deleting them needs User.ReadWrite.All and
+    // Group.ReadWrite.All (graph api/user-delete.md, api/group-delete.md).
+    const QString directory = m_sandbox->tokenWithRoles({QStringLiteral("Directory.ReadWrite.All")});
+    QVERIFY(!directory.isEmpty());
+    const Reply user = m_sandbox->graph(
+        "POST", QStringLiteral("/users"), directory, SandboxFixture::newUserBody(QStringLiteral("deleteme")));
+    QCOMPARE(user.status, 201);
+    const QString userPath = QStringLiteral("/users/") + user.json.value(QLatin1String("id")).toString();
+    const Reply group = m_sandbox->graph("POST",
+                                         QStringLiteral("/groups"),
+                                         directory,
+                                         QJsonObject{{QStringLiteral("displayName"), QStringLiteral("Delete me")},
+                                                     {QStringLiteral("mailEnabled"), false},
+                                                     {QStringLiteral("mailNickname"), QStringLiteral("deleteme-group")},
+                                                     {QStringLiteral("securityEnabled"), true}});
+    QCOMPARE(group.status, 201);
+    const QString groupPath = QStringLiteral("/groups/") + group.json.value(QLatin1String("id")).toString();
+
+    Reply refused = m_sandbox->graph("DELETE", userPath, directory);
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.errorCode(), QStringLiteral("Authorization_RequestDenied"));
+    refused = m_sandbox->graph("DELETE", groupPath, directory);
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(m_sandbox->graph("GET", userPath, directory).status, 200);
+
+    const QString users = m_sandbox->tokenWithRoles({QStringLiteral("User.ReadWrite.All")});
+    const QString groups = m_sandbox->tokenWithRoles({QStringLiteral("Group.ReadWrite.All")});
+    QCOMPARE(m_sandbox->graph("DELETE", userPath, users).status, 204);
+    QCOMPARE(m_sandbox->graph("DELETE", groupPath, groups).status, 204);
 }
 
 void TestSandboxGraph::pagingRepeatsTheQuery()
