@@ -112,6 +112,32 @@ QJsonArray AppRegistrationJob::requiredResourceAccess() const
         QJsonObject{{QStringLiteral("resourceAppId"), graphAppId}, {QStringLiteral("resourceAccess"), access}}};
 }
 
+QJsonArray AppRegistrationJob::mergedResourceAccess(const QJsonArray &existing) const
+{
+    QJsonArray merged;
+    bool graphSeen = false;
+    const QJsonArray needed =
+        requiredResourceAccess().first().toObject().value(QLatin1String("resourceAccess")).toArray();
+    for (const auto &value : existing) {
+        QJsonObject resource = value.toObject();
+        if (resource.value(QLatin1String("resourceAppId")).toString() == graphAppId && !graphSeen) {
+            graphSeen = true;
+            QJsonArray access = resource.value(QLatin1String("resourceAccess")).toArray();
+            for (const auto &item : needed) {
+                if (!access.contains(item)) {
+                    access.append(item);
+                }
+            }
+            resource.insert(QStringLiteral("resourceAccess"), access);
+        }
+        merged.append(resource);
+    }
+    if (!graphSeen) {
+        merged.append(requiredResourceAccess().first());
+    }
+    return merged;
+}
+
 void AppRegistrationJob::findGraphServicePrincipal()
 {
     setStep(FindGraphServicePrincipal, Status::Running);
@@ -196,11 +222,18 @@ void AppRegistrationJob::createOrUpdateApplication(const QJsonObject &existing)
     m_applicationId = existing.value(QLatin1String("id")).toString();
     m_appId = existing.value(QLatin1String("appId")).toString();
     qCInfo(lcAppRegistration) << "reusing application" << m_appId;
-    // An earlier run or an admin may have left other permissions; make sure the needed ones are configured.
-    Request patch =
-        Request::withBody("PATCH",
-                          QStringLiteral("/applications/") + m_applicationId,
-                          QJsonObject{{QStringLiteral("requiredResourceAccess"), requiredResourceAccess()}});
+    // An earlier run or an admin may have configured other permissions. Graph replaces a collection on PATCH, so the
+    // needed ones are added to what is there, never put in its place; nothing is written when all are there.
+    const QJsonArray existingAccess = existing.value(QLatin1String("requiredResourceAccess")).toArray();
+    const QJsonArray merged = mergedResourceAccess(existingAccess);
+    if (merged == existingAccess) {
+        setStep(CreateApplication, Status::Done);
+        findServicePrincipal();
+        return;
+    }
+    Request patch = Request::withBody("PATCH",
+                                      QStringLiteral("/applications/") + m_applicationId,
+                                      QJsonObject{{QStringLiteral("requiredResourceAccess"), merged}});
     patch.retryNotFound = true;
     send(patch, [this](const Response &) {
         setStep(CreateApplication, Status::Done);

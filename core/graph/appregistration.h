@@ -88,6 +88,8 @@ private:
     void uploadCertificate(const QJsonObject &application);
     void grantPermissions();
     void grantNext();
+    /// @p existing (an application's requiredResourceAccess) with the needed Graph roles added, nothing removed.
+    QJsonArray mergedResourceAccess(const QJsonArray &existing) const;
     QJsonArray requiredResourceAccess() const;
 
     QPointer<GraphClient> m_client;

@@ -203,6 +203,32 @@ void TestAppRegistration::registersAndTheAppSignsIn()
 void TestAppRegistration::secondRunCreatesNothingTwice()
 {
     QVERIFY(!m_appId.isEmpty());
+    // Meanwhile an admin gave the app a delegated Graph permission and one of Exchange Online's: a rerun must keep them
+    // (Graph replaces a collection on PATCH, so the registration has to merge).
+    const QString objectId = m_sandbox->tenant().state().applicationIdByAppId(m_appId);
+    const QJsonObject userRead{{QStringLiteral("id"), QStringLiteral("e1fe6dd8-ba31-4d61-89e7-88639da4683d")},
+                               {QStringLiteral("type"), QStringLiteral("Scope")}};
+    const QJsonObject exchange{
+        {QStringLiteral("resourceAppId"), QStringLiteral("00000002-0000-0ff1-ce00-000000000000")},
+        {QStringLiteral("resourceAccess"),
+         QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("dc50a0fb-09a3-484d-be87-e023b12c6440")},
+                                {QStringLiteral("type"), QStringLiteral("Role")}}}}};
+    QJsonArray access = m_sandbox->tenant()
+                            .state()
+                            .applications.value(objectId)
+                            .value(QLatin1String("requiredResourceAccess"))
+                            .toArray();
+    QJsonObject graph = access.first().toObject();
+    QJsonArray graphAccess = graph.value(QLatin1String("resourceAccess")).toArray();
+    graphAccess.append(userRead);
+    graph.insert(QStringLiteral("resourceAccess"), graphAccess);
+    access = QJsonArray{graph, exchange};
+    const QString admin = m_sandbox->tokenWithRoles({QStringLiteral("Application.ReadWrite.All")});
+    const auto patched = m_sandbox->graph("PATCH",
+                                          QStringLiteral("/applications/") + objectId,
+                                          admin,
+                                          QJsonObject{{QStringLiteral("requiredResourceAccess"), access}});
+    QVERIFY2(patched.status == 204, patched.body.constData());
     const auto assignmentsBefore = m_sandbox->tenant().state().appRoleAssignments.size();
     const auto servicePrincipalsBefore = m_sandbox->tenant().state().servicePrincipals.size();
     for (const QString &existing : {QString(), m_appId}) {
@@ -219,6 +245,7 @@ void TestAppRegistration::secondRunCreatesNothingTwice()
     const QJsonObject app =
         m_sandbox->tenant().state().applications.value(m_sandbox->tenant().state().applicationIdByAppId(m_appId));
     QCOMPARE(app.value(QLatin1String("keyCredentials")).toArray().size(), 1);
+    QCOMPARE(app.value(QLatin1String("requiredResourceAccess")).toArray(), access);
 }
 
 void TestAppRegistration::appOnlyTokenWithoutRightsIsRefused()
