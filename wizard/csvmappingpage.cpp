@@ -188,8 +188,11 @@ QString CsvMappingPageController::separatorName(char separator)
     }
 }
 
-M365::Error CsvMappingPageController::encodingQuestion(const QString &path, const Directory::DirectoryError &error)
+M365::Error CsvMappingPageController::wizardError(const QString &path, const Directory::DirectoryError &error)
 {
+    if (error.code != Directory::DirectoryError::EncodingNotConfirmed) {
+        return M365::Error{QStringLiteral("directory.%1").arg(int(error.code)), error.userMessage, error.details, {}};
+    }
     return M365::Error{QStringLiteral("directory.%1").arg(int(error.code)),
                        tr("\"%1\" is not a UTF-8 file: %2. Files from older Excel versions and from HR systems on "
                           "Windows are usually Windows-1252: choose \"Read as Windows-1252\". Otherwise save the file "
@@ -242,11 +245,7 @@ void CsvMappingPageController::loadPreview()
     m_encodingName = preview.encodingName;
     if (preview.error.isError()) {
         m_needsEncoding = preview.error.code == Directory::DirectoryError::EncodingNotConfirmed;
-        setError(m_needsEncoding ? encodingQuestion(m_path, preview.error)
-                                 : M365::Error{QStringLiteral("directory.%1").arg(int(preview.error.code)),
-                                               preview.error.userMessage,
-                                               preview.error.details,
-                                               {}});
+        setError(wizardError(m_path, preview.error));
         Q_EMIT changed();
         return;
     }
@@ -471,10 +470,7 @@ void CsvMappingPageController::onTested(Directory::DirectoryJob *job)
     if (job->error().isError()) {
         const Directory::DirectoryError error = job->error();
         m_needsEncoding = error.code == Directory::DirectoryError::EncodingNotConfirmed;
-        setError(m_needsEncoding
-                     ? encodingQuestion(m_path, error)
-                     : M365::Error{
-                         QStringLiteral("directory.%1").arg(int(error.code)), error.userMessage, error.details, {}});
+        setError(wizardError(m_path, error));
         if (validating) {
             finishValidation(false);
         } else {

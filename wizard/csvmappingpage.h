@@ -104,9 +104,9 @@ public:
     static QStringList offeredAttributes();
     /// "semicolon (;)" and the like.
     static QString separatorName(char separator);
-    /// The wizard's question for a file that is not UTF-8 (DirectoryError::EncodingNotConfirmed), which points at the
-    /// "Read as Windows-1252" button; the reader's own message goes to the details.
-    static M365::Error encodingQuestion(const QString &path, const Directory::DirectoryError &error);
+    /// A directory error as the wizard shows it. For a file that is not UTF-8 (DirectoryError::EncodingNotConfirmed) it
+    /// is a question pointing at the "Read as Windows-1252" button, with the reader's own message in the details.
+    static M365::Error wizardError(const QString &path, const Directory::DirectoryError &error);
 
 private:
     void loadPreview();

@@ -166,10 +166,7 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
         const Directory::DirectoryError error = job->error();
         m_failed = true;
         m_needsEncoding = error.code == Directory::DirectoryError::EncodingNotConfirmed;
-        setError(m_needsEncoding
-                     ? CsvMappingPageController::encodingQuestion(m_settings.path.trimmed(), error)
-                     : M365::Error{
-                         QStringLiteral("directory.%1").arg(int(error.code)), error.userMessage, error.details, {}});
+        setError(CsvMappingPageController::wizardError(m_settings.path.trimmed(), error));
         if (validating) {
             finishValidation(false);
         } else {
