@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "servercertificate.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QHash>
@@ -266,6 +268,8 @@ struct DirectorySummary
     QStringList namingContexts;
     bool supportsPagedResults = false;
     bool supportsSyncRepl = false;
+    /// LDAP over TLS: the certificate the server presented (subject, issuer, expiry), for the admin to check.
+    ServerCertificate serverCertificate;
     /// The first few users, so that the admin can see the mapping on real data.
     QList<DirectoryEntry> samples;
 };

@@ -63,4 +63,54 @@ QString LdapConfig::effectiveUrl() const
     return url;
 }
 
+namespace {
+
+/// "host[:port]" of a URL, without scheme and path.
+QString authorityOf(const QString &url)
+{
+    const int scheme = url.indexOf(QLatin1String("://"));
+    return url.mid(scheme < 0 ? 0 : scheme + 3).section(QLatin1Char('/'), 0, 0);
+}
+
+} // namespace
+
+QString LdapConfig::host() const
+{
+    const QString authority = authorityOf(url);
+    if (authority.startsWith(QLatin1Char('['))) { // [IPv6]:port
+        return authority.mid(1).section(QLatin1Char(']'), 0, 0);
+    }
+    return authority.section(QLatin1Char(':'), 0, 0);
+}
+
+int LdapConfig::port() const
+{
+    const QString authority = authorityOf(url);
+    const int colon = authority.lastIndexOf(QLatin1Char(':'));
+    if (colon >= 0 && colon > authority.lastIndexOf(QLatin1Char(']'))) {
+        bool ok = false;
+        const int explicitPort = authority.mid(colon + 1).toInt(&ok);
+        if (ok) {
+            return explicitPort;
+        }
+    }
+    return effectiveTls() == Tls::Ldaps ? 636 : 389;
+}
+
+QString LdapConfig::contradiction() const
+{
+    const bool ldapsUrl = url.trimmed().startsWith(QLatin1String("ldaps://"), Qt::CaseInsensitive);
+    if (ldapsUrl && tls != Tls::Ldaps) {
+        return tr("The address %1 starts with ldaps:// (TLS from the first byte), but the encryption chosen is %2. "
+                  "Choose LDAPS, or write the address with ldap://.")
+            .arg(url.trimmed(), tls == Tls::StartTls ? tr("StartTLS") : tr("none"));
+    }
+    if (!ldapsUrl && tls == Tls::Ldaps && port() == 389) {
+        return tr("The address %1 names port 389, where LDAP servers speak without TLS, but the encryption chosen is "
+                  "LDAPS (port 636). Write the address as ldaps://%2, or choose StartTLS.")
+            .arg(url.trimmed(), host());
+    }
+    return {};
+}
+
 } // namespace M365::Directory

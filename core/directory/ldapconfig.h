@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 
@@ -16,6 +17,9 @@ enum class LdapPreset { OpenLdap, ActiveDirectory, Univention, Ds389 };
  */
 struct LdapConfig
 {
+    Q_DECLARE_TR_FUNCTIONS(M365::Directory::LdapConfig)
+
+public:
     enum class Scope { Base, OneLevel, Subtree };
     enum class Tls {
         None, ///< plain ldap:// (only sensible on loopback or for anonymous reads of public data)
@@ -28,11 +32,12 @@ struct LdapConfig
         Poll,
     };
 
-    /// ldap://host[:port] or ldaps://host[:port]. An ldaps URL implies Tls::Ldaps.
+    /// ldap://host[:port] or ldaps://host[:port]; see contradiction() for how it must agree with `tls`.
     QString url;
     Tls tls = Tls::StartTls;
-    /// PEM file with the CA that signed the server certificate; empty uses the system CAs.
-    /// Certificate verification is always on: there is deliberately no switch to disable it.
+    /// PEM file with the CA (or CAs) that signed the server certificate, e.g. the AD CS enterprise root CA; empty
+    /// trusts the system's CAs (libldap's TLS_CACERT in ldap.conf: Debian's /etc/ssl/certs/ca-certificates.crt).
+    /// Certificate and host-name verification are always on: there is deliberately no switch to disable them.
     QString caFile;
     /// Empty for an anonymous bind.
     QString bindDn;
@@ -62,8 +67,17 @@ struct LdapConfig
     static LdapConfig fromPreset(LdapPreset preset);
     /// The TLS mode in force: an ldaps URL always means Tls::Ldaps.
     Tls effectiveTls() const;
-    /// The URL to connect to: ldap:// becomes ldaps:// when Tls::Ldaps is chosen.
+    /// The URL to connect to: ldap://host becomes ldaps://host when Tls::Ldaps is chosen.
     QString effectiveUrl() const;
+    /**
+     * Why the URL and the encryption choice disagree, for the admin; empty when they agree. An ldaps:// URL with
+     * StartTLS or no encryption chosen, and LDAPS chosen for ldap://host:389 (the plain LDAP port) are refused rather
+     * than guessed at: a silent ldaps://host:389 only ends in a handshake that times out.
+     */
+    QString contradiction() const;
+    /// The URL's host (for host-name checks and messages) and port (the scheme's default when it names none).
+    QString host() const;
+    int port() const;
 };
 
 } // namespace M365::Directory

@@ -108,16 +108,8 @@ void LdapConnection::setError(int rc, const QString &operation, const QString &d
         // a closed port. Telling them apart matters (one is a firewall, the other a CA file), so
         // probe the plain TCP connection once.
         if (tlsInUse && (rc == LDAP_CONNECT_ERROR || looksLikeTlsProblem(diag) || tcpReachable())) {
-            const bool informative = !diag.isEmpty() && !diag.contains(QLatin1String("unknown error"));
             error.code = DirectoryError::TlsFailed;
-            error.userMessage =
-                LdapText::tr("The secure connection to %1 failed%2. Check that the CA file is the one that "
-                             "issued the server's certificate, that the host name in the URL matches the "
-                             "certificate, and that the port speaks %3.")
-                    .arg(server,
-                         informative ? QStringLiteral(" (%1)").arg(diag) : QString(),
-                         m_config.effectiveTls() == LdapConfig::Tls::Ldaps ? QStringLiteral("ldaps")
-                                                                           : QStringLiteral("LDAP with StartTLS"));
+            error.userMessage = tlsFailureMessage(diag);
         } else {
             error.code = DirectoryError::ServerUnreachable;
             error.userMessage =
@@ -195,6 +187,114 @@ void LdapConnection::setError(int rc, const QString &operation, const QString &d
     m_error = error;
 }
 
+bool LdapConnection::applyTlsOptions(LDAP *ld, bool verify) const
+{
+    // libldap gives every new handle empty TLS settings and would build a context from them that trusts no CA at
+    // all, so the defaults of ldap.conf (TLS_CACERT: the system's CAs) are copied over explicitly. A CA file the
+    // admin chose replaces the default file; a CA directory from ldap.conf stays trusted besides it. ~/.ldaprc or
+    // ldap.conf might say TLS_REQCERT never: the requirement is always set here, never inherited.
+    const int requirement = verify ? LDAP_OPT_X_TLS_DEMAND : LDAP_OPT_X_TLS_NEVER;
+    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &requirement);
+    const TrustStore trust = trustStore();
+    if (!trust.file.isEmpty()) {
+        const QByteArray file = trust.file.toLocal8Bit();
+        ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, file.constData());
+    }
+    if (!trust.directory.isEmpty()) {
+        const QByteArray directory = trust.directory.toLocal8Bit();
+        ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTDIR, directory.constData());
+    }
+    const int isServer = 0;
+    return ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &isServer) == LDAP_SUCCESS;
+}
+
+LdapConnection::TrustStore LdapConnection::trustStore() const
+{
+    auto globalOption = [](int option) {
+        char *value = nullptr;
+        ldap_get_option(nullptr, option, &value);
+        const QString text = value ? QString::fromLocal8Bit(value) : QString();
+        ldap_memfree(value);
+        return text;
+    };
+    TrustStore trust;
+    trust.file = m_config.caFile.isEmpty() ? globalOption(LDAP_OPT_X_TLS_CACERTFILE) : m_config.caFile;
+    trust.directory = globalOption(LDAP_OPT_X_TLS_CACERTDIR);
+    return trust;
+}
+
+ServerCertificate LdapConnection::peerCertificate(LDAP *ld)
+{
+    struct berval certificate = {0, nullptr};
+    if (ldap_get_option(ld, LDAP_OPT_X_TLS_PEERCERT, &certificate) != LDAP_OPT_SUCCESS || !certificate.bv_val) {
+        return {};
+    }
+    const ServerCertificate result =
+        ServerCertificate::fromDer(QByteArray(certificate.bv_val, static_cast<qsizetype>(certificate.bv_len)));
+    ber_memfree(certificate.bv_val);
+    return result;
+}
+
+ServerCertificate LdapConnection::fetchCertificateUnverified() const
+{
+    // A second handshake that checks nothing and binds nothing, only to read what the server presents: libldap
+    // reports a refused certificate without saying what is wrong with it.
+    LDAP *probe = nullptr;
+    if (ldap_initialize(&probe, m_config.effectiveUrl().toUtf8().constData()) != LDAP_SUCCESS) {
+        return {};
+    }
+    const int version = LDAP_VERSION3;
+    ldap_set_option(probe, LDAP_OPT_PROTOCOL_VERSION, &version);
+    struct timeval timeout = {m_config.timeoutSeconds, 0};
+    ldap_set_option(probe, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
+    ldap_set_option(probe, LDAP_OPT_TIMEOUT, &timeout);
+    ServerCertificate certificate;
+    if (applyTlsOptions(probe, false)) {
+        const bool connected = m_config.effectiveTls() == LdapConfig::Tls::StartTls
+            ? ldap_start_tls_s(probe, nullptr, nullptr) == LDAP_SUCCESS
+            : ldap_connect(probe) == LDAP_SUCCESS;
+        if (connected) {
+            certificate = peerCertificate(probe);
+        }
+    }
+    ldap_unbind_ext_s(probe, nullptr, nullptr);
+    return certificate;
+}
+
+QString LdapConnection::tlsFailureMessage(const QString &diagnostic) const
+{
+    const QString server = m_config.effectiveUrl();
+    const ServerCertificate certificate = fetchCertificateUnverified();
+    if (!certificate.isNull()) {
+        const TrustStore trust = trustStore();
+        const QStringList problems = certificate.problems(m_config.host(), trust.file, trust.directory);
+        if (!problems.isEmpty()) {
+            return LdapText::tr("The secure connection to %1 failed. %2").arg(server, problems.join(QLatin1Char(' ')));
+        }
+    } else if (tcpReachable()) {
+        // The port answers, but no TLS handshake completes on it.
+        if (m_config.effectiveTls() == LdapConfig::Tls::Ldaps) {
+            return LdapText::tr("%1 answers, but not with TLS: port %2 may be a plain LDAP port. Use ldaps:// with "
+                                "the server's LDAPS port (usually 636), or StartTLS on port 389.")
+                .arg(server)
+                .arg(m_config.port());
+        }
+        return LdapText::tr("%1 answers, but does not complete StartTLS: port %2 may expect TLS from the first byte "
+                            "(LDAPS, usually 636), or the server has no certificate for StartTLS. Use ldaps:// for "
+                            "an LDAPS port, or enable TLS on the server.")
+            .arg(server)
+            .arg(m_config.port());
+    }
+    const bool informative = !diagnostic.isEmpty() && !diagnostic.contains(QLatin1String("unknown error"));
+    return LdapText::tr("The secure connection to %1 failed%2. Check that the CA file is the one that issued the "
+                        "server's certificate, that the host name in the URL matches the certificate, and that the "
+                        "port speaks %3.")
+        .arg(server,
+             informative ? QStringLiteral(" (%1)").arg(diagnostic) : QString(),
+             m_config.effectiveTls() == LdapConfig::Tls::Ldaps ? QStringLiteral("ldaps")
+                                                               : QStringLiteral("LDAP with StartTLS"));
+}
+
 bool LdapConnection::tcpReachable() const
 {
     QString url = m_config.effectiveUrl();
@@ -229,6 +329,11 @@ bool LdapConnection::open(const QString &bindPassword)
                    {}};
         return false;
     }
+    const QString contradiction = m_config.contradiction();
+    if (!contradiction.isEmpty()) {
+        m_error = {DirectoryError::InvalidConfiguration, contradiction, {}};
+        return false;
+    }
     int rc = ldap_initialize(&m_ld, url.toUtf8().constData());
     if (rc != LDAP_SUCCESS || !url.contains(QLatin1String("://"))) {
         m_error = {
@@ -246,26 +351,13 @@ bool LdapConnection::open(const QString &bindPassword)
     ldap_set_option(m_ld, LDAP_OPT_TIMEOUT, &timeout);
 
     const LdapConfig::Tls tls = m_config.effectiveTls();
-    if (tls != LdapConfig::Tls::None) {
-        // Per-handle TLS settings, then a fresh context so they take effect (ldap.conf or
-        // ~/.ldaprc might say TLS_REQCERT never; we do not inherit that).
-        const int demand = LDAP_OPT_X_TLS_DEMAND;
-        ldap_set_option(m_ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
-        if (!m_config.caFile.isEmpty()) {
-            const QByteArray ca = m_config.caFile.toUtf8();
-            ldap_set_option(m_ld, LDAP_OPT_X_TLS_CACERTFILE, ca.constData());
-        }
-        const int isServer = 0;
-        rc = ldap_set_option(m_ld, LDAP_OPT_X_TLS_NEWCTX, &isServer);
-        if (rc != LDAP_SUCCESS) {
-            m_error = {
-                DirectoryError::TlsFailed,
-                LdapText::tr("The TLS settings could not be applied. Check that the CA file \"%1\" exists and holds "
-                             "PEM certificates.")
-                    .arg(m_config.caFile),
-                diagnosticMessage()};
-            return false;
-        }
+    if (tls != LdapConfig::Tls::None && !applyTlsOptions(m_ld, true)) {
+        m_error = {DirectoryError::TlsFailed,
+                   LdapText::tr("The TLS settings could not be applied. Check that the CA file \"%1\" exists and holds "
+                                "PEM certificates.")
+                       .arg(m_config.caFile),
+                   diagnosticMessage()};
+        return false;
     }
     if (tls == LdapConfig::Tls::StartTls) {
         rc = ldap_start_tls_s(m_ld, nullptr, nullptr);
@@ -285,6 +377,9 @@ bool LdapConnection::open(const QString &bindPassword)
     if (rc != LDAP_SUCCESS) {
         setError(rc, QStringLiteral("bind"));
         return false;
+    }
+    if (tls != LdapConfig::Tls::None) {
+        m_certificate = peerCertificate(m_ld);
     }
     qCDebug(lcDirectory) << "bound to" << url << (dn.isEmpty() ? "anonymously" : "as") << m_config.bindDn;
     return true;

@@ -4,6 +4,7 @@
 
 #include "directoryentry.h"
 #include "ldapconfig.h"
+#include "servercertificate.h"
 
 #include <QHash>
 
@@ -59,6 +60,9 @@ public:
     /// The attribute list a read asks for: the configured ones plus what the engine needs.
     QStringList readAttributes() const;
 
+    /// The certificate the server presented on a TLS connection that open() established; null without TLS.
+    const ServerCertificate &serverCertificate() const { return m_certificate; }
+
     LDAP *handle() const { return m_ld; }
     const LdapConfig &config() const { return m_config; }
     DirectoryError error() const { return m_error; }
@@ -70,12 +74,27 @@ private:
     int searchBaseEntry(const QByteArray &dn, const char **attributes, LDAPMessage **result);
     QString diagnosticMessage() const;
     bool tcpReachable() const;
+
+    /// The CAs a TLS connection trusts: the configured CA file, else ldap.conf's; ldap.conf's CA directory.
+    struct TrustStore
+    {
+        QString file;
+        QString directory;
+    };
+    TrustStore trustStore() const;
+    /// Sets the trust and the certificate requirement on a handle and gives it its own TLS context.
+    bool applyTlsOptions(LDAP *ld, bool verify) const;
+    static ServerCertificate peerCertificate(LDAP *ld);
+    ServerCertificate fetchCertificateUnverified() const;
+    /// What to tell the admin when the TLS handshake failed: the certificate's problems where it can be read.
+    QString tlsFailureMessage(const QString &diagnostic) const;
     bool fetchRange(const QString &dn, const QString &attribute, int nextStart, QStringList *values);
 
     LdapConfig m_config;
     JobSink &m_sink;
     LDAP *m_ld = nullptr;
     DirectoryError m_error;
+    ServerCertificate m_certificate;
     /// Attribute names as sent by the server → lower case; a read sees the same few names 100,000 times.
     QHash<QByteArray, QString> m_names;
 };

@@ -106,6 +106,7 @@ void countProducer(const LdapConfig &config, const QString &password, bool withD
         return;
     }
     DirectorySummary summary;
+    summary.serverCertificate = connection.serverCertificate();
     if (withDetails) {
         LdapConnection::RootDse root;
         if (!connection.readRootDse(&root)) {

@@ -14,6 +14,7 @@ target_sources(m365core PRIVATE
     directory/csvmapping.cpp directory/csvmapping.h
     directory/csvsource.cpp directory/csvsource.h
     directory/ldapconfig.cpp directory/ldapconfig.h
+    directory/servercertificate.cpp directory/servercertificate.h
     directory/ldapconnection.cpp directory/ldapconnection.h
     directory/ldapsource.cpp directory/ldapsource.h
 )

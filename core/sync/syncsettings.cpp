@@ -194,9 +194,10 @@ Result<std::unique_ptr<Directory::DirectorySource>> createDirectorySource(const 
     const QString tls = directory.value(QLatin1String("tls")).toString();
     if (tls == QLatin1String("none")) {
         config.tls = Directory::LdapConfig::Tls::None;
-    } else if (tls == QLatin1String("ldaps")) {
+    } else if (tls == QLatin1String("ldaps")
+               || (tls.isEmpty() && config.url.startsWith(QLatin1String("ldaps://"), Qt::CaseInsensitive))) {
         config.tls = Directory::LdapConfig::Tls::Ldaps;
-    } else if (!tls.isEmpty()) {
+    } else {
         config.tls = Directory::LdapConfig::Tls::StartTls;
     }
     config.caFile = directory.value(QLatin1String("caFile")).toString();

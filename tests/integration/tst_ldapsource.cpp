@@ -4,8 +4,10 @@
 #include "directory/ldifsource.h"
 #include "slapdfixture.h"
 
+#include <QFile>
 #include <QSet>
 #include <QSignalSpy>
+#include <QTemporaryFile>
 #include <QTest>
 
 using namespace M365::Directory;
@@ -41,6 +43,7 @@ class TestLdapSource : public QObject
 
 private:
     std::unique_ptr<SlapdFixture> m_slapd;
+    QTemporaryFile m_ldapConf;
 
     LdapConfig config(const QString &baseDn = QStringLiteral("dc=example,dc=org")) const
     {
@@ -89,6 +92,12 @@ private Q_SLOTS:
         }
         QVERIFY2(m_slapd->loadLdif(bulk), qPrintable(m_slapd->errorString()));
         QVERIFY2(m_slapd->start(), qPrintable(m_slapd->errorString()));
+        // The system trust store of this process: an ldap.conf naming the test CA, read by libldap at its first use
+        // (nothing before this line calls libldap in this process).
+        QVERIFY(m_ldapConf.open());
+        m_ldapConf.write("TLS_CACERT " + QFile::encodeName(m_slapd->caFile()) + "\n");
+        m_ldapConf.flush();
+        qputenv("LDAPCONF", QFile::encodeName(m_ldapConf.fileName()));
     }
 
     void cleanupTestCase() { m_slapd.reset(); }
@@ -150,31 +159,77 @@ private Q_SLOTS:
     void tls_data()
     {
         QTest::addColumn<bool>("ldaps");
-        QTest::addColumn<bool>("rightCa");
-        QTest::newRow("StartTLS, right CA") << false << true;
-        QTest::newRow("ldaps, right CA") << true << true;
-        QTest::newRow("StartTLS, wrong CA") << false << false;
-        QTest::newRow("ldaps, wrong CA") << true << false;
+        QTest::addColumn<QString>("ca");
+        QTest::newRow("StartTLS, right CA") << false << "right";
+        QTest::newRow("ldaps, right CA") << true << "right";
+        QTest::newRow("StartTLS, CA only in the system trust") << false << "system";
+        QTest::newRow("ldaps, CA only in the system trust") << true << "system";
+        QTest::newRow("StartTLS, wrong CA") << false << "wrong";
+        QTest::newRow("ldaps, wrong CA") << true << "wrong";
     }
 
     void tls()
     {
         QFETCH(bool, ldaps);
-        QFETCH(bool, rightCa);
+        QFETCH(QString, ca);
         LdapConfig c = config(QStringLiteral("ou=bulk,dc=example,dc=org"));
         c.url = ldaps ? m_slapd->ldapsUrl() : m_slapd->url();
         c.tls = ldaps ? LdapConfig::Tls::Ldaps : LdapConfig::Tls::StartTls;
-        c.caFile = rightCa ? m_slapd->caFile() : m_slapd->otherCaFile();
+        // "system": no CA file, so the connection trusts ldap.conf's TLS_CACERT, which LDAPCONF points at the test CA.
+        c.caFile = ca == QLatin1String("right") ? m_slapd->caFile()
+            : ca == QLatin1String("wrong")      ? m_slapd->otherCaFile()
+                                                : QString();
         LdapSource source(c, QStringLiteral("readerpw"));
-        const Outcome out = run(source.count());
+        const Outcome out = run(source.testConnection());
         QVERIFY(out.finished);
-        if (rightCa) {
+        if (ca != QLatin1String("wrong")) {
             QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
             QCOMPARE(out.summary.userCount, kBulkUsers);
+            QCOMPARE(out.summary.serverCertificate.subject, QStringLiteral("CN=127.0.0.1"));
+            QCOMPARE(out.summary.serverCertificate.issuer, QStringLiteral("CN=m365sync test CA"));
+            QVERIFY(out.summary.serverCertificate.notAfter > QDateTime::currentDateTimeUtc());
         } else {
             QCOMPARE(out.error.code, DirectoryError::TlsFailed);
-            QVERIFY2(out.error.userMessage.contains(QStringLiteral("CA file")), qPrintable(out.error.userMessage));
+            // The cause from the certificate itself: who issued it, and which CAs were trusted instead.
+            QVERIFY2(out.error.userMessage.contains(QStringLiteral("issued by \"CN=m365sync test CA\"")),
+                     qPrintable(out.error.userMessage));
+            QVERIFY2(out.error.userMessage.contains(m_slapd->otherCaFile()), qPrintable(out.error.userMessage));
         }
+    }
+
+    void plainConnectionHasNoCertificate()
+    {
+        LdapSource source(config(QStringLiteral("ou=bulk,dc=example,dc=org")), QStringLiteral("readerpw"));
+        const Outcome out = run(source.testConnection());
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY(out.summary.serverCertificate.isNull());
+    }
+
+    void urlAndEncryptionMustAgree_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<int>("tls");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("LDAPS on the plain port")
+            << "ldap://127.0.0.1:389" << int(LdapConfig::Tls::Ldaps) << QStringLiteral("names port 389");
+        QTest::newRow("ldaps URL with StartTLS")
+            << "ldaps://127.0.0.1" << int(LdapConfig::Tls::StartTls) << QStringLiteral("starts with ldaps://");
+        QTest::newRow("ldaps URL without encryption")
+            << "ldaps://127.0.0.1" << int(LdapConfig::Tls::None) << QStringLiteral("starts with ldaps://");
+    }
+
+    void urlAndEncryptionMustAgree()
+    {
+        QFETCH(QString, url);
+        QFETCH(int, tls);
+        QFETCH(QString, messagePart);
+        LdapConfig c = config();
+        c.url = url;
+        c.tls = LdapConfig::Tls(tls);
+        LdapSource source(c, QStringLiteral("readerpw"));
+        const Outcome out = run(source.testConnection());
+        QCOMPARE(out.error.code, DirectoryError::InvalidConfiguration);
+        QVERIFY2(out.error.userMessage.contains(messagePart), qPrintable(out.error.userMessage));
     }
 
     void failures_data()
@@ -193,7 +248,7 @@ private Q_SLOTS:
         QTest::newRow("bad url") << "url" << int(DirectoryError::InvalidConfiguration)
                                  << QStringLiteral("not a valid LDAP address");
         QTest::newRow("no StartTLS on ldaps port")
-            << "starttls" << int(DirectoryError::TlsFailed) << QStringLiteral("LDAP with StartTLS");
+            << "starttls" << int(DirectoryError::TlsFailed) << QStringLiteral("does not complete StartTLS");
     }
 
     void failures()
