@@ -519,6 +519,13 @@ void SyncCommand::printPlan(const Sync::ChangePlan &plan)
     }
     parts.append(tr("%1 users and %2 groups unchanged").arg(plan.unchangedUsers).arg(plan.unchangedGroups));
     out() << tr("Plan: %1.").arg(parts.join(QStringLiteral(", "))) << '\n';
+    if (!plan.excluded.isEmpty()) {
+        out() << tr("%n changes held back: their objects are excluded in the profile (the GUI's Settings tab lists "
+                    "them and includes them again).",
+                    "",
+                    int(plan.excluded.size()))
+              << '\n';
+    }
     for (const Sync::SeatCount &seat : plan.seats) {
         if (seat.needed > 0 || seat.released > 0) {
             out() << tr("Licences %1: %2 needed, %3 released, %4 free%5")

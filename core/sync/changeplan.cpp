@@ -213,7 +213,12 @@ QJsonObject ChangePlan::toJson() const
     for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
         summaryObject.insert(Change::kindName(it.key()), it.value());
     }
+    QJsonArray excludedArray;
+    for (const Change &c : excluded) {
+        excludedArray.append(c.toJson());
+    }
     QJsonObject o{{QStringLiteral("changes"), changeArray},
+                  {QStringLiteral("excluded"), excludedArray},
                   {QStringLiteral("unchangedUsers"), unchangedUsers},
                   {QStringLiteral("unchangedGroups"), unchangedGroups},
                   {QStringLiteral("seats"), seatArray},
@@ -234,20 +239,24 @@ Result<ChangePlan> ChangePlan::fromJson(const QJsonObject &json)
                   QStringLiteral("no \"changes\" array"),
                   {}});
     }
-    for (const QJsonValue &v : json.value(QLatin1String("changes")).toArray()) {
-        const QJsonObject o = v.toObject();
-        Change::Kind kind;
-        Change::ObjectType type;
-        if (!Change::kindFromName(o.value(QLatin1String("kind")).toString(), &kind)
-            || !Change::objectTypeFromName(o.value(QLatin1String("objectType")).toString(), &type)) {
-            return Result<ChangePlan>::failure(Error{
-                QStringLiteral("sync.plan.json"),
-                QCoreApplication::translate("M365::Sync::ChangePlan", "The change plan holds an unknown change."),
-                QStringLiteral("kind \"%1\", objectType \"%2\"")
-                    .arg(o.value(QLatin1String("kind")).toString(), o.value(QLatin1String("objectType")).toString()),
-                {}});
+    for (const char *list : {"changes", "excluded"}) {
+        QList<Change> &into = qstrcmp(list, "changes") == 0 ? plan.changes : plan.excluded;
+        for (const QJsonValue &v : json.value(QLatin1String(list)).toArray()) {
+            const QJsonObject o = v.toObject();
+            Change::Kind kind;
+            Change::ObjectType type;
+            if (!Change::kindFromName(o.value(QLatin1String("kind")).toString(), &kind)
+                || !Change::objectTypeFromName(o.value(QLatin1String("objectType")).toString(), &type)) {
+                return Result<ChangePlan>::failure(Error{
+                    QStringLiteral("sync.plan.json"),
+                    QCoreApplication::translate("M365::Sync::ChangePlan", "The change plan holds an unknown change."),
+                    QStringLiteral("kind \"%1\", objectType \"%2\"")
+                        .arg(o.value(QLatin1String("kind")).toString(),
+                             o.value(QLatin1String("objectType")).toString()),
+                    {}});
+            }
+            into.append(Change::fromJson(o));
         }
-        plan.changes.append(Change::fromJson(o));
     }
     plan.unchangedUsers = json.value(QLatin1String("unchangedUsers")).toInt();
     plan.unchangedGroups = json.value(QLatin1String("unchangedGroups")).toInt();
@@ -271,7 +280,7 @@ Result<ChangePlan> ChangePlan::fromJson(const QJsonObject &json)
 
 bool ChangePlan::operator==(const ChangePlan &other) const
 {
-    return changes == other.changes && unchangedUsers == other.unchangedUsers
+    return changes == other.changes && excluded == other.excluded && unchangedUsers == other.unchangedUsers
         && unchangedGroups == other.unchangedGroups && seats == other.seats && created == other.created;
 }
 

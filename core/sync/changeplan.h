@@ -99,6 +99,8 @@ struct SeatCount
 struct ChangePlan
 {
     QList<Change> changes;
+    /// What the plan would also do but the profile's exclusions hold back (see Exclusions): shown, never applied.
+    QList<Change> excluded;
     int unchangedUsers = 0;
     int unchangedGroups = 0;
     QList<SeatCount> seats;

@@ -1135,7 +1135,9 @@ void CloudSnapshot::addUser(const QJsonObject &graphUser)
 
 ChangePlan Planner::plan(const PlanInput &input)
 {
-    return PlanBuilder(input).run();
+    ChangePlan plan = PlanBuilder(input).run();
+    input.exclusions.apply(&plan);
+    return plan;
 }
 
 QString Planner::immutableId(const Directory::DirectoryEntry &entry)

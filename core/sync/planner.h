@@ -5,6 +5,7 @@
 #include "changeplan.h"
 #include "clouduser.h"
 #include "directory/directoryentry.h"
+#include "exclusions.h"
 #include "mappingrules.h"
 #include "scope.h"
 #include "statestore.h"
@@ -80,6 +81,8 @@ struct PlanInput
     MappingRules rules;
     Scope scope;
     PlanOptions options;
+    /// Objects the admin excluded: their changes end up in ChangePlan::excluded.
+    Exclusions exclusions;
 };
 
 /**

@@ -38,6 +38,7 @@ void PlanJob::run()
     m_input.rules = m_settings.rules;
     m_input.scope = m_settings.scope;
     m_input.options = m_settings.options;
+    m_input.exclusions = m_settings.exclusions;
 
     m_directoryJob = m_source->read(Directory::ReadScope::UsersAndGroups, this);
     connect(m_directoryJob, &Directory::DirectoryJob::entry, this, [this](const Directory::DirectoryEntry &entry) {

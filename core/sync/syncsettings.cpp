@@ -90,6 +90,7 @@ QJsonObject SyncSettings::toJson() const
         {str("disablePrefix"), options.disablePrefix},
         {str("deletionGuard"), guard.toJson()},
         {str("schedule"), schedule.toJson()},
+        {str("exclusions"), exclusions.toJson()},
     };
     return json;
 }
@@ -138,6 +139,11 @@ Result<SyncSettings> SyncSettings::fromJson(const QJsonObject &json)
     s.options.disablePrefix = prefix;
     s.guard = DeletionGuard::fromJson(json.value(QLatin1String("deletionGuard")).toObject());
     s.schedule = Schedule::fromJson(json.value(QLatin1String("schedule")).toObject());
+    Result<Exclusions> exclusions = Exclusions::fromJson(json.value(QLatin1String("exclusions")).toArray());
+    if (!exclusions.ok()) {
+        return Result<SyncSettings>::failure(exclusions.error);
+    }
+    s.exclusions = exclusions.value;
     return Result<SyncSettings>::success(s);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "changeplan.h"
+#include "exclusions.h"
 #include "mappingrules.h"
 #include "planner.h"
 #include "result.h"
@@ -58,6 +59,7 @@ public:
     PlanOptions options;
     DeletionGuard guard;
     Schedule schedule;
+    Exclusions exclusions;
 
     QJsonObject toJson() const;
     /// Reads a profile's "sync" object; an absent member keeps its default. An Error names the member that is wrong.

@@ -145,6 +145,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void sandboxAcceptance();
     void deletionGuard();
+    void exclusionsHonoured();
     void killedRunsResume();
 
 private:
@@ -173,7 +174,10 @@ private:
     int tenantUserCount();
     /// All users of the tenant by id (paging followed); false when a page could not be read.
     bool tenantUsers(QHash<QString, QJsonObject> *users);
-    void createProfile(const QString &home, const QString &name, const QString &ldif);
+    void createProfile(const QString &home,
+                       const QString &name,
+                       const QString &ldif,
+                       const M365::Sync::Exclusions &exclusions = {});
     QString stateFile(const QString &home, const QString &profile) const;
 
     QTemporaryDir m_root;
@@ -346,7 +350,10 @@ void TestCliSync::cleanupTestCase()
     m_sim.waitForFinished(10000);
 }
 
-void TestCliSync::createProfile(const QString &home, const QString &name, const QString &ldif)
+void TestCliSync::createProfile(const QString &home,
+                                const QString &name,
+                                const QString &ldif,
+                                const M365::Sync::Exclusions &exclusions)
 {
     const Run created = cli(home,
                             {QStringLiteral("profile"),
@@ -380,6 +387,7 @@ void TestCliSync::createProfile(const QString &home, const QString &name, const 
     QVERIFY(!profile.isEmpty());
     M365::Sync::SyncSettings settings;
     settings.rules.domain = m_domain;
+    settings.exclusions = exclusions;
     profile.insert(QStringLiteral("directory"),
                    QJsonObject{{QStringLiteral("type"), QStringLiteral("ldif")}, {QStringLiteral("path"), ldif}});
     profile.insert(QStringLiteral("sync"), settings.toJson());
@@ -455,6 +463,56 @@ void TestCliSync::sandboxAcceptance()
     QVERIFY(reset.err.contains(QLatin1String("reset")));
     const Run afterReset = cli(home, QStringList{QStringLiteral("status")} + sandbox);
     QVERIFY2(afterReset.out.contains(QLatin1String("No sync has run yet")), qPrintable(afterReset.out));
+}
+
+void TestCliSync::exclusionsHonoured()
+{
+    // Two people whose rows the admin left unchecked in the preview: stored as exclusions in the profile, a headless
+    // run (as the scheduler starts it) must neither create them nor add anything for them.
+    const QString home = m_root.filePath(QStringLiteral("exclusions-home"));
+    const QString ldif = m_root.filePath(QStringLiteral("exclusions.ldif"));
+    const QList<Person> people = makePeople(QStringLiteral("excl"), 10);
+    QVERIFY(writeLdif(ldif, people));
+    M365::Sync::Exclusions exclusions;
+    QSet<QString> excludedIds;
+    for (const Person &p : people.mid(3, 2)) {
+        M365::Sync::Change create;
+        create.kind = M365::Sync::Change::Kind::Create;
+        create.anchor = p.entryUuid;
+        create.displayName = p.uid;
+        QVERIFY(exclusions.add(create));
+        excludedIds.insert(immutableIdOf(p));
+    }
+    createProfile(home, QStringLiteral("excl"), ldif, exclusions);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+
+    const Run plan = cli(
+        home, {QStringLiteral("plan"), QStringLiteral("--profile"), QStringLiteral("excl"), QStringLiteral("--json")});
+    QVERIFY2(plan.code == 3, qPrintable(plan.err)); // changes pending
+    const QJsonObject planJson = QJsonDocument::fromJson(plan.out.toUtf8()).object();
+    QCOMPARE(planJson.value(QLatin1String("changes")).toArray().size(), 8);
+    const QJsonArray excluded = planJson.value(QLatin1String("excluded")).toArray();
+    QCOMPARE(excluded.size(), 2);
+    for (const QJsonValue &change : excluded) {
+        QCOMPARE(change.toObject().value(QLatin1String("kind")).toString(), QStringLiteral("create"));
+    }
+
+    const Run sync = cli(
+        home, {QStringLiteral("sync"), QStringLiteral("--profile"), QStringLiteral("excl"), QStringLiteral("--yes")});
+    QVERIFY2(sync.code == 0, qPrintable(sync.err));
+    QHash<QString, QJsonObject> users;
+    QVERIFY(tenantUsers(&users));
+    int created = 0;
+    for (const QJsonObject &u : std::as_const(users)) {
+        const QString immutableId = u.value(QLatin1String("onPremisesImmutableId")).toString();
+        QVERIFY2(!excludedIds.contains(immutableId), qPrintable(u.value(QLatin1String("displayName")).toString()));
+        for (const Person &p : people) {
+            created += immutableId == immutableIdOf(p) ? 1 : 0;
+        }
+    }
+    QCOMPARE(created, 8);
 }
 
 void TestCliSync::deletionGuard()

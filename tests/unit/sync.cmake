@@ -8,3 +8,4 @@ m365_add_test(tst_planner SOURCES tst_planner.cpp LIBS M365::Core LABELS unit TI
 m365_add_test(tst_statestore SOURCES tst_statestore.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_syncsettings SOURCES tst_syncsettings.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_schedule SOURCES tst_schedule.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_exclusions SOURCES tst_exclusions.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
