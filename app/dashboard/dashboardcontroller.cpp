@@ -253,15 +253,52 @@ void DashboardController::setSettings(const Sync::SyncSettings &settings)
             reportError(installed.error);
         }
     }
-    m_profile.sync = settings.toJson();
+    saveProfile();
+    m_health.upnDomain = m_settings.rules.domain;
+    Q_EMIT healthChanged();
+    scheduleReplan(0);
+}
+
+void DashboardController::saveProfile()
+{
+    m_profile.sync = m_settings.toJson();
     M365::Error error;
     const Profile::ProfileStore store(m_options.profileDirectory.isEmpty() ? Profile::ProfileStore::defaultDirectory()
                                                                            : m_options.profileDirectory);
     if (!store.save(m_profile, &error)) {
         reportError(error);
     }
-    m_health.upnDomain = m_settings.rules.domain;
-    Q_EMIT healthChanged();
+}
+
+int DashboardController::excludeUnselected(const QList<int> &indexes)
+{
+    if (indexes.isEmpty()) {
+        return 0; // everything is applied
+    }
+    const QSet<int> selected(indexes.cbegin(), indexes.cend());
+    int added = 0;
+    for (int i = 0; i < m_plan.changes.size(); ++i) {
+        const Sync::Change &change = m_plan.changes.at(i);
+        const bool applicable =
+            change.kind != Sync::Change::Kind::Conflict && change.kind != Sync::Change::Kind::Invalid;
+        if (applicable && !selected.contains(i) && m_settings.exclusions.add(change)) {
+            ++added;
+        }
+    }
+    if (added > 0) {
+        saveProfile();
+        Q_EMIT exclusionsChanged();
+    }
+    return added;
+}
+
+void DashboardController::includeAgain(Sync::Change::ObjectType objectType, const QString &key)
+{
+    if (!m_settings.exclusions.remove(objectType, key)) {
+        return;
+    }
+    saveProfile();
+    Q_EMIT exclusionsChanged();
     scheduleReplan(0);
 }
 
@@ -363,6 +400,7 @@ void DashboardController::confirmApply(bool allow)
 
 void DashboardController::startApply(const QList<int> &indexes)
 {
+    m_excludedByRun = excludeUnselected(indexes);
     Sync::ApplyOptions options;
     options.onlyIndices = QSet<int>(indexes.cbegin(), indexes.cend());
     options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
@@ -403,6 +441,13 @@ void DashboardController::onApplied(Sync::ApplyJob *job)
                       .arg(p.total);
     } else {
         summary = tr("All %n change(s) applied.", "", p.total);
+    }
+    if (m_excludedByRun > 0) {
+        summary += QLatin1Char(' ')
+            + tr("%n unchecked object(s) are excluded from now on; Settings → Exclusions includes them again.",
+                 "",
+                 m_excludedByRun);
+        m_excludedByRun = 0;
     }
     setState(State::Ready);
     Q_EMIT applyFinished(summary, p.failed > 0);

@@ -113,8 +113,12 @@ public:
 
     /// Applies all changes (empty) or the given plan indexes. When the deletion guard trips, emits
     /// deletionGuardTripped() and does nothing until confirmApply(true) (or confirmApply(false) to drop it).
+    /// The objects of the changes left out (unchecked rows) become exclusions of the profile when the run starts, so
+    /// that no later run (GUI, CLI or scheduled) makes them either.
     void apply(const QList<int> &indexes = {});
     void confirmApply(bool allow);
+    /// Takes an object out of the profile's exclusions (Settings → Exclusions) and plans again.
+    void includeAgain(M365::Sync::Change::ObjectType objectType, const QString &key);
     /// Graceful stop: in-flight requests finish and are committed (ApplyJob::requestStop()).
     void cancelApply();
     /// The last run's outcomes, by plan index (empty before a run).
@@ -133,6 +137,8 @@ Q_SIGNALS:
     /// A run ended (successfully, with failed items, or cancelled): @p summary says how in one sentence.
     void applyFinished(const QString &summary, bool failedItems);
     void deletionGuardTripped(int destructive, int threshold);
+    /// The profile's exclusions changed (a run left changes out, or an object was included again).
+    void exclusionsChanged();
     /// Something went wrong that the admin must see (connection, directory, state store); the page says what to do.
     void errorOccurred(const M365::Error &error);
 
@@ -146,6 +152,9 @@ private:
     void scheduleReplan(int delayMs);
     void onPlanned(Sync::PlanJob *job);
     void startApply(const QList<int> &indexes);
+    /// Excludes the objects of the applicable changes that are not among @p indexes; how many were added.
+    int excludeUnselected(const QList<int> &indexes);
+    void saveProfile();
     void onApplied(Sync::ApplyJob *job);
     QString stateDirectory() const;
     static QString cliExecutable();
@@ -169,6 +178,7 @@ private:
     QPointer<Sync::ApplyJob> m_applyJob;
     QTimer m_replanTimer;
     QTimer m_pollTimer;
+    int m_excludedByRun = 0; ///< exclusions the current run added, for its summary
     bool m_replanPending = false;
     QList<int> m_pendingApply; ///< waiting for the deletion guard's confirmation
     bool m_applyPending = false;

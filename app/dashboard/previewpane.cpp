@@ -113,7 +113,8 @@ PreviewPane::PreviewPane(QWidget *parent)
 
     m_checkAll->setObjectName(QStringLiteral("checkAllBox"));
     m_checkAll->setTristate(true);
-    m_checkAll->setToolTip(tr("Uncheck rows to apply only some of the changes"));
+    m_checkAll->setToolTip(tr("Unchecked rows are left out of the sync you start, and their objects are excluded from "
+                              "later syncs too (Settings → Exclusions includes them again)"));
     connect(m_checkAll, &QCheckBox::clicked, this, [this] {
         // A click on a partly checked box checks everything.
         const bool checked = m_checkAll->checkState() != Qt::Unchecked;

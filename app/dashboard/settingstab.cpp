@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
@@ -78,6 +79,8 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     , m_scheduleEnabled(new QCheckBox(tr("Synchronize automatically"), this))
     , m_scheduleEvery(new QComboBox(this))
     , m_scheduleAt(new QTimeEdit(QTime(2, 0), this))
+    , m_exclusions(new QListWidget(this))
+    , m_includeAgain(new QPushButton(tr("Include again"), this))
     , m_apply(new QPushButton(tr("Apply"), this))
     , m_revert(new QPushButton(tr("Revert"), this))
 {
@@ -218,6 +221,31 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     scheduleForm->addRow(scheduleNote);
     scheduleForm->addRow(tr("Check the tenant for changes every:"), m_pollInterval);
 
+    // Exclusions: objects left unchecked when a run started; every run leaves them alone until included again.
+    m_exclusions->setObjectName(QStringLiteral("settingsExclusionsList"));
+    m_exclusions->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_exclusions->setMaximumHeight(m_exclusions->fontMetrics().height() * 6 + 2 * m_exclusions->frameWidth() + 12);
+    m_includeAgain->setObjectName(QStringLiteral("settingsIncludeAgainButton"));
+    m_includeAgain->setToolTip(tr("Synchronize the selected objects again from the next plan on"));
+    auto *exclusionsNote =
+        new QLabel(tr("Objects whose changes were unchecked when a sync started. No sync changes them, also not "
+                      "the scheduled one, until you include them again."),
+                   this);
+    exclusionsNote->setWordWrap(true);
+    auto *exclusionsBox = new QGroupBox(tr("Exclusions"), this);
+    auto *exclusionsLayout = new QVBoxLayout(exclusionsBox);
+    exclusionsLayout->addWidget(exclusionsNote);
+    exclusionsLayout->addWidget(m_exclusions);
+    auto *includeRow = new QHBoxLayout;
+    includeRow->addStretch();
+    includeRow->addWidget(m_includeAgain);
+    exclusionsLayout->addLayout(includeRow);
+    connect(m_exclusions, &QListWidget::itemSelectionChanged, this, [this] {
+        m_includeAgain->setEnabled(!m_exclusions->selectedItems().isEmpty());
+    });
+    connect(m_includeAgain, &QPushButton::clicked, this, &SettingsTab::includeSelectedAgain);
+    connect(m_controller, &DashboardController::exclusionsChanged, this, &SettingsTab::loadExclusions);
+
     m_apply->setObjectName(QStringLiteral("settingsApplyButton"));
     m_apply->setToolTip(tr("Save the settings to the profile and update the preview"));
     m_revert->setObjectName(QStringLiteral("settingsRevertButton"));
@@ -260,6 +288,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     auto *right = new QVBoxLayout;
     right->addWidget(scopeBox);
     right->addWidget(guardBox);
+    right->addWidget(exclusionsBox);
     right->addWidget(scheduleBox);
     right->addStretch();
     columns->addLayout(left, 1);
@@ -350,7 +379,42 @@ void SettingsTab::load()
     m_disablePrefix->setText(settings.options.disablePrefix);
     m_defaultSku->setText(settings.options.defaultSkuId);
     m_banner->setError({});
+    loadExclusions();
     setModified(false);
+}
+
+void SettingsTab::loadExclusions()
+{
+    m_exclusions->clear();
+    const QLocale locale;
+    for (const Sync::Exclusion &exclusion : m_controller->settings().exclusions.list()) {
+        const QString type = exclusion.objectType == Sync::Change::ObjectType::Group ? tr("group") : tr("user");
+        const QString name = exclusion.displayName.isEmpty() ? exclusion.key.mid(2) : exclusion.displayName;
+        auto *item = new QListWidgetItem(
+            exclusion.since.isValid()
+                ? tr("%1 (%2, since %3)")
+                      .arg(name, type, locale.toString(exclusion.since.toLocalTime(), QLocale::ShortFormat))
+                : tr("%1 (%2)").arg(name, type),
+            m_exclusions);
+        item->setData(Qt::UserRole, int(exclusion.objectType));
+        item->setData(Qt::UserRole + 1, exclusion.key);
+    }
+    if (m_exclusions->count() == 0) {
+        auto *none = new QListWidgetItem(tr("None: every object in scope is synchronized."), m_exclusions);
+        none->setFlags(Qt::NoItemFlags);
+    }
+    m_includeAgain->setEnabled(false);
+}
+
+void SettingsTab::includeSelectedAgain()
+{
+    QList<QPair<int, QString>> chosen;
+    for (const QListWidgetItem *item : m_exclusions->selectedItems()) {
+        chosen.append({item->data(Qt::UserRole).toInt(), item->data(Qt::UserRole + 1).toString()});
+    }
+    for (const auto &[type, key] : chosen) {
+        m_controller->includeAgain(Sync::Change::ObjectType(type), key);
+    }
 }
 
 Result<Sync::SyncSettings> SettingsTab::collect() const

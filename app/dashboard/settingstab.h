@@ -8,6 +8,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QListWidget;
 class QDoubleSpinBox;
 class QLineEdit;
 class QPushButton;
@@ -41,6 +42,9 @@ public:
 private:
     void setModified(bool modified);
     void addRuleRow(const Sync::AttributeRule &rule);
+    /// Lists the profile's exclusions; they change at once (not with Apply), so they are not part of the form.
+    void loadExclusions();
+    void includeSelectedAgain();
 
     DashboardController *m_controller;
     ErrorBanner *m_banner;
@@ -61,6 +65,8 @@ private:
     QCheckBox *m_scheduleEnabled;
     QComboBox *m_scheduleEvery;
     QTimeEdit *m_scheduleAt;
+    QListWidget *m_exclusions;
+    QPushButton *m_includeAgain;
     QPushButton *m_apply;
     QPushButton *m_revert;
     bool m_modified = false;

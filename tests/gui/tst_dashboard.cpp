@@ -81,6 +81,7 @@ private Q_SLOTS:
     void deletionGuardDeclinedAppliesNothing();
     void settingsChangeReplansAtOnce();
     void profileSwitcher();
+    void uncheckedRowsAreExcludedUntilIncludedAgain();
 
 private:
     /// Rows of the preview with @p kind (and @p type unless it is -1).
@@ -597,6 +598,72 @@ void TestDashboard::profileSwitcher()
     QCOMPARE(m_window->currentProfile(), firstName);
     QVERIFY(waitForPlan({}, 30000));
     QVERIFY(find<QLabel>("lastSyncLabel")->text() != QLatin1String("Last sync: never"));
+}
+
+void TestDashboard::uncheckedRowsAreExcludedUntilIncludedAgain()
+{
+    // Two new people in the directory; the admin unchecks one of them and starts the sync.
+    QByteArray ldif = m_ldif;
+    for (const char *uid : {"newcomer1", "newcomer2"}) {
+        ldif += QStringLiteral("\ndn: uid=%1,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\n"
+                               "objectClass: posixAccount\nuid: %1\ncn: New %1\ngivenName: New\nsn: %1\n"
+                               "entryUUID: 0c6a0f3e-0000-4000-8000-00000000000%2\n")
+                    .arg(QLatin1String(uid))
+                    .arg(QLatin1String(uid).right(1))
+                    .toUtf8();
+    }
+    QDateTime planned = controller()->plan().created;
+    const int createsBefore = rows(Kind::Create, int(Type::User));
+    writeDirectory(ldif);
+    controller()->replan();
+    QVERIFY(waitForPlan(planned, 30000));
+    QTRY_COMPARE_WITH_TIMEOUT(rows(Kind::Create, int(Type::User)), createsBefore + 2, 30000);
+    const int row = rowOf(Kind::Create, QStringLiteral("newcomer2"));
+    QVERIFY(row >= 0);
+    QVERIFY(
+        model()->setData(model()->index(row, Models::ChangePlanModel::KindColumn), Qt::Unchecked, Qt::CheckStateRole));
+    QSignalSpy finished(controller(), &DashboardController::applyFinished);
+    planned = controller()->plan().created;
+    click("syncButton");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QVERIFY2(finished.constFirst().at(0).toString().contains(QStringLiteral("excluded from now on")),
+             qPrintable(finished.constFirst().at(0).toString()));
+
+    // The exclusion is in the profile file, so a scheduled run honours it too; the next plan holds the create back.
+    const Profile::ProfileStore store(profileDirectory());
+    const std::optional<Profile::Profile> saved = store.load(controller()->profile().name);
+    QVERIFY(saved);
+    const auto settings = Sync::SyncSettings::fromJson(saved->sync);
+    QVERIFY(settings.ok());
+    QCOMPARE(settings.value.exclusions.list().size(), 1);
+    QCOMPARE(settings.value.exclusions.list().first().displayName, QStringLiteral("New newcomer2"));
+    QVERIFY(waitForPlan(planned, 30000));
+    QCOMPARE(rows(Kind::Create, int(Type::User)), 0);
+    // Held back: the create, and the licence or memberships the profile would give the new user.
+    const Sync::ChangePlan &held = controller()->plan();
+    QVERIFY(!held.excluded.isEmpty());
+    QCOMPARE(held.excluded.first().kind, Kind::Create);
+    for (const Sync::Change &change : held.excluded) {
+        QCOMPARE(change.anchor, held.excluded.first().anchor);
+    }
+
+    // Settings lists it; "Include again" brings the create back into the plan.
+    selectTab("settingsTab");
+    auto *list = find<QListWidget>("settingsExclusionsList");
+    QCOMPARE(list->count(), 1);
+    QVERIFY2(list->item(0)->text().startsWith(QStringLiteral("New newcomer2 (user, since ")),
+             qPrintable(list->item(0)->text()));
+    QVERIFY(!find<QPushButton>("settingsIncludeAgainButton")->isEnabled());
+    shot(QStringLiteral("dashboard-exclusions"));
+    list->item(0)->setSelected(true);
+    planned = controller()->plan().created;
+    click("settingsIncludeAgainButton");
+    QVERIFY(controller()->settings().exclusions.isEmpty());
+    QCOMPARE(list->item(0)->text(), QStringLiteral("None: every object in scope is synchronized."));
+    QVERIFY(waitForPlan(planned, 30000));
+    QCOMPARE(rows(Kind::Create, int(Type::User)), 1);
+    QVERIFY(controller()->plan().excluded.isEmpty());
+    selectTab("previewPane");
 }
 
 QTEST_MAIN(TestDashboard)
