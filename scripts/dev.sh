@@ -19,6 +19,7 @@ PACKAGES=(cmake ninja-build g++ pkg-config ccache openssl libssl-dev
     qt6-base-dev qt6-networkauth-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite qtkeychain-qt6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-translations-l10n libldap-dev slapd ldap-utils
+    samba samba-ad-dc samba-ad-provision winbind
     gnome-keyring libsecret-1-0 dbus-daemon dbus-x11 fonts-dejavu-core xvfb xauth clang-format
     clang libclang-rt-14-dev llvm-14)
 

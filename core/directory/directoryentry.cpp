@@ -5,8 +5,11 @@
 #include "directorylog.h"
 
 #include <QDate>
+#include <QDateTime>
 #include <QSet>
 #include <QStringDecoder>
+
+#include <limits>
 
 namespace M365::Directory {
 
@@ -342,6 +345,19 @@ void detectDisabled(DirectoryEntry &entry)
         // shadowExpire counts days since 1970-01-01; -1 means "never".
         const qint64 today = QDate(1970, 1, 1).daysTo(QDate::currentDate());
         if (ok && days >= 0 && days <= today) {
+            disabled = true;
+        }
+    }
+    const QString accountExpires = entry.value(QStringLiteral("accountexpires"));
+    if (!accountExpires.isEmpty()) {
+        // Active Directory: 100-ns intervals since 1601-01-01 UTC; 0 and 2^63-1 mean "never". Past it, AD refuses
+        // the sign-in, so the cloud account is disabled too.
+        bool ok = false;
+        const qint64 ticks = accountExpires.toLongLong(&ok);
+        constexpr qint64 kTicksPerMs = 10000;
+        constexpr qint64 kUnixEpochTicks = 116444736000000000LL; // 1970-01-01 in ticks since 1601
+        if (ok && ticks > 0 && ticks != std::numeric_limits<qint64>::max()
+            && (ticks - kUnixEpochTicks) / kTicksPerMs <= QDateTime::currentMSecsSinceEpoch()) {
             disabled = true;
         }
     }

@@ -15,9 +15,12 @@ LdapConfig LdapConfig::fromPreset(LdapPreset preset)
         config.changeAttribute = QStringLiteral("modifyTimestamp");
         break;
     case LdapPreset::ActiveDirectory:
-        // objectCategory=person excludes computers (which are objectClass=user too).
-        config.userFilter = QStringLiteral("(&(objectCategory=person)(objectClass=user))");
-        config.groupFilter = QStringLiteral("(objectClass=group)");
+        // objectCategory=person excludes computers and managed service accounts (which are objectClass=user too);
+        // isCriticalSystemObject marks what the domain itself needs (Administrator, Guest, krbtgt, Domain Admins,
+        // the Builtin container's groups, …): none of it belongs in Microsoft 365, as Entra Connect's defaults agree.
+        config.userFilter =
+            QStringLiteral("(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))");
+        config.groupFilter = QStringLiteral("(&(objectClass=group)(!(isCriticalSystemObject=TRUE)))");
         config.anchorAttribute = QStringLiteral("objectGUID");
         config.memberAttributes = {QStringLiteral("member")};
         // AD offers no syncrepl; uSNChanged is the per-DC change counter (whenChanged is not

@@ -1,0 +1,454 @@
+// SPDX-FileCopyrightText: 2026 The m365sync authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "directory/groupresolver.h"
+#include "directory/ldapsource.h"
+#include "sambaadfixture.h"
+
+#include <QHash>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace M365::Directory;
+
+namespace {
+struct Outcome
+{
+    QList<DirectoryEntry> entries;
+    QList<EntryProblem> problems;
+    DirectoryError error;
+    DirectorySummary summary;
+    bool finished = false;
+
+    const DirectoryEntry *byDn(const QString &dn) const
+    {
+        for (const DirectoryEntry &e : entries) {
+            if (e.dn == dn) {
+                return &e;
+            }
+        }
+        return nullptr;
+    }
+};
+} // namespace
+
+/**
+ * LdapSource against a real Active Directory implementation: a Samba AD DC started by the test
+ * (see sambaadfixture.h) with about 40 named users, 1,600 bulk users and nested groups.
+ *
+ * Samba holds the fixed ports 389 and 636, so this test runs alone (RESOURCE_LOCK samba_ad_ports).
+ */
+class TestActiveDirectory : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<SambaAdFixture> m_ad;
+    Outcome m_fullRead;
+
+    LdapConfig config() const
+    {
+        LdapConfig c = LdapConfig::fromPreset(LdapPreset::ActiveDirectory);
+        c.url = m_ad->ldapsUrl();
+        c.tls = LdapConfig::Tls::Ldaps;
+        c.caFile = m_ad->caFile();
+        c.bindDn = m_ad->bindDn();
+        c.baseDn = m_ad->baseDn();
+        c.timeoutSeconds = 10;
+        return c;
+    }
+
+    Outcome run(DirectoryJob *job, int timeoutMs = 60000)
+    {
+        Outcome out;
+        job->setParent(this);
+        connect(job, &DirectoryJob::entry, this, [&out](const DirectoryEntry &e) {
+            out.entries.append(e);
+        });
+        connect(job, &DirectoryJob::problem, this, [&out](const EntryProblem &p) {
+            out.problems.append(p);
+        });
+        QSignalSpy finished(job, &DirectoryJob::finished);
+        job->start();
+        out.finished = finished.wait(timeoutMs);
+        out.error = job->error();
+        out.summary = job->summary();
+        delete job;
+        return out;
+    }
+
+    /// The users of the fixture's OUs among `entries` (the domain's built-in accounts aside).
+    QList<DirectoryEntry> fixtureUsers(const QList<DirectoryEntry> &entries) const
+    {
+        QList<DirectoryEntry> users;
+        for (const DirectoryEntry &e : entries) {
+            if (e.kind == EntryKind::User && !e.dn.endsWith(QStringLiteral(",CN=Users,") + m_ad->baseDn())) {
+                users.append(e);
+            }
+        }
+        return users;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_ad = std::make_unique<SambaAdFixture>();
+        QVERIFY2(m_ad->setUp(), qPrintable(m_ad->errorString()));
+        // Stands in for the system trust store (/etc/ldap/ldap.conf); libldap reads it on its first use.
+        qputenv("LDAPCONF", m_ad->systemLdapConf().toLocal8Bit());
+        QVERIFY2(m_ad->start(), qPrintable(m_ad->errorString()));
+        qInfo("Samba AD fixture: provisioned in %lld ms, answering after %lld ms, test data loaded after %lld ms",
+              m_ad->setUpMilliseconds(),
+              m_ad->readyMilliseconds(),
+              m_ad->startMilliseconds());
+
+        LdapSource source(config(), m_ad->bindPassword());
+        m_fullRead = run(source.read());
+        QVERIFY(m_fullRead.finished);
+        QVERIFY2(!m_fullRead.error.isError(), qPrintable(m_fullRead.error.details));
+    }
+
+    void cleanupTestCase() { m_ad.reset(); }
+
+    void ldapsReadsEveryUserWithItsNames()
+    {
+        QVERIFY2(m_fullRead.problems.isEmpty(), qPrintable(m_fullRead.problems.value(0).toString()));
+        const QList<DirectoryEntry> users = fixtureUsers(m_fullRead.entries);
+        QCOMPARE(users.size(), SambaAdFixture::kNamedUserCount + SambaAdFixture::kBulkUserCount);
+        QSet<QString> anchors;
+        int bulk = 0;
+        for (const DirectoryEntry &e : users) {
+            QCOMPARE(e.anchorAttribute, QStringLiteral("objectguid"));
+            QCOMPARE(QByteArray::fromBase64(e.anchor.toLatin1()).size(), 16);
+            anchors.insert(e.anchor);
+            if (e.dn.endsWith(QStringLiteral(",OU=Bulk,") + m_ad->baseDn())) {
+                ++bulk;
+            }
+        }
+        QCOMPARE(anchors.size(), users.size());
+        QCOMPARE(bulk, SambaAdFixture::kBulkUserCount);
+
+        const QList<SambaAdFixture::User> expected = m_ad->users();
+        for (const SambaAdFixture::User &u : expected) {
+            const DirectoryEntry *e = m_fullRead.byDn(u.dn);
+            QVERIFY2(e, qPrintable(u.dn));
+            QCOMPARE(e->kind, EntryKind::User);
+            QCOMPARE(e->value(QStringLiteral("cn")), u.cn);
+            QCOMPARE(e->value(QStringLiteral("givenName")), u.givenName);
+            QCOMPARE(e->value(QStringLiteral("sn")), u.sn);
+            QCOMPARE(e->value(QStringLiteral("displayName")), u.displayName);
+            QCOMPARE(e->value(QStringLiteral("sAMAccountName")), u.samAccountName);
+            QCOMPARE(e->value(QStringLiteral("userPrincipalName")), u.userPrincipalName);
+            QCOMPARE(e->value(QStringLiteral("mail")), u.mail);
+        }
+    }
+
+    void nonAsciiNamesExactly_data()
+    {
+        // Spelled out here rather than taken from the fixture, so that a shared encoding mistake cannot hide.
+        QTest::addColumn<QString>("sam");
+        QTest::addColumn<QByteArray>("cn");
+        QTest::addColumn<QByteArray>("givenName");
+        QTest::newRow("German") << QStringLiteral("jgross") << QByteArray("J\xc3\xbcrgen Gro\xc3\x9f")
+                                << QByteArray("J\xc3\xbcrgen");
+        QTest::newRow("Swedish") << QStringLiteral("zagren") << QByteArray("Zo\xc3\xab \xc3\x85gren")
+                                 << QByteArray("Zo\xc3\xab");
+        QTest::newRow("Chinese") << QStringLiteral("xlee") << QByteArray("\xe6\x9d\x8e \xe5\xb0\x8f\xe9\xbe\x8d")
+                                 << QByteArray("\xe5\xb0\x8f\xe9\xbe\x8d");
+    }
+
+    void nonAsciiNamesExactly()
+    {
+        QFETCH(QString, sam);
+        QFETCH(QByteArray, cn);
+        QFETCH(QByteArray, givenName);
+        const QString dn =
+            QStringLiteral("CN=") + QString::fromUtf8(cn) + QStringLiteral(",OU=Staff,DC=example,DC=test");
+        QCOMPARE(m_ad->user(sam).dn, dn);
+        const DirectoryEntry *e = m_fullRead.byDn(dn);
+        QVERIFY2(e, qPrintable(dn));
+        QCOMPARE(e->value(QStringLiteral("cn")).toUtf8(), cn);
+        QCOMPARE(e->value(QStringLiteral("givenName")).toUtf8(), givenName);
+        QCOMPARE(e->value(QStringLiteral("sAMAccountName")), sam);
+    }
+
+    void defaultScopeLeavesTheDomainsOwnObjectsOut()
+    {
+        // A provisioned domain has Administrator, Guest, krbtgt and 36 built-in groups (Domain Admins, Schema Admins,
+        // the Builtin container's Administrators, …). The Active Directory preset reads none of them: a first plan
+        // must not create them in Microsoft 365.
+        QStringList groups;
+        for (const DirectoryEntry &e : m_fullRead.entries) {
+            const QString account = e.value(QStringLiteral("sAMAccountName"));
+            QVERIFY2(account != QLatin1String("Administrator") && account != QLatin1String("Guest")
+                         && account != QLatin1String("krbtgt"),
+                     qPrintable(e.dn));
+            QVERIFY2(!e.dn.contains(QStringLiteral("CN=Builtin,"), Qt::CaseInsensitive), qPrintable(e.dn));
+            if (e.kind == EntryKind::Group) {
+                groups.append(e.dn);
+            }
+        }
+        QStringList expected;
+        for (const SambaAdFixture::Group &g : m_ad->groups()) {
+            expected.append(g.dn);
+        }
+        groups.sort();
+        expected.sort();
+        QCOMPARE(groups, expected);
+    }
+
+    void commaInCnKeepsItsDn()
+    {
+        const QString dn = QStringLiteral("CN=Smith\\, Anna,OU=Staff,DC=example,DC=test");
+        QCOMPARE(m_ad->commaUserDn(), dn);
+        const DirectoryEntry *e = m_fullRead.byDn(dn);
+        QVERIFY2(e, qPrintable(dn));
+        QCOMPARE(e->value(QStringLiteral("cn")), QStringLiteral("Smith, Anna"));
+    }
+
+    void disabledAccountFlagged()
+    {
+        const DirectoryEntry *disabled = m_fullRead.byDn(m_ad->disabledUserDn());
+        QVERIFY(disabled);
+        QCOMPARE(disabled->value(QStringLiteral("userAccountControl")), QStringLiteral("514"));
+        QVERIFY(disabled->disabled);
+        const QList<SambaAdFixture::User> users = m_ad->users();
+        for (const SambaAdFixture::User &u : users) {
+            if (u.dn == m_ad->disabledUserDn() || u.dn == m_ad->expiredUserDn()) {
+                continue;
+            }
+            const DirectoryEntry *e = m_fullRead.byDn(u.dn);
+            QVERIFY2(e, qPrintable(u.dn));
+            // Samba keeps what was added: NORMAL_ACCOUNT | PASSWD_NOTREQD, enabled without a password.
+            QCOMPARE(e->value(QStringLiteral("userAccountControl")), QStringLiteral("544"));
+            QVERIFY2(!e->disabled, qPrintable(u.dn));
+        }
+    }
+
+    void accountExpiryIsDelivered()
+    {
+        // The attribute arrives as the DC holds it (FILETIME; Samba's "never" is 2^63-1), and an account past it is
+        // disabled, as AD refuses its sign-in.
+        const DirectoryEntry *expired = m_fullRead.byDn(m_ad->expiredUserDn());
+        QVERIFY(expired);
+        QVERIFY(expired->disabled);
+        QCOMPARE(expired->value(QStringLiteral("accountExpires")),
+                 QString::number(m_ad->user(QStringLiteral("eexpired")).accountExpires));
+        const DirectoryEntry *future = m_fullRead.byDn(m_ad->futureUserDn());
+        QVERIFY(future);
+        QCOMPARE(future->value(QStringLiteral("accountExpires")),
+                 QString::number(m_ad->user(QStringLiteral("ffuture")).accountExpires));
+        QVERIFY(!future->disabled);
+        const DirectoryEntry *plain = m_fullRead.byDn(m_ad->user(QStringLiteral("aanderson")).dn);
+        QVERIFY(plain);
+        QCOMPARE(plain->value(QStringLiteral("accountExpires")), QStringLiteral("9223372036854775807"));
+    }
+
+    void largeGroupHasEveryMember()
+    {
+        const DirectoryEntry *group = m_fullRead.byDn(m_ad->largeGroupDn());
+        QVERIFY(group);
+        QCOMPARE(group->kind, EntryKind::Group);
+        const QStringList members = group->values(QStringLiteral("member"));
+        QCOMPARE(members.size(), SambaAdFixture::kBulkUserCount);
+        const QList<SambaAdFixture::Group> groups = m_ad->groups();
+        const QStringList expected = groups.last().memberDns;
+        QCOMPARE(groups.last().dn, m_ad->largeGroupDn());
+        QCOMPARE(QSet<QString>(members.cbegin(), members.cend()), QSet<QString>(expected.cbegin(), expected.cend()));
+    }
+
+    void largeGroupThroughRangedRetrieval()
+    {
+        // Samba 4.17 sends all 1,600 values when asked for "member" (Windows AD would send
+        // "member;range=0-1499"), but it honours an explicit range. Asking for the first range
+        // makes Samba answer like Windows does, so the engine's follow-up requests run for real.
+        LdapConfig c = config();
+        c.baseDn = m_ad->ouDn(QStringLiteral("Groups"));
+        c.attributes = {QStringLiteral("cn")};
+        c.memberAttributes = {QStringLiteral("member;range=0-1499")};
+        LdapSource source(c, m_ad->bindPassword());
+        const Outcome out = run(source.read(ReadScope::Groups));
+        QVERIFY(out.finished);
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY2(out.problems.isEmpty(), qPrintable(out.problems.value(0).toString()));
+        QCOMPARE(out.entries.size(), SambaAdFixture::kGroupCount);
+        const DirectoryEntry *group = out.byDn(m_ad->largeGroupDn());
+        QVERIFY(group);
+        const QStringList members = group->values(QStringLiteral("member"));
+        QCOMPARE(members.size(), SambaAdFixture::kBulkUserCount);
+        QCOMPARE(QSet<QString>(members.cbegin(), members.cend()).size(), SambaAdFixture::kBulkUserCount);
+        const DirectoryEntry *platform = out.byDn(m_ad->platformGroupDn());
+        QVERIFY(platform);
+        QCOMPARE(platform->values(QStringLiteral("member")).size(), 4);
+    }
+
+    void nestedGroupsResolve()
+    {
+        GroupResolver resolver;
+        resolver.setMemberAttributes({QStringLiteral("member")});
+        QHash<QString, QString> anchorByDn;
+        for (const DirectoryEntry &e : std::as_const(m_fullRead.entries)) {
+            resolver.addEntry(e);
+            anchorByDn.insert(e.dn, e.anchor);
+        }
+        auto anchorsOf = [&anchorByDn](const QStringList &dns) {
+            QSet<QString> anchors;
+            for (const QString &dn : dns) {
+                anchors.insert(anchorByDn.value(dn));
+            }
+            return anchors;
+        };
+        const QString engineering = anchorByDn.value(m_ad->engineeringGroupDn());
+        const QString platform = anchorByDn.value(m_ad->platformGroupDn());
+        QVERIFY(!engineering.isEmpty());
+        QVERIFY(!platform.isEmpty());
+        const QStringList platformUsers{m_ad->commaUserDn(),
+                                        m_ad->user(QStringLiteral("jgross")).dn,
+                                        m_ad->user(QStringLiteral("zagren")).dn,
+                                        m_ad->user(QStringLiteral("xlee")).dn};
+        const QStringList engineeringUsers{m_ad->user(QStringLiteral("aanderson")).dn,
+                                           m_ad->user(QStringLiteral("bbrown")).dn};
+
+        auto find = [](const QList<GroupMembership> &list, const QString &anchor) {
+            for (const GroupMembership &m : list) {
+                if (m.groupAnchor == anchor) {
+                    return m;
+                }
+            }
+            return GroupMembership{};
+        };
+        const QList<GroupMembership> nested = resolver.resolve(false);
+        const GroupMembership outer = find(nested, engineering);
+        QCOMPARE(outer.groupDn, m_ad->engineeringGroupDn());
+        QCOMPARE(outer.groupAnchors, QStringList{platform});
+        QCOMPARE(QSet<QString>(outer.userAnchors.cbegin(), outer.userAnchors.cend()), anchorsOf(engineeringUsers));
+        QVERIFY(outer.unresolved.isEmpty());
+        const GroupMembership inner = find(nested, platform);
+        QCOMPARE(QSet<QString>(inner.userAnchors.cbegin(), inner.userAnchors.cend()), anchorsOf(platformUsers));
+        QVERIFY2(inner.unresolved.isEmpty(), qPrintable(inner.unresolved.join(QLatin1Char(';'))));
+
+        const GroupMembership flat = find(resolver.resolve(true), engineering);
+        QVERIFY(flat.groupAnchors.isEmpty());
+        QCOMPARE(QSet<QString>(flat.userAnchors.cbegin(), flat.userAnchors.cend()),
+                 anchorsOf(engineeringUsers + platformUsers));
+        QVERIFY(resolver.problems().isEmpty());
+    }
+
+    void startTlsWithTheCaFile()
+    {
+        LdapConfig c = config();
+        c.url = m_ad->startTlsUrl();
+        c.tls = LdapConfig::Tls::StartTls;
+        c.baseDn = m_ad->ouDn(QStringLiteral("Contractors"));
+        LdapSource source(c, m_ad->bindPassword());
+        const Outcome out = run(source.read(ReadScope::Users));
+        QVERIFY(out.finished);
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        int expected = 0;
+        const QList<SambaAdFixture::User> users = m_ad->users();
+        for (const SambaAdFixture::User &u : users) {
+            expected += u.dn.endsWith(c.baseDn) ? 1 : 0;
+        }
+        QCOMPARE(out.entries.size(), expected);
+        QVERIFY(out.byDn(m_ad->user(QStringLiteral("cdubois")).dn));
+    }
+
+    void systemTrustStore_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<int>("tls");
+        QTest::newRow("ldaps") << QStringLiteral("ldaps://localhost") << int(LdapConfig::Tls::Ldaps);
+        QTest::newRow("StartTLS") << QStringLiteral("ldap://localhost") << int(LdapConfig::Tls::StartTls);
+    }
+
+    void systemTrustStore()
+    {
+        // No CA file: the CAs of ldap.conf (LDAPCONF, set in initTestCase, names the test CA) are trusted.
+        QFETCH(QString, url);
+        QFETCH(int, tls);
+        LdapConfig c = config();
+        c.url = url;
+        c.tls = LdapConfig::Tls(tls);
+        c.caFile.clear();
+        c.baseDn = m_ad->ouDn(QStringLiteral("Disabled"));
+        LdapSource source(c, m_ad->bindPassword());
+        const Outcome out = run(source.read(ReadScope::Users));
+        QVERIFY(out.finished);
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.userMessage + QLatin1Char(' ') + out.error.details));
+        QCOMPARE(out.entries.size(), 1);
+        QCOMPARE(out.entries.first().dn, m_ad->disabledUserDn());
+    }
+
+    void tlsFailures_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<int>("tls");
+        QTest::addColumn<bool>("rightCa");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("ldaps, wrong CA") << QStringLiteral("ldaps://localhost") << int(LdapConfig::Tls::Ldaps) << false
+                                         << QStringLiteral("CA file");
+        QTest::newRow("StartTLS, wrong CA") << QStringLiteral("ldap://localhost") << int(LdapConfig::Tls::StartTls)
+                                            << false << QStringLiteral("CA file");
+        // The certificate names host names only; the message must name what the URL said.
+        QTest::newRow("ldaps, host name mismatch") << QStringLiteral("ldaps://127.0.0.1") << int(LdapConfig::Tls::Ldaps)
+                                                   << true << QStringLiteral("127.0.0.1");
+    }
+
+    void tlsFailures()
+    {
+        QFETCH(QString, url);
+        QFETCH(int, tls);
+        QFETCH(bool, rightCa);
+        QFETCH(QString, messagePart);
+        if (url.startsWith(QLatin1String("ldaps://127."))) {
+            QCOMPARE(url, m_ad->mismatchUrl());
+        }
+        LdapConfig c = config();
+        c.url = url;
+        c.tls = LdapConfig::Tls(tls);
+        c.caFile = rightCa ? m_ad->caFile() : m_ad->otherCaFile();
+        LdapSource source(c, m_ad->bindPassword());
+        const Outcome out = run(source.read(ReadScope::Users));
+        QVERIFY(out.finished);
+        QCOMPARE(out.error.code, DirectoryError::TlsFailed);
+        QVERIFY2(out.error.userMessage.contains(messagePart), qPrintable(out.error.userMessage));
+        QVERIFY(out.entries.isEmpty());
+        QVERIFY(!out.error.details.contains(m_ad->bindPassword()));
+    }
+
+    void plainLdapBindAsksForTls()
+    {
+        LdapConfig c = config();
+        c.url = m_ad->startTlsUrl();
+        c.tls = LdapConfig::Tls::None;
+        c.caFile.clear();
+        LdapSource source(c, m_ad->bindPassword());
+        const Outcome out = run(source.read(ReadScope::Users));
+        QVERIFY(out.finished);
+        // Samba: "Strong(er) authentication required", "BindSimple: Transport encryption required."
+        QCOMPARE(out.error.code, DirectoryError::InvalidCredentials);
+        QVERIFY2(out.error.userMessage.contains(QStringLiteral("StartTLS")), qPrintable(out.error.userMessage));
+        QVERIFY2(out.error.userMessage.contains(QStringLiteral("ldaps://")), qPrintable(out.error.userMessage));
+        QVERIFY(out.entries.isEmpty());
+    }
+
+    void modifiedAttributeSeenByTheNextRead()
+    {
+        const QString dn = m_ad->user(QStringLiteral("ggreen")).dn;
+        QVERIFY2(m_ad->modify("dn: " + dn.toUtf8() + "\nchangetype: modify\nreplace: title\ntitle: Fixture check\n"),
+                 qPrintable(m_ad->errorString()));
+        LdapConfig c = config();
+        c.baseDn = dn;
+        c.scope = LdapConfig::Scope::Base;
+        LdapSource source(c, m_ad->bindPassword());
+        const Outcome out = run(source.read(ReadScope::Users));
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QCOMPARE(out.entries.size(), 1);
+        QCOMPARE(out.entries.first().value(QStringLiteral("title")), QStringLiteral("Fixture check"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestActiveDirectory)
+#include "tst_activedirectory.moc"
