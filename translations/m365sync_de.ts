@@ -191,6 +191,25 @@
     </message>
 </context>
 <context>
+    <name>M365::Directory::LdapConfig</name>
+    <message>
+        <source>The address %1 starts with ldaps:// (TLS from the first byte), but the encryption chosen is %2. Choose LDAPS, or write the address with ldap://.</source>
+        <translation>Die Adresse %1 beginnt mit ldaps:// (TLS ab dem ersten Byte), aber als Verschlüsselung ist %2 gewählt. Wählen Sie LDAPS oder schreiben Sie die Adresse mit ldap://.</translation>
+    </message>
+    <message>
+        <source>StartTLS</source>
+        <translation>StartTLS</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>The address %1 names port 389, where LDAP servers speak without TLS, but the encryption chosen is LDAPS (port 636). Write the address as ldaps://%2, or choose StartTLS.</source>
+        <translation>Die Adresse %1 nennt Port 389, auf dem LDAP-Server ohne TLS sprechen, aber als Verschlüsselung ist LDAPS (Port 636) gewählt. Schreiben Sie die Adresse als ldaps://%2 oder wählen Sie StartTLS.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Directory::LdapSource</name>
     <message>
         <source>The secure connection to %1 failed%2. Check that the CA file is the one that issued the server&apos;s certificate, that the host name in the URL matches the certificate, and that the port speaks %3.</source>
@@ -268,6 +287,18 @@
         <source>The server holds: %1.</source>
         <translation>Der Server enthält: %1.</translation>
     </message>
+    <message>
+        <source>The secure connection to %1 failed. %2</source>
+        <translation>Die sichere Verbindung zu %1 ist fehlgeschlagen. %2</translation>
+    </message>
+    <message>
+        <source>%1 answers, but not with TLS: port %2 may be a plain LDAP port. Use ldaps:// with the server&apos;s LDAPS port (usually 636), or StartTLS on port 389.</source>
+        <translation>%1 antwortet, aber nicht mit TLS: Port %2 ist vielleicht ein einfacher LDAP-Port. Verwenden Sie ldaps:// mit dem LDAPS-Port des Servers (meist 636) oder StartTLS auf Port 389.</translation>
+    </message>
+    <message>
+        <source>%1 answers, but does not complete StartTLS: port %2 may expect TLS from the first byte (LDAPS, usually 636), or the server has no certificate for StartTLS. Use ldaps:// for an LDAPS port, or enable TLS on the server.</source>
+        <translation>%1 antwortet, schließt StartTLS aber nicht ab: Port %2 erwartet vielleicht TLS ab dem ersten Byte (LDAPS, meist 636), oder der Server hat kein Zertifikat für StartTLS. Verwenden Sie ldaps:// für einen LDAPS-Port oder aktivieren Sie TLS auf dem Server.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Directory::LdifSource</name>
@@ -334,6 +365,33 @@
     <message>
         <source>Reading the LDIF file &quot;%1&quot; failed: %2.</source>
         <translation>Das Lesen der LDIF-Datei „%1“ ist fehlgeschlagen: %2.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::ServerCertificate</name>
+    <message>
+        <source>The server&apos;s certificate expired on %1. Renew it on the server.</source>
+        <translation>Das Zertifikat des Servers ist am %1 abgelaufen. Erneuern Sie es auf dem Server.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is valid only from %1 on. Check the clock of this computer and of the server.</source>
+        <translation>Das Zertifikat des Servers gilt erst ab %1. Prüfen Sie die Uhr dieses Computers und die des Servers.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate was issued by &quot;%1&quot;, which this computer does not trust. Choose a CA file with that CA&apos;s certificate (for Active Directory usually the enterprise root CA), or add the CA to the system&apos;s trust store.</source>
+        <translation>Das Zertifikat des Servers wurde von „%1“ ausgestellt, der dieser Computer nicht vertraut. Wählen Sie eine CA-Datei mit dem Zertifikat dieser CA (bei Active Directory meist die Stammzertifizierungsstelle des Unternehmens) oder fügen Sie die CA dem Zertifikatsspeicher des Systems hinzu.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate was issued by &quot;%1&quot;, which is not among the trusted CAs (%2). Choose a CA file with that CA&apos;s certificate (for Active Directory usually the enterprise root CA).</source>
+        <translation>Das Zertifikat des Servers wurde von „%1“ ausgestellt, die nicht zu den vertrauenswürdigen CAs (%2) gehört. Wählen Sie eine CA-Datei mit dem Zertifikat dieser CA (bei Active Directory meist die Stammzertifizierungsstelle des Unternehmens).</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is for %1, but the URL names &quot;%2&quot;. Use one of the certificate&apos;s names in the URL.</source>
+        <translation>Das Zertifikat des Servers gilt für %1, aber die URL nennt „%2“. Verwenden Sie in der URL einen der Namen aus dem Zertifikat.</translation>
+    </message>
+    <message>
+        <source>no host name</source>
+        <translation>keinen Hostnamen</translation>
     </message>
 </context>
 <context>
@@ -1037,6 +1095,13 @@
     <message>
         <source>The connection was closed.</source>
         <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::Exclusions</name>
+    <message>
+        <source>Exclusion %1 of the profile is not valid: it needs a &quot;type&quot; (user or group) and a &quot;key&quot; (&quot;a:&quot; and a directory anchor, or &quot;c:&quot; and a cloud object id). Include the object again in Settings or correct the profile file.</source>
+        <translation>Ausschluss %1 des Profils ist ungültig: Er braucht einen „type“ (user oder group) und einen „key“ („a:“ und einen Verzeichnisanker oder „c:“ und eine Cloud-Objekt-ID). Nehmen Sie das Objekt in den Einstellungen wieder auf oder korrigieren Sie die Profildatei.</translation>
     </message>
 </context>
 <context>
@@ -1952,6 +2017,13 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
             <numerusform>Alle %n Änderungen angewendet.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n unchecked object(s) are excluded from now on; Settings → Exclusions includes them again.</source>
+        <translation>
+            <numerusform>%n abgewähltes Objekt ist ab jetzt ausgeschlossen; unter Einstellungen → Ausschlüsse nehmen Sie es wieder auf.</numerusform>
+            <numerusform>%n abgewählte Objekte sind ab jetzt ausgeschlossen; unter Einstellungen → Ausschlüsse nehmen Sie sie wieder auf.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DashboardWidget</name>
@@ -2331,12 +2403,36 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>Skipped, with the reason (%1 in all; the rest will sync):</source>
         <translation>Übersprungen, mit Grund (insgesamt %1; der Rest wird synchronisiert):</translation>
     </message>
+    <message>
+        <source>Empty to trust the system&apos;s CAs</source>
+        <translation>Leer, um den CAs des Systems zu vertrauen</translation>
+    </message>
+    <message>
+        <source>A PEM file with the certificate of the CA that signed the server&apos;s certificate, for Active Directory usually the enterprise root CA.</source>
+        <translation>Eine PEM-Datei mit dem Zertifikat der CA, die das Zertifikat des Servers signiert hat, bei Active Directory meist die Stammzertifizierungsstelle des Unternehmens.</translation>
+    </message>
+    <message>
+        <source>CA file:</source>
+        <translation>CA-Datei:</translation>
+    </message>
+    <message>
+        <source>Choose the CA file</source>
+        <translation>CA-Datei auswählen</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation>Zertifikate (*.pem *.crt *.cer)</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DirectoryPageController</name>
     <message>
         <source>%1 &lt;%2&gt;</source>
         <translation>%1 &lt;%2&gt;</translation>
+    </message>
+    <message>
+        <source>Certificate: %1 · issued by %2 · valid until %3</source>
+        <translation>Zertifikat: %1 · ausgestellt von %2 · gültig bis %3</translation>
     </message>
 </context>
 <context>
@@ -2693,10 +2789,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Nur diese Art von Änderung anzeigen (mehrere lassen sich kombinieren)</translation>
     </message>
     <message>
-        <source>Uncheck rows to apply only some of the changes</source>
-        <translation>Häkchen bei Zeilen entfernen, um nur einen Teil der Änderungen anzuwenden</translation>
-    </message>
-    <message>
         <source>Nothing to do: Microsoft 365 matches the directory.</source>
         <translation>Nichts zu tun: Microsoft 365 entspricht dem Verzeichnis.</translation>
     </message>
@@ -2750,6 +2842,10 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Copy</source>
         <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Unchecked rows are left out of the sync you start, and their objects are excluded from later syncs too (Settings → Exclusions includes them again)</source>
+        <translation>Abgewählte Zeilen lässt die Synchronisation, die Sie starten, aus, und ihre Objekte sind auch von späteren Synchronisationen ausgeschlossen (unter Einstellungen → Ausschlüsse nehmen Sie sie wieder auf)</translation>
     </message>
 </context>
 <context>
@@ -3150,6 +3246,42 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Runs &quot;m365sync-cli sync --yes&quot; for this profile from %1, also when the app is closed. The deletion guard still stops a run that would remove too much.</source>
         <translation>Führt „m365sync-cli sync --yes“ für dieses Profil über %1 aus, auch wenn die App geschlossen ist. Der Löschschutz hält weiterhin jeden Lauf an, der zu viel entfernen würde.</translation>
+    </message>
+    <message>
+        <source>Include again</source>
+        <translation>Wieder aufnehmen</translation>
+    </message>
+    <message>
+        <source>Synchronize the selected objects again from the next plan on</source>
+        <translation>Die ausgewählten Objekte ab dem nächsten Plan wieder synchronisieren</translation>
+    </message>
+    <message>
+        <source>Objects whose changes were unchecked when a sync started. No sync changes them, also not the scheduled one, until you include them again.</source>
+        <translation>Objekte, deren Änderungen beim Start einer Synchronisation abgewählt waren. Keine Synchronisation ändert sie, auch nicht die geplante, bis Sie sie wieder aufnehmen.</translation>
+    </message>
+    <message>
+        <source>Exclusions</source>
+        <translation>Ausschlüsse</translation>
+    </message>
+    <message>
+        <source>group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>%1 (%2, since %3)</source>
+        <translation>%1 (%2, seit %3)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>None: every object in scope is synchronized.</source>
+        <translation>Keine: Jedes Objekt im Bereich wird synchronisiert.</translation>
     </message>
 </context>
 <context>

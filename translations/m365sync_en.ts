@@ -191,6 +191,25 @@
     </message>
 </context>
 <context>
+    <name>M365::Directory::LdapConfig</name>
+    <message>
+        <source>The address %1 starts with ldaps:// (TLS from the first byte), but the encryption chosen is %2. Choose LDAPS, or write the address with ldap://.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>StartTLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The address %1 names port 389, where LDAP servers speak without TLS, but the encryption chosen is LDAPS (port 636). Write the address as ldaps://%2, or choose StartTLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Directory::LdapSource</name>
     <message>
         <source>The secure connection to %1 failed%2. Check that the CA file is the one that issued the server&apos;s certificate, that the host name in the URL matches the certificate, and that the port speaks %3.</source>
@@ -268,6 +287,18 @@
         <source>The server holds: %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The secure connection to %1 failed. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 answers, but not with TLS: port %2 may be a plain LDAP port. Use ldaps:// with the server&apos;s LDAPS port (usually 636), or StartTLS on port 389.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 answers, but does not complete StartTLS: port %2 may expect TLS from the first byte (LDAPS, usually 636), or the server has no certificate for StartTLS. Use ldaps:// for an LDAPS port, or enable TLS on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Directory::LdifSource</name>
@@ -333,6 +364,33 @@
     </message>
     <message>
         <source>Reading the LDIF file &quot;%1&quot; failed: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Directory::ServerCertificate</name>
+    <message>
+        <source>The server&apos;s certificate expired on %1. Renew it on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is valid only from %1 on. Check the clock of this computer and of the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate was issued by &quot;%1&quot;, which this computer does not trust. Choose a CA file with that CA&apos;s certificate (for Active Directory usually the enterprise root CA), or add the CA to the system&apos;s trust store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate was issued by &quot;%1&quot;, which is not among the trusted CAs (%2). Choose a CA file with that CA&apos;s certificate (for Active Directory usually the enterprise root CA).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is for %1, but the URL names &quot;%2&quot;. Use one of the certificate&apos;s names in the URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no host name</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1036,6 +1094,13 @@
     <name>M365::Sync::CloudReadJob</name>
     <message>
         <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::Exclusions</name>
+    <message>
+        <source>Exclusion %1 of the profile is not valid: it needs a &quot;type&quot; (user or group) and a &quot;key&quot; (&quot;a:&quot; and a directory anchor, or &quot;c:&quot; and a cloud object id). Include the object again in Settings or correct the profile file.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1951,6 +2016,13 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
             <numerusform>All %n changes applied.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n unchecked object(s) are excluded from now on; Settings → Exclusions includes them again.</source>
+        <translation>
+            <numerusform>%n unchecked object is excluded from now on; Settings → Exclusions includes it again.</numerusform>
+            <numerusform>%n unchecked objects are excluded from now on; Settings → Exclusions includes them again.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DashboardWidget</name>
@@ -2330,11 +2402,35 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>Skipped, with the reason (%1 in all; the rest will sync):</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Empty to trust the system&apos;s CAs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A PEM file with the certificate of the CA that signed the server&apos;s certificate, for Active Directory usually the enterprise root CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the CA file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DirectoryPageController</name>
     <message>
         <source>%1 &lt;%2&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate: %1 · issued by %2 · valid until %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2692,10 +2788,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Uncheck rows to apply only some of the changes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Nothing to do: Microsoft 365 matches the directory.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2748,6 +2840,10 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unchecked rows are left out of the sync you start, and their objects are excluded from later syncs too (Settings → Exclusions includes them again)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3148,6 +3244,42 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Runs &quot;m365sync-cli sync --yes&quot; for this profile from %1, also when the app is closed. The deletion guard still stops a run that would remove too much.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Include again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synchronize the selected objects again from the next plan on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Objects whose changes were unchecked when a sync started. No sync changes them, also not the scheduled one, until you include them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exclusions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2, since %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None: every object in scope is synchronized.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

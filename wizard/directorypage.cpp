@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QToolButton>
@@ -72,7 +73,77 @@ QString tlsId(Directory::LdapConfig::Tls tls)
     return {};
 }
 
+/// Lines up the label columns of forms stacked below each other: QFormLayout sizes each form's column on its own.
+void alignLabels(const QList<QFormLayout *> &forms)
+{
+    QList<QWidget *> labels;
+    int width = 0;
+    for (QFormLayout *form : forms) {
+        for (int row = 0; row < form->rowCount(); ++row) {
+            QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole);
+            if (item && item->widget()) {
+                labels.append(item->widget());
+                width = qMax(width, item->widget()->sizeHint().width());
+            }
+        }
+    }
+    for (QWidget *label : labels) {
+        label->setMinimumWidth(width);
+    }
+}
+
+const QLatin1String LdapScheme("ldap://");
+const QLatin1String LdapsScheme("ldaps://");
+
 } // namespace
+
+QString DirectoryPageController::urlForTls(const QString &url, Directory::LdapConfig::Tls tls)
+{
+    const QString trimmed = url.trimmed();
+    const bool ldaps = tls == Directory::LdapConfig::Tls::Ldaps;
+    const QLatin1String from = ldaps ? LdapScheme : LdapsScheme;
+    if (!trimmed.startsWith(from, Qt::CaseInsensitive)) {
+        return url;
+    }
+    // Only an explicit standard port changes with the scheme: another port is the admin's deliberate choice.
+    const QString rest = trimmed.mid(from.size());
+    qsizetype end = 0;
+    while (end < rest.size() && rest.at(end) != QLatin1Char('/') && rest.at(end) != QLatin1Char('?')) {
+        ++end;
+    }
+    QString authority = rest.left(end);
+    const QLatin1String fromPort(ldaps ? ":389" : ":636");
+    if (authority.endsWith(fromPort)) {
+        authority = authority.chopped(fromPort.size()) + (ldaps ? QLatin1String(":636") : QLatin1String(":389"));
+    }
+    return (ldaps ? LdapsScheme : LdapScheme) + authority + rest.mid(end);
+}
+
+Directory::LdapConfig::Tls DirectoryPageController::tlsForUrl(const QString &url, Directory::LdapConfig::Tls current)
+{
+    const QString trimmed = url.trimmed();
+    if (trimmed.startsWith(LdapsScheme, Qt::CaseInsensitive)) {
+        return Directory::LdapConfig::Tls::Ldaps;
+    }
+    if (trimmed.startsWith(LdapScheme, Qt::CaseInsensitive) && current == Directory::LdapConfig::Tls::Ldaps) {
+        return Directory::LdapConfig::Tls::StartTls;
+    }
+    return current;
+}
+
+DirectoryPageController::Settings DirectoryPageController::afterEdit(const Settings &before, Settings edited)
+{
+    if (edited.type == Type::ActiveDirectory && before.type != Type::ActiveDirectory
+        && edited.url.trimmed().isEmpty()) {
+        edited.tls = Directory::LdapConfig::Tls::Ldaps;
+    }
+    if (edited.tls != before.tls) {
+        edited.url = urlForTls(edited.url, edited.tls);
+    } else if (edited.url != before.url) {
+        edited.tls = tlsForUrl(edited.url, edited.tls);
+    }
+    return edited;
+}
 
 DirectoryPageController::~DirectoryPageController()
 {
@@ -93,7 +164,16 @@ void DirectoryPageController::setSettings(const Settings &settings)
     m_failed = false;
     m_needsEncoding = false;
     context()->ldapBindPassword = settings.bindPassword;
-    clearError();
+    const QString contradiction = this->contradiction();
+    if (contradiction.isEmpty()) {
+        clearError();
+    } else {
+        // Settings from a profile can still disagree: say so rather than let the test time out on a handshake.
+        setError(M365::Error{QStringLiteral("directory.%1").arg(int(Directory::DirectoryError::InvalidConfiguration)),
+                             contradiction,
+                             {},
+                             {}});
+    }
     invalidate();
     Q_EMIT changed();
 }
@@ -110,7 +190,7 @@ void DirectoryPageController::preselectSample()
 
 bool DirectoryPageController::isInputComplete() const
 {
-    return !m_failed && hasRequiredFields();
+    return !m_failed && hasRequiredFields() && contradiction().isEmpty();
 }
 
 bool DirectoryPageController::hasRequiredFields() const
@@ -126,7 +206,7 @@ void DirectoryPageController::test()
     if (isBusy()) {
         return;
     }
-    if (!hasRequiredFields()) {
+    if (!hasRequiredFields() || !contradiction().isEmpty()) {
         return;
     }
     m_failed = false;
@@ -143,12 +223,7 @@ void DirectoryPageController::test()
         context()->suggestCsvMapping(m_settings.path.trimmed());
         m_source = std::make_unique<Directory::CsvSource>(m_settings.path.trimmed(), context()->csvOptions);
     } else {
-        Directory::LdapConfig config = Directory::LdapConfig::fromPreset(presetFor(m_settings.type));
-        config.url = m_settings.url.trimmed();
-        config.tls = m_settings.tls;
-        config.bindDn = m_settings.bindDn.trimmed();
-        config.baseDn = m_settings.baseDn.trimmed();
-        m_source = std::make_unique<Directory::LdapSource>(config, m_settings.bindPassword);
+        m_source = std::make_unique<Directory::LdapSource>(ldapConfig(), m_settings.bindPassword);
     }
     m_testedSettings = m_settings;
     Directory::DirectoryJob *job = m_source->testConnection(this);
@@ -176,6 +251,7 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
     }
     const Directory::DirectorySummary summary = job->summary();
     context()->directorySamples = summary.samples.mid(0, 5);
+    m_results.serverCertificate = summary.serverCertificate;
     m_results.userCount = qMax(0, summary.userCount);
     m_results.groupCount = qMax(0, summary.groupCount);
     const QList<Directory::EntryProblem> problems = job->problems();
@@ -208,6 +284,34 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
     }
 }
 
+Directory::LdapConfig DirectoryPageController::ldapConfig() const
+{
+    Directory::LdapConfig config = Directory::LdapConfig::fromPreset(presetFor(m_settings.type));
+    config.url = m_settings.url.trimmed();
+    config.tls = m_settings.tls;
+    config.caFile = m_settings.caFile.trimmed();
+    config.bindDn = m_settings.bindDn.trimmed();
+    config.baseDn = m_settings.baseDn.trimmed();
+    return config;
+}
+
+QString DirectoryPageController::contradiction() const
+{
+    return isLdap(m_settings.type) ? ldapConfig().contradiction() : QString();
+}
+
+QString DirectoryPageController::certificateText() const
+{
+    const Directory::ServerCertificate &certificate = m_results.serverCertificate;
+    if (!m_tested || certificate.isNull()) {
+        return {};
+    }
+    return tr("Certificate: %1 · issued by %2 · valid until %3")
+        .arg(certificate.subject,
+             certificate.issuer,
+             QLocale().toString(certificate.notAfter.toLocalTime().date(), QLocale::LongFormat));
+}
+
 void DirectoryPageController::readAsWindows1252()
 {
     if (isBusy() || m_settings.type != Type::CsvFile) {
@@ -223,6 +327,9 @@ QJsonObject DirectoryPageController::toJson() const
     if (isLdap(m_settings.type)) {
         json.insert(QStringLiteral("url"), m_settings.url.trimmed());
         json.insert(QStringLiteral("tls"), tlsId(m_settings.tls));
+        if (!m_settings.caFile.trimmed().isEmpty()) {
+            json.insert(QStringLiteral("caFile"), m_settings.caFile.trimmed());
+        }
         json.insert(QStringLiteral("bindDn"), m_settings.bindDn.trimmed());
         json.insert(QStringLiteral("baseDn"), m_settings.baseDn.trimmed());
     } else {
@@ -241,7 +348,7 @@ void DirectoryPageController::validate()
         finishValidation(true);
         return;
     }
-    if (!hasRequiredFields()) {
+    if (!hasRequiredFields() || !contradiction().isEmpty()) {
         finishValidation(false);
         return;
     }
@@ -257,6 +364,8 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     , m_path(new QLineEdit(this))
     , m_url(new QLineEdit(this))
     , m_tls(new QComboBox(this))
+    , m_caFile(new QLineEdit(this))
+    , m_browseCaFile(new QToolButton(this))
     , m_bindDn(new QLineEdit(this))
     , m_password(new QLineEdit(this))
     , m_baseDn(new QLineEdit(this))
@@ -265,6 +374,7 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     , m_csvHint(
           new QLabel(tr("The next page shows the file's columns and lets you choose what each one becomes."), this))
     , m_result(new QLabel(this))
+    , m_certificate(new QLabel(this))
     , m_samples(new QListWidget(this))
     , m_problemsTitle(new QLabel(this))
     , m_problems(new QListWidget(this))
@@ -275,6 +385,8 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     m_path->setObjectName(QStringLiteral("directoryPathEdit"));
     m_url->setObjectName(QStringLiteral("ldapUrlEdit"));
     m_tls->setObjectName(QStringLiteral("ldapTlsCombo"));
+    m_caFile->setObjectName(QStringLiteral("caFileEdit"));
+    m_browseCaFile->setObjectName(QStringLiteral("browseCaFileButton"));
     m_bindDn->setObjectName(QStringLiteral("bindDnEdit"));
     m_password->setObjectName(QStringLiteral("bindPasswordEdit"));
     m_baseDn->setObjectName(QStringLiteral("baseDnEdit"));
@@ -282,6 +394,7 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     m_convertEncoding->setObjectName(QStringLiteral("convertEncodingButton"));
     m_csvHint->setObjectName(QStringLiteral("csvHintLabel"));
     m_result->setObjectName(QStringLiteral("directoryResultLabel"));
+    m_certificate->setObjectName(QStringLiteral("serverCertificateLabel"));
     m_samples->setObjectName(QStringLiteral("samplesList"));
     m_problemsTitle->setObjectName(QStringLiteral("directoryProblemsLabel"));
     m_problems->setObjectName(QStringLiteral("directoryProblemsList"));
@@ -299,6 +412,10 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     m_url->setPlaceholderText(QStringLiteral("ldap://ldap.example.org"));
     m_baseDn->setPlaceholderText(QStringLiteral("dc=example,dc=org"));
     m_bindDn->setPlaceholderText(tr("Empty for an anonymous bind"));
+    m_caFile->setPlaceholderText(tr("Empty to trust the system's CAs"));
+    m_caFile->setToolTip(tr("A PEM file with the certificate of the CA that signed the server's certificate, for "
+                            "Active Directory usually the enterprise root CA."));
+    m_browseCaFile->setText(tr("Browse…"));
 
     auto *filePane = new QWidget(this);
     auto *fileForm = new QFormLayout(filePane);
@@ -328,6 +445,17 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     ldapForm->setContentsMargins(0, 0, 0, 0);
     ldapForm->addRow(tr("Server URL:"), m_url);
     ldapForm->addRow(tr("Encryption:"), m_tls);
+    auto *caFileRow = new QHBoxLayout;
+    caFileRow->addWidget(m_caFile);
+    caFileRow->addWidget(m_browseCaFile);
+    ldapForm->addRow(tr("CA file:"), caFileRow);
+    connect(m_browseCaFile, &QToolButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Choose the CA file"), m_caFile->text(), tr("Certificates (*.pem *.crt *.cer)"));
+        if (!path.isEmpty()) {
+            m_caFile->setText(path);
+        }
+    });
     ldapForm->addRow(tr("Bind DN:"), m_bindDn);
     ldapForm->addRow(tr("Password:"), m_password);
     ldapForm->addRow(tr("Base DN:"), m_baseDn);
@@ -337,11 +465,16 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
 
     auto *typeForm = new QFormLayout;
     typeForm->addRow(tr("Source:"), m_type);
+    alignLabels({typeForm, fileForm, ldapForm});
 
     auto *testRow = new QHBoxLayout;
     testRow->addWidget(m_test);
     testRow->addWidget(m_result, 1);
     m_result->setWordWrap(true);
+    // Which certificate the server presented, so that the admin sees which CA and until when.
+    m_certificate->setWordWrap(true);
+    m_certificate->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_certificate->setVisible(false);
     // Room for the five samples, no more.
     m_samples->setFixedHeight(m_samples->fontMetrics().height() * 5 + 2 * m_samples->frameWidth() + 12);
     m_samples->setSelectionMode(QAbstractItemView::NoSelection);
@@ -350,6 +483,7 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     layout->addLayout(typeForm);
     layout->addWidget(m_stack);
     layout->addLayout(testRow);
+    layout->addWidget(m_certificate);
     layout->addWidget(new QLabel(tr("Sample users:"), this));
     layout->addWidget(m_samples);
     // Records the read skipped: the first few, so that a broken export shows here and not only after the sync.
@@ -374,7 +508,7 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
 
     connect(m_type, &QComboBox::currentIndexChanged, this, &DirectoryPage::pushSettings);
     connect(m_tls, &QComboBox::currentIndexChanged, this, &DirectoryPage::pushSettings);
-    for (QLineEdit *edit : {m_path, m_url, m_bindDn, m_password, m_baseDn}) {
+    for (QLineEdit *edit : {m_path, m_url, m_caFile, m_bindDn, m_password, m_baseDn}) {
         connect(edit, &QLineEdit::textChanged, this, &DirectoryPage::pushSettings);
     }
     connect(m_test, &QPushButton::clicked, controller, &DirectoryPageController::test);
@@ -386,14 +520,25 @@ void DirectoryPage::pushSettings()
     if (m_filling) {
         return;
     }
-    DirectoryPageController::Settings settings;
-    settings.type = DirectoryPageController::Type(m_type->currentData().toInt());
-    settings.path = m_path->text();
-    settings.url = m_url->text();
-    settings.tls = Directory::LdapConfig::Tls(m_tls->currentData().toInt());
-    settings.bindDn = m_bindDn->text();
-    settings.bindPassword = m_password->text();
-    settings.baseDn = m_baseDn->text();
+    DirectoryPageController::Settings edited;
+    edited.type = DirectoryPageController::Type(m_type->currentData().toInt());
+    edited.path = m_path->text();
+    edited.url = m_url->text();
+    edited.tls = Directory::LdapConfig::Tls(m_tls->currentData().toInt());
+    edited.caFile = m_caFile->text();
+    edited.bindDn = m_bindDn->text();
+    edited.bindPassword = m_password->text();
+    edited.baseDn = m_baseDn->text();
+    // The URL's scheme and the encryption follow each other: show what the controller gets.
+    const auto settings = DirectoryPageController::afterEdit(m_controller->settings(), edited);
+    m_filling = true;
+    if (settings.url != edited.url) {
+        m_url->setText(settings.url);
+    }
+    if (settings.tls != edited.tls) {
+        m_tls->setCurrentIndex(m_tls->findData(int(settings.tls)));
+    }
+    m_filling = false;
     m_controller->setSettings(settings);
 }
 
@@ -406,6 +551,7 @@ void DirectoryPage::initializePage()
     m_tls->setCurrentIndex(m_tls->findData(int(settings.tls)));
     m_path->setText(settings.path);
     m_url->setText(settings.url);
+    m_caFile->setText(settings.caFile);
     m_bindDn->setText(settings.bindDn);
     m_password->setText(settings.bindPassword);
     m_baseDn->setText(settings.baseDn);
@@ -423,10 +569,22 @@ void DirectoryPage::refresh()
     }
     m_stack->setCurrentIndex(current);
     m_stack->updateGeometry();
-    m_test->setEnabled(!m_controller->isBusy() && m_controller->hasRequiredFields());
+    m_test->setEnabled(!m_controller->isBusy() && m_controller->hasRequiredFields()
+                       && m_controller->contradiction().isEmpty());
     m_convertEncoding->setVisible(m_controller->needsEncodingConfirmation());
     m_convertEncoding->setEnabled(!m_controller->isBusy());
     m_csvHint->setVisible(settings.type == DirectoryPageController::Type::CsvFile);
+    // Without encryption there is no certificate to check.
+    const bool tls = settings.tls != Directory::LdapConfig::Tls::None;
+    m_caFile->setEnabled(tls);
+    m_browseCaFile->setEnabled(tls);
+    m_url->setPlaceholderText(DirectoryPageController::urlForTls(
+        settings.type == DirectoryPageController::Type::ActiveDirectory ? QStringLiteral("ldap://dc1.example.org")
+                                                                        : QStringLiteral("ldap://ldap.example.org"),
+        settings.tls));
+    const QString certificate = m_controller->isBusy() ? QString() : m_controller->certificateText();
+    m_certificate->setText(certificate);
+    m_certificate->setVisible(!certificate.isEmpty());
     m_samples->clear();
     m_problems->clear();
     const bool problems =

@@ -5,6 +5,7 @@
 #include "directory/directoryentry.h"
 #include "directory/directorysource.h"
 #include "directory/ldapconfig.h"
+#include "directory/servercertificate.h"
 #include "pagecontroller.h"
 
 #include <QJsonObject>
@@ -18,6 +19,7 @@ class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QStackedWidget;
+class QToolButton;
 
 namespace M365::Directory {
 class DirectoryJob;
@@ -27,8 +29,9 @@ namespace M365::Ui {
 
 /*
  * Directory: where the identities come from (an LDAP server with a preset, an LDIF or a CSV file). Test opens the
- * source and shows the count and five sample users, or the specific error; Next runs the test when the settings
- * changed since the last successful one.
+ * source and shows the count and five sample users (over TLS also the server's certificate), or the specific error;
+ * Next runs the test when the settings changed since the last successful one. The LDAP URL's scheme and the encryption
+ * follow each other while the admin edits them (afterEdit()); a contradiction that remains blocks Next.
  */
 class DirectoryPageController : public PageController
 {
@@ -43,13 +46,14 @@ public:
         QString path;
         QString url;
         Directory::LdapConfig::Tls tls = Directory::LdapConfig::Tls::StartTls;
+        QString caFile; ///< PEM file with the CA(s) of the LDAP server's certificate; empty: the system's CAs
         QString bindDn;
         QString bindPassword;
         QString baseDn;
         friend bool operator==(const Settings &a, const Settings &b)
         {
-            return a.type == b.type && a.path == b.path && a.url == b.url && a.tls == b.tls && a.bindDn == b.bindDn
-                && a.bindPassword == b.bindPassword && a.baseDn == b.baseDn;
+            return a.type == b.type && a.path == b.path && a.url == b.url && a.tls == b.tls && a.caFile == b.caFile
+                && a.bindDn == b.bindDn && a.bindPassword == b.bindPassword && a.baseDn == b.baseDn;
         }
     };
     /// What the last successful test found.
@@ -61,6 +65,8 @@ public:
         /// Records the read skipped; problems holds the first MaxProblemsShown ("file, line N: reason").
         int problemCount = 0;
         QStringList problems;
+        /// The certificate an LDAP server presented over TLS; null without TLS and for files.
+        Directory::ServerCertificate serverCertificate;
     };
     static constexpr int MaxProblemsShown = 5;
 
@@ -68,12 +74,29 @@ public:
     ~DirectoryPageController() override;
 
     static bool isLdap(Type type) { return type != Type::LdifFile && type != Type::CsvFile; }
+    /**
+     * The URL rewritten to fit the encryption the admin chose: LDAPS turns ldap:// into ldaps:// (and an explicit
+     * port 389 into 636), StartTLS and none turn ldaps:// into ldap:// (636 into 389). Any other URL is returned as
+     * it is, so that what the admin is typing is never touched.
+     */
+    static QString urlForTls(const QString &url, Directory::LdapConfig::Tls tls);
+    /// The encryption that fits a URL the admin typed: ldaps:// means LDAPS, ldap:// with LDAPS chosen means StartTLS.
+    static Directory::LdapConfig::Tls tlsForUrl(const QString &url, Directory::LdapConfig::Tls current);
+    /**
+     * What the page's settings become after the admin changed `edited` from `before`: the URL follows a changed
+     * encryption, the encryption follows a changed URL, and Active Directory chosen with an empty URL starts with
+     * LDAPS (AD refuses simple binds on plain LDAP; LDAPS on 636 is what most AD admins have). Settings that arrive
+     * otherwise (a profile) are not corrected: setSettings() shows their contradiction instead.
+     */
+    static Settings afterEdit(const Settings &before, Settings edited);
     const Settings &settings() const { return m_settings; }
     void setSettings(const Settings &settings);
     /// Sandbox mode without a choice yet: the bundled sample LDIF.
     void preselectSample();
     const Results &results() const { return m_results; }
     bool hasResults() const { return m_tested; }
+    /// The server certificate of the last successful test, one line for the admin; empty without TLS.
+    QString certificateText() const;
 
     /// Opens the source and reads its summary (a CSV file with the context's CsvOptions: encoding and mapping).
     void test();
@@ -86,11 +109,15 @@ public:
 
     /// The fields a test needs are filled in.
     bool hasRequiredFields() const;
+    /// Why the URL and the encryption disagree (LdapConfig::contradiction()), shown as the page's error; empty for
+    /// files and when they agree. A test would only be refused.
+    QString contradiction() const;
     bool isInputComplete() const override;
     void validate() override;
 
 private:
     void onTested(Directory::DirectoryJob *job);
+    Directory::LdapConfig ldapConfig() const;
 
     Settings m_settings;
     Settings m_testedSettings;
@@ -123,6 +150,8 @@ private:
     QLineEdit *m_path;
     QLineEdit *m_url;
     QComboBox *m_tls;
+    QLineEdit *m_caFile;
+    QToolButton *m_browseCaFile;
     QLineEdit *m_bindDn;
     QLineEdit *m_password;
     QLineEdit *m_baseDn;
@@ -130,6 +159,7 @@ private:
     QPushButton *m_convertEncoding;
     QLabel *m_csvHint;
     QLabel *m_result;
+    QLabel *m_certificate;
     QListWidget *m_samples;
     QLabel *m_problemsTitle;
     QListWidget *m_problems;

@@ -25,6 +25,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QGuiApplication>
@@ -77,6 +78,13 @@ private Q_SLOTS:
     void keychainUnavailableIsReported();
     void tenantModeStartsEmpty();
     void directoryControllerWithoutWindow();
+    void ldapUrlForTls_data();
+    void ldapUrlForTls();
+    void ldapTlsForUrl_data();
+    void ldapTlsForUrl();
+    void directoryTlsWithoutWindow();
+    void directoryUrlFollowsEncryption();
+    void ldapsCertificateShown();
     void attributesValidation_data();
     void attributesValidation();
     void attributesPresetFollowsDirectory();
@@ -89,6 +97,22 @@ private Q_SLOTS:
     void ldapBindFailureBlocksNext();
 
 private:
+    /// Selects all of the line edit @p name and types @p text over it, as an admin would.
+    void typeInto(const char *name, const QString &text) const;
+    Directory::LdapConfig::Tls tlsShown() const
+    {
+        return Directory::LdapConfig::Tls(find<QComboBox>("ldapTlsCombo")->currentData().toInt());
+    }
+    void chooseTls(Directory::LdapConfig::Tls tls) const
+    {
+        auto *combo = find<QComboBox>("ldapTlsCombo");
+        combo->setCurrentIndex(combo->findData(int(tls)));
+    }
+    void chooseType(Ui::DirectoryPageController::Type type) const
+    {
+        auto *combo = find<QComboBox>("sourceTypeCombo");
+        combo->setCurrentIndex(combo->findData(int(type)));
+    }
     void finishFromDirectory();
     void connectAndSignIn(QNetworkAccessManager *nam,
                           const Profile::Profile &profile,
@@ -691,6 +715,303 @@ void TestOnboardingWizard::directoryControllerWithoutWindow()
     settings.type = Ui::DirectoryPageController::Type::OpenLdap;
     controller.setSettings(settings);
     QVERIFY(!controller.isInputComplete());
+}
+
+void TestOnboardingWizard::typeInto(const char *name, const QString &text) const
+{
+    auto *edit = find<QLineEdit>(name);
+    edit->selectAll();
+    QTest::keyClicks(edit, text);
+}
+
+void TestOnboardingWizard::ldapUrlForTls_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<int>("tls");
+    QTest::addColumn<QString>("expected");
+    const int none = int(Directory::LdapConfig::Tls::None);
+    const int startTls = int(Directory::LdapConfig::Tls::StartTls);
+    const int ldaps = int(Directory::LdapConfig::Tls::Ldaps);
+    QTest::newRow("ldaps without port") << "ldap://dc1.example.test" << ldaps << "ldaps://dc1.example.test";
+    QTest::newRow("ldaps from 389") << "ldap://dc1.example.test:389" << ldaps << "ldaps://dc1.example.test:636";
+    QTest::newRow("ldaps with path") << "LDAP://dc1:389/dc=example,dc=test" << ldaps
+                                     << "ldaps://dc1:636/dc=example,dc=test";
+    QTest::newRow("ldaps ipv6") << "ldap://[::1]:389" << ldaps << "ldaps://[::1]:636";
+    QTest::newRow("ldaps keeps another port") << "ldap://dc1:3268" << ldaps << "ldaps://dc1:3268";
+    QTest::newRow("ldaps keeps 1389") << "ldap://dc1:1389" << ldaps << "ldaps://dc1:1389";
+    QTest::newRow("starttls from 636") << "ldaps://dc1.example.test:636" << startTls << "ldap://dc1.example.test:389";
+    QTest::newRow("none from ldaps") << " ldaps://dc1.example.test " << none << "ldap://dc1.example.test";
+    QTest::newRow("starttls keeps ldap") << "ldap://dc1:389" << startTls << "ldap://dc1:389";
+    QTest::newRow("ldaps keeps ldaps") << "ldaps://dc1:636" << ldaps << "ldaps://dc1:636";
+    QTest::newRow("still typing") << "ldap:/" << ldaps << "ldap:/";
+    QTest::newRow("no scheme") << "dc1.example.test" << ldaps << "dc1.example.test";
+    QTest::newRow("empty") << "" << ldaps << "";
+}
+
+void TestOnboardingWizard::ldapUrlForTls()
+{
+    QFETCH(QString, url);
+    QFETCH(int, tls);
+    QFETCH(QString, expected);
+    const QString rewritten = Ui::DirectoryPageController::urlForTls(url, Directory::LdapConfig::Tls(tls));
+    QCOMPARE(rewritten, expected);
+    // Whatever the rewrite gives, the engine accepts with that encryption.
+    Directory::LdapConfig config;
+    config.url = rewritten;
+    config.tls = Directory::LdapConfig::Tls(tls);
+    QVERIFY2(config.contradiction().isEmpty(), qPrintable(config.contradiction()));
+}
+
+void TestOnboardingWizard::ldapTlsForUrl_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<int>("current");
+    QTest::addColumn<int>("expected");
+    const int none = int(Directory::LdapConfig::Tls::None);
+    const int startTls = int(Directory::LdapConfig::Tls::StartTls);
+    const int ldaps = int(Directory::LdapConfig::Tls::Ldaps);
+    QTest::newRow("ldaps from starttls") << "ldaps://dc1.example.test" << startTls << ldaps;
+    QTest::newRow("ldaps from none") << "LDAPS://dc1" << none << ldaps;
+    QTest::newRow("ldap from ldaps") << "ldap://dc1.example.test" << ldaps << startTls;
+    QTest::newRow("ldap keeps starttls") << "ldap://dc1.example.test" << startTls << startTls;
+    QTest::newRow("ldap keeps none") << "ldap://127.0.0.1:389" << none << none;
+    QTest::newRow("still typing") << "ldap:/" << ldaps << ldaps;
+    QTest::newRow("empty") << "" << ldaps << ldaps;
+}
+
+void TestOnboardingWizard::ldapTlsForUrl()
+{
+    QFETCH(QString, url);
+    QFETCH(int, current);
+    QFETCH(int, expected);
+    QCOMPARE(int(Ui::DirectoryPageController::tlsForUrl(url, Directory::LdapConfig::Tls(current))), expected);
+}
+
+void TestOnboardingWizard::directoryTlsWithoutWindow()
+{
+    using Tls = Directory::LdapConfig::Tls;
+    using Type = Ui::DirectoryPageController::Type;
+    using Settings = Ui::DirectoryPageController::Settings;
+    Ui::WizardContext::Options options;
+    options.dataDirectory = m_dir->filePath(QStringLiteral("data"));
+    Ui::WizardContext context(options);
+    Ui::DirectoryPageController controller(&context);
+    QSignalSpy validated(&controller, &Ui::PageController::validated);
+
+    // Active Directory starts with LDAPS, but only while the URL is empty.
+    const Settings file;
+    Settings edited = file;
+    edited.type = Type::ActiveDirectory;
+    QCOMPARE(Ui::DirectoryPageController::afterEdit(file, edited).tls, Tls::Ldaps);
+    edited.url = QStringLiteral("ldap://dc1.example.test");
+    QCOMPARE(Ui::DirectoryPageController::afterEdit(file, edited).tls, Tls::StartTls);
+    QCOMPARE(Ui::DirectoryPageController::afterEdit(file, edited).url, edited.url);
+    edited.type = Type::OpenLdap;
+    edited.url.clear();
+    QCOMPARE(Ui::DirectoryPageController::afterEdit(file, edited).tls, Tls::StartTls);
+    // The changed field leads: a new encryption rewrites the URL, a new URL chooses the encryption.
+    Settings before;
+    before.type = Type::OpenLdap;
+    before.url = QStringLiteral("ldap://ldap.example.test:389");
+    edited = before;
+    edited.tls = Tls::Ldaps;
+    QCOMPARE(Ui::DirectoryPageController::afterEdit(before, edited).url,
+             QStringLiteral("ldaps://ldap.example.test:636"));
+    edited = before;
+    edited.url = QStringLiteral("ldaps://ldap.example.test");
+    QCOMPARE(Ui::DirectoryPageController::afterEdit(before, edited).tls, Tls::Ldaps);
+
+    // Settings that disagree (as a profile might have them) are the page's error, and Next is not possible.
+    Settings settings;
+    settings.type = Type::OpenLdap;
+    settings.url = QStringLiteral("ldaps://ldap.example.test");
+    settings.tls = Tls::StartTls;
+    settings.baseDn = QStringLiteral("dc=example,dc=test");
+    controller.setSettings(settings);
+    Directory::LdapConfig config;
+    config.url = settings.url;
+    config.tls = settings.tls;
+    QVERIFY(!config.contradiction().isEmpty());
+    QCOMPARE(controller.errorText(), config.contradiction());
+    QVERIFY(controller.hasRequiredFields());
+    QVERIFY(!controller.isInputComplete());
+    controller.validate();
+    QCOMPARE(validated.count(), 1);
+    QCOMPARE(validated.last().at(0).toBool(), false);
+    controller.test();
+    QVERIFY(!controller.isBusy());
+    QCOMPARE(controller.errorText(), config.contradiction());
+    // LDAPS against the plain LDAP port is refused as well.
+    settings.url = QStringLiteral("ldap://ldap.example.test:389");
+    settings.tls = Tls::Ldaps;
+    controller.setSettings(settings);
+    QVERIFY2(controller.errorText().contains(QLatin1String("389")), qPrintable(controller.errorText()));
+    QVERIFY(!controller.isInputComplete());
+    // Once they agree, the error goes away.
+    settings.url = QStringLiteral("ldaps://ldap.example.test");
+    controller.setSettings(settings);
+    QVERIFY(controller.errorText().isEmpty());
+    QVERIFY(controller.isInputComplete());
+
+    // The CA file goes into the profile when there is one; empty trusts the system's CAs and is left out.
+    QVERIFY(!controller.toJson().contains(QLatin1String("caFile")));
+    settings.caFile = QStringLiteral(" /etc/ssl/example-root-ca.pem ");
+    controller.setSettings(settings);
+    QCOMPARE(controller.toJson().value(QLatin1String("caFile")).toString(),
+             QStringLiteral("/etc/ssl/example-root-ca.pem"));
+    QCOMPARE(controller.toJson().value(QLatin1String("tls")).toString(), QStringLiteral("ldaps"));
+    QVERIFY(controller.certificateText().isEmpty());
+}
+
+void TestOnboardingWizard::directoryUrlFollowsEncryption()
+{
+    using Tls = Directory::LdapConfig::Tls;
+    using Type = Ui::DirectoryPageController::Type;
+    goToDomain();
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    Ui::DirectoryPageController *controller = m_wizard->directoryController();
+    auto *url = find<QLineEdit>("ldapUrlEdit");
+    auto *caFile = find<QLineEdit>("caFileEdit");
+
+    // Active Directory with no URL yet starts with LDAPS; every LDAP type has the CA file row.
+    QCOMPARE(tlsShown(), Tls::StartTls);
+    chooseType(Type::ActiveDirectory);
+    QCOMPARE(tlsShown(), Tls::Ldaps);
+    QCOMPARE(controller->settings().tls, Tls::Ldaps);
+    QCOMPARE(url->placeholderText(), QStringLiteral("ldaps://dc1.example.org"));
+    QVERIFY(caFile->isVisible());
+    QVERIFY(caFile->isEnabled());
+    QVERIFY(caFile->placeholderText().contains(QLatin1String("system")));
+    QVERIFY(find<QAbstractButton>("browseCaFileButton")->isVisible());
+    shot(QStringLiteral("06-directory-active-directory"));
+
+    // Typing ldap:// while LDAPS is chosen chooses StartTLS, and what was typed stays.
+    typeInto("ldapUrlEdit", QStringLiteral("ldap://dc1.example.test:389"));
+    QCOMPARE(url->text(), QStringLiteral("ldap://dc1.example.test:389"));
+    QCOMPARE(tlsShown(), Tls::StartTls);
+    // Choosing LDAPS makes it ldaps:// on 636; StartTLS or none take it back.
+    chooseTls(Tls::Ldaps);
+    QCOMPARE(url->text(), QStringLiteral("ldaps://dc1.example.test:636"));
+    QCOMPARE(controller->settings().url, url->text());
+    QCOMPARE(controller->settings().tls, Tls::Ldaps);
+    chooseTls(Tls::None);
+    QCOMPARE(url->text(), QStringLiteral("ldap://dc1.example.test:389"));
+    QCOMPARE(controller->settings().url, url->text());
+    // Without encryption there is no certificate to trust.
+    QVERIFY(!caFile->isEnabled());
+    // Typing ldaps:// chooses LDAPS.
+    typeInto("ldapUrlEdit", QStringLiteral("ldaps://dc1.example.test"));
+    QCOMPARE(tlsShown(), Tls::Ldaps);
+    QCOMPARE(controller->settings().tls, Tls::Ldaps);
+    QVERIFY(caFile->isEnabled());
+    // Choosing the type again does not override what the admin chose.
+    chooseTls(Tls::StartTls);
+    QCOMPARE(url->text(), QStringLiteral("ldap://dc1.example.test"));
+    chooseType(Type::OpenLdap);
+    chooseType(Type::ActiveDirectory);
+    QCOMPARE(tlsShown(), Tls::StartTls);
+    typeInto("baseDnEdit", QStringLiteral("dc=example,dc=test"));
+    QVERIFY(bannerText("directoryPage").isEmpty());
+    QVERIFY(nextEnabled());
+
+    // Settings that still disagree (as a profile may have them): the page says so, and neither Test nor Next go on.
+    m_wizard->back();
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DomainPageId));
+    Ui::DirectoryPageController::Settings settings = controller->settings();
+    settings.url = QStringLiteral("ldaps://dc1.example.test");
+    settings.tls = Tls::StartTls;
+    controller->setSettings(settings);
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    QCOMPARE(url->text(), settings.url);
+    QCOMPARE(tlsShown(), Tls::StartTls);
+    Directory::LdapConfig config;
+    config.url = settings.url;
+    config.tls = settings.tls;
+    QCOMPARE(bannerText("directoryPage"), config.contradiction());
+    QVERIFY(!nextEnabled());
+    QVERIFY(!find<QAbstractButton>("testDirectoryButton")->isEnabled());
+    shot(QStringLiteral("06-directory-tls-contradiction"));
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    // Choosing LDAPS resolves it.
+    chooseTls(Tls::Ldaps);
+    QCOMPARE(url->text(), settings.url);
+    QVERIFY(bannerText("directoryPage").isEmpty());
+    QVERIFY(nextEnabled());
+    QVERIFY(find<QAbstractButton>("testDirectoryButton")->isEnabled());
+}
+
+void TestOnboardingWizard::ldapsCertificateShown()
+{
+    using Tls = Directory::LdapConfig::Tls;
+    // A real slapd with a test CA, on ldaps and with StartTLS on its plain port.
+    SlapdFixture::Options options;
+    options.tls = true;
+    SlapdFixture slapd(options);
+    QVERIFY2(slapd.setUp(), qPrintable(slapd.errorString()));
+    QVERIFY2(slapd.loadLdif(slapd.baseEntries()), qPrintable(slapd.errorString()));
+    QVERIFY2(slapd.start(), qPrintable(slapd.errorString()));
+
+    goToDomain();
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    Ui::DirectoryPageController *controller = m_wizard->directoryController();
+    chooseType(Ui::DirectoryPageController::Type::OpenLdap);
+    QCOMPARE(tlsShown(), Tls::StartTls);
+    typeInto("ldapUrlEdit", slapd.ldapsUrl());
+    QCOMPARE(tlsShown(), Tls::Ldaps);
+    typeInto("caFileEdit", slapd.caFile());
+    typeInto("bindDnEdit", slapd.rootDn());
+    typeInto("bindPasswordEdit", slapd.rootPassword());
+    typeInto("baseDnEdit", slapd.suffix());
+    auto *label = find<QLabel>("serverCertificateLabel");
+    QVERIFY(!label->isVisible());
+
+    click("testDirectoryButton");
+    QTRY_VERIFY_WITH_TIMEOUT(controller->hasResults() || !bannerText("directoryPage").isEmpty(), 20000);
+    QVERIFY2(bannerText("directoryPage").isEmpty(), qPrintable(bannerText("directoryPage")));
+    const Directory::ServerCertificate certificate = controller->results().serverCertificate;
+    QCOMPARE(certificate.subject, QStringLiteral("CN=127.0.0.1"));
+    QCOMPARE(certificate.issuer, QStringLiteral("CN=m365sync test CA"));
+    // The fixture's certificate is valid for a day.
+    QVERIFY(certificate.notAfter > QDateTime::currentDateTimeUtc());
+    QVERIFY(certificate.notAfter < QDateTime::currentDateTimeUtc().addDays(3));
+    QVERIFY(label->isVisible());
+    QCOMPARE(label->text(),
+             QStringLiteral("Certificate: CN=127.0.0.1 · issued by CN=m365sync test CA · valid until %1")
+                 .arg(certificate.notAfter.toLocalTime().date().toString(QStringLiteral("dddd, d MMMM yyyy"))));
+    QCOMPARE(label->text(), controller->certificateText());
+    shot(QStringLiteral("06-directory-ldaps-certificate"));
+
+    // StartTLS on the plain port: the same certificate.
+    chooseTls(Tls::StartTls);
+    typeInto("ldapUrlEdit", slapd.url());
+    QCOMPARE(tlsShown(), Tls::StartTls);
+    click("testDirectoryButton");
+    QTRY_VERIFY_WITH_TIMEOUT(controller->hasResults() || !bannerText("directoryPage").isEmpty(), 20000);
+    QVERIFY2(bannerText("directoryPage").isEmpty(), qPrintable(bannerText("directoryPage")));
+    QCOMPARE(controller->results().serverCertificate.der, certificate.der);
+    QVERIFY(label->isVisible());
+
+    // Next keeps the CA file in the profile.
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+    const QJsonObject directory = m_wizard->context()->profile.directory;
+    QCOMPARE(directory.value(QLatin1String("caFile")).toString(), slapd.caFile());
+    QCOMPARE(directory.value(QLatin1String("tls")).toString(), QStringLiteral("starttls"));
+    QCOMPARE(directory.value(QLatin1String("url")).toString(), slapd.url());
+
+    // Without encryption there is no certificate to show.
+    m_wizard->back();
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    chooseTls(Tls::None);
+    click("testDirectoryButton");
+    QTRY_VERIFY_WITH_TIMEOUT(controller->hasResults() || !bannerText("directoryPage").isEmpty(), 20000);
+    QVERIFY2(bannerText("directoryPage").isEmpty(), qPrintable(bannerText("directoryPage")));
+    QVERIFY(controller->results().serverCertificate.isNull());
+    QVERIFY(!label->isVisible());
 }
 
 void TestOnboardingWizard::goToAttributes()
@@ -1341,6 +1662,8 @@ void TestOnboardingWizard::ldapBindFailureBlocksNext()
     click("testDirectoryButton");
     QTRY_VERIFY_WITH_TIMEOUT(m_wizard->directoryController()->hasResults(), 20000);
     QVERIFY2(bannerText("directoryPage").isEmpty(), qPrintable(bannerText("directoryPage")));
+    // No TLS, no certificate to show.
+    QVERIFY(!find<QLabel>("serverCertificateLabel")->isVisible());
 }
 
 QTEST_MAIN(TestOnboardingWizard)
