@@ -2,11 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "servercertificate.h"
 
+#include "identity/opensslsupport.h"
+
 #include <QHostAddress>
 #include <QLocale>
 
 #include <memory>
-#include <openssl/bio.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -15,41 +16,17 @@ namespace M365::Directory {
 
 namespace {
 
-template <typename T, void (*Free)(T *)> struct Deleter
-{
-    void operator()(T *p) const { Free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using StoreContextPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using Identity::Detail::nameText;
+using Identity::Detail::OpenSslDeleter;
+using Identity::Detail::toDateTime;
+using Identity::Detail::X509Ptr;
+using StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE, X509_STORE_free>>;
+using StoreContextPtr = std::unique_ptr<X509_STORE_CTX, OpenSslDeleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
 
 X509Ptr parse(const QByteArray &der)
 {
     const auto *data = reinterpret_cast<const unsigned char *>(der.constData());
     return X509Ptr(d2i_X509(nullptr, &data, static_cast<long>(der.size())));
-}
-
-QString nameText(const X509_NAME *name)
-{
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
-        return {};
-    }
-    char *data = nullptr;
-    const long length = BIO_get_mem_data(bio.get(), &data);
-    return QString::fromUtf8(data, static_cast<qsizetype>(length));
-}
-
-QDateTime toDateTime(const ASN1_TIME *time)
-{
-    struct tm parts = {};
-    if (!time || ASN1_TIME_to_tm(time, &parts) != 1) {
-        return {};
-    }
-    return QDateTime(QDate(parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday),
-                     QTime(parts.tm_hour, parts.tm_min, parts.tm_sec),
-                     Qt::UTC);
 }
 
 QStringList hostNamesOf(X509 *certificate)

@@ -40,26 +40,9 @@ Error makeError(QLatin1String code, const QString &userMessage, const QString &d
     return Error{QString(code), userMessage, details, {}};
 }
 
-QDateTime toDateTime(const ASN1_TIME *time)
-{
-    struct tm parts = {};
-    if (!time || ASN1_TIME_to_tm(time, &parts) != 1) {
-        return {};
-    }
-    return QDateTime(QDate(parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday),
-                     QTime(parts.tm_hour, parts.tm_min, parts.tm_sec),
-                     Qt::UTC);
-}
-
 QString subjectOf(X509 *certificate)
 {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    // RFC 2253, but keep UTF-8 as it is instead of escaping every byte above 0x7f.
-    const unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
-    if (!bio || X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate), 0, flags) < 0) {
-        return {};
-    }
-    return QString::fromUtf8(bioContents(bio.get()));
+    return nameText(X509_get_subject_name(certificate));
 }
 
 /// Passes the caller's password to OpenSSL and records that one was asked for; never prompts on a terminal.

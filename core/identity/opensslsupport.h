@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// Private to core/identity: owning pointers for OpenSSL objects and the error queue as text. Not installed, not
-// included by any public header, so OpenSSL stays a PRIVATE dependency of m365core.
+// Private to m365core (core/identity, core/directory): owning pointers for OpenSSL objects, names and times as Qt
+// values, the error queue as text. Not installed, not included by any public header, so OpenSSL stays a PRIVATE
+// dependency of m365core.
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QList>
 #include <QString>
 
@@ -37,6 +39,29 @@ inline QByteArray bioContents(BIO *bio)
     char *data = nullptr;
     const long length = BIO_get_mem_data(bio, &data);
     return length > 0 ? QByteArray(data, qsizetype(length)) : QByteArray();
+}
+
+/// A distinguished name in RFC 2253 form ("CN=dc1.example.org,O=Example"), UTF-8 kept as it is instead of escaping
+/// every byte above 0x7f.
+inline QString nameText(const X509_NAME *name)
+{
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+        return {};
+    }
+    return QString::fromUtf8(bioContents(bio.get()));
+}
+
+/// A certificate's notBefore/notAfter in UTC; invalid when it cannot be read.
+inline QDateTime toDateTime(const ASN1_TIME *time)
+{
+    struct tm parts = {};
+    if (!time || ASN1_TIME_to_tm(time, &parts) != 1) {
+        return {};
+    }
+    return QDateTime(QDate(parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday),
+                     QTime(parts.tm_hour, parts.tm_min, parts.tm_sec),
+                     Qt::UTC);
 }
 
 /// The thread's OpenSSL error queue, emptied: its text for Error::details and its reason codes to classify it.
