@@ -23,9 +23,10 @@ LdapConfig LdapConfig::fromPreset(LdapPreset preset)
         config.groupFilter = QStringLiteral("(&(objectClass=group)(!(isCriticalSystemObject=TRUE)))");
         config.anchorAttribute = QStringLiteral("objectGUID");
         config.memberAttributes = {QStringLiteral("member")};
-        // AD offers no syncrepl; uSNChanged is the per-DC change counter (whenChanged is not
-        // replicated exactly and has one-second resolution).
-        config.watchMode = WatchMode::Poll;
+        // AD offers no syncrepl but pushes changes to a notification search; deletions only show when polling
+        // uSNChanged, the per-DC change counter (whenChanged is not replicated exactly and has one-second
+        // resolution).
+        config.watchMode = WatchMode::AdNotification;
         config.changeAttribute = QStringLiteral("uSNChanged");
         config.pageSize = 1000;
         config.attributes = {};

@@ -27,8 +27,9 @@ public:
         Ldaps, ///< TLS from the first byte (ldaps://)
     };
     enum class WatchMode {
-        Auto, ///< syncrepl refreshAndPersist where the server offers it, else polling
-        SyncRepl,
+        Auto, ///< what the server offers, best first: syncrepl, AD change notifications, polling
+        SyncRepl, ///< RFC 4533 refreshAndPersist (OpenLDAP, UCS)
+        AdNotification, ///< Active Directory's LDAP_SERVER_NOTIFICATION_OID search, with polling for deletions
         Poll,
     };
 

@@ -601,14 +601,20 @@ QString LdapConnection::dnOf(LDAPMessage *message) const
 
 bool LdapConnection::readEntry(const QString &dn, EntryKind kind, DirectoryEntry *entry)
 {
+    return readMatchingEntry(dn, QStringLiteral("(objectClass=*)"), kind, entry);
+}
+
+bool LdapConnection::readMatchingEntry(const QString &dn, const QString &filter, EntryKind kind, DirectoryEntry *entry)
+{
     const QByteArray dnBytes = dn.toUtf8();
+    const QByteArray filterBytes = filter.toUtf8();
     CStringList attrs(readAttributes());
     LDAPMessage *result = nullptr;
     struct timeval timeout = {m_config.timeoutSeconds, 0};
     const int rc = ldap_search_ext_s(m_ld,
                                      dnBytes.constData(),
                                      LDAP_SCOPE_BASE,
-                                     "(objectClass=*)",
+                                     filterBytes.constData(),
                                      attrs.data(),
                                      0,
                                      nullptr,

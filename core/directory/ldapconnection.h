@@ -56,6 +56,8 @@ public:
     QString dnOf(LDAPMessage *message) const;
     /// Reads one entry by DN (a base-scope search); false if it is gone or unusable.
     bool readEntry(const QString &dn, EntryKind kind, DirectoryEntry *entry);
+    /// The same, but only when the entry matches @p filter (is it a user of the configured filter?).
+    bool readMatchingEntry(const QString &dn, const QString &filter, EntryKind kind, DirectoryEntry *entry);
 
     /// The attribute list a read asks for: the configured ones plus what the engine needs.
     QStringList readAttributes() const;

@@ -18,6 +18,8 @@ namespace M365::Directory {
 namespace {
 
 constexpr int kSampleCount = 5;
+/// LDAP_SERVER_NOTIFICATION_OID: Active Directory's change notification control.
+constexpr char kAdNotificationOid[] = "1.2.840.113556.1.4.528";
 
 /// The translation context of this file's messages: lupdate finds LdapText::tr(), where it would miss a helper
 /// function.
@@ -440,6 +442,54 @@ bool snapshot(LdapConnection &connection, QHash<QString, Seen> *out)
     return true;
 }
 
+/// Reports what differs between two snapshots (added, modified, moved, gone), reading changed entries in full.
+void reportDifferences(LdapConnection &connection,
+                       const QHash<QString, Seen> &known,
+                       const QHash<QString, Seen> &now,
+                       JobSink &sink)
+{
+    for (auto it = now.cbegin(); it != now.cend(); ++it) {
+        const auto before = known.constFind(it.key());
+        if (before != known.constEnd() && before->stamp == it->stamp && before->dn == it->dn) {
+            continue;
+        }
+        ChangeEvent event;
+        event.kind = before == known.constEnd() ? ChangeEvent::Added : ChangeEvent::Modified;
+        event.dn = it->dn;
+        event.anchor = it.key();
+        if (!connection.readEntry(it->dn, it->kind, &event.entry)) {
+            continue; // gone again in between: the next look reports it
+        }
+        sink.change(std::move(event));
+    }
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        if (!now.contains(it.key())) {
+            ChangeEvent event;
+            event.kind = ChangeEvent::Deleted;
+            event.dn = it->dn;
+            event.anchor = it.key();
+            event.entry.dn = it->dn;
+            event.entry.anchor = it.key();
+            event.entry.kind = it->kind;
+            sink.change(std::move(event));
+        }
+    }
+}
+
+/// Waits up to @p milliseconds for the job to be cancelled; false when it was.
+bool waitUnlessCancelled(JobSink &sink, int milliseconds)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (!sink.isCancelled()) {
+        if (waited.elapsed() >= milliseconds) {
+            return true;
+        }
+        QThread::msleep(50);
+    }
+    return false;
+}
+
 void pollWatch(LdapConnection &connection, JobSink &sink)
 {
     const LdapConfig &config = connection.config();
@@ -449,14 +499,7 @@ void pollWatch(LdapConnection &connection, JobSink &sink)
         return;
     }
     sink.ready();
-    QElapsedTimer timer;
-    timer.start();
-    while (!sink.isCancelled()) {
-        QThread::msleep(50);
-        if (timer.elapsed() < config.pollIntervalSeconds * 1000LL) {
-            continue;
-        }
-        timer.restart();
+    while (waitUnlessCancelled(sink, config.pollIntervalSeconds * 1000)) {
         QHash<QString, Seen> now;
         if (!snapshot(connection, &now)) {
             if (!sink.isCancelled()) {
@@ -464,34 +507,155 @@ void pollWatch(LdapConnection &connection, JobSink &sink)
             }
             return;
         }
-        for (auto it = now.cbegin(); it != now.cend(); ++it) {
-            const auto before = known.constFind(it.key());
-            if (before != known.constEnd() && before->stamp == it->stamp && before->dn == it->dn) {
-                continue;
-            }
-            ChangeEvent event;
-            event.kind = before == known.constEnd() ? ChangeEvent::Added : ChangeEvent::Modified;
-            event.dn = it->dn;
-            event.anchor = it.key();
-            if (!connection.readEntry(it->dn, it->kind, &event.entry)) {
-                continue; // gone again in between: the next poll reports it
-            }
-            sink.change(std::move(event));
-        }
-        for (auto it = known.cbegin(); it != known.cend(); ++it) {
-            if (!now.contains(it.key())) {
-                ChangeEvent event;
-                event.kind = ChangeEvent::Deleted;
-                event.dn = it->dn;
-                event.anchor = it.key();
-                event.entry.dn = it->dn;
-                event.entry.anchor = it.key();
-                event.entry.kind = it->kind;
-                sink.change(std::move(event));
-            }
-        }
+        reportDifferences(connection, known, now, sink);
         known = std::move(now);
     }
+}
+
+// ---- watching: Active Directory's change notifications ----
+
+/**
+ * Active Directory (and Samba AD) pushes every change below a base to a search with the LDAP_SERVER_NOTIFICATION_OID
+ * control (MS-ADTS 3.1.1.3.4.1.9): the filter must be (objectClass=*), and the server sends the changed object as a
+ * search entry, for as long as the search runs. The entry may be anything (an OU, a computer, a user outside the
+ * filters), so each one is read again with the user and group filters on a second connection to tell what it is.
+ * Deletions move the object out of view instead of notifying, so the uSNChanged poll stays as the net that catches
+ * them (and anything a dropped notification missed), only at the configured poll interval.
+ */
+void adNotificationWatch(LdapConnection &notifications, const QString &password, JobSink &sink)
+{
+    const LdapConfig &config = notifications.config();
+    LdapConnection reader(config, sink);
+    if (!openOrFail(reader, password, sink)) {
+        return;
+    }
+    QHash<QString, Seen> known;
+    if (!snapshot(reader, &known)) {
+        sink.fail(reader.error());
+        return;
+    }
+    QHash<QString, QString> anchorOfDn;
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        anchorOfDn.insert(it->dn.toLower(), it.key());
+    }
+
+    LDAP *ld = notifications.handle();
+    LDAPControl *control = nullptr;
+    if (ldap_control_create(kAdNotificationOid, 1, nullptr, 0, &control) != LDAP_SUCCESS) {
+        notifications.setError(LDAP_NO_MEMORY, QStringLiteral("creating the change notification control"));
+        sink.fail(notifications.error());
+        return;
+    }
+    LDAPControl *controls[] = {control, nullptr};
+    const QByteArray base = config.baseDn.toUtf8();
+    char *attributes[] = {const_cast<char *>("1.1"), nullptr};
+    int msgid = 0;
+    int rc = ldap_search_ext(ld,
+                             base.constData(),
+                             LDAP_SCOPE_SUBTREE,
+                             "(objectClass=*)",
+                             attributes,
+                             0,
+                             controls,
+                             nullptr,
+                             nullptr,
+                             0,
+                             &msgid);
+    ldap_control_free(control);
+    if (rc != LDAP_SUCCESS) {
+        notifications.setError(rc, QStringLiteral("starting the change notification search"));
+        sink.fail(notifications.error());
+        return;
+    }
+    sink.ready();
+    qCDebug(lcDirectory) << "change notification watch established on" << config.effectiveUrl();
+
+    // What one notified DN is now: a user, a group, or (no longer) either.
+    auto report = [&](const QString &dn) {
+        ChangeEvent event;
+        for (const Search &search : searchesFor(config, ReadScope::UsersAndGroups)) {
+            if (reader.readMatchingEntry(dn, search.filter, search.kind, &event.entry)) {
+                const QString previous = anchorOfDn.value(dn.toLower());
+                event.kind = known.contains(event.entry.anchor) ? ChangeEvent::Modified : ChangeEvent::Added;
+                event.dn = event.entry.dn;
+                event.anchor = event.entry.anchor;
+                if (!previous.isEmpty() && previous != event.anchor) {
+                    known.remove(previous); // another object now holds this DN
+                }
+                known.insert(event.anchor,
+                             Seen{event.entry.dn, event.entry.value(config.changeAttribute), search.kind});
+                anchorOfDn.insert(dn.toLower(), event.anchor);
+                sink.change(std::move(event));
+                sink.flush();
+                return;
+            }
+        }
+        const QString anchor = anchorOfDn.take(dn.toLower());
+        const auto gone = known.constFind(anchor);
+        if (!anchor.isEmpty() && gone != known.constEnd()) {
+            // Still there, but no longer a user or group of the filters (e.g. a user became a computer): gone.
+            event.kind = ChangeEvent::Deleted;
+            event.dn = gone->dn;
+            event.anchor = anchor;
+            event.entry.dn = gone->dn;
+            event.entry.anchor = anchor;
+            event.entry.kind = gone->kind;
+            known.erase(gone);
+            sink.change(std::move(event));
+            sink.flush();
+        }
+    };
+
+    QElapsedTimer sincePoll;
+    sincePoll.start();
+    while (!sink.isCancelled()) {
+        LDAPMessage *message = nullptr;
+        struct timeval wait = {0, 100 * 1000};
+        rc = ldap_result(ld, msgid, LDAP_MSG_ONE, &wait, &message);
+        if (rc < 0) {
+            int code = LDAP_OTHER;
+            ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code);
+            notifications.setError(code, QStringLiteral("watching for change notifications"));
+            sink.fail(notifications.error());
+            return;
+        }
+        if (rc > 0) {
+            const int type = ldap_msgtype(message);
+            if (type == LDAP_RES_SEARCH_ENTRY) {
+                report(notifications.dnOf(message));
+            } else if (type == LDAP_RES_SEARCH_RESULT) {
+                int code = LDAP_SUCCESS;
+                ldap_parse_result(ld, message, &code, nullptr, nullptr, nullptr, nullptr, 0);
+                ldap_msgfree(message);
+                // The server ended the notifications (shutdown, a time limit): read everything again.
+                ChangeEvent event;
+                event.kind = ChangeEvent::Reset;
+                sink.change(std::move(event));
+                notifications.setError(code == LDAP_SUCCESS ? LDAP_UNAVAILABLE : code,
+                                       QStringLiteral("watching for change notifications"));
+                sink.fail(notifications.error());
+                return;
+            }
+            ldap_msgfree(message);
+        }
+        if (sincePoll.elapsed() >= config.pollIntervalSeconds * 1000LL) {
+            sincePoll.restart();
+            QHash<QString, Seen> now;
+            if (!snapshot(reader, &now)) {
+                if (!sink.isCancelled()) {
+                    sink.fail(reader.error());
+                }
+                break;
+            }
+            reportDifferences(reader, known, now, sink);
+            known = std::move(now);
+            anchorOfDn.clear();
+            for (auto it = known.cbegin(); it != known.cend(); ++it) {
+                anchorOfDn.insert(it->dn.toLower(), it.key());
+            }
+        }
+    }
+    ldap_abandon_ext(ld, msgid, nullptr, nullptr);
 }
 
 void watchProducer(const LdapConfig &config, const QString &password, JobSink &sink)
@@ -500,19 +664,29 @@ void watchProducer(const LdapConfig &config, const QString &password, JobSink &s
     if (!openOrFail(connection, password, sink)) {
         return;
     }
-    bool useSyncRepl = config.watchMode == LdapConfig::WatchMode::SyncRepl;
-    if (config.watchMode == LdapConfig::WatchMode::Auto) {
+    LdapConfig::WatchMode mode = config.watchMode;
+    if (mode == LdapConfig::WatchMode::Auto) {
+        // What the server offers, best first: syncrepl (OpenLDAP, UCS), AD change notifications, else polling.
         LdapConnection::RootDse root;
         if (!connection.readRootDse(&root)) {
             sink.fail(connection.error());
             return;
         }
-        useSyncRepl = root.supportedControls.contains(QLatin1String(LDAP_CONTROL_SYNC));
+        mode = root.supportedControls.contains(QLatin1String(LDAP_CONTROL_SYNC)) ? LdapConfig::WatchMode::SyncRepl
+            : root.supportedControls.contains(QLatin1String(kAdNotificationOid)) ? LdapConfig::WatchMode::AdNotification
+                                                                                 : LdapConfig::WatchMode::Poll;
     }
-    if (useSyncRepl) {
+    switch (mode) {
+    case LdapConfig::WatchMode::SyncRepl:
         syncReplWatch(connection, sink);
-    } else {
+        break;
+    case LdapConfig::WatchMode::AdNotification:
+        adNotificationWatch(connection, password, sink);
+        break;
+    case LdapConfig::WatchMode::Auto:
+    case LdapConfig::WatchMode::Poll:
         pollWatch(connection, sink);
+        break;
     }
 }
 

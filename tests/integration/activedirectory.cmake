@@ -8,3 +8,11 @@ m365_add_test(tst_activedirectory
     LABELS integration
     TIMEOUT 300)
 set_tests_properties(tst_activedirectory PROPERTIES RESOURCE_LOCK samba_ad_ports)
+
+# The AD preset's live watch (change notifications, deletions through the uSNChanged poll) against its own Samba.
+m365_add_test(tst_activedirectorywatch
+    SOURCES tst_activedirectorywatch.cpp sambaadfixture.cpp sambaadfixture.h opensslcli.h
+    LIBS M365::Core Qt6::Network
+    LABELS integration
+    TIMEOUT 180)
+set_tests_properties(tst_activedirectorywatch PROPERTIES RESOURCE_LOCK samba_ad_ports)
