@@ -204,11 +204,14 @@ void DashboardController::checkHealth()
 void DashboardController::startWatch()
 {
     m_watch = m_source->watch(this);
-    connect(m_watch, &Directory::DirectoryJob::changed, this, [this] {
+    connect(m_watch, &Directory::DirectoryJob::changed, this, [this](const Directory::ChangeEvent &event) {
+        m_directory.apply(event);
         scheduleReplan(m_options.replanDelayMs);
     });
     connect(m_watch, &Directory::DirectoryJob::finished, this, [this](Directory::DirectoryJob *job) {
         job->deleteLater();
+        // Without a watch nobody keeps the snapshot current: every plan reads the directory again.
+        m_directory.invalidate();
         if (job->error().isError() && job->error().code != Directory::DirectoryError::Cancelled) {
             // Without the watch, the poll still catches directory changes, only later.
             reportError(M365::Error{QStringLiteral("directory.watch"),
@@ -316,7 +319,13 @@ void DashboardController::replan()
     if (m_state != State::Ready) {
         setState(State::Planning);
     }
+    // Now and then everything is read again anyway: the net under anything a watch may have missed.
+    constexpr qint64 kFullReadIntervalMs = 15 * 60 * 1000;
+    if (m_directory.isValid() && m_directory.readAt().msecsTo(QDateTime::currentDateTimeUtc()) > kFullReadIntervalMs) {
+        m_directory.invalidate();
+    }
     m_planJob = new Sync::PlanJob(m_connection->graph(), &m_store, m_source.get(), m_settings, this);
+    m_planJob->setDirectorySnapshot(&m_directory);
     Sync::PlanJob *job = m_planJob;
     connect(job, &Job::finished, this, [this, job] {
         onPlanned(job);

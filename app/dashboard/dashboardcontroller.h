@@ -6,6 +6,7 @@
 #include "profile/profile.h"
 #include "sync/applier.h"
 #include "sync/changeplan.h"
+#include "sync/directorysnapshot.h"
 #include "sync/statestore.h"
 #include "sync/syncsettings.h"
 
@@ -178,6 +179,8 @@ private:
     QPointer<Sync::ApplyJob> m_applyJob;
     QTimer m_replanTimer;
     QTimer m_pollTimer;
+    /// The directory as the watch keeps it: plans start from it instead of a full read (see DirectorySnapshot).
+    Sync::DirectorySnapshot m_directory;
     int m_excludedByRun = 0; ///< exclusions the current run added, for its summary
     bool m_replanPending = false;
     QList<int> m_pendingApply; ///< waiting for the deletion guard's confirmation

@@ -5,6 +5,7 @@
 #include "cloudreader.h"
 #include "directory/directoryjob.h"
 #include "directory/directorysource.h"
+#include "directorysnapshot.h"
 #include "statestore.h"
 #include "synclog.h"
 
@@ -40,29 +41,14 @@ void PlanJob::run()
     m_input.options = m_settings.options;
     m_input.exclusions = m_settings.exclusions;
 
-    m_directoryJob = m_source->read(Directory::ReadScope::UsersAndGroups, this);
-    connect(m_directoryJob, &Directory::DirectoryJob::entry, this, [this](const Directory::DirectoryEntry &entry) {
-        if (entry.kind == Directory::EntryKind::Group) {
-            m_input.groups.append(entry);
-        } else if (entry.kind == Directory::EntryKind::User) {
-            m_input.users.append(entry);
-        }
-    });
-    connect(m_directoryJob, &Directory::DirectoryJob::finished, this, [this](Directory::DirectoryJob *job) {
-        job->deleteLater();
-        if (job->error().isError()) {
-            const Directory::DirectoryError e = job->error();
-            // Without the whole directory, users missing from a partial read would look like they left: no plan.
-            fail(Error{QStringLiteral("directory.%1").arg(int(e.code)), e.userMessage, e.details, {}});
-            if (m_cloudJob) {
-                m_cloudJob->cancel();
-            }
-            return;
-        }
-        m_problems = job->problems();
+    if (m_snapshot && m_snapshot->isValid()) {
+        m_input.users = m_snapshot->users();
+        m_input.groups = m_snapshot->groups();
+        m_problems = m_snapshot->problems();
         m_directoryDone = true;
-        maybePlan();
-    });
+    } else {
+        readDirectoryInto();
+    }
 
     m_cloudJob =
         new CloudReadJob(m_client, m_store, m_settings.rules.managedProperties(), m_settings.options.syncGroups, this);
@@ -85,8 +71,41 @@ void PlanJob::run()
         m_cloudDone = true;
         maybePlan();
     });
-    m_directoryJob->start();
+    if (m_directoryJob) {
+        m_directoryJob->start();
+    }
     m_cloudJob->start();
+}
+
+void PlanJob::readDirectoryInto()
+{
+    m_readDirectory = true;
+    m_directoryJob = m_source->read(Directory::ReadScope::UsersAndGroups, this);
+    connect(m_directoryJob, &Directory::DirectoryJob::entry, this, [this](const Directory::DirectoryEntry &entry) {
+        if (entry.kind == Directory::EntryKind::Group) {
+            m_input.groups.append(entry);
+        } else if (entry.kind == Directory::EntryKind::User) {
+            m_input.users.append(entry);
+        }
+    });
+    connect(m_directoryJob, &Directory::DirectoryJob::finished, this, [this](Directory::DirectoryJob *job) {
+        job->deleteLater();
+        if (job->error().isError()) {
+            const Directory::DirectoryError e = job->error();
+            // Without the whole directory, users missing from a partial read would look like they left: no plan.
+            fail(Error{QStringLiteral("directory.%1").arg(int(e.code)), e.userMessage, e.details, {}});
+            if (m_cloudJob) {
+                m_cloudJob->cancel();
+            }
+            return;
+        }
+        m_problems = job->problems();
+        if (m_snapshot) {
+            m_snapshot->reset(m_input.users, m_input.groups, m_problems);
+        }
+        m_directoryDone = true;
+        maybePlan();
+    });
 }
 
 void PlanJob::onCancel()

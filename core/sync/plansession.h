@@ -19,6 +19,7 @@ namespace M365::Sync {
 
 class StateStore;
 class CloudReadJob;
+class DirectorySnapshot;
 
 /**
  * Makes a plan the way every front end needs it: reads the directory and the tenant (at the same time), then plans
@@ -39,6 +40,14 @@ public:
             const SyncSettings &settings,
             QObject *parent = nullptr);
 
+    /**
+     * Plans from @p snapshot instead of reading the directory when it is valid, and fills it with the read
+     * otherwise (the live preview keeps it current with a watch). Set before start(); it must outlive the job.
+     */
+    void setDirectorySnapshot(DirectorySnapshot *snapshot) { m_snapshot = snapshot; }
+    /// Whether this plan read the directory (rather than planning from a valid snapshot).
+    bool readDirectory() const { return m_readDirectory; }
+
     const ChangePlan &plan() const { return m_plan; }
     const QList<Directory::EntryProblem> &problems() const { return m_problems; }
     /// Things the admin should know about this plan (e.g. soft matching switched off).
@@ -54,6 +63,8 @@ protected:
 
 private:
     void maybePlan();
+    /// Reads the whole directory into the plan input (and the snapshot, when there is one).
+    void readDirectoryInto();
 
     QPointer<Graph::GraphClient> m_client;
     StateStore *m_store;
@@ -69,6 +80,8 @@ private:
     bool m_directoryDone = false;
     bool m_cloudDone = false;
     bool m_planning = false;
+    DirectorySnapshot *m_snapshot = nullptr;
+    bool m_readDirectory = false;
 };
 
 } // namespace M365::Sync

@@ -4,6 +4,7 @@
 target_sources(m365core PRIVATE
     sync/applier.cpp sync/applier.h
     sync/changeplan.cpp sync/changeplan.h
+    sync/directorysnapshot.cpp sync/directorysnapshot.h
     sync/exclusions.cpp sync/exclusions.h
     sync/cloudreader.cpp sync/cloudreader.h
     sync/clouduser.cpp sync/clouduser.h

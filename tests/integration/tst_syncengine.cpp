@@ -6,6 +6,7 @@
 #include "sandboxfixture.h"
 #include "slapdfixture.h"
 #include "sync/applier.h"
+#include "sync/directorysnapshot.h"
 #include "sync/planner.h"
 #include "sync/plansession.h"
 #include "sync/statestore.h"
@@ -215,16 +216,20 @@ private:
         return reply.status == 204;
     }
 
-    Planned plan(SyncProfile &profile)
+    Planned plan(SyncProfile &profile, DirectorySnapshot *snapshot = nullptr, bool *readDirectory = nullptr)
     {
         Planned out;
         auto *job = new PlanJob(m_connection->graph(), &profile.store, profile.source.get(), profile.settings, this);
+        job->setDirectorySnapshot(snapshot);
         QSignalSpy finished(job, &Job::finished);
         job->start();
         out.finished = finished.wait(kPlanTimeoutMs);
         out.error = job->error();
         out.plan = job->plan();
         out.managedObjects = job->managedObjects();
+        if (readDirectory) {
+            *readDirectory = job->readDirectory();
+        }
         delete job;
         return out;
     }
@@ -503,6 +508,42 @@ private Q_SLOTS:
                  QStringLiteral("Principal Engineer"));
         const ChangePlan again = planMain();
         QVERIFY2(again.isEmpty(), qPrintable(describe(again)));
+    }
+
+    /// 2b. The live preview: a watched change is planned from the kept snapshot, without reading the directory again.
+    void watchedChangePlannedFromTheSnapshot()
+    {
+        DirectorySnapshot snapshot;
+        bool read = false;
+        const Planned first = plan(m_main, &snapshot, &read);
+        QVERIFY(first.finished);
+        QVERIFY(read);
+        QVERIFY(snapshot.isValid());
+        QVERIFY2(first.plan.isEmpty(), qPrintable(describe(first.plan)));
+
+        std::unique_ptr<Directory::DirectoryJob> watch(m_main.source->watch());
+        QSignalSpy ready(watch.get(), &Directory::DirectoryJob::ready);
+        QSignalSpy changed(watch.get(), &Directory::DirectoryJob::changed);
+        connect(watch.get(), &Directory::DirectoryJob::changed, this, [&snapshot](const Directory::ChangeEvent &e) {
+            snapshot.apply(e);
+        });
+        watch->start();
+        QVERIFY(ready.wait(kPlanTimeoutMs));
+        const Person &p = kPeople.at(0);
+        QVERIFY(m_slapd->modify(replaceLdif(p.uid, "title", "Chief Engineer")));
+        QVERIFY(changed.wait(kPlanTimeoutMs));
+
+        const Planned second = plan(m_main, &snapshot, &read);
+        QVERIFY(second.finished);
+        QVERIFY(!read);
+        QVERIFY2(second.plan.changes.size() == 1, qPrintable(describe(second.plan)));
+        QCOMPARE(second.plan.changes.first().diffs.first().newValue.toString(), QStringLiteral("Chief Engineer"));
+
+        // Back as it was, for the rest of the story.
+        QVERIFY(m_slapd->modify(replaceLdif(p.uid, "title", "Principal Engineer")));
+        QVERIFY(changed.wait(kPlanTimeoutMs));
+        QVERIFY(plan(m_main, &snapshot, &read).plan.isEmpty());
+        QVERIFY(!read);
     }
 
     /// 3. Leaving the scope disables, renames and unlicenses the user and frees the seat.
