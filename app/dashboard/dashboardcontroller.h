@@ -84,7 +84,7 @@ public:
         /// tests point this at a temporary folder.
         QString scheduleUnitDirectory;
         bool runSystemctl = true;
-        int replanDelayMs = 300; ///< debounce of directory and settings changes
+        int replanDelayMs = 100; ///< debounce of directory changes (a burst of edits becomes one plan)
     };
 
     DashboardController(const Profile::Profile &profile, const Options &options, QObject *parent = nullptr);
