@@ -64,6 +64,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     , m_banner(new ErrorBanner(this))
     , m_rules(new QTableWidget(0, 4, this))
     , m_upnTemplate(new QLineEdit(this))
+    , m_upnSuffixes(new QLineEdit(this))
     , m_usageLocation(new QLineEdit(this))
     , m_scopeFilter(new QLineEdit(this))
     , m_scopeGroups(new QLineEdit(this))
@@ -120,6 +121,10 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
         setModified(true);
     });
     m_upnTemplate->setObjectName(QStringLiteral("settingsUpnTemplateEdit"));
+    m_upnSuffixes->setObjectName(QStringLiteral("settingsUpnSuffixesEdit"));
+    m_upnSuffixes->setPlaceholderText(tr("e.g. corp.local=contoso.com; empty: user names keep their suffix"));
+    m_upnSuffixes->setToolTip(tr("User name suffixes that Microsoft 365 cannot verify, such as an Active Directory's "
+                                 "corp.local, each with the verified domain that replaces it, separated by \";\""));
     m_usageLocation->setObjectName(QStringLiteral("settingsUsageLocationEdit"));
     m_usageLocation->setMaxLength(2);
     m_usageLocation->setPlaceholderText(tr("e.g. DE"));
@@ -133,6 +138,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     rulesLayout->addLayout(ruleButtons);
     auto *upnForm = new QFormLayout;
     upnForm->addRow(tr("User name template:"), m_upnTemplate);
+    upnForm->addRow(tr("Rewrite suffixes:"), m_upnSuffixes);
     upnForm->addRow(tr("Default usage location:"), m_usageLocation);
     rulesLayout->addLayout(upnForm);
 
@@ -253,7 +259,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     connect(m_revert, &QPushButton::clicked, this, &SettingsTab::load);
 
     for (QLineEdit *edit :
-         {m_upnTemplate, m_usageLocation, m_scopeFilter, m_scopeGroups, m_disablePrefix, m_defaultSku}) {
+         {m_upnTemplate, m_upnSuffixes, m_usageLocation, m_scopeFilter, m_scopeGroups, m_disablePrefix, m_defaultSku}) {
         connect(edit, &QLineEdit::textEdited, this, [this] {
             setModified(true);
         });
@@ -355,6 +361,12 @@ void SettingsTab::load()
         addRuleRow(rule);
     }
     m_upnTemplate->setText(settings.rules.upnTemplate);
+    QStringList suffixes;
+    for (auto it = settings.rules.upnSuffixes.cbegin(); it != settings.rules.upnSuffixes.cend(); ++it) {
+        suffixes.append(it.key() + QLatin1Char('=') + it.value());
+    }
+    suffixes.sort();
+    m_upnSuffixes->setText(suffixes.join(QStringLiteral("; ")));
     m_usageLocation->setText(settings.rules.defaultUsageLocation);
     m_scopeFilter->setText(settings.scope.filter());
     m_scopeGroups->setText(settings.scope.groups().join(QStringLiteral("; ")));
@@ -443,6 +455,19 @@ Result<Sync::SyncSettings> SettingsTab::collect() const
         settings.rules.rules.append(rule);
     }
     settings.rules.upnTemplate = m_upnTemplate->text().trimmed();
+    settings.rules.upnSuffixes.clear();
+    for (const QString &pair : splitList(m_upnSuffixes->text())) {
+        const qsizetype equals = pair.indexOf(QLatin1Char('='));
+        if (equals < 0) {
+            return Result<Sync::SyncSettings>::failure(
+                Error{QStringLiteral("settings.upnSuffixes"),
+                      tr("\"%1\" is not a suffix rewrite: write it as corp.local=contoso.com.").arg(pair),
+                      {},
+                      {}});
+        }
+        settings.rules.upnSuffixes.insert(pair.left(equals).trimmed().toLower(),
+                                          pair.mid(equals + 1).trimmed().toLower());
+    }
     settings.rules.defaultUsageLocation = m_usageLocation->text().trimmed().toUpper();
     // The mapping rules' own validation (the same the profile file goes through) says what is wrong.
     const Result<Sync::MappingRules> rules = Sync::MappingRules::fromJson(settings.rules.toJson());

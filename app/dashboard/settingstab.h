@@ -50,6 +50,7 @@ private:
     ErrorBanner *m_banner;
     QTableWidget *m_rules;
     QLineEdit *m_upnTemplate;
+    QLineEdit *m_upnSuffixes;
     QLineEdit *m_usageLocation;
     QLineEdit *m_scopeFilter;
     QLineEdit *m_scopeGroups;

@@ -455,9 +455,14 @@ QJsonObject MappingRules::toJson() const
         }
         array.append(o);
     }
+    QJsonObject suffixes;
+    for (auto it = upnSuffixes.cbegin(); it != upnSuffixes.cend(); ++it) {
+        suffixes.insert(it.key(), it.value());
+    }
     return QJsonObject{{QStringLiteral("rules"), array},
                        {QStringLiteral("upnTemplate"), upnTemplate},
                        {QStringLiteral("domain"), domain},
+                       {QStringLiteral("upnSuffixes"), suffixes},
                        {QStringLiteral("defaultUsageLocation"), defaultUsageLocation},
                        {QStringLiteral("countryAttributes"), QJsonArray::fromStringList(countryAttributes)},
                        {QStringLiteral("anonymizeSalt"), QString::fromLatin1(anonymizeSalt.toBase64())}};
@@ -501,6 +506,16 @@ Result<MappingRules> MappingRules::fromJson(const QJsonObject &json)
         r.upnTemplate = json.value(QLatin1String("upnTemplate")).toString();
     }
     r.domain = json.value(QLatin1String("domain")).toString();
+    const QJsonObject suffixes = json.value(QLatin1String("upnSuffixes")).toObject();
+    for (auto it = suffixes.constBegin(); it != suffixes.constEnd(); ++it) {
+        const QString from = it.key().trimmed().toLower();
+        const QString to = it.value().toString().trimmed().toLower();
+        if (!isValidDomain(from) || !isValidDomain(to)) {
+            return fail(QStringLiteral("the UPN suffix rewrite \"%1\" → \"%2\" needs two domain names")
+                            .arg(it.key(), it.value().toString()));
+        }
+        r.upnSuffixes.insert(from, to);
+    }
     r.defaultUsageLocation = json.value(QLatin1String("defaultUsageLocation")).toString().toUpper();
     if (!r.defaultUsageLocation.isEmpty() && !isTwoLetters(r.defaultUsageLocation)) {
         return fail(QStringLiteral("default usage location \"%1\" is not two letters").arg(r.defaultUsageLocation));
@@ -518,12 +533,13 @@ Result<MappingRules> MappingRules::fromJson(const QJsonObject &json)
 bool MappingRules::operator==(const MappingRules &other) const
 {
     return rules == other.rules && upnTemplate == other.upnTemplate && domain == other.domain
-        && defaultUsageLocation == other.defaultUsageLocation && countryAttributes == other.countryAttributes
-        && anonymizeSalt == other.anonymizeSalt;
+        && upnSuffixes == other.upnSuffixes && defaultUsageLocation == other.defaultUsageLocation
+        && countryAttributes == other.countryAttributes && anonymizeSalt == other.anonymizeSalt;
 }
 
 UserMapper::UserMapper(const MappingRules &rules)
     : m_domain(rules.domain.trimmed().toLower())
+    , m_upnSuffixes(rules.upnSuffixes)
     , m_defaultUsageLocation(rules.defaultUsageLocation.toUpper())
     , m_salt(rules.anonymizeSalt)
 {
@@ -620,7 +636,15 @@ UpnResult UserMapper::makeUpn(const Directory::DirectoryEntry &entry) const
         }
         text += value;
     }
-    return MappingRules::normalizeUpn(text, m_domain);
+    UpnResult upn = MappingRules::normalizeUpn(text, m_domain);
+    if (!m_upnSuffixes.isEmpty() && !upn.value.isEmpty()) {
+        const qsizetype at = upn.value.lastIndexOf(QLatin1Char('@'));
+        const auto rewrite = m_upnSuffixes.constFind(upn.value.mid(at + 1));
+        if (rewrite != m_upnSuffixes.constEnd()) {
+            upn.value = upn.value.left(at + 1) + *rewrite;
+        }
+    }
+    return upn;
 }
 
 MappedUser UserMapper::map(const Directory::DirectoryEntry &entry) const

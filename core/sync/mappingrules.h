@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QCoreApplication>
+#include <QHash>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
@@ -134,6 +135,12 @@ public:
     QString upnTemplate = QStringLiteral("{uid}@{domain}");
     /// The verified domain new UPNs are made in.
     QString domain;
+    /**
+     * UPN suffixes that are rewritten, lower case: an Active Directory's own "corp.local" (which Microsoft 365
+     * cannot verify) → "contoso.com" (a verified domain), as the UPN suffix change Entra Connect needs. Applied to
+     * the user name the template produced.
+     */
+    QHash<QString, QString> upnSuffixes;
     /// Two letters (ISO 3166-1 alpha-2); the user's own country attribute wins. Empty: usageLocation unmanaged
     /// unless the user has a country.
     QString defaultUsageLocation;
@@ -200,6 +207,7 @@ private:
     QList<Segment> m_upnTemplate;
     QStringList m_countryAttributes;
     QString m_domain;
+    QHash<QString, QString> m_upnSuffixes;
     QString m_defaultUsageLocation;
     QByteArray m_salt;
     bool m_upnManaged = true;

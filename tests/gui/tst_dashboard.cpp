@@ -16,6 +16,7 @@
 #include "requestlogmodel.h"
 #include "sandboxserver.h"
 #include "sandboxtenant.h"
+#include "settingstab.h"
 #include "sync/statestore.h"
 #include "sync/syncsettings.h"
 #include "tenantstate.h"
@@ -82,6 +83,7 @@ private Q_SLOTS:
     void settingsChangeReplansAtOnce();
     void profileSwitcher();
     void uncheckedRowsAreExcludedUntilIncludedAgain();
+    void upnSuffixRewritesInSettings();
 
 private:
     /// Rows of the preview with @p kind (and @p type unless it is -1).
@@ -663,6 +665,31 @@ void TestDashboard::uncheckedRowsAreExcludedUntilIncludedAgain()
     QVERIFY(waitForPlan(planned, 30000));
     QCOMPARE(rows(Kind::Create, int(Type::User)), 1);
     QVERIFY(controller()->plan().excluded.isEmpty());
+    selectTab("previewPane");
+}
+
+void TestDashboard::upnSuffixRewritesInSettings()
+{
+    selectTab("settingsTab");
+    auto *suffixes = find<QLineEdit>("settingsUpnSuffixesEdit");
+    QVERIFY(suffixes->text().isEmpty());
+    // Something that is not a rewrite is refused with a message, and nothing is saved.
+    suffixes->setText(QStringLiteral("corp.local"));
+    Q_EMIT suffixes->textEdited(suffixes->text());
+    click("settingsApplyButton");
+    QVERIFY2(find<Ui::ErrorBanner>("settingsBanner")->text().contains(QStringLiteral("corp.local=contoso.com")),
+             qPrintable(find<Ui::ErrorBanner>("settingsBanner")->text()));
+    QVERIFY(controller()->settings().rules.upnSuffixes.isEmpty());
+    suffixes->setText(QStringLiteral("CORP.local = contoso.onmicrosoft.com; ad.example=contoso.onmicrosoft.com"));
+    Q_EMIT suffixes->textEdited(suffixes->text());
+    click("settingsApplyButton");
+    const QHash<QString, QString> expected{{QStringLiteral("corp.local"), QStringLiteral("contoso.onmicrosoft.com")},
+                                           {QStringLiteral("ad.example"), QStringLiteral("contoso.onmicrosoft.com")}};
+    QCOMPARE(controller()->settings().rules.upnSuffixes, expected);
+    // Shown again as saved, sorted.
+    find<Ui::SettingsTab>("settingsTab")->load();
+    QCOMPARE(suffixes->text(),
+             QStringLiteral("ad.example=contoso.onmicrosoft.com; corp.local=contoso.onmicrosoft.com"));
     selectTab("previewPane");
 }
 

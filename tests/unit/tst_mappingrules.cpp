@@ -313,6 +313,42 @@ private Q_SLOTS:
         }
     }
 
+    void upnSuffixRewriting_data()
+    {
+        QTest::addColumn<QString>("upnTemplate");
+        QTest::addColumn<QString>("upn");
+        QTest::addColumn<QString>("expected");
+        // Active Directory's own suffix is not a domain Microsoft 365 can verify: it becomes the verified one.
+        QTest::newRow("AD suffix rewritten") << "{userPrincipalName}"
+                                             << "jdoe@corp.local"
+                                             << "jdoe@contoso.com";
+        QTest::newRow("capitals in the suffix") << "{userPrincipalName}"
+                                                << "JDoe@CORP.Local"
+                                                << "JDoe@contoso.com";
+        QTest::newRow("another suffix stays") << "{userPrincipalName}"
+                                              << "jdoe@partner.example"
+                                              << "jdoe@partner.example";
+        QTest::newRow("only the whole suffix") << "{userPrincipalName}"
+                                               << "jdoe@sub.corp.local"
+                                               << "jdoe@sub.corp.local";
+        QTest::newRow("template domain untouched") << "{uid}@{domain}"
+                                                   << "jdoe@corp.local"
+                                                   << "jdoe@example.org";
+    }
+
+    void upnSuffixRewriting()
+    {
+        QFETCH(QString, upnTemplate);
+        QFETCH(QString, upn);
+        QFETCH(QString, expected);
+        MappingRules r = rules();
+        r.upnTemplate = upnTemplate;
+        r.upnSuffixes.insert(QStringLiteral("corp.local"), QStringLiteral("contoso.com"));
+        const MappedUser m = r.map(person(QStringLiteral("jdoe"), {{QStringLiteral("userPrincipalName"), {upn}}}));
+        QVERIFY2(m.isValid(), qPrintable(m.invalidReason));
+        QCOMPARE(m.userPrincipalName, expected);
+    }
+
     void disabledEntry()
     {
         DirectoryEntry e = person(QStringLiteral("u"));
@@ -357,6 +393,7 @@ private Q_SLOTS:
         r.domain = QStringLiteral("contoso.com");
         r.defaultUsageLocation = QStringLiteral("DE");
         r.anonymizeSalt = QByteArray("\x01\x02salt", 6);
+        r.upnSuffixes.insert(QStringLiteral("corp.local"), QStringLiteral("contoso.com"));
         r.rules.append(AttributeRule{{}, QStringLiteral("companyName"), AttributeRule::Static, QStringLiteral("ACME")});
         r.rules.append(
             AttributeRule{QStringLiteral("mobile"), QStringLiteral("mobilePhone"), AttributeRule::Never, {}});
@@ -371,6 +408,8 @@ private Q_SLOTS:
         QTest::newRow("unknown mode") << QByteArray(R"({"rules":[{"graphProperty":"city","mode":"sometimes"}]})");
         QTest::newRow("bad usage location") << QByteArray(R"({"rules":[],"defaultUsageLocation":"GER"})");
         QTest::newRow("sync without attribute") << QByteArray(R"({"rules":[{"graphProperty":"city","mode":"sync"}]})");
+        QTest::newRow("UPN suffix to nowhere") << QByteArray(R"({"rules":[],"upnSuffixes":{"corp.local":""}})");
+        QTest::newRow("UPN suffix not a domain") << QByteArray(R"({"rules":[],"upnSuffixes":{"corp local":"a.com"}})");
     }
 
     void fromJsonErrors()
