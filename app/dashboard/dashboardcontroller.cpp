@@ -295,6 +295,52 @@ int DashboardController::excludeUnselected(const QList<int> &indexes)
     return added;
 }
 
+Directory::DirectoryJob *DashboardController::testDirectory(const QJsonObject &directory)
+{
+    if (m_testJob && !m_testJob->isFinished()) {
+        return nullptr;
+    }
+    Result<std::unique_ptr<Directory::DirectorySource>> source = Sync::createDirectorySource(directory, m_bindPassword);
+    if (!source.ok()) {
+        reportError(source.error);
+        return nullptr;
+    }
+    m_testSource = std::move(source.value);
+    m_testJob = m_testSource->testConnection(this);
+    return m_testJob;
+}
+
+bool DashboardController::setDirectory(const QJsonObject &directory)
+{
+    if (m_applyJob) {
+        return false;
+    }
+    Result<std::unique_ptr<Directory::DirectorySource>> source = Sync::createDirectorySource(directory, m_bindPassword);
+    if (!source.ok()) {
+        reportError(source.error);
+        return false;
+    }
+    if (m_planJob) {
+        m_planJob->disconnect(this);
+        m_planJob->cancel();
+        m_planJob->deleteLater();
+        m_planJob = nullptr;
+    }
+    if (m_watch) {
+        m_watch->disconnect(this);
+        delete m_watch.data(); // cancels and joins its worker before the source it reads goes
+    }
+    m_source = std::move(source.value);
+    m_profile.directory = directory;
+    saveProfile();
+    m_directory.invalidate();
+    if (m_connection) {
+        startWatch();
+        scheduleReplan(0);
+    }
+    return true;
+}
+
 void DashboardController::includeAgain(Sync::Change::ObjectType objectType, const QString &key)
 {
     if (!m_settings.exclusions.remove(objectType, key)) {

@@ -118,6 +118,13 @@ public:
     /// that no later run (GUI, CLI or scheduled) makes them either.
     void apply(const QList<int> &indexes = {});
     void confirmApply(bool allow);
+    /// Tests the connection to a directory described like the profile's "directory" object (e.g. with another CA
+    /// file), with the profile's bind password; the job's summary holds the server certificate. Null while another
+    /// test runs.
+    Directory::DirectoryJob *testDirectory(const QJsonObject &directory);
+    /// Replaces the profile's directory settings: saved, then read and watched anew and planned again. Refused
+    /// (false) while a sync runs.
+    bool setDirectory(const QJsonObject &directory);
     /// Takes an object out of the profile's exclusions (Settings → Exclusions) and plans again.
     void includeAgain(M365::Sync::Change::ObjectType objectType, const QString &key);
     /// Graceful stop: in-flight requests finish and are committed (ApplyJob::requestStop()).
@@ -181,6 +188,9 @@ private:
     QTimer m_pollTimer;
     /// The directory as the watch keeps it: plans start from it instead of a full read (see DirectorySnapshot).
     Sync::DirectorySnapshot m_directory;
+    /// The source a directory test (testDirectory()) reads, kept until its job ends.
+    std::unique_ptr<Directory::DirectorySource> m_testSource;
+    QPointer<Directory::DirectoryJob> m_testJob;
     int m_excludedByRun = 0; ///< exclusions the current run added, for its summary
     bool m_replanPending = false;
     QList<int> m_pendingApply; ///< waiting for the deletion guard's confirmation

@@ -3,6 +3,7 @@
 #include "settingstab.h"
 
 #include "dashboardcontroller.h"
+#include "directorybox.h"
 #include "errorbanner.h"
 
 #include <QCheckBox>
@@ -80,6 +81,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     , m_scheduleEnabled(new QCheckBox(tr("Synchronize automatically"), this))
     , m_scheduleEvery(new QComboBox(this))
     , m_scheduleAt(new QTimeEdit(QTime(2, 0), this))
+    , m_directory(new DirectoryBox(controller, this))
     , m_exclusions(new QListWidget(this))
     , m_includeAgain(new QPushButton(tr("Include again"), this))
     , m_apply(new QPushButton(tr("Apply"), this))
@@ -250,6 +252,9 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
         m_includeAgain->setEnabled(!m_exclusions->selectedItems().isEmpty());
     });
     connect(m_includeAgain, &QPushButton::clicked, this, &SettingsTab::includeSelectedAgain);
+    connect(m_directory, &DirectoryBox::edited, this, [this] {
+        setModified(true);
+    });
     connect(m_controller, &DashboardController::exclusionsChanged, this, &SettingsTab::loadExclusions);
 
     m_apply->setObjectName(QStringLiteral("settingsApplyButton"));
@@ -292,6 +297,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     auto *left = new QVBoxLayout;
     left->addWidget(rulesBox, 1);
     auto *right = new QVBoxLayout;
+    right->addWidget(m_directory);
     right->addWidget(scopeBox);
     right->addWidget(guardBox);
     right->addWidget(exclusionsBox);
@@ -391,6 +397,7 @@ void SettingsTab::load()
     m_disablePrefix->setText(settings.options.disablePrefix);
     m_defaultSku->setText(settings.options.defaultSkuId);
     m_banner->setError({});
+    m_directory->load();
     loadExclusions();
     setModified(false);
 }
@@ -499,6 +506,14 @@ bool SettingsTab::apply()
     const Result<Sync::SyncSettings> settings = collect();
     if (!settings.ok()) {
         m_banner->setError(settings.error);
+        return false;
+    }
+    if (!m_directory->apply()) {
+        m_banner->setError(Error{QStringLiteral("settings.directory"),
+                                 tr("The directory settings cannot change while a sync runs. Apply them when it is "
+                                    "done."),
+                                 {},
+                                 {}});
         return false;
     }
     m_banner->setError({});

@@ -19,6 +19,7 @@ class QTableWidget;
 namespace M365::Ui {
 
 class DashboardController;
+class DirectoryBox;
 class ErrorBanner;
 
 /**
@@ -66,6 +67,7 @@ private:
     QCheckBox *m_scheduleEnabled;
     QComboBox *m_scheduleEvery;
     QTimeEdit *m_scheduleAt;
+    DirectoryBox *m_directory;
     QListWidget *m_exclusions;
     QPushButton *m_includeAgain;
     QPushButton *m_apply;

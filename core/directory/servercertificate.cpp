@@ -113,6 +113,15 @@ ServerCertificate ServerCertificate::fromDer(const QByteArray &der)
     return result;
 }
 
+QString ServerCertificate::summaryText() const
+{
+    if (isNull()) {
+        return {};
+    }
+    return tr("Certificate: %1 · issued by %2 · valid until %3")
+        .arg(subject, issuer, QLocale().toString(notAfter.toLocalTime().date(), QLocale::LongFormat));
+}
+
 QStringList ServerCertificate::problems(const QString &host,
                                         const QString &trustFile,
                                         const QString &trustDirectory,

@@ -31,6 +31,8 @@ public:
     QByteArray der;
 
     bool isNull() const { return der.isEmpty(); }
+    /// One line for the admin: "Certificate: CN=… · issued by CN=… · valid until <long date>"; empty when null.
+    QString summaryText() const;
     /// Parses a DER certificate (libldap's LDAP_OPT_X_TLS_PEERCERT); a null certificate when it is not one.
     static ServerCertificate fromDer(const QByteArray &der);
 

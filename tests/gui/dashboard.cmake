@@ -3,10 +3,11 @@
 # The dashboard (issue 7): the main window over the sandbox tenant and the sample directory, driven by objectName.
 m365_add_test(tst_dashboard
     SOURCES tst_dashboard.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp" "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
+        "${PROJECT_SOURCE_DIR}/tests/integration/slapdfixture.cpp" "${PROJECT_SOURCE_DIR}/tests/integration/slapdfixture.h"
     LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
     LABELS gui
     TIMEOUT 600)
-target_include_directories(tst_dashboard PRIVATE "${PROJECT_SOURCE_DIR}/app")
+target_include_directories(tst_dashboard PRIVATE "${PROJECT_SOURCE_DIR}/app" "${PROJECT_SOURCE_DIR}/tests/integration")
 
 # The dashboard in German (the same fixture, dashboardfixture.h): screenshots de-dashboard-*.png for review.
 m365_add_test(tst_dashboard_de

@@ -17,6 +17,7 @@
 #include "sandboxserver.h"
 #include "sandboxtenant.h"
 #include "settingstab.h"
+#include "slapdfixture.h"
 #include "sync/statestore.h"
 #include "sync/syncsettings.h"
 #include "tenantstate.h"
@@ -32,6 +33,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QGroupBox>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -84,6 +86,7 @@ private Q_SLOTS:
     void profileSwitcher();
     void uncheckedRowsAreExcludedUntilIncludedAgain();
     void upnSuffixRewritesInSettings();
+    void caFileOfAnLdapDirectory();
 
 private:
     /// Rows of the preview with @p kind (and @p type unless it is -1).
@@ -690,6 +693,56 @@ void TestDashboard::upnSuffixRewritesInSettings()
     find<Ui::SettingsTab>("settingsTab")->load();
     QCOMPARE(suffixes->text(),
              QStringLiteral("ad.example=contoso.onmicrosoft.com; corp.local=contoso.onmicrosoft.com"));
+    selectTab("previewPane");
+}
+
+void TestDashboard::caFileOfAnLdapDirectory()
+{
+    selectTab("settingsTab");
+    // The sample directory is a file: nothing to connect to, no CA.
+    QVERIFY(!find<QGroupBox>("settingsDirectoryBox")->isVisible());
+
+    // The profile moves to an LDAP server with its own CA, read anonymously over LDAPS.
+    SlapdFixture::Options options;
+    options.tls = true;
+    SlapdFixture slapd(options);
+    QVERIFY2(slapd.setUp() && slapd.loadLdif(slapd.baseEntries()) && slapd.start(), qPrintable(slapd.errorString()));
+    const QJsonObject before = controller()->profile().directory;
+    const QJsonObject ldap{{QStringLiteral("type"), QStringLiteral("openldap")},
+                           {QStringLiteral("url"), slapd.ldapsUrl()},
+                           {QStringLiteral("tls"), QStringLiteral("ldaps")},
+                           {QStringLiteral("caFile"), slapd.otherCaFile()},
+                           {QStringLiteral("baseDn"), slapd.suffix()}};
+    QVERIFY(controller()->setDirectory(ldap));
+    find<Ui::SettingsTab>("settingsTab")->load();
+    QVERIFY(find<QGroupBox>("settingsDirectoryBox")->isVisible());
+    QVERIFY(find<QLabel>("settingsDirectoryServerLabel")->text().startsWith(slapd.ldapsUrl()));
+    auto *caFile = find<QLineEdit>("settingsCaFileEdit");
+    QCOMPARE(caFile->text(), slapd.otherCaFile());
+    auto *result = find<QLabel>("settingsDirectoryResultLabel");
+
+    // Test says why the wrong CA fails, then shows the certificate with the right one; nothing is saved yet.
+    click("settingsTestDirectoryButton");
+    QTRY_VERIFY_WITH_TIMEOUT(result->text().contains(QStringLiteral("issued by \"CN=m365sync test CA\"")), 20000);
+    caFile->setText(slapd.caFile());
+    Q_EMIT caFile->textEdited(caFile->text());
+    click("settingsTestDirectoryButton");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        result->text().startsWith(QStringLiteral("Certificate: CN=127.0.0.1 · issued by CN=m365sync "
+                                                 "test CA · valid until ")),
+        20000);
+    shot(QStringLiteral("dashboard-settings-directory"));
+    QCOMPARE(controller()->profile().directory.value(QLatin1String("caFile")).toString(), slapd.otherCaFile());
+
+    // Apply saves it to the profile file.
+    click("settingsApplyButton");
+    QCOMPARE(controller()->profile().directory.value(QLatin1String("caFile")).toString(), slapd.caFile());
+    const std::optional<Profile::Profile> saved =
+        Profile::ProfileStore(profileDirectory()).load(controller()->profile().name);
+    QVERIFY(saved);
+    QCOMPARE(saved->directory.value(QLatin1String("caFile")).toString(), slapd.caFile());
+
+    QVERIFY(controller()->setDirectory(before));
     selectTab("previewPane");
 }
 
