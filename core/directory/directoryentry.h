@@ -259,6 +259,32 @@ struct ChangeEvent
     DirectoryEntry entry;
 };
 
+/**
+ * One container of an LDAP directory (an OU, a container such as AD's CN=Users, the domain or organisation itself) with
+ * how many users and groups of the configured filters lie in it, for choosing which containers to sync
+ * (ContainerScope). "Directly" counts the entries whose nearest container is this one.
+ */
+struct DirectoryContainer
+{
+    QString dn;
+    /// The value of the first RDN: "Staff" for OU=Staff,DC=example,DC=test.
+    QString name;
+    /// The index of the nearest container above in DirectorySummary::containers, -1 for the top.
+    int parent = -1;
+    int directUsers = 0;
+    int directGroups = 0;
+    int subtreeUsers = 0;
+    int subtreeGroups = 0;
+
+    friend bool operator==(const DirectoryContainer &a, const DirectoryContainer &b)
+    {
+        return a.dn == b.dn && a.name == b.name && a.parent == b.parent && a.directUsers == b.directUsers
+            && a.directGroups == b.directGroups && a.subtreeUsers == b.subtreeUsers
+            && a.subtreeGroups == b.subtreeGroups;
+    }
+    friend bool operator!=(const DirectoryContainer &a, const DirectoryContainer &b) { return !(a == b); }
+};
+
 /// What a connection test or a count found, shown on the wizard's Directory page.
 struct DirectorySummary
 {
@@ -272,6 +298,8 @@ struct DirectorySummary
     ServerCertificate serverCertificate;
     /// The first few users, so that the admin can see the mapping on real data.
     QList<DirectoryEntry> samples;
+    /// DirectorySource::readContainers(): the container tree below the base DN, parents before their children.
+    QList<DirectoryContainer> containers;
 };
 
 /**

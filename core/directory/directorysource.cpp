@@ -6,4 +6,15 @@ namespace M365::Directory {
 
 DirectorySource::~DirectorySource() = default;
 
+DirectoryJob *DirectorySource::readContainers(QObject *parent)
+{
+    return new DirectoryJob(
+        [](JobSink &sink) {
+            sink.fail(DirectoryError{DirectoryError::InvalidConfiguration,
+                                     tr("This is not an LDAP directory: it has no containers to choose from."),
+                                     QStringLiteral("readContainers() on a file source")});
+        },
+        parent);
+}
+
 } // namespace M365::Directory

@@ -35,6 +35,13 @@ public:
     virtual DirectoryJob *count(QObject *parent = nullptr) = 0;
     /// Reports changes as `changed()` until cancelled; `ready()` when the watch is established.
     virtual DirectoryJob *watch(QObject *parent = nullptr) = 0;
+    /**
+     * The container tree below the base (OUs, containers, the domain), with how many users and groups of the
+     * configured filters each holds, in `summary().containers`: what an admin chooses the container scopes from, so
+     * the scopes themselves are not applied. Only LDAP directories have containers; the default fails with
+     * InvalidConfiguration.
+     */
+    virtual DirectoryJob *readContainers(QObject *parent = nullptr);
 };
 
 } // namespace M365::Directory

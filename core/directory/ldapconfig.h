@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "containerscope.h"
+
 #include <QCoreApplication>
 #include <QString>
 #include <QStringList>
@@ -46,12 +48,19 @@ public:
     Scope scope = Scope::Subtree;
     QString userFilter = QStringLiteral("(objectClass=inetOrgPerson)");
     QString groupFilter = QStringLiteral("(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))");
+    /// The containers users and groups are read from (Entra Connect's OU filtering); empty: all of the base DN. Reads
+    /// and counts leave out what lies outside, whatever the filters match.
+    ContainerScope userContainers;
+    ContainerScope groupContainers;
     /// Attributes to read; empty reads all user attributes. The anchor and the attributes the
     /// engine needs (objectClass, member, lock flags) are always added.
     QStringList attributes;
     /// entryUUID (OpenLDAP, 389-DS, UCS), objectGUID (AD, binary: delivered as base64, the form
     /// onPremisesImmutableId takes) or any attribute with a stable unique value.
     QString anchorAttribute = QStringLiteral("entryUUID");
+    /// Used where the anchor attribute is empty: objectGUID behind mS-DS-ConsistencyGuid, the way Entra Connect
+    /// anchors Active Directory users (both are the same 16 bytes for objects Entra Connect already anchored).
+    QString anchorFallback;
     /// Attributes that hold group members (DNs, or uids for memberUid).
     QStringList memberAttributes{QStringLiteral("member"), QStringLiteral("uniqueMember"), QStringLiteral("memberUid")};
     /// RFC 2696 page size; AD's default MaxPageSize is 1000, slapd's limit is set per server.

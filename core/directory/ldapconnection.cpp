@@ -464,6 +464,9 @@ QStringList LdapConnection::readAttributes() const
     }
     // Operational attributes (entryUUID, pwdAccountLockedTime) are only sent when named.
     attrs << m_config.anchorAttribute << QStringLiteral("pwdAccountLockedTime");
+    if (!m_config.anchorFallback.isEmpty()) {
+        attrs << m_config.anchorFallback;
+    }
     attrs.removeDuplicates();
     return attrs;
 }
@@ -743,17 +746,25 @@ bool LdapConnection::toEntry(LDAPMessage *message, EntryKind kind, DirectoryEntr
         return false;
     }
 
-    const QString anchorKey = m_config.anchorAttribute.toLower();
-    const QList<QByteArray> binaryAnchor = entry->binaryAttributes.value(anchorKey);
-    if (!binaryAnchor.isEmpty()) {
-        entry->anchor = QString::fromLatin1(binaryAnchor.first().toBase64());
-    } else {
-        entry->anchor = entry->value(anchorKey);
+    // The anchor attribute, else the fallback (mS-DS-ConsistencyGuid, else objectGUID, as Entra Connect does).
+    for (const QString &attribute : {m_config.anchorAttribute, m_config.anchorFallback}) {
+        const QString anchorKey = attribute.toLower();
+        if (anchorKey.isEmpty()) {
+            continue;
+        }
+        const QList<QByteArray> binaryAnchor = entry->binaryAttributes.value(anchorKey);
+        entry->anchor =
+            binaryAnchor.isEmpty() ? entry->value(anchorKey) : QString::fromLatin1(binaryAnchor.first().toBase64());
+        entry->anchorAttribute = anchorKey;
+        if (!entry->anchor.isEmpty()) {
+            break;
+        }
     }
-    entry->anchorAttribute = anchorKey;
     if (entry->anchor.isEmpty()) {
         *problem = LdapText::tr("the anchor attribute \"%1\" is missing or not readable by the bind DN")
-                       .arg(m_config.anchorAttribute);
+                       .arg(m_config.anchorFallback.isEmpty()
+                                ? m_config.anchorAttribute
+                                : m_config.anchorAttribute + QLatin1String("\" / \"") + m_config.anchorFallback);
         return false;
     }
     detectDisabled(*entry);

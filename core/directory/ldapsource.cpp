@@ -46,6 +46,33 @@ QList<Search> searchesFor(const LdapConfig &config, ReadScope scope)
     return searches;
 }
 
+/// The containers the entries of a kind are read from.
+const ContainerScope &containersFor(const LdapConfig &config, EntryKind kind)
+{
+    return kind == EntryKind::Group ? config.groupContainers : config.userContainers;
+}
+
+/// True when a search entry lies outside `containers`. Checked before the entry is converted, so that a large group
+/// outside the scope costs no ranged member reads and an entry outside it is never reported as a problem.
+bool outside(const ContainerScope &containers, LdapConnection &connection, LDAPMessage *message)
+{
+    return !containers.isEmpty() && !containers.contains(connection.dnOf(message));
+}
+
+/// Hands a watch's change on, in the terms of the container scopes: an entry outside them (or one that moved out)
+/// is gone as far as the sync is concerned, so it is reported as Deleted; for an entry never seen that is a no-op.
+void reportChange(const LdapConfig &config, JobSink &sink, ChangeEvent &&event)
+{
+    if ((event.kind == ChangeEvent::Added || event.kind == ChangeEvent::Modified)
+        && (event.entry.kind == EntryKind::User || event.entry.kind == EntryKind::Group)) {
+        const ContainerScope &containers = containersFor(config, event.entry.kind);
+        if (!containers.isEmpty() && !containers.contains(event.entry.dn)) {
+            event.kind = ChangeEvent::Deleted;
+        }
+    }
+    sink.change(std::move(event));
+}
+
 /// Opens the connection and reports the failure on the sink; false when the job is over.
 bool openOrFail(LdapConnection &connection, const QString &password, JobSink &sink)
 {
@@ -66,7 +93,13 @@ void readProducer(const LdapConfig &config, const QString &password, ReadScope s
     // A DN matching both filters is delivered once (as a user): every entry exactly once.
     QSet<QString> userDns;
     for (const Search &search : searchesFor(config, scope)) {
+        // The container scope filters by DN here rather than by a search per included container: included containers
+        // may lie below excluded ones, and one search per kind keeps "every entry exactly once" simple.
+        const ContainerScope &containers = containersFor(config, search.kind);
         const bool ok = connection.pagedSearch(search.filter, attributes, [&](LDAPMessage *message) {
+            if (outside(containers, connection, message)) {
+                return !sink.isCancelled();
+            }
             DirectoryEntry entry;
             QString problem;
             if (!connection.toEntry(message, search.kind, &entry, &problem)) {
@@ -91,11 +124,13 @@ void readProducer(const LdapConfig &config, const QString &password, ReadScope s
     }
 }
 
-int countEntries(LdapConnection &connection, const QString &filter, bool *ok)
+int countEntries(LdapConnection &connection, const QString &filter, const ContainerScope &containers, bool *ok)
 {
     int count = 0;
-    *ok = connection.pagedSearch(filter, {QStringLiteral("1.1")}, [&count](LDAPMessage *) {
-        ++count;
+    *ok = connection.pagedSearch(filter, {QStringLiteral("1.1")}, [&](LDAPMessage *message) {
+        if (!outside(containers, connection, message)) {
+            ++count;
+        }
         return true;
     });
     return count;
@@ -122,23 +157,32 @@ void countProducer(const LdapConfig &config, const QString &password, bool withD
         if (!connection.checkBase()) {
             DirectoryError error = connection.error();
             if (error.code == DirectoryError::NoSuchBase && !root.namingContexts.isEmpty()) {
+                const bool isContext = root.namingContexts.contains(config.baseDn.trimmed(), Qt::CaseInsensitive);
                 error.userMessage += QLatin1Char(' ')
-                    + LdapText::tr("The server holds: %1.").arg(root.namingContexts.join(QStringLiteral("; ")));
+                    + (isContext
+                           ? LdapText::tr("The server serves %1, but its top entry is missing: the database may "
+                                          "be empty or not readable by the bind DN.")
+                                 .arg(config.baseDn.trimmed())
+                           : LdapText::tr("The server holds: %1.").arg(root.namingContexts.join(QStringLiteral("; "))));
             }
             sink.fail(error);
             return;
         }
     }
     bool ok = true;
-    summary.userCount = countEntries(connection, config.userFilter, &ok);
+    summary.userCount = countEntries(connection, config.userFilter, config.userContainers, &ok);
     if (ok) {
-        summary.groupCount = countEntries(connection, config.groupFilter, &ok);
+        summary.groupCount = countEntries(connection, config.groupFilter, config.groupContainers, &ok);
     }
     if (ok && withDetails) {
+        // The server's size limit would count users outside the containers too: with a scope, stop by hand.
         ok = connection.pagedSearch(
             config.userFilter,
             connection.readAttributes(),
             [&](LDAPMessage *message) {
+                if (outside(config.userContainers, connection, message)) {
+                    return !sink.isCancelled();
+                }
                 DirectoryEntry entry;
                 QString problem;
                 if (connection.toEntry(message, EntryKind::User, &entry, &problem)) {
@@ -148,7 +192,7 @@ void countProducer(const LdapConfig &config, const QString &password, bool withD
                 }
                 return summary.samples.size() < kSampleCount;
             },
-            kSampleCount);
+            config.userContainers.isEmpty() ? kSampleCount : 0);
     }
     if (!ok) {
         if (!sink.isCancelled()) {
@@ -156,6 +200,49 @@ void countProducer(const LdapConfig &config, const QString &password, bool withD
         }
         return;
     }
+    sink.setSummary(summary);
+}
+
+// ---- the container tree ----
+
+/// What can hold users and groups: OUs, AD's CN=Users-style containers and CN=Builtin, the domain, an organisation.
+const QLatin1String kContainerFilter("(|(objectClass=organizationalUnit)(objectClass=container)"
+                                     "(objectClass=builtinDomain)(objectClass=domain)(objectClass=organization))");
+
+/// The DNs a search finds, without any attribute ("1.1").
+bool collectDns(LdapConnection &connection, const QString &filter, QStringList *dns)
+{
+    return connection.pagedSearch(filter, {QStringLiteral("1.1")}, [&](LDAPMessage *message) {
+        dns->append(connection.dnOf(message));
+        return true;
+    });
+}
+
+/// Three DN-only searches (containers, users, groups) and the counts per container; the container scopes are what
+/// the admin chooses with this, so they are not applied.
+void containersProducer(const LdapConfig &config, const QString &password, JobSink &sink)
+{
+    LdapConnection connection(config, sink);
+    if (!openOrFail(connection, password, sink)) {
+        return;
+    }
+    QStringList containers;
+    QStringList users;
+    QStringList groups;
+    const bool ok = collectDns(connection, kContainerFilter, &containers)
+        && collectDns(connection, config.userFilter, &users) && collectDns(connection, config.groupFilter, &groups);
+    if (!ok) {
+        if (!sink.isCancelled()) {
+            sink.fail(connection.error());
+        }
+        return;
+    }
+    DirectorySummary summary;
+    summary.serverCertificate = connection.serverCertificate();
+    summary.userCount = int(users.size());
+    summary.groupCount = int(groups.size());
+    summary.containers = buildContainerTree(config.baseDn, containers, users, groups);
+    qCDebug(lcDirectory) << "read" << summary.containers.size() << "containers below" << config.baseDn;
     sink.setSummary(summary);
 }
 
@@ -358,7 +445,7 @@ void syncReplWatch(LdapConnection &connection, JobSink &sink)
             } else {
                 break;
             }
-            sink.change(std::move(event));
+            reportChange(config, sink, std::move(event));
             break;
         }
         case LDAP_RES_INTERMEDIATE: {
@@ -373,7 +460,7 @@ void syncReplWatch(LdapConnection &connection, JobSink &sink)
                         event.anchor = uuidToString(uuid);
                         event.entry.anchor = event.anchor;
                         event.entry.kind = search->kind;
-                        sink.change(std::move(event));
+                        reportChange(config, sink, std::move(event));
                     }
                 }
             }
@@ -387,7 +474,7 @@ void syncReplWatch(LdapConnection &connection, JobSink &sink)
             ldap_msgfree(message);
             ChangeEvent event;
             event.kind = ChangeEvent::Reset;
-            sink.change(std::move(event));
+            reportChange(config, sink, std::move(event));
             connection.setError(code == LDAP_SUCCESS ? LDAP_UNAVAILABLE : code, QStringLiteral("watching"));
             sink.fail(connection.error());
             return;
@@ -425,7 +512,10 @@ struct Seen
 bool snapshot(LdapConnection &connection, QHash<QString, Seen> *out)
 {
     const LdapConfig &config = connection.config();
-    const QStringList attributes{config.anchorAttribute, config.changeAttribute};
+    QStringList attributes{config.anchorAttribute, config.changeAttribute};
+    if (!config.anchorFallback.isEmpty()) {
+        attributes.append(config.anchorFallback);
+    }
     for (const Search &search : searchesFor(config, ReadScope::UsersAndGroups)) {
         const bool ok = connection.pagedSearch(search.filter, attributes, [&](LDAPMessage *message) {
             DirectoryEntry entry;
@@ -448,6 +538,7 @@ void reportDifferences(LdapConnection &connection,
                        const QHash<QString, Seen> &now,
                        JobSink &sink)
 {
+    const LdapConfig &config = connection.config();
     for (auto it = now.cbegin(); it != now.cend(); ++it) {
         const auto before = known.constFind(it.key());
         if (before != known.constEnd() && before->stamp == it->stamp && before->dn == it->dn) {
@@ -460,7 +551,7 @@ void reportDifferences(LdapConnection &connection,
         if (!connection.readEntry(it->dn, it->kind, &event.entry)) {
             continue; // gone again in between: the next look reports it
         }
-        sink.change(std::move(event));
+        reportChange(config, sink, std::move(event));
     }
     for (auto it = known.cbegin(); it != known.cend(); ++it) {
         if (!now.contains(it.key())) {
@@ -471,7 +562,7 @@ void reportDifferences(LdapConnection &connection,
             event.entry.dn = it->dn;
             event.entry.anchor = it.key();
             event.entry.kind = it->kind;
-            sink.change(std::move(event));
+            reportChange(config, sink, std::move(event));
         }
     }
 }
@@ -585,7 +676,7 @@ void adNotificationWatch(LdapConnection &notifications, const QString &password,
                 known.insert(event.anchor,
                              Seen{event.entry.dn, event.entry.value(config.changeAttribute), search.kind});
                 anchorOfDn.insert(dn.toLower(), event.anchor);
-                sink.change(std::move(event));
+                reportChange(config, sink, std::move(event));
                 sink.flush();
                 return;
             }
@@ -601,7 +692,7 @@ void adNotificationWatch(LdapConnection &notifications, const QString &password,
             event.entry.anchor = anchor;
             event.entry.kind = gone->kind;
             known.erase(gone);
-            sink.change(std::move(event));
+            reportChange(config, sink, std::move(event));
             sink.flush();
         }
     };
@@ -630,7 +721,7 @@ void adNotificationWatch(LdapConnection &notifications, const QString &password,
                 // The server ended the notifications (shutdown, a time limit): read everything again.
                 ChangeEvent event;
                 event.kind = ChangeEvent::Reset;
-                sink.change(std::move(event));
+                reportChange(config, sink, std::move(event));
                 notifications.setError(code == LDAP_SUCCESS ? LDAP_UNAVAILABLE : code,
                                        QStringLiteral("watching for change notifications"));
                 sink.fail(notifications.error());
@@ -726,6 +817,15 @@ DirectoryJob *LdapSource::count(QObject *parent)
     return new DirectoryJob(
         [config = m_config, password = m_password](JobSink &sink) {
             countProducer(config, password, false, sink);
+        },
+        parent);
+}
+
+DirectoryJob *LdapSource::readContainers(QObject *parent)
+{
+    return new DirectoryJob(
+        [config = m_config, password = m_password](JobSink &sink) {
+            containersProducer(config, password, sink);
         },
         parent);
 }

@@ -34,6 +34,8 @@ public:
     DirectoryJob *read(ReadScope scope = ReadScope::UsersAndGroups, QObject *parent = nullptr) override;
     DirectoryJob *count(QObject *parent = nullptr) override;
     DirectoryJob *watch(QObject *parent = nullptr) override;
+    /// Three DN-only paged searches (containers, users, groups); see DirectorySource::readContainers().
+    DirectoryJob *readContainers(QObject *parent = nullptr) override;
 
 private:
     LdapConfig m_config;

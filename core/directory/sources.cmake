@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Directory sources (issue 4); included by core/CMakeLists.txt inside the m365core target.
 target_sources(m365core PRIVATE
+    directory/containerscope.cpp directory/containerscope.h
     directory/directoryentry.cpp directory/directoryentry.h
     directory/directoryjob.cpp directory/directoryjob.h
     directory/directorylog.h

@@ -209,12 +209,24 @@ Result<std::unique_ptr<Directory::DirectorySource>> createDirectorySource(const 
     config.caFile = directory.value(QLatin1String("caFile")).toString();
     config.bindDn = directory.value(QLatin1String("bindDn")).toString();
     config.baseDn = directory.value(QLatin1String("baseDn")).toString();
+    const QString anchor = directory.value(QLatin1String("anchor")).toString();
+    if (!anchor.isEmpty()) {
+        config.anchorAttribute = anchor;
+        if (preset == Directory::LdapPreset::ActiveDirectory
+            && anchor.compare(QLatin1String("mS-DS-ConsistencyGuid"), Qt::CaseInsensitive) == 0) {
+            config.anchorFallback = QStringLiteral("objectGUID");
+        }
+    }
     if (directory.contains(QLatin1String("userFilter"))) {
         config.userFilter = directory.value(QLatin1String("userFilter")).toString();
     }
     if (directory.contains(QLatin1String("groupFilter"))) {
         config.groupFilter = directory.value(QLatin1String("groupFilter")).toString();
     }
+    config.userContainers =
+        Directory::ContainerScope::fromJson(directory.value(QLatin1String("userContainers")).toObject());
+    config.groupContainers =
+        Directory::ContainerScope::fromJson(directory.value(QLatin1String("groupContainers")).toObject());
     return Out::success(std::make_unique<Directory::LdapSource>(config, bindPassword));
 }
 

@@ -69,8 +69,10 @@ public:
 /**
  * The directory source a profile's "directory" object describes ({"type": "ldif", "path"}, {"type": "csv", "path",
  * "encoding", "separator", "mapping"} (see Directory::CsvOptions) or {"type":
- * "openldap"|"activedirectory"|"univention"|"389ds", "url", "tls", "bindDn", "baseDn"}). The bind password comes
- * from the secret store, never from the profile.
+ * "openldap"|"activedirectory"|"univention"|"389ds", "url", "tls", "caFile", "bindDn", "baseDn", optionally "anchor"
+ * ("mS-DS-ConsistencyGuid" on Active Directory falls back to objectGUID), "userContainers" and "groupContainers":
+ * {"include": [DN, …], "exclude": [DN, …]}, see Directory::ContainerScope). The bind password comes from the secret
+ * store, never from the profile.
  */
 Result<std::unique_ptr<Directory::DirectorySource>> createDirectorySource(const QJsonObject &directory,
                                                                           const QString &bindPassword = {});

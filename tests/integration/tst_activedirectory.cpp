@@ -434,6 +434,109 @@ private Q_SLOTS:
         QVERIFY(out.entries.isEmpty());
     }
 
+    void containerTree()
+    {
+        // The domain's container tree as the wizard shows it: the fixture's OUs with their counts, CN=Users with the
+        // built-ins the preset's filters leave out (so nothing to count), parents before their children.
+        LdapSource source(config(), m_ad->bindPassword());
+        const Outcome out = run(source.readContainers());
+        QVERIFY(out.finished);
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        const QList<DirectoryContainer> &tree = out.summary.containers;
+        QVERIFY(!tree.isEmpty());
+        QCOMPARE(tree.first().dn, m_ad->baseDn());
+        QCOMPARE(tree.first().name, QStringLiteral("example"));
+        QCOMPARE(tree.first().parent, -1);
+        const int users = SambaAdFixture::kNamedUserCount + SambaAdFixture::kBulkUserCount;
+        QCOMPARE(tree.first().subtreeUsers, users);
+        QCOMPARE(tree.first().subtreeGroups, SambaAdFixture::kGroupCount);
+        QCOMPARE(out.summary.userCount, users);
+        QCOMPARE(out.summary.groupCount, SambaAdFixture::kGroupCount);
+        QHash<QString, DirectoryContainer> byDn;
+        for (int i = 0; i < tree.size(); ++i) {
+            const DirectoryContainer &c = tree.at(i);
+            byDn.insert(c.dn, c);
+            if (i > 0) {
+                QVERIFY2(c.parent >= 0 && c.parent < i, qPrintable(c.dn));
+                QVERIFY2(c.dn.endsWith(QLatin1Char(',') + tree.at(c.parent).dn, Qt::CaseInsensitive), qPrintable(c.dn));
+            }
+        }
+        const auto count = [this](const QString &ou) {
+            int n = 0;
+            const QList<SambaAdFixture::User> named = m_ad->users();
+            for (const SambaAdFixture::User &u : named) {
+                n += u.dn.endsWith(m_ad->ouDn(ou)) ? 1 : 0;
+            }
+            return n;
+        };
+        for (const QString &ou : {QStringLiteral("Staff"), QStringLiteral("Contractors"), QStringLiteral("Disabled")}) {
+            QVERIFY2(byDn.contains(m_ad->ouDn(ou)), qPrintable(ou));
+            const DirectoryContainer c = byDn.value(m_ad->ouDn(ou));
+            QCOMPARE(c.name, ou);
+            QCOMPARE(c.parent, 0);
+            QCOMPARE(c.directUsers, count(ou));
+            QCOMPARE(c.subtreeUsers, count(ou));
+            QCOMPARE(c.subtreeGroups, 0);
+        }
+        QCOMPARE(count(QStringLiteral("Staff")) + count(QStringLiteral("Contractors"))
+                     + count(QStringLiteral("Disabled")),
+                 SambaAdFixture::kNamedUserCount);
+        const DirectoryContainer bulk = byDn.value(m_ad->ouDn(QStringLiteral("Bulk")));
+        QCOMPARE(bulk.subtreeUsers, SambaAdFixture::kBulkUserCount);
+        const DirectoryContainer groups = byDn.value(m_ad->ouDn(QStringLiteral("Groups")));
+        QCOMPARE(groups.subtreeGroups, SambaAdFixture::kGroupCount);
+        QCOMPARE(groups.subtreeUsers, 0);
+        const QString usersContainer = QStringLiteral("CN=Users,") + m_ad->baseDn();
+        QVERIFY(byDn.contains(usersContainer));
+        QCOMPARE(byDn.value(usersContainer).subtreeUsers, 0);
+        QCOMPARE(byDn.value(usersContainer).subtreeGroups, 0);
+        QVERIFY(byDn.contains(QStringLiteral("CN=Builtin,") + m_ad->baseDn()));
+        qInfo("%d containers in the domain", int(tree.size()));
+    }
+
+    void containerScopes()
+    {
+        // Users: everything but OU=Bulk; groups: only OU=Groups. One read, the count and the test agree.
+        LdapConfig c = config();
+        c.userContainers.excluded = QStringList{m_ad->ouDn(QStringLiteral("Bulk"))};
+        c.groupContainers.included = QStringList{m_ad->ouDn(QStringLiteral("Groups"))};
+        LdapSource source(c, m_ad->bindPassword());
+        const Outcome out = run(source.read());
+        QVERIFY(out.finished);
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY2(out.problems.isEmpty(), qPrintable(out.problems.value(0).toString()));
+        QSet<QString> users;
+        QSet<QString> groups;
+        for (const DirectoryEntry &e : out.entries) {
+            QVERIFY2(!e.dn.endsWith(m_ad->ouDn(QStringLiteral("Bulk"))), qPrintable(e.dn));
+            (e.kind == EntryKind::User ? users : groups).insert(e.dn);
+        }
+        QSet<QString> named;
+        for (const SambaAdFixture::User &u : m_ad->users()) {
+            named.insert(u.dn);
+        }
+        QCOMPARE(users, named);
+        QCOMPARE(groups.size(), SambaAdFixture::kGroupCount);
+        QVERIFY(groups.contains(m_ad->largeGroupDn()));
+        const Outcome counted = run(source.count());
+        QVERIFY2(!counted.error.isError(), qPrintable(counted.error.details));
+        QCOMPARE(counted.summary.userCount, SambaAdFixture::kNamedUserCount);
+        QCOMPARE(counted.summary.groupCount, SambaAdFixture::kGroupCount);
+
+        // Groups from OU=Staff only: there are none; users only from OU=Contractors, spelled in lower case.
+        c.userContainers = ContainerScope({m_ad->ouDn(QStringLiteral("Contractors")).toLower()}, {});
+        c.groupContainers = ContainerScope({m_ad->ouDn(QStringLiteral("Staff"))}, {});
+        LdapSource narrow(c, m_ad->bindPassword());
+        const Outcome few = run(narrow.read());
+        QVERIFY2(!few.error.isError(), qPrintable(few.error.details));
+        QVERIFY(!few.entries.isEmpty());
+        for (const DirectoryEntry &e : few.entries) {
+            QCOMPARE(e.kind, EntryKind::User);
+            QVERIFY2(e.dn.endsWith(m_ad->ouDn(QStringLiteral("Contractors"))), qPrintable(e.dn));
+        }
+        QVERIFY(few.byDn(m_ad->user(QStringLiteral("cdubois")).dn));
+    }
+
     void modifiedAttributeSeenByTheNextRead()
     {
         const QString dn = m_ad->user(QStringLiteral("ggreen")).dn;

@@ -4,6 +4,7 @@
 #include "sambaadfixture.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -168,6 +169,37 @@ private Q_SLOTS:
         QVERIFY(event);
         QCOMPARE(event->kind, ChangeEvent::Deleted);
         QCOMPARE(event->entry.kind, EntryKind::User);
+    }
+
+    void consistencyGuidAnchorFallsBackToObjectGuid()
+    {
+        // Entra Connect anchors on mS-DS-ConsistencyGuid and uses objectGUID where it is empty: Dave has one.
+        const QByteArray guid = QByteArray::fromHex("00112233445566778899aabbccddeeff");
+        QVERIFY(m_ad->modify(QStringLiteral("dn: %1\nchangetype: modify\nreplace: mS-DS-ConsistencyGuid\n"
+                                            "mS-DS-ConsistencyGuid:: %2\n-\n\n")
+                                 .arg(userDn(QStringLiteral("Dave")), QString::fromLatin1(guid.toBase64()))
+                                 .toUtf8()));
+        LdapConfig c = config(600);
+        c.anchorAttribute = QStringLiteral("mS-DS-ConsistencyGuid");
+        c.anchorFallback = QStringLiteral("objectGUID");
+        LdapSource source(c, m_ad->bindPassword());
+        std::unique_ptr<DirectoryJob> read(source.read(ReadScope::Users));
+        QHash<QString, DirectoryEntry> byDn;
+        connect(read.get(), &DirectoryJob::entry, this, [&byDn](const DirectoryEntry &e) {
+            byDn.insert(e.dn, e);
+        });
+        QSignalSpy finished(read.get(), &DirectoryJob::finished);
+        read->start();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(!read->error().isError(), qPrintable(read->error().details));
+        QVERIFY(read->problems().isEmpty());
+        const DirectoryEntry dave = byDn.value(userDn(QStringLiteral("Dave")));
+        QCOMPARE(dave.anchorAttribute, QStringLiteral("ms-ds-consistencyguid"));
+        QCOMPARE(dave.anchor, QString::fromLatin1(guid.toBase64()));
+        const DirectoryEntry alice = byDn.value(userDn(QStringLiteral("Alice")));
+        QCOMPARE(alice.anchorAttribute, QStringLiteral("objectguid"));
+        QCOMPARE(QByteArray::fromBase64(alice.anchor.toLatin1()).size(), 16);
+        QVERIFY(alice.anchor != dave.anchor);
     }
 
     void theWatchKeepsRunning() { QVERIFY2(m_watch->isRunning(), qPrintable(m_watch->error().details)); }

@@ -14,6 +14,8 @@ using namespace M365::Directory;
 
 namespace {
 constexpr int kBulkUsers = 1200;
+/// The sample's inetOrgPerson entries in ou=people (the 50th person, uid=madonna, is a posixAccount only).
+constexpr int kPeople = 49;
 const QString kSample = QStringLiteral(M365_SOURCE_DIR "/resources/sample/directory.ldif");
 
 struct Outcome
@@ -315,6 +317,140 @@ private Q_SLOTS:
         QVERIFY(out.summary.namingContexts.contains(QStringLiteral("dc=example,dc=org")));
         QCOMPARE(out.summary.samples.size(), 5);
         QVERIFY(out.entries.isEmpty());
+    }
+
+    void containerTree()
+    {
+        // One paged search for the containers, one each for the users and groups (DNs only), counted per container.
+        LdapSource source(config(), QStringLiteral("readerpw"));
+        const Outcome out = run(source.readContainers());
+        QVERIFY(out.finished);
+        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY(out.entries.isEmpty());
+        const QList<DirectoryContainer> &tree = out.summary.containers;
+        QStringList dns;
+        for (const DirectoryContainer &c : tree) {
+            dns.append(c.dn);
+        }
+        QCOMPARE(dns,
+                 (QStringList{QStringLiteral("dc=example,dc=org"),
+                              QStringLiteral("ou=bulk,dc=example,dc=org"),
+                              QStringLiteral("ou=groups,dc=example,dc=org"),
+                              QStringLiteral("ou=people,dc=example,dc=org")}));
+        QCOMPARE(tree.at(0).name, QStringLiteral("example"));
+        QCOMPARE(tree.at(0).parent, -1);
+        QCOMPARE(tree.at(0).directUsers, 0);
+        QCOMPARE(tree.at(0).subtreeUsers, kBulkUsers + kPeople);
+        QCOMPARE(tree.at(0).subtreeGroups, 6);
+        QCOMPARE(tree.at(1).name, QStringLiteral("bulk"));
+        QCOMPARE(tree.at(1).parent, 0);
+        QCOMPARE(tree.at(1).directUsers, kBulkUsers);
+        QCOMPARE(tree.at(1).subtreeGroups, 0);
+        QCOMPARE(tree.at(2).directGroups, 6);
+        QCOMPARE(tree.at(2).subtreeUsers, 0);
+        QCOMPARE(tree.at(3).directUsers, kPeople);
+        QCOMPARE(tree.at(3).subtreeUsers, kPeople);
+        QCOMPARE(out.summary.userCount, kBulkUsers + kPeople);
+        QCOMPARE(out.summary.groupCount, 6);
+
+        // What the admin chooses from is the whole tree: the scopes of the config do not apply to it.
+        LdapConfig scoped = config();
+        scoped.userContainers.excluded = QStringList{QStringLiteral("ou=bulk,dc=example,dc=org")};
+        LdapSource scopedSource(scoped, QStringLiteral("readerpw"));
+        const Outcome again = run(scopedSource.readContainers());
+        QVERIFY2(!again.error.isError(), qPrintable(again.error.details));
+        QCOMPARE(again.summary.containers.at(1).subtreeUsers, kBulkUsers);
+    }
+
+    void containerTreeNeedsLdap()
+    {
+        LdifSource file(kSample);
+        const Outcome out = run(file.readContainers());
+        QVERIFY(out.finished);
+        QCOMPARE(out.error.code, DirectoryError::InvalidConfiguration);
+        QVERIFY2(out.error.userMessage.contains(QStringLiteral("not an LDAP directory")),
+                 qPrintable(out.error.userMessage));
+    }
+
+    void containerScopeHonoured_data()
+    {
+        QTest::addColumn<QStringList>("userInclude");
+        QTest::addColumn<QStringList>("userExclude");
+        QTest::addColumn<QStringList>("groupInclude");
+        QTest::addColumn<QStringList>("groupExclude");
+        QTest::addColumn<int>("users");
+        QTest::addColumn<int>("groups");
+        QTest::addColumn<QString>("userContainer"); ///< where every user read must lie
+        const QString bulk = QStringLiteral("ou=bulk,dc=example,dc=org");
+        const QString people = QStringLiteral("ou=people,dc=example,dc=org");
+        const QString groups = QStringLiteral("ou=groups,dc=example,dc=org");
+        QTest::newRow("everything") << QStringList() << QStringList() << QStringList() << QStringList()
+                                    << kBulkUsers + kPeople << 6 << QString();
+        QTest::newRow("users: bulk left out") << QStringList() << QStringList{bulk} << QStringList() << QStringList()
+                                              << kPeople << 6 << QStringLiteral(",ou=people,dc=example,dc=org");
+        QTest::newRow("users: only people, spelled otherwise")
+            << QStringList{QStringLiteral("OU=People, DC=Example,DC=org")} << QStringList() << QStringList()
+            << QStringList() << kPeople << 6 << QStringLiteral(",ou=people,dc=example,dc=org");
+        QTest::newRow("users: only bulk; groups: none")
+            << QStringList{bulk} << QStringList() << QStringList() << QStringList{groups} << kBulkUsers << 0
+            << QStringLiteral(",ou=bulk,dc=example,dc=org");
+        QTest::newRow("groups: only their OU") << QStringList() << QStringList() << QStringList{groups} << QStringList()
+                                               << kBulkUsers + kPeople << 6 << QString();
+        QTest::newRow("groups: only people's OU") << QStringList() << QStringList() << QStringList{people}
+                                                  << QStringList() << kBulkUsers + kPeople << 0 << QString();
+        QTest::newRow("users: one person taken in again below an excluded OU")
+            << QStringList{QStringLiteral("dc=example,dc=org"), QStringLiteral("uid=jmuller,") + people}
+            << QStringList{people} << QStringList() << QStringList() << kBulkUsers + 1 << 6 << QString();
+    }
+
+    void containerScopeHonoured()
+    {
+        QFETCH(QStringList, userInclude);
+        QFETCH(QStringList, userExclude);
+        QFETCH(QStringList, groupInclude);
+        QFETCH(QStringList, groupExclude);
+        QFETCH(int, users);
+        QFETCH(int, groups);
+        QFETCH(QString, userContainer);
+        LdapConfig c = config();
+        c.userContainers = ContainerScope(userInclude, userExclude);
+        c.groupContainers = ContainerScope(groupInclude, groupExclude);
+        LdapSource source(c, QStringLiteral("readerpw"));
+
+        const Outcome read = run(source.read());
+        QVERIFY(read.finished);
+        QVERIFY2(!read.error.isError(), qPrintable(read.error.details));
+        // Entries outside the scope are left out silently: they are no problem of the read.
+        QVERIFY2(read.problems.isEmpty(), qPrintable(read.problems.value(0).toString()));
+        int readUsers = 0;
+        int readGroups = 0;
+        for (const DirectoryEntry &e : read.entries) {
+            if (e.kind == EntryKind::User) {
+                ++readUsers;
+                QVERIFY2(userContainer.isEmpty() || e.dn.endsWith(userContainer), qPrintable(e.dn));
+                QVERIFY(c.userContainers.contains(e.dn));
+            } else {
+                ++readGroups;
+                QVERIFY(c.groupContainers.contains(e.dn));
+            }
+        }
+        QCOMPARE(readUsers, users);
+        QCOMPARE(readGroups, groups);
+
+        const Outcome counted = run(source.count());
+        QVERIFY2(!counted.error.isError(), qPrintable(counted.error.details));
+        QCOMPARE(counted.summary.userCount, users);
+        QCOMPARE(counted.summary.groupCount, groups);
+
+        // The test on the wizard's page counts the same and shows samples from inside the scope only.
+        const Outcome tested = run(source.testConnection());
+        QVERIFY2(!tested.error.isError(), qPrintable(tested.error.details));
+        QCOMPARE(tested.summary.userCount, users);
+        QCOMPARE(tested.summary.groupCount, groups);
+        QCOMPARE(tested.summary.samples.size(), qMin(users, 5));
+        for (const DirectoryEntry &sample : tested.summary.samples) {
+            QVERIFY2(c.userContainers.contains(sample.dn), qPrintable(sample.dn));
+        }
     }
 
     void missingAnchorReportedOthersDelivered()

@@ -8,3 +8,4 @@ m365_add_test(tst_groupresolver SOURCES tst_groupresolver.cpp LIBS M365::Core LA
 m365_add_test(tst_textencoding SOURCES tst_textencoding.cpp messyexports.h LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_csvmapping SOURCES tst_csvmapping.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_servercertificate SOURCES tst_servercertificate.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+m365_add_test(tst_containerscope SOURCES tst_containerscope.cpp LIBS M365::Core LABELS unit TIMEOUT 60)

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "directory/directorysource.h"
+#include "directory/ldapsource.h"
 #include "sync/initialpasswords.h"
 #include "sync/syncsettings.h"
 
@@ -258,6 +259,38 @@ private Q_SLOTS:
         QVERIFY(source.value == nullptr);
         QCOMPARE(source.error.code, QStringLiteral("profile.directory"));
         QVERIFY2(source.error.userMessage.contains(messagePart), qPrintable(source.error.userMessage));
+    }
+
+    void containerScopesFromTheProfile()
+    {
+        // What the wizard's container tree writes reaches the LDAP source of every run.
+        const QJsonObject directory{
+            {QStringLiteral("type"), QStringLiteral("activedirectory")},
+            {QStringLiteral("url"), QStringLiteral("ldaps://dc1.example.test")},
+            {QStringLiteral("baseDn"), QStringLiteral("DC=example,DC=test")},
+            {QStringLiteral("userContainers"),
+             QJsonObject{{QStringLiteral("exclude"), QJsonArray{QStringLiteral("OU=Bulk,DC=example,DC=test")}}}},
+            {QStringLiteral("groupContainers"),
+             QJsonObject{{QStringLiteral("include"), QJsonArray{QStringLiteral("OU=Groups,DC=example,DC=test")}}}}};
+        const auto source = createDirectorySource(directory);
+        QVERIFY(source.ok());
+        const auto *ldap = qobject_cast<const Directory::LdapSource *>(source.value.get());
+        QVERIFY(ldap);
+        QCOMPARE(ldap->config().userContainers,
+                 Directory::ContainerScope({}, {QStringLiteral("OU=Bulk,DC=example,DC=test")}));
+        QCOMPARE(ldap->config().groupContainers,
+                 Directory::ContainerScope({QStringLiteral("OU=Groups,DC=example,DC=test")}, {}));
+        QVERIFY(!ldap->config().userContainers.contains(QStringLiteral("CN=x,OU=Bulk,DC=example,DC=test")));
+
+        // Without them, everything below the base.
+        QJsonObject plain = directory;
+        plain.remove(QStringLiteral("userContainers"));
+        plain.remove(QStringLiteral("groupContainers"));
+        const auto unscoped = createDirectorySource(plain);
+        const auto *all = qobject_cast<const Directory::LdapSource *>(unscoped.value.get());
+        QVERIFY(all);
+        QVERIFY(all->config().userContainers.isEmpty());
+        QVERIFY(all->config().groupContainers.isEmpty());
     }
 
     void ldapTypes()
