@@ -154,6 +154,13 @@
     </message>
 </context>
 <context>
+    <name>M365::Directory::DirectorySource</name>
+    <message>
+        <source>This is not an LDAP directory: it has no containers to choose from.</source>
+        <translation>Dies ist kein LDAP-Verzeichnis: Es hat keine Container zur Auswahl.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Directory::EntryProblem</name>
     <message>
         <source>line %1</source>
@@ -299,6 +306,10 @@
         <source>%1 answers, but does not complete StartTLS: port %2 may expect TLS from the first byte (LDAPS, usually 636), or the server has no certificate for StartTLS. Use ldaps:// for an LDAPS port, or enable TLS on the server.</source>
         <translation>%1 antwortet, schließt StartTLS aber nicht ab: Port %2 erwartet vielleicht TLS ab dem ersten Byte (LDAPS, meist 636), oder der Server hat kein Zertifikat für StartTLS. Verwenden Sie ldaps:// für einen LDAPS-Port oder aktivieren Sie TLS auf dem Server.</translation>
     </message>
+    <message>
+        <source>The server serves %1, but its top entry is missing: the database may be empty or not readable by the bind DN.</source>
+        <translation>Der Server bedient %1, aber dessen oberster Eintrag fehlt: Die Datenbank ist vielleicht leer oder für den Bind-DN nicht lesbar.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Directory::LdifSource</name>
@@ -392,6 +403,10 @@
     <message>
         <source>no host name</source>
         <translation>keinen Hostnamen</translation>
+    </message>
+    <message>
+        <source>Certificate: %1 · issued by %2 · valid until %3</source>
+        <translation>Zertifikat: %1 · ausgestellt von %2 · gültig bis %3</translation>
     </message>
 </context>
 <context>
@@ -1543,6 +1558,41 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     </message>
 </context>
 <context>
+    <name>M365::Ui::ContainerTreeModel</name>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Users in %1 and below it that are synced</source>
+        <translation>Benutzer in %1 und darunter, die synchronisiert werden</translation>
+    </message>
+    <message>
+        <source>Groups in %1 and below it that are synced</source>
+        <translation>Gruppen in %1 und darunter, die synchronisiert werden</translation>
+    </message>
+    <message>
+        <source>Container</source>
+        <translation>Container</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
+    <message>
+        <source>Checked: the users in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the users synced, of all in the container and below it.</source>
+        <translation>Angehakt: Die Benutzer in diesem Container und darunter werden synchronisiert. Ohne Haken lässt ein Container sie aus; ein Container darunter kann wieder angehakt werden. Teilweise angehakt: Einige Container darunter sind anders gewählt. Die Zahl nennt die synchronisierten Benutzer von allen im Container und darunter.</translation>
+    </message>
+    <message>
+        <source>Checked: the groups in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the groups synced, of all in the container and below it.</source>
+        <translation>Angehakt: Die Gruppen in diesem Container und darunter werden synchronisiert. Ohne Haken lässt ein Container sie aus; ein Container darunter kann wieder angehakt werden. Teilweise angehakt: Einige Container darunter sind anders gewählt. Die Zahl nennt die synchronisierten Gruppen von allen im Container und darunter.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::CredentialsPage</name>
     <message>
         <source>Export .cer…</source>
@@ -2278,6 +2328,69 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     </message>
 </context>
 <context>
+    <name>M365::Ui::DirectoryBox</name>
+    <message>
+        <source>Directory</source>
+        <translation>Verzeichnis</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <source>Empty to trust the system&apos;s CAs</source>
+        <translation>Leer, um den CAs des Systems zu vertrauen</translation>
+    </message>
+    <message>
+        <source>PEM file with the CA that issued the server&apos;s certificate (for Active Directory usually the enterprise root CA)</source>
+        <translation>PEM-Datei mit der CA, die das Zertifikat des Servers ausgestellt hat (bei Active Directory meist die Stammzertifizierungsstelle des Unternehmens)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <source>CA file:</source>
+        <translation>CA-Datei:</translation>
+    </message>
+    <message>
+        <source>Choose the CA file</source>
+        <translation>CA-Datei auswählen</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation>Zertifikate (*.pem *.crt *.cer)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>no encryption</source>
+        <translation>keine Verschlüsselung</translation>
+    </message>
+    <message>
+        <source>LDAPS</source>
+        <translation>LDAPS</translation>
+    </message>
+    <message>
+        <source>StartTLS</source>
+        <translation>StartTLS</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Wird getestet …</translation>
+    </message>
+    <message>
+        <source>Connected (without TLS).</source>
+        <translation>Verbunden (ohne TLS).</translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::DirectoryPage</name>
     <message>
         <source>Test</source>
@@ -2423,16 +2536,28 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>Certificates (*.pem *.crt *.cer)</source>
         <translation>Zertifikate (*.pem *.crt *.cer)</translation>
     </message>
+    <message>
+        <source>Reading the containers…</source>
+        <translation>Die Container werden gelesen …</translation>
+    </message>
+    <message>
+        <source>The containers could not be read: %1</source>
+        <translation>Die Container konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Containers to sync (unchecking one leaves out everything below it):</source>
+        <translation>Zu synchronisierende Container (ohne Haken bleibt alles darunter außen vor):</translation>
+    </message>
+    <message>
+        <source>Test again for samples from the containers chosen.</source>
+        <translation>Erneut testen, um Beispiele aus den gewählten Containern zu sehen.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DirectoryPageController</name>
     <message>
         <source>%1 &lt;%2&gt;</source>
         <translation>%1 &lt;%2&gt;</translation>
-    </message>
-    <message>
-        <source>Certificate: %1 · issued by %2 · valid until %3</source>
-        <translation>Zertifikat: %1 · ausgestellt von %2 · gültig bis %3</translation>
     </message>
 </context>
 <context>
@@ -3282,6 +3407,26 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>None: every object in scope is synchronized.</source>
         <translation>Keine: Jedes Objekt im Bereich wird synchronisiert.</translation>
+    </message>
+    <message>
+        <source>e.g. corp.local=contoso.com; empty: user names keep their suffix</source>
+        <translation>z. B. corp.local=contoso.com; leer: Benutzernamen behalten ihr Suffix</translation>
+    </message>
+    <message>
+        <source>User name suffixes that Microsoft 365 cannot verify, such as an Active Directory&apos;s corp.local, each with the verified domain that replaces it, separated by &quot;;&quot;</source>
+        <translation>Benutzernamen-Suffixe, die Microsoft 365 nicht verifizieren kann, etwa corp.local eines Active Directory, jeweils mit der verifizierten Domäne, die es ersetzt, durch „;“ getrennt</translation>
+    </message>
+    <message>
+        <source>Rewrite suffixes:</source>
+        <translation>Suffixe umschreiben:</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a suffix rewrite: write it as corp.local=contoso.com.</source>
+        <translation>„%1“ ist keine Suffix-Umschreibung: Schreiben Sie es als corp.local=contoso.com.</translation>
+    </message>
+    <message>
+        <source>The directory settings cannot change while a sync runs. Apply them when it is done.</source>
+        <translation>Die Verzeichniseinstellungen können nicht geändert werden, während eine Synchronisation läuft. Übernehmen Sie sie, wenn sie fertig ist.</translation>
     </message>
 </context>
 <context>

@@ -154,6 +154,13 @@
     </message>
 </context>
 <context>
+    <name>M365::Directory::DirectorySource</name>
+    <message>
+        <source>This is not an LDAP directory: it has no containers to choose from.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Directory::EntryProblem</name>
     <message>
         <source>line %1</source>
@@ -299,6 +306,10 @@
         <source>%1 answers, but does not complete StartTLS: port %2 may expect TLS from the first byte (LDAPS, usually 636), or the server has no certificate for StartTLS. Use ldaps:// for an LDAPS port, or enable TLS on the server.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The server serves %1, but its top entry is missing: the database may be empty or not readable by the bind DN.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Directory::LdifSource</name>
@@ -391,6 +402,10 @@
     </message>
     <message>
         <source>no host name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate: %1 · issued by %2 · valid until %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1542,6 +1557,41 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
 </context>
 <context>
+    <name>M365::Ui::ContainerTreeModel</name>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users in %1 and below it that are synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Groups in %1 and below it that are synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked: the users in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the users synced, of all in the container and below it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked: the groups in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the groups synced, of all in the container and below it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::CredentialsPage</name>
     <message>
         <source>Export .cer…</source>
@@ -2277,6 +2327,69 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
 </context>
 <context>
+    <name>M365::Ui::DirectoryBox</name>
+    <message>
+        <source>Directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty to trust the system&apos;s CAs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM file with the CA that issued the server&apos;s certificate (for Active Directory usually the enterprise root CA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the CA file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no encryption</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LDAPS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>StartTLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected (without TLS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::DirectoryPage</name>
     <message>
         <source>Test</source>
@@ -2422,15 +2535,27 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>Certificates (*.pem *.crt *.cer)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Reading the containers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The containers could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Containers to sync (unchecking one leaves out everything below it):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test again for samples from the containers chosen.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DirectoryPageController</name>
     <message>
         <source>%1 &lt;%2&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Certificate: %1 · issued by %2 · valid until %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3280,6 +3405,26 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>None: every object in scope is synchronized.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. corp.local=contoso.com; empty: user names keep their suffix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name suffixes that Microsoft 365 cannot verify, such as an Active Directory&apos;s corp.local, each with the verified domain that replaces it, separated by &quot;;&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rewrite suffixes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a suffix rewrite: write it as corp.local=contoso.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The directory settings cannot change while a sync runs. Apply them when it is done.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "directorypage.h"
 
+#include "containertree.h"
 #include "csvmappingpage.h"
 #include "directory/csvsource.h"
 #include "directory/directoryjob.h"
@@ -149,6 +150,7 @@ DirectoryPageController::~DirectoryPageController()
 {
     // A running job refers to the source; end it first.
     delete m_job.data();
+    delete m_containersJob.data();
 }
 
 void DirectoryPageController::setSettings(const Settings &settings)
@@ -159,6 +161,16 @@ void DirectoryPageController::setSettings(const Settings &settings)
     if (settings.type != m_settings.type || settings.path.trimmed() != m_settings.path.trimmed()) {
         // Another file: its encoding is not confirmed and its columns are not mapped yet.
         context()->csvOptions = Directory::CsvOptions{};
+    }
+    if (Directory::normalizedDn(settings.baseDn) != Directory::normalizedDn(m_settings.baseDn)) {
+        // The containers chosen belong to the old base DN; below another one they would leave out everything.
+        delete m_containersJob.data();
+        m_containers.clear();
+        m_containersError.clear();
+        m_userContainers = {};
+        m_groupContainers = {};
+        m_userTree = {};
+        m_groupTree = {};
     }
     m_settings = settings;
     m_failed = false;
@@ -212,6 +224,11 @@ void DirectoryPageController::test()
     m_failed = false;
     m_needsEncoding = false;
     delete m_job.data();
+    delete m_containersJob.data();
+    m_containers.clear();
+    m_containersError.clear();
+    m_userTree = {};
+    m_groupTree = {};
     m_tested = false;
     m_results = Results{};
     context()->directorySamples.clear();
@@ -268,6 +285,7 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
             name = entry.value(QStringLiteral("cn"));
         }
         const QString mail = entry.value(QStringLiteral("mail"));
+        m_results.sampleDns.append(entry.dn);
         if (name.isEmpty()) {
             m_results.samples.append(mail.isEmpty() ? entry.dn : mail);
         } else {
@@ -275,6 +293,10 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
         }
     }
     m_tested = true;
+    if (isLdap(m_settings.type)) {
+        // Beside the page, not in its way: Next does not wait for the tree.
+        readContainers();
+    }
     if (validating) {
         context()->profile.directory = toJson();
         finishValidation(true);
@@ -282,6 +304,146 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
         setBusy(false);
         Q_EMIT changed();
     }
+}
+
+void DirectoryPageController::readContainers()
+{
+    Directory::DirectoryJob *job = m_source->readContainers(this);
+    m_containersJob = job;
+    connect(job, &Directory::DirectoryJob::finished, this, &DirectoryPageController::onContainersRead);
+    job->start();
+}
+
+void DirectoryPageController::onContainersRead(Directory::DirectoryJob *job)
+{
+    job->deleteLater();
+    m_containersJob = nullptr;
+    if (job->error().isError()) {
+        m_containersError = job->errorString();
+        Q_EMIT changed();
+        return;
+    }
+    m_containers = job->summary().containers;
+    // What is stored is what the tree shows: containers that are gone drop out of the scopes.
+    const Directory::ContainerScope users = m_userContainers;
+    const Directory::ContainerScope groups = m_groupContainers;
+    for (const ContainerKind kind : {ContainerKind::Users, ContainerKind::Groups}) {
+        tree(kind).checked = checksForScope(m_containers, scope(kind));
+        scope(kind) = scopeForChecks(m_containers, tree(kind).checked);
+        recount(kind);
+    }
+    if (isVerified() && (users != m_userContainers || groups != m_groupContainers)) {
+        context()->profile.directory = toJson();
+    }
+    Q_EMIT changed();
+}
+
+const Directory::ContainerScope &DirectoryPageController::containerScope(ContainerKind kind) const
+{
+    return kind == ContainerKind::Users ? m_userContainers : m_groupContainers;
+}
+
+bool DirectoryPageController::isContainerIncluded(ContainerKind kind, int index) const
+{
+    return tree(kind).checked.value(index, true);
+}
+
+bool DirectoryPageController::isContainerMixed(ContainerKind kind, int index) const
+{
+    return tree(kind).mixed.value(index, false);
+}
+
+int DirectoryPageController::inScopeCount(ContainerKind kind, int index) const
+{
+    return tree(kind).inScope.value(index, 0);
+}
+
+void DirectoryPageController::recount(ContainerKind kind)
+{
+    TreeState &state = tree(kind);
+    const qsizetype count = m_containers.size();
+    state.mixed = QList<bool>(count, false);
+    state.inScope = QList<int>(count, 0);
+    if (state.checked.size() != count) {
+        return;
+    }
+    // Children come after their parents: from the end, each container is complete before its parent needs it.
+    for (qsizetype i = count - 1; i >= 0; --i) {
+        const Directory::DirectoryContainer &c = m_containers.at(i);
+        if (state.checked.at(i)) {
+            state.inScope[i] += kind == ContainerKind::Users ? c.directUsers : c.directGroups;
+        }
+        if (c.parent >= 0) {
+            state.inScope[c.parent] += state.inScope.at(i);
+            if (state.mixed.at(i) || state.checked.at(i) != state.checked.at(c.parent)) {
+                state.mixed[c.parent] = true;
+            }
+        }
+    }
+}
+
+void DirectoryPageController::setContainerIncluded(ContainerKind kind, int index, bool included)
+{
+    QList<bool> &checked = tree(kind).checked;
+    if (index < 0 || index >= checked.size() || checked.size() != m_containers.size()) {
+        return;
+    }
+    // Parents come first, so the containers below `index` are the ones right after it.
+    const auto isBelow = [this, index](int i) {
+        for (int parent = m_containers.at(i).parent; parent >= 0; parent = m_containers.at(parent).parent) {
+            if (parent == index) {
+                return true;
+            }
+        }
+        return false;
+    };
+    checked[index] = included;
+    for (int i = index + 1; i < m_containers.size() && isBelow(i); ++i) {
+        checked[i] = included;
+    }
+    scope(kind) = scopeForChecks(m_containers, checked);
+    recount(kind);
+    invalidate(); // Next writes the profile's directory again
+    Q_EMIT changed();
+}
+
+Directory::ContainerScope
+DirectoryPageController::scopeForChecks(const QList<Directory::DirectoryContainer> &containers,
+                                        const QList<bool> &checked)
+{
+    Directory::ContainerScope scope;
+    QStringList checkedTops;
+    QStringList uncheckedTops;
+    for (int i = 0; i < containers.size() && i < checked.size(); ++i) {
+        const int parent = containers.at(i).parent;
+        if (parent < 0) {
+            (checked.at(i) ? checkedTops : uncheckedTops).append(containers.at(i).dn);
+        }
+        const bool parentChecked = parent < 0 || checked.value(parent, true);
+        if (checked.at(i) != parentChecked) {
+            (checked.at(i) ? scope.included : scope.excluded).append(containers.at(i).dn);
+        }
+    }
+    if (!scope.included.isEmpty()) {
+        // A scope with included containers holds nothing else: the checked tops have to be named, and the unchecked
+        // ones need not be.
+        scope.included = checkedTops + scope.included;
+        for (const QString &top : std::as_const(uncheckedTops)) {
+            scope.excluded.removeOne(top);
+        }
+    }
+    return scope;
+}
+
+QList<bool> DirectoryPageController::checksForScope(const QList<Directory::DirectoryContainer> &containers,
+                                                    const Directory::ContainerScope &scope)
+{
+    QList<bool> checked;
+    checked.reserve(containers.size());
+    for (const Directory::DirectoryContainer &c : containers) {
+        checked.append(scope.contains(c.dn));
+    }
+    return checked;
 }
 
 Directory::LdapConfig DirectoryPageController::ldapConfig() const
@@ -292,6 +454,9 @@ Directory::LdapConfig DirectoryPageController::ldapConfig() const
     config.caFile = m_settings.caFile.trimmed();
     config.bindDn = m_settings.bindDn.trimmed();
     config.baseDn = m_settings.baseDn.trimmed();
+    // The test counts and samples what a sync would read.
+    config.userContainers = m_userContainers;
+    config.groupContainers = m_groupContainers;
     return config;
 }
 
@@ -302,14 +467,7 @@ QString DirectoryPageController::contradiction() const
 
 QString DirectoryPageController::certificateText() const
 {
-    const Directory::ServerCertificate &certificate = m_results.serverCertificate;
-    if (!m_tested || certificate.isNull()) {
-        return {};
-    }
-    return tr("Certificate: %1 · issued by %2 · valid until %3")
-        .arg(certificate.subject,
-             certificate.issuer,
-             QLocale().toString(certificate.notAfter.toLocalTime().date(), QLocale::LongFormat));
+    return m_tested ? m_results.serverCertificate.summaryText() : QString();
 }
 
 void DirectoryPageController::readAsWindows1252()
@@ -332,6 +490,12 @@ QJsonObject DirectoryPageController::toJson() const
         }
         json.insert(QStringLiteral("bindDn"), m_settings.bindDn.trimmed());
         json.insert(QStringLiteral("baseDn"), m_settings.baseDn.trimmed());
+        if (!m_userContainers.isEmpty()) {
+            json.insert(QStringLiteral("userContainers"), m_userContainers.toJson());
+        }
+        if (!m_groupContainers.isEmpty()) {
+            json.insert(QStringLiteral("groupContainers"), m_groupContainers.toJson());
+        }
     } else {
         json.insert(QStringLiteral("path"), m_settings.path.trimmed());
     }
@@ -376,6 +540,9 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     , m_result(new QLabel(this))
     , m_certificate(new QLabel(this))
     , m_samples(new QListWidget(this))
+    , m_containersPane(new QWidget(this))
+    , m_containersLabel(new QLabel(m_containersPane))
+    , m_containerTree(new ContainerTree(controller, m_containersPane))
     , m_problemsTitle(new QLabel(this))
     , m_problems(new QListWidget(this))
 {
@@ -396,6 +563,8 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     m_result->setObjectName(QStringLiteral("directoryResultLabel"));
     m_certificate->setObjectName(QStringLiteral("serverCertificateLabel"));
     m_samples->setObjectName(QStringLiteral("samplesList"));
+    m_containersLabel->setObjectName(QStringLiteral("containersLabel"));
+    m_containerTree->setObjectName(QStringLiteral("containerTree"));
     m_problemsTitle->setObjectName(QStringLiteral("directoryProblemsLabel"));
     m_problems->setObjectName(QStringLiteral("directoryProblemsList"));
 
@@ -484,8 +653,21 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     layout->addWidget(m_stack);
     layout->addLayout(testRow);
     layout->addWidget(m_certificate);
-    layout->addWidget(new QLabel(tr("Sample users:"), this));
-    layout->addWidget(m_samples);
+    // The samples beside the container tree (LDAP only), which takes the height the page has left.
+    auto *samplesColumn = new QVBoxLayout;
+    samplesColumn->addWidget(new QLabel(tr("Sample users:"), this));
+    samplesColumn->addWidget(m_samples);
+    samplesColumn->addStretch();
+    auto *containersColumn = new QVBoxLayout(m_containersPane);
+    containersColumn->setContentsMargins(0, 0, 0, 0);
+    m_containersLabel->setWordWrap(true);
+    containersColumn->addWidget(m_containersLabel);
+    containersColumn->addWidget(m_containerTree, 1);
+    m_containersPane->setVisible(false);
+    auto *resultsRow = new QHBoxLayout;
+    resultsRow->addLayout(samplesColumn, 2);
+    resultsRow->addWidget(m_containersPane, 3);
+    layout->addLayout(resultsRow, 1);
     // Records the read skipped: the first few, so that a broken export shows here and not only after the sync.
     m_problems->setFixedHeight(m_problems->fontMetrics().height() * DirectoryPageController::MaxProblemsShown
                                + 2 * m_problems->frameWidth() + 12);
@@ -542,6 +724,51 @@ void DirectoryPage::pushSettings()
     m_controller->setSettings(settings);
 }
 
+QString DirectoryPage::resultText() const
+{
+    const auto &results = m_controller->results();
+    const QList<Directory::DirectoryContainer> &containers = m_controller->containers();
+    const QLocale locale;
+    if (containers.isEmpty()) {
+        return tr("Users: %1, groups: %2.")
+            .arg(locale.toString(results.userCount), locale.toString(results.groupCount));
+    }
+    // The tree's numbers follow the check boxes; the test counted with the containers chosen at that time.
+    using Kind = DirectoryPageController::ContainerKind;
+    int users = 0;
+    int groups = 0;
+    int allUsers = 0;
+    int allGroups = 0;
+    for (int i = 0; i < containers.size(); ++i) {
+        if (containers.at(i).parent < 0) {
+            users += m_controller->inScopeCount(Kind::Users, i);
+            groups += m_controller->inScopeCount(Kind::Groups, i);
+            allUsers += containers.at(i).subtreeUsers;
+            allGroups += containers.at(i).subtreeGroups;
+        }
+    }
+    return tr("Users: %1, groups: %2.")
+        .arg(ContainerTreeModel::countText(users, allUsers), ContainerTreeModel::countText(groups, allGroups));
+}
+
+void DirectoryPage::refreshContainers()
+{
+    const bool ldap = DirectoryPageController::isLdap(m_controller->settings().type);
+    const bool reading = m_controller->isReadingContainers();
+    const QString error = m_controller->containersError();
+    const bool hasTree = !m_controller->containers().isEmpty();
+    m_containersPane->setVisible(ldap && !m_controller->isBusy() && (reading || hasTree || !error.isEmpty()));
+    m_containerTree->setVisible(hasTree);
+    if (reading) {
+        m_containersLabel->setText(tr("Reading the containers…"));
+    } else if (!error.isEmpty()) {
+        m_containersLabel->setText(tr("The containers could not be read: %1").arg(error));
+    } else {
+        m_containersLabel->setText(tr("Containers to sync (unchecking one leaves out everything below it):"));
+    }
+    m_containerTree->refresh();
+}
+
 void DirectoryPage::initializePage()
 {
     m_controller->preselectSample();
@@ -591,12 +818,24 @@ void DirectoryPage::refresh()
         !m_controller->isBusy() && m_controller->hasResults() && m_controller->results().problemCount > 0;
     m_problemsTitle->setVisible(problems);
     m_problems->setVisible(problems);
+    refreshContainers();
     if (m_controller->isBusy()) {
         m_result->setText(tr("Testing…"));
     } else if (m_controller->hasResults()) {
         const auto &results = m_controller->results();
-        m_result->setText(tr("Users: %1, groups: %2.").arg(results.userCount).arg(results.groupCount));
-        m_samples->addItems(results.samples);
+        m_result->setText(resultText());
+        // Users of containers unchecked since the test are no samples of what will sync.
+        const Directory::ContainerScope &users =
+            m_controller->containerScope(DirectoryPageController::ContainerKind::Users);
+        for (int i = 0; i < results.samples.size(); ++i) {
+            if (users.contains(results.sampleDns.value(i))) {
+                m_samples->addItem(results.samples.at(i));
+            }
+        }
+        if (m_samples->count() < results.samples.size()) {
+            auto *hint = new QListWidgetItem(tr("Test again for samples from the containers chosen."), m_samples);
+            hint->setFlags(Qt::NoItemFlags);
+        }
         m_problemsTitle->setText(
             tr("Skipped, with the reason (%1 in all; the rest will sync):").arg(results.problemCount));
         m_problems->addItems(results.problems);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "directory/containerscope.h"
 #include "directory/directoryentry.h"
 #include "directory/directorysource.h"
 #include "directory/ldapconfig.h"
@@ -27,11 +28,17 @@ class DirectoryJob;
 
 namespace M365::Ui {
 
+class ContainerTree;
+
 /*
  * Directory: where the identities come from (an LDAP server with a preset, an LDIF or a CSV file). Test opens the
  * source and shows the count and five sample users (over TLS also the server's certificate), or the specific error;
  * Next runs the test when the settings changed since the last successful one. The LDAP URL's scheme and the encryption
  * follow each other while the admin edits them (afterEdit()); a contradiction that remains blocks Next.
+ *
+ * After a successful test of an LDAP server the controller reads its container tree (a second job that does not
+ * block Next) and lets the admin include and exclude containers for users and for groups, as Entra Connect's OU
+ * filtering does; the choice becomes the profile's "userContainers" and "groupContainers".
  */
 class DirectoryPageController : public PageController
 {
@@ -62,6 +69,7 @@ public:
         int userCount = 0;
         int groupCount = 0;
         QStringList samples; ///< "Display name <mail>" of up to five users
+        QStringList sampleDns; ///< their DNs, so that the page shows only those still in the users' container scope
         /// Records the read skipped; problems holds the first MaxProblemsShown ("file, line N: reason").
         int problemCount = 0;
         QStringList problems;
@@ -69,6 +77,8 @@ public:
         Directory::ServerCertificate serverCertificate;
     };
     static constexpr int MaxProblemsShown = 5;
+    /// The two container scopes: which containers users, and which groups, are read from.
+    enum class ContainerKind { Users, Groups };
 
     using PageController::PageController;
     ~DirectoryPageController() override;
@@ -107,6 +117,38 @@ public:
     /// The profile's "directory" object for these settings (never the password).
     QJsonObject toJson() const;
 
+    // ---- the container tree (LDAP only) ----
+
+    /// What the last container read found, parents before children (DirectoryContainer::parent); empty before the
+    /// first successful test of an LDAP server, while reading and when the read failed.
+    const QList<Directory::DirectoryContainer> &containers() const { return m_containers; }
+    bool isReadingContainers() const { return !m_containersJob.isNull(); }
+    /// Why the last container read failed; the test itself succeeded, so it is no error of the page.
+    QString containersError() const { return m_containersError; }
+    /// The scope the profile gets; empty (everything below the base DN) until the admin unchecks a container.
+    const Directory::ContainerScope &containerScope(ContainerKind kind) const;
+    /// Whether the entries directly in container `index` are in scope: the state of its check box.
+    bool isContainerIncluded(ContainerKind kind, int index) const;
+    /// Some container below `index` is in scope where `index` is not, or the other way round: the check box shows a
+    /// partly filled state, as Entra Connect's does.
+    bool isContainerMixed(ContainerKind kind, int index) const;
+    /// The admin checked or unchecked container `index`: the containers below it follow (a container below an
+    /// unchecked one can be checked again afterwards, which includes it again).
+    void setContainerIncluded(ContainerKind kind, int index, bool included);
+    /// Users or groups in scope in the subtree of container `index`, against its subtreeUsers/subtreeGroups.
+    int inScopeCount(ContainerKind kind, int index) const;
+
+    /**
+     * The scope that reproduces `checked` (one state per container of `containers`, which come parents first): a
+     * container whose state differs from its parent's is excluded or included; once anything is included, the checked
+     * tops are included too, as the scope then holds only what lies in an included container.
+     */
+    static Directory::ContainerScope scopeForChecks(const QList<Directory::DirectoryContainer> &containers,
+                                                    const QList<bool> &checked);
+    /// The check states a scope means for a tree: the inverse of scopeForChecks() (a container is in scope itself).
+    static QList<bool> checksForScope(const QList<Directory::DirectoryContainer> &containers,
+                                      const Directory::ContainerScope &scope);
+
     /// The fields a test needs are filled in.
     bool hasRequiredFields() const;
     /// Why the URL and the encryption disagree (LdapConfig::contradiction()), shown as the page's error; empty for
@@ -117,7 +159,24 @@ public:
 
 private:
     void onTested(Directory::DirectoryJob *job);
+    void readContainers();
+    void onContainersRead(Directory::DirectoryJob *job);
     Directory::LdapConfig ldapConfig() const;
+    /// What the tree shows for one kind, derived from its scope over m_containers.
+    struct TreeState
+    {
+        QList<bool> checked; ///< checksForScope()
+        QList<bool> mixed; ///< isContainerMixed()
+        QList<int> inScope; ///< inScopeCount()
+    };
+    TreeState &tree(ContainerKind kind) { return kind == ContainerKind::Users ? m_userTree : m_groupTree; }
+    const TreeState &tree(ContainerKind kind) const { return kind == ContainerKind::Users ? m_userTree : m_groupTree; }
+    Directory::ContainerScope &scope(ContainerKind kind)
+    {
+        return kind == ContainerKind::Users ? m_userContainers : m_groupContainers;
+    }
+    /// Fills in `mixed` and `inScope` from `checked`, in one pass from the bottom up.
+    void recount(ContainerKind kind);
 
     Settings m_settings;
     Settings m_testedSettings;
@@ -128,6 +187,13 @@ private:
     bool m_needsEncoding = false;
     std::unique_ptr<Directory::DirectorySource> m_source;
     QPointer<Directory::DirectoryJob> m_job;
+    QPointer<Directory::DirectoryJob> m_containersJob;
+    QList<Directory::DirectoryContainer> m_containers;
+    QString m_containersError;
+    Directory::ContainerScope m_userContainers;
+    Directory::ContainerScope m_groupContainers;
+    TreeState m_userTree;
+    TreeState m_groupTree;
 };
 
 class DirectoryPage : public ControllerPage
@@ -143,6 +209,9 @@ protected:
 
 private:
     void pushSettings();
+    void refreshContainers();
+    /// "Users: 40 of 1,640, groups: 4." once the container tree is known, the test's counts before.
+    QString resultText() const;
 
     DirectoryPageController *m_controller;
     QComboBox *m_type;
@@ -161,6 +230,9 @@ private:
     QLabel *m_result;
     QLabel *m_certificate;
     QListWidget *m_samples;
+    QWidget *m_containersPane;
+    QLabel *m_containersLabel;
+    ContainerTree *m_containerTree;
     QLabel *m_problemsTitle;
     QListWidget *m_problems;
     bool m_filling = false;

@@ -4,6 +4,7 @@
 #include "../integration/slapdfixture.h"
 #include "attributespage.h"
 #include "connectionpage.h"
+#include "containertree.h"
 #include "credentialspage.h"
 #include "directorypage.h"
 #include "domainpage.h"
@@ -18,10 +19,12 @@
 #include "sandboxtenant.h"
 #include "sync/mappingrules.h"
 #include "sync/scope.h"
+#include "sync/syncsettings.h"
 #include "tenantstate.h"
 #include "wizarddriver.h"
 
 #include <QAbstractButton>
+#include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
@@ -29,6 +32,7 @@
 #include <QDir>
 #include <QFile>
 #include <QGuiApplication>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,6 +44,8 @@
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QSslConfiguration>
+#include <QStyle>
+#include <QStyleOptionViewItem>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,6 +91,9 @@ private Q_SLOTS:
     void directoryTlsWithoutWindow();
     void directoryUrlFollowsEncryption();
     void ldapsCertificateShown();
+    void containerScopeWithoutWindow_data();
+    void containerScopeWithoutWindow();
+    void containerTreeOnTheDirectoryPage();
     void attributesValidation_data();
     void attributesValidation();
     void attributesPresetFollowsDirectory();
@@ -114,6 +123,8 @@ private:
         combo->setCurrentIndex(combo->findData(int(type)));
     }
     void finishFromDirectory();
+    /// Clicks the check box of the container tree's cell @p index, where an admin would.
+    void clickCheckBox(QTreeView *tree, const QModelIndex &index) const;
     void connectAndSignIn(QNetworkAccessManager *nam,
                           const Profile::Profile &profile,
                           std::unique_ptr<Profile::Connection> *connection);
@@ -1012,6 +1023,275 @@ void TestOnboardingWizard::ldapsCertificateShown()
     QVERIFY2(bannerText("directoryPage").isEmpty(), qPrintable(bannerText("directoryPage")));
     QVERIFY(controller->results().serverCertificate.isNull());
     QVERIFY(!label->isVisible());
+}
+
+namespace {
+
+/// A tree as DirectorySummary::containers has it: example (top) → groups, people, school → pupils, teachers.
+QList<Directory::DirectoryContainer> schoolTree()
+{
+    const auto node = [](const char *dn, const char *name, int parent, int users, int groups) {
+        Directory::DirectoryContainer c;
+        c.dn = QLatin1String(dn);
+        c.name = QLatin1String(name);
+        c.parent = parent;
+        c.directUsers = users;
+        c.directGroups = groups;
+        return c;
+    };
+    return {node("dc=example,dc=org", "example", -1, 1, 0),
+            node("ou=groups,dc=example,dc=org", "groups", 0, 0, 2),
+            node("ou=people,dc=example,dc=org", "people", 0, 2, 0),
+            node("ou=school,dc=example,dc=org", "school", 0, 0, 0),
+            node("ou=pupils,ou=school,dc=example,dc=org", "pupils", 3, 5, 1),
+            node("ou=teachers,ou=school,dc=example,dc=org", "teachers", 3, 3, 0)};
+}
+
+/// The LDIF of that tree below slapd's suffix (people, groups come from SlapdFixture::baseEntries()).
+QByteArray schoolLdif(const QString &suffix)
+{
+    const QByteArray base = suffix.toUtf8();
+    QByteArray ldif;
+    const auto ou = [&](const QByteArray &name, const QByteArray &below) {
+        ldif += "dn: ou=" + name + ',' + below + "\nobjectClass: organizationalUnit\nou: " + name + "\n\n";
+    };
+    const auto person = [&](const QByteArray &uid, const QByteArray &below) {
+        ldif += "dn: uid=" + uid + ',' + below + "\nobjectClass: inetOrgPerson\nuid: " + uid + "\ncn: " + uid
+            + "\nsn: " + uid + "\nmail: " + uid + "@example.org\n\n";
+    };
+    const auto group = [&](const QByteArray &cn, const QByteArray &below, const QByteArray &member) {
+        ldif +=
+            "dn: cn=" + cn + ',' + below + "\nobjectClass: groupOfNames\ncn: " + cn + "\nmember: " + member + "\n\n";
+    };
+    const QByteArray school = "ou=school," + base;
+    ou("school", base);
+    ou("pupils", school);
+    ou("teachers", school);
+    person("admin", base);
+    person("alice", "ou=people," + base);
+    person("bob", "ou=people," + base);
+    for (int i = 1; i <= 5; ++i) {
+        person("pupil" + QByteArray::number(i), "ou=pupils," + school);
+    }
+    for (int i = 1; i <= 3; ++i) {
+        person("teacher" + QByteArray::number(i), "ou=teachers," + school);
+    }
+    group("staff", "ou=groups," + base, "uid=alice,ou=people," + base);
+    group("teachers", "ou=groups," + base, "uid=teacher1,ou=teachers," + school);
+    group("class 1a", "ou=pupils," + school, "uid=pupil1,ou=pupils," + school);
+    return ldif;
+}
+
+} // namespace
+
+void TestOnboardingWizard::containerScopeWithoutWindow_data()
+{
+    // Check states of schoolTree(): example, groups, people, school, pupils, teachers.
+    QTest::addColumn<QList<bool>>("checked");
+    QTest::addColumn<QStringList>("included");
+    QTest::addColumn<QStringList>("excluded");
+    const QString top = QStringLiteral("dc=example,dc=org");
+    const QString school = QStringLiteral("ou=school,dc=example,dc=org");
+    const QString teachers = QStringLiteral("ou=teachers,ou=school,dc=example,dc=org");
+    const QString pupils = QStringLiteral("ou=pupils,ou=school,dc=example,dc=org");
+    QTest::newRow("everything") << QList<bool>{true, true, true, true, true, true} << QStringList() << QStringList();
+    QTest::newRow("one OU left out") << QList<bool>{true, true, true, true, false, true} << QStringList()
+                                     << QStringList{pupils};
+    QTest::newRow("a subtree left out") << QList<bool>{true, true, true, false, false, false} << QStringList()
+                                        << QStringList{school};
+    QTest::newRow("taken in again below")
+        << QList<bool>{true, true, true, false, false, true} << QStringList{top, teachers} << QStringList{school};
+    QTest::newRow("only the teachers") << QList<bool>{false, false, false, false, false, true} << QStringList{teachers}
+                                       << QStringList();
+    QTest::newRow("only the school's own entries")
+        << QList<bool>{false, false, false, true, false, false} << QStringList{school} << QStringList{pupils, teachers};
+    QTest::newRow("nothing") << QList<bool>{false, false, false, false, false, false} << QStringList()
+                             << QStringList{top};
+}
+
+void TestOnboardingWizard::containerScopeWithoutWindow()
+{
+    // The check boxes become the scope that reproduces them, and the scope gives the same check boxes back.
+    QFETCH(QList<bool>, checked);
+    QFETCH(QStringList, included);
+    QFETCH(QStringList, excluded);
+    const QList<Directory::DirectoryContainer> tree = schoolTree();
+    const Directory::ContainerScope scope = Ui::DirectoryPageController::scopeForChecks(tree, checked);
+    QCOMPARE(scope.included, included);
+    QCOMPARE(scope.excluded, excluded);
+    QCOMPARE(Ui::DirectoryPageController::checksForScope(tree, scope), checked);
+    // An entry in a container is in scope exactly when that container is checked.
+    for (int i = 0; i < tree.size(); ++i) {
+        QCOMPARE(scope.contains(QStringLiteral("uid=someone,") + tree.at(i).dn), checked.at(i));
+    }
+}
+
+void TestOnboardingWizard::clickCheckBox(QTreeView *tree, const QModelIndex &index) const
+{
+    QVERIFY(index.isValid());
+    tree->scrollTo(index);
+    // Where the item delegate looks for the click: the style's check indicator within the cell.
+    QStyleOptionViewItem option;
+    option.initFrom(tree->viewport());
+    option.rect = tree->visualRect(index);
+    option.features = QStyleOptionViewItem::HasCheckIndicator | QStyleOptionViewItem::HasDisplay;
+    option.text = index.data().toString();
+    option.checkState = Qt::CheckState(index.data(Qt::CheckStateRole).toInt());
+    const QRect box = tree->style()->subElementRect(QStyle::SE_ItemViewItemCheckIndicator, &option, tree);
+    QVERIFY(option.rect.contains(box.center()));
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, box.center());
+}
+
+void TestOnboardingWizard::containerTreeOnTheDirectoryPage()
+{
+    using Kind = Ui::DirectoryPageController::ContainerKind;
+    using Model = Ui::ContainerTreeModel;
+    SlapdFixture slapd;
+    QVERIFY2(slapd.setUp(), qPrintable(slapd.errorString()));
+    QVERIFY2(slapd.loadLdif(slapd.baseEntries() + schoolLdif(slapd.suffix())), qPrintable(slapd.errorString()));
+    QVERIFY2(slapd.start(), qPrintable(slapd.errorString()));
+    const QString suffix = slapd.suffix();
+
+    goToDomain();
+    click("nextButton");
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    Ui::DirectoryPageController *controller = m_wizard->directoryController();
+    auto *tree = find<Ui::ContainerTree>("containerTree");
+    QVERIFY(tree);
+    Model *model = tree->containerModel();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    chooseType(Ui::DirectoryPageController::Type::OpenLdap);
+    chooseTls(Directory::LdapConfig::Tls::None);
+    typeInto("ldapUrlEdit", slapd.url());
+    typeInto("bindDnEdit", slapd.rootDn());
+    typeInto("bindPasswordEdit", slapd.rootPassword());
+    typeInto("baseDnEdit", suffix);
+    QVERIFY(!tree->isVisible());
+
+    // After the test the controller reads the containers; the tree shows them with their counts, all checked.
+    click("testDirectoryButton");
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->containers().isEmpty() || !controller->containersError().isEmpty()
+                                 || !bannerText("directoryPage").isEmpty(),
+                             20000);
+    QVERIFY2(bannerText("directoryPage").isEmpty(), qPrintable(bannerText("directoryPage")));
+    QVERIFY2(controller->containersError().isEmpty(), qPrintable(controller->containersError()));
+    const QList<Directory::DirectoryContainer> expected = schoolTree();
+    QCOMPARE(controller->containers().size(), expected.size());
+    for (int i = 0; i < expected.size(); ++i) {
+        const Directory::DirectoryContainer actual = controller->containers().at(i);
+        QCOMPARE(actual.dn, expected.at(i).dn);
+        QCOMPARE(actual.parent, expected.at(i).parent);
+        QCOMPARE(actual.directUsers, expected.at(i).directUsers);
+        QCOMPARE(actual.directGroups, expected.at(i).directGroups);
+    }
+    QVERIFY(tree->isVisible());
+    QCOMPARE(model->headerData(Model::NameColumn, Qt::Horizontal).toString(), QStringLiteral("Container"));
+    QCOMPARE(model->headerData(Model::UsersColumn, Qt::Horizontal).toString(), QStringLiteral("Users"));
+    QCOMPARE(model->headerData(Model::GroupsColumn, Qt::Horizontal).toString(), QStringLiteral("Groups"));
+    QCOMPARE(model->rowCount(), 1);
+    const QModelIndex top = model->index(0, Model::NameColumn);
+    QCOMPARE(top.data().toString(), suffix); // the base DN, not just "example"
+    QCOMPARE(model->rowCount(top), 3);
+    QVERIFY(tree->isExpanded(top));
+    const auto cell = [&](const char *rdns, int column) {
+        return model->indexForDn(QLatin1String(rdns) + suffix, column);
+    };
+    const auto state = [](const QModelIndex &index) {
+        return Qt::CheckState(index.data(Qt::CheckStateRole).toInt());
+    };
+    const QModelIndex topUsers = top.siblingAtColumn(Model::UsersColumn);
+    QCOMPARE(topUsers.data().toString(), QStringLiteral("11"));
+    QCOMPARE(top.siblingAtColumn(Model::GroupsColumn).data().toString(), QStringLiteral("3"));
+    QCOMPARE(cell("ou=school,", Model::UsersColumn).data().toString(), QStringLiteral("8"));
+    QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::Checked);
+    QCOMPARE(find<QLabel>("directoryResultLabel")->text(), QStringLiteral("Users: 11, groups: 3."));
+    QVERIFY(controller->containerScope(Kind::Users).isEmpty());
+    QVERIFY(!controller->toJson().contains(QLatin1String("userContainers")));
+
+    // Unchecking school's users leaves out its subtree; checking teachers again takes them in again.
+    clickCheckBox(tree, cell("ou=school,", Model::UsersColumn));
+    QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::Unchecked);
+    QCOMPARE(state(cell("ou=pupils,ou=school,", Model::UsersColumn)), Qt::Unchecked);
+    QCOMPARE(state(cell("ou=teachers,ou=school,", Model::UsersColumn)), Qt::Unchecked);
+    QCOMPARE(state(cell("ou=school,", Model::GroupsColumn)), Qt::Checked);
+    QCOMPARE(cell("ou=school,", Model::UsersColumn).data().toString(), QStringLiteral("0 of 8"));
+    // The top still syncs its own users and those of people: partly checked, like Entra Connect shows it.
+    QCOMPARE(state(topUsers), Qt::PartiallyChecked);
+    QCOMPARE(topUsers.data().toString(), QStringLiteral("3 of 11"));
+    clickCheckBox(tree, cell("ou=teachers,ou=school,", Model::UsersColumn));
+    QCOMPARE(state(cell("ou=teachers,ou=school,", Model::UsersColumn)), Qt::Checked);
+    QCOMPARE(state(cell("ou=pupils,ou=school,", Model::UsersColumn)), Qt::Unchecked);
+    QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::PartiallyChecked);
+    QVERIFY(!controller->isContainerIncluded(Kind::Users, 3));
+    QCOMPARE(cell("ou=school,", Model::UsersColumn).data().toString(), QStringLiteral("3 of 8"));
+    QCOMPARE(controller->containerScope(Kind::Users),
+             Directory::ContainerScope({suffix, QStringLiteral("ou=teachers,ou=school,") + suffix},
+                                       {QStringLiteral("ou=school,") + suffix}));
+    // Groups are chosen on their own: the pupils' class group is left out.
+    clickCheckBox(tree, cell("ou=pupils,ou=school,", Model::GroupsColumn));
+    QCOMPARE(state(cell("ou=pupils,ou=school,", Model::GroupsColumn)), Qt::Unchecked);
+    QCOMPARE(state(cell("ou=pupils,ou=school,", Model::UsersColumn)), Qt::Unchecked);
+    QCOMPARE(state(cell("ou=teachers,ou=school,", Model::GroupsColumn)), Qt::Checked);
+    QCOMPARE(controller->containerScope(Kind::Groups),
+             Directory::ContainerScope({}, {QStringLiteral("ou=pupils,ou=school,") + suffix}));
+    QCOMPARE(find<QLabel>("directoryResultLabel")->text(), QStringLiteral("Users: 6 of 11, groups: 2 of 3."));
+    // The samples of the test were read before: the pupils among them no longer show.
+    auto *samples = find<QListWidget>("samplesList");
+    QCOMPARE(samples->count(), 4);
+    QVERIFY(samples->findItems(QStringLiteral("pupil"), Qt::MatchContains).isEmpty());
+    QCOMPARE(samples->item(3)->text(), QStringLiteral("Test again for samples from the containers chosen."));
+    // The check boxes stay where they were: the count columns were sized for their widest text.
+    const int usersWidth = tree->header()->sectionSize(Model::UsersColumn);
+    QVERIFY(usersWidth >= tree->fontMetrics().horizontalAdvance(topUsers.data().toString()));
+    shot(QStringLiteral("06-directory-container-tree"));
+
+    // Next writes both scopes into the profile, and a run reads exactly what the tree showed.
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+    const QJsonObject directory = m_wizard->context()->profile.directory;
+    QCOMPARE(Directory::ContainerScope::fromJson(directory.value(QLatin1String("userContainers")).toObject()),
+             controller->containerScope(Kind::Users));
+    QCOMPARE(Directory::ContainerScope::fromJson(directory.value(QLatin1String("groupContainers")).toObject()),
+             controller->containerScope(Kind::Groups));
+    auto source = Sync::createDirectorySource(directory, slapd.rootPassword());
+    QVERIFY(source.ok());
+    Directory::DirectoryJob *count = source.value->count(this);
+    QSignalSpy counted(count, &Directory::DirectoryJob::finished);
+    count->start();
+    QVERIFY(counted.wait(20000));
+    QVERIFY2(!count->error().isError(), qPrintable(count->errorString()));
+    QCOMPARE(count->summary().userCount, 6);
+    QCOMPARE(count->summary().groupCount, 2);
+    delete count;
+
+    // Back on the page the tree shows the same; checking the top takes everything in again, and the profile follows.
+    m_wizard->back();
+    QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    QCOMPARE(state(cell("ou=teachers,ou=school,", Model::UsersColumn)), Qt::Checked);
+    QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::PartiallyChecked);
+    // A partly checked box checks its whole subtree; the next click unchecks it all.
+    clickCheckBox(tree, topUsers);
+    QCOMPARE(state(topUsers), Qt::Checked);
+    QCOMPARE(state(cell("ou=pupils,ou=school,", Model::UsersColumn)), Qt::Checked);
+    QVERIFY(controller->containerScope(Kind::Users).isEmpty());
+    clickCheckBox(tree, topUsers);
+    QCOMPARE(state(topUsers), Qt::Unchecked);
+    QCOMPARE(state(cell("ou=teachers,ou=school,", Model::UsersColumn)), Qt::Unchecked);
+    QCOMPARE(topUsers.data().toString(), QStringLiteral("0 of 11"));
+    clickCheckBox(tree, topUsers);
+    QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::Checked);
+    QVERIFY(controller->containerScope(Kind::Users).isEmpty());
+    click("nextButton");
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::AttributesPageId), 10000);
+    QVERIFY(!m_wizard->context()->profile.directory.contains(QLatin1String("userContainers")));
+    QVERIFY(m_wizard->context()->profile.directory.contains(QLatin1String("groupContainers")));
+
+    // Another base DN: the containers chosen belonged to the old one.
+    m_wizard->back();
+    typeInto("baseDnEdit", QStringLiteral("ou=school,") + suffix);
+    QVERIFY(controller->containers().isEmpty());
+    QVERIFY(controller->containerScope(Kind::Groups).isEmpty());
+    QVERIFY(!tree->isVisible());
 }
 
 void TestOnboardingWizard::goToAttributes()
