@@ -8,6 +8,7 @@
 #include "profile/memorysecretstore.h"
 #include "registrationpage.h"
 #include "sandboxserver.h"
+#include "slapdfixture.h"
 #include "sync/mappingrules.h"
 #include "tenantstate.h"
 #include "translations.h"
@@ -253,9 +254,31 @@ void TestTranslations::wizardSpeaksGerman()
     }
     QTRY_VERIFY(nextEnabled());
 
-    // Directory: the sample LDIF, tested.
+    // Directory: first an LDAP server over LDAPS with its own CA (certificate and container tree in German), then
+    // the sample LDIF, tested.
     click("nextButton");
     QCOMPARE(m_wizard->currentId(), int(OnboardingWizard::DirectoryPageId));
+    {
+        SlapdFixture::Options options;
+        options.tls = true;
+        SlapdFixture slapd(options);
+        QVERIFY2(slapd.setUp() && slapd.loadLdif(slapd.baseEntries()) && slapd.start(),
+                 qPrintable(slapd.errorString()));
+        auto *type = find<QComboBox>("sourceTypeCombo");
+        const int ldif = type->currentIndex();
+        type->setCurrentIndex(type->findData(int(Ui::DirectoryPageController::Type::OpenLdap)));
+        find<QLineEdit>("ldapUrlEdit")->setText(slapd.ldapsUrl());
+        find<QLineEdit>("caFileEdit")->setText(slapd.caFile());
+        find<QLineEdit>("baseDnEdit")->setText(slapd.suffix());
+        click("testDirectoryButton");
+        QTRY_VERIFY_WITH_TIMEOUT(m_wizard->directoryController()->hasResults()
+                                     && !m_wizard->directoryController()->isReadingContainers(),
+                                 20000);
+        QVERIFY2(find<QLabel>("serverCertificateLabel")->text().startsWith(QLatin1String("Zertifikat: CN=127.0.0.1")),
+                 qPrintable(find<QLabel>("serverCertificateLabel")->text()));
+        shot(QStringLiteral("06-directory-ldaps"));
+        type->setCurrentIndex(ldif);
+    }
     click("testDirectoryButton");
     QTRY_VERIFY_WITH_TIMEOUT(m_wizard->directoryController()->hasResults(), 10000);
     QVERIFY(find<QLabel>("directoryResultLabel")->text().contains(QLatin1String("Benutzer: 50")));
