@@ -3428,6 +3428,18 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>The directory settings cannot change while a sync runs. Apply them when it is done.</source>
         <translation>Die Verzeichniseinstellungen können nicht geändert werden, während eine Synchronisation läuft. Übernehmen Sie sie, wenn sie fertig ist.</translation>
     </message>
+    <message>
+        <source>LDAP filter, e.g. (cn=M365-*); empty: every group read</source>
+        <translation>LDAP-Filter, z. B. (cn=M365-*); leer: jede gelesene Gruppe</translation>
+    </message>
+    <message>
+        <source>Which of the directory&apos;s groups become groups in Microsoft 365; which containers they are read from is chosen in the wizard&apos;s Directory page</source>
+        <translation>Welche Gruppen des Verzeichnisses in Microsoft 365 zu Gruppen werden; aus welchen Containern sie gelesen werden, wählen Sie auf der Seite „Verzeichnis“ des Assistenten</translation>
+    </message>
+    <message>
+        <source>Groups matching:</source>
+        <translation>Gruppen passend zu:</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::SummaryPage</name>

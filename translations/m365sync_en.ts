@@ -3427,6 +3427,18 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>The directory settings cannot change while a sync runs. Apply them when it is done.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>LDAP filter, e.g. (cn=M365-*); empty: every group read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which of the directory&apos;s groups become groups in Microsoft 365; which containers they are read from is chosen in the wizard&apos;s Directory page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Groups matching:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::SummaryPage</name>

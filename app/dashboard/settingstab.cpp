@@ -69,6 +69,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     , m_usageLocation(new QLineEdit(this))
     , m_scopeFilter(new QLineEdit(this))
     , m_scopeGroups(new QLineEdit(this))
+    , m_groupFilter(new QLineEdit(this))
     , m_syncGroups(new QCheckBox(tr("Create security groups for the directory's groups"), this))
     , m_softMatch(new QCheckBox(tr("Adopt existing cloud users with the same user name (soft match)"), this))
     , m_hardDelete(new QCheckBox(tr("Delete, rather than disable, users who leave the scope"), this))
@@ -149,6 +150,10 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     m_scopeFilter->setPlaceholderText(tr("LDAP filter, e.g. (departmentNumber=Sales); empty: everyone"));
     m_scopeGroups->setObjectName(QStringLiteral("settingsScopeGroupsEdit"));
     m_scopeGroups->setPlaceholderText(tr("Group DNs or anchors, separated by \";\"; empty: no group condition"));
+    m_groupFilter->setObjectName(QStringLiteral("settingsGroupFilterEdit"));
+    m_groupFilter->setPlaceholderText(tr("LDAP filter, e.g. (cn=M365-*); empty: every group read"));
+    m_groupFilter->setToolTip(tr("Which of the directory's groups become groups in Microsoft 365; which containers "
+                                 "they are read from is chosen in the wizard's Directory page"));
     m_syncGroups->setObjectName(QStringLiteral("settingsSyncGroupsCheck"));
     m_softMatch->setObjectName(QStringLiteral("settingsSoftMatchCheck"));
     m_hardDelete->setObjectName(QStringLiteral("settingsHardDeleteCheck"));
@@ -158,6 +163,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     scopeForm->addRow(tr("Users matching:"), m_scopeFilter);
     scopeForm->addRow(tr("Members of:"), m_scopeGroups);
     scopeForm->addRow(m_syncGroups);
+    scopeForm->addRow(tr("Groups matching:"), m_groupFilter);
     scopeForm->addRow(m_softMatch);
     scopeForm->addRow(m_hardDelete);
     scopeForm->addRow(tr("Prefix for disabled users:"), m_disablePrefix);
@@ -263,8 +269,14 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     connect(m_apply, &QPushButton::clicked, this, &SettingsTab::apply);
     connect(m_revert, &QPushButton::clicked, this, &SettingsTab::load);
 
-    for (QLineEdit *edit :
-         {m_upnTemplate, m_upnSuffixes, m_usageLocation, m_scopeFilter, m_scopeGroups, m_disablePrefix, m_defaultSku}) {
+    for (QLineEdit *edit : {m_upnTemplate,
+                            m_upnSuffixes,
+                            m_usageLocation,
+                            m_scopeFilter,
+                            m_scopeGroups,
+                            m_groupFilter,
+                            m_disablePrefix,
+                            m_defaultSku}) {
         connect(edit, &QLineEdit::textEdited, this, [this] {
             setModified(true);
         });
@@ -376,6 +388,7 @@ void SettingsTab::load()
     m_usageLocation->setText(settings.rules.defaultUsageLocation);
     m_scopeFilter->setText(settings.scope.filter());
     m_scopeGroups->setText(settings.scope.groups().join(QStringLiteral("; ")));
+    m_groupFilter->setText(settings.options.groupScope.filter());
     {
         const QSignalBlocker a(m_syncGroups), b(m_softMatch), c(m_hardDelete), d(m_guardCount), e(m_guardPercent),
             f(m_pollInterval), g(m_guardMode), h(m_scheduleEnabled), i(m_scheduleEvery), j(m_scheduleAt);
@@ -486,6 +499,11 @@ Result<Sync::SyncSettings> SettingsTab::collect() const
         return Result<Sync::SyncSettings>::failure(scope.error);
     }
     scope.value.setGroups(splitList(m_scopeGroups->text()));
+    const Result<Sync::Scope> groupScope = Sync::Scope::fromFilter(m_groupFilter->text().trimmed());
+    if (!groupScope.ok()) {
+        return Result<Sync::SyncSettings>::failure(groupScope.error);
+    }
+    settings.options.groupScope = groupScope.value;
     settings.scope = scope.value;
     settings.options.syncGroups = m_syncGroups->isChecked();
     settings.options.softMatch = m_softMatch->isChecked();

@@ -55,6 +55,7 @@ private:
     QLineEdit *m_usageLocation;
     QLineEdit *m_scopeFilter;
     QLineEdit *m_scopeGroups;
+    QLineEdit *m_groupFilter;
     QCheckBox *m_syncGroups;
     QCheckBox *m_softMatch;
     QCheckBox *m_hardDelete;

@@ -693,6 +693,22 @@ void TestDashboard::upnSuffixRewritesInSettings()
     find<Ui::SettingsTab>("settingsTab")->load();
     QCOMPARE(suffixes->text(),
              QStringLiteral("ad.example=contoso.onmicrosoft.com; corp.local=contoso.onmicrosoft.com"));
+
+    // Which groups become cloud groups: a filter, checked before it is saved.
+    auto *groups = find<QLineEdit>("settingsGroupFilterEdit");
+    groups->setText(QStringLiteral("(cn=staff"));
+    Q_EMIT groups->textEdited(groups->text());
+    click("settingsApplyButton");
+    QVERIFY(!find<Ui::ErrorBanner>("settingsBanner")->text().isEmpty());
+    QVERIFY(controller()->settings().options.groupScope.filter().isEmpty());
+    groups->setText(QStringLiteral("(cn=staff*)"));
+    Q_EMIT groups->textEdited(groups->text());
+    click("settingsApplyButton");
+    QCOMPARE(controller()->settings().options.groupScope.filter(), QStringLiteral("(cn=staff*)"));
+    groups->clear();
+    Q_EMIT groups->textEdited(groups->text());
+    click("settingsApplyButton");
+    QVERIFY(controller()->settings().options.groupScope.filter().isEmpty());
     selectTab("previewPane");
 }
 
