@@ -19,6 +19,11 @@ struct Error
     QString requestId; ///< Graph's request-id (or the token endpoint's trace id) when there is one
 
     bool isNull() const { return code.isEmpty() && userMessage.isEmpty(); }
+
+    /// The one code of a job that was stopped (cancel(), a closed connection): not a failure to report.
+    static QString cancelledCode() { return QStringLiteral("cancelled"); }
+    static Error cancelled(const QString &userMessage) { return Error{cancelledCode(), userMessage, {}, {}}; }
+    bool isCancelled() const { return code == cancelledCode(); }
 };
 
 } // namespace M365

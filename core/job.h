@@ -32,22 +32,26 @@ public:
             }
         });
     }
-    /// Stops the work; finished() follows with the error code "cancelled".
+    /// Stops the work; finished() follows with the cancelled error (Error::isCancelled()).
     void cancel()
     {
         if (!m_finished) {
             onCancel();
-            fail(Error{QStringLiteral("cancelled"), tr("The operation was cancelled."), {}, {}});
+            fail(Error::cancelled(tr("The operation was cancelled.")));
         }
     }
 
     bool isFinished() const { return m_finished; }
     bool hasError() const { return !m_error.isNull(); }
+    /// Ended by cancel() or a closed connection rather than by a failure.
+    bool wasCancelled() const { return m_error.isCancelled(); }
     const Error &error() const { return m_error; }
     QString errorString() const { return m_error.userMessage; }
 
 Q_SIGNALS:
-    void finished(M365::Job *job);
+    /// Exactly once; only this base emits it (QPrivateSignal), so a subclass cannot finish twice or skip the
+    /// bookkeeping.
+    void finished(M365::Job *job, QPrivateSignal);
 
 protected:
     virtual void run() = 0;
@@ -64,7 +68,7 @@ private:
         }
         m_finished = true;
         m_error = error;
-        Q_EMIT finished(this);
+        Q_EMIT finished(this, QPrivateSignal());
         if (!parent()) {
             deleteLater();
         }

@@ -323,7 +323,7 @@ void RegistrationPageController::onSignedIn(M365::Job *job)
     if (job->hasError()) {
         setStep(SignInRow, Status::Failed);
         M365::Error error = job->error();
-        if (m_cancelled || error.code == QLatin1String("cancelled")) {
+        if (m_cancelled || error.isCancelled()) {
             error.userMessage = tr("The sign-in was cancelled. Choose Try again, or register the app yourself.");
         } else if (error.code == QLatin1String(Identity::AdminSignIn::Timeout)) {
             error.userMessage =
@@ -382,7 +382,7 @@ void RegistrationPageController::onRegistered(M365::Job *job)
     m_registration = nullptr;
     if (job->hasError()) {
         M365::Error error = job->error();
-        if (m_cancelled || error.code == QLatin1String("cancelled")) {
+        if (m_cancelled || error.isCancelled()) {
             error.userMessage = tr("The registration was cancelled. Choose Try again, or register the app yourself.");
         } else {
             error.userMessage = tr("%1 Choose Try again, or register the app yourself.").arg(error.userMessage);

@@ -384,7 +384,7 @@ void DashboardController::onPlanned(Sync::PlanJob *job)
     job->deleteLater();
     m_planJob = nullptr;
     if (job->hasError()) {
-        if (job->error().code != QLatin1String("cancelled")) {
+        if (!job->wasCancelled()) {
             setState(m_plan.changes.isEmpty() && m_plan.created.isNull() ? State::Failed : State::Ready);
             reportError(job->error());
         }
@@ -485,7 +485,7 @@ void DashboardController::onApplied(Sync::ApplyJob *job)
     m_outcomes = job->outcomes();
     const Sync::ApplyProgress p = job->progress();
     QString summary;
-    if (job->hasError() && job->error().code == QLatin1String("cancelled")) {
+    if (job->wasCancelled()) {
         summary = tr("Stopped: %1 of %2 changes applied; the rest stays in the preview.").arg(p.done).arg(p.total);
     } else if (job->hasError()) {
         summary = job->errorString();

@@ -38,7 +38,7 @@ void DeltaReader::onCancel()
 void DeltaReader::read(const QString &url)
 {
     if (!m_client) {
-        fail(M365::Error{QStringLiteral("cancelled"), tr("The connection was closed."), {}, {}});
+        fail(M365::Error::cancelled(tr("The connection was closed.")));
         return;
     }
     m_changes = QJsonArray();

@@ -233,7 +233,7 @@ void RequestJob::onCancel()
 void RequestJob::attempt()
 {
     if (!m_client) {
-        fail(M365::Error{QStringLiteral("cancelled"), tr("The connection was closed."), {}, {}});
+        fail(M365::Error::cancelled(tr("The connection was closed.")));
         return;
     }
     ++m_attempt;
@@ -312,7 +312,7 @@ void PagedJob::onCancel()
 void PagedJob::fetch(const Request &request)
 {
     if (!m_client) {
-        fail(M365::Error{QStringLiteral("cancelled"), tr("The connection was closed."), {}, {}});
+        fail(M365::Error::cancelled(tr("The connection was closed.")));
         return;
     }
     m_current = new RequestJob(m_client, request, this);
@@ -421,7 +421,7 @@ void BatchJob::complete(int index, Response response)
 void BatchJob::sendNextChunk()
 {
     if (!m_client) {
-        fail(M365::Error{QStringLiteral("cancelled"), tr("The connection was closed."), {}, {}});
+        fail(M365::Error::cancelled(tr("The connection was closed.")));
         return;
     }
     // Dependents of failed requests fail without being sent, as Graph would answer them (424).

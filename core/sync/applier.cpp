@@ -135,7 +135,7 @@ QList<int> ApplyJob::staleChanges() const
 void ApplyJob::run()
 {
     if (!m_client || !m_store) {
-        fail(Error{str("cancelled"), tr("The connection was closed."), {}, {}});
+        fail(Error::cancelled(tr("The connection was closed.")));
         return;
     }
     if (!m_options.passwordFile.isEmpty()) {
@@ -708,11 +708,8 @@ void ApplyJob::finishRun()
     if (!m_fatal.isNull()) {
         fail(m_fatal);
     } else if (status == QLatin1String("cancelled")) {
-        fail(Error{
-            str("cancelled"),
-            tr("Stopped after %1 of %2 changes; the rest is planned again on the next run.").arg(m_done).arg(m_total),
-            {},
-            {}});
+        fail(Error::cancelled(
+            tr("Stopped after %1 of %2 changes; the rest is planned again on the next run.").arg(m_done).arg(m_total)));
     } else {
         succeed();
     }

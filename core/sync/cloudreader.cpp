@@ -132,7 +132,7 @@ QStringList CloudReadJob::groupSelect()
 void CloudReadJob::run()
 {
     if (!m_client) {
-        fail(Error{str("cancelled"), tr("The connection was closed."), {}, {}});
+        fail(Error::cancelled(tr("The connection was closed.")));
         return;
     }
     readUsers();

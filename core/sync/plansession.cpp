@@ -31,7 +31,7 @@ PlanJob::PlanJob(Graph::GraphClient *client,
 void PlanJob::run()
 {
     if (!m_client || !m_source || !m_store) {
-        fail(Error{QStringLiteral("cancelled"), tr("The connection was closed."), {}, {}});
+        fail(Error::cancelled(tr("The connection was closed.")));
         return;
     }
     m_input.links = m_store->links();
