@@ -3,6 +3,7 @@
 #include "sambaadfixture.h"
 
 #include "opensslcli.h"
+#include "runtool.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -196,42 +197,13 @@ bool SambaAdFixture::writeFile(const QString &path, const QByteArray &contents)
 bool SambaAdFixture::run(
     const QString &program, const QStringList &arguments, const QByteArray &input, int timeoutMs, QByteArray *output)
 {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    // The ldap tools read only what we give them: our CA, demanded; not the machine's ldap.conf.
+    // The ldap tools read only what we give them: our CA, demanded; not the machine's ldap.conf. The password is
+    // never an argument, so the failure message may quote the command.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("LDAPCONF"), systemLdapConf());
     env.insert(QStringLiteral("LDAPTLS_CACERT"), caFile());
     env.insert(QStringLiteral("LDAPTLS_REQCERT"), QStringLiteral("demand"));
-    process.setProcessEnvironment(env);
-    process.start(program, arguments);
-    if (!process.waitForStarted(10000)) {
-        m_error = QStringLiteral("cannot start %1: %2").arg(program, process.errorString());
-        return false;
-    }
-    if (!input.isEmpty()) {
-        process.write(input);
-    }
-    process.closeWriteChannel();
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished(2000);
-        m_error = QStringLiteral("%1 did not finish within %2 s").arg(program).arg(timeoutMs / 1000);
-        return false;
-    }
-    const QByteArray out = process.readAll();
-    if (output) {
-        *output = out;
-    }
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        // The tail holds the reason (ldapadd reports the failing entry last); the password is never an argument.
-        m_error = QStringLiteral("%1 %2 failed (exit code %3): %4")
-                      .arg(program, arguments.join(QLatin1Char(' ')))
-                      .arg(process.exitCode())
-                      .arg(QString::fromLocal8Bit(out.right(3000)));
-        return false;
-    }
-    return true;
+    return TestSupport::runTool(program, arguments, input, timeoutMs, &m_error, output, env);
 }
 
 bool SambaAdFixture::openssl(const QStringList &arguments)

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "slapdfixture.h"
 
+#include "runtool.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -39,31 +41,7 @@ SlapdFixture::~SlapdFixture()
 
 bool SlapdFixture::run(const QString &program, const QStringList &arguments, const QByteArray &input, int timeoutMs)
 {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(program, arguments);
-    if (!process.waitForStarted(10000)) {
-        m_error = QStringLiteral("cannot start %1: %2").arg(program, process.errorString());
-        return false;
-    }
-    if (!input.isEmpty()) {
-        process.write(input);
-    }
-    process.closeWriteChannel();
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished(2000);
-        m_error = QStringLiteral("%1 did not finish in time").arg(program);
-        return false;
-    }
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        m_error = QStringLiteral("%1 %2 failed (%3): %4")
-                      .arg(program, arguments.join(QLatin1Char(' ')))
-                      .arg(process.exitCode())
-                      .arg(QString::fromLocal8Bit(process.readAll()));
-        return false;
-    }
-    return true;
+    return TestSupport::runTool(program, arguments, input, timeoutMs, &m_error);
 }
 
 QString SlapdFixture::caFile() const
