@@ -3,7 +3,7 @@
 # LdapSource against a real Samba AD DC started by the test (see sambaadfixture.h). Samba needs the fixed ports 389
 # and 636 of loopback, so tests that start one hold the samba_ad_ports lock and never run at the same time.
 m365_add_test(tst_activedirectory
-    SOURCES tst_activedirectory.cpp sambaadfixture.cpp sambaadfixture.h opensslcli.h runtool.h
+    SOURCES tst_activedirectory.cpp sambaadfixture.cpp sambaadfixture.h opensslcli.h runtool.h directoryjobrun.h
     LIBS M365::Core Qt6::Network
     LABELS integration
     TIMEOUT 300)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "directory/groupresolver.h"
 #include "directory/ldapsource.h"
+#include "directoryjobrun.h"
 #include "sambaadfixture.h"
 
 #include <QHash>
@@ -12,27 +13,7 @@
 #include <memory>
 
 using namespace M365::Directory;
-
-namespace {
-struct Outcome
-{
-    QList<DirectoryEntry> entries;
-    QList<EntryProblem> problems;
-    DirectoryError error;
-    DirectorySummary summary;
-    bool finished = false;
-
-    const DirectoryEntry *byDn(const QString &dn) const
-    {
-        for (const DirectoryEntry &e : entries) {
-            if (e.dn == dn) {
-                return &e;
-            }
-        }
-        return nullptr;
-    }
-};
-} // namespace
+using Outcome = TestSupport::DirectoryOutcome;
 
 /**
  * LdapSource against a real Active Directory implementation: a Samba AD DC started by the test
@@ -60,24 +41,7 @@ private:
         return c;
     }
 
-    Outcome run(DirectoryJob *job, int timeoutMs = 60000)
-    {
-        Outcome out;
-        job->setParent(this);
-        connect(job, &DirectoryJob::entry, this, [&out](const DirectoryEntry &e) {
-            out.entries.append(e);
-        });
-        connect(job, &DirectoryJob::problem, this, [&out](const EntryProblem &p) {
-            out.problems.append(p);
-        });
-        QSignalSpy finished(job, &DirectoryJob::finished);
-        job->start();
-        out.finished = finished.wait(timeoutMs);
-        out.error = job->error();
-        out.summary = job->summary();
-        delete job;
-        return out;
-    }
+    Outcome run(DirectoryJob *job, int timeoutMs = 60000) { return TestSupport::runDirectoryJob(job, this, timeoutMs); }
 
     /// The users of the fixture's OUs among `entries` (the domain's built-in accounts aside).
     QList<DirectoryEntry> fixtureUsers(const QList<DirectoryEntry> &entries) const

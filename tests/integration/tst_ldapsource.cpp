@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "directory/ldapsource.h"
 #include "directory/ldifsource.h"
+#include "directoryjobrun.h"
 #include "slapdfixture.h"
 
 #include <QFile>
@@ -11,21 +12,13 @@
 #include <QTest>
 
 using namespace M365::Directory;
+using Outcome = TestSupport::DirectoryOutcome;
 
 namespace {
 constexpr int kBulkUsers = 1200;
 /// The sample's inetOrgPerson entries in ou=people (the 50th person, uid=madonna, is a posixAccount only).
 constexpr int kPeople = 49;
 const QString kSample = QStringLiteral(M365_SOURCE_DIR "/resources/sample/directory.ldif");
-
-struct Outcome
-{
-    QList<DirectoryEntry> entries;
-    QList<EntryProblem> problems;
-    DirectoryError error;
-    DirectorySummary summary;
-    bool finished = false;
-};
 
 /// A user whose name is the same in every script we care about, numbered.
 QByteArray bulkUser(int i)
@@ -59,24 +52,7 @@ private:
         return c;
     }
 
-    Outcome run(DirectoryJob *job, int timeoutMs = 30000)
-    {
-        Outcome out;
-        job->setParent(this);
-        connect(job, &DirectoryJob::entry, this, [&out](const DirectoryEntry &e) {
-            out.entries.append(e);
-        });
-        connect(job, &DirectoryJob::problem, this, [&out](const EntryProblem &p) {
-            out.problems.append(p);
-        });
-        QSignalSpy finished(job, &DirectoryJob::finished);
-        job->start();
-        out.finished = finished.wait(timeoutMs);
-        out.error = job->error();
-        out.summary = job->summary();
-        delete job;
-        return out;
-    }
+    Outcome run(DirectoryJob *job, int timeoutMs = 30000) { return TestSupport::runDirectoryJob(job, this, timeoutMs); }
 
 private Q_SLOTS:
     void initTestCase()
