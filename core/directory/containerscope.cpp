@@ -132,6 +132,12 @@ void appendCanonicalChar(QString &out, QChar c)
         out += QLatin1String("\\2b");
     } else if (c == QLatin1Char('\\')) {
         out += QLatin1String("\\5c");
+    } else if (c == QLatin1Char(';')) {
+        out += QLatin1String("\\3b"); // an RDN separator too (RFC 4514's predecessor RFC 1779)
+    } else if (c == QLatin1Char('"')) {
+        out += QLatin1String("\\22"); // would open a quoted value
+    } else if (c == QLatin1Char(' ')) {
+        out += QLatin1String("\\20"); // a leading or trailing one would be dropped when read again
     } else {
         out += c;
     }

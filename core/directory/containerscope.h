@@ -61,8 +61,9 @@ private:
 
 /**
  * The canonical form of a DN for comparisons: RDNs from the entry up, joined by ',', each `type=value` in lower case
- * (case-folded), without the spaces around ',', '=' and '+', escapes decoded and ',', '+' and '\' inside values written
- * as \2c, \2b and \5c, so that every ',' separates RDNs. The values of a multi-valued RDN are sorted.
+ * (case-folded), without the spaces around ',', '=' and '+', escapes decoded and ',', '+', '\', ';', '"' and spaces
+ * inside values written as \2c, \2b, \5c, \3b, \22 and \20, so that every ',' separates RDNs and normalising twice
+ * changes nothing. The values of a multi-valued RDN are sorted.
  */
 QString normalizedDn(const QString &dn);
 /// The canonical DN of the parent: `normalized` without its first RDN; empty for a single RDN.

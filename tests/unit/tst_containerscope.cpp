@@ -118,10 +118,14 @@ private Q_SLOTS:
     void normalizedForms()
     {
         QCOMPARE(normalizedDn(QStringLiteral(" CN = Smith\\, Anna , OU=Staff,DC=Example ")),
-                 QStringLiteral("cn=smith\\2c anna,ou=staff,dc=example"));
+                 QStringLiteral("cn=smith\\2c\\20anna,ou=staff,dc=example"));
         QCOMPARE(normalizedDn(QStringLiteral("uid=b+cn=A,dc=x")), QStringLiteral("cn=a+uid=b,dc=x"));
         QCOMPARE(normalizedDn(QStringLiteral("cn=a\\+b\\\\c,dc=x")), QStringLiteral("cn=a\\2bb\\5cc,dc=x"));
         QCOMPARE(normalizedDn(QString()), QString());
+        // Whatever would read differently a second time is escaped (found by fuzz_dn): ';', '"' and spaces.
+        QCOMPARE(normalizedDn(QStringLiteral("cn=a\\3bb\\22c\\20,dc=x")), QStringLiteral("cn=a\\3bb\\22c\\20,dc=x"));
+        const QString once = normalizedDn(QStringLiteral("CN=J\\3BCrgen \\20x,OU=Staff2,DC=Example,DC=Org"));
+        QCOMPARE(normalizedDn(once), once);
         QCOMPARE(parentOfNormalizedDn(QStringLiteral("cn=smith\\2c anna,ou=staff,dc=example")),
                  QStringLiteral("ou=staff,dc=example"));
         QCOMPARE(parentOfNormalizedDn(QStringLiteral("dc=example")), QString());
