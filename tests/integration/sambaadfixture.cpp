@@ -206,22 +206,9 @@ bool SambaAdFixture::run(
     return TestSupport::runTool(program, arguments, input, timeoutMs, &m_error, output, env);
 }
 
-bool SambaAdFixture::openssl(const QStringList &arguments)
-{
-    QByteArray output;
-    return TestSupport::runOpenssl(arguments, {}, &output, &m_error);
-}
-
 bool SambaAdFixture::makeCertificates()
 {
     const QString tls = m_dir.filePath(QStringLiteral("tls"));
-    if (!QDir().mkpath(tls)) {
-        m_error = QStringLiteral("cannot create %1").arg(tls);
-        return false;
-    }
-    auto path = [&tls](const char *name) -> QString {
-        return tls + QLatin1Char('/') + QLatin1String(name);
-    };
     // libldap checks "localhost" against the machine's own name (tls_g.c replaces it with
     // ldap_int_hostname, the canonical name of gethostname()), so the certificate names both.
     // It names no IP address: ldaps://127.0.0.1 must fail the host name check.
@@ -245,68 +232,12 @@ bool SambaAdFixture::makeCertificates()
     for (const QString &name : std::as_const(names)) {
         san.append(QStringLiteral("DNS:") + name);
     }
-    if (!writeFile(path("server.ext"),
-                   "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
-                   "extendedKeyUsage=serverAuth\nsubjectAltName="
-                       + san.join(QLatin1Char(',')).toUtf8() + '\n')) {
-        return false;
-    }
-    // EC keys keep generation fast; everything is valid for two days.
-    auto selfSignedCa = [&](const char *subject, const char *key, const char *cert) {
-        return openssl({QStringLiteral("req"),
-                        QStringLiteral("-x509"),
-                        QStringLiteral("-newkey"),
-                        QStringLiteral("ec"),
-                        QStringLiteral("-pkeyopt"),
-                        QStringLiteral("ec_paramgen_curve:P-256"),
-                        QStringLiteral("-nodes"),
-                        QStringLiteral("-days"),
-                        QStringLiteral("2"),
-                        QStringLiteral("-subj"),
-                        QLatin1String(subject),
-                        QStringLiteral("-keyout"),
-                        path(key),
-                        QStringLiteral("-out"),
-                        path(cert)});
-    };
-    const bool ok = selfSignedCa("/CN=m365sync AD test CA", "ca.key", "ca.pem")
-        && selfSignedCa("/CN=some other CA", "other-ca.key", "other-ca.pem")
-        && openssl({QStringLiteral("req"),
-                    QStringLiteral("-newkey"),
-                    QStringLiteral("ec"),
-                    QStringLiteral("-pkeyopt"),
-                    QStringLiteral("ec_paramgen_curve:P-256"),
-                    QStringLiteral("-nodes"),
-                    QStringLiteral("-subj"),
-                    QStringLiteral("/CN=localhost"),
-                    QStringLiteral("-keyout"),
-                    path("server.key"),
-                    QStringLiteral("-out"),
-                    path("server.csr")})
-        && openssl({QStringLiteral("x509"),
-                    QStringLiteral("-req"),
-                    QStringLiteral("-in"),
-                    path("server.csr"),
-                    QStringLiteral("-CA"),
-                    path("ca.pem"),
-                    QStringLiteral("-CAkey"),
-                    path("ca.key"),
-                    QStringLiteral("-CAcreateserial"),
-                    QStringLiteral("-days"),
-                    QStringLiteral("2"),
-                    QStringLiteral("-extfile"),
-                    path("server.ext"),
-                    QStringLiteral("-out"),
-                    path("server.pem")});
-    if (!ok) {
-        return false;
-    }
-    // Samba refuses a key file that others can read.
-    if (!QFile::setPermissions(path("server.key"), QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        m_error = QStringLiteral("cannot restrict the permissions of %1").arg(path("server.key"));
-        return false;
-    }
-    return true;
+    return TestSupport::makeTestPki(tls,
+                                    QStringLiteral("/CN=m365sync AD test CA"),
+                                    QStringLiteral("/CN=localhost"),
+                                    san.join(QLatin1Char(',')),
+                                    2,
+                                    &m_error);
 }
 
 bool SambaAdFixture::provision()

@@ -138,7 +138,6 @@ private:
              const QByteArray &input = {},
              int timeoutMs = 60000,
              QByteArray *output = nullptr);
-    bool openssl(const QStringList &arguments);
     bool makeCertificates();
     bool provision();
     bool writeFile(const QString &path, const QByteArray &contents);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "slapdfixture.h"
 
+#include "opensslcli.h"
 #include "runtool.h"
 
 #include <QDeadlineTimer>
@@ -56,82 +57,12 @@ QString SlapdFixture::otherCaFile() const
 
 bool SlapdFixture::makeCertificates()
 {
-    const QString tls = m_dir.filePath(QStringLiteral("tls"));
-    QDir().mkpath(tls);
-    const QString openssl = QStringLiteral("openssl");
-    auto path = [&tls](const char *name) -> QString {
-        return tls + QLatin1Char('/') + QLatin1String(name);
-    };
-    QFile ext(path("server.ext"));
-    if (!ext.open(QIODevice::WriteOnly)) {
-        m_error = QStringLiteral("cannot write %1").arg(ext.fileName());
-        return false;
-    }
-    ext.write("basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
-              "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    ext.close();
-    // EC keys keep generation fast; both CAs are self-signed and valid for a day.
-    return run(openssl,
-               {QStringLiteral("req"),
-                QStringLiteral("-x509"),
-                QStringLiteral("-newkey"),
-                QStringLiteral("ec"),
-                QStringLiteral("-pkeyopt"),
-                QStringLiteral("ec_paramgen_curve:P-256"),
-                QStringLiteral("-nodes"),
-                QStringLiteral("-days"),
-                QStringLiteral("1"),
-                QStringLiteral("-subj"),
-                QStringLiteral("/CN=m365sync test CA"),
-                QStringLiteral("-keyout"),
-                path("ca.key"),
-                QStringLiteral("-out"),
-                path("ca.pem")})
-        && run(openssl,
-               {QStringLiteral("req"),
-                QStringLiteral("-x509"),
-                QStringLiteral("-newkey"),
-                QStringLiteral("ec"),
-                QStringLiteral("-pkeyopt"),
-                QStringLiteral("ec_paramgen_curve:P-256"),
-                QStringLiteral("-nodes"),
-                QStringLiteral("-days"),
-                QStringLiteral("1"),
-                QStringLiteral("-subj"),
-                QStringLiteral("/CN=some other CA"),
-                QStringLiteral("-keyout"),
-                path("other-ca.key"),
-                QStringLiteral("-out"),
-                path("other-ca.pem")})
-        && run(openssl,
-               {QStringLiteral("req"),
-                QStringLiteral("-newkey"),
-                QStringLiteral("ec"),
-                QStringLiteral("-pkeyopt"),
-                QStringLiteral("ec_paramgen_curve:P-256"),
-                QStringLiteral("-nodes"),
-                QStringLiteral("-subj"),
-                QStringLiteral("/CN=127.0.0.1"),
-                QStringLiteral("-keyout"),
-                path("server.key"),
-                QStringLiteral("-out"),
-                path("server.csr")})
-        && run(openssl,
-               {QStringLiteral("x509"),
-                QStringLiteral("-req"),
-                QStringLiteral("-in"),
-                path("server.csr"),
-                QStringLiteral("-CA"),
-                path("ca.pem"),
-                QStringLiteral("-CAkey"),
-                path("ca.key"),
-                QStringLiteral("-CAcreateserial"),
-                QStringLiteral("-days"),
-                QStringLiteral("1"),
-                QStringLiteral("-extfile"),
-                path("server.ext"),
-                QStringLiteral("-out"),
-                path("server.pem")});
+    return TestSupport::makeTestPki(m_dir.filePath(QStringLiteral("tls")),
+                                    QStringLiteral("/CN=m365sync test CA"),
+                                    QStringLiteral("/CN=127.0.0.1"),
+                                    QStringLiteral("IP:127.0.0.1,DNS:localhost"),
+                                    1,
+                                    &m_error);
 }
 
 bool SlapdFixture::setUp()

@@ -60,8 +60,20 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY(selfSigned(QStringLiteral("/O=Corp/CN=Corp Enterprise Root CA"), "ca.key", "ca.pem"));
-        QVERIFY(selfSigned(QStringLiteral("/CN=Some Other CA"), "other.key", "other.pem"));
+        QString error;
+        QVERIFY2(TestSupport::makeTestPki(m_dir.path(),
+                                          QStringLiteral("/O=Corp/CN=Corp Enterprise Root CA"),
+                                          QStringLiteral("/O=Corp/CN=dc1.corp.example"),
+                                          QStringLiteral("DNS:dc1.corp.example,IP:10.0.0.5"),
+                                          1,
+                                          &error),
+                 qPrintable(error));
+        QVERIFY(openssl({QStringLiteral("x509"),
+                         QStringLiteral("-in"),
+                         path("server.pem"),
+                         QStringLiteral("-outform"),
+                         QStringLiteral("DER")},
+                        &m_der));
         QVERIFY(selfSigned(QStringLiteral("/CN=legacy.corp.example"),
                            "legacy.key",
                            "legacy.pem",
@@ -69,38 +81,6 @@ private Q_SLOTS:
         QFile legacy(path("legacy.pem"));
         QVERIFY(legacy.open(QIODevice::ReadOnly));
         m_cnOnlyDer = legacy.readAll();
-        QFile ext(path("server.ext"));
-        QVERIFY(ext.open(QIODevice::WriteOnly));
-        ext.write("basicConstraints=CA:FALSE\nsubjectAltName=DNS:dc1.corp.example,IP:10.0.0.5\n");
-        ext.close();
-        QVERIFY(openssl({QStringLiteral("req"),
-                         QStringLiteral("-newkey"),
-                         QStringLiteral("ec"),
-                         QStringLiteral("-pkeyopt"),
-                         QStringLiteral("ec_paramgen_curve:P-256"),
-                         QStringLiteral("-nodes"),
-                         QStringLiteral("-subj"),
-                         QStringLiteral("/O=Corp/CN=dc1.corp.example"),
-                         QStringLiteral("-keyout"),
-                         path("server.key"),
-                         QStringLiteral("-out"),
-                         path("server.csr")}));
-        QVERIFY(openssl({QStringLiteral("x509"),
-                         QStringLiteral("-req"),
-                         QStringLiteral("-in"),
-                         path("server.csr"),
-                         QStringLiteral("-CA"),
-                         path("ca.pem"),
-                         QStringLiteral("-CAkey"),
-                         path("ca.key"),
-                         QStringLiteral("-CAcreateserial"),
-                         QStringLiteral("-days"),
-                         QStringLiteral("1"),
-                         QStringLiteral("-extfile"),
-                         path("server.ext"),
-                         QStringLiteral("-outform"),
-                         QStringLiteral("DER")},
-                        &m_der));
         QVERIFY(!m_der.isEmpty());
     }
 
@@ -160,11 +140,11 @@ private Q_SLOTS:
     void unknownCaNamesTheIssuerAndTheTrustedFile()
     {
         const QStringList problems =
-            ServerCertificate::fromDer(m_der).problems(QStringLiteral("dc1.corp.example"), path("other.pem"), {});
+            ServerCertificate::fromDer(m_der).problems(QStringLiteral("dc1.corp.example"), path("other-ca.pem"), {});
         QCOMPARE(problems.size(), 1);
         QVERIFY2(problems.first().contains(QStringLiteral("\"CN=Corp Enterprise Root CA,O=Corp\"")),
                  qPrintable(problems.first()));
-        QVERIFY2(problems.first().contains(path("other.pem")), qPrintable(problems.first()));
+        QVERIFY2(problems.first().contains(path("other-ca.pem")), qPrintable(problems.first()));
     }
 
     void aSelfSignedCertificateIsTrustedOnlyWhenInTheFile()
