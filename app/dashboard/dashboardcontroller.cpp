@@ -372,6 +372,7 @@ void DashboardController::replan()
     }
     m_planJob = new Sync::PlanJob(m_connection->graph(), &m_store, m_source.get(), m_settings, this);
     m_planJob->setDirectorySnapshot(&m_directory);
+    m_planJob->setIncrementalPlanner(m_planner);
     Sync::PlanJob *job = m_planJob;
     connect(job, &Job::finished, this, [this, job] {
         onPlanned(job);

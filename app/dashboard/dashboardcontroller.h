@@ -188,6 +188,9 @@ private:
     QTimer m_pollTimer;
     /// The directory as the watch keeps it: plans start from it instead of a full read (see DirectorySnapshot).
     Sync::DirectorySnapshot m_directory;
+    /// Re-plans only the users an edit touched; shared with the plan's worker thread, which may outlive a cancelled
+    /// plan job, hence shared ownership.
+    std::shared_ptr<Sync::IncrementalPlanner> m_planner = std::make_shared<Sync::IncrementalPlanner>();
     /// The source a directory test (testDirectory()) reads, kept until its job ends.
     std::unique_ptr<Directory::DirectorySource> m_testSource;
     QPointer<Directory::DirectoryJob> m_testJob;

@@ -152,6 +152,7 @@ bool CloudReadJob::keep(const QString &resource,
                         const QString &deltaLink)
 {
     const DeltaMerge merge = mergeDeltaChanges(resource, objects, changes, fullRead);
+    m_objectsChanged = m_objectsChanged || fullRead || !merge.touched.isEmpty() || !merge.removed.isEmpty();
     if (m_store) {
         // Kept relative to the Graph root, so that the link survives a changed endpoint (the sandbox's port).
         QString link = deltaLink;

@@ -68,6 +68,9 @@ public:
     bool adminRolesKnown() const { return m_adminRolesKnown; }
     /// True when users or groups were read in full this time (first read, or Graph lost the delta state).
     bool wasFullRead() const { return m_fullRead; }
+    /// True when users or groups were read in full or the delta round reported a change: false means they are as
+    /// the last read left them.
+    bool objectsChanged() const { return m_objectsChanged; }
 
     /// The user properties read for @p managed: the planner's own plus the managed ones.
     static QStringList userSelect(const QStringList &managed);
@@ -96,6 +99,7 @@ private:
     CloudSnapshot m_snapshot;
     bool m_adminRolesKnown = false;
     bool m_fullRead = false;
+    bool m_objectsChanged = false;
     QPointer<M365::Job> m_current;
 };
 

@@ -34,6 +34,7 @@ void DirectorySnapshot::reset(QList<DirectoryEntry> users,
     m_groupIndex = indexByAnchor(m_groups);
     m_readAt = readAt;
     m_valid = true;
+    m_changes = DirectoryChanges();
     const QList<ChangeEvent> pending = std::exchange(m_pending, {});
     for (const ChangeEvent &event : pending) {
         applyNow(event);
@@ -49,6 +50,7 @@ void DirectorySnapshot::invalidate()
     m_groupIndex.clear();
     m_problems.clear();
     m_pending.clear();
+    m_changes = DirectoryChanges();
 }
 
 void DirectorySnapshot::apply(const ChangeEvent &event)
@@ -79,9 +81,15 @@ void DirectorySnapshot::applyNow(const ChangeEvent &event)
         const auto it = index.constFind(anchor);
         if (it != index.constEnd()) {
             list[*it] = event.entry;
+            if (user) {
+                m_changes.modifiedUsers.insert(anchor);
+            } else {
+                m_changes.structural = true;
+            }
             return;
         }
     }
+    m_changes.structural = true;
     // Gone, new, or of another kind than before (a group filter that stops matching): out of both, then in.
     remove(m_users, m_userIndex, anchor);
     remove(m_groups, m_groupIndex, anchor);

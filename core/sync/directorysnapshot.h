@@ -3,10 +3,13 @@
 #pragma once
 
 #include "directory/directoryentry.h"
+#include "incrementalplanner.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QList>
+
+#include <utility>
 
 namespace M365::Sync {
 
@@ -18,7 +21,8 @@ namespace M365::Sync {
  * (the server lost track) empties it, and the next plan reads everything again. Events that arrive while it is empty
  * are kept and applied after the next fill, because the read that fills it may have started before them. Lookups are
  * by anchor, so applying an event costs the same for 100 or 100,000 entries; the lists are shared (implicitly) with
- * the plan input that copies them.
+ * the plan input that copies them. It also counts what changed between plans (takeChanges()), so that the next plan
+ * need only look at the users an edit touched.
  */
 class DirectorySnapshot
 {
@@ -36,6 +40,14 @@ public:
     void invalidate();
     /// Applies one change of a watch; a Reset invalidates.
     void apply(const Directory::ChangeEvent &event);
+
+    /// What changed since the last call (or since it was filled), for IncrementalPlanner; starts counting again.
+    DirectoryChanges takeChanges()
+    {
+        DirectoryChanges none;
+        none.structural = false;
+        return std::exchange(m_changes, none);
+    }
 
     const QList<Directory::DirectoryEntry> &users() const { return m_users; }
     const QList<Directory::DirectoryEntry> &groups() const { return m_groups; }
@@ -57,6 +69,7 @@ private:
     QHash<QString, qsizetype> m_groupIndex;
     QList<Directory::EntryProblem> m_problems;
     QList<Directory::ChangeEvent> m_pending; ///< events that came while empty
+    DirectoryChanges m_changes;
 };
 
 } // namespace M365::Sync

@@ -227,8 +227,10 @@ bool lessView(QStringView a, QStringView b)
 class PlanBuilder
 {
 public:
-    explicit PlanBuilder(const PlanInput &input)
+    /// @p alone: plan input.users on their own (Planner::planAlone()), recording a UserPlan for each.
+    explicit PlanBuilder(const PlanInput &input, bool alone = false)
         : m_in(input)
+        , m_alone(alone)
         , m_mapper(input.rules)
         , m_fingerprintProperties(Planner::userFingerprintProperties(input.rules))
     {
@@ -246,6 +248,9 @@ public:
         indexCloud();
         resolveGroups();
         planUsers();
+        if (m_alone) {
+            return {};
+        }
         if (m_in.options.syncGroups) {
             planGroups();
         }
@@ -259,6 +264,9 @@ public:
         plan.seats = m_seats;
         return plan;
     }
+
+    /// After run() with `alone`: one UserPlan per user of the input.
+    QList<UserPlan> takeUserPlans() { return std::move(m_userPlans); }
 
 private:
     void indexCloud()
@@ -538,7 +546,14 @@ private:
     {
         m_seenLinks.reserve(m_in.users.size());
         for (const Directory::DirectoryEntry &entry : m_in.users) {
-            planUser(entry);
+            if (m_alone) {
+                planAlone(entry);
+            } else {
+                planUser(entry);
+            }
+        }
+        if (m_alone) {
+            return;
         }
         // Links whose directory object is gone: the user was deleted (or moved out of the base) in the directory.
         // The links of directory users are known by address, which is cheaper than a set of 100,000 anchors.
@@ -553,6 +568,41 @@ private:
                 planLeaving(nullptr, *it, *cloud, Planner::tr("no longer in the directory"));
             }
         }
+    }
+
+    /// planUser() for one user planned alone, recording what came of it.
+    void planAlone(const Directory::DirectoryEntry &entry)
+    {
+        const qsizetype users = m_userChanges.size();
+        const qsizetype licences = m_licenceChanges.size();
+        const int unchanged = m_unchangedUsers;
+        m_desired = MappedUser();
+        planUser(entry);
+
+        UserPlan p;
+        p.anchor = entry.anchor;
+        if (m_userChanges.size() > users) {
+            p.user = m_userChanges.constLast();
+        }
+        if (m_licenceChanges.size() > licences) {
+            p.licence = m_licenceChanges.constLast();
+        }
+        p.unchanged = m_unchangedUsers > unchanged;
+        const bool inScope = m_everyoneInScope || m_usersInScope.contains(entry.anchor);
+        QStringList uids = entry.valuesOf(u"uid");
+        std::sort(uids.begin(), uids.end());
+        const auto outcome = m_outcomes.constFind(entry.anchor);
+        const QChar separator(u'\n');
+        p.footprint =
+            QStringList{dnKey(entry.dn),
+                        uids.join(u','),
+                        inScope ? m_desired.userPrincipalName.toCaseFolded() : QString(),
+                        m_in.options.softMatch ? entry.value(QStringLiteral("mail")).toCaseFolded() : QString(),
+                        QString::number(int(inScope)),
+                        QString::number(outcome != m_outcomes.constEnd() && outcome->eligible),
+                        outcome != m_outcomes.constEnd() ? outcome->cloudId.toString() : QString()}
+                .join(separator);
+        m_userPlans.append(std::move(p));
     }
 
     void planUser(const Directory::DirectoryEntry &entry)
@@ -1096,6 +1146,8 @@ private:
     }
 
     const PlanInput &m_in;
+    const bool m_alone;
+    QList<UserPlan> m_userPlans; // when alone
     const UserMapper m_mapper;
     const QStringList m_fingerprintProperties;
     MappedUser m_desired; // the user being planned, kept to reuse its storage
@@ -1135,9 +1187,24 @@ void CloudSnapshot::addUser(const QJsonObject &graphUser)
 
 ChangePlan Planner::plan(const PlanInput &input)
 {
-    ChangePlan plan = PlanBuilder(input).run();
+    ChangePlan plan = planBeforeExclusions(input);
     input.exclusions.apply(&plan);
     return plan;
+}
+
+ChangePlan Planner::planBeforeExclusions(const PlanInput &input)
+{
+    return PlanBuilder(input).run();
+}
+
+QList<UserPlan> Planner::planAlone(const PlanInput &input, const QList<Directory::DirectoryEntry> &users)
+{
+    PlanInput alone = input; // shares everything
+    alone.users = users;
+    alone.options.syncGroups = false;
+    PlanBuilder builder(alone, true);
+    builder.run();
+    return builder.takeUserPlans();
 }
 
 QString Planner::immutableId(const Directory::DirectoryEntry &entry)

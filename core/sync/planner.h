@@ -18,6 +18,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace M365::Sync {
 
 /// The tenant as last read (full list, then kept current by delta), keyed by object id.
@@ -69,6 +71,14 @@ struct PlanOptions
     QHash<QString, QString> skuByGroup;
     /// Prepended to the display name of disabled objects, as the Univention connector does.
     QString disablePrefix = QStringLiteral("ZZZ_deleted_");
+
+    bool operator==(const PlanOptions &other) const
+    {
+        return softMatch == other.softMatch && hardDelete == other.hardDelete && syncGroups == other.syncGroups
+            && groupScope == other.groupScope && defaultSkuId == other.defaultSkuId && skuByGroup == other.skuByGroup
+            && disablePrefix == other.disablePrefix;
+    }
+    bool operator!=(const PlanOptions &other) const { return !(*this == other); }
 };
 
 /// Everything the planner looks at. Links are those of the StateStore, by anchor.
@@ -85,6 +95,23 @@ struct PlanInput
     Exclusions exclusions;
 };
 
+/// How one directory user comes out of the planner when planned on its own (Planner::planAlone()).
+struct UserPlan
+{
+    QString anchor;
+    /// Its user change and licence change, when it has them.
+    std::optional<Change> user;
+    std::optional<Change> licence;
+    /// Counted in ChangePlan::unchangedUsers.
+    bool unchanged = false;
+    /**
+     * Everything about the user that the plans of other objects depend on: its DN and uids (group members), its user
+     * principal name and mail (taken by one user only, soft matching), whether it is in scope and eligible for
+     * groups and licences, and the cloud account it ends up with. Equal footprints: the rest of the plan is the same.
+     */
+    QString footprint;
+};
+
 /**
  * Computes what must change in the tenant so that it matches the directory under the profile's rules.
  *
@@ -99,6 +126,14 @@ class Planner
 
 public:
     static ChangePlan plan(const PlanInput &input);
+    /// plan() before the exclusions take their changes out (ChangePlan::excluded stays empty).
+    static ChangePlan planBeforeExclusions(const PlanInput &input);
+    /**
+     * Plans @p users (entries of input.users, in directory order) without the rest of the directory: their own user
+     * and licence changes, as far as no other user changes them (IncrementalPlanner checks that). No groups, no
+     * users that left, no seats, no exclusions.
+     */
+    static QList<UserPlan> planAlone(const PlanInput &input, const QList<Directory::DirectoryEntry> &users);
 
     /// The value written to (and matched on) onPremisesImmutableId: an objectGUID anchor is already base64 (the
     /// Entra Connect form); any other anchor is the base64 of its UTF-8 text.

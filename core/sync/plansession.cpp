@@ -6,6 +6,7 @@
 #include "directory/directoryjob.h"
 #include "directory/directorysource.h"
 #include "directorysnapshot.h"
+#include "incrementalplanner.h"
 #include "statestore.h"
 #include "synclog.h"
 
@@ -42,10 +43,7 @@ void PlanJob::run()
     m_input.exclusions = m_settings.exclusions;
 
     if (m_snapshot && m_snapshot->isValid()) {
-        m_input.users = m_snapshot->users();
-        m_input.groups = m_snapshot->groups();
-        m_problems = m_snapshot->problems();
-        m_directoryDone = true;
+        m_directoryDone = true; // taken from the snapshot when planning starts (maybePlan)
     } else {
         readDirectoryInto();
     }
@@ -63,6 +61,7 @@ void PlanJob::run()
             return;
         }
         m_input.cloud = read->snapshot();
+        m_tenantUnchanged = !read->objectsChanged();
         if (!read->adminRolesKnown() && m_input.options.softMatch) {
             m_input.options.softMatch = false;
             m_notes.append(tr("Soft matching is off for this plan: the app may not read who holds an admin role. "
@@ -123,16 +122,40 @@ void PlanJob::maybePlan()
     if (!m_directoryDone || !m_cloudDone || m_planning || isFinished()) {
         return;
     }
+    DirectoryChanges changes;
+    if (m_snapshot) {
+        if (!m_snapshot->isValid()) {
+            // A watch lost track while the tenant was read: read the directory after all.
+            m_directoryDone = false;
+            readDirectoryInto();
+            m_directoryJob->start();
+            return;
+        }
+        // The directory as of now, with the changes counted up to now, so that the two agree.
+        m_input.users = m_snapshot->users();
+        m_input.groups = m_snapshot->groups();
+        m_problems = m_snapshot->problems();
+        changes = m_snapshot->takeChanges();
+    }
+    const quint64 ticket = m_planner ? m_planner->ticket() : 0;
     m_planning = true;
     auto result = std::make_shared<ChangePlan>();
     auto input = std::make_shared<PlanInput>(std::move(m_input));
-    QThread *worker = QThread::create([input, result] {
-        *result = Planner::plan(*input);
+    auto incremental = std::make_shared<bool>(false);
+    std::shared_ptr<IncrementalPlanner> planner = m_planner;
+    const bool tenantUnchanged = m_tenantUnchanged;
+    QThread *worker = QThread::create([input, result, planner, changes, tenantUnchanged, ticket, incremental] {
+        if (planner) {
+            *result = planner->plan(*input, changes, tenantUnchanged, ticket, incremental.get());
+        } else {
+            *result = Planner::plan(*input);
+        }
     });
-    connect(worker, &QThread::finished, this, [this, worker, input, result] {
+    connect(worker, &QThread::finished, this, [this, worker, input, result, incremental] {
         worker->deleteLater();
         m_input = std::move(*input);
         m_plan = std::move(*result);
+        m_wasIncremental = *incremental;
         m_plan.created = QDateTime::currentDateTimeUtc();
         qCInfo(lcSync) << "planned" << m_plan.changes.size() << "changes for" << m_input.users.size() << "users";
         succeed();

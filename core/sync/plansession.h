@@ -10,6 +10,8 @@
 
 #include <QPointer>
 
+#include <memory>
+
 namespace M365::Directory {
 class DirectorySource;
 class DirectoryJob;
@@ -20,6 +22,7 @@ namespace M365::Sync {
 class StateStore;
 class CloudReadJob;
 class DirectorySnapshot;
+class IncrementalPlanner;
 
 /**
  * Makes a plan the way every front end needs it: reads the directory and the tenant (at the same time), then plans
@@ -45,6 +48,14 @@ public:
      * otherwise (the live preview keeps it current with a watch). Set before start(); it must outlive the job.
      */
     void setDirectorySnapshot(DirectorySnapshot *snapshot) { m_snapshot = snapshot; }
+    /**
+     * Plans with @p planner, which re-plans only the users the snapshot saw change when it can (see
+     * IncrementalPlanner). Set before start(), together with a snapshot. Shared, because a cancelled job's worker
+     * thread may still be planning with it.
+     */
+    void setIncrementalPlanner(std::shared_ptr<IncrementalPlanner> planner) { m_planner = std::move(planner); }
+    /// Whether this plan re-planned only the users that changed.
+    bool wasIncremental() const { return m_wasIncremental; }
     /// Whether this plan read the directory (rather than planning from a valid snapshot).
     bool readDirectory() const { return m_readDirectory; }
 
@@ -81,7 +92,10 @@ private:
     bool m_cloudDone = false;
     bool m_planning = false;
     DirectorySnapshot *m_snapshot = nullptr;
+    std::shared_ptr<IncrementalPlanner> m_planner;
     bool m_readDirectory = false;
+    bool m_tenantUnchanged = false;
+    bool m_wasIncremental = false;
 };
 
 } // namespace M365::Sync

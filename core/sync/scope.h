@@ -44,6 +44,9 @@ public:
     /// Whether an entry passes the filter (the group condition is not considered).
     bool matchesFilter(const Directory::DirectoryEntry &entry) const;
 
+    bool operator==(const Scope &other) const { return m_filter == other.m_filter && m_groups == other.m_groups; }
+    bool operator!=(const Scope &other) const { return !(*this == other); }
+
     /**
      * The anchors of the users in scope, given every user and group read. Group membership is resolved with
      * GroupResolver, flattened, so that a member of a nested group counts.

@@ -8,6 +8,7 @@ target_sources(m365core PRIVATE
     sync/exclusions.cpp sync/exclusions.h
     sync/cloudreader.cpp sync/cloudreader.h
     sync/clouduser.cpp sync/clouduser.h
+    sync/incrementalplanner.cpp sync/incrementalplanner.h
     sync/initialpasswords.cpp sync/initialpasswords.h
     sync/mappingrules.cpp sync/mappingrules.h
     sync/planner.cpp sync/planner.h
