@@ -223,6 +223,38 @@ bool AttributeRule::modeFromName(const QString &name, Mode *mode)
     return false;
 }
 
+QString MappingRules::notWritableReason(const QString &graphProperty)
+{
+    // microsoft-graph-docs-contrib api-reference/v1.0/resources/user.md: these are read-only in Microsoft Graph.
+    if (graphProperty.compare(QLatin1String("proxyAddresses"), Qt::CaseInsensitive) == 0) {
+        return tr("proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra ID then "
+                  "adds it to proxyAddresses as an SMTP address) or to otherMails");
+    }
+    static const QStringList readOnly{QStringLiteral("id"),
+                                      QStringLiteral("imAddresses"),
+                                      QStringLiteral("assignedLicenses"),
+                                      QStringLiteral("assignedPlans"),
+                                      QStringLiteral("provisionedPlans"),
+                                      QStringLiteral("licenseAssignmentStates"),
+                                      QStringLiteral("createdDateTime"),
+                                      QStringLiteral("securityIdentifier"),
+                                      QStringLiteral("signInActivity"),
+                                      QStringLiteral("onPremisesSyncEnabled"),
+                                      QStringLiteral("onPremisesDistinguishedName"),
+                                      QStringLiteral("onPremisesDomainName"),
+                                      QStringLiteral("onPremisesSamAccountName"),
+                                      QStringLiteral("onPremisesSecurityIdentifier"),
+                                      QStringLiteral("onPremisesUserPrincipalName"),
+                                      QStringLiteral("onPremisesLastSyncDateTime")};
+    if (readOnly.contains(graphProperty, Qt::CaseInsensitive)) {
+        return tr("%1 is read-only in Microsoft Graph").arg(graphProperty);
+    }
+    if (graphProperty.compare(QLatin1String("onPremisesImmutableId"), Qt::CaseInsensitive) == 0) {
+        return tr("onPremisesImmutableId is written by m365sync itself from the directory anchor");
+    }
+    return {};
+}
+
 bool isCollectionProperty(const QString &graphProperty)
 {
     return graphProperty == QLatin1String("businessPhones") || graphProperty == QLatin1String("otherMails")
@@ -364,7 +396,8 @@ MappingRules MappingRules::defaults(Preset preset)
                    rule("st", "state"),
                    rule("co|c", "country"),
                    rule("physicalDeliveryOfficeName|roomNumber", "officeLocation"),
-                   // Graph's `mail` is read-only without Exchange; the directory address goes to otherMails.
+                   // Graph's `mail` is writable, but it becomes the primary SMTP address in proxyAddresses; by
+                   // default the directory's address is only recorded, in otherMails (map it to mail to change that).
                    rule("mail", "otherMails")};
     }
     return r;
@@ -496,6 +529,10 @@ Result<MappingRules> MappingRules::fromJson(const QJsonObject &json)
         }
         if (ar.graphProperty.isEmpty() && ar.mode != AttributeRule::Never) {
             return fail(QStringLiteral("a rule without a Graph property"));
+        }
+        const QString notWritable = ar.mode == AttributeRule::Never ? QString() : notWritableReason(ar.graphProperty);
+        if (!notWritable.isEmpty()) {
+            return fail(notWritable);
         }
         if (ar.directoryAttribute.isEmpty() && ar.mode == AttributeRule::Sync) {
             return fail(QStringLiteral("the sync rule for %1 names no directory attribute").arg(ar.graphProperty));

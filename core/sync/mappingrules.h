@@ -165,7 +165,10 @@ public:
     static QString anonymizedValue(const QByteArray &salt, const QString &anchor, const QString &graphProperty);
 
     QJsonObject toJson() const;
+    /// Refuses rules that write a property Graph does not let anyone write (proxyAddresses, imAddresses, …).
     static Result<MappingRules> fromJson(const QJsonObject &json);
+    /// Why a rule may not write @p graphProperty of a user, saying what to do instead; empty when it may.
+    static QString notWritableReason(const QString &graphProperty);
 
     bool operator==(const MappingRules &other) const;
 };

@@ -410,6 +410,32 @@ private Q_SLOTS:
         QTest::newRow("sync without attribute") << QByteArray(R"({"rules":[{"graphProperty":"city","mode":"sync"}]})");
         QTest::newRow("UPN suffix to nowhere") << QByteArray(R"({"rules":[],"upnSuffixes":{"corp.local":""}})");
         QTest::newRow("UPN suffix not a domain") << QByteArray(R"({"rules":[],"upnSuffixes":{"corp local":"a.com"}})");
+        QTest::newRow("proxyAddresses is read-only")
+            << QByteArray(R"({"rules":[{"directoryAttribute":"proxyAddresses","graphProperty":"proxyAddresses"}]})");
+        QTest::newRow("imAddresses is read-only") << QByteArray(
+            R"({"rules":[{"directoryAttribute":"msRTCSIP-PrimaryUserAddress","graphProperty":"imAddresses"}]})");
+    }
+
+    void writableProperties()
+    {
+        // microsoft-graph-docs-contrib resources/user.md: mail is writable, proxyAddresses and imAddresses are not.
+        QVERIFY(MappingRules::notWritableReason(QStringLiteral("mail")).isEmpty());
+        QVERIFY(MappingRules::notWritableReason(QStringLiteral("otherMails")).isEmpty());
+        QVERIFY(MappingRules::notWritableReason(QStringLiteral("proxyAddresses")).contains(QLatin1String("mail")));
+        QVERIFY(!MappingRules::notWritableReason(QStringLiteral("imAddresses")).isEmpty());
+        // A "never" rule for a read-only property says nothing is written: allowed.
+        const auto never = MappingRules::fromJson(
+            QJsonDocument::fromJson(R"({"rules":[{"graphProperty":"proxyAddresses","mode":"never"}]})").object());
+        QVERIFY(never.ok());
+        // Mapping to mail is accepted.
+        const auto mail = MappingRules::fromJson(
+            QJsonDocument::fromJson(R"({"rules":[{"directoryAttribute":"mail","graphProperty":"mail"}]})").object());
+        QVERIFY(mail.ok());
+        const auto proxy = MappingRules::fromJson(
+            QJsonDocument::fromJson(
+                R"({"rules":[{"directoryAttribute":"proxyAddresses","graphProperty":"proxyAddresses"}]})")
+                .object());
+        QVERIFY(proxy.error.details.contains(QLatin1String("proxyAddresses")));
     }
 
     void fromJsonErrors()
