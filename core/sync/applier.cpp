@@ -247,6 +247,7 @@ void ApplyJob::startPhase(Phase phase)
         break;
     case Phase::Dependents:
         queueDependents();
+        queueManagers();
         break;
     case Phase::Done:
         finishRun();
@@ -300,6 +301,7 @@ ApplyJob::Step ApplyJob::objectStep(int index)
     switch (c.kind) {
     case Change::Kind::Create: {
         QJsonObject body = c.payload;
+        body.remove(str("manager")); // a relationship: set once every user exists (queueManagers())
         if (!group) {
             // Graph requires a password on create. Users of a federated domain sign in at their own identity
             // provider, so theirs is never used and does not go to the hand-out sheet.
@@ -322,9 +324,12 @@ ApplyJob::Step ApplyJob::objectStep(int index)
         step.request =
             Graph::Request{"DELETE", collection + QLatin1Char('/') + c.cloudId, {}, false, {}, false, {}, {}};
         break;
-    default:
-        step.request = Graph::Request::withBody("PATCH", collection + QLatin1Char('/') + c.cloudId, c.payload);
+    default: {
+        QJsonObject body = c.payload;
+        body.remove(str("manager"));
+        step.request = Graph::Request::withBody("PATCH", collection + QLatin1Char('/') + c.cloudId, body);
         break;
+    }
     }
     return step;
 }
@@ -436,6 +441,57 @@ void ApplyJob::queueDependents()
     }
 }
 
+void ApplyJob::queueManagers()
+{
+    // user-post-manager.md: PUT /users/{id}/manager/$ref; user-delete-manager.md: DELETE …/manager/$ref.
+    for (int i = 0; i < m_plan.changes.size(); ++i) {
+        const Change &c = m_plan.changes.at(i);
+        if (!selected(i) || c.objectType != Change::ObjectType::User || !c.payload.contains(QLatin1String("manager"))
+            || m_outcomes.at(i).result != ChangeOutcome::Result::Done) {
+            continue;
+        }
+        const QString userId = c.cloudId.isEmpty() ? cloudIdFor(Change::ObjectType::User, c.anchor) : c.cloudId;
+        const QJsonValue manager = c.payload.value(QLatin1String("manager"));
+        const QString path = str("/users/") + userId + str("/manager/$ref");
+        if (manager.isNull()) {
+            m_queue.push_back(
+                Step{Step::Kind::Manager, i, Graph::Request{"DELETE", path, {}, false, {}, false, {}, {}}, {}, {}});
+            continue;
+        }
+        QString managerId = manager.toObject().value(QLatin1String("id")).toString();
+        if (managerId.isEmpty()) {
+            managerId =
+                cloudIdFor(Change::ObjectType::User, manager.toObject().value(QLatin1String("anchor")).toString());
+        }
+        if (managerId.isEmpty()) {
+            amendFailed(i, tr("The manager was not set because the manager's account was not created."), {});
+            continue;
+        }
+        Step step{Step::Kind::Manager,
+                  i,
+                  Graph::Request::withBody(
+                      "PUT", path, QJsonObject{{str("@odata.id"), graphUrl(str("/users/") + managerId)}}),
+                  {},
+                  {}};
+        step.request.retryNotFound = true; // a manager created moments ago may not have replicated yet
+        m_queue.push_back(step);
+    }
+}
+
+void ApplyJob::amendFailed(int index, const QString &problem, const QString &requestId)
+{
+    ChangeOutcome &outcome = m_outcomes[index];
+    if (outcome.result != ChangeOutcome::Result::Failed) {
+        outcome.result = ChangeOutcome::Result::Failed;
+        ++m_failed;
+    }
+    outcome.message = outcome.message.isEmpty() ? problem : outcome.message + str("; ") + problem;
+    if (!requestId.isEmpty()) {
+        outcome.requestId = requestId;
+    }
+    Q_EMIT changeFinished(index, outcome);
+}
+
 void ApplyJob::pump()
 {
     if (isFinished()) {
@@ -523,6 +579,13 @@ void ApplyJob::onStepDone(const Step &step, const Graph::Response &response)
         return;
     case Step::Kind::Reconcile:
         onReconciled(step, response);
+        return;
+    case Step::Kind::Manager:
+        // Removing a manager that is already gone is what was wanted.
+        if (!response.ok() && !(step.request.method == "DELETE" && response.status == 404)) {
+            amendFailed(
+                step.change, tr("The manager could not be set: %1").arg(failureMessage(response)), response.requestId);
+        }
         return;
     case Step::Kind::Licence:
         if (response.ok()) {

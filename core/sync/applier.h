@@ -117,7 +117,7 @@ private:
     /// One HTTP request of the run and what its answer means.
     struct Step
     {
-        enum class Kind { Check, Object, Reconcile, MembersAdd, MemberRemove, MemberRefAdd, Licence };
+        enum class Kind { Check, Object, Reconcile, MembersAdd, MemberRemove, MemberRefAdd, Licence, Manager };
         Kind kind;
         int change;
         Graph::Request request;
@@ -132,6 +132,8 @@ private:
     void queueChecks();
     void queueObjects();
     void queueDependents();
+    /// The manager of each user written in this run whose change sets one, now that every user exists.
+    void queueManagers();
     Step objectStep(int index);
     void pump();
     void onBatchFinished(Graph::BatchJob *job, const QList<Step> &steps);
@@ -144,6 +146,8 @@ private:
                       const QString &message,
                       const QString &requestId = {},
                       const QString &cloudId = {});
+    /// A finished change did not fully succeed after all (its manager could not be set): failed, with @p problem.
+    void amendFailed(int index, const QString &problem, const QString &requestId);
     void finishRun();
     QString cloudIdFor(Change::ObjectType type, const QString &anchor) const;
     QString graphUrl(const QString &path) const;

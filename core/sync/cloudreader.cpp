@@ -47,6 +47,24 @@ void mergeMembers(QJsonObject *group, const QJsonArray &memberDelta)
     group->insert(membersKey, QJsonArray::fromStringList(members));
 }
 
+/**
+ * Applies a user's manager@delta (concepts/delta-query-overview.md: relationships come as `propertyName@delta`
+ * annotations when `$select` names them): the manager is kept as the property "manager", the manager's id; an entry
+ * marked "@removed" takes it away, and the last entry that is not decides.
+ */
+void mergeManager(QJsonObject *user, const QJsonArray &managerDelta)
+{
+    QJsonValue manager = QJsonValue::Null;
+    for (const QJsonValue &v : managerDelta) {
+        const QJsonObject m = v.toObject();
+        const QString id = m.value(QLatin1String("id")).toString();
+        if (!id.isEmpty() && !m.contains(QLatin1String("@removed"))) {
+            manager = id;
+        }
+    }
+    user->insert(QStringLiteral("manager"), manager);
+}
+
 } // namespace
 
 DeltaMerge mergeDeltaChanges(const QString &resource,
@@ -81,6 +99,8 @@ DeltaMerge mergeDeltaChanges(const QString &resource,
         }
         if (resource == QLatin1String("groups")) {
             mergeMembers(&merged, memberDelta);
+        } else if (change.contains(QLatin1String("manager@delta"))) {
+            mergeManager(&merged, change.value(QLatin1String("manager@delta")).toArray());
         }
         objects->insert(id, merged);
         merge.touched.insert(id, merged);

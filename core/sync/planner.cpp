@@ -224,13 +224,28 @@ bool lessView(QStringView a, QStringView b)
     return a < b;
 }
 
+/// The manager a directory user should have in the cloud, when the rules map "manager" (a DN in the directory).
+struct ManagerTarget
+{
+    bool managed = false; ///< false: the cloud's manager is left as it is
+    /// What the applier sets: null (no manager), {"id": cloud id} or {"anchor": …} for a manager this run creates.
+    QJsonValue payload = QJsonValue::Null;
+    QString cloudId; ///< the manager's cloud id, when it is known
+    QString name; ///< the manager's name, for the preview
+};
+
 class PlanBuilder
 {
 public:
-    /// @p alone: plan input.users on their own (Planner::planAlone()), recording a UserPlan for each.
-    explicit PlanBuilder(const PlanInput &input, bool alone = false)
+    /// @p alone: plan input.users on their own (Planner::planAlone()), recording a UserPlan for each; @p directory:
+    /// all users of the directory (where managers are looked up), when input.users are only some of them.
+    explicit PlanBuilder(const PlanInput &input,
+                         bool alone = false,
+                         const QList<Directory::DirectoryEntry> *directory = nullptr)
         : m_in(input)
         , m_alone(alone)
+        , m_directory(directory ? *directory : input.users)
+        , m_managesManager(input.rules.managedProperties().contains(QLatin1String("manager")))
         , m_mapper(input.rules)
         , m_fingerprintProperties(Planner::userFingerprintProperties(input.rules))
     {
@@ -533,6 +548,9 @@ private:
     {
         QStringList drifted;
         for (const AttributeDiff &d : diffs) {
+            if (d.property == QLatin1String("manager")) {
+                continue; // shown by name, kept as a reference: the two do not compare
+            }
             const QJsonValue last = link.lastValues.value(d.property);
             if (!last.isUndefined() && !sameValue(last, d.oldValue)) {
                 drifted.append(d.property);
@@ -540,6 +558,86 @@ private:
         }
         return drifted.isEmpty() ? QString()
                                  : Planner::tr("drift in the cloud: %1").arg(drifted.join(QStringLiteral(", ")));
+    }
+
+    /**
+     * Takes the manager's DN out of @p desired (the mapper reads it like any attribute) and finds the manager among
+     * the directory's users: linked (its cloud id), about to be created or linked by this plan (its anchor, which the
+     * applier resolves), or none (an empty attribute). A DN that is no user of the directory, or the user itself,
+     * leaves the cloud's manager alone.
+     */
+    ManagerTarget takeManager(const Directory::DirectoryEntry &entry, MappedUser *desired)
+    {
+        ManagerTarget target;
+        QString dn;
+        bool mapped = false;
+        for (qsizetype i = 0; i < desired->properties.size(); ++i) {
+            if (desired->properties.at(i).name == QLatin1String("manager")) {
+                dn = desired->properties.at(i).value.text.trimmed();
+                desired->properties.removeAt(i);
+                mapped = true;
+                break;
+            }
+        }
+        if (!mapped) {
+            return target;
+        }
+        if (dn.isEmpty()) {
+            target.managed = true;
+            return target;
+        }
+        if (m_userByDnKey.isEmpty()) {
+            m_userByDnKey.reserve(m_directory.size());
+            for (int i = 0; i < m_directory.size(); ++i) {
+                m_userByDnKey.insert(dnKey(m_directory.at(i).dn), i);
+            }
+        }
+        const auto found = m_userByDnKey.constFind(dnKey(dn));
+        if (found == m_userByDnKey.constEnd() || m_directory.at(*found).anchor == entry.anchor) {
+            return target;
+        }
+        const Directory::DirectoryEntry &manager = m_directory.at(*found);
+        target.managed = true;
+        target.name = manager.value(QStringLiteral("displayName"));
+        if (target.name.isEmpty()) {
+            target.name = manager.value(QStringLiteral("cn"));
+        }
+        const auto link = m_in.links.constFind(manager.anchor);
+        if (link != m_in.links.constEnd() && link->objectType == Change::ObjectType::User
+            && m_in.cloud.user(link->cloudId)) {
+            target.cloudId = link->cloudId;
+            target.payload = QJsonObject{{QStringLiteral("id"), link->cloudId}};
+        } else {
+            target.payload = QJsonObject{{QStringLiteral("anchor"), manager.anchor}};
+        }
+        return target;
+    }
+
+    /// The manager's change for a user in the cloud, shown by name: "Anna Berg" → "Jon Dahl".
+    void addManagerDiff(QList<AttributeDiff> *diffs, const CloudUser &cloud) const
+    {
+        if (!m_manager.managed) {
+            return;
+        }
+        const QString current = cloud.value(QStringLiteral("manager")).toString();
+        if (current == m_manager.cloudId && (!current.isEmpty() || m_manager.payload.isNull())) {
+            return;
+        }
+        const CloudUser *old = current.isEmpty() ? nullptr : m_in.cloud.user(current);
+        const QJsonValue oldValue = current.isEmpty() ? QJsonValue(QJsonValue::Undefined)
+            : old                                     ? QJsonValue(old->displayName().toString())
+                                                      : QJsonValue(current);
+        diffs->append({QStringLiteral("manager"),
+                       oldValue,
+                       m_manager.payload.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(m_manager.name)});
+    }
+
+    /// A change's payload carries the manager as the applier needs it, not as the preview shows it.
+    void setManagerPayload(Change *c) const
+    {
+        if (c->payload.contains(QLatin1String("manager"))) {
+            c->payload.insert(QStringLiteral("manager"), m_manager.payload);
+        }
     }
 
     void planUsers()
@@ -593,8 +691,13 @@ private:
         std::sort(uids.begin(), uids.end());
         const auto outcome = m_outcomes.constFind(entry.anchor);
         const QChar separator(u'\n');
+        // With managers managed, a user's name is shown in the changes of those it manages.
+        const QString name = m_managesManager
+            ? entry.value(QStringLiteral("displayName")) + QLatin1Char('/') + entry.value(QStringLiteral("cn"))
+            : QString();
         p.footprint =
             QStringList{dnKey(entry.dn),
+                        name,
                         uids.join(u','),
                         inScope ? m_desired.userPrincipalName.toCaseFolded() : QString(),
                         m_in.options.softMatch ? entry.value(QStringLiteral("mail")).toCaseFolded() : QString(),
@@ -621,6 +724,7 @@ private:
         }
 
         m_mapper.map(entry, &m_desired);
+        m_manager = m_managesManager ? takeManager(entry, &m_desired) : ManagerTarget();
         const MappedUser &desired = m_desired;
         const QString displayName = desired.text(QStringLiteral("displayName"));
         if (!desired.isValid()) {
@@ -648,6 +752,7 @@ private:
                     const CloudUser &cloud)
     {
         QList<AttributeDiff> diffs = diffUser(desired, cloud);
+        addManagerDiff(&diffs, cloud);
         if (!diffs.isEmpty()) {
             const QString upnTakenBy =
                 m_cloudByUpn.find(m_in.cloud, &CloudUser::userPrincipalName, desired.userPrincipalName);
@@ -670,6 +775,7 @@ private:
             c.cloudFingerprint = fingerprintUser(cloud);
             c.reason = enable ? Planner::tr("back in scope") : driftReason(diffs, link);
             c.payload = payloadOf(diffs);
+            setManagerPayload(&c);
             c.diffs = std::move(diffs);
             m_userChanges.append(c);
         } else {
@@ -723,6 +829,7 @@ private:
                                .arg(cloud.userPrincipalName().toString(), how);
             } else {
                 QList<AttributeDiff> diffs = diffUser(desired, cloud);
+                addManagerDiff(&diffs, cloud);
                 if (cloudImmutable != immutable) {
                     diffs.append({QStringLiteral("onPremisesImmutableId"),
                                   cloud.value(QStringLiteral("onPremisesImmutableId")),
@@ -731,6 +838,7 @@ private:
                 c.kind = Change::Kind::Link;
                 c.reason = how;
                 c.payload = payloadOf(diffs);
+                setManagerPayload(&c);
                 c.diffs = std::move(diffs);
                 m_userChanges.append(c);
                 // No second directory user may take it. The key is viewed in the snapshot, which outlives the plan.
@@ -783,6 +891,10 @@ private:
         }
         payload.insert(QStringLiteral("onPremisesImmutableId"), immutable);
         c.diffs.append({QStringLiteral("onPremisesImmutableId"), QJsonValue(QJsonValue::Undefined), immutable});
+        if (m_manager.managed && !m_manager.payload.isNull()) {
+            payload.insert(QStringLiteral("manager"), m_manager.payload);
+            c.diffs.append({QStringLiteral("manager"), QJsonValue(QJsonValue::Undefined), m_manager.name});
+        }
         if (!payload.contains(QLatin1String("accountEnabled"))) {
             payload.insert(QStringLiteral("accountEnabled"), !entry.disabled);
         }
@@ -1147,10 +1259,14 @@ private:
 
     const PlanInput &m_in;
     const bool m_alone;
+    const QList<Directory::DirectoryEntry> &m_directory;
+    const bool m_managesManager;
+    QHash<QString, int> m_userByDnKey; // index into m_directory; built on the first manager looked up
     QList<UserPlan> m_userPlans; // when alone
     const UserMapper m_mapper;
     const QStringList m_fingerprintProperties;
     MappedUser m_desired; // the user being planned, kept to reuse its storage
+    ManagerTarget m_manager; // the manager of the user being planned
     mutable QStringList m_propertyNames; // the names of the MappedUser m_indexByPropertyId was built for
     mutable QList<qsizetype> m_indexByPropertyId; // CloudUser property id → its index in a MappedUser, or -1
     QSet<QString> m_managedSkus;
@@ -1202,7 +1318,7 @@ QList<UserPlan> Planner::planAlone(const PlanInput &input, const QList<Directory
     PlanInput alone = input; // shares everything
     alone.users = users;
     alone.options.syncGroups = false;
-    PlanBuilder builder(alone, true);
+    PlanBuilder builder(alone, true, &input.users);
     builder.run();
     return builder.takeUserPlans();
 }
@@ -1258,6 +1374,7 @@ QString Planner::fingerprint(const CloudUser &cloudUser, const QStringList &prop
 QStringList Planner::userFingerprintProperties(const MappingRules &rules)
 {
     QStringList out = rules.managedProperties();
+    out.removeAll(QStringLiteral("manager")); // a relationship, not a property a GET of the user returns
     for (const char *p :
          {"displayName", "accountEnabled", "userPrincipalName", "assignedLicenses", "onPremisesImmutableId"}) {
         if (!out.contains(QLatin1String(p))) {

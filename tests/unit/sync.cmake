@@ -11,3 +11,4 @@ m365_add_test(tst_schedule SOURCES tst_schedule.cpp LIBS M365::Core LABELS unit 
 m365_add_test(tst_exclusions SOURCES tst_exclusions.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_directorysnapshot SOURCES tst_directorysnapshot.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_incrementalplanner SOURCES tst_incrementalplanner.cpp LIBS M365::Core LABELS unit TIMEOUT 120)
+m365_add_test(tst_deltamerge SOURCES tst_deltamerge.cpp LIBS M365::Core LABELS unit TIMEOUT 60)

@@ -64,7 +64,7 @@ void setValue(DirectoryEntry &e, const QString &attribute, const QString &value)
 /// someone else, a new mail for soft matching).
 void edit(DirectoryEntry &e, QRandomGenerator &random, int users)
 {
-    switch (random.bounded(7)) {
+    switch (random.bounded(8)) {
     case 0:
     case 1:
         setValue(e,
@@ -86,6 +86,9 @@ void edit(DirectoryEntry &e, QRandomGenerator &random, int users)
     case 6:
         e.disabled = !e.disabled;
         break;
+    case 7:
+        setValue(e, QStringLiteral("manager"), dnOf(QStringLiteral("u%1").arg(random.bounded(users + 5))));
+        break;
     }
 }
 
@@ -96,11 +99,14 @@ struct World
 };
 
 /// A tenant half synced with the directory, with strangers in the way.
-World makeWorld(QRandomGenerator &random, bool softMatch, bool scopeFilter, bool exclusions)
+World makeWorld(QRandomGenerator &random, bool softMatch, bool scopeFilter, bool exclusions, bool managers = false)
 {
     World w;
     PlanInput &in = w.input;
     in.rules = MappingRules::defaults();
+    if (managers) {
+        in.rules.rules.append(AttributeRule{QStringLiteral("manager"), QStringLiteral("manager"), {}, {}});
+    }
     in.rules.domain = QStringLiteral("example.org");
     in.rules.anonymizeSalt = "test-salt";
     in.options.softMatch = softMatch;
@@ -108,6 +114,9 @@ World makeWorld(QRandomGenerator &random, bool softMatch, bool scopeFilter, bool
     w.users = 40;
     for (int n = 0; n < w.users; ++n) {
         DirectoryEntry e = person(n, random);
+        if (n > 0) {
+            e.addValue(QStringLiteral("manager"), dnOf(QStringLiteral("u%1").arg(n / 3)));
+        }
         if (n % 13 == 5) {
             setValue(e, QStringLiteral("uid"), QStringLiteral("u%1").arg(n - 1)); // a duplicate user name
         }
@@ -246,11 +255,13 @@ private Q_SLOTS:
         QTest::addColumn<bool>("softMatch");
         QTest::addColumn<bool>("scopeFilter");
         QTest::addColumn<bool>("exclusions");
-        QTest::newRow("plain") << 1u << false << false << false;
-        QTest::newRow("soft matching") << 2u << true << false << false;
-        QTest::newRow("scope filter") << 3u << false << true << false;
-        QTest::newRow("exclusions") << 4u << false << false << true;
-        QTest::newRow("everything") << 5u << true << true << true;
+        QTest::addColumn<bool>("managers");
+        QTest::newRow("plain") << 1u << false << false << false << false;
+        QTest::newRow("soft matching") << 2u << true << false << false << false;
+        QTest::newRow("scope filter") << 3u << false << true << false << false;
+        QTest::newRow("exclusions") << 4u << false << false << true << false;
+        QTest::newRow("managers") << 6u << false << false << false << true;
+        QTest::newRow("everything") << 5u << true << true << true << true;
     }
 
     void equalsFullPlanAfterRandomEdits()
@@ -259,8 +270,9 @@ private Q_SLOTS:
         QFETCH(bool, softMatch);
         QFETCH(bool, scopeFilter);
         QFETCH(bool, exclusions);
+        QFETCH(bool, managers);
         QRandomGenerator random(seed);
-        World world = makeWorld(random, softMatch, scopeFilter, exclusions);
+        World world = makeWorld(random, softMatch, scopeFilter, exclusions, managers);
         PlanInput &in = world.input;
 
         IncrementalPlanner planner;

@@ -22,6 +22,11 @@ namespace {
 const QString skuE3 = QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900");
 const QString skuE1 = QStringLiteral("18181a46-0d4e-45cd-891e-60aabd171b4e");
 
+QString dnFor(const QString &uid)
+{
+    return QStringLiteral("uid=%1,ou=people,dc=example,dc=org").arg(uid);
+}
+
 DirectoryEntry person(const QString &uid, const QHash<QString, QStringList> &attributes = {})
 {
     DirectoryEntry e;
@@ -278,6 +283,58 @@ private:
     }
 
 private Q_SLOTS:
+    void managerIsTheManagersCloudAccount()
+    {
+        PlanInput in = base();
+        in.rules.rules.append(AttributeRule{QStringLiteral("manager"), QStringLiteral("manager"), {}, {}});
+        const QString bossDn = dnFor(QStringLiteral("boss"));
+        const DirectoryEntry boss = person(QStringLiteral("boss"));
+        const DirectoryEntry newBoss = person(QStringLiteral("newboss"));
+        auto reportOf = [](const QString &uid, const QString &managerDn) {
+            return person(uid,
+                          managerDn.isEmpty() ? QHash<QString, QStringList>{}
+                                              : QHash<QString, QStringList>{{QStringLiteral("manager"), {managerDn}}});
+        };
+        addSynced(in, boss);
+        addSynced(in, reportOf(QStringLiteral("worker"), bossDn)); // the cloud has no manager yet
+        addSynced(in, reportOf(QStringLiteral("settled"), bossDn.toUpper())); // has it already; DNs compare folded
+        setCloudProperty(
+            in, cloudId(QStringLiteral("settled")), QStringLiteral("manager"), cloudId(QStringLiteral("boss")));
+        addSynced(in, reportOf(QStringLiteral("left"), QString())); // the directory says none; the cloud has one
+        setCloudProperty(
+            in, cloudId(QStringLiteral("left")), QStringLiteral("manager"), cloudId(QStringLiteral("boss")));
+        addSynced(in, reportOf(QStringLiteral("orphan"), dnFor(QStringLiteral("nobody")))); // not a directory user
+        addSynced(in, reportOf(QStringLiteral("self"), dnFor(QStringLiteral("self"))));
+        addSynced(in, reportOf(QStringLiteral("later"), dnFor(QStringLiteral("newboss")))); // created by this plan
+        in.users.append(newBoss);
+        in.users.append(reportOf(QStringLiteral("newbie"), bossDn));
+
+        const ChangePlan plan = Planner::plan(in);
+        QHash<QString, Change> byAnchor;
+        for (const Change &c : plan.changes) {
+            byAnchor.insert(c.anchor, c);
+        }
+        const QJsonObject bossRef{{QStringLiteral("id"), cloudId(QStringLiteral("boss"))}};
+        QCOMPARE(byAnchor.value(QStringLiteral("A-worker")).kind, Change::Kind::Update);
+        QCOMPARE(byAnchor.value(QStringLiteral("A-worker")).payload.value(QLatin1String("manager")),
+                 QJsonValue(bossRef));
+        QCOMPARE(byAnchor.value(QStringLiteral("A-worker")).diffs.constFirst().newValue,
+                 QJsonValue(QStringLiteral("User boss")));
+        QVERIFY(!byAnchor.contains(QStringLiteral("A-settled")));
+        QVERIFY(!byAnchor.contains(QStringLiteral("A-orphan")));
+        QVERIFY(!byAnchor.contains(QStringLiteral("A-self")));
+        QCOMPARE(byAnchor.value(QStringLiteral("A-left")).payload.value(QLatin1String("manager")),
+                 QJsonValue(QJsonValue::Null));
+        QCOMPARE(byAnchor.value(QStringLiteral("A-later")).payload.value(QLatin1String("manager")),
+                 QJsonValue(QJsonObject{{QStringLiteral("anchor"), QStringLiteral("A-newboss")}}));
+        QCOMPARE(byAnchor.value(QStringLiteral("A-newbie")).kind, Change::Kind::Create);
+        QCOMPARE(byAnchor.value(QStringLiteral("A-newbie")).payload.value(QLatin1String("manager")),
+                 QJsonValue(bossRef));
+        // The fingerprint a run checks before writing does not cover the manager: a GET of the user has none.
+        QVERIFY(!Planner::userFingerprintProperties(in.rules).contains(QStringLiteral("manager")));
+        QCOMPARE(plan.unchangedUsers, 4); // boss, settled, orphan, self
+    }
+
     void plan_data()
     {
         QTest::addColumn<PlanInput>("input");
