@@ -1,10 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// users/delta and groups/delta. A round starts with a full read (every object, groups with members@delta) and ends
-// with an @odata.deltaLink; following it returns what changed since, with @removed for deleted objects and
-// removed members. Tokens carry the change sequence number, so they are exact and small. Raising the tenant's delta
-// epoch (admin API) invalidates all tokens: the next request gets 410 Gone, as when Microsoft loses sync state.
+// users/delta and groups/delta. A round starts with a full read (every object, groups with members@delta, users with
+// manager@delta when $select names manager) and ends with an @odata.deltaLink; following it returns what changed since,
+// with @removed for deleted objects, removed members and removed managers. Tokens carry the change sequence number, so
+// they are exact and small. Raising the tenant's delta epoch (admin API) invalidates all tokens: the next request gets
+// 410 Gone, as when Microsoft loses sync state.
 
 #include "sandboxcrypto.h"
 #include "sandboxtenant.h"
@@ -29,6 +30,18 @@ const QStringList deltaGroupRoles = {QStringLiteral("Group.Read.All"),
                                      QStringLiteral("Directory.Read.All"),
                                      QStringLiteral("Directory.ReadWrite.All")};
 
+/// The user resource as users/delta's $select sees it: its properties and the manager navigation property
+/// (concepts/delta-query-overview.md: "$select also supports manager and members navigation properties").
+const Schema &userDeltaSchema()
+{
+    static const Schema schema = [] {
+        Schema s = Schema::user();
+        s.properties.insert(QStringLiteral("manager"), {PropertySpec::Type::Any, 0, true, true, 0});
+        return s;
+    }();
+    return schema;
+}
+
 QString encodeToken(const QJsonObject &token)
 {
     return QString::fromLatin1(Crypto::base64UrlEncode(QJsonDocument(token).toJson(QJsonDocument::Compact)));
@@ -43,7 +56,7 @@ ApiResponse SandboxTenant::delta(const ApiRequest &r, const QString &kind, const
         return forbidden(r);
     }
     const QString entitySet = users ? QStringLiteral("users") : QStringLiteral("groups");
-    const Schema &schema = users ? Schema::user() : Schema::group();
+    const Schema &schema = users ? userDeltaSchema() : Schema::group();
 
     QJsonObject token;
     const QString tokenText = r.hasQueryItem(QStringLiteral("$skiptoken")) ? r.queryItem(QStringLiteral("$skiptoken"))
@@ -86,20 +99,40 @@ ApiResponse SandboxTenant::delta(const ApiRequest &r, const QString &kind, const
     const QString after =
         r.hasQueryItem(QStringLiteral("$skiptoken")) ? token.value(QLatin1String("a")).toString() : QString();
     const bool wantMembers = !users && (select.isEmpty() || select.contains(QStringLiteral("members")));
+    // A user's manager is tracked only when $select names it (concepts/delta-query-overview.md).
+    const bool wantManager = users && select.contains(QStringLiteral("manager"));
     QStringList projection = select;
     projection.removeAll(QStringLiteral("members"));
+    projection.removeAll(QStringLiteral("manager"));
 
     // Gather this round's changes, keyed and ordered by id.
     QMap<QString, QJsonObject> changes;
     const auto &objects = users ? m_state.users : m_state.groups;
+    const auto shapeItem = [&](const QString &id, const QJsonObject &object) {
+        if (!select.isEmpty() && projection.isEmpty()) {
+            return QJsonObject{{QStringLiteral("id"), id}};
+        }
+        return shape(object, projection, users ? schema.defaultSelect : QStringList());
+    };
     for (auto it = objects.cbegin(); it != objects.cend(); ++it) {
         const qint64 seq = it->value(QLatin1String("_seq")).toInteger();
         if (seq > since && seq <= upTo && isVisible(it.key())) {
-            QJsonObject item = shape(it.value(), projection, users ? schema.defaultSelect : QStringList());
-            if (!select.isEmpty() && projection.isEmpty()) {
-                item = QJsonObject{{QStringLiteral("id"), it.key()}};
+            changes.insert(it.key(), shapeItem(it.key(), it.value()));
+        }
+    }
+    // The last change of each user's manager in this round: a user whose manager was set, replaced or removed is a
+    // changed user of a round that tracks the manager, even when nothing else of it changed.
+    QHash<QString, TenantState::ManagerChange> managerChanged;
+    if (wantManager && since > 0) {
+        for (const auto &change : m_state.managerChanges) {
+            if (change.seq > since && change.seq <= upTo) {
+                managerChanged.insert(change.userId, change);
             }
-            changes.insert(it.key(), item);
+        }
+        for (auto it = managerChanged.cbegin(); it != managerChanged.cend(); ++it) {
+            if (!changes.contains(it.key()) && objects.contains(it.key()) && isVisible(it.key())) {
+                changes.insert(it.key(), shapeItem(it.key(), objects.value(it.key())));
+            }
         }
     }
     if (since > 0) {
@@ -149,6 +182,35 @@ ApiResponse SandboxTenant::delta(const ApiRequest &r, const QString &kind, const
             }
             if (!memberDelta.isEmpty()) {
                 it->insert(QStringLiteral("members@delta"), memberDelta);
+            }
+        }
+    }
+
+    if (wantManager) {
+        const QString userType = QStringLiteral("#microsoft.graph.user");
+        for (auto it = changes.begin(); it != changes.end(); ++it) {
+            if (it->contains(QLatin1String("@removed"))) {
+                continue;
+            }
+            QJsonArray managerDelta;
+            if (since == 0) {
+                const QString managerId = m_state.managers.value(it.key());
+                if (!managerId.isEmpty()) {
+                    managerDelta.append(
+                        QJsonObject{{QStringLiteral("@odata.type"), userType}, {QStringLiteral("id"), managerId}});
+                }
+            } else if (managerChanged.contains(it.key())) {
+                const TenantState::ManagerChange change = managerChanged.value(it.key());
+                QJsonObject entry{{QStringLiteral("@odata.type"), userType}, {QStringLiteral("id"), change.managerId}};
+                if (!change.set) {
+                    // The form of a removed manager is assumed to be that of a removed member (FIDELITY.md).
+                    entry.insert(QStringLiteral("@removed"),
+                                 QJsonObject{{QStringLiteral("reason"), QStringLiteral("deleted")}});
+                }
+                managerDelta.append(entry);
+            }
+            if (!managerDelta.isEmpty()) {
+                it->insert(QStringLiteral("manager@delta"), managerDelta);
             }
         }
     }

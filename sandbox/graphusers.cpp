@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// /users, /users/{id}/assignLicense and /directory/deletedItems, with the validation Microsoft Entra ID applies.
+// /users, /users/{id}/assignLicense, /users/{id}/manager and /directory/deletedItems, with the validation Microsoft
+// Entra ID applies.
 
 #include "sandboxtenant.h"
 
@@ -98,6 +99,11 @@ ApiResponse SandboxTenant::users(const ApiRequest &r, const QStringList &seg, co
             return assignLicense(r, id);
         } else if (seg.value(2) == QLatin1String("contacts") || seg.value(2) == QLatin1String("contactFolders")) {
             return contacts(r, id, seg.mid(2), c);
+        } else if (seg.value(2) == QLatin1String("manager")) {
+            // Reading needs User.Read.All or more, assigning and removing User.ReadWrite.All or
+            // Directory.ReadWrite.All, as checked above (api/user-list-manager.md, user-post-manager.md,
+            // user-delete-manager.md).
+            return manager(r, id, seg);
         }
     }
     return graphError(405,
@@ -276,11 +282,92 @@ ApiResponse SandboxTenant::deleteUser(const ApiRequest &r, const QString &id)
             recordMemberChange(it.key(), id, false);
         }
     }
+    // The deleted user's own manager link goes, and so does every link of a direct report to them; a restore brings
+    // neither back (assumed, FIDELITY.md).
+    if (m_state.managers.contains(id)) {
+        setManager(id, {});
+    }
+    const QStringList reports = m_state.managers.keys(id);
+    for (const QString &report : reports) {
+        setManager(report, {});
+    }
     user.insert(QStringLiteral("@odata.type"), QStringLiteral("#microsoft.graph.user"));
     user.insert(QStringLiteral("deletedDateTime"), isoNow());
     m_state.deletedItems.insert(id, user);
     m_state.tombstones.append({m_state.nextSeq(), QStringLiteral("user"), id, false});
     return ApiResponse::noContent();
+}
+
+ApiResponse SandboxTenant::manager(const ApiRequest &r, const QString &userId, const QStringList &seg)
+{
+    const bool reference = seg.size() == 4 && seg.value(3) == QLatin1String("$ref");
+    if (seg.size() == 3 && r.method == "GET") {
+        // The manager as a directoryObject, typed; a user without one answers 404 (Graph does so by design).
+        const QString managerId = m_state.managers.value(userId);
+        if (managerId.isEmpty() || !m_state.users.contains(managerId)) {
+            return notFound(r, QStringLiteral("manager"));
+        }
+        QJsonObject manager = m_state.users.value(managerId);
+        manager.insert(QStringLiteral("@odata.type"), QStringLiteral("#microsoft.graph.user"));
+        return getObject(r, manager, QStringLiteral("directoryObjects"), Schema::user());
+    }
+    if (reference && r.method == "PUT") {
+        QJsonObject body;
+        ApiResponse failure;
+        if (!parseJsonBody(r, &body, &failure)) {
+            return failure;
+        }
+        const QJsonValue odataId = body.value(QLatin1String("@odata.id"));
+        const QString target = odataId.isString() ? bindTargetId(odataId.toString()) : QString();
+        if (target.isEmpty()) {
+            return graphError(400,
+                              QStringLiteral("Request_BadRequest"),
+                              QStringLiteral("Invalid URL format specified in @odata.id."),
+                              r);
+        }
+        if (target == userId) {
+            return graphError(
+                400, QStringLiteral("Request_BadRequest"), QStringLiteral("A user cannot be their own manager."), r);
+        }
+        const bool exists = (m_state.users.contains(target) || m_state.groups.contains(target)
+                             || m_state.servicePrincipals.contains(target))
+            && isVisible(target);
+        if (!exists) {
+            return notFound(r, target);
+        }
+        if (!m_state.users.contains(target)) {
+            return graphError(400,
+                              QStringLiteral("Request_BadRequest"),
+                              QStringLiteral("The manager must be a user or an organizational contact."),
+                              r);
+        }
+        if (m_state.managers.value(userId) != target) {
+            setManager(userId, target);
+        }
+        return ApiResponse::noContent();
+    }
+    if (reference && r.method == "DELETE") {
+        if (!m_state.managers.contains(userId)) {
+            return notFound(r, QStringLiteral("manager"));
+        }
+        setManager(userId, {});
+        return ApiResponse::noContent();
+    }
+    return graphError(405,
+                      QStringLiteral("Request_BadRequest"),
+                      QStringLiteral("Specified HTTP method is not allowed for the request target."),
+                      r);
+}
+
+void SandboxTenant::setManager(const QString &userId, const QString &managerId)
+{
+    if (managerId.isEmpty()) {
+        const QString previous = m_state.managers.take(userId);
+        m_state.managerChanges.append({m_state.nextSeq(), userId, previous, false});
+    } else {
+        m_state.managers.insert(userId, managerId);
+        m_state.managerChanges.append({m_state.nextSeq(), userId, managerId, true});
+    }
 }
 
 ApiResponse SandboxTenant::assignLicense(const ApiRequest &r, const QString &id)

@@ -163,6 +163,10 @@ private:
     ApiResponse updateUser(const ApiRequest &r, const QString &id, QJsonObject user);
     ApiResponse deleteUser(const ApiRequest &r, const QString &id);
     ApiResponse assignLicense(const ApiRequest &r, const QString &id);
+    /// GET /users/{id}/manager, PUT and DELETE /users/{id}/manager/$ref.
+    ApiResponse manager(const ApiRequest &r, const QString &userId, const QStringList &seg);
+    /// Sets (@p managerId non-empty) or removes the manager of @p userId and records the change for delta.
+    void setManager(const QString &userId, const QString &managerId);
     ApiResponse createGroup(const ApiRequest &r);
     ApiResponse updateGroup(const ApiRequest &r, const QString &id);
     ApiResponse addMembers(const ApiRequest &r, const QString &groupId, const QStringList &memberIds);

@@ -481,6 +481,17 @@ QJsonObject TenantState::toJson() const
                                              {QStringLiteral("member"), c.memberId},
                                              {QStringLiteral("added"), c.added}});
     }
+    QJsonArray managerChangeArray;
+    for (const auto &c : managerChanges) {
+        managerChangeArray.append(QJsonObject{{QStringLiteral("seq"), c.seq},
+                                              {QStringLiteral("user"), c.userId},
+                                              {QStringLiteral("manager"), c.managerId},
+                                              {QStringLiteral("set"), c.set}});
+    }
+    QJsonObject managerObject;
+    for (auto it = managers.cbegin(); it != managers.cend(); ++it) {
+        managerObject.insert(it.key(), it.value());
+    }
     QJsonObject memberObject;
     for (auto it = members.cbegin(); it != members.cend(); ++it) {
         memberObject.insert(it.key(), QJsonArray::fromStringList(it.value()));
@@ -500,6 +511,7 @@ QJsonObject TenantState::toJson() const
         {QStringLiteral("users"), mapToJson(users)},
         {QStringLiteral("groups"), mapToJson(groups)},
         {QStringLiteral("members"), memberObject},
+        {QStringLiteral("managers"), managerObject},
         {QStringLiteral("deletedItems"), mapToJson(deletedItems)},
         {QStringLiteral("domains"), mapToJson(domains)},
         {QStringLiteral("publishedTxtRecords"), txt},
@@ -509,6 +521,7 @@ QJsonObject TenantState::toJson() const
         {QStringLiteral("appRoleAssignments"), mapToJson(appRoleAssignments)},
         {QStringLiteral("tombstones"), tombstoneArray},
         {QStringLiteral("memberChanges"), memberChangeArray},
+        {QStringLiteral("managerChanges"), managerChangeArray},
         {QStringLiteral("seq"), seq},
         {QStringLiteral("deltaEpoch"), deltaEpoch},
         {QStringLiteral("demoClient"),
@@ -530,6 +543,10 @@ TenantState TenantState::fromJson(const QJsonObject &json)
             ids.append(v.toString());
         }
         s.members.insert(it.key(), ids);
+    }
+    const QJsonObject managerObject = json.value(QLatin1String("managers")).toObject();
+    for (auto it = managerObject.begin(); it != managerObject.end(); ++it) {
+        s.managers.insert(it.key(), it.value().toString());
     }
     s.deletedItems = mapFromJson(json.value(QLatin1String("deletedItems")));
     s.domains = mapFromJson(json.value(QLatin1String("domains")));
@@ -560,6 +577,13 @@ TenantState TenantState::fromJson(const QJsonObject &json)
                                 o.value(QLatin1String("group")).toString(),
                                 o.value(QLatin1String("member")).toString(),
                                 o.value(QLatin1String("added")).toBool()});
+    }
+    for (const auto &v : json.value(QLatin1String("managerChanges")).toArray()) {
+        const QJsonObject o = v.toObject();
+        s.managerChanges.append({o.value(QLatin1String("seq")).toInteger(),
+                                 o.value(QLatin1String("user")).toString(),
+                                 o.value(QLatin1String("manager")).toString(),
+                                 o.value(QLatin1String("set")).toBool()});
     }
     s.seq = json.value(QLatin1String("seq")).toInteger();
     s.deltaEpoch = json.value(QLatin1String("deltaEpoch")).toInt(1);

@@ -40,12 +40,21 @@ public:
         QString memberId;
         bool added = true;
     };
+    /// A user's manager set (or replaced) or removed; delta answers `manager@delta` from these.
+    struct ManagerChange
+    {
+        qint64 seq = 0;
+        QString userId;
+        QString managerId; ///< the new manager when set; the one taken away when removed
+        bool set = true;
+    };
 
     QString tenantId;
     QJsonObject organization;
     QMap<QString, QJsonObject> users; ///< by id
     QMap<QString, QJsonObject> groups; ///< by id
     QHash<QString, QStringList> members; ///< group id -> member ids in the order they were added
+    QHash<QString, QString> managers; ///< user id -> the id of the user's manager (a user)
     QMap<QString, QJsonObject> deletedItems; ///< by id; users and groups with "@odata.type" and deletedDateTime
     QMap<QString, QJsonObject> domains; ///< by lower-case name
     QHash<QString, QStringList> publishedTxtRecords; ///< lower-case domain -> TXT records "published at the DNS host"
@@ -55,6 +64,7 @@ public:
     QMap<QString, QJsonObject> appRoleAssignments; ///< by assignment id
     QList<Tombstone> tombstones;
     QList<MemberChange> memberChanges;
+    QList<ManagerChange> managerChanges;
     qint64 seq = 0;
     int deltaEpoch = 1; ///< raising it invalidates every delta token (410 syncStateNotFound)
     /// The demo app registration's credentials, kept so that m365sim can print them on every start. This is the

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // users/delta and groups/delta in the sandbox: a full first round across pages, then only what changed, with
-// @removed for deleted objects and members@delta for membership changes; 410 when the sync state is gone.
+// @removed for deleted objects, members@delta for membership changes and manager@delta for users' managers when
+// $select names manager; 410 when the sync state is gone.
 
 #include "sandboxfixture.h"
 
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void initTestCase();
     void usersRounds();
     void groupMembersDelta();
+    void managerDelta();
     void lostSyncStateGives410();
 
 private:
@@ -31,6 +33,10 @@ private:
     {
         return url.mid(QString(m_sandbox->baseUrl() + QStringLiteral("/v1.0")).size());
     }
+
+    QString createUser(const QString &alias);
+    int assignManager(const QString &user, const QString &manager);
+    static QHash<QString, QJsonObject> byId(const QList<QJsonObject> &items);
 
     std::unique_ptr<SandboxFixture> m_sandbox;
     QString m_token;
@@ -205,6 +211,149 @@ void TestSandboxDelta::groupMembersDelta()
     QCOMPARE(gone.size(), 1);
     QCOMPARE(gone.at(0).value(QLatin1String("@removed")).toObject().value(QLatin1String("reason")).toString(),
              QStringLiteral("deleted"));
+}
+
+QString TestSandboxDelta::createUser(const QString &alias)
+{
+    const Reply reply = m_sandbox->graph("POST", QStringLiteral("/users"), m_token, SandboxFixture::newUserBody(alias));
+    if (reply.status != 201) {
+        qWarning() << "create user" << alias << reply.status << reply.body;
+    }
+    return reply.json.value(QLatin1String("id")).toString();
+}
+
+int TestSandboxDelta::assignManager(const QString &user, const QString &manager)
+{
+    return m_sandbox
+        ->graph("PUT",
+                QStringLiteral("/users/%1/manager/$ref").arg(user),
+                m_token,
+                {{QStringLiteral("@odata.id"),
+                  QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + manager)}})
+        .status;
+}
+
+QHash<QString, QJsonObject> TestSandboxDelta::byId(const QList<QJsonObject> &items)
+{
+    QHash<QString, QJsonObject> out;
+    for (const QJsonObject &item : items) {
+        out.insert(item.value(QLatin1String("id")).toString(), item);
+    }
+    return out;
+}
+
+void TestSandboxDelta::managerDelta()
+{
+    // $select=...,manager tracks users' managers as manager@delta (concepts/delta-query-overview.md).
+    const QString boss = createUser(QStringLiteral("md-boss"));
+    const QString newBoss = createUser(QStringLiteral("md-newboss"));
+    const QString moved = createUser(QStringLiteral("md-moved"));
+    const QString dropped = createUser(QStringLiteral("md-dropped"));
+    const QString fresh = createUser(QStringLiteral("md-fresh"));
+    const QString orphan = createUser(QStringLiteral("md-orphan"));
+    for (const QString &id : {boss, newBoss, moved, dropped, fresh, orphan}) {
+        QVERIFY(!id.isEmpty());
+    }
+    QCOMPARE(assignManager(moved, boss), 204);
+    QCOMPARE(assignManager(dropped, boss), 204);
+    QCOMPARE(assignManager(orphan, newBoss), 204);
+
+    const auto entries = [](const QJsonObject &item) {
+        return item.value(QLatin1String("manager@delta")).toArray();
+    };
+    const auto names = [](const QJsonArray &delta, const QString &id, bool removed) {
+        if (delta.size() != 1) {
+            return false;
+        }
+        const QJsonObject entry = delta.at(0).toObject();
+        const bool isRemoved = entry.value(QLatin1String("@removed")).toObject().value(QLatin1String("reason"))
+            == QLatin1String("deleted");
+        return entry.value(QLatin1String("id")).toString() == id
+            && entry.value(QLatin1String("@odata.type")).toString() == QLatin1String("#microsoft.graph.user")
+            && isRemoved == removed && (removed || !entry.contains(QLatin1String("@removed")));
+    };
+
+    // The first round, across pages: every user with a manager carries it, the others carry nothing.
+    QString managerLink;
+    const QHash<QString, QJsonObject> initial = byId(round(QStringLiteral("/users/delta?$select=displayName,manager"),
+                                                           &managerLink,
+                                                           nullptr,
+                                                           {{"Prefer", "odata.maxpagesize=3"}}));
+    QCOMPARE(initial.size(), int(m_sandbox->tenant().state().users.size()));
+    QVERIFY(names(entries(initial.value(moved)), boss, false));
+    QVERIFY(names(entries(initial.value(dropped)), boss, false));
+    QVERIFY(names(entries(initial.value(orphan)), newBoss, false));
+    for (const QString &id : {boss, newBoss, fresh}) {
+        QVERIFY2(!initial.value(id).contains(QLatin1String("manager@delta")), qPrintable(id));
+    }
+    QCOMPARE(initial.value(moved).value(QLatin1String("displayName")).toString(), QStringLiteral("md-moved"));
+    QVERIFY(!initial.value(moved).contains(QLatin1String("manager"))); // a navigation property is no property
+    QVERIFY(!initial.value(moved).contains(QLatin1String("userPrincipalName")));
+
+    // Without manager in $select (or without $select), no manager@delta, as before.
+    QString plainLink;
+    for (const QString &url : {QStringLiteral("/users/delta?$select=displayName"), QStringLiteral("/users/delta")}) {
+        QString link;
+        const QHash<QString, QJsonObject> plain = byId(round(url, &link));
+        QVERIFY(!plain.isEmpty());
+        for (const QJsonObject &item : plain) {
+            QVERIFY2(!item.contains(QLatin1String("manager@delta")), qPrintable(url));
+        }
+        if (plainLink.isEmpty()) {
+            plainLink = link;
+        }
+    }
+    // Only the manager selected: the id and the annotation.
+    QString onlyLink;
+    const QHash<QString, QJsonObject> only = byId(round(QStringLiteral("/users/delta?$select=manager"), &onlyLink));
+    QCOMPARE(only.value(moved).keys(), (QStringList{QStringLiteral("id"), QStringLiteral("manager@delta")}));
+    QCOMPARE(only.value(fresh).keys(), QStringList{QStringLiteral("id")});
+
+    // Changed, removed and set; and a change of the boss that is not about a manager.
+    QCOMPARE(assignManager(moved, newBoss), 204);
+    QCOMPARE(m_sandbox->graph("DELETE", QStringLiteral("/users/%1/manager/$ref").arg(dropped), m_token).status, 204);
+    QCOMPARE(assignManager(fresh, boss), 204);
+    QCOMPARE(m_sandbox
+                 ->graph("PATCH",
+                         QStringLiteral("/users/") + boss,
+                         m_token,
+                         {{QStringLiteral("displayName"), QStringLiteral("md-boss renamed")}})
+                 .status,
+             204);
+
+    QString next;
+    const QHash<QString, QJsonObject> changes = byId(round(relative(managerLink), &next));
+    QCOMPARE(changes.size(), 4);
+    QVERIFY(names(entries(changes.value(moved)), newBoss, false));
+    QVERIFY(names(entries(changes.value(dropped)), boss, true));
+    QVERIFY(names(entries(changes.value(fresh)), boss, false));
+    // The selected properties come with a manager change, as with any change.
+    QCOMPARE(changes.value(fresh).value(QLatin1String("displayName")).toString(), QStringLiteral("md-fresh"));
+    // A user whose manager did not change carries no manager@delta.
+    QCOMPARE(changes.value(boss).value(QLatin1String("displayName")).toString(), QStringLiteral("md-boss renamed"));
+    QVERIFY(!changes.value(boss).contains(QLatin1String("manager@delta")));
+    QVERIFY(!changes.contains(orphan));
+
+    // A round that does not track the manager sees only the renamed boss.
+    QString plainNext;
+    const QHash<QString, QJsonObject> plainChanges = byId(round(relative(plainLink), &plainNext));
+    QCOMPARE(plainChanges.keys(), QStringList{boss});
+
+    // Deleting a manager removes them as manager of their reports; both show in the next round.
+    QCOMPARE(m_sandbox->graph("DELETE", QStringLiteral("/users/") + newBoss, m_token).status, 204);
+    QString third;
+    const QHash<QString, QJsonObject> afterDelete = byId(round(relative(next), &third));
+    QCOMPARE(afterDelete.size(), 3);
+    QCOMPARE(afterDelete.value(newBoss).value(QLatin1String("@removed")).toObject().value(QLatin1String("reason")),
+             QJsonValue(QStringLiteral("changed")));
+    QVERIFY(!afterDelete.value(newBoss).contains(QLatin1String("manager@delta")));
+    QVERIFY(names(entries(afterDelete.value(moved)), newBoss, true));
+    QVERIFY(names(entries(afterDelete.value(orphan)), newBoss, true));
+
+    // Nothing more happened: an empty round.
+    QString fourth;
+    QVERIFY(round(relative(third), &fourth).isEmpty());
+    QVERIFY(!fourth.isEmpty());
 }
 
 void TestSandboxDelta::lostSyncStateGives410()

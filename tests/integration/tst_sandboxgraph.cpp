@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// The sandbox's Graph v1.0 surface: users, groups and members, domains and verification, licences, deleted items,
-// query options, validation and bad input, eventual consistency, faults and persistence.
+// The sandbox's Graph v1.0 surface: users and their managers, groups and members, domains and verification, licences,
+// deleted items, query options, validation and bad input, eventual consistency, faults and persistence.
 
 #include "sandboxfixture.h"
 
@@ -33,6 +33,11 @@ private Q_SLOTS:
     void badInput();
     void groupsAndMembers();
     void memberBindLimit();
+    void userManager();
+    void userManagerErrors_data();
+    void userManagerErrors();
+    void managerPermissions();
+    void deletedManagerIsRemoved();
     void domainVerification();
     void licencesAndSeats();
     void appRegistrationFlow();
@@ -525,6 +530,252 @@ void TestSandboxGraph::memberBindLimit()
     QCOMPARE(m_sandbox->tenant().state().members.value(id).size(), 20);
 }
 
+void TestSandboxGraph::userManager()
+{
+    // Assign, read, replace and remove a manager (api/user-post-manager.md, user-list-manager.md,
+    // user-delete-manager.md).
+    const QString employee =
+        createUser(QStringLiteral("mgr-employee"), {{QStringLiteral("displayName"), QStringLiteral("Erin Employee")}});
+    const QString boss =
+        createUser(QStringLiteral("mgr-boss"), {{QStringLiteral("displayName"), QStringLiteral("Bea Boss")}});
+    const QString other =
+        createUser(QStringLiteral("mgr-other"), {{QStringLiteral("displayName"), QStringLiteral("Otto Other")}});
+    QVERIFY(!employee.isEmpty() && !boss.isEmpty() && !other.isEmpty());
+    const QString refPath = QStringLiteral("/users/%1/manager/$ref").arg(employee);
+    const QString managerPath = QStringLiteral("/users/%1/manager").arg(employee);
+
+    Reply none = m_sandbox->graph("GET", managerPath, m_token);
+    QCOMPARE(none.status, 404);
+    QCOMPARE(none.errorCode(), QStringLiteral("Request_ResourceNotFound"));
+
+    // The documented form, on Microsoft's Graph root.
+    Reply put = m_sandbox->graph(
+        "PUT",
+        refPath,
+        m_token,
+        {{QStringLiteral("@odata.id"), QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + boss)}});
+    QCOMPARE(put.status, 204);
+    QVERIFY(put.body.isEmpty());
+    Reply got = m_sandbox->graph("GET", managerPath, m_token);
+    QCOMPARE(got.status, 200);
+    QCOMPARE(got.json.value(QLatin1String("id")).toString(), boss);
+    QCOMPARE(got.json.value(QLatin1String("@odata.type")).toString(), QStringLiteral("#microsoft.graph.user"));
+    QCOMPARE(got.json.value(QLatin1String("displayName")).toString(), QStringLiteral("Bea Boss"));
+    QCOMPARE(got.json.value(QLatin1String("userPrincipalName")).toString(),
+             QStringLiteral("mgr-boss@contoso.onmicrosoft.com"));
+    QVERIFY(got.json.value(QLatin1String("@odata.context"))
+                .toString()
+                .endsWith(QLatin1String("$metadata#directoryObjects/$entity")));
+    QVERIFY(!got.json.contains(QLatin1String("passwordProfile")));
+    // By the employee's UPN, with $select.
+    got = m_sandbox->graph(
+        "GET", QStringLiteral("/users/mgr-employee@contoso.onmicrosoft.com/manager?$select=id,displayName"), m_token);
+    QCOMPARE(got.status, 200);
+    QCOMPARE(got.json.value(QLatin1String("id")).toString(), boss);
+    QVERIFY(!got.json.contains(QLatin1String("userPrincipalName")));
+
+    // Replace it, with the sandbox's own root and the directoryObjects form.
+    put = m_sandbox->graph("PUT",
+                           refPath,
+                           m_token,
+                           {{QStringLiteral("@odata.id"),
+                             QString(m_sandbox->baseUrl() + QStringLiteral("/v1.0/directoryObjects/") + other)}});
+    QCOMPARE(put.status, 204);
+    QCOMPARE(m_sandbox->graph("GET", managerPath, m_token).json.value(QLatin1String("id")).toString(), other);
+    // Assigning the same manager again changes nothing and succeeds.
+    QCOMPARE(m_sandbox
+                 ->graph("PUT",
+                         refPath,
+                         m_token,
+                         {{QStringLiteral("@odata.id"),
+                           QString(m_sandbox->baseUrl() + QStringLiteral("/v1.0/users/") + other)}})
+                 .status,
+             204);
+    QCOMPARE(m_sandbox->graph("GET", managerPath, m_token).json.value(QLatin1String("id")).toString(), other);
+    // The manager's own manager is not the employee's.
+    QCOMPARE(m_sandbox->graph("GET", QStringLiteral("/users/%1/manager").arg(other), m_token).status, 404);
+
+    // Remove it; a second removal finds nothing.
+    const Reply removed = m_sandbox->graph("DELETE", refPath, m_token);
+    QCOMPARE(removed.status, 204);
+    QVERIFY(removed.body.isEmpty());
+    QCOMPARE(m_sandbox->graph("GET", managerPath, m_token).status, 404);
+    const Reply again = m_sandbox->graph("DELETE", refPath, m_token);
+    QCOMPARE(again.status, 404);
+    QCOMPARE(again.errorCode(), QStringLiteral("Request_ResourceNotFound"));
+    // Only GET reads the manager; $ref takes PUT and DELETE.
+    QCOMPARE(m_sandbox->graph("POST", refPath, m_token, {{QStringLiteral("@odata.id"), boss}}).status, 405);
+}
+
+void TestSandboxGraph::userManagerErrors_data()
+{
+    QTest::addColumn<QString>("user"); // "employee", "unknown"
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("code");
+
+    const QByteArray unknown = "00000000-0000-0000-0000-0000000000aa";
+    QTest::newRow("unknown user") << QStringLiteral("unknown")
+                                  << QByteArray("{\"@odata.id\":\"https://graph.microsoft.com/v1.0/users/BOSS\"}")
+                                  << 404 << QStringLiteral("Request_ResourceNotFound");
+    QTest::newRow("unknown manager") << QStringLiteral(
+        "employee") << QByteArray("{\"@odata.id\":\"https://graph.microsoft.com/v1.0/users/" + unknown + "\"}")
+                                     << 404 << QStringLiteral("Request_ResourceNotFound");
+    QTest::newRow("unknown directoryObject")
+        << QStringLiteral("employee")
+        << QByteArray("{\"@odata.id\":\"https://graph.microsoft.com/v1.0/directoryObjects/" + unknown + "\"}") << 404
+        << QStringLiteral("Request_ResourceNotFound");
+    QTest::newRow("no @odata.id") << QStringLiteral("employee") << QByteArray("{\"id\":\"BOSS\"}") << 400
+                                  << QStringLiteral("Request_BadRequest");
+    QTest::newRow("@odata.id not a string") << QStringLiteral("employee") << QByteArray("{\"@odata.id\":42}") << 400
+                                            << QStringLiteral("Request_BadRequest");
+    QTest::newRow("@odata.id not a URL") << QStringLiteral("employee") << QByteArray("{\"@odata.id\":\"BOSS\"}") << 400
+                                         << QStringLiteral("Request_BadRequest");
+    QTest::newRow("@odata.id of another kind")
+        << QStringLiteral("employee")
+        << QByteArray("{\"@odata.id\":\"https://graph.microsoft.com/v1.0/applications/BOSS\"}") << 400
+        << QStringLiteral("Request_BadRequest");
+    QTest::newRow("not JSON") << QStringLiteral("employee") << QByteArray("{\"@odata.id\":") << 400
+                              << QStringLiteral("BadRequest");
+    QTest::newRow("own manager") << QStringLiteral("employee")
+                                 << QByteArray("{\"@odata.id\":\"https://graph.microsoft.com/v1.0/users/SELF\"}") << 400
+                                 << QStringLiteral("Request_BadRequest");
+    QTest::newRow("a group as manager") << QStringLiteral(
+        "employee") << QByteArray("{\"@odata.id\":\"https://graph.microsoft.com/v1.0/groups/GROUP\"}")
+                                        << 400 << QStringLiteral("Request_BadRequest");
+}
+
+void TestSandboxGraph::userManagerErrors()
+{
+    QFETCH(QString, user);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, code);
+
+    static QString employee;
+    static QString boss;
+    static QString group;
+    if (employee.isEmpty()) {
+        employee = createUser(QStringLiteral("mgr-err-employee"));
+        boss = createUser(QStringLiteral("mgr-err-boss"));
+        group = m_sandbox
+                    ->graph("POST",
+                            QStringLiteral("/groups"),
+                            m_token,
+                            {{QStringLiteral("displayName"), QStringLiteral("Not a manager")},
+                             {QStringLiteral("mailEnabled"), false},
+                             {QStringLiteral("mailNickname"), QStringLiteral("notamanager")},
+                             {QStringLiteral("securityEnabled"), true}})
+                    .json.value(QLatin1String("id"))
+                    .toString();
+    }
+    QVERIFY(!employee.isEmpty() && !boss.isEmpty() && !group.isEmpty());
+    // A known manager first, so that a refused request can be seen to leave it alone.
+    const QString refPath = QStringLiteral("/users/%1/manager/$ref").arg(employee);
+    QCOMPARE(m_sandbox
+                 ->graph("PUT",
+                         refPath,
+                         m_token,
+                         {{QStringLiteral("@odata.id"),
+                           QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + boss)}})
+                 .status,
+             204);
+
+    body.replace("BOSS", boss.toLatin1()).replace("SELF", employee.toLatin1()).replace("GROUP", group.toLatin1());
+    const QString target =
+        user == QLatin1String("unknown") ? QStringLiteral("00000000-0000-0000-0000-0000000000bb") : employee;
+    const Reply reply =
+        m_sandbox->send("PUT",
+                        QStringLiteral("/v1.0/users/%1/manager/$ref").arg(target),
+                        body,
+                        {{"Authorization", "Bearer " + m_token.toLatin1()}, {"Content-Type", "application/json"}});
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.errorCode(), code);
+    QCOMPARE(m_sandbox->graph("GET", QStringLiteral("/users/%1/manager").arg(employee), m_token)
+                 .json.value(QLatin1String("id"))
+                 .toString(),
+             boss);
+
+    if (user == QLatin1String("unknown")) {
+        // The other two requests on a user that does not exist.
+        const Reply get = m_sandbox->graph("GET", QStringLiteral("/users/%1/manager").arg(target), m_token);
+        QCOMPARE(get.status, 404);
+        QCOMPARE(get.errorCode(), QStringLiteral("Request_ResourceNotFound"));
+        const Reply del = m_sandbox->graph("DELETE", QStringLiteral("/users/%1/manager/$ref").arg(target), m_token);
+        QCOMPARE(del.status, 404);
+        QCOMPARE(del.errorCode(), QStringLiteral("Request_ResourceNotFound"));
+    }
+}
+
+void TestSandboxGraph::managerPermissions()
+{
+    // Reading: User.Read.All or more; assigning and removing: User.ReadWrite.All or Directory.ReadWrite.All.
+    const QString employee = createUser(QStringLiteral("mgr-perm-employee"));
+    const QString boss = createUser(QStringLiteral("mgr-perm-boss"));
+    const QString refPath = QStringLiteral("/users/%1/manager/$ref").arg(employee);
+    const QString managerPath = QStringLiteral("/users/%1/manager").arg(employee);
+    const QJsonObject body{
+        {QStringLiteral("@odata.id"), QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + boss)}};
+
+    const QString reader = m_sandbox->tokenWithRoles({QStringLiteral("User.Read.All")});
+    const QString groupWriter = m_sandbox->tokenWithRoles({QStringLiteral("Group.ReadWrite.All")});
+    const QString directory = m_sandbox->tokenWithRoles({QStringLiteral("Directory.ReadWrite.All")});
+    const QString userWriter = m_sandbox->tokenWithRoles({QStringLiteral("User.ReadWrite.All")});
+    QVERIFY(!reader.isEmpty() && !groupWriter.isEmpty() && !directory.isEmpty() && !userWriter.isEmpty());
+
+    for (const QString &token : {reader, groupWriter}) {
+        const Reply refused = m_sandbox->graph("PUT", refPath, token, body);
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.errorCode(), QStringLiteral("Authorization_RequestDenied"));
+    }
+    QCOMPARE(m_sandbox->graph("GET", managerPath, m_token).status, 404); // nothing was set
+    QCOMPARE(m_sandbox->graph("PUT", refPath, directory, body).status, 204);
+    QCOMPARE(m_sandbox->graph("GET", managerPath, reader).json.value(QLatin1String("id")).toString(), boss);
+    QCOMPARE(m_sandbox->graph("GET", managerPath, groupWriter).status, 403);
+    QCOMPARE(m_sandbox->graph("DELETE", refPath, reader).status, 403);
+    QCOMPARE(m_sandbox->graph("GET", managerPath, m_token).status, 200); // still set
+    QCOMPARE(m_sandbox->graph("DELETE", refPath, userWriter).status, 204);
+    QCOMPARE(m_sandbox->graph("PUT", refPath, userWriter, body).status, 204);
+    QCOMPARE(m_sandbox->graph("DELETE", refPath, directory).status, 204);
+}
+
+void TestSandboxGraph::deletedManagerIsRemoved()
+{
+    // Deleting a user takes them away as the manager of their reports, and restoring them does not bring it back
+    // (assumed; FIDELITY.md).
+    const QString boss = createUser(QStringLiteral("mgr-del-boss"));
+    const QString first = createUser(QStringLiteral("mgr-del-first"));
+    const QString second = createUser(QStringLiteral("mgr-del-second"));
+    const QString survivor = createUser(QStringLiteral("mgr-del-survivor"));
+    const auto assign = [&](const QString &user, const QString &manager) {
+        return m_sandbox
+            ->graph("PUT",
+                    QStringLiteral("/users/%1/manager/$ref").arg(user),
+                    m_token,
+                    {{QStringLiteral("@odata.id"),
+                      QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + manager)}})
+            .status;
+    };
+    QCOMPARE(assign(first, boss), 204);
+    QCOMPARE(assign(second, boss), 204);
+    QCOMPARE(assign(boss, survivor), 204);
+
+    QCOMPARE(m_sandbox->graph("DELETE", QStringLiteral("/users/") + boss, m_token).status, 204);
+    for (const QString &report : {first, second}) {
+        const Reply gone = m_sandbox->graph("GET", QStringLiteral("/users/%1/manager").arg(report), m_token);
+        QCOMPARE(gone.status, 404);
+        QCOMPARE(gone.errorCode(), QStringLiteral("Request_ResourceNotFound"));
+    }
+    // A deleted user cannot be assigned as a manager.
+    QCOMPARE(assign(first, boss), 404);
+
+    QCOMPARE(m_sandbox->graph("POST", QStringLiteral("/directory/deletedItems/%1/restore").arg(boss), m_token).status,
+             200);
+    QCOMPARE(m_sandbox->graph("GET", QStringLiteral("/users/%1/manager").arg(first), m_token).status, 404);
+    QCOMPARE(m_sandbox->graph("GET", QStringLiteral("/users/%1/manager").arg(boss), m_token).status, 404);
+    QCOMPARE(assign(first, boss), 204);
+}
+
 void TestSandboxGraph::domainVerification()
 {
     const Reply created = m_sandbox->graph(
@@ -764,6 +1015,7 @@ void TestSandboxGraph::stateSurvivesRestart()
     options.statePath = dir.filePath(QStringLiteral("state.json"));
     QString tenantId;
     QString userId;
+    QString managerId;
     {
         SandboxFixture first(options);
         QVERIFY(first.isStarted());
@@ -774,6 +1026,16 @@ void TestSandboxGraph::stateSurvivesRestart()
                                           SandboxFixture::newUserBody(QStringLiteral("persist")));
         QCOMPARE(created.status, 201);
         userId = created.json.value(QLatin1String("id")).toString();
+        const QString admin = first.tenant().state().userIdByUpn(M365::Sandbox::TenantState::demoAdminUpn);
+        QCOMPARE(first
+                     .graph("PUT",
+                            QStringLiteral("/users/%1/manager/$ref").arg(userId),
+                            first.demoToken(),
+                            {{QStringLiteral("@odata.id"),
+                              QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + admin)}})
+                     .status,
+                 204);
+        managerId = admin;
     }
     SandboxFixture second(options);
     QVERIFY(second.isStarted());
@@ -782,6 +1044,11 @@ void TestSandboxGraph::stateSurvivesRestart()
     QCOMPARE(user.status, 200);
     QCOMPARE(user.json.value(QLatin1String("userPrincipalName")).toString(),
              QStringLiteral("persist@contoso.onmicrosoft.com"));
+    QVERIFY(!managerId.isEmpty());
+    QCOMPARE(second.graph("GET", QStringLiteral("/users/%1/manager").arg(userId), second.demoToken())
+                 .json.value(QLatin1String("id"))
+                 .toString(),
+             managerId);
     QFile file(options.statePath);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(!file.readAll().contains("xWwvJ]6NMw+bWH-d")); // user passwords are never stored
