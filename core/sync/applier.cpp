@@ -285,10 +285,15 @@ void ApplyJob::queueChecks()
 void ApplyJob::queueObjects()
 {
     for (int i = 0; i < m_plan.changes.size(); ++i) {
-        if (selected(i) && m_outcomes.at(i).result == ChangeOutcome::Result::Pending
-            && isObjectChange(m_plan.changes.at(i))) {
-            m_queue.push_back(objectStep(i));
+        const Change &c = m_plan.changes.at(i);
+        if (!selected(i) || m_outcomes.at(i).result != ChangeOutcome::Result::Pending || !isObjectChange(c)) {
+            continue;
         }
+        if (c.kind == Change::Kind::Update && c.payload.size() == 1 && c.payload.contains(QLatin1String("manager"))) {
+            finishChange(i, ChangeOutcome::Result::Done, {}); // only the manager, which queueManagers() sets
+            continue;
+        }
+        m_queue.push_back(objectStep(i));
     }
 }
 

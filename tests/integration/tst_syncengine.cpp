@@ -157,6 +157,7 @@ private:
         Error error;
         QList<ChangeOutcome> outcomes;
         qint64 runId = 0;
+        int writes = 0;
     };
 
     /// One profile: its directory source, settings and state store.
@@ -252,6 +253,7 @@ private:
         out.error = job->error();
         out.outcomes = job->outcomes();
         out.runId = job->runId();
+        out.writes = job->progress().writes;
         delete job;
         return out;
     }
@@ -821,6 +823,40 @@ private Q_SLOTS:
         const Planned empty = plan(m_bulk);
         QVERIFY(empty.finished);
         QVERIFY2(empty.plan.isEmpty(), qPrintable(describe(empty.plan)));
+    }
+
+    /// 10. Managers: the directory's manager DN becomes the manager's cloud account, also for a manager this run
+    /// creates; the next plan sees them set (manager@delta); a manager removed in the directory is removed.
+    void managersFollowTheDirectory()
+    {
+        QVERIFY(allDone(apply(m_main, planMain(), checkedOptions(m_main)))); // whatever earlier steps left
+        m_main.settings.rules.rules.append(AttributeRule{QStringLiteral("manager"), QStringLiteral("manager"), {}, {}});
+        const Person boss{"gboss", "Greta", "Boss", "Director", false};
+        QByteArray add = personLdif(boss);
+        add.insert(add.indexOf('\n') + 1, "changetype: add\n");
+        QVERIFY2(m_slapd->modify(add), qPrintable(m_slapd->errorString()));
+        QVERIFY(m_slapd->modify(replaceLdif("bkhan", "manager", "uid=amueller,ou=people,dc=example,dc=org")));
+        QVERIFY(m_slapd->modify(replaceLdif("cnguyen", "manager", "uid=gboss,ou=people,dc=example,dc=org")));
+
+        const ChangePlan planned = planMain();
+        const Applied applied = apply(m_main, planned, checkedOptions(m_main));
+        QVERIFY2(allDone(applied), qPrintable(describe(planned)));
+        // Create and licence the new manager, then one reference per report: no empty PATCH for a manager alone.
+        QCOMPARE(applied.writes, 4);
+        const QString bkhan = cloudIdOfUpn(upnOf("bkhan"));
+        QCOMPARE(tenantState().managers.value(bkhan), cloudIdOfUpn(upnOf("amueller")));
+        QCOMPARE(tenantState().managers.value(cloudIdOfUpn(upnOf("cnguyen"))), cloudIdOfUpn(upnOf("gboss")));
+        const ChangePlan settled = planMain();
+        QVERIFY2(settled.isEmpty(), qPrintable(describe(settled)));
+
+        QVERIFY(m_slapd->modify("dn: uid=bkhan,ou=people,dc=example,dc=org\nchangetype: modify\ndelete: manager\n"));
+        const ChangePlan removal = planMain();
+        QVERIFY2(removal.changes.size() == 1, qPrintable(describe(removal)));
+        QCOMPARE(removal.changes.first().payload.value(QLatin1String("manager")), QJsonValue(QJsonValue::Null));
+        QVERIFY(allDone(apply(m_main, removal, checkedOptions(m_main))));
+        QVERIFY(!tenantState().managers.contains(bkhan));
+        const ChangePlan again = planMain();
+        QVERIFY2(again.isEmpty(), qPrintable(describe(again)));
     }
 };
 
