@@ -378,6 +378,7 @@ MappingRules MappingRules::defaults(Preset preset)
                    rule("st", "state"),
                    rule("co|c", "country"),
                    rule("physicalDeliveryOfficeName", "officeLocation"),
+                   rule("manager", "manager"),
                    rule("mail", "otherMails")};
         r.upnTemplate = QStringLiteral("{sAMAccountName}@{domain}");
     } else {
@@ -396,6 +397,7 @@ MappingRules MappingRules::defaults(Preset preset)
                    rule("st", "state"),
                    rule("co|c", "country"),
                    rule("physicalDeliveryOfficeName|roomNumber", "officeLocation"),
+                   rule("manager", "manager"),
                    // Graph's `mail` is writable, but it becomes the primary SMTP address in proxyAddresses; by
                    // default the directory's address is only recorded, in otherMails (map it to mail to change that).
                    rule("mail", "otherMails")};
