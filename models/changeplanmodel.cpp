@@ -10,6 +10,7 @@
 #include <QPixmap>
 
 #include <algorithm>
+#include <cstring>
 
 namespace M365::Models {
 
@@ -121,23 +122,38 @@ ChangePlanModel::ChangePlanModel(QObject *parent)
 
 ChangePlanModel::~ChangePlanModel() = default;
 
-ChangePlanModel::SearchIndex ChangePlanModel::SearchIndex::build(const QList<Change> &changes)
+ChangePlanModel::SearchIndex ChangePlanModel::SearchIndex::build(const QList<Change> &changes,
+                                                                 const SearchIndex *previous,
+                                                                 const std::vector<int> &reuse)
 {
     SearchIndex index;
     index.offsets.reserve(size_t(changes.size()) + 1);
     qsizetype units = 0;
-    for (const Change &change : changes) {
-        units += change.displayName.size() + change.userPrincipalName.size() + change.sourceDn.size() + 3;
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        if (previous && reuse[size_t(i)] >= 0) {
+            units += previous->at(reuse[size_t(i)]).size();
+            continue;
+        }
+        const Change &change = changes.at(i);
+        units += 3 * (change.displayName.size() + change.userPrincipalName.size() + change.sourceDn.size()) + 3;
         for (const Sync::AttributeDiff &diff : change.diffs) {
-            units += diff.property.size() + 1;
+            units += 3 * diff.property.size() + 1;
         }
     }
     // Room for the worst case; only the pages actually written are ever touched, and the rest is cut off below.
-    index.text.resize(3 * units);
+    index.text.resize(units);
     char *const begin = index.text.data();
     char *out = begin;
-    for (const Change &change : changes) {
+    for (qsizetype i = 0; i < changes.size(); ++i) {
         index.offsets.push_back(out - begin);
+        if (previous && reuse[size_t(i)] >= 0) {
+            // The same text as the old row's, already folded: copied, not folded again.
+            const QByteArrayView text = previous->at(reuse[size_t(i)]);
+            std::memcpy(out, text.data(), size_t(text.size()));
+            out += text.size();
+            continue;
+        }
+        const Change &change = changes.at(i);
         out = appendFolded(out, change.displayName);
         *out++ = '\n';
         out = appendFolded(out, change.userPrincipalName);
@@ -195,12 +211,46 @@ void ChangePlanModel::updatePlan(const ChangePlan &plan)
 {
     const int oldCount = int(m_plan.changes.size());
     const int newCount = int(plan.changes.size());
+    std::vector<int> oldOfNew(size_t(newCount), -1);
+    std::vector<int> newOfOld(size_t(oldCount), -1);
+    std::vector<char> keptOld(size_t(oldCount), 0);
+    std::vector<char> keptNew(size_t(newCount), 0);
 
-    // Match the new changes to the old rows by identity; equal keys are paired in order of appearance.
+    // A live edit changes a few rows in place: the rows before the first and after the last one that differ keep
+    // their object at their position, stay, and need no hashing.
+    const auto sameObject = [](const Change &a, const Change &b) {
+        return a.objectType == b.objectType && Identity::of(a) == Identity::of(b);
+    };
+    const int common = std::min(oldCount, newCount);
+    int prefix = 0;
+    while (prefix < common && sameObject(m_plan.changes.at(prefix), plan.changes.at(prefix))) {
+        ++prefix;
+    }
+    int suffix = 0;
+    while (suffix < common - prefix
+           && sameObject(m_plan.changes.at(oldCount - 1 - suffix), plan.changes.at(newCount - 1 - suffix))) {
+        ++suffix;
+    }
+    const auto keep = [&](int o, int n) {
+        oldOfNew[size_t(n)] = o;
+        newOfOld[size_t(o)] = n;
+        keptOld[size_t(o)] = 1;
+        keptNew[size_t(n)] = 1;
+    };
+    for (int i = 0; i < prefix; ++i) {
+        keep(i, i);
+    }
+    for (int i = 1; i <= suffix; ++i) {
+        keep(oldCount - i, newCount - i);
+    }
+    const int oldEnd = oldCount - suffix;
+    const int newEnd = newCount - suffix;
+
+    // Between them, match the new changes to the old rows by identity; equal keys are paired in order of appearance.
     QHash<Identity, int> firstOld;
-    firstOld.reserve(oldCount);
+    firstOld.reserve(oldEnd - prefix);
     std::vector<int> nextSameKey(size_t(oldCount), -1);
-    for (int o = oldCount - 1; o >= 0; --o) {
+    for (int o = oldEnd - 1; o >= prefix; --o) {
         Identity key = Identity::of(m_plan.changes.at(o));
         const auto it = firstOld.find(key);
         if (it != firstOld.end()) {
@@ -210,11 +260,9 @@ void ChangePlanModel::updatePlan(const ChangePlan &plan)
             firstOld.insert(std::move(key), o);
         }
     }
-    std::vector<int> oldOfNew(size_t(newCount), -1);
-    std::vector<int> newOfOld(size_t(oldCount), -1);
     std::vector<int> matchedOld; // old rows in new order, for the longest increasing run
     std::vector<int> matchedNew;
-    for (int n = 0; n < newCount; ++n) {
+    for (int n = prefix; n < newEnd; ++n) {
         const auto it = firstOld.find(Identity::of(plan.changes.at(n)));
         if (it == firstOld.end() || *it < 0) {
             continue;
@@ -228,8 +276,6 @@ void ChangePlanModel::updatePlan(const ChangePlan &plan)
     }
 
     // Rows that keep their relative order stay; a row that moved is removed and inserted again (it keeps its state).
-    std::vector<char> keptOld(size_t(oldCount), 0);
-    std::vector<char> keptNew(size_t(newCount), 0);
     for (int pos : longestIncreasing(matchedOld)) {
         keptOld[size_t(matchedOld[size_t(pos)])] = 1;
         keptNew[size_t(matchedNew[size_t(pos)])] = 1;
@@ -241,6 +287,7 @@ void ChangePlanModel::updatePlan(const ChangePlan &plan)
     newRows.reserve(size_t(newCount));
     std::vector<int> contentChanged;
     std::vector<int> markCleared;
+    std::vector<int> reuse(size_t(newCount), -1); // the old row whose search text a new row has too
     for (int n = 0; n < newCount; ++n) {
         const Change &change = plan.changes.at(n);
         Row row = makeRow(change);
@@ -254,6 +301,9 @@ void ChangePlanModel::updatePlan(const ChangePlan &plan)
             const auto outcome = m_outcomes.constFind(o);
             if (!row.changed && outcome != m_outcomes.constEnd()) {
                 newOutcomes.insert(n, *outcome);
+            }
+            if (!row.changed) {
+                reuse[size_t(n)] = o;
             }
             if (keptNew[size_t(n)]) {
                 if (row.changed) {
@@ -276,11 +326,12 @@ void ChangePlanModel::updatePlan(const ChangePlan &plan)
         return runs;
     };
     if (countRuns(keptOld) + countRuns(keptNew) > MaxIncrementalRanges) {
+        const SearchIndex previousSearch = std::move(m_search);
         beginResetModel();
         m_plan = plan;
         m_rows = std::move(newRows);
         m_outcomes = std::move(newOutcomes);
-        m_search = SearchIndex::build(m_plan.changes);
+        m_search = SearchIndex::build(m_plan.changes, &previousSearch, reuse);
         m_keyIndexValid = false;
         m_keyIndex.clear();
         endResetModel();
@@ -292,7 +343,7 @@ void ChangePlanModel::updatePlan(const ChangePlan &plan)
     m_nextPlan = plan;
     m_nextRows = std::move(newRows);
     m_nextOutcomes = std::move(newOutcomes);
-    m_nextSearch = SearchIndex::build(plan.changes);
+    m_nextSearch = SearchIndex::build(plan.changes, &m_search, reuse);
     m_order.resize(size_t(oldCount));
     for (int o = 0; o < oldCount; ++o) {
         m_order[size_t(o)] = o;

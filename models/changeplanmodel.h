@@ -164,7 +164,10 @@ private:
         QByteArray text;
         std::vector<qsizetype> offsets; ///< row i is text[offsets[i], offsets[i + 1])
 
-        static SearchIndex build(const QList<Sync::Change> &changes);
+        /// With @p previous: row i copies previous row reuse[i] when that is not -1 (the same text).
+        static SearchIndex build(const QList<Sync::Change> &changes,
+                                 const SearchIndex *previous = nullptr,
+                                 const std::vector<int> &reuse = {});
         QByteArrayView at(int row) const
         {
             const qsizetype begin = offsets[size_t(row)];
