@@ -111,8 +111,8 @@ int main(int argc, char **argv)
     QObject::connect(job, &DirectoryJob::problem, &app, [&problems](const EntryProblem &) {
         ++problems;
     });
-    QObject::connect(job, &DirectoryJob::finished, &app, [&app](DirectoryJob *finished) {
-        if (finished->error().isError()) {
+    QObject::connect(job, &DirectoryJob::finished, &app, [&app](M365::Job *finished) {
+        if (finished->hasError()) {
             std::fprintf(stderr, "read failed: %s\n", qPrintable(finished->error().userMessage));
         }
         app.quit();

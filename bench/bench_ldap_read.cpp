@@ -124,9 +124,9 @@ int main(int argc, char **argv)
         anchors.insert(entry.anchor);
     });
     int exitCode = 0;
-    QObject::connect(job, &DirectoryJob::finished, &app, [&](DirectoryJob *finished) {
+    QObject::connect(job, &DirectoryJob::finished, &app, [&, finished = job] {
         const double seconds = timer.elapsed() / 1000.0;
-        if (finished->error().isError()) {
+        if (finished->hasError()) {
             std::fprintf(stderr, "read failed: %s\n", qPrintable(finished->error().details));
             exitCode = 1;
         }

@@ -371,11 +371,10 @@ void SyncCommand::status()
 void SyncCommand::testDirectory()
 {
     Directory::DirectoryJob *job = m_source->testConnection(this);
-    connect(job, &Directory::DirectoryJob::finished, this, [this](Directory::DirectoryJob *done) {
+    connect(job, &Directory::DirectoryJob::finished, this, [this, done = job] {
         done->deleteLater();
-        if (done->error().isError()) {
-            const Directory::DirectoryError e = done->error();
-            fail(Error{QStringLiteral("directory.%1").arg(int(e.code)), e.userMessage, e.details, {}});
+        if (done->hasError()) {
+            fail(done->error());
             return;
         }
         const Directory::DirectorySummary summary = done->summary();

@@ -53,7 +53,7 @@ build() {
 
 check_format() {
     local files
-    files=$(git ls-files '*.cpp' '*.h' 2>/dev/null || find core sandbox models wizard app cli tests bench -name '*.cpp' -o -name '*.h')
+    files=$(git ls-files '*.cpp' '*.h' 2>/dev/null || find core sandbox models widgets wizard app cli tests bench -name '*.cpp' -o -name '*.h')
     if [ -n "$files" ]; then
         echo "$files" | xargs clang-format --dry-run -Werror
     fi

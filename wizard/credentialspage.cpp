@@ -198,7 +198,7 @@ void CredentialsPageController::probeKeychain()
     }
     const QString key = Secrets::SecretStore::key(context()->profile.name, context()->secretPurpose());
     Secrets::SecretJob *job = store->read(key, this);
-    connect(job, &Secrets::SecretJob::finished, this, [this](Secrets::SecretJob *done) {
+    connect(job, &Secrets::SecretJob::finished, this, [this, done = job] {
         done->deleteLater();
         if (done->hasError() && done->failure() != Secrets::SecretJob::Failure::NotFound) {
             M365::Error error = done->error();

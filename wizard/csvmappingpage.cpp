@@ -188,12 +188,12 @@ QString CsvMappingPageController::separatorName(char separator)
     }
 }
 
-M365::Error CsvMappingPageController::wizardError(const QString &path, const Directory::DirectoryError &error)
+M365::Error CsvMappingPageController::wizardError(const QString &path, const M365::Error &error)
 {
-    if (error.code != Directory::DirectoryError::EncodingNotConfirmed) {
-        return M365::Error{QStringLiteral("directory.%1").arg(int(error.code)), error.userMessage, error.details, {}};
+    if (Directory::DirectoryError::codeOf(error) != Directory::DirectoryError::EncodingNotConfirmed) {
+        return error;
     }
-    return M365::Error{QStringLiteral("directory.%1").arg(int(error.code)),
+    return M365::Error{error.code,
                        tr("\"%1\" is not a UTF-8 file: %2. Files from older Excel versions and from HR systems on "
                           "Windows are usually Windows-1252: choose \"Read as Windows-1252\". Otherwise save the file "
                           "as \"CSV UTF-8\" in the spreadsheet program.")
@@ -229,11 +229,10 @@ void CsvMappingPageController::loadPreview()
     clearError();
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly)) {
-        setError(M365::Error{QStringLiteral("directory.%1").arg(int(Directory::DirectoryError::FileNotReadable)),
-                             tr("Cannot open the CSV file \"%1\": %2. Go back and check the path.")
-                                 .arg(QDir::toNativeSeparators(m_path), file.errorString()),
-                             file.errorString(),
-                             {}});
+        setError(Directory::DirectoryError::make(Directory::DirectoryError::FileNotReadable,
+                                                 tr("Cannot open the CSV file \"%1\": %2. Go back and check the path.")
+                                                     .arg(QDir::toNativeSeparators(m_path), file.errorString()),
+                                                 file.errorString()));
         Q_EMIT changed();
         return;
     }
@@ -243,8 +242,9 @@ void CsvMappingPageController::loadPreview()
     const Directory::CsvPreview preview =
         Directory::CsvReader::preview(bytes, context()->csvOptions, QFileInfo(m_path).fileName());
     m_encodingName = preview.encodingName;
-    if (preview.error.isError()) {
-        m_needsEncoding = preview.error.code == Directory::DirectoryError::EncodingNotConfirmed;
+    if (!preview.error.isNull()) {
+        m_needsEncoding =
+            Directory::DirectoryError::codeOf(preview.error) == Directory::DirectoryError::EncodingNotConfirmed;
         setError(wizardError(m_path, preview.error));
         Q_EMIT changed();
         return;
@@ -458,7 +458,9 @@ void CsvMappingPageController::test()
     m_source = std::make_unique<Directory::CsvSource>(m_path, context()->csvOptions);
     Directory::DirectoryJob *job = m_source->testConnection(this);
     m_job = job;
-    connect(job, &Directory::DirectoryJob::finished, this, &CsvMappingPageController::onTested);
+    connect(job, &Directory::DirectoryJob::finished, this, [this, job] {
+        onTested(job);
+    });
     job->start();
 }
 
@@ -467,10 +469,9 @@ void CsvMappingPageController::onTested(Directory::DirectoryJob *job)
     job->deleteLater();
     const bool validating = m_validating;
     m_validating = false;
-    if (job->error().isError()) {
-        const Directory::DirectoryError error = job->error();
-        m_needsEncoding = error.code == Directory::DirectoryError::EncodingNotConfirmed;
-        setError(wizardError(m_path, error));
+    if (job->hasError()) {
+        m_needsEncoding = job->directoryError() == Directory::DirectoryError::EncodingNotConfirmed;
+        setError(wizardError(m_path, job->error()));
         if (validating) {
             finishValidation(false);
         } else {

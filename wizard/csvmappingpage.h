@@ -106,7 +106,7 @@ public:
     static QString separatorName(char separator);
     /// A directory error as the wizard shows it. For a file that is not UTF-8 (DirectoryError::EncodingNotConfirmed) it
     /// is a question pointing at the "Read as Windows-1252" button, with the reader's own message in the details.
-    static M365::Error wizardError(const QString &path, const Directory::DirectoryError &error);
+    static M365::Error wizardError(const QString &path, const M365::Error &error);
 
 private:
     void loadPreview();

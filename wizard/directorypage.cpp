@@ -3,6 +3,7 @@
 #include "directorypage.h"
 
 #include "containertree.h"
+#include "containertreemodel.h"
 #include "csvmappingpage.h"
 #include "directory/csvsource.h"
 #include "directory/directoryjob.h"
@@ -23,6 +24,8 @@
 #include <QStackedWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace M365::Ui {
 
@@ -146,6 +149,16 @@ DirectoryPageController::Settings DirectoryPageController::afterEdit(const Setti
     return edited;
 }
 
+DirectoryPageController::DirectoryPageController(WizardContext *context, QObject *parent)
+    : PageController(context, parent)
+{
+    // A click in the tree: Next writes the profile's directory again.
+    connect(&m_containerSelection, &Models::ContainerSelection::edited, this, [this] {
+        invalidate();
+        Q_EMIT changed();
+    });
+}
+
 DirectoryPageController::~DirectoryPageController()
 {
     // A running job refers to the source; end it first.
@@ -165,12 +178,8 @@ void DirectoryPageController::setSettings(const Settings &settings)
     if (Directory::normalizedDn(settings.baseDn) != Directory::normalizedDn(m_settings.baseDn)) {
         // The containers chosen belong to the old base DN; below another one they would leave out everything.
         delete m_containersJob.data();
-        m_containers.clear();
         m_containersError.clear();
-        m_userContainers = {};
-        m_groupContainers = {};
-        m_userTree = {};
-        m_groupTree = {};
+        m_containerSelection.clear();
     }
     m_settings = settings;
     m_failed = false;
@@ -181,10 +190,7 @@ void DirectoryPageController::setSettings(const Settings &settings)
         clearError();
     } else {
         // Settings from a profile can still disagree: say so rather than let the test time out on a handshake.
-        setError(M365::Error{QStringLiteral("directory.%1").arg(int(Directory::DirectoryError::InvalidConfiguration)),
-                             contradiction,
-                             {},
-                             {}});
+        setError(Directory::DirectoryError::make(Directory::DirectoryError::InvalidConfiguration, contradiction));
     }
     invalidate();
     Q_EMIT changed();
@@ -225,10 +231,8 @@ void DirectoryPageController::test()
     m_needsEncoding = false;
     delete m_job.data();
     delete m_containersJob.data();
-    m_containers.clear();
     m_containersError.clear();
-    m_userTree = {};
-    m_groupTree = {};
+    m_containerSelection.setContainers({}); // the scopes chosen stay, for the test and the next tree
     m_tested = false;
     m_results = Results{};
     context()->directorySamples.clear();
@@ -245,7 +249,9 @@ void DirectoryPageController::test()
     m_testedSettings = m_settings;
     Directory::DirectoryJob *job = m_source->testConnection(this);
     m_job = job;
-    connect(job, &Directory::DirectoryJob::finished, this, &DirectoryPageController::onTested);
+    connect(job, &Directory::DirectoryJob::finished, this, [this, job] {
+        onTested(job);
+    });
     job->start();
 }
 
@@ -254,11 +260,10 @@ void DirectoryPageController::onTested(Directory::DirectoryJob *job)
     job->deleteLater();
     const bool validating = m_validating;
     m_validating = false;
-    if (job->error().isError()) {
-        const Directory::DirectoryError error = job->error();
+    if (job->hasError()) {
         m_failed = true;
-        m_needsEncoding = error.code == Directory::DirectoryError::EncodingNotConfirmed;
-        setError(CsvMappingPageController::wizardError(m_settings.path.trimmed(), error));
+        m_needsEncoding = job->directoryError() == Directory::DirectoryError::EncodingNotConfirmed;
+        setError(CsvMappingPageController::wizardError(m_settings.path.trimmed(), job->error()));
         if (validating) {
             finishValidation(false);
         } else {
@@ -310,7 +315,9 @@ void DirectoryPageController::readContainers()
 {
     Directory::DirectoryJob *job = m_source->readContainers(this);
     m_containersJob = job;
-    connect(job, &Directory::DirectoryJob::finished, this, &DirectoryPageController::onContainersRead);
+    connect(job, &Directory::DirectoryJob::finished, this, [this, job] {
+        onContainersRead(job);
+    });
     job->start();
 }
 
@@ -318,132 +325,20 @@ void DirectoryPageController::onContainersRead(Directory::DirectoryJob *job)
 {
     job->deleteLater();
     m_containersJob = nullptr;
-    if (job->error().isError()) {
+    if (job->hasError()) {
         m_containersError = job->errorString();
         Q_EMIT changed();
         return;
     }
-    m_containers = job->summary().containers;
     // What is stored is what the tree shows: containers that are gone drop out of the scopes.
-    const Directory::ContainerScope users = m_userContainers;
-    const Directory::ContainerScope groups = m_groupContainers;
-    for (const ContainerKind kind : {ContainerKind::Users, ContainerKind::Groups}) {
-        tree(kind).checked = checksForScope(m_containers, scope(kind));
-        scope(kind) = scopeForChecks(m_containers, tree(kind).checked);
-        recount(kind);
-    }
-    if (isVerified() && (users != m_userContainers || groups != m_groupContainers)) {
+    const Directory::ContainerScope users = containerScope(ContainerKind::Users);
+    const Directory::ContainerScope groups = containerScope(ContainerKind::Groups);
+    m_containerSelection.setContainers(job->summary().containers);
+    if (isVerified()
+        && (users != containerScope(ContainerKind::Users) || groups != containerScope(ContainerKind::Groups))) {
         context()->profile.directory = toJson();
     }
     Q_EMIT changed();
-}
-
-const Directory::ContainerScope &DirectoryPageController::containerScope(ContainerKind kind) const
-{
-    return kind == ContainerKind::Users ? m_userContainers : m_groupContainers;
-}
-
-bool DirectoryPageController::isContainerIncluded(ContainerKind kind, int index) const
-{
-    return tree(kind).checked.value(index, true);
-}
-
-bool DirectoryPageController::isContainerMixed(ContainerKind kind, int index) const
-{
-    return tree(kind).mixed.value(index, false);
-}
-
-int DirectoryPageController::inScopeCount(ContainerKind kind, int index) const
-{
-    return tree(kind).inScope.value(index, 0);
-}
-
-void DirectoryPageController::recount(ContainerKind kind)
-{
-    TreeState &state = tree(kind);
-    const qsizetype count = m_containers.size();
-    state.mixed = QList<bool>(count, false);
-    state.inScope = QList<int>(count, 0);
-    if (state.checked.size() != count) {
-        return;
-    }
-    // Children come after their parents: from the end, each container is complete before its parent needs it.
-    for (qsizetype i = count - 1; i >= 0; --i) {
-        const Directory::DirectoryContainer &c = m_containers.at(i);
-        if (state.checked.at(i)) {
-            state.inScope[i] += kind == ContainerKind::Users ? c.directUsers : c.directGroups;
-        }
-        if (c.parent >= 0) {
-            state.inScope[c.parent] += state.inScope.at(i);
-            if (state.mixed.at(i) || state.checked.at(i) != state.checked.at(c.parent)) {
-                state.mixed[c.parent] = true;
-            }
-        }
-    }
-}
-
-void DirectoryPageController::setContainerIncluded(ContainerKind kind, int index, bool included)
-{
-    QList<bool> &checked = tree(kind).checked;
-    if (index < 0 || index >= checked.size() || checked.size() != m_containers.size()) {
-        return;
-    }
-    // Parents come first, so the containers below `index` are the ones right after it.
-    const auto isBelow = [this, index](int i) {
-        for (int parent = m_containers.at(i).parent; parent >= 0; parent = m_containers.at(parent).parent) {
-            if (parent == index) {
-                return true;
-            }
-        }
-        return false;
-    };
-    checked[index] = included;
-    for (int i = index + 1; i < m_containers.size() && isBelow(i); ++i) {
-        checked[i] = included;
-    }
-    scope(kind) = scopeForChecks(m_containers, checked);
-    recount(kind);
-    invalidate(); // Next writes the profile's directory again
-    Q_EMIT changed();
-}
-
-Directory::ContainerScope
-DirectoryPageController::scopeForChecks(const QList<Directory::DirectoryContainer> &containers,
-                                        const QList<bool> &checked)
-{
-    Directory::ContainerScope scope;
-    QStringList checkedTops;
-    QStringList uncheckedTops;
-    for (int i = 0; i < containers.size() && i < checked.size(); ++i) {
-        const int parent = containers.at(i).parent;
-        if (parent < 0) {
-            (checked.at(i) ? checkedTops : uncheckedTops).append(containers.at(i).dn);
-        }
-        const bool parentChecked = parent < 0 || checked.value(parent, true);
-        if (checked.at(i) != parentChecked) {
-            (checked.at(i) ? scope.included : scope.excluded).append(containers.at(i).dn);
-        }
-    }
-    if (!scope.included.isEmpty()) {
-        // A scope with included containers holds nothing else: the checked tops have to be named, and the unchecked
-        // ones need not be.
-        scope.included = checkedTops + scope.included;
-        for (const QString &top : std::as_const(uncheckedTops)) {
-            scope.excluded.removeOne(top);
-        }
-    }
-    return scope;
-}
-
-QList<bool> DirectoryPageController::checksForScope(const QList<Directory::DirectoryContainer> &containers,
-                                                    const Directory::ContainerScope &scope)
-{
-    QList<bool> checked;
-    checked.reserve(containers.size());
-    for (const Directory::DirectoryContainer &c : containers) {
-        checked.append(scope.contains(c.dn));
-    }
-    return checked;
 }
 
 Directory::LdapConfig DirectoryPageController::ldapConfig() const
@@ -455,8 +350,8 @@ Directory::LdapConfig DirectoryPageController::ldapConfig() const
     config.bindDn = m_settings.bindDn.trimmed();
     config.baseDn = m_settings.baseDn.trimmed();
     // The test counts and samples what a sync would read.
-    config.userContainers = m_userContainers;
-    config.groupContainers = m_groupContainers;
+    config.userContainers = containerScope(ContainerKind::Users);
+    config.groupContainers = containerScope(ContainerKind::Groups);
     return config;
 }
 
@@ -490,11 +385,11 @@ QJsonObject DirectoryPageController::toJson() const
         }
         json.insert(QStringLiteral("bindDn"), m_settings.bindDn.trimmed());
         json.insert(QStringLiteral("baseDn"), m_settings.baseDn.trimmed());
-        if (!m_userContainers.isEmpty()) {
-            json.insert(QStringLiteral("userContainers"), m_userContainers.toJson());
-        }
-        if (!m_groupContainers.isEmpty()) {
-            json.insert(QStringLiteral("groupContainers"), m_groupContainers.toJson());
+        for (const auto &[kind, key] : {std::pair{ContainerKind::Users, QStringLiteral("userContainers")},
+                                        std::pair{ContainerKind::Groups, QStringLiteral("groupContainers")}}) {
+            if (!containerScope(kind).isEmpty()) {
+                json.insert(key, containerScope(kind).toJson());
+            }
         }
     } else {
         json.insert(QStringLiteral("path"), m_settings.path.trimmed());
@@ -542,7 +437,7 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     , m_samples(new QListWidget(this))
     , m_containersPane(new QWidget(this))
     , m_containersLabel(new QLabel(m_containersPane))
-    , m_containerTree(new ContainerTree(controller, m_containersPane))
+    , m_containerTree(new ContainerTree(controller->containerSelection(), m_containersPane))
     , m_problemsTitle(new QLabel(this))
     , m_problems(new QListWidget(this))
 {
@@ -647,6 +542,9 @@ DirectoryPage::DirectoryPage(DirectoryPageController *controller, QWidget *paren
     // Room for the five samples, no more.
     m_samples->setFixedHeight(m_samples->fontMetrics().height() * 5 + 2 * m_samples->frameWidth() + 12);
     m_samples->setSelectionMode(QAbstractItemView::NoSelection);
+    // The hint "Test again for samples …" is a sentence: wrapped, not cut off behind a sideways scroll bar (German).
+    m_samples->setWordWrap(true);
+    m_samples->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(typeForm);
@@ -735,20 +633,11 @@ QString DirectoryPage::resultText() const
     }
     // The tree's numbers follow the check boxes; the test counted with the containers chosen at that time.
     using Kind = DirectoryPageController::ContainerKind;
-    int users = 0;
-    int groups = 0;
-    int allUsers = 0;
-    int allGroups = 0;
-    for (int i = 0; i < containers.size(); ++i) {
-        if (containers.at(i).parent < 0) {
-            users += m_controller->inScopeCount(Kind::Users, i);
-            groups += m_controller->inScopeCount(Kind::Groups, i);
-            allUsers += containers.at(i).subtreeUsers;
-            allGroups += containers.at(i).subtreeGroups;
-        }
-    }
+    const Models::ContainerSelection *selection = m_controller->containerSelection();
     return tr("Users: %1, groups: %2.")
-        .arg(ContainerTreeModel::countText(users, allUsers), ContainerTreeModel::countText(groups, allGroups));
+        .arg(Models::ContainerTreeModel::countText(selection->inScopeTotal(Kind::Users), selection->total(Kind::Users)),
+             Models::ContainerTreeModel::countText(selection->inScopeTotal(Kind::Groups),
+                                                   selection->total(Kind::Groups)));
 }
 
 void DirectoryPage::refreshContainers()
@@ -766,7 +655,6 @@ void DirectoryPage::refreshContainers()
     } else {
         m_containersLabel->setText(tr("Containers to sync (unchecking one leaves out everything below it):"));
     }
-    m_containerTree->refresh();
 }
 
 void DirectoryPage::initializePage()

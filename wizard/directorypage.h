@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "containerselection.h"
 #include "directory/containerscope.h"
 #include "directory/directoryentry.h"
 #include "directory/directorysource.h"
@@ -37,8 +38,9 @@ class ContainerTree;
  * follow each other while the admin edits them (afterEdit()); a contradiction that remains blocks Next.
  *
  * After a successful test of an LDAP server the controller reads its container tree (a second job that does not
- * block Next) and lets the admin include and exclude containers for users and for groups, as Entra Connect's OU
- * filtering does; the choice becomes the profile's "userContainers" and "groupContainers".
+ * block Next) into a Models::ContainerSelection, where the admin includes and excludes containers for users and for
+ * groups, as Entra Connect's OU filtering does; the choice becomes the profile's "userContainers" and
+ * "groupContainers".
  */
 class DirectoryPageController : public PageController
 {
@@ -78,9 +80,9 @@ public:
     };
     static constexpr int MaxProblemsShown = 5;
     /// The two container scopes: which containers users, and which groups, are read from.
-    enum class ContainerKind { Users, Groups };
+    using ContainerKind = Models::ContainerSelection::Kind;
 
-    using PageController::PageController;
+    explicit DirectoryPageController(WizardContext *context, QObject *parent = nullptr);
     ~DirectoryPageController() override;
 
     static bool isLdap(Type type) { return type != Type::LdifFile && type != Type::CsvFile; }
@@ -119,35 +121,20 @@ public:
 
     // ---- the container tree (LDAP only) ----
 
+    /// The container tree with the admin's check boxes, which the page's ContainerTree shows; a click there
+    /// invalidates the page, so that Next writes the profile's directory again.
+    Models::ContainerSelection *containerSelection() { return &m_containerSelection; }
     /// What the last container read found, parents before children (DirectoryContainer::parent); empty before the
     /// first successful test of an LDAP server, while reading and when the read failed.
-    const QList<Directory::DirectoryContainer> &containers() const { return m_containers; }
+    const QList<Directory::DirectoryContainer> &containers() const { return m_containerSelection.containers(); }
     bool isReadingContainers() const { return !m_containersJob.isNull(); }
     /// Why the last container read failed; the test itself succeeded, so it is no error of the page.
     QString containersError() const { return m_containersError; }
     /// The scope the profile gets; empty (everything below the base DN) until the admin unchecks a container.
-    const Directory::ContainerScope &containerScope(ContainerKind kind) const;
-    /// Whether the entries directly in container `index` are in scope: the state of its check box.
-    bool isContainerIncluded(ContainerKind kind, int index) const;
-    /// Some container below `index` is in scope where `index` is not, or the other way round: the check box shows a
-    /// partly filled state, as Entra Connect's does.
-    bool isContainerMixed(ContainerKind kind, int index) const;
-    /// The admin checked or unchecked container `index`: the containers below it follow (a container below an
-    /// unchecked one can be checked again afterwards, which includes it again).
-    void setContainerIncluded(ContainerKind kind, int index, bool included);
-    /// Users or groups in scope in the subtree of container `index`, against its subtreeUsers/subtreeGroups.
-    int inScopeCount(ContainerKind kind, int index) const;
-
-    /**
-     * The scope that reproduces `checked` (one state per container of `containers`, which come parents first): a
-     * container whose state differs from its parent's is excluded or included; once anything is included, the checked
-     * tops are included too, as the scope then holds only what lies in an included container.
-     */
-    static Directory::ContainerScope scopeForChecks(const QList<Directory::DirectoryContainer> &containers,
-                                                    const QList<bool> &checked);
-    /// The check states a scope means for a tree: the inverse of scopeForChecks() (a container is in scope itself).
-    static QList<bool> checksForScope(const QList<Directory::DirectoryContainer> &containers,
-                                      const Directory::ContainerScope &scope);
+    const Directory::ContainerScope &containerScope(ContainerKind kind) const
+    {
+        return m_containerSelection.scope(kind);
+    }
 
     /// The fields a test needs are filled in.
     bool hasRequiredFields() const;
@@ -162,21 +149,6 @@ private:
     void readContainers();
     void onContainersRead(Directory::DirectoryJob *job);
     Directory::LdapConfig ldapConfig() const;
-    /// What the tree shows for one kind, derived from its scope over m_containers.
-    struct TreeState
-    {
-        QList<bool> checked; ///< checksForScope()
-        QList<bool> mixed; ///< isContainerMixed()
-        QList<int> inScope; ///< inScopeCount()
-    };
-    TreeState &tree(ContainerKind kind) { return kind == ContainerKind::Users ? m_userTree : m_groupTree; }
-    const TreeState &tree(ContainerKind kind) const { return kind == ContainerKind::Users ? m_userTree : m_groupTree; }
-    Directory::ContainerScope &scope(ContainerKind kind)
-    {
-        return kind == ContainerKind::Users ? m_userContainers : m_groupContainers;
-    }
-    /// Fills in `mixed` and `inScope` from `checked`, in one pass from the bottom up.
-    void recount(ContainerKind kind);
 
     Settings m_settings;
     Settings m_testedSettings;
@@ -188,12 +160,8 @@ private:
     std::unique_ptr<Directory::DirectorySource> m_source;
     QPointer<Directory::DirectoryJob> m_job;
     QPointer<Directory::DirectoryJob> m_containersJob;
-    QList<Directory::DirectoryContainer> m_containers;
     QString m_containersError;
-    Directory::ContainerScope m_userContainers;
-    Directory::ContainerScope m_groupContainers;
-    TreeState m_userTree;
-    TreeState m_groupTree;
+    Models::ContainerSelection m_containerSelection;
 };
 
 class DirectoryPage : public ControllerPage

@@ -161,7 +161,7 @@ void SummaryPageController::writeNextSecret()
     }
     const auto next = m_pendingSecrets.takeFirst();
     Secrets::SecretJob *job = context()->secrets()->write(next.first, next.second, this);
-    connect(job, &Secrets::SecretJob::finished, this, [this](Secrets::SecretJob *done) {
+    connect(job, &Secrets::SecretJob::finished, this, [this, done = job] {
         done->deleteLater();
         if (done->hasError()) {
             m_pendingSecrets.clear();

@@ -82,7 +82,7 @@ void WizardContext::suggestCsvMapping(const QString &path)
     }
     const Directory::CsvPreview preview =
         Directory::CsvReader::preview(file.readAll(), csvOptions, QFileInfo(path).fileName());
-    if (!preview.error.isError()) {
+    if (preview.error.isNull()) {
         csvOptions.mapping = Directory::CsvMapping::suggest(preview.headers);
     }
 }

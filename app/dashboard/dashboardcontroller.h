@@ -125,6 +125,19 @@ public:
     /// Replaces the profile's directory settings: saved, then read and watched anew and planned again. Refused
     /// (false) while a sync runs.
     bool setDirectory(const QJsonObject &directory);
+    /**
+     * Reads the container tree (DirectorySource::readContainers()) of a directory described like the profile's
+     * "directory" object, with the profile's bind password, for Settings → Directory to choose the container scopes
+     * from. Null while another read runs, before the bind password is known (Idle, Connecting) and when the settings
+     * describe no usable directory.
+     */
+    Directory::DirectoryJob *readContainers(const QJsonObject &directory);
+    /**
+     * The picture of the directory user with @p anchor (thumbnailPhoto as Active Directory keeps it, else
+     * inetOrgPerson's jpegPhoto), as the last read of the directory brought it: the presets read all user attributes,
+     * so no extra request is made. Empty when the user has none or is not in the snapshot (yet).
+     */
+    QByteArray userPhoto(const QString &anchor) const;
     /// Takes an object out of the profile's exclusions (Settings → Exclusions) and plans again.
     void includeAgain(M365::Sync::Change::ObjectType objectType, const QString &key);
     /// Graceful stop: in-flight requests finish and are committed (ApplyJob::requestStop()).
@@ -151,6 +164,8 @@ Q_SIGNALS:
     void errorOccurred(const M365::Error &error);
 
 private:
+    /// A source for @p directory with the profile's bind password; null (after reportError()) when it is not valid.
+    std::unique_ptr<Directory::DirectorySource> sourceFor(const QJsonObject &directory);
     void setState(State state);
     void reportError(const M365::Error &error);
     void connectToTenant();
@@ -194,6 +209,9 @@ private:
     /// The source a directory test (testDirectory()) reads, kept until its job ends.
     std::unique_ptr<Directory::DirectorySource> m_testSource;
     QPointer<Directory::DirectoryJob> m_testJob;
+    /// The source and the job of readContainers().
+    std::unique_ptr<Directory::DirectorySource> m_containersSource;
+    QPointer<Directory::DirectoryJob> m_containersJob;
     int m_excludedByRun = 0; ///< exclusions the current run added, for its summary
     bool m_replanPending = false;
     QList<int> m_pendingApply; ///< waiting for the deletion guard's confirmation

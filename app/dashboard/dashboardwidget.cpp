@@ -66,6 +66,10 @@ DashboardWidget::DashboardWidget(DashboardController *controller, QWidget *paren
     m_tabs->setObjectName(QStringLiteral("dashboardTabs"));
     m_preview = new PreviewPane(m_tabs);
     m_preview->setObjectName(QStringLiteral("previewPane"));
+    // The picture of a user in the details pane; the widget does not own the controller, hence the guard.
+    m_preview->setPhotoLookup([controller = m_controller](const QString &anchor) {
+        return controller ? controller->userPhoto(anchor) : QByteArray();
+    });
     m_logTab = new LogTab(m_tabs);
     m_logTab->setObjectName(QStringLiteral("logTab"));
     m_historyTab = new HistoryTab(m_tabs);

@@ -5,7 +5,10 @@
 #include "attributediffmodel.h"
 #include "changeplanmodel.h"
 
+#include <QBuffer>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImageReader>
 #include <QLabel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -29,6 +32,7 @@ QLabel *makeInfoLabel(const char *name, QWidget *parent)
 DetailsPane::DetailsPane(QWidget *parent)
     : QWidget(parent)
     , m_title(new QLabel(this))
+    , m_photo(new QLabel(this))
     , m_reason(makeInfoLabel("detailsReason", this))
     , m_sourceDn(makeInfoLabel("detailsSourceDn", this))
     , m_result(makeInfoLabel("detailsResult", this))
@@ -42,6 +46,11 @@ DetailsPane::DetailsPane(QWidget *parent)
     bold.setBold(true);
     m_title->setFont(bold);
 
+    m_photo->setObjectName(QStringLiteral("detailsPhoto"));
+    m_photo->setFixedSize(PhotoSize, PhotoSize);
+    m_photo->setAlignment(Qt::AlignCenter);
+    m_photo->setVisible(false);
+
     m_diffView->setObjectName(QStringLiteral("detailsDiffView"));
     m_diffView->setModel(m_diffModel);
     m_diffView->verticalHeader()->hide();
@@ -53,11 +62,19 @@ DetailsPane::DetailsPane(QWidget *parent)
     m_diffView->setColumnWidth(Models::AttributeDiffModel::PropertyColumn, 140);
     m_diffView->setColumnWidth(Models::AttributeDiffModel::OldValueColumn, 110);
 
+    // The picture beside the texts above the table, as an address book shows a contact.
+    auto *texts = new QVBoxLayout;
+    texts->setContentsMargins(0, 0, 0, 0);
+    texts->addWidget(m_title);
+    texts->addWidget(m_result);
+    texts->addWidget(m_reason);
+    texts->addStretch();
+    auto *top = new QHBoxLayout;
+    top->addLayout(texts, 1);
+    top->addWidget(m_photo, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_title);
-    layout->addWidget(m_result);
-    layout->addWidget(m_reason);
+    layout->addLayout(top);
     layout->addWidget(m_diffView, 1);
     layout->addWidget(m_sourceDn);
     // Takes the room the table leaves when it is hidden, so that the texts stay at the top.
@@ -91,6 +108,40 @@ void DetailsPane::setChange(const Sync::Change &change, const QString &result, c
                                             : tr("Result: %1 — %2").arg(result, message));
     }
     m_result->setVisible(!result.isEmpty());
+    setPhoto({});
+}
+
+void DetailsPane::setPhoto(const QByteArray &image)
+{
+    m_photo->clear();
+    m_photo->setVisible(false);
+    if (image.isEmpty()) {
+        return;
+    }
+    // Decoded at the size shown: a JPEG is then scaled while it is decoded, and a directory's 5 MB jpegPhoto costs no
+    // more than its thumbnail. Data that is no picture (a garbled export, another binary value) leaves the reader
+    // with an error, never with a crash.
+    QBuffer buffer;
+    buffer.setData(image);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    const QSize size = reader.size();
+    if (!size.isValid() || size.isEmpty()) {
+        return;
+    }
+    const qreal ratio = devicePixelRatioF();
+    const QSize box(qRound(PhotoSize * ratio), qRound(PhotoSize * ratio));
+    if (size.width() > box.width() || size.height() > box.height()) {
+        reader.setScaledSize(size.scaled(box, Qt::KeepAspectRatio));
+    }
+    QImage decoded = reader.read();
+    if (decoded.isNull()) {
+        return;
+    }
+    decoded.setDevicePixelRatio(ratio);
+    m_photo->setPixmap(QPixmap::fromImage(decoded));
+    m_photo->setToolTip(tr("The picture from the directory (%1 × %2 pixels)").arg(size.width()).arg(size.height()));
+    m_photo->setVisible(true);
 }
 
 void DetailsPane::clear()
@@ -101,6 +152,7 @@ void DetailsPane::clear()
     m_reason->setVisible(false);
     m_sourceDn->setVisible(false);
     m_result->setVisible(false);
+    setPhoto({});
 }
 
 } // namespace M365::Ui

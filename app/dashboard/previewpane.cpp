@@ -372,9 +372,22 @@ void PreviewPane::updateDetails()
     }
     const int row = current.row();
     const QModelIndex index = m_model->index(row, 0);
-    m_details->setChange(m_model->change(row),
+    const Sync::Change &change = m_model->change(row);
+    m_details->setChange(change,
                          index.data(ChangePlanModel::ResultRole).toString(),
                          index.data(ChangePlanModel::ResultMessageRole).toString());
+    // A licence change is about a user too (its anchor is the user's); a membership's anchor is the group's.
+    const bool user =
+        change.objectType == Sync::Change::ObjectType::User || change.objectType == Sync::Change::ObjectType::Licence;
+    if (user && m_photoLookup) {
+        m_details->setPhoto(m_photoLookup(change.anchor));
+    }
+}
+
+void PreviewPane::setPhotoLookup(std::function<QByteArray(const QString &anchor)> lookup)
+{
+    m_photoLookup = std::move(lookup);
+    updateDetails();
 }
 
 } // namespace M365::Ui

@@ -8,6 +8,8 @@
 #include <QMap>
 #include <QWidget>
 
+#include <functional>
+
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -51,6 +53,8 @@ public:
     void clearOutcomes();
     /// While a run is under way the check boxes must not change what is being applied.
     void setApplying(bool applying);
+    /// Where the details pane gets a user's picture from (the directory's, by anchor); none: no pictures.
+    void setPhotoLookup(std::function<QByteArray(const QString &anchor)> lookup);
 
     /// The checked changes (plan indexes), or an empty list when every change that can be applied is checked.
     QList<int> selectedChanges() const;
@@ -82,6 +86,7 @@ private:
     QListWidget *m_problemsList;
     QTableView *m_table;
     DetailsPane *m_details;
+    std::function<QByteArray(const QString &anchor)> m_photoLookup;
     bool m_hasPlan = false;
     bool m_applying = false;
 };

@@ -153,7 +153,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     m_groupFilter->setObjectName(QStringLiteral("settingsGroupFilterEdit"));
     m_groupFilter->setPlaceholderText(tr("LDAP filter, e.g. (cn=M365-*); empty: every group read"));
     m_groupFilter->setToolTip(tr("Which of the directory's groups become groups in Microsoft 365; which containers "
-                                 "they are read from is chosen in the wizard's Directory page"));
+                                 "they are read from is chosen under Directory"));
     m_syncGroups->setObjectName(QStringLiteral("settingsSyncGroupsCheck"));
     m_softMatch->setObjectName(QStringLiteral("settingsSoftMatchCheck"));
     m_hardDelete->setObjectName(QStringLiteral("settingsHardDeleteCheck"));
@@ -249,11 +249,15 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     auto *exclusionsBox = new QGroupBox(tr("Exclusions"), this);
     auto *exclusionsLayout = new QVBoxLayout(exclusionsBox);
     exclusionsLayout->addWidget(exclusionsNote);
-    exclusionsLayout->addWidget(m_exclusions);
-    auto *includeRow = new QHBoxLayout;
-    includeRow->addStretch();
-    includeRow->addWidget(m_includeAgain);
-    exclusionsLayout->addLayout(includeRow);
+    // The button beside the list, at its top: below it, it was the last thing of the tab and ended up at the
+    // window's bottom edge (in German, whose longer texts make the boxes above taller).
+    auto *exclusionsRow = new QHBoxLayout;
+    exclusionsRow->addWidget(m_exclusions, 1);
+    auto *includeColumn = new QVBoxLayout;
+    includeColumn->addWidget(m_includeAgain);
+    includeColumn->addStretch();
+    exclusionsRow->addLayout(includeColumn);
+    exclusionsLayout->addLayout(exclusionsRow);
     connect(m_exclusions, &QListWidget::itemSelectionChanged, this, [this] {
         m_includeAgain->setEnabled(!m_exclusions->selectedItems().isEmpty());
     });
@@ -306,10 +310,12 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     });
 
     auto *columns = new QHBoxLayout;
+    // Where from and how (the directory with its containers, the rules) on the left; which, how safely and when on
+    // the right. The container tree makes the directory tall: beside the scope it keeps both columns of a height.
     auto *left = new QVBoxLayout;
+    left->addWidget(m_directory);
     left->addWidget(rulesBox, 1);
     auto *right = new QVBoxLayout;
-    right->addWidget(m_directory);
     right->addWidget(scopeBox);
     right->addWidget(guardBox);
     right->addWidget(exclusionsBox);

@@ -51,11 +51,11 @@ QString escapeDnValue(const QString &value)
 }
 
 /// The file's bytes as UTF-8 text, or the error that says why the whole file cannot be read.
-DirectoryError decodeCsv(const QByteArray &bytes,
-                         const CsvOptions &options,
-                         const QString &fileName,
-                         QByteArray *text,
-                         QString *encodingName = nullptr)
+M365::Error decodeCsv(const QByteArray &bytes,
+                      const CsvOptions &options,
+                      const QString &fileName,
+                      QByteArray *text,
+                      QString *encodingName = nullptr)
 {
     DecodedText decoded = decodeText(bytes, options.encoding);
     if (encodingName) {
@@ -66,17 +66,19 @@ DirectoryError decodeCsv(const QByteArray &bytes,
         return {};
     }
     if (decoded.needsConfirmation) {
-        return {DirectoryError::EncodingNotConfirmed,
-                CsvText::tr(
-                    "The CSV file \"%1\" cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, "
-                    "or save it as \"CSV UTF-8\" in the spreadsheet program.")
-                    .arg(fileName, decoded.error),
-                decoded.error};
-    }
-    return {DirectoryError::InvalidFile,
-            CsvText::tr("The CSV file \"%1\" cannot be read: %2. Save it as \"CSV UTF-8\" in the spreadsheet program.")
+        return DirectoryError::make(
+            DirectoryError::EncodingNotConfirmed,
+            CsvText::tr(
+                "The CSV file \"%1\" cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, "
+                "or save it as \"CSV UTF-8\" in the spreadsheet program.")
                 .arg(fileName, decoded.error),
-            decoded.error};
+            decoded.error);
+    }
+    return DirectoryError::make(
+        DirectoryError::InvalidFile,
+        CsvText::tr("The CSV file \"%1\" cannot be read: %2. Save it as \"CSV UTF-8\" in the spreadsheet program.")
+            .arg(fileName, decoded.error),
+        decoded.error);
 }
 
 /// The header row: the first record that is not blank.
@@ -401,12 +403,12 @@ QStringList decodeHeaders(const CsvParser::Record &header)
     return headers;
 }
 
-DirectoryError noHeader(const QString &fileName, const CsvParser::Record &header)
+M365::Error noHeader(const QString &fileName, const CsvParser::Record &header)
 {
-    return {DirectoryError::InvalidFile,
-            CsvText::tr("The CSV file \"%1\" has no readable header row: %2")
-                .arg(fileName, header.error.isEmpty() ? CsvText::tr("the file is empty") : header.error),
-            {}};
+    return DirectoryError::make(
+        DirectoryError::InvalidFile,
+        CsvText::tr("The CSV file \"%1\" has no readable header row: %2")
+            .arg(fileName, header.error.isEmpty() ? CsvText::tr("the file is empty") : header.error));
 }
 
 } // namespace
@@ -453,11 +455,11 @@ CsvReader::CsvReader(const CsvOptions &options, EntryReceiver &receiver)
     , m_receiver(receiver)
 {}
 
-DirectoryError CsvReader::read(const QByteArray &bytes, const QString &fileName)
+M365::Error CsvReader::read(const QByteArray &bytes, const QString &fileName)
 {
     QByteArray text;
-    const DirectoryError error = decodeCsv(bytes, m_options, fileName, &text);
-    if (error.isError()) {
+    const M365::Error error = decodeCsv(bytes, m_options, fileName, &text);
+    if (!error.isNull()) {
         return error;
     }
     const char separator = m_options.separator ? m_options.separator : CsvParser::detectSeparator(text);
@@ -484,7 +486,7 @@ CsvPreview CsvReader::preview(const QByteArray &bytes, const CsvOptions &options
     CsvPreview preview;
     QByteArray text;
     preview.error = decodeCsv(bytes, options, fileName, &text, &preview.encodingName);
-    if (preview.error.isError()) {
+    if (!preview.error.isNull()) {
         return preview;
     }
     preview.separator = options.separator ? options.separator : CsvParser::detectSeparator(text);
@@ -529,24 +531,26 @@ DirectoryJob *createCsvJob(const QString &path,
         [path, options, rules, scope, mode](JobSink &sink) {
             QFile file(path);
             if (!file.open(QIODevice::ReadOnly)) {
-                sink.fail({DirectoryError::FileNotReadable,
-                           CsvText::tr("Cannot open the CSV file \"%1\": %2. Check the path and the file permissions.")
-                               .arg(path, file.errorString()),
-                           file.errorString()});
+                sink.fail(DirectoryError::make(
+                    DirectoryError::FileNotReadable,
+                    CsvText::tr("Cannot open the CSV file \"%1\": %2. Check the path and the file permissions.")
+                        .arg(path, file.errorString()),
+                    file.errorString()));
                 return;
             }
             // CSV exports are small next to memory (100,000 rows are ~20 MB), and having the whole file lets the
             // encoding be checked before any row is used and a bad row be skipped by restarting on the next line.
             const QByteArray bytes = file.readAll();
             if (file.error() != QFileDevice::NoError) {
-                sink.fail({DirectoryError::FileNotReadable,
-                           CsvText::tr("Reading the CSV file \"%1\" failed: %2.").arg(path, file.errorString()),
-                           file.errorString()});
+                sink.fail(DirectoryError::make(
+                    DirectoryError::FileNotReadable,
+                    CsvText::tr("Reading the CSV file \"%1\" failed: %2.").arg(path, file.errorString()),
+                    file.errorString()));
                 return;
             }
             FileEntryCollector collector(sink, rules, scope, mode, QFileInfo(path).fileName());
-            const DirectoryError error = CsvReader(options, collector).read(bytes, path);
-            if (error.isError()) {
+            const M365::Error error = CsvReader(options, collector).read(bytes, path);
+            if (!error.isNull()) {
                 sink.fail(error);
                 return;
             }

@@ -41,9 +41,9 @@ struct CsvPreview
     QList<QStringList> samples;
     char separator = ',';
     QString encodingName;
-    /// Set when the file cannot be read as text or has no header; `EncodingNotConfirmed` when it is readable as
-    /// Windows-1252 after the admin confirms.
-    DirectoryError error;
+    /// Set when the file cannot be read as text or has no header; DirectoryError::EncodingNotConfirmed when it is
+    /// readable as Windows-1252 after the admin confirms.
+    M365::Error error;
 };
 
 /**
@@ -62,7 +62,7 @@ public:
 
     /// Reads a whole file. Row problems go to the receiver; the returned error is set when the file as a whole is
     /// unreadable (encoding, no header), with a message that names @p fileName.
-    DirectoryError read(const QByteArray &bytes, const QString &fileName);
+    M365::Error read(const QByteArray &bytes, const QString &fileName);
 
     /// The header and sample values of the first rows.
     static CsvPreview preview(const QByteArray &bytes, const CsvOptions &options, const QString &fileName);

@@ -9,6 +9,7 @@
 #include <QSet>
 #include <QStringDecoder>
 
+#include <iterator>
 #include <limits>
 
 namespace M365::Directory {
@@ -308,6 +309,58 @@ bool isBinaryAttribute(const QString &lowerCaseName)
     };
     return names.contains(lowerCaseName) || lowerCaseName.endsWith(QLatin1String(";binary"));
 }
+
+namespace DirectoryError {
+
+namespace {
+/// The code strings, in the order of Code; NoError and Other have none.
+constexpr const char *kCodeNames[] = {"",
+                                      "invalidConfiguration",
+                                      "serverUnreachable",
+                                      "tlsFailed",
+                                      "invalidCredentials",
+                                      "noSuchBase",
+                                      "invalidFilter",
+                                      "timeout",
+                                      "serverError",
+                                      "fileNotReadable",
+                                      "invalidFile",
+                                      "encodingNotConfirmed"};
+static_assert(std::size(kCodeNames) == Other, "a code string for every directory error code");
+const QLatin1String kPrefix("directory.");
+} // namespace
+
+QString codeString(Code code)
+{
+    if (code <= NoError || code >= Other) {
+        return {};
+    }
+    return kPrefix + QLatin1String(kCodeNames[code]);
+}
+
+M365::Error make(Code code, const QString &userMessage, const QString &details)
+{
+    Q_ASSERT(code != NoError && code != Other);
+    return M365::Error{codeString(code), userMessage, details, {}};
+}
+
+Code codeOf(const M365::Error &error)
+{
+    if (error.isNull()) {
+        return NoError;
+    }
+    if (error.code.startsWith(kPrefix)) {
+        const QStringView name = QStringView(error.code).mid(kPrefix.size());
+        for (int code = NoError + 1; code < Other; ++code) {
+            if (name == QLatin1String(kCodeNames[code])) {
+                return Code(code);
+            }
+        }
+    }
+    return Other;
+}
+
+} // namespace DirectoryError
 
 QString uuidToString(const QByteArray &bytes)
 {

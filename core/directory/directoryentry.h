@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "error.h"
 #include "servercertificate.h"
 
 #include <QByteArray>
@@ -219,33 +220,42 @@ struct EntryProblem
 };
 
 /**
- * Why a whole operation failed (as opposed to a single bad entry). `userMessage` says in plain
- * words what to check; `details` carries the server's diagnostic text for "Copy details".
+ * Why a whole directory operation failed (as opposed to a single bad entry), in a typed way.
+ *
+ * Directory jobs and readers report an M365::Error (STYLE.md section 5): `userMessage` says in plain words what to
+ * check, `details` carries the server's diagnostic text for "Copy details", and `code` is "directory.<kind>"
+ * ("directory.tlsFailed"), stable for logs and scripts. Callers that branch on the kind of failure (the wizard offers
+ * to confirm the encoding, tests expect a TLS failure) read it back with codeOf() rather than comparing strings. A
+ * cancelled job is not a directory failure: its error is M365::Error::cancelled() (Job::wasCancelled()).
  */
-struct DirectoryError
-{
-    enum Code {
-        NoError,
-        InvalidConfiguration,
-        ServerUnreachable,
-        TlsFailed,
-        InvalidCredentials,
-        NoSuchBase,
-        InvalidFilter,
-        Timeout,
-        ServerError,
-        FileNotReadable,
-        InvalidFile,
-        /// The file is not UTF-8 but readable as Windows-1252 once the admin confirms that encoding.
-        EncodingNotConfirmed,
-        Cancelled,
-    };
-    Code code = NoError;
-    QString userMessage;
-    QString details;
+namespace DirectoryError {
 
-    bool isError() const { return code != NoError; }
+enum Code {
+    NoError,
+    InvalidConfiguration,
+    ServerUnreachable,
+    TlsFailed,
+    InvalidCredentials,
+    NoSuchBase,
+    InvalidFilter,
+    Timeout,
+    ServerError,
+    FileNotReadable,
+    InvalidFile,
+    /// The file is not UTF-8 but readable as Windows-1252 once the admin confirms that encoding.
+    EncodingNotConfirmed,
+    /// Not a directory failure: a cancelled job (Error::isCancelled()) or another area's error.
+    Other,
 };
+
+/// The error a directory operation reports for @p code.
+M365::Error make(Code code, const QString &userMessage, const QString &details = QString());
+/// The stable code string of @p code: "directory.tlsFailed"; empty for NoError and Other.
+QString codeString(Code code);
+/// The kind of a directory error; NoError for a null error, Other for one make() did not create.
+Code codeOf(const M365::Error &error);
+
+} // namespace DirectoryError
 
 /// One change seen while watching. `Reset` means "something changed, read everything again"
 /// (used by file sources and by a syncrepl session that the server asked to refresh).

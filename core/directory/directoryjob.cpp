@@ -72,7 +72,7 @@ public:
     std::vector<Batch> spent;
     bool drainPosted = false;
     bool done = false;
-    DirectoryError error;
+    M365::Error error;
     DirectorySummary summary;
     bool hasSummary = false;
 };
@@ -157,16 +157,16 @@ void JobSink::flush()
     m_batch->entries = 0;
 }
 
-void JobSink::fail(const DirectoryError &error)
+void JobSink::fail(const M365::Error &error)
 {
     QMutexLocker locker(&m_channel->mutex);
-    if (!m_channel->error.isError()) {
+    if (m_channel->error.isNull()) {
         m_channel->error = error;
     }
 }
 
 DirectoryJob::DirectoryJob(Producer producer, QObject *parent)
-    : QObject(parent)
+    : Job(parent)
     , m_producer(std::move(producer))
     , m_channel(std::make_shared<JobChannel>(this))
 {}
@@ -179,26 +179,17 @@ DirectoryJob::~DirectoryJob()
     }
 }
 
-void DirectoryJob::start()
+void DirectoryJob::onCancel()
 {
-    if (m_started) {
-        return;
-    }
-    m_started = true;
-    QMetaObject::invokeMethod(this, &DirectoryJob::launch, Qt::QueuedConnection);
-}
-
-void DirectoryJob::cancel()
-{
-    // A job not launched yet sees the flag in launch() and finishes at once.
+    // Job::cancel() finishes the job right after this; drain() delivers nothing once the flag is set, and the worker
+    // sees it at its next check (the destructor joins it).
     m_channel->cancelled = true;
 }
 
-void DirectoryJob::launch()
+void DirectoryJob::run()
 {
-    if (m_channel->cancelled) {
-        m_channel->push({}, true);
-        return;
+    if (m_thread) {
+        return; // started twice
     }
     std::shared_ptr<JobChannel> channel = m_channel;
     Producer producer = std::move(m_producer);
@@ -250,28 +241,23 @@ void DirectoryJob::drain()
             m_channel->spent.push_back(std::move(batch));
         }
     }
-    if (!done || m_finished) {
+    if (!done || isFinished()) {
         return;
     }
-    m_finished = true;
+    M365::Error error;
     {
         QMutexLocker locker(&m_channel->mutex);
-        m_error = m_channel->error;
+        error = m_channel->error;
         if (m_channel->hasSummary) {
             m_summary = m_channel->summary;
         }
     }
-    if (m_channel->cancelled && !m_error.isError()) {
-        m_error.code = DirectoryError::Cancelled;
-        m_error.userMessage = tr("The directory operation was cancelled.");
+    if (error.isNull()) {
+        succeed();
+        return;
     }
-    if (m_error.isError()) {
-        qCInfo(lcDirectory) << "directory job failed:" << m_error.userMessage << m_error.details;
-    }
-    Q_EMIT finished(this);
-    if (!parent()) {
-        deleteLater();
-    }
+    qCInfo(lcDirectory) << "directory job failed:" << error.code << error.userMessage << error.details;
+    fail(error);
 }
 
 } // namespace M365::Directory

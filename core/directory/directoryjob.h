@@ -3,8 +3,7 @@
 #pragma once
 
 #include "directoryentry.h"
-
-#include <QObject>
+#include "job.h"
 
 #include <functional>
 #include <memory>
@@ -41,8 +40,9 @@ public:
     void setSummary(const DirectorySummary &summary);
     /// Hands the current batch over now (end of an LDAP page, a change while watching).
     void flush();
-    /// Ends the job with an error; without a call the job ends successfully.
-    void fail(const DirectoryError &error);
+    /// Ends the job with an error (DirectoryError::make()); without a call the job ends successfully. The first
+    /// error counts.
+    void fail(const M365::Error &error);
 
 private:
     std::shared_ptr<JobChannel> m_channel;
@@ -53,14 +53,15 @@ private:
 /**
  * One asynchronous directory operation: read, count, connection test or watch.
  *
- * Follows KJob's contract (STYLE.md section 3): `start()` only schedules the work; the producer
- * runs on a worker thread owned by the job; `entry()`/`problem()` (and, for watches, `ready()`
- * and `changed()`) arrive on the job's thread; `finished()` is emitted exactly once, after which
- * `error()`, `entryCount()`, `problems()` and `summary()` hold the result. A job without a parent
- * deletes itself after `finished()`. Deleting a running job cancels it and joins its worker,
- * which every blocking call bounds with a timeout.
+ * An M365::Job (KJob's contract, STYLE.md sections 3 and 10): `start()` only schedules the work; the producer runs on
+ * a worker thread owned by the job; `entry()`/`problem()` (and, for watches, `ready()` and `changed()`) arrive on the
+ * job's thread; the base emits `finished()` exactly once, after which `error()` (a DirectoryError::make() error, see
+ * `directoryError()`), `entryCount()`, `problems()` and `summary()` hold the result. `cancel()` finishes the job at
+ * once with Error::cancelled() and no entry is delivered after it; the worker stops at its next check. A job without
+ * a parent deletes itself after `finished()`. Deleting a job cancels it and joins its worker, which every blocking
+ * call bounds with a timeout.
  */
-class DirectoryJob : public QObject
+class DirectoryJob : public M365::Job
 {
     Q_OBJECT
 
@@ -70,14 +71,10 @@ public:
     explicit DirectoryJob(Producer producer, QObject *parent = nullptr);
     ~DirectoryJob() override;
 
-    void start();
-    /// Asks the worker to stop; `finished()` follows with the Cancelled error.
-    void cancel();
-
-    bool isRunning() const { return m_started && !m_finished; }
-    bool isFinished() const { return m_finished; }
-    DirectoryError error() const { return m_error; }
-    QString errorString() const { return m_error.userMessage; }
+    /// The worker runs and the job has not finished: a watch that still watches.
+    bool isRunning() const { return m_thread && !isFinished(); }
+    /// The kind of failure, for callers that branch on it: DirectoryError::codeOf(error()).
+    DirectoryError::Code directoryError() const { return DirectoryError::codeOf(error()); }
     int entryCount() const { return m_entryCount; }
     QList<EntryProblem> problems() const { return m_problems; }
     DirectorySummary summary() const { return m_summary; }
@@ -88,20 +85,21 @@ Q_SIGNALS:
     /// Watch jobs only: the watch is established; later changes come as `changed()`.
     void ready();
     void changed(const M365::Directory::ChangeEvent &event);
-    void finished(M365::Directory::DirectoryJob *job);
+
+protected:
+    /// Starts the worker thread.
+    void run() override;
+    /// Tells the worker to stop; Job::cancel() then finishes the job.
+    void onCancel() override;
 
 private:
     friend class JobChannel;
-    void launch();
     void drain();
 
     Producer m_producer;
     std::shared_ptr<JobChannel> m_channel;
     std::unique_ptr<QThread> m_thread;
-    bool m_started = false;
-    bool m_finished = false;
     int m_entryCount = 0;
-    DirectoryError m_error;
     QList<EntryProblem> m_problems;
     DirectorySummary m_summary;
 };

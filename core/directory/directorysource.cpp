@@ -10,9 +10,9 @@ DirectoryJob *DirectorySource::readContainers(QObject *parent)
 {
     return new DirectoryJob(
         [](JobSink &sink) {
-            sink.fail(DirectoryError{DirectoryError::InvalidConfiguration,
-                                     tr("This is not an LDAP directory: it has no containers to choose from."),
-                                     QStringLiteral("readContainers() on a file source")});
+            sink.fail(DirectoryError::make(DirectoryError::InvalidConfiguration,
+                                           tr("This is not an LDAP directory: it has no containers to choose from."),
+                                           QStringLiteral("readContainers() on a file source")));
         },
         parent);
 }

@@ -15,7 +15,31 @@ namespace M365::Directory {
 
 namespace {
 
+/**
+ * Reads the rest of a syncInfoValue choice (RFC 4533 section 2.5): `{ cookie OPTIONAL, BOOLEAN DEFAULT … }`; returns
+ * the boolean, or @p absent when the server left it out.
+ */
+bool readFlagAfterCookie(BerElement *ber, bool absent)
+{
+    ber_len_t len = 0;
+    ber_scanf(ber, "{");
+    ber_tag_t next = ber_peek_tag(ber, &len);
+    if (next == LDAP_TAG_SYNC_COOKIE) {
+        struct berval cookie;
+        ber_scanf(ber, "m", &cookie);
+        next = ber_peek_tag(ber, &len);
+    }
+    if (next != LBER_BOOLEAN) {
+        return absent;
+    }
+    ber_int_t flag = absent ? 1 : 0;
+    ber_scanf(ber, "b", &flag);
+    return flag != 0;
+}
+
 constexpr int kPollMicroseconds = 100 * 1000;
+/// LDAP_SERVER_NOTIFICATION_OID: Active Directory's change notification control.
+constexpr char kAdNotificationOid[] = "1.2.840.113556.1.4.528";
 
 /// The translation context of this file's messages: lupdate finds LdapText::tr(), where it would miss a helper
 /// function.
@@ -74,6 +98,7 @@ LdapConnection::LdapConnection(const LdapConfig &config, JobSink &sink)
 
 LdapConnection::~LdapConnection()
 {
+    ldap_msgfree(m_watchMessage);
     if (m_ld) {
         ldap_unbind_ext_s(m_ld, nullptr, nullptr);
     }
@@ -95,11 +120,12 @@ void LdapConnection::setError(int rc, const QString &operation, const QString &d
 {
     const QString server = m_config.effectiveUrl();
     const QString diag = diagnostic.isEmpty() ? diagnosticMessage() : diagnostic;
-    DirectoryError error;
-    error.details = QStringLiteral("%1 on %2: %3 (%4)%5")
-                        .arg(operation, server, QString::fromUtf8(ldap_err2string(rc)))
-                        .arg(rc)
-                        .arg(diag.isEmpty() ? QString() : QStringLiteral(": ") + diag);
+    DirectoryError::Code code = DirectoryError::ServerError;
+    QString message;
+    const QString details = QStringLiteral("%1 on %2: %3 (%4)%5")
+                                .arg(operation, server, QString::fromUtf8(ldap_err2string(rc)))
+                                .arg(rc)
+                                .arg(diag.isEmpty() ? QString() : QStringLiteral(": ") + diag);
     const bool tlsInUse = m_config.effectiveTls() != LdapConfig::Tls::None;
     switch (rc) {
     case LDAP_SERVER_DOWN:
@@ -108,83 +134,75 @@ void LdapConnection::setError(int rc, const QString &operation, const QString &d
         // a closed port. Telling them apart matters (one is a firewall, the other a CA file), so
         // probe the plain TCP connection once.
         if (tlsInUse && (rc == LDAP_CONNECT_ERROR || looksLikeTlsProblem(diag) || tcpReachable())) {
-            error.code = DirectoryError::TlsFailed;
-            error.userMessage = tlsFailureMessage(diag);
+            code = DirectoryError::TlsFailed;
+            message = tlsFailureMessage(diag);
         } else {
-            error.code = DirectoryError::ServerUnreachable;
-            error.userMessage =
-                LdapText::tr("Cannot reach the LDAP server at %1. Check the host name and port, that the "
-                             "server is running and that no firewall blocks the connection.")
-                    .arg(server);
+            code = DirectoryError::ServerUnreachable;
+            message = LdapText::tr("Cannot reach the LDAP server at %1. Check the host name and port, that the "
+                                   "server is running and that no firewall blocks the connection.")
+                          .arg(server);
         }
         break;
     case LDAP_INVALID_CREDENTIALS:
-        error.code = DirectoryError::InvalidCredentials;
-        error.userMessage =
-            LdapText::tr("The server rejected the bind DN or the password. Check the bind DN \"%1\" and "
-                         "enter the password again.")
-                .arg(m_config.bindDn);
+        code = DirectoryError::InvalidCredentials;
+        message = LdapText::tr("The server rejected the bind DN or the password. Check the bind DN \"%1\" and "
+                               "enter the password again.")
+                      .arg(m_config.bindDn);
         break;
     case LDAP_INAPPROPRIATE_AUTH:
     case LDAP_STRONG_AUTH_REQUIRED:
     case LDAP_CONFIDENTIALITY_REQUIRED:
-        error.code = DirectoryError::InvalidCredentials;
-        error.userMessage =
-            LdapText::tr("The server refuses this kind of login on an unencrypted connection. Use StartTLS "
-                         "or an ldaps:// address.");
+        code = DirectoryError::InvalidCredentials;
+        message = LdapText::tr("The server refuses this kind of login on an unencrypted connection. Use StartTLS "
+                               "or an ldaps:// address.");
         break;
     case LDAP_NO_SUCH_OBJECT:
-        error.code = DirectoryError::NoSuchBase;
-        error.userMessage =
-            LdapText::tr("The base DN \"%1\" does not exist on the server. Check its spelling against the "
-                         "server's naming contexts.")
-                .arg(m_config.baseDn);
+        code = DirectoryError::NoSuchBase;
+        message = LdapText::tr("The base DN \"%1\" does not exist on the server. Check its spelling against the "
+                               "server's naming contexts.")
+                      .arg(m_config.baseDn);
         break;
     case LDAP_FILTER_ERROR:
-        error.code = DirectoryError::InvalidFilter;
-        error.userMessage = LdapText::tr("The search filter is not valid LDAP filter syntax (RFC 4515). Check its "
-                                         "parentheses and operators: %1")
-                                .arg(operation);
+        code = DirectoryError::InvalidFilter;
+        message = LdapText::tr("The search filter is not valid LDAP filter syntax (RFC 4515). Check its "
+                               "parentheses and operators: %1")
+                      .arg(operation);
         break;
     case LDAP_TIMEOUT:
     case LDAP_TIMELIMIT_EXCEEDED:
-        error.code = DirectoryError::Timeout;
-        error.userMessage =
-            LdapText::tr("The LDAP server %1 did not answer within %2 seconds. Check the server load or "
-                         "raise the timeout.")
-                .arg(server)
-                .arg(m_config.timeoutSeconds);
+        code = DirectoryError::Timeout;
+        message = LdapText::tr("The LDAP server %1 did not answer within %2 seconds. Check the server load or "
+                               "raise the timeout.")
+                      .arg(server)
+                      .arg(m_config.timeoutSeconds);
         break;
     case LDAP_INSUFFICIENT_ACCESS:
-        error.code = DirectoryError::ServerError;
-        error.userMessage =
-            LdapText::tr("The bind DN may not read this part of the directory. Check its access rights.");
+        code = DirectoryError::ServerError;
+        message = LdapText::tr("The bind DN may not read this part of the directory. Check its access rights.");
         break;
     case LDAP_SIZELIMIT_EXCEEDED:
     case LDAP_ADMINLIMIT_EXCEEDED:
-        error.code = DirectoryError::ServerError;
-        error.userMessage =
-            LdapText::tr("The server stopped the search at its size limit. Allow paged searches for the "
-                         "bind DN (e.g. slapd's size.prtotal=unlimited, AD's MaxPageSize).");
+        code = DirectoryError::ServerError;
+        message = LdapText::tr("The server stopped the search at its size limit. Allow paged searches for the "
+                               "bind DN (e.g. slapd's size.prtotal=unlimited, AD's MaxPageSize).");
         break;
     case LDAP_PROTOCOL_ERROR:
         if (operation.contains(QLatin1String("StartTLS"))) {
-            error.code = DirectoryError::TlsFailed;
-            error.userMessage =
-                LdapText::tr("The server %1 does not offer StartTLS. Enable TLS on the server or use an "
-                             "ldaps:// address.")
-                    .arg(server);
+            code = DirectoryError::TlsFailed;
+            message = LdapText::tr("The server %1 does not offer StartTLS. Enable TLS on the server or use an "
+                                   "ldaps:// address.")
+                          .arg(server);
             break;
         }
         Q_FALLTHROUGH();
     default:
-        error.code = DirectoryError::ServerError;
-        error.userMessage = LdapText::tr("The LDAP server reported an error during %1: %2.")
-                                .arg(operation, QString::fromUtf8(ldap_err2string(rc)));
+        code = DirectoryError::ServerError;
+        message = LdapText::tr("The LDAP server reported an error during %1: %2.")
+                      .arg(operation, QString::fromUtf8(ldap_err2string(rc)));
         break;
     }
-    qCWarning(lcDirectory) << error.details;
-    m_error = error;
+    qCWarning(lcDirectory) << details;
+    m_error = DirectoryError::make(code, message, details);
 }
 
 bool LdapConnection::applyTlsOptions(LDAP *ld, bool verify) const
@@ -323,23 +341,22 @@ bool LdapConnection::open(const QString &bindPassword)
     if (!m_config.bindDn.isEmpty() && bindPassword.isEmpty()) {
         // A simple bind with a DN and no password is an "unauthenticated bind" that some servers
         // accept as anonymous: refuse it instead of silently reading less than expected.
-        m_error = {DirectoryError::InvalidConfiguration,
-                   LdapText::tr("A bind DN is set but the password is empty. Enter the password, or clear the bind DN "
-                                "for an anonymous bind."),
-                   {}};
+        m_error = DirectoryError::make(DirectoryError::InvalidConfiguration,
+                                       LdapText::tr("A bind DN is set but the password is empty. Enter the password, "
+                                                    "or clear the bind DN for an anonymous bind."));
         return false;
     }
     const QString contradiction = m_config.contradiction();
     if (!contradiction.isEmpty()) {
-        m_error = {DirectoryError::InvalidConfiguration, contradiction, {}};
+        m_error = DirectoryError::make(DirectoryError::InvalidConfiguration, contradiction);
         return false;
     }
     int rc = ldap_initialize(&m_ld, url.toUtf8().constData());
     if (rc != LDAP_SUCCESS || !url.contains(QLatin1String("://"))) {
-        m_error = {
+        m_error = DirectoryError::make(
             DirectoryError::InvalidConfiguration,
             LdapText::tr("\"%1\" is not a valid LDAP address. Use ldap://host[:port] or ldaps://host[:port].").arg(url),
-            QString::fromUtf8(ldap_err2string(rc))};
+            QString::fromUtf8(ldap_err2string(rc)));
         return false;
     }
     const int version = LDAP_VERSION3;
@@ -352,11 +369,11 @@ bool LdapConnection::open(const QString &bindPassword)
 
     const LdapConfig::Tls tls = m_config.effectiveTls();
     if (tls != LdapConfig::Tls::None && !applyTlsOptions(m_ld, true)) {
-        m_error = {DirectoryError::TlsFailed,
-                   LdapText::tr("The TLS settings could not be applied. Check that the CA file \"%1\" exists and holds "
-                                "PEM certificates.")
-                       .arg(m_config.caFile),
-                   diagnosticMessage()};
+        m_error = DirectoryError::make(DirectoryError::TlsFailed,
+                                       LdapText::tr("The TLS settings could not be applied. Check that the CA file "
+                                                    "\"%1\" exists and holds PEM certificates.")
+                                           .arg(m_config.caFile),
+                                       diagnosticMessage());
         return false;
     }
     if (tls == LdapConfig::Tls::StartTls) {
@@ -422,6 +439,21 @@ bool LdapConnection::readRootDse(RootDse *out)
     }
     ldap_msgfree(result);
     return true;
+}
+
+bool LdapConnection::RootDse::supportsPagedResults() const
+{
+    return supportedControls.contains(QLatin1String(LDAP_CONTROL_PAGEDRESULTS));
+}
+
+bool LdapConnection::RootDse::supportsSyncRepl() const
+{
+    return supportedControls.contains(QLatin1String(LDAP_CONTROL_SYNC));
+}
+
+bool LdapConnection::RootDse::supportsChangeNotifications() const
+{
+    return supportedControls.contains(QLatin1String(kAdNotificationOid));
 }
 
 int LdapConnection::searchBaseEntry(const QByteArray &dn, const char **attributes, LDAPMessage **result)
@@ -600,6 +632,201 @@ bool LdapConnection::pagedSearch(const QString &filter,
         }
     } while (cookie);
     return true;
+}
+
+// ---- searches that stay open, for watching ----
+
+int LdapConnection::startSyncSearch(const QString &filter, const QStringList &attributes)
+{
+    // The Sync Request control (RFC 4533 section 2.2): refreshAndPersist, without a cookie.
+    LDAPControl *syncControl = nullptr;
+    int rc = LDAP_NO_MEMORY;
+    if (BerElement *ber = ber_alloc_t(LBER_USE_DER)) {
+        struct berval value = {0, nullptr};
+        if (ber_printf(ber, "{e}", static_cast<ber_int_t>(LDAP_SYNC_REFRESH_AND_PERSIST)) != -1
+            && ber_flatten2(ber, &value, 0) == 0) {
+            rc = ldap_control_create(LDAP_CONTROL_SYNC, 1, &value, 1, &syncControl);
+        }
+        ber_free(ber, 1);
+    }
+    if (rc != LDAP_SUCCESS) {
+        setError(rc, QStringLiteral("creating the syncrepl control"));
+        return -1;
+    }
+    LDAPControl *controls[] = {syncControl, nullptr};
+    const QByteArray base = m_config.baseDn.toUtf8();
+    const QByteArray filterBytes = filter.toUtf8();
+    CStringList attrs(attributes);
+    int msgid = 0;
+    // No time limit: the search is meant to run until it is abandoned.
+    rc = ldap_search_ext(m_ld,
+                         base.constData(),
+                         m_config.scope == LdapConfig::Scope::OneLevel ? LDAP_SCOPE_ONELEVEL : LDAP_SCOPE_SUBTREE,
+                         filterBytes.constData(),
+                         attrs.data(),
+                         0,
+                         controls,
+                         nullptr,
+                         nullptr,
+                         0,
+                         &msgid);
+    ldap_control_free(syncControl);
+    if (rc != LDAP_SUCCESS) {
+        setError(rc, rc == LDAP_FILTER_ERROR ? filter : QStringLiteral("syncrepl search"));
+        return -1;
+    }
+    return msgid;
+}
+
+int LdapConnection::startNotificationSearch()
+{
+    LDAPControl *control = nullptr;
+    if (ldap_control_create(kAdNotificationOid, 1, nullptr, 0, &control) != LDAP_SUCCESS) {
+        setError(LDAP_NO_MEMORY, QStringLiteral("creating the change notification control"));
+        return -1;
+    }
+    LDAPControl *controls[] = {control, nullptr};
+    const QByteArray base = m_config.baseDn.toUtf8();
+    char *attributes[] = {const_cast<char *>("1.1"), nullptr};
+    int msgid = 0;
+    const int rc = ldap_search_ext(m_ld,
+                                   base.constData(),
+                                   LDAP_SCOPE_SUBTREE,
+                                   "(objectClass=*)",
+                                   attributes,
+                                   0,
+                                   controls,
+                                   nullptr,
+                                   nullptr,
+                                   0,
+                                   &msgid);
+    ldap_control_free(control);
+    if (rc != LDAP_SUCCESS) {
+        setError(rc, QStringLiteral("starting the change notification search"));
+        return -1;
+    }
+    return msgid;
+}
+
+bool LdapConnection::readWatchMessage(int searchId, const QString &operation, WatchMessage *out)
+{
+    ldap_msgfree(m_watchMessage);
+    m_watchMessage = nullptr;
+    *out = WatchMessage();
+    struct timeval poll = {0, kPollMicroseconds};
+    const int rc = ldap_result(m_ld, searchId < 0 ? LDAP_RES_ANY : searchId, LDAP_MSG_ONE, &poll, &m_watchMessage);
+    if (rc == 0) {
+        return true;
+    }
+    if (rc < 0) {
+        m_watchMessage = nullptr;
+        int code = LDAP_SERVER_DOWN;
+        ldap_get_option(m_ld, LDAP_OPT_RESULT_CODE, &code);
+        setError(code, operation);
+        return false;
+    }
+    out->searchId = ldap_msgid(m_watchMessage);
+    out->message = m_watchMessage;
+    switch (ldap_msgtype(m_watchMessage)) {
+    case LDAP_RES_SEARCH_ENTRY:
+        out->kind = WatchMessage::Entry;
+        break;
+    case LDAP_RES_INTERMEDIATE:
+        out->kind = WatchMessage::Intermediate;
+        break;
+    case LDAP_RES_SEARCH_RESULT: {
+        // A search that stays open only ends when the server must end it: never a success for the watcher.
+        int code = LDAP_SUCCESS;
+        ldap_parse_result(m_ld, m_watchMessage, &code, nullptr, nullptr, nullptr, nullptr, 0);
+        out->kind = WatchMessage::Ended;
+        setError(code == LDAP_SUCCESS ? LDAP_UNAVAILABLE : code, operation);
+        break;
+    }
+    default:
+        out->kind = WatchMessage::Other;
+        break;
+    }
+    return true;
+}
+
+bool LdapConnection::syncState(LDAPMessage *entry, SyncState *state, QByteArray *uuid) const
+{
+    LDAPControl **controls = nullptr;
+    if (ldap_get_entry_controls(m_ld, entry, &controls) != LDAP_SUCCESS) {
+        return false;
+    }
+    bool ok = false;
+    LDAPControl *control = ldap_control_find(LDAP_CONTROL_SYNC_STATE, controls, nullptr);
+    if (control) {
+        BerElement *ber = ber_init(&control->ldctl_value);
+        ber_int_t value = 0;
+        struct berval id = {0, nullptr};
+        if (ber && ber_scanf(ber, "{em", &value, &id) != LBER_ERROR) {
+            switch (value) {
+            case LDAP_SYNC_PRESENT:
+                *state = SyncState::Present;
+                ok = true;
+                break;
+            case LDAP_SYNC_ADD:
+                *state = SyncState::Add;
+                ok = true;
+                break;
+            case LDAP_SYNC_MODIFY:
+                *state = SyncState::Modify;
+                ok = true;
+                break;
+            case LDAP_SYNC_DELETE:
+                *state = SyncState::Delete;
+                ok = true;
+                break;
+            default:
+                break; // not a state of RFC 4533: the entry is ignored
+            }
+            *uuid = QByteArray(id.bv_val, static_cast<qsizetype>(id.bv_len));
+        }
+        if (ber) {
+            ber_free(ber, 1);
+        }
+    }
+    ldap_controls_free(controls);
+    return ok;
+}
+
+bool LdapConnection::syncInfo(LDAPMessage *message, SyncInfo *info) const
+{
+    char *oid = nullptr;
+    struct berval *data = nullptr;
+    if (ldap_parse_intermediate(m_ld, message, &oid, &data, nullptr, 0) != LDAP_SUCCESS) {
+        return false;
+    }
+    BerElement *ber = oid && qstrcmp(oid, LDAP_SYNC_INFO) == 0 && data ? ber_init(data) : nullptr;
+    const bool isSyncInfo = ber != nullptr;
+    if (isSyncInfo) {
+        ber_len_t len = 0;
+        const ber_tag_t tag = ber_peek_tag(ber, &len);
+        if (tag == LDAP_TAG_SYNC_REFRESH_DELETE || tag == LDAP_TAG_SYNC_REFRESH_PRESENT) {
+            info->isRefreshEnd = true;
+            info->refreshDone = readFlagAfterCookie(ber, true); // refreshDone DEFAULT TRUE
+        } else if (tag == LDAP_TAG_SYNC_ID_SET) {
+            info->deletes = readFlagAfterCookie(ber, false);
+            BerVarray ids = nullptr;
+            if (ber_scanf(ber, "[W]", &ids) != LBER_ERROR && ids) {
+                for (int i = 0; ids[i].bv_val; ++i) {
+                    info->uuids.append(QByteArray(ids[i].bv_val, static_cast<qsizetype>(ids[i].bv_len)));
+                }
+                ber_bvarray_free(ids);
+            }
+        }
+        ber_free(ber, 1);
+    }
+    ldap_memfree(oid);
+    ber_bvfree(data);
+    return isSyncInfo;
+}
+
+void LdapConnection::abandon(int searchId)
+{
+    ldap_abandon_ext(m_ld, searchId, nullptr, nullptr);
 }
 
 QString LdapConnection::dnOf(LDAPMessage *message) const

@@ -11,15 +11,11 @@
 #include <QSet>
 #include <QThread>
 
-#include <ldap.h>
-
 namespace M365::Directory {
 
 namespace {
 
 constexpr int kSampleCount = 5;
-/// LDAP_SERVER_NOTIFICATION_OID: Active Directory's change notification control.
-constexpr char kAdNotificationOid[] = "1.2.840.113556.1.4.528";
 
 /// The translation context of this file's messages: lupdate finds LdapText::tr(), where it would miss a helper
 /// function.
@@ -152,11 +148,11 @@ void countProducer(const LdapConfig &config, const QString &password, bool withD
         }
         summary.vendor = root.vendor;
         summary.namingContexts = root.namingContexts;
-        summary.supportsPagedResults = root.supportedControls.contains(QLatin1String(LDAP_CONTROL_PAGEDRESULTS));
-        summary.supportsSyncRepl = root.supportedControls.contains(QLatin1String(LDAP_CONTROL_SYNC));
+        summary.supportsPagedResults = root.supportsPagedResults();
+        summary.supportsSyncRepl = root.supportsSyncRepl();
         if (!connection.checkBase()) {
-            DirectoryError error = connection.error();
-            if (error.code == DirectoryError::NoSuchBase && !root.namingContexts.isEmpty()) {
+            M365::Error error = connection.error();
+            if (DirectoryError::codeOf(error) == DirectoryError::NoSuchBase && !root.namingContexts.isEmpty()) {
                 const bool isContext = root.namingContexts.contains(config.baseDn.trimmed(), Qt::CaseInsensitive);
                 error.userMessage += QLatin1Char(' ')
                     + (isContext
@@ -254,178 +250,46 @@ struct SyncSearch
     bool refreshDone = false;
 };
 
-/// Reads the Sync State control of a search entry: its state and entryUUID.
-bool syncState(LDAP *ld, LDAPMessage *message, int *state, QByteArray *uuid)
-{
-    LDAPControl **controls = nullptr;
-    if (ldap_get_entry_controls(ld, message, &controls) != LDAP_SUCCESS) {
-        return false;
-    }
-    bool ok = false;
-    LDAPControl *control = ldap_control_find(LDAP_CONTROL_SYNC_STATE, controls, nullptr);
-    if (control) {
-        BerElement *ber = ber_init(&control->ldctl_value);
-        ber_int_t value = 0;
-        struct berval id = {0, nullptr};
-        if (ber && ber_scanf(ber, "{em", &value, &id) != LBER_ERROR) {
-            *state = value;
-            *uuid = QByteArray(id.bv_val, static_cast<qsizetype>(id.bv_len));
-            ok = true;
-        }
-        if (ber) {
-            ber_free(ber, 1);
-        }
-    }
-    ldap_controls_free(controls);
-    return ok;
-}
-
-struct SyncInfo
-{
-    bool refreshDone = false;
-    bool isRefreshEnd = false;
-    bool deletes = false;
-    QList<QByteArray> uuids;
-};
-
-/// Reads a Sync Info intermediate message (refreshDelete/refreshPresent/syncIdSet).
-bool syncInfo(LDAP *ld, LDAPMessage *message, SyncInfo *info)
-{
-    char *oid = nullptr;
-    struct berval *data = nullptr;
-    if (ldap_parse_intermediate(ld, message, &oid, &data, nullptr, 0) != LDAP_SUCCESS) {
-        return false;
-    }
-    BerElement *ber = oid && qstrcmp(oid, LDAP_SYNC_INFO) == 0 && data ? ber_init(data) : nullptr;
-    const bool isSyncInfo = ber != nullptr;
-    if (isSyncInfo) {
-        ber_len_t len = 0;
-        const ber_tag_t tag = ber_peek_tag(ber, &len);
-        if (tag == LDAP_TAG_SYNC_REFRESH_DELETE || tag == LDAP_TAG_SYNC_REFRESH_PRESENT) {
-            info->isRefreshEnd = true;
-            info->refreshDone = true; // DEFAULT TRUE
-            ber_scanf(ber, "{");
-            ber_tag_t next = ber_peek_tag(ber, &len);
-            if (next == LDAP_TAG_SYNC_COOKIE) {
-                struct berval cookie;
-                ber_scanf(ber, "m", &cookie);
-                next = ber_peek_tag(ber, &len);
-            }
-            if (next == LBER_BOOLEAN) {
-                ber_int_t done = 1;
-                ber_scanf(ber, "b", &done);
-                info->refreshDone = done != 0;
-            }
-        } else if (tag == LDAP_TAG_SYNC_ID_SET) {
-            ber_scanf(ber, "{");
-            ber_tag_t next = ber_peek_tag(ber, &len);
-            if (next == LDAP_TAG_SYNC_COOKIE) {
-                struct berval cookie;
-                ber_scanf(ber, "m", &cookie);
-                next = ber_peek_tag(ber, &len);
-            }
-            if (next == LBER_BOOLEAN) {
-                ber_int_t deletes = 0;
-                ber_scanf(ber, "b", &deletes);
-                info->deletes = deletes != 0;
-            }
-            BerVarray ids = nullptr;
-            if (ber_scanf(ber, "[W]", &ids) != LBER_ERROR && ids) {
-                for (int i = 0; ids[i].bv_val; ++i) {
-                    info->uuids.append(QByteArray(ids[i].bv_val, static_cast<qsizetype>(ids[i].bv_len)));
-                }
-                ber_bvarray_free(ids);
-            }
-        }
-        ber_free(ber, 1);
-    }
-    ldap_memfree(oid);
-    ber_bvfree(data);
-    return isSyncInfo;
-}
-
+/// One refreshAndPersist search per filter; the refresh phase (the current content, which the caller reads with
+/// read()) is skipped, then every change is reported until the job is cancelled or the server ends the search.
 void syncReplWatch(LdapConnection &connection, JobSink &sink)
 {
-    LDAP *ld = connection.handle();
     const LdapConfig &config = connection.config();
-    BerElement *ber = ber_alloc_t(LBER_USE_DER);
-    ber_printf(ber, "{e}", static_cast<ber_int_t>(LDAP_SYNC_REFRESH_AND_PERSIST));
-    struct berval value;
-    ber_flatten2(ber, &value, 0);
-    LDAPControl *syncControl = nullptr;
-    ldap_control_create(LDAP_CONTROL_SYNC, 1, &value, 1, &syncControl);
-    ber_free(ber, 1);
-    LDAPControl *controls[] = {syncControl, nullptr};
-
-    const QByteArray base = config.baseDn.toUtf8();
-    QStringList attributeList = connection.readAttributes();
-    std::vector<QByteArray> attributeStorage;
-    std::vector<char *> attributes;
-    for (const QString &a : std::as_const(attributeList)) {
-        attributeStorage.push_back(a.toUtf8());
-    }
-    for (QByteArray &a : attributeStorage) {
-        attributes.push_back(a.data());
-    }
-    attributes.push_back(nullptr);
-
+    const QStringList attributes = connection.readAttributes();
     QHash<int, SyncSearch> searches;
     for (const Search &search : searchesFor(config, ReadScope::UsersAndGroups)) {
-        const QByteArray filter = search.filter.toUtf8();
-        int msgid = 0;
-        const int rc =
-            ldap_search_ext(ld,
-                            base.constData(),
-                            config.scope == LdapConfig::Scope::OneLevel ? LDAP_SCOPE_ONELEVEL : LDAP_SCOPE_SUBTREE,
-                            filter.constData(),
-                            attributes.data(),
-                            0,
-                            controls,
-                            nullptr,
-                            nullptr,
-                            0,
-                            &msgid);
-        if (rc != LDAP_SUCCESS) {
-            ldap_control_free(syncControl);
-            connection.setError(rc, rc == LDAP_FILTER_ERROR ? search.filter : QStringLiteral("syncrepl search"));
+        const int searchId = connection.startSyncSearch(search.filter, attributes);
+        if (searchId < 0) {
             sink.fail(connection.error());
             return;
         }
-        searches.insert(msgid, SyncSearch{search.kind});
+        searches.insert(searchId, SyncSearch{search.kind});
     }
-    ldap_control_free(syncControl);
 
     bool ready = false;
     while (!sink.isCancelled()) {
-        LDAPMessage *message = nullptr;
-        struct timeval poll = {0, 100 * 1000};
-        const int rc = ldap_result(ld, LDAP_RES_ANY, LDAP_MSG_ONE, &poll, &message);
-        if (rc == 0) {
-            continue;
-        }
-        if (rc < 0) {
-            int code = LDAP_SERVER_DOWN;
-            ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code);
-            connection.setError(code, QStringLiteral("watching"));
+        LdapConnection::WatchMessage message;
+        if (!connection.readWatchMessage(-1, QStringLiteral("watching"), &message)) {
             sink.fail(connection.error());
             return;
         }
-        const int msgid = ldap_msgid(message);
-        auto search = searches.find(msgid);
-        if (search == searches.end()) {
-            ldap_msgfree(message);
+        if (message.kind == LdapConnection::WatchMessage::Nothing) {
             continue;
         }
-        switch (ldap_msgtype(message)) {
-        case LDAP_RES_SEARCH_ENTRY: {
-            int state = -1;
+        auto search = searches.find(message.searchId);
+        if (search == searches.end()) {
+            continue;
+        }
+        switch (message.kind) {
+        case LdapConnection::WatchMessage::Entry: {
+            LdapConnection::SyncState state = LdapConnection::SyncState::Present;
             QByteArray uuid;
-            if (!search->refreshDone || !syncState(ld, message, &state, &uuid)) {
+            if (!search->refreshDone || !connection.syncState(message.message, &state, &uuid)) {
                 break; // the initial content: the caller reads it with read()
             }
             ChangeEvent event;
-            event.dn = connection.dnOf(message);
-            if (state == LDAP_SYNC_DELETE) {
+            event.dn = connection.dnOf(message.message);
+            if (state == LdapConnection::SyncState::Delete) {
                 event.kind = ChangeEvent::Deleted;
                 event.anchor = config.anchorAttribute.compare(QLatin1String("entryUUID"), Qt::CaseInsensitive) == 0
                     ? uuidToString(uuid)
@@ -433,10 +297,10 @@ void syncReplWatch(LdapConnection &connection, JobSink &sink)
                 event.entry.dn = event.dn;
                 event.entry.anchor = event.anchor;
                 event.entry.kind = search->kind;
-            } else if (state == LDAP_SYNC_ADD || state == LDAP_SYNC_MODIFY) {
-                event.kind = state == LDAP_SYNC_ADD ? ChangeEvent::Added : ChangeEvent::Modified;
+            } else if (state == LdapConnection::SyncState::Add || state == LdapConnection::SyncState::Modify) {
+                event.kind = state == LdapConnection::SyncState::Add ? ChangeEvent::Added : ChangeEvent::Modified;
                 QString problem;
-                if (!connection.toEntry(message, search->kind, &event.entry, &problem)) {
+                if (!connection.toEntry(message.message, search->kind, &event.entry, &problem)) {
                     sink.problem(EntryProblem{event.dn, 0, problem, {}});
                     sink.flush();
                     break;
@@ -448,9 +312,9 @@ void syncReplWatch(LdapConnection &connection, JobSink &sink)
             reportChange(config, sink, std::move(event));
             break;
         }
-        case LDAP_RES_INTERMEDIATE: {
-            SyncInfo info;
-            if (syncInfo(ld, message, &info)) {
+        case LdapConnection::WatchMessage::Intermediate: {
+            LdapConnection::SyncInfo info;
+            if (connection.syncInfo(message.message, &info)) {
                 if (info.isRefreshEnd && info.refreshDone) {
                     search->refreshDone = true;
                 } else if (search->refreshDone && info.deletes) {
@@ -466,23 +330,19 @@ void syncReplWatch(LdapConnection &connection, JobSink &sink)
             }
             break;
         }
-        case LDAP_RES_SEARCH_RESULT: {
+        case LdapConnection::WatchMessage::Ended: {
             // In refreshAndPersist the server only ends the search when it must (shutdown,
             // e-syncRefreshRequired): tell the caller to read everything again, then stop.
-            int code = LDAP_SUCCESS;
-            ldap_parse_result(ld, message, &code, nullptr, nullptr, nullptr, nullptr, 0);
-            ldap_msgfree(message);
             ChangeEvent event;
             event.kind = ChangeEvent::Reset;
             reportChange(config, sink, std::move(event));
-            connection.setError(code == LDAP_SUCCESS ? LDAP_UNAVAILABLE : code, QStringLiteral("watching"));
             sink.fail(connection.error());
             return;
         }
-        default:
+        case LdapConnection::WatchMessage::Nothing:
+        case LdapConnection::WatchMessage::Other:
             break;
         }
-        ldap_msgfree(message);
         if (!ready) {
             bool all = true;
             for (const SyncSearch &s : std::as_const(searches)) {
@@ -496,7 +356,7 @@ void syncReplWatch(LdapConnection &connection, JobSink &sink)
         }
     }
     for (auto it = searches.cbegin(); it != searches.cend(); ++it) {
-        ldap_abandon_ext(ld, it.key(), nullptr, nullptr);
+        connection.abandon(it.key());
     }
 }
 
@@ -630,31 +490,8 @@ void adNotificationWatch(LdapConnection &notifications, const QString &password,
         anchorOfDn.insert(it->dn.toLower(), it.key());
     }
 
-    LDAP *ld = notifications.handle();
-    LDAPControl *control = nullptr;
-    if (ldap_control_create(kAdNotificationOid, 1, nullptr, 0, &control) != LDAP_SUCCESS) {
-        notifications.setError(LDAP_NO_MEMORY, QStringLiteral("creating the change notification control"));
-        sink.fail(notifications.error());
-        return;
-    }
-    LDAPControl *controls[] = {control, nullptr};
-    const QByteArray base = config.baseDn.toUtf8();
-    char *attributes[] = {const_cast<char *>("1.1"), nullptr};
-    int msgid = 0;
-    int rc = ldap_search_ext(ld,
-                             base.constData(),
-                             LDAP_SCOPE_SUBTREE,
-                             "(objectClass=*)",
-                             attributes,
-                             0,
-                             controls,
-                             nullptr,
-                             nullptr,
-                             0,
-                             &msgid);
-    ldap_control_free(control);
-    if (rc != LDAP_SUCCESS) {
-        notifications.setError(rc, QStringLiteral("starting the change notification search"));
+    const int searchId = notifications.startNotificationSearch();
+    if (searchId < 0) {
         sink.fail(notifications.error());
         return;
     }
@@ -700,34 +537,20 @@ void adNotificationWatch(LdapConnection &notifications, const QString &password,
     QElapsedTimer sincePoll;
     sincePoll.start();
     while (!sink.isCancelled()) {
-        LDAPMessage *message = nullptr;
-        struct timeval wait = {0, 100 * 1000};
-        rc = ldap_result(ld, msgid, LDAP_MSG_ONE, &wait, &message);
-        if (rc < 0) {
-            int code = LDAP_OTHER;
-            ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &code);
-            notifications.setError(code, QStringLiteral("watching for change notifications"));
+        LdapConnection::WatchMessage message;
+        if (!notifications.readWatchMessage(searchId, QStringLiteral("watching for change notifications"), &message)) {
             sink.fail(notifications.error());
             return;
         }
-        if (rc > 0) {
-            const int type = ldap_msgtype(message);
-            if (type == LDAP_RES_SEARCH_ENTRY) {
-                report(notifications.dnOf(message));
-            } else if (type == LDAP_RES_SEARCH_RESULT) {
-                int code = LDAP_SUCCESS;
-                ldap_parse_result(ld, message, &code, nullptr, nullptr, nullptr, nullptr, 0);
-                ldap_msgfree(message);
-                // The server ended the notifications (shutdown, a time limit): read everything again.
-                ChangeEvent event;
-                event.kind = ChangeEvent::Reset;
-                reportChange(config, sink, std::move(event));
-                notifications.setError(code == LDAP_SUCCESS ? LDAP_UNAVAILABLE : code,
-                                       QStringLiteral("watching for change notifications"));
-                sink.fail(notifications.error());
-                return;
-            }
-            ldap_msgfree(message);
+        if (message.kind == LdapConnection::WatchMessage::Entry) {
+            report(notifications.dnOf(message.message));
+        } else if (message.kind == LdapConnection::WatchMessage::Ended) {
+            // The server ended the notifications (shutdown, a time limit): read everything again.
+            ChangeEvent event;
+            event.kind = ChangeEvent::Reset;
+            reportChange(config, sink, std::move(event));
+            sink.fail(notifications.error());
+            return;
         }
         if (sincePoll.elapsed() >= config.pollIntervalSeconds * 1000LL) {
             sincePoll.restart();
@@ -746,7 +569,7 @@ void adNotificationWatch(LdapConnection &notifications, const QString &password,
             }
         }
     }
-    ldap_abandon_ext(ld, msgid, nullptr, nullptr);
+    notifications.abandon(searchId);
 }
 
 void watchProducer(const LdapConfig &config, const QString &password, JobSink &sink)
@@ -763,9 +586,9 @@ void watchProducer(const LdapConfig &config, const QString &password, JobSink &s
             sink.fail(connection.error());
             return;
         }
-        mode = root.supportedControls.contains(QLatin1String(LDAP_CONTROL_SYNC)) ? LdapConfig::WatchMode::SyncRepl
-            : root.supportedControls.contains(QLatin1String(kAdNotificationOid)) ? LdapConfig::WatchMode::AdNotification
-                                                                                 : LdapConfig::WatchMode::Poll;
+        mode = root.supportsSyncRepl()           ? LdapConfig::WatchMode::SyncRepl
+            : root.supportsChangeNotifications() ? LdapConfig::WatchMode::AdNotification
+                                                 : LdapConfig::WatchMode::Poll;
     }
     switch (mode) {
     case LdapConfig::WatchMode::SyncRepl:

@@ -274,16 +274,16 @@ createLdifJob(const QString &path, const EntryRules &rules, ReadScope scope, Fil
         [path, rules, scope, mode](JobSink &sink) {
             QFile file(path);
             if (!file.open(QIODevice::ReadOnly)) {
-                sink.fail(
-                    {DirectoryError::FileNotReadable,
-                     LdifText::tr("Cannot open the LDIF file \"%1\": %2. Check the path and the file permissions.")
-                         .arg(path, file.errorString()),
-                     file.errorString()});
+                sink.fail(DirectoryError::make(
+                    DirectoryError::FileNotReadable,
+                    LdifText::tr("Cannot open the LDIF file \"%1\": %2. Check the path and the file permissions.")
+                        .arg(path, file.errorString()),
+                    file.errorString()));
                 return;
             }
             FileEntryCollector collector(sink, rules, scope, mode, QFileInfo(path).fileName());
-            const DirectoryError error = LdifReader(collector).read(file, path);
-            if (error.isError()) {
+            const M365::Error error = LdifReader(collector).read(file, path);
+            if (!error.isNull()) {
                 sink.fail(error);
                 return;
             }
@@ -298,7 +298,7 @@ LdifReader::LdifReader(EntryReceiver &receiver)
     : m_receiver(receiver)
 {}
 
-DirectoryError LdifReader::read(QIODevice &device, const QString &fileName)
+M365::Error LdifReader::read(QIODevice &device, const QString &fileName)
 {
     QIODevice *input = &device;
     QBuffer converted;
@@ -307,9 +307,10 @@ DirectoryError LdifReader::read(QIODevice &device, const QString &fileName)
         // `ldifde -u` writes UTF-16; read it as the UTF-8 it stands for.
         DecodedText text = decodeText(device.readAll(), TextEncoding::Auto);
         if (!text.ok()) {
-            return {DirectoryError::InvalidFile,
-                    LdifText::tr("The LDIF file \"%1\" cannot be read: %2.").arg(fileName, text.error),
-                    text.error};
+            return DirectoryError::make(
+                DirectoryError::InvalidFile,
+                LdifText::tr("The LDIF file \"%1\" cannot be read: %2.").arg(fileName, text.error),
+                text.error);
         }
         converted.setData(text.utf8);
         converted.open(QIODevice::ReadOnly);
@@ -341,9 +342,10 @@ DirectoryError LdifReader::read(QIODevice &device, const QString &fileName)
         parser.parseRecord(record);
     }
     if (auto *file = qobject_cast<QFileDevice *>(&device); file && file->error() != QFileDevice::NoError) {
-        return {DirectoryError::FileNotReadable,
-                LdifText::tr("Reading the LDIF file \"%1\" failed: %2.").arg(fileName, file->errorString()),
-                file->errorString()};
+        return DirectoryError::make(
+            DirectoryError::FileNotReadable,
+            LdifText::tr("Reading the LDIF file \"%1\" failed: %2.").arg(fileName, file->errorString()),
+            file->errorString());
     }
     return {};
 }

@@ -26,7 +26,7 @@ public:
     explicit LdifReader(EntryReceiver &receiver);
     /// Reads all records from @p device. The returned error is set when the device cannot be read as a whole
     /// (a read error, UTF-16 that is not valid); its message names @p fileName.
-    DirectoryError read(QIODevice &device, const QString &fileName);
+    M365::Error read(QIODevice &device, const QString &fileName);
 
 private:
     EntryReceiver &m_receiver;

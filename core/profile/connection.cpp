@@ -45,7 +45,7 @@ void ConnectJob::run()
         return;
     }
     Secrets::SecretJob *job = m_secrets->read(key, this);
-    connect(job, &Secrets::SecretJob::finished, this, [this](Secrets::SecretJob *done) {
+    connect(job, &Secrets::SecretJob::finished, this, [this, done = job] {
         done->deleteLater();
         if (done->hasError()) {
             M365::Error error = done->error();

@@ -38,7 +38,7 @@ struct CallResult
  *
  * Stale entries are found by reading: deleting a missing entry is an error on some platforms and silent on others.
  * QtKeychain jobs are not parented to this job; the connection's context ends with it, so a deleted SecretJob simply
- * stops listening.
+ * stops listening, and a cancelled one ignores the answer and makes no further call.
  */
 class KeychainSecretJob : public SecretJob
 {
@@ -55,7 +55,7 @@ public:
     }
 
 protected:
-    void run() override
+    void perform() override
     {
         switch (operation()) {
         case Operation::Read:
@@ -78,6 +78,9 @@ private:
 
     void call(Call kind, int index, const QByteArray &data, const Done &done, bool isRetry = false)
     {
+        if (isFinished()) {
+            return; // cancelled: no further keychain call
+        }
         const QString service = KeychainSecretStore::serviceName();
         QKeychain::Job *job = nullptr;
         switch (kind) {
@@ -99,6 +102,9 @@ private:
         job->setKey(SecretChunks::entryKey(key(), index));
         connect(
             job, &QKeychain::Job::finished, this, [this, kind, index, data, done, isRetry](QKeychain::Job *finished) {
+                if (isFinished()) {
+                    return; // cancelled while QtKeychain worked: its answer no longer matters
+                }
                 CallResult result{finished->error(), finished->errorString(), {}};
                 if (kind == Call::Read && result.error == QKeychain::NoError) {
                     result.data = static_cast<QKeychain::ReadPasswordJob *>(finished)->binaryData();

@@ -23,7 +23,7 @@ public:
     {}
 
 protected:
-    void run() override
+    void perform() override
     {
         if (!m_store) {
             fail(Failure::Other, standardError(Failure::Other, QStringLiteral("the memory secret store was deleted")));

@@ -299,7 +299,9 @@ void ProfileRemoveJob::removeNextSecret()
         return;
     }
     Secrets::SecretJob *job = m_secrets->remove(m_pending.first(), this);
-    connect(job, &Secrets::SecretJob::finished, this, &ProfileRemoveJob::onSecretRemoved);
+    connect(job, &Secrets::SecretJob::finished, this, [this, job] {
+        onSecretRemoved(job);
+    });
     job->start();
 }
 

@@ -21,7 +21,7 @@ public:
     {}
 
 protected:
-    void run() override
+    void perform() override
     {
         fail(Failure::InvalidKey,
              standardError(Failure::InvalidKey, QStringLiteral("rejected secret key \"%1\"").arg(key())));
@@ -31,7 +31,7 @@ protected:
 } // namespace
 
 SecretJob::SecretJob(Operation operation, const QString &key, const QByteArray &input, QObject *parent)
-    : QObject(parent)
+    : Job(parent)
     , m_operation(operation)
     , m_key(key)
     , m_input(input)
@@ -44,45 +44,52 @@ SecretJob::~SecretJob()
     m_value.fill('\0');
 }
 
-void SecretJob::start()
+void SecretJob::run()
 {
-    if (m_started) {
+    if (m_performed) {
         qCWarning(lcSecrets) << "secret job for" << m_key << "started twice; ignoring the second start";
         return;
     }
-    m_started = true;
-    QMetaObject::invokeMethod(this, &SecretJob::run, Qt::QueuedConnection);
+    m_performed = true;
+    perform();
 }
 
 void SecretJob::succeed(const QByteArray &value)
 {
+    if (isFinished()) {
+        qCWarning(lcSecrets) << "secret job for" << m_key << "tried to finish twice";
+        return;
+    }
     m_value = value;
-    finish();
+    wipeInput();
+    Job::succeed();
 }
 
 void SecretJob::fail(Failure failure, const M365::Error &error)
 {
-    Q_ASSERT(failure != Failure::None);
-    m_failure = failure;
-    m_error = error;
-    m_value.clear();
-    qCDebug(lcSecrets) << "secret job for" << m_key << "failed:" << error.code << error.details;
-    finish();
-}
-
-void SecretJob::finish()
-{
-    if (m_finished) {
+    Q_ASSERT(failure != Failure::None && failure != Failure::Cancelled);
+    if (isFinished()) {
         qCWarning(lcSecrets) << "secret job for" << m_key << "tried to finish twice";
         return;
     }
-    m_finished = true;
+    m_failure = failure;
+    m_value.clear();
+    wipeInput();
+    qCDebug(lcSecrets) << "secret job for" << m_key << "failed:" << error.code << error.details;
+    Job::fail(error);
+}
+
+void SecretJob::onCancel()
+{
+    qCDebug(lcSecrets) << "secret job for" << m_key << "cancelled";
+    m_value.clear();
+    wipeInput();
+}
+
+void SecretJob::wipeInput()
+{
     m_input.fill('\0');
     m_input.clear();
-    Q_EMIT finished(this);
-    if (!parent()) {
-        deleteLater();
-    }
 }
 
 QString SecretJob::failureCode(Failure failure)
@@ -102,6 +109,8 @@ QString SecretJob::failureCode(Failure failure)
         return QStringLiteral("secrets.invalidKey");
     case Failure::Other:
         return QStringLiteral("secrets.failed");
+    case Failure::Cancelled:
+        return M365::Error::cancelledCode();
     }
     Q_UNREACHABLE();
 }
@@ -131,6 +140,11 @@ M365::Error SecretJob::standardError(Failure failure, const QString &key, const 
     case Failure::Other:
         message = tr("The system keychain could not handle the secret \"%1\".");
         break;
+    case Failure::Cancelled: {
+        M365::Error error = M365::Error::cancelled(tr("The operation was cancelled."));
+        error.details = details;
+        return error;
+    }
     }
     return M365::Error{failureCode(failure), message.arg(key), details, {}};
 }

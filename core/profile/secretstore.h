@@ -2,10 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "error.h"
+#include "job.h"
 
 #include <QByteArray>
-#include <QObject>
 #include <QString>
 
 namespace M365::Secrets {
@@ -21,12 +20,14 @@ inline constexpr char LdapBindPassword[] = "ldapBindPassword"; ///< the director
 /**
  * One asynchronous read, write or removal of a secret.
  *
- * Follows the job contract of STYLE.md section 3 (KJob, owncloud's CoreJob): `start()` only schedules the work, so
- * connecting to `finished()` after `start()` in the same function is safe; `finished()` is emitted exactly once; after
- * it, `error()`, `errorString()`, `failure()` and, for reads, `value()` hold the result. A job without a parent deletes
- * itself after `finished()`; a parented job lives until its parent deletes it.
+ * An M365::Job (KJob's contract, STYLE.md sections 3 and 10): `start()` only schedules the work, so connecting to
+ * `finished()` after `start()` in the same function is safe; the base emits `finished()` exactly once; after it,
+ * `error()`, `errorString()`, `failure()` and, for reads, `value()` hold the result. `cancel()` finishes the job at
+ * once with Error::cancelled() (`failure()` is then Failure::Cancelled); a cancelled write may have replaced some of
+ * the value's chunks, so the secret then reads as Failure::Damaged until it is written again. A job without a parent
+ * deletes itself after `finished()`; a parented job lives until its parent deletes it.
  */
-class SecretJob : public QObject
+class SecretJob : public M365::Job
 {
     Q_OBJECT
 
@@ -43,40 +44,31 @@ public:
         Damaged, ///< the stored entries do not form a complete value (an interrupted write, a hand edit)
         InvalidKey, ///< the key is not of the form m365sync/<profile>/<purpose>
         Other,
+        Cancelled, ///< cancel() stopped the job; `error()` is Error::cancelled() (Job::wasCancelled())
     };
     Q_ENUM(Failure)
 
     ~SecretJob() override;
 
-    /// Schedules the operation on the event loop and returns at once. A second call does nothing.
-    void start();
-
     Operation operation() const { return m_operation; }
     QString key() const { return m_key; }
-    bool isStarted() const { return m_started; }
-    bool isFinished() const { return m_finished; }
 
     /// The value read (reads only, after a successful `finished()`).
     QByteArray value() const { return m_value; }
-    bool hasError() const { return m_failure != Failure::None; }
-    Failure failure() const { return m_failure; }
-    M365::Error error() const { return m_error; }
-    QString errorString() const { return m_error.userMessage; }
+    Failure failure() const { return wasCancelled() ? Failure::Cancelled : m_failure; }
 
     /// The stable code of a failure, as used in `M365::Error::code`.
     static QString failureCode(Failure failure);
     /// The error every store reports for a failure kind on a key; stores with more specific advice extend it.
     static M365::Error standardError(Failure failure, const QString &key, const QString &details);
 
-Q_SIGNALS:
-    void finished(M365::Secrets::SecretJob *job);
-
 protected:
     SecretJob(Operation operation, const QString &key, const QByteArray &input, QObject *parent);
 
-    /// Does the work; called from the event loop after `start()`. Must end, now or later, with exactly one call to
-    /// `succeed()` or `fail()`.
-    virtual void run() = 0;
+    /// Does the work; called from the event loop after `start()`, once however often `start()` is called. Must end,
+    /// now or later, with exactly one call to `succeed()` or `fail()`, unless the job was cancelled meanwhile
+    /// (`isFinished()`), when it should stop.
+    virtual void perform() = 0;
 
     /// The value to write (writes only).
     QByteArray input() const { return m_input; }
@@ -87,18 +79,19 @@ protected:
     {
         return standardError(failure, m_key, details);
     }
+    void onCancel() override;
 
 private:
-    void finish();
+    void run() final;
+    /// Wipes the value to write: it must not linger once the job is over.
+    void wipeInput();
 
     Operation m_operation;
     QString m_key;
     QByteArray m_input;
     QByteArray m_value;
     Failure m_failure = Failure::None;
-    M365::Error m_error;
-    bool m_started = false;
-    bool m_finished = false;
+    bool m_performed = false;
 };
 
 /**

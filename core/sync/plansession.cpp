@@ -87,12 +87,14 @@ void PlanJob::readDirectoryInto()
             m_input.users.append(entry);
         }
     });
-    connect(m_directoryJob, &Directory::DirectoryJob::finished, this, [this](Directory::DirectoryJob *job) {
+    connect(m_directoryJob, &Directory::DirectoryJob::finished, this, [this, job = m_directoryJob.data()] {
         job->deleteLater();
-        if (job->error().isError()) {
-            const Directory::DirectoryError e = job->error();
+        if (job->wasCancelled()) {
+            return; // cancelled by this plan (cancel(), a failed tenant read), which reports why it ended
+        }
+        if (job->hasError()) {
             // Without the whole directory, users missing from a partial read would look like they left: no plan.
-            fail(Error{QStringLiteral("directory.%1").arg(int(e.code)), e.userMessage, e.details, {}});
+            fail(job->error());
             if (m_cloudJob) {
                 m_cloudJob->cancel();
             }

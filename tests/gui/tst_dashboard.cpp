@@ -2,9 +2,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "changeplanfiltermodel.h"
 #include "changeplanmodel.h"
+#include "checkboxclick.h"
+#include "containerselection.h"
+#include "containertree.h"
+#include "containertreemodel.h"
 #include "dashboardcontroller.h"
 #include "dashboardfixture.h"
 #include "dashboardwidget.h"
+#include "detailspane.h"
 #include "errorbanner.h"
 #include "logtab.h"
 #include "mainwindow.h"
@@ -26,6 +31,7 @@
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QBuffer>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
@@ -34,13 +40,16 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QGroupBox>
+#include <QImage>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -81,12 +90,15 @@ private Q_SLOTS:
     void synchronizeNowAppliesEverything();
     void directoryEditUpdatesThePreview();
     void brokenRecordIsListedWithItsLine();
+    void detailsPanePhotoWithoutWindow();
+    void directoryPhotoInTheDetails();
     void deletionGuardDeclinedAppliesNothing();
     void settingsChangeReplansAtOnce();
     void profileSwitcher();
     void uncheckedRowsAreExcludedUntilIncludedAgain();
     void upnSuffixRewritesInSettings();
     void caFileOfAnLdapDirectory();
+    void containerScopeInSettings();
 
 private:
     /// Rows of the preview with @p kind (and @p type unless it is -1).
@@ -425,6 +437,124 @@ void TestDashboard::brokenRecordIsListedWithItsLine()
     QTRY_VERIFY_WITH_TIMEOUT(!button->isVisible(), 5000);
 }
 
+namespace {
+
+/// A picture as a directory keeps one: @p format ("PNG", "JPEG") of @p size, a face-like drawing so that a screenshot
+/// shows something.
+QByteArray picture(const char *format, QSize size)
+{
+    QImage image(size, QImage::Format_RGB32);
+    image.fill(QColor(70, 130, 180));
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(QColor(255, 220, 180));
+    painter.setPen(Qt::NoPen);
+    painter.drawEllipse(QRectF(size.width() * 0.3, size.height() * 0.15, size.width() * 0.4, size.height() * 0.45));
+    painter.drawEllipse(QRectF(size.width() * 0.15, size.height() * 0.65, size.width() * 0.7, size.height() * 0.6));
+    painter.end();
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, format);
+    return bytes;
+}
+
+/// Bytes that are no picture at all, and a PNG cut off after its header (the size is known, the pixels are not).
+QByteArray garbage()
+{
+    QByteArray bytes(512, Qt::Uninitialized);
+    QRandomGenerator generator(12);
+    for (char &byte : bytes) {
+        byte = char(generator.bounded(256));
+    }
+    return bytes;
+}
+
+} // namespace
+
+void TestDashboard::detailsPanePhotoWithoutWindow()
+{
+    Ui::DetailsPane pane;
+    auto *photo = pane.findChild<QLabel *>(QStringLiteral("detailsPhoto"));
+    QVERIFY(photo);
+    QVERIFY(photo->isHidden());
+    // A large JPEG is shown at most PhotoSize pixels, with its aspect.
+    pane.setPhoto(picture("JPEG", QSize(640, 480)));
+    QVERIFY(!photo->isHidden());
+    QVERIFY(!photo->pixmap().isNull());
+    const QSize shown = photo->pixmap().deviceIndependentSize().toSize();
+    QCOMPARE(shown, QSize(Ui::DetailsPane::PhotoSize, Ui::DetailsPane::PhotoSize * 3 / 4));
+    // A small PNG keeps its size.
+    pane.setPhoto(picture("PNG", QSize(48, 64)));
+    QVERIFY(!photo->isHidden());
+    QCOMPARE(photo->pixmap().deviceIndependentSize().toSize(), QSize(48, 64));
+    // What is no picture shows none, and so does a PNG that ends after its header.
+    pane.setPhoto(garbage());
+    QVERIFY(photo->isHidden());
+    QVERIFY(photo->pixmap().isNull());
+    pane.setPhoto(picture("PNG", QSize(48, 64)).left(40));
+    QVERIFY(photo->isHidden());
+    pane.setPhoto(picture("PNG", QSize(48, 64)));
+    pane.setPhoto({});
+    QVERIFY(photo->isHidden());
+    // Another change takes the picture away until the preview looks it up for that one.
+    pane.setPhoto(picture("PNG", QSize(48, 64)));
+    pane.setChange(Sync::Change{});
+    QVERIFY(photo->isHidden());
+}
+
+void TestDashboard::directoryPhotoInTheDetails()
+{
+    // Three new people: one with an Active Directory thumbnailPhoto (JPEG), one with inetOrgPerson's jpegPhoto (here a
+    // PNG, as some directories keep it), one whose jpegPhoto is no picture.
+    QByteArray ldif = m_ldif;
+    if (!ldif.endsWith("\n\n")) {
+        ldif += '\n';
+    }
+    const auto person = [&](const QByteArray &uid, const QByteArray &attribute, const QByteArray &value) {
+        ldif += "dn: uid=" + uid + ",ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: " + uid
+            + "\ncn: Photo " + uid + "\nsn: " + uid + "\ngivenName: Photo\nmail: " + uid + "@example.org\n" + attribute
+            + ":: " + value.toBase64() + "\n\n";
+    };
+    person("thumbnail1", "thumbnailPhoto", picture("JPEG", QSize(96, 96)));
+    person("jpegphoto1", "jpegPhoto", picture("PNG", QSize(60, 80)));
+    person("garbage1", "jpegPhoto", garbage());
+    writeDirectory(ldif);
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(Kind::Create, QStringLiteral("garbage1@")) >= 0
+                                 && rowOf(Kind::Create, QStringLiteral("thumbnail1@")) >= 0
+                                 && rowOf(Kind::Create, QStringLiteral("jpegphoto1@")) >= 0,
+                             5000);
+
+    auto *table = find<QTableView>("previewTable");
+    auto *photo = find<QLabel>("detailsPhoto");
+    const auto select = [&](const char *upnPrefix) {
+        const int row = rowOf(Kind::Create, QLatin1String(upnPrefix));
+        table->setCurrentIndex(
+            preview()->filterModel()->mapFromSource(model()->index(row, Models::ChangePlanModel::DisplayNameColumn)));
+    };
+    select("thumbnail1@");
+    QVERIFY(photo->isVisible());
+    QCOMPARE(photo->pixmap().deviceIndependentSize().toSize(),
+             QSize(Ui::DetailsPane::PhotoSize, Ui::DetailsPane::PhotoSize));
+    shot(QStringLiteral("dashboard-details-photo"));
+    select("jpegphoto1@");
+    QVERIFY(photo->isVisible());
+    QCOMPARE(photo->pixmap().deviceIndependentSize().toSize(), QSize(60, 80));
+    select("garbage1@");
+    QVERIFY(find<QLabel>("detailsTitle")->text().contains(QLatin1String("garbage1")));
+    QVERIFY(!photo->isVisible());
+    // The sample's own people have no picture.
+    const auto sampleUser = std::find_if(
+        controller()->plan().changes.cbegin(), controller()->plan().changes.cend(), [](const Sync::Change &change) {
+            return change.objectType == Type::User && !change.userPrincipalName.contains(QLatin1String("1@"));
+        });
+    QVERIFY(sampleUser != controller()->plan().changes.cend());
+    QVERIFY(controller()->userPhoto(sampleUser->anchor).isEmpty());
+
+    writeDirectory(m_ldif);
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(Kind::Create, QStringLiteral("thumbnail1@")) < 0, 5000);
+}
+
 void TestDashboard::deletionGuardDeclinedAppliesNothing()
 {
     // Most users vanish from the directory (a wrong export): all but the first three user entries are dropped.
@@ -759,6 +889,96 @@ void TestDashboard::caFileOfAnLdapDirectory()
     QCOMPARE(saved->directory.value(QLatin1String("caFile")).toString(), slapd.caFile());
 
     QVERIFY(controller()->setDirectory(before));
+    selectTab("previewPane");
+}
+
+void TestDashboard::containerScopeInSettings()
+{
+    using Model = Models::ContainerTreeModel;
+    using Scope = Directory::ContainerScope;
+    // An OpenLDAP directory with people, groups and a sales OU below the suffix, read anonymously.
+    SlapdFixture slapd;
+    const QByteArray suffix = slapd.suffix().toUtf8();
+    QByteArray ldif = slapd.baseEntries();
+    ldif += "dn: ou=sales," + suffix + "\nobjectClass: organizationalUnit\nou: sales\n\n";
+    const auto person = [&](const QByteArray &uid, const QByteArray &below) {
+        ldif += "dn: uid=" + uid + ',' + below + "\nobjectClass: inetOrgPerson\nuid: " + uid + "\ncn: " + uid
+            + "\nsn: " + uid + "\nmail: " + uid + "@example.org\n\n";
+    };
+    person("alice", "ou=people," + suffix);
+    person("bob", "ou=people," + suffix);
+    person("seller1", "ou=sales," + suffix);
+    person("seller2", "ou=sales," + suffix);
+    ldif += "dn: cn=staff,ou=groups," + suffix + "\nobjectClass: groupOfNames\ncn: staff\nmember: uid=alice,ou=people,"
+        + suffix + "\n\n";
+    QVERIFY2(slapd.setUp() && slapd.loadLdif(ldif) && slapd.start(), qPrintable(slapd.errorString()));
+    const QJsonObject before = controller()->profile().directory;
+    QVERIFY(controller()->setDirectory({{QStringLiteral("type"), QStringLiteral("openldap")},
+                                        {QStringLiteral("url"), slapd.url()},
+                                        {QStringLiteral("tls"), QStringLiteral("none")},
+                                        {QStringLiteral("baseDn"), slapd.suffix()}}));
+    find<Ui::SettingsTab>("settingsTab")->load();
+    selectTab("settingsTab");
+
+    // Shown, the box reads the tree by itself; the profile names no containers, so everything is checked.
+    auto *tree = find<Ui::ContainerTree>("settingsContainerTree");
+    QVERIFY(tree);
+    Model *treeModel = tree->containerModel();
+    QAbstractItemModelTester tester(treeModel, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_VERIFY_WITH_TIMEOUT(tree->isVisible() || find<QLabel>("settingsContainersLabel")->text().contains(':'), 20000);
+    QVERIFY2(tree->isVisible(), qPrintable(find<QLabel>("settingsContainersLabel")->text()));
+    const auto state = [](const QModelIndex &index) {
+        return Qt::CheckState(index.data(Qt::CheckStateRole).toInt());
+    };
+    const QString sales = QStringLiteral("ou=sales,") + slapd.suffix();
+    const QModelIndex salesUsers = treeModel->indexForDn(sales, Model::UsersColumn);
+    const QModelIndex top = treeModel->index(0, Model::UsersColumn);
+    QCOMPARE(top.data().toString(), QStringLiteral("4"));
+    QCOMPARE(salesUsers.data().toString(), QStringLiteral("2"));
+    QCOMPARE(state(salesUsers), Qt::Checked);
+    auto *apply = find<QPushButton>("settingsApplyButton");
+    QVERIFY(!apply->isEnabled());
+
+    // Unchecking sales' users leaves them out: the box says so, Apply saves it to the profile.
+    Tests::clickCheckBox(tree, salesUsers);
+    QCOMPARE(state(salesUsers), Qt::Unchecked);
+    QCOMPARE(state(top), Qt::PartiallyChecked);
+    QCOMPARE(state(treeModel->indexForDn(sales, Model::GroupsColumn)), Qt::Checked);
+    QCOMPARE(find<QLabel>("settingsContainersSummaryLabel")->text(), QStringLiteral("Synced: users 2 of 4, groups 1."));
+    QVERIFY(apply->isEnabled());
+    shot(QStringLiteral("dashboard-settings-containers"));
+    const QDateTime applied = QDateTime::currentDateTimeUtc();
+    click("settingsApplyButton");
+    const Scope expected({}, {sales});
+    const QJsonObject directory = controller()->profile().directory;
+    QCOMPARE(Scope::fromJson(directory.value(QLatin1String("userContainers")).toObject()), expected);
+    QVERIFY(!directory.contains(QLatin1String("groupContainers")));
+    const std::optional<Profile::Profile> saved =
+        Profile::ProfileStore(profileDirectory()).load(controller()->profile().name);
+    QVERIFY(saved);
+    QCOMPARE(Scope::fromJson(saved->directory.value(QLatin1String("userContainers")).toObject()), expected);
+    QCOMPARE(saved->directory.value(QLatin1String("url")).toString(), slapd.url());
+
+    // The dashboard reads the directory again: the people are planned, the sellers no longer.
+    QVERIFY2(waitForPlan(applied, 30000), qPrintable(find<Ui::ErrorBanner>("errorBanner")->text()));
+    const auto planned = [this](const char *uid) {
+        return std::any_of(controller()->plan().changes.cbegin(),
+                           controller()->plan().changes.cend(),
+                           [uid](const Sync::Change &change) {
+                               return change.objectType == Type::User
+                                   && change.sourceDn.startsWith(QLatin1String("uid=") + QLatin1String(uid) + ',');
+                           });
+    };
+    QVERIFY(planned("alice"));
+    QVERIFY(!planned("seller1"));
+
+    // Shown again from the profile, the tree has the saved choice and nothing is pending.
+    find<Ui::SettingsTab>("settingsTab")->load();
+    QCOMPARE(state(treeModel->indexForDn(sales, Model::UsersColumn)), Qt::Unchecked);
+    QVERIFY(!apply->isEnabled());
+
+    QVERIFY(controller()->setDirectory(before));
+    find<Ui::SettingsTab>("settingsTab")->load();
     selectTab("previewPane");
 }
 

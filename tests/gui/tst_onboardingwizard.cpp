@@ -3,8 +3,10 @@
 #include "../integration/signinbrowser.h"
 #include "../integration/slapdfixture.h"
 #include "attributespage.h"
+#include "checkboxclick.h"
 #include "connectionpage.h"
 #include "containertree.h"
+#include "containertreemodel.h"
 #include "credentialspage.h"
 #include "directorypage.h"
 #include "domainpage.h"
@@ -124,7 +126,6 @@ private:
     }
     void finishFromDirectory();
     /// Clicks the check box of the container tree's cell @p index, where an admin would.
-    void clickCheckBox(QTreeView *tree, const QModelIndex &index) const;
     void connectAndSignIn(QNetworkAccessManager *nam,
                           const Profile::Profile &profile,
                           std::unique_ptr<Profile::Connection> *connection);
@@ -1116,36 +1117,20 @@ void TestOnboardingWizard::containerScopeWithoutWindow()
     QFETCH(QStringList, included);
     QFETCH(QStringList, excluded);
     const QList<Directory::DirectoryContainer> tree = schoolTree();
-    const Directory::ContainerScope scope = Ui::DirectoryPageController::scopeForChecks(tree, checked);
+    const Directory::ContainerScope scope = Models::ContainerSelection::scopeForChecks(tree, checked);
     QCOMPARE(scope.included, included);
     QCOMPARE(scope.excluded, excluded);
-    QCOMPARE(Ui::DirectoryPageController::checksForScope(tree, scope), checked);
+    QCOMPARE(Models::ContainerSelection::checksForScope(tree, scope), checked);
     // An entry in a container is in scope exactly when that container is checked.
     for (int i = 0; i < tree.size(); ++i) {
         QCOMPARE(scope.contains(QStringLiteral("uid=someone,") + tree.at(i).dn), checked.at(i));
     }
 }
 
-void TestOnboardingWizard::clickCheckBox(QTreeView *tree, const QModelIndex &index) const
-{
-    QVERIFY(index.isValid());
-    tree->scrollTo(index);
-    // Where the item delegate looks for the click: the style's check indicator within the cell.
-    QStyleOptionViewItem option;
-    option.initFrom(tree->viewport());
-    option.rect = tree->visualRect(index);
-    option.features = QStyleOptionViewItem::HasCheckIndicator | QStyleOptionViewItem::HasDisplay;
-    option.text = index.data().toString();
-    option.checkState = Qt::CheckState(index.data(Qt::CheckStateRole).toInt());
-    const QRect box = tree->style()->subElementRect(QStyle::SE_ItemViewItemCheckIndicator, &option, tree);
-    QVERIFY(option.rect.contains(box.center()));
-    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, box.center());
-}
-
 void TestOnboardingWizard::containerTreeOnTheDirectoryPage()
 {
     using Kind = Ui::DirectoryPageController::ContainerKind;
-    using Model = Ui::ContainerTreeModel;
+    using Model = Models::ContainerTreeModel;
     SlapdFixture slapd;
     QVERIFY2(slapd.setUp(), qPrintable(slapd.errorString()));
     QVERIFY2(slapd.loadLdif(slapd.baseEntries() + schoolLdif(slapd.suffix())), qPrintable(slapd.errorString()));
@@ -1209,7 +1194,7 @@ void TestOnboardingWizard::containerTreeOnTheDirectoryPage()
     QVERIFY(!controller->toJson().contains(QLatin1String("userContainers")));
 
     // Unchecking school's users leaves out its subtree; checking teachers again takes them in again.
-    clickCheckBox(tree, cell("ou=school,", Model::UsersColumn));
+    Tests::clickCheckBox(tree, cell("ou=school,", Model::UsersColumn));
     QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::Unchecked);
     QCOMPARE(state(cell("ou=pupils,ou=school,", Model::UsersColumn)), Qt::Unchecked);
     QCOMPARE(state(cell("ou=teachers,ou=school,", Model::UsersColumn)), Qt::Unchecked);
@@ -1218,17 +1203,17 @@ void TestOnboardingWizard::containerTreeOnTheDirectoryPage()
     // The top still syncs its own users and those of people: partly checked, like Entra Connect shows it.
     QCOMPARE(state(topUsers), Qt::PartiallyChecked);
     QCOMPARE(topUsers.data().toString(), QStringLiteral("3 of 11"));
-    clickCheckBox(tree, cell("ou=teachers,ou=school,", Model::UsersColumn));
+    Tests::clickCheckBox(tree, cell("ou=teachers,ou=school,", Model::UsersColumn));
     QCOMPARE(state(cell("ou=teachers,ou=school,", Model::UsersColumn)), Qt::Checked);
     QCOMPARE(state(cell("ou=pupils,ou=school,", Model::UsersColumn)), Qt::Unchecked);
     QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::PartiallyChecked);
-    QVERIFY(!controller->isContainerIncluded(Kind::Users, 3));
+    QVERIFY(!controller->containerSelection()->isIncluded(Kind::Users, 3));
     QCOMPARE(cell("ou=school,", Model::UsersColumn).data().toString(), QStringLiteral("3 of 8"));
     QCOMPARE(controller->containerScope(Kind::Users),
              Directory::ContainerScope({suffix, QStringLiteral("ou=teachers,ou=school,") + suffix},
                                        {QStringLiteral("ou=school,") + suffix}));
     // Groups are chosen on their own: the pupils' class group is left out.
-    clickCheckBox(tree, cell("ou=pupils,ou=school,", Model::GroupsColumn));
+    Tests::clickCheckBox(tree, cell("ou=pupils,ou=school,", Model::GroupsColumn));
     QCOMPARE(state(cell("ou=pupils,ou=school,", Model::GroupsColumn)), Qt::Unchecked);
     QCOMPARE(state(cell("ou=pupils,ou=school,", Model::UsersColumn)), Qt::Unchecked);
     QCOMPARE(state(cell("ou=teachers,ou=school,", Model::GroupsColumn)), Qt::Checked);
@@ -1259,7 +1244,7 @@ void TestOnboardingWizard::containerTreeOnTheDirectoryPage()
     QSignalSpy counted(count, &Directory::DirectoryJob::finished);
     count->start();
     QVERIFY(counted.wait(20000));
-    QVERIFY2(!count->error().isError(), qPrintable(count->errorString()));
+    QVERIFY2(!count->hasError(), qPrintable(count->errorString()));
     QCOMPARE(count->summary().userCount, 6);
     QCOMPARE(count->summary().groupCount, 2);
     delete count;
@@ -1270,15 +1255,15 @@ void TestOnboardingWizard::containerTreeOnTheDirectoryPage()
     QCOMPARE(state(cell("ou=teachers,ou=school,", Model::UsersColumn)), Qt::Checked);
     QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::PartiallyChecked);
     // A partly checked box checks its whole subtree; the next click unchecks it all.
-    clickCheckBox(tree, topUsers);
+    Tests::clickCheckBox(tree, topUsers);
     QCOMPARE(state(topUsers), Qt::Checked);
     QCOMPARE(state(cell("ou=pupils,ou=school,", Model::UsersColumn)), Qt::Checked);
     QVERIFY(controller->containerScope(Kind::Users).isEmpty());
-    clickCheckBox(tree, topUsers);
+    Tests::clickCheckBox(tree, topUsers);
     QCOMPARE(state(topUsers), Qt::Unchecked);
     QCOMPARE(state(cell("ou=teachers,ou=school,", Model::UsersColumn)), Qt::Unchecked);
     QCOMPARE(topUsers.data().toString(), QStringLiteral("0 of 11"));
-    clickCheckBox(tree, topUsers);
+    Tests::clickCheckBox(tree, topUsers);
     QCOMPARE(state(cell("ou=school,", Model::UsersColumn)), Qt::Checked);
     QVERIFY(controller->containerScope(Kind::Users).isEmpty());
     click("nextButton");

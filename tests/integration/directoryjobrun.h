@@ -15,7 +15,7 @@ struct DirectoryOutcome
 {
     QList<M365::Directory::DirectoryEntry> entries;
     QList<M365::Directory::EntryProblem> problems;
-    M365::Directory::DirectoryError error;
+    M365::Error error;
     M365::Directory::DirectorySummary summary;
     bool finished = false;
 

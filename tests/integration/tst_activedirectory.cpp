@@ -71,7 +71,7 @@ private Q_SLOTS:
         LdapSource source(config(), m_ad->bindPassword());
         m_fullRead = run(source.read());
         QVERIFY(m_fullRead.finished);
-        QVERIFY2(!m_fullRead.error.isError(), qPrintable(m_fullRead.error.details));
+        QVERIFY2(m_fullRead.error.isNull(), qPrintable(m_fullRead.error.details));
     }
 
     void cleanupTestCase() { m_ad.reset(); }
@@ -235,7 +235,7 @@ private Q_SLOTS:
         LdapSource source(c, m_ad->bindPassword());
         const Outcome out = run(source.read(ReadScope::Groups));
         QVERIFY(out.finished);
-        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY2(out.error.isNull(), qPrintable(out.error.details));
         QVERIFY2(out.problems.isEmpty(), qPrintable(out.problems.value(0).toString()));
         QCOMPARE(out.entries.size(), SambaAdFixture::kGroupCount);
         const DirectoryEntry *group = out.byDn(m_ad->largeGroupDn());
@@ -309,7 +309,7 @@ private Q_SLOTS:
         LdapSource source(c, m_ad->bindPassword());
         const Outcome out = run(source.read(ReadScope::Users));
         QVERIFY(out.finished);
-        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY2(out.error.isNull(), qPrintable(out.error.details));
         int expected = 0;
         const QList<SambaAdFixture::User> users = m_ad->users();
         for (const SambaAdFixture::User &u : users) {
@@ -340,7 +340,7 @@ private Q_SLOTS:
         LdapSource source(c, m_ad->bindPassword());
         const Outcome out = run(source.read(ReadScope::Users));
         QVERIFY(out.finished);
-        QVERIFY2(!out.error.isError(), qPrintable(out.error.userMessage + QLatin1Char(' ') + out.error.details));
+        QVERIFY2(out.error.isNull(), qPrintable(out.error.userMessage + QLatin1Char(' ') + out.error.details));
         QCOMPARE(out.entries.size(), 1);
         QCOMPARE(out.entries.first().dn, m_ad->disabledUserDn());
     }
@@ -376,7 +376,7 @@ private Q_SLOTS:
         LdapSource source(c, m_ad->bindPassword());
         const Outcome out = run(source.read(ReadScope::Users));
         QVERIFY(out.finished);
-        QCOMPARE(out.error.code, DirectoryError::TlsFailed);
+        QCOMPARE(DirectoryError::codeOf(out.error), DirectoryError::TlsFailed);
         QVERIFY2(out.error.userMessage.contains(messagePart), qPrintable(out.error.userMessage));
         QVERIFY(out.entries.isEmpty());
         QVERIFY(!out.error.details.contains(m_ad->bindPassword()));
@@ -392,7 +392,7 @@ private Q_SLOTS:
         const Outcome out = run(source.read(ReadScope::Users));
         QVERIFY(out.finished);
         // Samba: "Strong(er) authentication required", "BindSimple: Transport encryption required."
-        QCOMPARE(out.error.code, DirectoryError::InvalidCredentials);
+        QCOMPARE(DirectoryError::codeOf(out.error), DirectoryError::InvalidCredentials);
         QVERIFY2(out.error.userMessage.contains(QStringLiteral("StartTLS")), qPrintable(out.error.userMessage));
         QVERIFY2(out.error.userMessage.contains(QStringLiteral("ldaps://")), qPrintable(out.error.userMessage));
         QVERIFY(out.entries.isEmpty());
@@ -405,7 +405,7 @@ private Q_SLOTS:
         LdapSource source(config(), m_ad->bindPassword());
         const Outcome out = run(source.readContainers());
         QVERIFY(out.finished);
-        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY2(out.error.isNull(), qPrintable(out.error.details));
         const QList<DirectoryContainer> &tree = out.summary.containers;
         QVERIFY(!tree.isEmpty());
         QCOMPARE(tree.first().dn, m_ad->baseDn());
@@ -467,7 +467,7 @@ private Q_SLOTS:
         LdapSource source(c, m_ad->bindPassword());
         const Outcome out = run(source.read());
         QVERIFY(out.finished);
-        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY2(out.error.isNull(), qPrintable(out.error.details));
         QVERIFY2(out.problems.isEmpty(), qPrintable(out.problems.value(0).toString()));
         QSet<QString> users;
         QSet<QString> groups;
@@ -483,7 +483,7 @@ private Q_SLOTS:
         QCOMPARE(groups.size(), SambaAdFixture::kGroupCount);
         QVERIFY(groups.contains(m_ad->largeGroupDn()));
         const Outcome counted = run(source.count());
-        QVERIFY2(!counted.error.isError(), qPrintable(counted.error.details));
+        QVERIFY2(counted.error.isNull(), qPrintable(counted.error.details));
         QCOMPARE(counted.summary.userCount, SambaAdFixture::kNamedUserCount);
         QCOMPARE(counted.summary.groupCount, SambaAdFixture::kGroupCount);
 
@@ -492,7 +492,7 @@ private Q_SLOTS:
         c.groupContainers = ContainerScope({m_ad->ouDn(QStringLiteral("Staff"))}, {});
         LdapSource narrow(c, m_ad->bindPassword());
         const Outcome few = run(narrow.read());
-        QVERIFY2(!few.error.isError(), qPrintable(few.error.details));
+        QVERIFY2(few.error.isNull(), qPrintable(few.error.details));
         QVERIFY(!few.entries.isEmpty());
         for (const DirectoryEntry &e : few.entries) {
             QCOMPARE(e.kind, EntryKind::User);
@@ -511,7 +511,7 @@ private Q_SLOTS:
         c.scope = LdapConfig::Scope::Base;
         LdapSource source(c, m_ad->bindPassword());
         const Outcome out = run(source.read(ReadScope::Users));
-        QVERIFY2(!out.error.isError(), qPrintable(out.error.details));
+        QVERIFY2(out.error.isNull(), qPrintable(out.error.details));
         QCOMPARE(out.entries.size(), 1);
         QCOMPARE(out.entries.first().value(QStringLiteral("title")), QStringLiteral("Fixture check"));
     }

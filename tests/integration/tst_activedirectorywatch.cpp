@@ -191,7 +191,7 @@ private Q_SLOTS:
         QSignalSpy finished(read.get(), &DirectoryJob::finished);
         read->start();
         QVERIFY(finished.wait(30000));
-        QVERIFY2(!read->error().isError(), qPrintable(read->error().details));
+        QVERIFY2(read->error().isNull(), qPrintable(read->error().details));
         QVERIFY(read->problems().isEmpty());
         const DirectoryEntry dave = byDn.value(userDn(QStringLiteral("Dave")));
         QCOMPARE(dave.anchorAttribute, QStringLiteral("ms-ds-consistencyguid"));

@@ -8,6 +8,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QUuid>
 #include <qt6keychain/keychain.h>
 
@@ -311,6 +312,30 @@ private Q_SLOTS:
                  qPrintable(output));
     }
 
+    // A write cancelled while QtKeychain works finishes at once with the cancelled error and makes no further call:
+    // the header entry, written last, never appears, so the half-written value is not there to read.
+    void cancelWriteInFlight()
+    {
+        const QString k = key(QStringLiteral("cancelled"));
+        SecretJob *write = m_store.write(k, pemLike(10 * 1024, 'g'), this);
+        QSignalSpy finished(write, &SecretJob::finished);
+        write->start();
+        // Runs after the job's first keychain call was made (start() schedules the same way, earlier).
+        QTimer::singleShot(0, write, [write] {
+            write->cancel();
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, Timeout);
+        QVERIFY(write->wasCancelled());
+        QVERIFY(write->error().isCancelled());
+        QCOMPARE(write->failure(), SecretJob::Failure::Cancelled);
+        // Entry 0 (the header) is written last, so however far the call in flight got, there is no value to read.
+        QCOMPARE(rawRead(k).error, QKeychain::EntryNotFound);
+        SecretJob *read = run(m_store.read(k, this));
+        QVERIFY(read);
+        QCOMPARE(read->failure(), SecretJob::Failure::NotFound);
+        QCOMPARE(finished.count(), 1);
+    }
+
     void orphanChunksAreRemoved()
     {
         // An interrupted write can leave chunks after the header's count; a removal still finds them.
@@ -329,7 +354,7 @@ static int probeWithoutKeychain()
     QLoggingCategory::setFilterRules(QStringLiteral("m365.core.secrets.info=true"));
     KeychainSecretStore store;
     SecretJob *job = store.write(SecretStore::key(QStringLiteral("probe"), QStringLiteral("x")), "x");
-    QObject::connect(job, &SecretJob::finished, qApp, [](SecretJob *finished) {
+    QObject::connect(job, &SecretJob::finished, qApp, [](M365::Job *finished) {
         QTextStream(stdout) << finished->error().code << '\n' << finished->errorString() << Qt::endl;
         QCoreApplication::exit(0);
     });

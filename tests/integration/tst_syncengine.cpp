@@ -302,7 +302,7 @@ private:
         QSignalSpy finished(job, &Directory::DirectoryJob::finished);
         job->start();
         const bool done = finished.wait(kPlanTimeoutMs);
-        const bool failed = job->error().isError();
+        const bool failed = job->hasError();
         delete job;
         return done && !failed ? users : QList<Directory::DirectoryEntry>{};
     }

@@ -109,7 +109,7 @@ private:
     QTemporaryDir m_dir;
     QList<DirectoryEntry> m_entries;
     QList<EntryProblem> m_problems;
-    DirectoryError m_error;
+    M365::Error m_error;
 
     QString writeFile(const QByteArray &content)
     {
@@ -195,7 +195,7 @@ private Q_SLOTS:
                                "sa;\xc3\x96"
                                "berg;a@x.org;\r\n";
         QVERIFY(read(csv, options));
-        QVERIFY2(!m_error.isError(), qPrintable(m_error.userMessage));
+        QVERIFY2(m_error.isNull(), qPrintable(m_error.userMessage));
         QVERIFY(m_problems.isEmpty());
         QCOMPARE(m_entries.size(), 2);
         const DirectoryEntry &first = m_entries.first();
@@ -227,7 +227,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, row);
         QFETCH(QString, reasonPart);
         QVERIFY(read("uid,sn,mail\na,A,a@x.org\n" + row + "c,C,c@x.org\n"));
-        QVERIFY(!m_error.isError());
+        QVERIFY(m_error.isNull());
         QCOMPARE(m_entries.size(), 2);
         QCOMPARE(m_problems.size(), 1);
         QCOMPARE(m_problems.first().line, 3);
@@ -271,13 +271,13 @@ private Q_SLOTS:
     void fileErrors()
     {
         QVERIFY(read(""));
-        QCOMPARE(m_error.code, DirectoryError::InvalidFile);
+        QCOMPARE(DirectoryError::codeOf(m_error), DirectoryError::InvalidFile);
         QVERIFY(read(" ; ;\n\n"));
-        QCOMPARE(m_error.code, DirectoryError::InvalidFile);
+        QCOMPARE(DirectoryError::codeOf(m_error), DirectoryError::InvalidFile);
         QVERIFY(m_error.userMessage.contains(QStringLiteral("header")));
         // A byte that is not UTF-8 refuses the whole file (nothing is half-read), naming the file and the line.
         QVERIFY(read("uid,sn\na,A\nb,M\xfcller\n"));
-        QCOMPARE(m_error.code, DirectoryError::EncodingNotConfirmed);
+        QCOMPARE(DirectoryError::codeOf(m_error), DirectoryError::EncodingNotConfirmed);
         QVERIFY2(m_error.userMessage.contains(QStringLiteral("line 3")), qPrintable(m_error.userMessage));
         QVERIFY(m_error.userMessage.contains(QStringLiteral(".csv")));
         QVERIFY(m_entries.isEmpty());
@@ -310,7 +310,7 @@ private Q_SLOTS:
         options.mapping.requiredColumns = {QStringLiteral("last_name")};
         options.multiValueSeparator.clear();
         QVERIFY(read(file.bytes(), options));
-        QVERIFY2(!m_error.isError(), qPrintable(m_error.userMessage));
+        QVERIFY2(m_error.isNull(), qPrintable(m_error.userMessage));
         QCOMPARE(m_entries.size(), file.goodRows().size() + 3); // and the groups Staff, Sales, Labs
         QList<int> problemLines;
         for (const EntryProblem &p : std::as_const(m_problems)) {
@@ -367,13 +367,13 @@ private Q_SLOTS:
                                      "Nord\xe2\x80\x9c \xe2\x82\xac")});
         CsvOptions options;
         QVERIFY(read(file.bytes(), options));
-        QCOMPARE(m_error.code, DirectoryError::EncodingNotConfirmed);
+        QCOMPARE(DirectoryError::codeOf(m_error), DirectoryError::EncodingNotConfirmed);
         QVERIFY2(m_error.userMessage.contains(QStringLiteral("line 2")), qPrintable(m_error.userMessage));
         QVERIFY(m_entries.isEmpty());
 
         options.encoding = TextEncoding::Windows1252;
         QVERIFY(read(file.bytes(), options));
-        QVERIFY2(!m_error.isError(), qPrintable(m_error.userMessage));
+        QVERIFY2(m_error.isNull(), qPrintable(m_error.userMessage));
         QVERIFY(m_problems.isEmpty());
         QCOMPARE(m_entries.size(), 1);
         QCOMPARE(m_entries.first().value(QStringLiteral("sn")), QString::fromUtf8("M\xc3\xbcller"));
@@ -392,8 +392,8 @@ private Q_SLOTS:
                                "a;note;A;x;;\r\n"
                                "b;;B;y\r\n"
                                "c;more;C;z;;;;\r\n";
-        const DirectoryError error = CsvReader(options, out).read(csv, QStringLiteral("people.csv"));
-        QVERIFY(!error.isError());
+        const M365::Error error = CsvReader(options, out).read(csv, QStringLiteral("people.csv"));
+        QVERIFY(error.isNull());
         QCOMPARE(out.entries.size(), 3);
         QCOMPARE(out.entries.at(1).second.value(QStringLiteral("sn")), QStringLiteral("B"));
         QCOMPARE(out.entries.at(2).second.values(QStringLiteral("uid")), QStringList{QStringLiteral("c")});
@@ -412,7 +412,7 @@ private Q_SLOTS:
         options.mapping.keyColumn = QStringLiteral("id");
         options.mapping.requiredColumns = {QStringLiteral("mail")};
         QVERIFY(
-            !CsvReader(options, out).read("id,name,mail\n1,A,a@x\n2,B,\n,C,c@x\n", QStringLiteral("f.csv")).isError());
+            CsvReader(options, out).read("id,name,mail\n1,A,a@x\n2,B,\n,C,c@x\n", QStringLiteral("f.csv")).isNull());
         QCOMPARE(out.entries.size(), 1);
         QCOMPARE(out.problemLines(), (QList<int>{3, 4}));
         QVERIFY(out.problems.at(0).reason.contains(QStringLiteral("required column \"mail\"")));
@@ -421,7 +421,7 @@ private Q_SLOTS:
         Collected missing;
         options.mapping.keyColumn = QStringLiteral("Personalnummer");
         options.mapping.columns.insert(QStringLiteral("Personalnummer"), QStringLiteral("employeeID"));
-        QVERIFY(!CsvReader(options, missing).read("id,name,mail\n1,A,a@x\n", QStringLiteral("f.csv")).isError());
+        QVERIFY(CsvReader(options, missing).read("id,name,mail\n1,A,a@x\n", QStringLiteral("f.csv")).isNull());
         QVERIFY(missing.entries.isEmpty());
         QCOMPARE(missing.problemLines(), QList<int>{1});
         QVERIFY(missing.problems.first().reason.contains(QStringLiteral("Personalnummer")));
@@ -430,7 +430,7 @@ private Q_SLOTS:
     void unterminatedQuoteAtEof()
     {
         Collected out;
-        QVERIFY(!CsvReader(CsvOptions{}, out).read("uid,sn\na,A\nb,\"B", QStringLiteral("f.csv")).isError());
+        QVERIFY(CsvReader(CsvOptions{}, out).read("uid,sn\na,A\nb,\"B", QStringLiteral("f.csv")).isNull());
         QCOMPARE(out.entries.size(), 1);
         QCOMPARE(out.problemLines(), QList<int>{3});
         QVERIFY(out.problems.first().reason.contains(QStringLiteral("never closed")));
@@ -440,7 +440,7 @@ private Q_SLOTS:
     {
         const CsvExport file = messyHrExport(';', true, CsvExport::Encoding::Utf8Bom, 3);
         const CsvPreview preview = CsvReader::preview(file.bytes(), CsvOptions{}, QStringLiteral("hr.csv"));
-        QVERIFY(!preview.error.isError());
+        QVERIFY(preview.error.isNull());
         QCOMPARE(preview.headers, kHrHeader); // Excel's empty tail is not offered for mapping
         QCOMPARE(preview.separator, ';');
         QCOMPARE(preview.encodingName, QStringLiteral("UTF-8 with BOM"));
@@ -449,7 +449,7 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("1001"), QStringLiteral("1002"), QStringLiteral("1003")}));
 
         const CsvPreview legacy = CsvReader::preview("a\n\xe4\n", CsvOptions{}, QStringLiteral("old.csv"));
-        QCOMPARE(legacy.error.code, DirectoryError::EncodingNotConfirmed);
+        QCOMPARE(DirectoryError::codeOf(legacy.error), DirectoryError::EncodingNotConfirmed);
         QVERIFY(legacy.error.userMessage.contains(QStringLiteral("old.csv")));
     }
 

@@ -165,13 +165,12 @@ private Q_SLOTS:
         MemorySecretStore store;
         SecretJob *job = store.write(key(), "value", this);
         job->start();
-        QVERIFY(job->isStarted());
         QVERIFY(!job->isFinished());
         QVERIFY(!store.contains(key()));
         QSignalSpy finished(job, &SecretJob::finished);
         QVERIFY(finished.wait(Timeout));
         QCOMPARE(finished.count(), 1);
-        QCOMPARE(finished.at(0).at(0).value<SecretJob *>(), job);
+        QCOMPARE(finished.at(0).at(0).value<M365::Job *>(), static_cast<M365::Job *>(job));
         QVERIFY(store.contains(key()));
     }
 
@@ -183,8 +182,9 @@ private Q_SLOTS:
         QSignalSpy finished(job.data(), &SecretJob::finished);
         QSignalSpy destroyed(job.data(), &QObject::destroyed);
         QByteArray seen;
-        connect(job, &SecretJob::finished, this, [&seen](SecretJob *j) {
-            seen = j->value(); // results are valid inside the slot, before the deferred delete
+        connect(job, &SecretJob::finished, this, [&seen](M365::Job *j) {
+            // Results are valid inside the slot, before the deferred delete.
+            seen = static_cast<SecretJob *>(j)->value();
         });
         job->start();
         job->start(); // a second start is ignored
@@ -234,6 +234,61 @@ private Q_SLOTS:
         QVERIFY(waitFor(again));
         QVERIFY(!again->hasError());
         QCOMPARE(store.value(key()), QByteArray("new"));
+    }
+
+    // cancel() finishes at once with the one cancelled error (core/job.h); the store is never touched.
+    void cancelBeforeRun_data()
+    {
+        QTest::addColumn<int>("operation");
+        QTest::newRow("read") << int(SecretJob::Operation::Read);
+        QTest::newRow("write") << int(SecretJob::Operation::Write);
+        QTest::newRow("remove") << int(SecretJob::Operation::Remove);
+    }
+
+    void cancelBeforeRun()
+    {
+        QFETCH(int, operation);
+        MemorySecretStore store;
+        store.insert(key(), "old");
+        SecretJob *job = nullptr;
+        switch (SecretJob::Operation(operation)) {
+        case SecretJob::Operation::Read:
+            job = store.read(key(), this);
+            break;
+        case SecretJob::Operation::Write:
+            job = store.write(key(), "new", this);
+            break;
+        case SecretJob::Operation::Remove:
+            job = store.remove(key(), this);
+            break;
+        }
+        QSignalSpy finished(job, &SecretJob::finished);
+        job->start();
+        job->cancel();
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(job->isFinished());
+        QVERIFY(job->hasError());
+        QVERIFY(job->wasCancelled());
+        QVERIFY(job->error().isCancelled());
+        QCOMPARE(job->failure(), SecretJob::Failure::Cancelled);
+        QCOMPARE(job->error().code, SecretJob::failureCode(SecretJob::Failure::Cancelled));
+        QVERIFY(job->value().isEmpty());
+        // The scheduled run never happens: no second finished(), the value stays as it was.
+        QCoreApplication::processEvents();
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(store.finishedJobCount(), 0);
+        QCOMPARE(store.value(key()), QByteArray("old"));
+        job->cancel(); // cancelling a finished job changes nothing
+        QCOMPARE(finished.count(), 1);
+    }
+
+    void cancelledWithoutParentDeletesItself()
+    {
+        MemorySecretStore store;
+        QPointer<SecretJob> job = store.read(key());
+        QSignalSpy destroyed(job.data(), &QObject::destroyed);
+        job->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(destroyed.count(), 1, Timeout);
     }
 
     void storeDeletedBeforeRun()

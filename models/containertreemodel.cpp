@@ -1,29 +1,26 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "containertree.h"
+#include "containertreemodel.h"
 
-#include "directorypage.h"
-
-#include <QHeaderView>
 #include <QLocale>
-#include <QStyle>
 
-#include <utility>
+namespace M365::Models {
 
-namespace M365::Ui {
+using Kind = ContainerSelection::Kind;
 
-using Kind = DirectoryPageController::ContainerKind;
-
-ContainerTreeModel::ContainerTreeModel(DirectoryPageController *controller, QObject *parent)
+ContainerTreeModel::ContainerTreeModel(ContainerSelection *selection, QObject *parent)
     : QAbstractItemModel(parent)
-    , m_controller(controller)
-{}
+    , m_selection(selection)
+{
+    connect(selection, &ContainerSelection::changed, this, &ContainerTreeModel::refresh);
+    refresh();
+}
 
 void ContainerTreeModel::refresh()
 {
-    if (m_containers != m_controller->containers()) {
+    if (m_containers != m_selection->containers()) {
         beginResetModel();
-        m_containers = m_controller->containers();
+        m_containers = m_selection->containers();
         m_children = QList<QList<int>>(m_containers.size());
         m_tops.clear();
         m_row = QList<int>(m_containers.size(), 0);
@@ -134,13 +131,13 @@ QVariant ContainerTreeModel::data(const QModelIndex &index, int role) const
     const Kind kind = index.column() == UsersColumn ? Kind::Users : Kind::Groups;
     switch (role) {
     case Qt::DisplayRole:
-        return countText(m_controller->inScopeCount(kind, container),
+        return countText(m_selection->inScopeCount(kind, container),
                          kind == Kind::Users ? c.subtreeUsers : c.subtreeGroups);
     case Qt::CheckStateRole:
-        if (m_controller->isContainerMixed(kind, container)) {
+        if (m_selection->isMixed(kind, container)) {
             return Qt::PartiallyChecked; // a click on it checks the whole subtree
         }
-        return m_controller->isContainerIncluded(kind, container) ? Qt::Checked : Qt::Unchecked;
+        return m_selection->isIncluded(kind, container) ? Qt::Checked : Qt::Unchecked;
     case Qt::ToolTipRole:
         return kind == Kind::Users ? tr("Users in %1 and below it that are synced").arg(c.name)
                                    : tr("Groups in %1 and below it that are synced").arg(c.name);
@@ -154,8 +151,8 @@ bool ContainerTreeModel::setData(const QModelIndex &index, const QVariant &value
     if (!index.isValid() || index.column() == NameColumn || role != Qt::CheckStateRole) {
         return false;
     }
-    // The controller's changed() comes back through the page as refresh(), for this row and those below it.
-    m_controller->setContainerIncluded(
+    // The selection's changed() comes back as refresh(), for this row and those below it.
+    m_selection->setIncluded(
         index.column() == UsersColumn ? Kind::Users : Kind::Groups, containerOf(index), value.toInt() == Qt::Checked);
     return true;
 }
@@ -195,51 +192,4 @@ QVariant ContainerTreeModel::headerData(int section, Qt::Orientation orientation
     return {};
 }
 
-ContainerTree::ContainerTree(DirectoryPageController *controller, QWidget *parent)
-    : QTreeView(parent)
-    , m_model(new ContainerTreeModel(controller, this))
-{
-    setModel(m_model);
-    header()->setStretchLastSection(false);
-    header()->setSectionResizeMode(ContainerTreeModel::NameColumn, QHeaderView::Stretch);
-    setSelectionMode(QAbstractItemView::NoSelection);
-    setUniformRowHeights(true);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &ContainerTree::layOut);
-}
-
-void ContainerTree::refresh()
-{
-    m_model->refresh();
-}
-
-void ContainerTree::layOut()
-{
-    QList<QModelIndex> pending;
-    int users = 0;
-    int groups = 0;
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const QModelIndex top = m_model->index(row, ContainerTreeModel::NameColumn);
-        pending.append(top);
-        // The tops' totals have the most digits.
-        users = qMax(users, m_model->totalOf(top, ContainerTreeModel::UsersColumn));
-        groups = qMax(groups, m_model->totalOf(top, ContainerTreeModel::GroupsColumn));
-    }
-    while (!pending.isEmpty()) {
-        const QModelIndex index = pending.takeLast();
-        // Open what holds someone; AD's many empty system containers stay folded.
-        setExpanded(index, !index.parent().isValid() || m_model->holdsEntries(index));
-        for (int row = 0; row < m_model->rowCount(index); ++row) {
-            pending.append(m_model->index(row, ContainerTreeModel::NameColumn, index));
-        }
-    }
-    const int box = style()->pixelMetric(QStyle::PM_IndicatorWidth, nullptr, this);
-    const int padding = 4 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, this) + 8;
-    for (const auto &[column, total] : {std::pair{int(ContainerTreeModel::UsersColumn), users},
-                                        std::pair{int(ContainerTreeModel::GroupsColumn), groups}}) {
-        const int widest = fontMetrics().horizontalAdvance(ContainerTreeModel::countText(total, total + 1));
-        header()->setSectionResizeMode(column, QHeaderView::Interactive);
-        header()->resizeSection(column, qMax(header()->sectionSizeHint(column), box + padding + widest));
-    }
-}
-
-} // namespace M365::Ui
+} // namespace M365::Models

@@ -2,20 +2,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "directory/directoryentry.h"
+#include "containerselection.h"
 
 #include <QAbstractItemModel>
-#include <QTreeView>
 
-namespace M365::Ui {
-
-class DirectoryPageController;
+namespace M365::Models {
 
 /*
- * The containers of the Directory page's controller as a tree model: one row per container, with its users and its
- * groups (counted with everything below it) and a check box beside each count. The check state is the controller's
- * (DirectoryPageController::isContainerIncluded()); setting it asks the controller, which decides what happens to the
- * containers below. Widget-free, so it runs under QAbstractItemModelTester.
+ * A ContainerSelection as a tree model: one row per container, with its users and its groups (counted with everything
+ * below it) and a check box beside each count. The check states are the selection's; setting one asks the selection,
+ * which decides what happens to the containers below. The model follows the selection's changed() by itself: a reset
+ * when the tree itself changed, dataChanged() for the counts and check boxes otherwise.
  */
 class ContainerTreeModel : public QAbstractItemModel
 {
@@ -24,10 +21,9 @@ class ContainerTreeModel : public QAbstractItemModel
 public:
     enum Column { NameColumn, UsersColumn, GroupsColumn, ColumnCount };
 
-    explicit ContainerTreeModel(DirectoryPageController *controller, QObject *parent = nullptr);
+    explicit ContainerTreeModel(ContainerSelection *selection, QObject *parent = nullptr);
 
-    /// Takes over the controller's containers (a reset when they changed) and its check states and counts.
-    void refresh();
+    ContainerSelection *selection() const { return m_selection; }
     /// The index of the container with this DN in `column`; invalid when there is none.
     QModelIndex indexForDn(const QString &dn, int column = NameColumn) const;
     /// The container at `index` or one below it holds users or groups.
@@ -47,11 +43,13 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    /// The container an index stands for (its position in the controller's containers()).
+    /// Takes over the selection's containers (a reset when they changed) and its check states and counts.
+    void refresh();
+    /// The container an index stands for (its position in the selection's containers()).
     static int containerOf(const QModelIndex &index) { return int(index.internalId()); }
     QModelIndex indexOfContainer(int container, int column) const;
 
-    DirectoryPageController *m_controller;
+    ContainerSelection *m_selection;
     /// A copy of what the rows show, so that refresh() knows when the tree itself changed.
     QList<Directory::DirectoryContainer> m_containers;
     QList<QList<int>> m_children;
@@ -59,26 +57,4 @@ private:
     QList<int> m_row; ///< each container's row below its parent
 };
 
-/*
- * The view of ContainerTreeModel on the Directory page: columns "Container", "Users" and "Groups", the containers
- * that hold users or groups unfolded and AD's many empty system containers folded.
- */
-class ContainerTree : public QTreeView
-{
-    Q_OBJECT
-
-public:
-    explicit ContainerTree(DirectoryPageController *controller, QWidget *parent = nullptr);
-
-    ContainerTreeModel *containerModel() const { return m_model; }
-    void refresh();
-
-private:
-    /// After a new tree: unfolds what holds someone and sizes the count columns for their widest text, so that the
-    /// check boxes stay where they are while the admin clicks them.
-    void layOut();
-
-    ContainerTreeModel *m_model;
-};
-
-} // namespace M365::Ui
+} // namespace M365::Models
