@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>CsvText</name>
+    <message>
+        <source>The CSV file &quot;%1&quot; cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, or save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation>Die CSV-Datei „%1“ kann nicht als UTF-8 gelesen werden: %2. Bestätigen Sie, dass sie Windows-1252 ist, damit sie umgewandelt wird, oder speichern Sie sie im Tabellenprogramm als „CSV UTF-8“.</translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; cannot be read: %2. Save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation>Die CSV-Datei „%1“ kann nicht gelesen werden: %2. Speichern Sie sie im Tabellenprogramm als „CSV UTF-8“.</translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; has no readable header row: %2</source>
+        <translation>Die CSV-Datei „%1“ hat keine lesbare Kopfzeile: %2</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>die Datei ist leer</translation>
+    </message>
+</context>
+<context>
     <name>M365</name>
     <message>
         <source>Microsoft Graph could not be reached. Check the network connection, proxy and firewall.</source>
@@ -82,14 +101,6 @@
         <translation>das Anführungszeichen am Anfang von Feld %1 wird nie geschlossen (Anführungszeichen nicht paarig)</translation>
     </message>
     <message>
-        <source>The CSV file &quot;%1&quot; cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, or save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
-        <translation>Die CSV-Datei „%1“ kann nicht als UTF-8 gelesen werden: %2. Bestätigen Sie, dass sie Windows-1252 ist, damit sie umgewandelt wird, oder speichern Sie sie im Tabellenprogramm als „CSV UTF-8“.</translation>
-    </message>
-    <message>
-        <source>The CSV file &quot;%1&quot; cannot be read: %2. Save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
-        <translation>Die CSV-Datei „%1“ kann nicht gelesen werden: %2. Speichern Sie sie im Tabellenprogramm als „CSV UTF-8“.</translation>
-    </message>
-    <message>
         <source>column %1 repeats the header &quot;%2&quot; of column %3; its values are ignored</source>
         <translation>Spalte %1 wiederholt die Überschrift „%2“ von Spalte %3; ihre Werte werden ignoriert</translation>
     </message>
@@ -126,14 +137,6 @@
         <translation>die Gruppenspalte kann ihre Mitglieder nicht benennen: Wählen Sie eine Schlüsselspalte (oder eine DN-Spalte) für die Zeilen</translation>
     </message>
     <message>
-        <source>The CSV file &quot;%1&quot; has no readable header row: %2</source>
-        <translation>Die CSV-Datei „%1“ hat keine lesbare Kopfzeile: %2</translation>
-    </message>
-    <message>
-        <source>the file is empty</source>
-        <translation>die Datei ist leer</translation>
-    </message>
-    <message>
         <source>The CSV separator &quot;%1&quot; in the profile is not one of , ; | or TAB.</source>
         <translation>Das CSV-Trennzeichen „%1“ im Profil ist keines der Zeichen , ; | oder TAB.</translation>
     </message>
@@ -144,13 +147,6 @@
     <message>
         <source>Reading the CSV file &quot;%1&quot; failed: %2.</source>
         <translation>Das Lesen der CSV-Datei „%1“ ist fehlgeschlagen: %2.</translation>
-    </message>
-</context>
-<context>
-    <name>M365::Directory::DirectoryJob</name>
-    <message>
-        <source>The directory operation was cancelled.</source>
-        <translation>Der Verzeichnisvorgang wurde abgebrochen.</translation>
     </message>
 </context>
 <context>
@@ -902,6 +898,41 @@
     </message>
 </context>
 <context>
+    <name>M365::Models::ContainerTreeModel</name>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Users in %1 and below it that are synced</source>
+        <translation>Benutzer in %1 und darunter, die synchronisiert werden</translation>
+    </message>
+    <message>
+        <source>Groups in %1 and below it that are synced</source>
+        <translation>Gruppen in %1 und darunter, die synchronisiert werden</translation>
+    </message>
+    <message>
+        <source>Container</source>
+        <translation>Container</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
+    <message>
+        <source>Checked: the users in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the users synced, of all in the container and below it.</source>
+        <translation>Angehakt: Die Benutzer in diesem Container und darunter werden synchronisiert. Ohne Haken lässt ein Container sie aus; ein Container darunter kann wieder angehakt werden. Teilweise angehakt: Einige Container darunter sind anders gewählt. Die Zahl nennt die synchronisierten Benutzer von allen im Container und darunter.</translation>
+    </message>
+    <message>
+        <source>Checked: the groups in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the groups synced, of all in the container and below it.</source>
+        <translation>Angehakt: Die Gruppen in diesem Container und darunter werden synchronisiert. Ohne Haken lässt ein Container sie aus; ein Container darunter kann wieder angehakt werden. Teilweise angehakt: Einige Container darunter sind anders gewählt. Die Zahl nennt die synchronisierten Gruppen von allen im Container und darunter.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Profile::ConnectJob</name>
     <message>
         <source>The connection &quot;%1&quot; has no credential. Add a certificate or a client secret to it.</source>
@@ -1043,6 +1074,10 @@
         <source>The system keychain could not handle the secret &quot;%1&quot;.</source>
         <translation>Der Schlüsselbund des Systems konnte das Geheimnis „%1“ nicht verarbeiten.</translation>
     </message>
+    <message>
+        <source>The operation was cancelled.</source>
+        <translation>Der Vorgang wurde abgebrochen.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Sync::ApplyJob</name>
@@ -1092,6 +1127,14 @@
     <message>
         <source>Stopped after %1 of %2 changes; the rest is planned again on the next run.</source>
         <translation>Nach %1 von %2 Änderungen angehalten; der Rest wird beim nächsten Lauf neu geplant.</translation>
+    </message>
+    <message>
+        <source>The manager was not set because the manager&apos;s account was not created.</source>
+        <translation>Die Führungskraft wurde nicht eingetragen, weil ihr Konto nicht angelegt wurde.</translation>
+    </message>
+    <message>
+        <source>The manager could not be set: %1</source>
+        <translation>Die Führungskraft konnte nicht eingetragen werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1148,6 +1191,18 @@
     <message>
         <source>no display name (the directory entry has no value for it)</source>
         <translation>kein Anzeigename (der Verzeichniseintrag hat keinen Wert dafür)</translation>
+    </message>
+    <message>
+        <source>proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra ID then adds it to proxyAddresses as an SMTP address) or to otherMails</source>
+        <translation>proxyAddresses ist in Microsoft Graph schreibgeschützt; ordnen Sie die Adresse stattdessen mail zu (Entra ID trägt sie dann als SMTP-Adresse in proxyAddresses ein) oder otherMails</translation>
+    </message>
+    <message>
+        <source>%1 is read-only in Microsoft Graph</source>
+        <translation>%1 ist in Microsoft Graph schreibgeschützt</translation>
+    </message>
+    <message>
+        <source>onPremisesImmutableId is written by m365sync itself from the directory anchor</source>
+        <translation>onPremisesImmutableId schreibt m365sync selbst aus dem Verzeichnisanker</translation>
     </message>
 </context>
 <context>
@@ -1555,41 +1610,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Granted: %1</source>
         <translation>Erteilt: %1</translation>
-    </message>
-</context>
-<context>
-    <name>M365::Ui::ContainerTreeModel</name>
-    <message>
-        <source>%1 of %2</source>
-        <translation>%1 von %2</translation>
-    </message>
-    <message>
-        <source>Users in %1 and below it that are synced</source>
-        <translation>Benutzer in %1 und darunter, die synchronisiert werden</translation>
-    </message>
-    <message>
-        <source>Groups in %1 and below it that are synced</source>
-        <translation>Gruppen in %1 und darunter, die synchronisiert werden</translation>
-    </message>
-    <message>
-        <source>Container</source>
-        <translation>Container</translation>
-    </message>
-    <message>
-        <source>Users</source>
-        <translation>Benutzer</translation>
-    </message>
-    <message>
-        <source>Groups</source>
-        <translation>Gruppen</translation>
-    </message>
-    <message>
-        <source>Checked: the users in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the users synced, of all in the container and below it.</source>
-        <translation>Angehakt: Die Benutzer in diesem Container und darunter werden synchronisiert. Ohne Haken lässt ein Container sie aus; ein Container darunter kann wieder angehakt werden. Teilweise angehakt: Einige Container darunter sind anders gewählt. Die Zahl nennt die synchronisierten Benutzer von allen im Container und darunter.</translation>
-    </message>
-    <message>
-        <source>Checked: the groups in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the groups synced, of all in the container and below it.</source>
-        <translation>Angehakt: Die Gruppen in diesem Container und darunter werden synchronisiert. Ohne Haken lässt ein Container sie aus; ein Container darunter kann wieder angehakt werden. Teilweise angehakt: Einige Container darunter sind anders gewählt. Die Zahl nennt die synchronisierten Gruppen von allen im Container und darunter.</translation>
     </message>
 </context>
 <context>
@@ -2326,6 +2346,10 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <extracomment>Details title, e.g. &quot;User Jürgen Müller · Create&quot;</extracomment>
         <translation>%1 %2 · %3</translation>
     </message>
+    <message>
+        <source>The picture from the directory (%1 × %2 pixels)</source>
+        <translation>Das Bild aus dem Verzeichnis (%1 × %2 Pixel)</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DirectoryBox</name>
@@ -2388,6 +2412,22 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Connected (without TLS).</source>
         <translation>Verbunden (ohne TLS).</translation>
+    </message>
+    <message>
+        <source>Reading the containers…</source>
+        <translation>Die Container werden gelesen …</translation>
+    </message>
+    <message>
+        <source>The containers could not be read: %1</source>
+        <translation>Die Container konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Containers to sync (unchecking one leaves out everything below it):</source>
+        <translation>Zu synchronisierende Container (ohne Haken bleibt alles darunter außen vor):</translation>
+    </message>
+    <message>
+        <source>Synced: users %1, groups %2.</source>
+        <translation>Synchronisiert: Benutzer %1, Gruppen %2.</translation>
     </message>
 </context>
 <context>
@@ -3433,12 +3473,12 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>LDAP-Filter, z. B. (cn=M365-*); leer: jede gelesene Gruppe</translation>
     </message>
     <message>
-        <source>Which of the directory&apos;s groups become groups in Microsoft 365; which containers they are read from is chosen in the wizard&apos;s Directory page</source>
-        <translation>Welche Gruppen des Verzeichnisses in Microsoft 365 zu Gruppen werden; aus welchen Containern sie gelesen werden, wählen Sie auf der Seite „Verzeichnis“ des Assistenten</translation>
-    </message>
-    <message>
         <source>Groups matching:</source>
         <translation>Gruppen passend zu:</translation>
+    </message>
+    <message>
+        <source>Which of the directory&apos;s groups become groups in Microsoft 365; which containers they are read from is chosen under Directory</source>
+        <translation>Welche Gruppen des Verzeichnisses in Microsoft 365 zu Gruppen werden; aus welchen Containern sie gelesen werden, wählen Sie unter „Verzeichnis“</translation>
     </message>
 </context>
 <context>

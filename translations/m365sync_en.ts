@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CsvText</name>
+    <message>
+        <source>The CSV file &quot;%1&quot; cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, or save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; cannot be read: %2. Save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CSV file &quot;%1&quot; has no readable header row: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365</name>
     <message>
         <source>Microsoft Graph could not be reached. Check the network connection, proxy and firewall.</source>
@@ -82,14 +101,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The CSV file &quot;%1&quot; cannot be read as UTF-8: %2. Confirm that it is Windows-1252 to convert it, or save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The CSV file &quot;%1&quot; cannot be read: %2. Save it as &quot;CSV UTF-8&quot; in the spreadsheet program.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>column %1 repeats the header &quot;%2&quot; of column %3; its values are ignored</source>
         <translation type="unfinished"></translation>
     </message>
@@ -126,14 +137,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The CSV file &quot;%1&quot; has no readable header row: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the file is empty</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The CSV separator &quot;%1&quot; in the profile is not one of , ; | or TAB.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -143,13 +146,6 @@
     </message>
     <message>
         <source>Reading the CSV file &quot;%1&quot; failed: %2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>M365::Directory::DirectoryJob</name>
-    <message>
-        <source>The directory operation was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -902,6 +898,41 @@
     </message>
 </context>
 <context>
+    <name>M365::Models::ContainerTreeModel</name>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users in %1 and below it that are synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Groups in %1 and below it that are synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked: the users in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the users synced, of all in the container and below it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked: the groups in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the groups synced, of all in the container and below it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Profile::ConnectJob</name>
     <message>
         <source>The connection &quot;%1&quot; has no credential. Add a certificate or a client secret to it.</source>
@@ -1043,6 +1074,10 @@
         <source>The system keychain could not handle the secret &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The operation was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Sync::ApplyJob</name>
@@ -1091,6 +1126,14 @@
     </message>
     <message>
         <source>Stopped after %1 of %2 changes; the rest is planned again on the next run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manager was not set because the manager&apos;s account was not created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manager could not be set: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1147,6 +1190,18 @@
     </message>
     <message>
         <source>no display name (the directory entry has no value for it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra ID then adds it to proxyAddresses as an SMTP address) or to otherMails</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is read-only in Microsoft Graph</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>onPremisesImmutableId is written by m365sync itself from the directory anchor</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1553,41 +1608,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Granted: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>M365::Ui::ContainerTreeModel</name>
-    <message>
-        <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Users in %1 and below it that are synced</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Groups in %1 and below it that are synced</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Container</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Users</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Groups</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Checked: the users in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the users synced, of all in the container and below it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Checked: the groups in this container and below it are synced. Unchecking a container leaves them out; a container below can be checked again. Partly checked: some containers below are chosen otherwise. The number counts the groups synced, of all in the container and below it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2325,6 +2345,10 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <extracomment>Details title, e.g. &quot;User Jürgen Müller · Create&quot;</extracomment>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The picture from the directory (%1 × %2 pixels)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DirectoryBox</name>
@@ -2386,6 +2410,22 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Connected (without TLS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the containers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The containers could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Containers to sync (unchecking one leaves out everything below it):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synced: users %1, groups %2.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3432,11 +3472,11 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Which of the directory&apos;s groups become groups in Microsoft 365; which containers they are read from is chosen in the wizard&apos;s Directory page</source>
+        <source>Groups matching:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Groups matching:</source>
+        <source>Which of the directory&apos;s groups become groups in Microsoft 365; which containers they are read from is chosen under Directory</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
