@@ -45,6 +45,16 @@ SandboxFixture::Reply SandboxFixture::send(const QByteArray &method,
     return out;
 }
 
+int SandboxFixture::setManager(const QString &user, const QString &manager, const QString &token)
+{
+    return graph("PUT",
+                 QStringLiteral("/users/%1/manager/$ref").arg(user),
+                 token,
+                 {{QStringLiteral("@odata.id"),
+                   QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + manager)}})
+        .status;
+}
+
 SandboxFixture::Reply SandboxFixture::graph(const QByteArray &method,
                                             const QString &path,
                                             const QString &token,

@@ -62,6 +62,8 @@ public:
                 const QString &token,
                 const QJsonObject &body = {},
                 const QHash<QByteArray, QByteArray> &headers = {});
+    /// PUT /users/{user}/manager/$ref with the @odata.id user-post-manager.md shows; the answer's status.
+    int setManager(const QString &user, const QString &manager, const QString &token);
     /// POSTs a form to the token endpoint of @p tenant (default: the tenant id).
     Reply token(const QList<QPair<QString, QString>> &form, const QString &tenant = {});
     /// An access token for the demo app (client secret), with every role the demo grants.

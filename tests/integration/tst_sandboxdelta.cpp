@@ -224,13 +224,7 @@ QString TestSandboxDelta::createUser(const QString &alias)
 
 int TestSandboxDelta::assignManager(const QString &user, const QString &manager)
 {
-    return m_sandbox
-        ->graph("PUT",
-                QStringLiteral("/users/%1/manager/$ref").arg(user),
-                m_token,
-                {{QStringLiteral("@odata.id"),
-                  QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + manager)}})
-        .status;
+    return m_sandbox->setManager(user, manager, m_token);
 }
 
 QHash<QString, QJsonObject> TestSandboxDelta::byId(const QList<QJsonObject> &items)

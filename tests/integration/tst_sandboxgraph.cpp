@@ -748,13 +748,7 @@ void TestSandboxGraph::deletedManagerIsRemoved()
     const QString second = createUser(QStringLiteral("mgr-del-second"));
     const QString survivor = createUser(QStringLiteral("mgr-del-survivor"));
     const auto assign = [&](const QString &user, const QString &manager) {
-        return m_sandbox
-            ->graph("PUT",
-                    QStringLiteral("/users/%1/manager/$ref").arg(user),
-                    m_token,
-                    {{QStringLiteral("@odata.id"),
-                      QString(QStringLiteral("https://graph.microsoft.com/v1.0/users/") + manager)}})
-            .status;
+        return m_sandbox->setManager(user, manager, m_token);
     };
     QCOMPARE(assign(first, boss), 204);
     QCOMPARE(assign(second, boss), 204);
