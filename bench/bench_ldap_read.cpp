@@ -5,7 +5,8 @@
 // results, the way a sync run does, and prints the figures DESIGN.md section 5 asks for
 // (target: under 5 s and under 300 MB). Only the read is timed, not loading the server.
 // In the same run, OpenLDAP's own ldapsearch reads the same entries with the same page size
-// (output to /dev/null): ratio_to_ldapsearch is our time over its time (issue 12: at most 1.5).
+// (output to /dev/null): ratio_to_ldapsearch is our time over its time (issue 12: at most 1.5), each the best of
+// three reads.
 
 #include "benchsupport.h"
 #include "directory/ldapsource.h"
@@ -13,6 +14,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
 #include <QSet>
@@ -114,49 +116,70 @@ int main(int argc, char **argv)
     config.pageSize = 1000;
     LdapSource source(config, slapd.rootPassword());
 
-    int entries = 0;
-    QSet<QString> anchors;
-    anchors.reserve(kEntries);
-    QElapsedTimer timer;
-    DirectoryJob *job = source.read(ReadScope::Users);
-    QObject::connect(job, &DirectoryJob::entry, &app, [&](const DirectoryEntry &entry) {
-        ++entries;
-        anchors.insert(entry.anchor);
-    });
-    int exitCode = 0;
-    QObject::connect(job, &DirectoryJob::finished, &app, [&, finished = job] {
+    // One read as a sync run makes it: every entry delivered, each anchor once. Returns the seconds, or -1.
+    auto readOnce = [&]() -> double {
+        int entries = 0;
+        QSet<QString> anchors;
+        anchors.reserve(kEntries);
+        DirectoryJob *job = source.read(ReadScope::Users);
+        QObject::connect(job, &DirectoryJob::entry, &app, [&](const DirectoryEntry &entry) {
+            ++entries;
+            anchors.insert(entry.anchor);
+        });
+        bool failed = false;
+        int problems = 0;
+        QEventLoop loop;
+        QObject::connect(job, &DirectoryJob::finished, &loop, [&, job] {
+            failed = job->hasError();
+            if (failed) {
+                std::fprintf(stderr, "read failed: %s\n", qPrintable(job->error().details));
+            }
+            problems = int(job->problems().size());
+            loop.quit();
+        });
+        QElapsedTimer timer;
+        timer.start();
+        job->start();
+        loop.exec();
         const double seconds = timer.elapsed() / 1000.0;
-        if (finished->hasError()) {
-            std::fprintf(stderr, "read failed: %s\n", qPrintable(finished->error().details));
-            exitCode = 1;
-        }
         if (anchors.size() != entries || entries != kEntries) {
             std::fprintf(stderr,
                          "expected %d distinct entries, got %d (%lld distinct)\n",
                          kEntries,
                          entries,
                          static_cast<long long>(anchors.size()));
-            exitCode = 1;
+            failed = true;
         }
         std::printf("read %d entries in %.3f s (%.0f entries/s), %d problems\n",
                     entries,
                     seconds,
                     entries / (seconds > 0 ? seconds : 1),
-                    int(finished->problems().size()));
-        const double reference = ldapsearchSeconds(slapd, config.pageSize);
-        if (reference <= 0) {
-            exitCode = 1;
+                    problems);
+        return failed ? -1 : seconds;
+    };
+
+    // Both sides are timed the same way: three reads each, the best counts. The first of ours meets the server's
+    // cold cache (it has just been loaded), which ldapsearch, coming after, never does; it is printed, not compared.
+    double best = -1;
+    for (int run = 0; run < 3; ++run) {
+        const double seconds = readOnce();
+        if (seconds < 0) {
+            return 1;
         }
-        std::printf("ldapsearch (same filter, attributes and page size, to /dev/null): %.3f s\n", reference);
-        std::printf("RESULT entries=%d seconds=%.3f peak_mb=%.1f ratio_to_ldapsearch=%.2f\n",
-                    entries,
-                    seconds,
-                    M365::Bench::peakMegabytes(),
-                    reference > 0 ? seconds / reference : 0.0);
-        std::fflush(stdout);
-        QCoreApplication::exit(exitCode);
-    });
-    timer.start();
-    job->start();
-    return app.exec();
+        if (run == 0) {
+            std::printf("first read (cold server cache): %.3f s\n", seconds);
+        }
+        best = best < 0 ? seconds : std::min(best, seconds);
+    }
+    const double reference = ldapsearchSeconds(slapd, config.pageSize);
+    if (reference <= 0) {
+        return 1;
+    }
+    std::printf("ldapsearch (same filter, attributes and page size, to /dev/null, best of 3): %.3f s\n", reference);
+    std::printf("RESULT entries=%d seconds=%.3f peak_mb=%.1f ratio_to_ldapsearch=%.2f\n",
+                kEntries,
+                best,
+                M365::Bench::peakMegabytes(),
+                best / reference);
+    return 0;
 }
