@@ -634,7 +634,8 @@ ApiResponse SandboxTenant::servicePrincipals(const ApiRequest &r, const QStringL
         }
         const QString appId = body.value(QLatin1String("appId")).toString();
         const QString appObjectId = m_state.applicationIdByAppId(appId);
-        if (appObjectId.isEmpty()) {
+        // An application created moments ago is not there yet for a write that references it (FIDELITY.md rule 14).
+        if (appObjectId.isEmpty() || !isVisible(appObjectId)) {
             return graphError(400,
                               QStringLiteral("Request_BadRequest"),
                               QStringLiteral("The appId '%1' of the service principal does not reference a valid "

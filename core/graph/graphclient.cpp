@@ -38,6 +38,27 @@ bool isNetworkFailure(const Response &response)
     return response.status == 0 && (response.error.isNull() || response.error.code == QLatin1String("network"));
 }
 
+/**
+ * Whether a request that may meet an object created moments ago (Request::retryNotFound) got the answer of one that
+ * has not replicated yet: a 404, or the 400 Graph gives a new application's service principal ("The appId '…' of the
+ * service principal does not reference a valid application object.", microsoftgraph/msgraph-sdk-dotnet#3108).
+ */
+bool notReplicatedYet(const Request &request, int status, const QJsonObject &json)
+{
+    if (!request.retryNotFound) {
+        return false;
+    }
+    if (status == 404) {
+        return true;
+    }
+    return status == 400
+        && json.value(QLatin1String("error"))
+               .toObject()
+               .value(QLatin1String("message"))
+               .toString()
+               .contains(QLatin1String("does not reference a valid application object"));
+}
+
 } // namespace
 
 bool isTransient(int status)
@@ -268,7 +289,7 @@ void RequestJob::onResponse(const Response &response)
         return;
     }
     const bool notYetReplicated =
-        response.status == 404 && m_request.retryNotFound && m_sinceStart.elapsed() < policy.notFoundWaitMs;
+        notReplicatedYet(m_request, response.status, response.json) && m_sinceStart.elapsed() < policy.notFoundWaitMs;
     if ((isTransient(response.status) || isNetworkFailure(response) || notYetReplicated)
         && m_attempt < policy.maxAttempts && m_client) {
         const double retryAfter = parseRetryAfter(response.header("retry-after"));
@@ -581,7 +602,7 @@ void BatchJob::onBatchResponse(const QList<int> &chunk, const Response &response
             dependsOnRetry |= retrying.contains(dependency);
         }
         const bool notYetReplicated =
-            sub.status == 404 && request.retryNotFound && m_sinceStart.elapsed() < policy.notFoundWaitMs;
+            notReplicatedYet(request, sub.status, sub.json) && m_sinceStart.elapsed() < policy.notFoundWaitMs;
         const bool retry = isTransient(sub.status) || (sub.status == 424 && dependsOnRetry) || notYetReplicated;
         if (retry && m_attempts[i] < policy.maxAttempts) {
             retrying.insert(request.id);

@@ -22,7 +22,8 @@ struct Request
     QJsonObject body;
     bool hasBody = false;
     QHash<QByteArray, QByteArray> headers;
-    /// Retry a 404 for a while: the object was created moments ago and may not have replicated yet.
+    /// Retry a 404 (or the 400 of a service principal whose new application is not there yet) for a while: the
+    /// object was created moments ago and may not have replicated yet.
     bool retryNotFound = false;
     /// Batch only: the request's id (defaults to its position) and the ids it must run after.
     QString id;

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void batchDependsOnAcrossChunks();
     void writesSurviveThrottlingAndFaults();
     void createThenAddMemberDespiteLag();
+    void servicePrincipalOfANewApplicationDespiteLag();
     void graphErrorsAreActionable();
     void requestLogHasNoToken();
     void deltaRoundsAndRestart();
@@ -365,6 +366,36 @@ void TestGraphClient::createThenAddMemberDespiteLag()
     QCOMPARE(job->response().status, 204);
     QVERIFY(job->response().attempts > 1);
     QVERIFY(m_sandbox->tenant().state().members.value(groupId).contains(userId));
+}
+
+void TestGraphClient::servicePrincipalOfANewApplicationDespiteLag()
+{
+    QCOMPARE(m_sandbox->admin("PUT", QStringLiteral("faults"), {{QStringLiteral("replicationLagMs"), 800}}).status,
+             200);
+    auto *createApp = m_client->send(Graph::Request::withBody(
+        "POST", QStringLiteral("/applications"), {{QStringLiteral("displayName"), QStringLiteral("Lagging app")}}));
+    createApp->setParent(this);
+    QVERIFY(runJob(createApp));
+    QCOMPARE(createApp->response().status, 201);
+    Graph::Request create = Graph::Request::withBody(
+        "POST",
+        QStringLiteral("/servicePrincipals"),
+        {{QStringLiteral("appId"), createApp->response().json.value(QLatin1String("appId")).toString()}});
+
+    // Without the flag the 400 is final; with it, the request is tried again until the application is there.
+    auto *once = m_client->send(create);
+    once->setParent(this);
+    QVERIFY(runJob(once));
+    QCOMPARE(once->response().status, 400);
+    QCOMPARE(once->response().attempts, 1);
+    create.retryNotFound = true;
+    auto *job = m_client->send(create);
+    job->setParent(this);
+    QVERIFY(runJob(job));
+    QVERIFY2(!job->hasError(), qPrintable(job->errorString()));
+    QCOMPARE(job->response().status, 201);
+    QVERIFY(job->response().attempts > 1);
+    QCOMPARE(m_sandbox->admin("PUT", QStringLiteral("faults"), {{QStringLiteral("replicationLagMs"), 0}}).status, 200);
 }
 
 void TestGraphClient::graphErrorsAreActionable()

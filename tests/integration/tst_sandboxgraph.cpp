@@ -964,6 +964,24 @@ void TestSandboxGraph::replicationLag()
     const QString id = created.json.value(QLatin1String("id")).toString();
     QCOMPARE(m_sandbox->graph("GET", QStringLiteral("/users/") + id, m_token).status, 404);
     QTRY_COMPARE_WITH_TIMEOUT(m_sandbox->graph("GET", QStringLiteral("/users/") + id, m_token).status, 200, 5000);
+
+    // A write that references a new object fails while it replicates: the service principal of a new application.
+    const Reply app = m_sandbox->graph(
+        "POST", QStringLiteral("/applications"), m_token, {{QStringLiteral("displayName"), QStringLiteral("Lagged")}});
+    QCOMPARE(app.status, 201);
+    const QJsonObject principal{{QStringLiteral("appId"), app.json.value(QLatin1String("appId")).toString()}};
+    const Reply early = m_sandbox->graph("POST", QStringLiteral("/servicePrincipals"), m_token, principal);
+    QCOMPARE(early.status, 400);
+    QVERIFY2(early.body.contains("does not reference a valid application object"), early.body.constData());
+    int status = early.status; // a create is not repeated once it succeeded
+    const auto create = [&] {
+        if (status == 400) {
+            status = m_sandbox->graph("POST", QStringLiteral("/servicePrincipals"), m_token, principal).status;
+        }
+        return status;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(create() != 400, 5000);
+    QCOMPARE(status, 201);
     QCOMPARE(m_sandbox->admin("PUT", QStringLiteral("faults"), {{QStringLiteral("replicationLagMs"), 0}}).status, 200);
 }
 
