@@ -2,69 +2,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "graphclient.h"
 
-#include "identity/tokenprovider.h"
-
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QLoggingCategory>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QRandomGenerator>
 #include <QSet>
-#include <QSslConfiguration>
 #include <QTimer>
-#include <QUuid>
 
 #include <algorithm>
-#include <cmath>
-
-Q_LOGGING_CATEGORY(lcGraph, "m365.core.graph")
+#include <chrono>
 
 namespace M365::Graph {
 
 namespace {
 
 constexpr int maxBatchSize = 20;
-constexpr int transferTimeoutMs = 120000;
 
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-bool isNetworkFailure(const Response &response)
-{
-    return response.status == 0 && (response.error.isNull() || response.error.code == QLatin1String("network"));
-}
-
-/**
- * Whether a request that may meet an object created moments ago (Request::retryNotFound) got the answer of one that
- * has not replicated yet: a 404, or the 400 Graph gives a new application's service principal ("The appId '…' of the
- * service principal does not reference a valid application object.", microsoftgraph/msgraph-sdk-dotnet#3108).
- */
-bool notReplicatedYet(const Request &request, int status, const QJsonObject &json)
-{
-    if (!request.retryNotFound) {
-        return false;
-    }
-    if (status == 404) {
-        return true;
-    }
-    return status == 400
-        && json.value(QLatin1String("error"))
-               .toObject()
-               .value(QLatin1String("message"))
-               .toString()
-               .contains(QLatin1String("does not reference a valid application object"));
-}
-
 } // namespace
-
-bool isTransient(int status)
-{
-    return status == 429 || status == 503 || status == 504;
-}
 
 // ---- GraphClient --------------------------------------------------------------------------------------------------
 
@@ -101,18 +57,36 @@ QUrl GraphClient::urlFor(const QString &path) const
     return m_endpoints.graphUrl(path);
 }
 
-qint64 GraphClient::backoffMs(int attempt) const
+qint64 GraphClient::reservePacing(int writes, int resourceUnits)
 {
-    const double exponential = double(m_policy.initialBackoffMs) * std::pow(2.0, std::max(0, attempt - 1));
-    const double capped = std::min<double>(exponential, double(m_policy.maxBackoffMs));
-    // Full jitter in the upper half, so that many clients do not retry in step.
-    return qint64(capped * (0.5 + 0.5 * QRandomGenerator::global()->generateDouble()));
+    const qint64 wait = m_pacer.reserve(writes, resourceUnits, nowMs());
+    updatePacingState();
+    return wait;
 }
 
-void GraphClient::noteThrottled(double retryAfterSeconds)
+void GraphClient::releasePacing(int writes, int resourceUnits)
+{
+    m_pacer.release(writes, resourceUnits);
+    updatePacingState();
+}
+
+void GraphClient::observeAnswer(const Response &answer, bool forWrites, qint64 sentAtMs)
+{
+    const QByteArray percentage = answer.header("x-ms-throttle-limit-percentage");
+    if (!percentage.isEmpty()) {
+        m_pacer.observeLimitPercentage(percentage.toDouble(), forWrites, sentAtMs, nowMs());
+    }
+    if (answer.status == 429) {
+        noteThrottled(answer);
+    }
+    updatePacingState();
+}
+
+void GraphClient::noteThrottled(const Response &throttled)
 {
     ++m_throttled;
-    m_pacer.pauseFor(retryAfterSeconds >= 0 ? retryAfterSeconds : 1.0, nowMs());
+    const double retryAfter = parseRetryAfter(throttled.header("retry-after"));
+    m_pacer.pauseFor(retryAfter >= 0 ? retryAfter : 1.0, nowMs());
     updatePacingState();
 }
 
@@ -125,255 +99,77 @@ void GraphClient::updatePacingState()
     }
 }
 
-void GraphClient::sendHttp(QObject *context,
-                           const QByteArray &method,
-                           const QString &path,
-                           const QByteArray &body,
-                           const QHash<QByteArray, QByteArray> &headers,
-                           int writes,
-                           int units,
-                           int attempt,
-                           std::function<void(QNetworkReply *)> track,
-                           ResponseHandler handler)
-{
-    QPointer<GraphClient> self(this);
-    m_tokens->acquire(context, [=](const QString &token, const M365::Error &tokenError) {
-        if (!self) {
-            return;
-        }
-        if (!tokenError.isNull()) {
-            Response failed;
-            failed.error = tokenError;
-            failed.attempts = attempt;
-            handler(failed);
-            return;
-        }
-        const qint64 wait = m_pacer.reserve(writes, units, nowMs());
-        updatePacingState();
-        auto fire = [=] {
-            if (!self) {
-                return;
-            }
-            QNetworkRequest request(urlFor(path));
-            for (auto it = headers.cbegin(); it != headers.cend(); ++it) {
-                request.setRawHeader(it.key(), it.value());
-            }
-            request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
-            request.setRawHeader("client-request-id", QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1());
-            if (!body.isEmpty() && !headers.contains("Content-Type")) {
-                request.setRawHeader("Content-Type", "application/json");
-            }
-            request.setTransferTimeout(transferTimeoutMs);
-            const QList<QSslCertificate> extra = m_tokens->extraCaCertificates();
-            if (!extra.isEmpty()) {
-                QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-                ssl.addCaCertificates(extra);
-                request.setSslConfiguration(ssl);
-            }
-            QNetworkReply *reply = m_nam->sendCustomRequest(request, method, body);
-            track(reply);
-            QElapsedTimer timer;
-            timer.start();
-            connect(reply, &QNetworkReply::finished, context, [=] {
-                reply->deleteLater();
-                if (!self) {
-                    return;
-                }
-                Response response;
-                response.attempts = attempt;
-                response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                response.body = reply->readAll();
-                response.json = QJsonDocument::fromJson(response.body).object();
-                for (const auto &pair : reply->rawHeaderPairs()) {
-                    response.headers.insert(pair.first.toLower(), pair.second);
-                }
-                response.requestId = QString::fromLatin1(response.header("request-id"));
-                if (response.status == 0) {
-                    const bool tls = reply->error() == QNetworkReply::SslHandshakeFailedError;
-                    response.error =
-                        M365::Error{tls ? QStringLiteral("network.tls") : QStringLiteral("network"),
-                                    tls ? tr("The TLS certificate of %1 is not trusted.").arg(reply->url().host())
-                                        : tr("No answer from Microsoft Graph: %1").arg(reply->errorString()),
-                                    redactSecrets(reply->errorString()),
-                                    {}};
-                }
-                const QByteArray percentage = response.header("x-ms-throttle-limit-percentage");
-                if (!percentage.isEmpty()) {
-                    m_pacer.observeLimitPercentage(
-                        percentage.toDouble(), writes > 0, nowMs() - timer.elapsed(), nowMs());
-                }
-                if (response.status == 429) {
-                    noteThrottled(parseRetryAfter(response.header("retry-after")));
-                }
-                m_log.add(
-                    {QDateTime::currentDateTimeUtc(),
-                     QString::fromLatin1(method),
-                     reply->url().toString(),
-                     response.status,
-                     response.requestId,
-                     timer.elapsed(),
-                     attempt,
-                     response.status == 429
-                         ? tr("throttled, Retry-After %1 s").arg(QString::fromLatin1(response.header("retry-after")))
-                         : QString()});
-                qCDebug(lcGraph) << method << redactSecrets(reply->url().toString()) << response.status
-                                 << response.requestId;
-                updatePacingState();
-                handler(response);
-            });
-        };
-        if (wait > 0) {
-            QTimer::singleShot(wait, context, fire);
-        } else {
-            fire();
-        }
-    });
-}
-
 // ---- RequestJob ---------------------------------------------------------------------------------------------------
 
 RequestJob::RequestJob(GraphClient *client, const Request &request, QObject *parent)
-    : Job(parent)
-    , m_client(client)
+    : NetworkJob(client, parent)
     , m_request(request)
 {}
 
 void RequestJob::run()
 {
-    m_sinceStart.start();
-    attempt();
+    // Every request costs a resource unit; all but a GET also count against the write budget.
+    sendRequest(m_request, m_request.isWrite() ? 1 : 0, 1);
 }
 
-void RequestJob::onCancel()
+void RequestJob::onAnswer(const Response &answer, const RetryState &)
 {
-    if (m_reply) {
-        m_reply->abort();
-    }
-}
-
-void RequestJob::attempt()
-{
-    if (!m_client) {
-        fail(M365::Error::cancelled(tr("The connection was closed.")));
-        return;
-    }
-    ++m_attempt;
-    const QByteArray body =
-        m_request.hasBody ? QJsonDocument(m_request.body).toJson(QJsonDocument::Compact) : QByteArray();
-    m_client->sendHttp(
-        this,
-        m_request.method,
-        m_request.path,
-        body,
-        m_request.headers,
-        m_request.isWrite() ? 1 : 0,
-        1,
-        m_attempt,
-        [this](QNetworkReply *reply) {
-            m_reply = reply;
-        },
-        [this](const Response &response) {
-            onResponse(response);
-        });
-}
-
-void RequestJob::onResponse(const Response &response)
-{
-    m_response = response;
-    const RetryPolicy policy = m_client ? m_client->retryPolicy() : RetryPolicy{};
-    if (response.status == 401 && !m_tokenRetried && m_client) {
-        // The token may have expired in flight or been revoked: one fresh token, one more try.
-        m_tokenRetried = true;
-        m_client->tokenProvider()->invalidate();
-        attempt();
-        return;
-    }
-    const bool notYetReplicated =
-        notReplicatedYet(m_request, response.status, response.json) && m_sinceStart.elapsed() < policy.notFoundWaitMs;
-    if ((isTransient(response.status) || isNetworkFailure(response) || notYetReplicated)
-        && m_attempt < policy.maxAttempts && m_client) {
-        const double retryAfter = parseRetryAfter(response.header("retry-after"));
-        const qint64 wait = retryAfter >= 0 ? qint64(std::ceil(retryAfter * 1000)) : m_client->backoffMs(m_attempt);
-        if (m_waitedMs + wait <= policy.maxTotalWaitMs) {
-            m_waitedMs += wait;
-            QTimer::singleShot(wait, this, &RequestJob::attempt);
-            return;
-        }
-    }
-    if (response.ok()) {
+    m_response = answer;
+    if (answer.ok()) {
         succeed();
         return;
     }
-    if (m_response.error.isNull()) {
-        m_response.error = errorFromResponse(response.status, response.json, response.requestId);
-    }
+    m_response.error = errorOf(answer);
     fail(m_response.error);
 }
 
 // ---- PagedJob -----------------------------------------------------------------------------------------------------
 
 PagedJob::PagedJob(GraphClient *client, const Request &first, QObject *parent)
-    : Job(parent)
-    , m_client(client)
+    : NetworkJob(client, parent)
     , m_first(first)
 {}
 
 void PagedJob::run()
 {
-    fetch(m_first);
+    // Pages are reads: a resource unit each, no write.
+    sendRequest(m_first, 0, 1);
 }
 
-void PagedJob::onCancel()
+void PagedJob::onAnswer(const Response &answer, const RetryState &)
 {
-    if (m_current) {
-        m_current->cancel();
-    }
-}
-
-void PagedJob::fetch(const Request &request)
-{
-    if (!m_client) {
-        fail(M365::Error::cancelled(tr("The connection was closed.")));
+    if (!answer.ok()) {
+        m_failedStatus = answer.status;
+        fail(errorOf(answer));
         return;
     }
-    m_current = new RequestJob(m_client, request, this);
-    connect(m_current, &Job::finished, this, [this, request](M365::Job *job) {
-        auto *requestJob = static_cast<RequestJob *>(job);
-        requestJob->deleteLater();
-        if (requestJob->hasError()) {
-            m_failedStatus = requestJob->response().status;
-            fail(requestJob->error());
-            return;
+    const CollectionPage page = CollectionPage::fromJson(answer.json);
+    ++m_pages;
+    if (page.count >= 0) {
+        m_count = page.count;
+    }
+    if (m_collect) {
+        for (const auto &item : page.value) {
+            m_items.append(item);
         }
-        const CollectionPage page = CollectionPage::fromJson(requestJob->response().json);
-        ++m_pages;
-        if (page.count >= 0) {
-            m_count = page.count;
-        }
-        if (m_collect) {
-            for (const auto &item : page.value) {
-                m_items.append(item);
-            }
-        }
-        Q_EMIT this->page(page.value);
-        if (!page.nextLink.isEmpty()) {
-            Request next = Request::get(page.nextLink);
-            next.headers = request.headers;
-            fetch(next);
-            return;
-        }
-        m_deltaLink = page.deltaLink;
-        succeed();
-    });
-    m_current->start();
+    }
+    Q_EMIT this->page(page.value);
+    if (!page.nextLink.isEmpty()) {
+        Request next = Request::get(page.nextLink);
+        next.headers = m_first.headers;
+        sendRequest(next, 0, 1);
+        return;
+    }
+    m_deltaLink = page.deltaLink;
+    succeed();
 }
 
 // ---- BatchJob -----------------------------------------------------------------------------------------------------
 
 BatchJob::BatchJob(GraphClient *client, const QList<Request> &requests, QObject *parent)
-    : Job(parent)
-    , m_client(client)
+    : NetworkJob(client, parent)
     , m_requests(requests)
+    , m_graphRoot(client ? client->endpoints().graphUrl(QStringLiteral("/")).toString() : QString())
 {}
 
 void BatchJob::run()
@@ -381,7 +177,8 @@ void BatchJob::run()
     const int n = m_requests.size();
     m_responses.assign(n, Response{});
     m_done.assign(n, false);
-    m_attempts.assign(n, 0);
+    m_retries.assign(n, RetryState{});
+    m_sinceFirstSent.assign(n, QElapsedTimer{});
     for (int i = 0; i < n; ++i) {
         if (m_requests[i].id.isEmpty()) {
             m_requests[i].id = QString::number(i + 1);
@@ -395,15 +192,7 @@ void BatchJob::run()
         }
         m_indexById.insert(m_requests[i].id, i);
     }
-    m_sinceStart.start();
     sendNextChunk();
-}
-
-void BatchJob::onCancel()
-{
-    if (m_reply) {
-        m_reply->abort();
-    }
 }
 
 bool BatchJob::dependencyFailed(int index) const
@@ -417,35 +206,20 @@ bool BatchJob::dependencyFailed(int index) const
     return false;
 }
 
-bool BatchJob::dependencyPending(int index) const
-{
-    for (const QString &dependency : m_requests[index].dependsOn) {
-        const int j = m_indexById.value(dependency, -1);
-        if (j >= 0 && !m_done[j]) {
-            return true;
-        }
-    }
-    return false;
-}
-
 void BatchJob::complete(int index, Response response)
 {
-    if (!response.ok() && response.error.isNull()) {
-        response.error = errorFromResponse(response.status, response.json, response.requestId);
+    if (!response.ok()) {
+        response.error = errorOf(response);
     }
-    response.attempts = m_attempts[index];
+    response.attempts = m_retries[index].attempts;
     m_responses[index] = response;
     m_done[index] = true;
     Q_EMIT requestDone(index, m_responses[index]);
 }
 
-void BatchJob::sendNextChunk()
+void BatchJob::failDependentsOfFailures()
 {
-    if (!m_client) {
-        fail(M365::Error::cancelled(tr("The connection was closed.")));
-        return;
-    }
-    // Dependents of failed requests fail without being sent, as Graph would answer them (424).
+    // As Graph would answer them (424), without sending them; a failure can make the dependents of a dependent fail.
     for (bool changed = true; changed;) {
         changed = false;
         for (int i = 0; i < int(m_requests.size()); ++i) {
@@ -459,6 +233,11 @@ void BatchJob::sendNextChunk()
             }
         }
     }
+}
+
+QList<int> BatchJob::nextChunk() const
+{
+    // Up to 20 open requests in input order whose dependencies are done or go in the same $batch before them.
     QList<int> chunk;
     QSet<QString> inChunk;
     for (int i = 0; i < int(m_requests.size()) && chunk.size() < maxBatchSize; ++i) {
@@ -475,28 +254,21 @@ void BatchJob::sendNextChunk()
             inChunk.insert(m_requests[i].id);
         }
     }
-    if (chunk.isEmpty()) {
-        if (std::all_of(m_done.begin(), m_done.end(), [](bool done) {
-                return done;
-            })) {
-            succeed();
-        } else {
-            fail(M365::Error{QStringLiteral("batch.cycle"),
-                             tr("The requests of a batch depend on each other in a circle."),
-                             {},
-                             {}});
-        }
-        return;
-    }
+    return chunk;
+}
 
-    const QString graphRoot = m_client->endpoints().graphUrl(QStringLiteral("/")).toString();
+Request BatchJob::batchRequest(const QList<int> &chunk) const
+{
+    QSet<QString> inChunk;
+    for (int i : chunk) {
+        inChunk.insert(m_requests[i].id);
+    }
     QJsonArray requests;
-    int writes = 0;
     for (int i : chunk) {
         const Request &request = m_requests[i];
         QString url = request.path;
-        if (url.startsWith(graphRoot)) {
-            url = url.mid(graphRoot.size() - 1);
+        if (url.startsWith(m_graphRoot)) {
+            url = url.mid(m_graphRoot.size() - 1);
         }
         QJsonObject item{{QStringLiteral("id"), request.id},
                          {QStringLiteral("method"), QString::fromLatin1(request.method)},
@@ -514,6 +286,7 @@ void BatchJob::sendNextChunk()
         if (!headers.isEmpty()) {
             item.insert(QStringLiteral("headers"), headers);
         }
+        // Dependencies answered in an earlier $batch are met already; Graph only knows the ids of this one.
         QJsonArray dependsOn;
         for (const QString &dependency : request.dependsOn) {
             if (inChunk.contains(dependency)) {
@@ -524,114 +297,110 @@ void BatchJob::sendNextChunk()
             item.insert(QStringLiteral("dependsOn"), dependsOn);
         }
         requests.append(item);
-        writes += request.isWrite() ? 1 : 0;
-        ++m_attempts[i];
     }
-    const QByteArray body =
-        QJsonDocument(QJsonObject{{QStringLiteral("requests"), requests}}).toJson(QJsonDocument::Compact);
-    m_client->sendHttp(
-        this,
-        "POST",
-        QStringLiteral("/$batch"),
-        body,
-        {{"Content-Type", "application/json"}},
-        writes,
-        chunk.size(),
-        m_batchesSent + 1,
-        [this](QNetworkReply *reply) {
-            m_reply = reply;
-        },
-        [this, chunk](const Response &response) {
-            onBatchResponse(chunk, response);
-        });
+    return Request::withBody("POST", QStringLiteral("/$batch"), QJsonObject{{QStringLiteral("requests"), requests}});
 }
 
-void BatchJob::onBatchResponse(const QList<int> &chunk, const Response &response)
+void BatchJob::sendNextChunk()
 {
-    ++m_batchesSent;
-    const RetryPolicy policy = m_client ? m_client->retryPolicy() : RetryPolicy{};
-    const auto retryLater = [this, &policy](qint64 wait) {
-        if (m_waitedMs + wait > policy.maxTotalWaitMs) {
-            return false;
+    if (isFinished()) {
+        return;
+    }
+    failDependentsOfFailures();
+    m_chunk = nextChunk();
+    if (m_chunk.isEmpty()) {
+        if (std::all_of(m_done.begin(), m_done.end(), [](bool done) {
+                return done;
+            })) {
+            succeed();
+        } else {
+            fail(M365::Error{QStringLiteral("batch.cycle"),
+                             tr("The requests of a batch depend on each other in a circle."),
+                             {},
+                             {}});
         }
-        m_waitedMs += wait;
-        QTimer::singleShot(wait, this, &BatchJob::sendNextChunk);
-        return true;
-    };
+        return;
+    }
+    // The $batch request carries the retries of the furthest of its requests, so that none is sent more often or
+    // waits longer than the policy allows when the whole $batch has to be sent again.
+    m_chunkHistory = RetryState{};
+    int writes = 0;
+    for (int i : std::as_const(m_chunk)) {
+        if (!m_sinceFirstSent[i].isValid()) {
+            m_sinceFirstSent[i].start();
+        }
+        m_chunkHistory.attempts = std::max(m_chunkHistory.attempts, m_retries[i].attempts);
+        m_chunkHistory.waitedMs = std::max(m_chunkHistory.waitedMs, m_retries[i].waitedMs);
+        m_chunkHistory.elapsedMs = std::max(m_chunkHistory.elapsedMs, m_sinceFirstSent[i].elapsed());
+        writes += m_requests[i].isWrite() ? 1 : 0;
+    }
+    sendRequest(batchRequest(m_chunk), writes, int(m_chunk.size()), m_chunkHistory);
+}
 
-    if (!response.ok()) {
-        // The whole batch failed: transient failures are sent again, anything else is every request's answer.
-        if ((isTransient(response.status) || isNetworkFailure(response) || response.status == 401) && m_client) {
-            if (response.status == 401) {
-                m_client->tokenProvider()->invalidate();
-            }
-            const double retryAfter = parseRetryAfter(response.header("retry-after"));
-            const qint64 wait =
-                retryAfter >= 0 ? qint64(std::ceil(retryAfter * 1000)) : m_client->backoffMs(++m_backoffMs);
-            const bool underLimit = std::all_of(chunk.begin(), chunk.end(), [this, &policy](int i) {
-                return m_attempts[i] < policy.maxAttempts;
-            });
-            if (underLimit && retryLater(wait)) {
-                return;
-            }
-        }
-        for (int i : chunk) {
-            complete(i, response);
+void BatchJob::onAnswer(const Response &answer, const RetryState &retries)
+{
+    // Every request of the $batch went with each of its attempts and waited with it.
+    const int sent = retries.attempts - m_chunkHistory.attempts;
+    m_batchesSent += sent;
+    for (int i : std::as_const(m_chunk)) {
+        m_retries[i].attempts += sent;
+        m_retries[i].waitedMs += retries.waitedMs - m_chunkHistory.waitedMs;
+    }
+    if (!answer.ok()) {
+        // The $batch itself failed for good: that is every one of its requests' answer.
+        for (int i : std::as_const(m_chunk)) {
+            complete(i, answer);
         }
         QTimer::singleShot(0, this, &BatchJob::sendNextChunk);
         return;
     }
+    onSubAnswers(answer);
+}
 
-    const QHash<QString, Response> answers = parseBatchResponses(response.json);
-    QSet<QString> retrying;
-    double longestRetryAfter = -1;
-    for (int i : chunk) {
+void BatchJob::onSubAnswers(const Response &answer)
+{
+    const QHash<QString, Response> answers = parseBatchResponses(answer.json);
+    const RetryPolicy policy = retryPolicy();
+    QSet<QString> again;
+    qint64 wait = 0;
+    for (int i : std::as_const(m_chunk)) {
         const Request &request = m_requests[i];
         Response sub = answers.value(request.id);
         if (sub.requestId.isEmpty()) {
-            sub.requestId = response.requestId;
+            sub.requestId = answer.requestId;
         }
-        if (!answers.contains(request.id)) {
+        if (sub.status == 0) {
             sub.error = M365::Error{QStringLiteral("batch.missingResponse"),
                                     tr("Microsoft Graph did not answer this request of the batch."),
                                     {},
-                                    response.requestId};
+                                    answer.requestId};
         }
-        bool dependsOnRetry = false;
-        for (const QString &dependency : request.dependsOn) {
-            dependsOnRetry |= retrying.contains(dependency);
+        if (sub.status == 429 && client()) {
+            client()->noteThrottled(sub);
         }
-        const bool notYetReplicated =
-            notReplicatedYet(request, sub.status, sub.json) && m_sinceStart.elapsed() < policy.notFoundWaitMs;
-        const bool retry = isTransient(sub.status) || (sub.status == 424 && dependsOnRetry) || notYetReplicated;
-        if (retry && m_attempts[i] < policy.maxAttempts) {
-            retrying.insert(request.id);
-            const double retryAfter = parseRetryAfter(sub.header("retry-after"));
-            longestRetryAfter = std::max(longestRetryAfter, retryAfter);
-            if (sub.status == 429 && m_client) {
-                m_client->noteThrottled(retryAfter);
-            }
+        m_responses[i] = sub;
+        RetryState state = m_retries[i];
+        state.elapsedMs = m_sinceFirstSent[i].elapsed();
+        const std::optional<qint64> ownWait = policy.retryWaitMs(request, sub, state);
+        // Graph did not run a dependent whose dependency is sent again (424): it goes again with it.
+        const bool followsDependency = sub.status == 424
+            && std::any_of(request.dependsOn.cbegin(), request.dependsOn.cend(), [&again](const QString &id) {
+                                           return again.contains(id);
+                                       });
+        if (ownWait || followsDependency) {
+            again.insert(request.id);
+            wait = std::max(wait, ownWait.value_or(0));
             continue;
         }
         complete(i, sub);
     }
-    if (!retrying.isEmpty() && m_client) {
-        const qint64 wait =
-            longestRetryAfter >= 0 ? qint64(std::ceil(longestRetryAfter * 1000)) : m_client->backoffMs(++m_backoffMs);
-        if (!retryLater(wait)) {
-            for (int i : chunk) {
-                if (!m_done[i]) {
-                    Response gaveUp;
-                    gaveUp.status = 429;
-                    gaveUp.error = errorFromResponse(429, {}, {});
-                    complete(i, gaveUp);
-                }
-            }
-            QTimer::singleShot(0, this, &BatchJob::sendNextChunk);
+    // Sent again together, so each waits as long as the longest Retry-After or backoff among them.
+    for (int i : std::as_const(m_chunk)) {
+        if (!m_done[i]) {
+            m_retries[i].waitedMs += wait;
         }
-        return;
     }
-    QTimer::singleShot(0, this, &BatchJob::sendNextChunk);
+    QTimer::singleShot(std::chrono::milliseconds(wait), this, &BatchJob::sendNextChunk);
 }
 
 } // namespace M365::Graph

@@ -3,20 +3,18 @@
 #pragma once
 
 #include "graph/graphtypes.h"
+#include "graph/networkjob.h"
 #include "graph/pacer.h"
 #include "graph/requestlog.h"
+#include "graph/retrypolicy.h"
 #include "identity/cloudendpoints.h"
-#include "job.h"
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QPointer>
 
-#include <functional>
 #include <vector>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace M365::Identity {
 class TokenProvider;
@@ -26,18 +24,8 @@ namespace M365::Graph {
 
 class GraphClient;
 
-/// How long and how often failed requests are tried again.
-struct RetryPolicy
-{
-    int maxAttempts = 12; ///< per request, including the first
-    qint64 maxTotalWaitMs = 10 * 60 * 1000; ///< waiting for Retry-After or backoff, per request
-    qint64 notFoundWaitMs = 30 * 1000; ///< how long a 404 on a just-created object is retried
-    qint64 initialBackoffMs = 500;
-    qint64 maxBackoffMs = 30 * 1000;
-};
-
-/// One Graph request with retries (429/503/504, connection resets, a stale token, replication lag) and pacing.
-class RequestJob : public M365::Job
+/// One Graph request, sent and retried as NetworkJob does; response() holds the last answer, also after a failure.
+class RequestJob : public NetworkJob
 {
     Q_OBJECT
 
@@ -47,24 +35,15 @@ public:
 
 protected:
     void run() override;
-    void onCancel() override;
+    void onAnswer(const Response &answer, const RetryState &retries) override;
 
 private:
-    void attempt();
-    void onResponse(const Response &response);
-
-    QPointer<GraphClient> m_client;
     Request m_request;
     Response m_response;
-    int m_attempt = 0;
-    qint64 m_waitedMs = 0;
-    bool m_tokenRetried = false;
-    QElapsedTimer m_sinceStart;
-    QPointer<QNetworkReply> m_reply;
 };
 
 /// GET of a collection that follows @odata.nextLink to the end; emits each page as it arrives.
-class PagedJob : public M365::Job
+class PagedJob : public NetworkJob
 {
     Q_OBJECT
 
@@ -84,14 +63,10 @@ Q_SIGNALS:
 
 protected:
     void run() override;
-    void onCancel() override;
+    void onAnswer(const Response &answer, const RetryState &retries) override;
 
 private:
-    void fetch(const Request &request);
-
-    QPointer<GraphClient> m_client;
     Request m_first;
-    QPointer<RequestJob> m_current;
     QJsonArray m_items;
     QString m_deltaLink;
     qint64 m_count = -1;
@@ -103,9 +78,10 @@ private:
 /*
  * JSON batching: any number of requests, sent 20 at a time as Graph allows, answers returned in the order of the
  * input. dependsOn is kept inside a chunk and resolved across chunks (a dependent of a failed request gets 424
- * without being sent). Sub-requests answered 429/503/504 are sent again after their Retry-After, on their own.
+ * without being sent). Sub-requests whose answer the RetryPolicy finds worth another try (429/503/504, replication
+ * lag) are sent again in a later $batch, with the dependents Graph did not run because of them.
  */
-class BatchJob : public M365::Job
+class BatchJob : public NetworkJob
 {
     Q_OBJECT
 
@@ -113,6 +89,7 @@ public:
     BatchJob(GraphClient *client, const QList<Request> &requests, QObject *parent = nullptr);
     /// One answer per input request, same order.
     const std::vector<Response> &responses() const { return m_responses; }
+    /// $batch requests sent over HTTP, retries included.
     int batchesSent() const { return m_batchesSent; }
 
 Q_SIGNALS:
@@ -121,26 +98,27 @@ Q_SIGNALS:
 
 protected:
     void run() override;
-    void onCancel() override;
+    void onAnswer(const Response &answer, const RetryState &retries) override;
 
 private:
     void sendNextChunk();
-    void onBatchResponse(const QList<int> &chunk, const Response &response);
+    void failDependentsOfFailures();
+    QList<int> nextChunk() const;
+    Request batchRequest(const QList<int> &chunk) const;
+    void onSubAnswers(const Response &answer);
     void complete(int index, Response response);
     bool dependencyFailed(int index) const;
-    bool dependencyPending(int index) const;
 
-    QPointer<GraphClient> m_client;
     QList<Request> m_requests;
-    std::vector<Response> m_responses;
-    std::vector<bool> m_done;
-    std::vector<int> m_attempts;
+    QString m_graphRoot;
     QHash<QString, int> m_indexById;
-    qint64 m_waitedMs = 0;
-    qint64 m_backoffMs = 0;
+    std::vector<Response> m_responses; ///< the final answer once m_done, else the last one
+    std::vector<bool> m_done;
+    std::vector<RetryState> m_retries; ///< per request, across the $batch requests that carried it
+    std::vector<QElapsedTimer> m_sinceFirstSent;
+    QList<int> m_chunk; ///< the requests of the $batch in flight
+    RetryState m_chunkHistory; ///< where their retries stood when it was sent
     int m_batchesSent = 0;
-    QPointer<QNetworkReply> m_reply;
-    QElapsedTimer m_sinceStart;
 };
 
 /*
@@ -168,36 +146,30 @@ public:
     RetryPolicy retryPolicy() const { return m_policy; }
     const Identity::CloudEndpoints &endpoints() const { return m_endpoints; }
     Identity::TokenProvider *tokenProvider() const { return m_tokens; }
+    QNetworkAccessManager *networkAccessManager() const { return m_nam; }
     /// The absolute URL for a request path (or the path itself when it is already absolute).
     QUrl urlFor(const QString &path) const;
 
     /// Requests that got 429 since the client was created (for the GUI's pacing indicator and benchmarks).
     int throttledCount() const { return m_throttled; }
 
+    // The pacing every job shares, as NetworkJob and BatchJob report to it.
+
+    /// Reserves @p writes writes and @p resourceUnits resource units; returns the milliseconds to wait before sending.
+    qint64 reservePacing(int writes, int resourceUnits);
+    /// Gives back a reservation that was never sent.
+    void releasePacing(int writes, int resourceUnits);
+    /// What the answer to a request sent at @p sentAtMs says about Graph's budgets: a 429 (see noteThrottled()), and
+    /// x-ms-throttle-limit-percentage, which tells of other apps spending the same budget.
+    void observeAnswer(const Response &answer, bool forWrites, qint64 sentAtMs);
+    /// A request or a $batch sub-request was throttled: nothing goes out before its Retry-After has passed.
+    void noteThrottled(const Response &throttled);
+
 Q_SIGNALS:
     /// Pacing state changed: true while requests are held back to stay within Microsoft's budgets.
     void pacingChanged(bool slowed);
 
 private:
-    friend class RequestJob;
-    friend class BatchJob;
-    friend class PagedJob;
-
-    using ResponseHandler = std::function<void(const Response &)>;
-    /// Acquires a token, waits for the pacer, sends, parses; @p writes and @p units are what the request costs.
-    /// Returns nothing; @p track receives the reply once it is sent so the caller can abort it.
-    void sendHttp(QObject *context,
-                  const QByteArray &method,
-                  const QString &path,
-                  const QByteArray &body,
-                  const QHash<QByteArray, QByteArray> &headers,
-                  int writes,
-                  int units,
-                  int attempt,
-                  std::function<void(QNetworkReply *)> track,
-                  ResponseHandler handler);
-    qint64 backoffMs(int attempt) const;
-    void noteThrottled(double retryAfterSeconds);
     void updatePacingState();
 
     QNetworkAccessManager *m_nam;
@@ -209,8 +181,5 @@ private:
     int m_throttled = 0;
     bool m_slowed = false;
 };
-
-/// True for answers worth sending again unchanged: throttling, unavailable, gateway timeout, no answer at all.
-bool isTransient(int status);
 
 } // namespace M365::Graph

@@ -5,7 +5,9 @@ target_sources(m365core PRIVATE
     graph/graphclient.cpp graph/graphclient.h
     graph/deltareader.cpp graph/deltareader.h
     graph/graphtypes.cpp graph/graphtypes.h
+    graph/networkjob.cpp graph/networkjob.h
     graph/pacer.cpp graph/pacer.h
     graph/requestlog.cpp graph/requestlog.h
+    graph/retrypolicy.cpp graph/retrypolicy.h
     graph/tenantcheck.cpp graph/tenantcheck.h
 )

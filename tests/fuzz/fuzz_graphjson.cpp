@@ -13,6 +13,7 @@
 #include "fuzzsupport.h"
 #include "graph/graphtypes.h"
 #include "graph/pacer.h"
+#include "graph/retrypolicy.h"
 #include "sync/cloudreader.h"
 #include "sync/clouduser.h"
 #include "sync/planner.h"
@@ -174,7 +175,7 @@ void readDelta(const QByteArray &body, const QString &resource)
     }
 }
 
-/// The pacing and waiting a response's headers cause, as GraphClient::sendHttp, RequestJob and BatchJob use them.
+/// The pacing and waiting a response's headers cause, as NetworkJob, BatchJob and GraphClient's pacing use them.
 void useHeaders(const QHash<QByteArray, QByteArray> &headers, int status)
 {
     Graph::Pacer pacer;
@@ -189,6 +190,11 @@ void useHeaders(const QHash<QByteArray, QByteArray> &headers, int status)
     if (status == 429) {
         pacer.pauseFor(retryAfter >= 0 ? retryAfter : 1.0, nowMs); // GraphClient::noteThrottled
     }
+    Graph::Response answer;
+    answer.status = status;
+    answer.headers = headers;
+    const std::optional<qint64> retryWait = Graph::RetryPolicy{}.retryWaitMs(Graph::Request{}, answer, {1, 0, 0});
+    require(!retryWait || *retryWait >= 0, "a retry never waits a negative time");
     const qint64 wait = pacer.reserve(1, 1, nowMs);
     require(wait >= 0, "the pacer never asks to wait a negative time");
     pacer.isSlowed(nowMs);
