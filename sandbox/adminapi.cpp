@@ -62,7 +62,8 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
     }
     if (what == QLatin1String("applications") && seg.size() == 1 && r.method == "POST") {
         // {displayName, roles: ["User.ReadWrite.All", …], certificatePem?, withSecret?, secretExpired?,
-        //  createServicePrincipal? (default true)}
+        //  createServicePrincipal? (default true), exposedRoles? (["Report.Read", …]: app roles this app defines as
+        //  an API, for other apps to be granted; their ids come back in "appRoleIds")}
         const QString displayName = body.value(QLatin1String("displayName")).toString(QStringLiteral("test app"));
         const QString appId = newGuid();
         QJsonObject app{{QStringLiteral("id"), newGuid()},
@@ -75,6 +76,22 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
                         {QStringLiteral("requiredResourceAccess"), QJsonArray{}}};
         QJsonObject result{{QStringLiteral("appId"), appId},
                            {QStringLiteral("objectId"), app.value(QLatin1String("id"))}};
+        QJsonArray exposedRoles;
+        QJsonObject appRoleIds;
+        for (const auto &value : body.value(QLatin1String("exposedRoles")).toArray()) {
+            const QString roleId = newGuid();
+            exposedRoles.append(
+                QJsonObject{{QStringLiteral("allowedMemberTypes"), QJsonArray{QStringLiteral("Application")}},
+                            {QStringLiteral("description"), value.toString()},
+                            {QStringLiteral("displayName"), value.toString()},
+                            {QStringLiteral("id"), roleId},
+                            {QStringLiteral("isEnabled"), true},
+                            {QStringLiteral("origin"), QStringLiteral("Application")},
+                            {QStringLiteral("value"), value.toString()}});
+            appRoleIds.insert(value.toString(), roleId);
+        }
+        app.insert(QStringLiteral("appRoles"), exposedRoles);
+        result.insert(QStringLiteral("appRoleIds"), appRoleIds);
         if (body.contains(QLatin1String("certificatePem"))) {
             const auto info =
                 Crypto::inspectCertificate(body.value(QLatin1String("certificatePem")).toString().toLatin1());
@@ -104,7 +121,7 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
                             {QStringLiteral("appId"), appId},
                             {QStringLiteral("appDisplayName"), displayName},
                             {QStringLiteral("displayName"), displayName},
-                            {QStringLiteral("appRoles"), QJsonArray{}},
+                            {QStringLiteral("appRoles"), exposedRoles},
                             {QStringLiteral("servicePrincipalType"), QStringLiteral("Application")},
                             {QStringLiteral("servicePrincipalNames"), QJsonArray{appId}},
                             {QStringLiteral("tags"), QJsonArray{}}});
@@ -143,13 +160,82 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
         }
         QJsonObject app = m_state.applications.value(objectId);
         QJsonArray keys = app.value(QLatin1String("keyCredentials")).toArray();
-        keys.append(makeKeyCredential(*info));
+        const QJsonObject key = makeKeyCredential(*info);
+        keys.append(key);
         app.insert(QStringLiteral("keyCredentials"), keys);
         m_state.applications.insert(objectId, app);
+        // Like a key added through Graph, the token service knows it only once it replicated.
+        markCreated(key.value(QLatin1String("keyId")).toString());
         markDirty();
         return ApiResponse::json(
             201,
             QJsonObject{{QStringLiteral("thumbprint"), QString::fromLatin1(info->sha1Thumbprint.toHex().toUpper())}});
+    }
+    if (what == QLatin1String("users") && seg.size() == 3 && seg.value(2) == QLatin1String("directoryRoles")
+        && (r.method == "POST" || r.method == "PUT")) {
+        // POST {role}: assign a directory role to a user (no change when the user holds it); PUT {roles}: set all of
+        // the user's roles, [] removes them. What a Privileged Role Administrator does in the admin center.
+        const QString userId = resolveUserId(seg.value(1));
+        if (userId.isEmpty()) {
+            return adminError(404, QStringLiteral("No user '%1'.").arg(seg.value(1)), r);
+        }
+        QStringList requested;
+        if (r.method == "POST") {
+            requested = m_state.directoryRolesOf(userId);
+            requested.append(body.value(QLatin1String("role")).toString());
+        } else {
+            for (const auto &role : body.value(QLatin1String("roles")).toArray()) {
+                requested.append(role.toString());
+            }
+        }
+        QJsonArray roles;
+        for (const QString &name : std::as_const(requested)) {
+            const DirectoryRoles::Role *role = DirectoryRoles::byName(name);
+            if (!role) {
+                return adminError(400, QStringLiteral("Unknown directory role '%1'.").arg(name), r);
+            }
+            if (!roles.contains(QJsonValue(role->displayName))) {
+                roles.append(role->displayName);
+            }
+        }
+        QJsonObject user = m_state.users.value(userId);
+        user.insert(QStringLiteral("_directoryRoles"), roles);
+        m_state.putUser(user);
+        markDirty();
+        return ApiResponse::json(
+            200, QJsonObject{{QStringLiteral("id"), userId}, {QStringLiteral("directoryRoles"), roles}});
+    }
+    if (what == QLatin1String("authorizationPolicy") && (r.method == "PUT" || r.method == "PATCH")) {
+        // {defaultUserRolePermissions: {allowedToCreateApps, allowedToCreateSecurityGroups}}: the settings "Users can
+        // register applications" and "Users can create security groups".
+        QJsonObject defaults =
+            m_state.authorizationPolicy.value(QLatin1String("defaultUserRolePermissions")).toObject();
+        const QJsonObject sent = body.value(QLatin1String("defaultUserRolePermissions")).toObject();
+        for (const char *setting : {"allowedToCreateApps", "allowedToCreateSecurityGroups"}) {
+            if (sent.value(QLatin1String(setting)).isBool()) {
+                defaults.insert(QLatin1String(setting), sent.value(QLatin1String(setting)));
+            }
+        }
+        m_state.authorizationPolicy.insert(QStringLiteral("defaultUserRolePermissions"), defaults);
+        markDirty();
+        return ApiResponse::json(200, m_state.authorizationPolicy);
+    }
+    if (what == QLatin1String("tokens") && seg.size() == 1 && r.method == "POST") {
+        // {userPrincipalName, scopes: ["User.Read", …], clientId?}: the access token a sign-in of that user would give
+        // the client (default: the setup client), without the sign-in page, so that tests can act as any user. The
+        // sign-in page's own rules (who may sign in for what) are tested through the page.
+        const QString userId = m_state.userIdByUpn(body.value(QLatin1String("userPrincipalName")).toString());
+        if (userId.isEmpty()) {
+            return adminError(404, QStringLiteral("No user with that userPrincipalName."), r);
+        }
+        QStringList scopes;
+        for (const auto &scope : body.value(QLatin1String("scopes")).toArray()) {
+            scopes.append(scope.toString());
+        }
+        const QString clientId = body.value(QLatin1String("clientId")).toString(setupClientId);
+        return ApiResponse::json(200,
+                                 QJsonObject{{QStringLiteral("access_token"),
+                                              QString::fromLatin1(issueDelegatedToken(clientId, userId, scopes))}});
     }
     if (what == QLatin1String("dns") && r.method == "POST") {
         // {domain, txt}: what the admin does at the DNS host; domain verification looks here.

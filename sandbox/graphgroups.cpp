@@ -41,7 +41,20 @@ ApiResponse SandboxTenant::groups(const ApiRequest &r, const QStringList &seg, c
             return listCollection(r, m_state.groups.values(), QStringLiteral("groups"), Schema::group());
         }
         if (r.method == "POST") {
-            return createGroup(r);
+            // Groups Administrator or User Administrator, or any member user while the authorizationPolicy lets them
+            // create security groups; such a creator owns the group (entra-docs
+            // fundamentals/users-default-permissions.md).
+            if (!userMay(c, DirectoryRoles::Operation::CreateGroup)) {
+                return forbidden(r);
+            }
+            ApiResponse created = createGroup(r);
+            if (created.status == 201 && createsAsOwner(c, DirectoryRoles::Operation::CreateGroup)) {
+                const QString id = QJsonDocument::fromJson(created.body).object().value(QLatin1String("id")).toString();
+                QJsonObject group = m_state.groups.value(id);
+                group.insert(QStringLiteral("_owners"), QJsonArray{c.userId});
+                m_state.putGroup(group);
+            }
+            return created;
         }
     } else if (seg.size() == 2 && seg.value(1) == QLatin1String("delta") && r.method == "GET") {
         return delta(r, QStringLiteral("group"), c);
@@ -49,6 +62,9 @@ ApiResponse SandboxTenant::groups(const ApiRequest &r, const QStringList &seg, c
         const QString id = seg.value(1);
         if (!m_state.groups.contains(id) || !isVisible(id)) {
             return notFound(r, id);
+        }
+        if (r.method != "GET" && !userMay(c, DirectoryRoles::Operation::ManageGroups, m_state.groups.value(id))) {
+            return forbidden(r);
         }
         if (seg.size() == 2) {
             if (r.method == "GET") {

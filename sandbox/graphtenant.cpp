@@ -38,6 +38,12 @@ const QStringList appRead = {QStringLiteral("Application.Read.All"),
 const QStringList appWrite = {QStringLiteral("Application.ReadWrite.All")};
 const QStringList assignmentWrite = {QStringLiteral("AppRoleAssignment.ReadWrite.All")};
 const QStringList contactsRead = {QStringLiteral("Contacts.Read"), QStringLiteral("Contacts.ReadWrite")};
+/// Reading directory roles (graph api/directoryrole-list.md); also what memberOf needs to show a role in full.
+const QStringList directoryRoleRead = {QStringLiteral("RoleManagement.Read.Directory"),
+                                       QStringLiteral("RoleManagement.Read.All"),
+                                       QStringLiteral("RoleManagement.ReadWrite.Directory"),
+                                       QStringLiteral("Directory.Read.All"),
+                                       QStringLiteral("Directory.ReadWrite.All")};
 
 ApiResponse methodNotAllowed(const ApiRequest &r)
 {
@@ -88,15 +94,26 @@ ApiResponse SandboxTenant::organization(const ApiRequest &r, const QStringList &
     return listCollection(r, {org}, QStringLiteral("organization"), Schema());
 }
 
-// GET /directoryRoles lists the activated roles; $expand=members adds each role's members (id and type only here).
+QJsonObject SandboxTenant::directoryRoleObject(const QString &displayName) const
+{
+    // A role the sandbox has no template for still gets stable ids (a user's _directoryRoles may name any role).
+    const DirectoryRoles::Role *known = DirectoryRoles::byName(displayName);
+    const QString templateId = known ? known->templateId : hashSecret(displayName).left(36);
+    return QJsonObject{
+        {QStringLiteral("@odata.type"), QStringLiteral("#microsoft.graph.directoryRole")},
+        {QStringLiteral("id"), DirectoryRoles::roleObjectId(m_state.tenantId, templateId)},
+        {QStringLiteral("deletedDateTime"), QJsonValue::Null},
+        {QStringLiteral("description"), known ? known->description : displayName},
+        {QStringLiteral("displayName"), known ? known->displayName : displayName},
+        {QStringLiteral("roleTemplateId"), templateId},
+    };
+}
+
+// GET /directoryRoles lists the activated roles (those with members); $expand=members adds each role's members (id
+// and type only here).
 ApiResponse SandboxTenant::directoryRoles(const ApiRequest &r, const QStringList &seg, const Caller &c)
 {
-    static const QStringList roleRead = {QStringLiteral("RoleManagement.Read.Directory"),
-                                         QStringLiteral("RoleManagement.Read.All"),
-                                         QStringLiteral("RoleManagement.ReadWrite.Directory"),
-                                         QStringLiteral("Directory.Read.All"),
-                                         QStringLiteral("Directory.ReadWrite.All")};
-    if (!hasAnyRole(c, roleRead)) {
+    if (!hasAnyRole(c, directoryRoleRead)) {
         return forbidden(r);
     }
     if (r.method != "GET") {
@@ -105,38 +122,49 @@ ApiResponse SandboxTenant::directoryRoles(const ApiRequest &r, const QStringList
     if (seg.size() != 1) {
         return notFound(r, seg.value(1));
     }
-    // Role template IDs from the Microsoft Entra built-in roles reference.
-    static const QHash<QString, QString> templates = {
-        {QStringLiteral("Global Administrator"), QStringLiteral("62e90394-69f5-4237-9190-012177145e10")},
-        {QStringLiteral("User Administrator"), QStringLiteral("fe930be7-5e62-47db-91af-98c3a49a38b1")},
-        {QStringLiteral("Privileged Role Administrator"), QStringLiteral("e8611ab8-c189-46e8-94e1-60213ab1f814")},
-    };
     const bool expandMembers = r.queryItem(QStringLiteral("$expand")).startsWith(QLatin1String("members"));
     QMap<QString, QJsonArray> membersByRole;
     for (auto it = m_state.users.cbegin(); it != m_state.users.cend(); ++it) {
-        for (const QJsonValue &role : it->value(QLatin1String("_directoryRoles")).toArray()) {
-            membersByRole[role.toString()].append(
+        for (const QString &role : m_state.directoryRolesOf(it.key())) {
+            membersByRole[role].append(
                 QJsonObject{{QStringLiteral("@odata.type"), QStringLiteral("#microsoft.graph.user")},
                             {QStringLiteral("id"), it.key()}});
         }
     }
     QJsonArray value;
     for (auto it = membersByRole.cbegin(); it != membersByRole.cend(); ++it) {
-        const QString templateId = templates.value(it.key(), hashSecret(it.key()).left(36));
-        QJsonObject role{{QStringLiteral("id"), templateId},
-                         {QStringLiteral("deletedDateTime"), QJsonValue::Null},
-                         {QStringLiteral("description"), QStringLiteral("Built-in role %1.").arg(it.key())},
-                         {QStringLiteral("displayName"), it.key()},
-                         {QStringLiteral("roleTemplateId"), templateId}};
+        QJsonObject role = directoryRoleObject(it.key());
+        role.remove(QStringLiteral("@odata.type"));
         if (expandMembers) {
             role.insert(QStringLiteral("members"), it.value());
         }
         value.append(role);
     }
-    return ApiResponse::json(200,
-                             QJsonObject{{QStringLiteral("@odata.context"),
-                                          QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#directoryRoles")},
-                                         {QStringLiteral("value"), value}});
+    return ApiResponse::json(
+        200,
+        QJsonObject{{QStringLiteral("@odata.context"), contextUrl(QStringLiteral("directoryRoles"))},
+                    {QStringLiteral("value"), value}});
+}
+
+// GET /policies/authorizationPolicy: the tenant-wide settings, among them what member users may create
+// (graph api/authorizationpolicy-get.md).
+ApiResponse SandboxTenant::policies(const ApiRequest &r, const QStringList &seg, const Caller &c)
+{
+    if (seg.value(1) != QLatin1String("authorizationPolicy") || seg.size() != 2) {
+        return graphError(400,
+                          QStringLiteral("BadRequest"),
+                          QStringLiteral("Resource not found for the segment '%1'.").arg(seg.value(1)),
+                          r);
+    }
+    if (!hasAnyRole(c, {QStringLiteral("Policy.Read.All"), QStringLiteral("Policy.ReadWrite.Authorization")})) {
+        return forbidden(r);
+    }
+    if (r.method != "GET") {
+        return methodNotAllowed(r);
+    }
+    QJsonObject policy = m_state.authorizationPolicy;
+    policy.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("policies/authorizationPolicy/$entity")));
+    return ApiResponse::json(200, policy);
 }
 
 ApiResponse SandboxTenant::subscribedSkus(const ApiRequest &r, const QStringList &seg, const Caller &c)
@@ -165,6 +193,10 @@ ApiResponse SandboxTenant::subscribedSkus(const ApiRequest &r, const QStringList
 ApiResponse SandboxTenant::domains(const ApiRequest &r, const QStringList &seg, const Caller &c)
 {
     if (!hasAnyRole(c, r.method == "GET" ? domainRead : domainWrite)) {
+        return forbidden(r);
+    }
+    // Adding, verifying, federating and deleting need Domain Name Administrator (graph rbac-domain-apis-write.md).
+    if (r.method != "GET" && !userMay(c, DirectoryRoles::Operation::ManageDomains)) {
         return forbidden(r);
     }
     if (seg.size() == 1) {
@@ -396,6 +428,9 @@ ApiResponse SandboxTenant::applications(const ApiRequest &r, const QStringList &
         if (r.method != "POST") {
             return methodNotAllowed(r);
         }
+        if (!userMay(c, DirectoryRoles::Operation::CreateApplication)) {
+            return forbidden(r);
+        }
         QJsonObject body;
         ApiResponse failure;
         if (!parseJsonBody(r, &body, &failure)) {
@@ -460,11 +495,16 @@ ApiResponse SandboxTenant::applications(const ApiRequest &r, const QStringList &
                         return graphError(400, QStringLiteral("Request_BadRequest"), problem, r);
                     }
                     keys.append(key);
+                    markCreated(key.value(QLatin1String("keyId")).toString());
                 }
                 app.insert(it.key(), keys);
             } else {
                 app.insert(it.key(), it.value());
             }
+        }
+        // A user who may create applications only as their owner becomes the first owner.
+        if (createsAsOwner(c, DirectoryRoles::Operation::CreateApplication)) {
+            app.insert(QStringLiteral("_owners"), QJsonArray{c.userId});
         }
         m_state.applications.insert(app.value(QLatin1String("id")).toString(), app);
         markCreated(app.value(QLatin1String("id")).toString());
@@ -482,6 +522,13 @@ ApiResponse SandboxTenant::applications(const ApiRequest &r, const QStringList &
         return notFound(r, seg.value(1));
     }
     QJsonObject app = m_state.applications.value(id);
+    if (r.method != "GET"
+        && !userMay(c,
+                    r.method == "DELETE" ? DirectoryRoles::Operation::DeleteApplication
+                                         : DirectoryRoles::Operation::ManageApplication,
+                    app)) {
+        return forbidden(r);
+    }
     if (seg.size() == 2) {
         if (r.method == "GET") {
             return getObject(r, publicApp(app), QStringLiteral("applications"), Schema::application());
@@ -518,6 +565,13 @@ ApiResponse SandboxTenant::applications(const ApiRequest &r, const QStringList &
                         return graphError(400, QStringLiteral("Request_BadRequest"), problem, r);
                     }
                     keys.append(key);
+                    const QJsonValue keyId = key.value(QLatin1String("keyId"));
+                    const bool known = std::any_of(existing.begin(), existing.end(), [&keyId](const QJsonValue &old) {
+                        return old.toObject().value(QLatin1String("keyId")) == keyId;
+                    });
+                    if (!known) {
+                        markCreated(keyId.toString());
+                    }
                     continue;
                 }
                 bool kept = false;
@@ -559,6 +613,7 @@ ApiResponse SandboxTenant::applications(const ApiRequest &r, const QStringList &
         passwords.append(credential);
         app.insert(QStringLiteral("passwordCredentials"), passwords);
         m_state.applications.insert(id, app);
+        markCreated(credential.value(QLatin1String("keyId")).toString());
         QJsonObject out = publicView(credential);
         out.insert(QStringLiteral("secretText"), secret);
         out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("microsoft.graph.passwordCredential")));
@@ -602,6 +657,7 @@ ApiResponse SandboxTenant::applications(const ApiRequest &r, const QStringList &
         keys.append(key);
         app.insert(QStringLiteral("keyCredentials"), keys);
         m_state.applications.insert(id, app);
+        markCreated(key.value(QLatin1String("keyId")).toString());
         QJsonObject out = publicView(key);
         out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("microsoft.graph.keyCredential")));
         return ApiResponse::json(200, out);
@@ -616,6 +672,23 @@ ApiResponse SandboxTenant::servicePrincipals(const ApiRequest &r, const QStringL
     if (!hasAnyRole(c, r.method == "GET" ? appRead : (assignment ? assignmentWrite : appWrite))) {
         return forbidden(r);
     }
+    // Granting or revoking an app role: Microsoft Graph's own need Privileged Role Administrator, any other resource's
+    // an application administrator or an owner of the resource (graph rbac-approleassignments-apis-write.md,
+    // entra-docs grant-admin-consent.md).
+    const auto mayAssign = [this, &c](const QString &resourceId) {
+        const QJsonObject resource = m_state.servicePrincipals.value(resourceId);
+        const QString resourceAppId = resource.value(QLatin1String("appId")).toString();
+        if (resourceAppId == MicrosoftGraph::appId) {
+            return userMay(c, DirectoryRoles::Operation::GrantMicrosoftGraphAppRole);
+        }
+        QJsonArray owners = resource.value(QLatin1String("_owners")).toArray();
+        for (const auto &owner : m_state.applications.value(m_state.applicationIdByAppId(resourceAppId))
+                                     .value(QLatin1String("_owners"))
+                                     .toArray()) {
+            owners.append(owner);
+        }
+        return userMay(c, DirectoryRoles::Operation::GrantAppRole, QJsonObject{{QStringLiteral("_owners"), owners}});
+    };
     if (seg.size() == 1) {
         if (r.method == "GET") {
             return listCollection(
@@ -634,6 +707,10 @@ ApiResponse SandboxTenant::servicePrincipals(const ApiRequest &r, const QStringL
         }
         const QString appId = body.value(QLatin1String("appId")).toString();
         const QString appObjectId = m_state.applicationIdByAppId(appId);
+        // The application's owners may create its service principal (they own it too).
+        if (!userMay(c, DirectoryRoles::Operation::CreateServicePrincipal, m_state.applications.value(appObjectId))) {
+            return forbidden(r);
+        }
         // An application created moments ago is not there yet for a write that references it (FIDELITY.md rule 14).
         if (appObjectId.isEmpty() || !isVisible(appObjectId)) {
             return graphError(400,
@@ -678,6 +755,9 @@ ApiResponse SandboxTenant::servicePrincipals(const ApiRequest &r, const QStringL
         for (auto it = body.begin(); it != body.end(); ++it) {
             sp.insert(it.key(), it.value());
         }
+        if (createsAsOwner(c, DirectoryRoles::Operation::CreateServicePrincipal)) {
+            sp.insert(QStringLiteral("_owners"), QJsonArray{c.userId});
+        }
         const QString id = sp.value(QLatin1String("id")).toString();
         m_state.servicePrincipals.insert(id, sp);
         markCreated(id);
@@ -699,6 +779,19 @@ ApiResponse SandboxTenant::servicePrincipals(const ApiRequest &r, const QStringL
                              m_state.servicePrincipals.value(id),
                              QStringLiteral("servicePrincipals"),
                              Schema::servicePrincipal());
+        }
+        if (r.method == "DELETE") {
+            // serviceprincipal-delete.md: 204; its app role assignments, both ways, go with it.
+            if (!userMay(c, DirectoryRoles::Operation::DeleteApplication, m_state.servicePrincipals.value(id))) {
+                return forbidden(r);
+            }
+            m_state.servicePrincipals.remove(id);
+            for (auto it = m_state.appRoleAssignments.begin(); it != m_state.appRoleAssignments.end();) {
+                const bool involved = it->value(QLatin1String("principalId")).toString() == id
+                    || it->value(QLatin1String("resourceId")).toString() == id;
+                it = involved ? m_state.appRoleAssignments.erase(it) : std::next(it);
+            }
+            return ApiResponse::noContent();
         }
         return methodNotAllowed(r);
     }
@@ -732,6 +825,9 @@ ApiResponse SandboxTenant::servicePrincipals(const ApiRequest &r, const QStringL
                               QStringLiteral("The %1 in the body must be the service principal in the URL.")
                                   .arg(assignedTo ? QStringLiteral("resourceId") : QStringLiteral("principalId")),
                               r);
+        }
+        if (!mayAssign(resourceId)) {
+            return forbidden(r);
         }
         if (!m_state.servicePrincipals.contains(principalId) || !isVisible(principalId)) {
             return notFound(r, principalId);
@@ -773,6 +869,8 @@ ApiResponse SandboxTenant::servicePrincipals(const ApiRequest &r, const QStringL
             {QStringLiteral("resourceId"), resourceId},
         };
         m_state.appRoleAssignments.insert(created.value(QLatin1String("id")).toString(), created);
+        // The token service learns of the grant only after it replicated (FIDELITY.md).
+        markCreated(created.value(QLatin1String("id")).toString());
         QJsonObject out = created;
         out.insert(QStringLiteral("@odata.context"),
                    contextUrl(QStringLiteral("servicePrincipals('%1')/%2/$entity").arg(id, seg.value(2))));
@@ -781,6 +879,9 @@ ApiResponse SandboxTenant::servicePrincipals(const ApiRequest &r, const QStringL
     if (seg.size() == 4 && r.method == "DELETE") {
         if (!m_state.appRoleAssignments.contains(seg.value(3))) {
             return notFound(r, seg.value(3));
+        }
+        if (!mayAssign(m_state.appRoleAssignments.value(seg.value(3)).value(QLatin1String("resourceId")).toString())) {
+            return forbidden(r);
         }
         m_state.appRoleAssignments.remove(seg.value(3));
         return ApiResponse::noContent();

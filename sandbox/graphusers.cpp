@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace M365::Sandbox {
 
 namespace {
@@ -48,10 +50,19 @@ ApiResponse conflict(const QString &property, const ApiRequest &r)
 ApiResponse SandboxTenant::users(const ApiRequest &r, const QStringList &seg, const Caller &c)
 {
     const bool read = r.method == "GET";
-    // assignLicense and the mailbox's contacts have permissions of their own (checked where they are served).
+    // assignLicense, the mailbox's contacts and the memberships have permissions of their own (checked where they are
+    // served).
     const bool ownPermissions = seg.value(2) == QLatin1String("assignLicense")
-        || seg.value(2) == QLatin1String("contacts") || seg.value(2) == QLatin1String("contactFolders");
-    if (!hasAnyRole(c, read ? userRead : userWrite) && !ownPermissions) {
+        || seg.value(2) == QLatin1String("contacts") || seg.value(2) == QLatin1String("contactFolders")
+        || seg.value(2) == QLatin1String("memberOf") || seg.value(2) == QLatin1String("transitiveMemberOf");
+    // The signed-in user may read their own profile with User.Read (graph api/user-get.md, GET /me).
+    const bool ownProfile = read && seg.size() == 2 && c.delegated() && seg.value(1) == c.userId
+        && hasAnyRole(c, {QStringLiteral("User.Read"), QStringLiteral("User.ReadWrite")});
+    if (!hasAnyRole(c, read ? userRead : userWrite) && !ownPermissions && !ownProfile) {
+        return forbidden(r);
+    }
+    // Creating, changing and deleting users in a delegated call needs User Administrator (permissions-reference.md).
+    if (!read && !ownPermissions && !userMay(c, DirectoryRoles::Operation::ManageUsers)) {
         return forbidden(r);
     }
     if (seg.size() == 1) {
@@ -93,12 +104,14 @@ ApiResponse SandboxTenant::users(const ApiRequest &r, const QStringList &seg, co
                 return deleteUser(r, id);
             }
         } else if (seg.size() == 3 && seg.value(2) == QLatin1String("assignLicense") && r.method == "POST") {
-            if (!hasAnyRole(c, licenseWrite)) {
+            if (!hasAnyRole(c, licenseWrite) || !userMay(c, DirectoryRoles::Operation::AssignLicenses)) {
                 return forbidden(r);
             }
             return assignLicense(r, id);
         } else if (seg.value(2) == QLatin1String("contacts") || seg.value(2) == QLatin1String("contactFolders")) {
             return contacts(r, id, seg.mid(2), c);
+        } else if (seg.value(2) == QLatin1String("memberOf") || seg.value(2) == QLatin1String("transitiveMemberOf")) {
+            return memberships(r, id, seg.mid(2), c);
         } else if (seg.value(2) == QLatin1String("manager")) {
             // Reading needs User.Read.All or more, assigning and removing User.ReadWrite.All or
             // Directory.ReadWrite.All, as checked above (api/user-list-manager.md, user-post-manager.md,
@@ -476,6 +489,116 @@ ApiResponse SandboxTenant::assignLicense(const ApiRequest &r, const QString &id)
     return ApiResponse::json(200, out);
 }
 
+// GET /users/{id}/memberOf and /users/{id}/transitiveMemberOf (graph api/user-list-memberof.md,
+// user-list-transitivememberof.md): the groups the user is a member of (directly, or also through groups that are
+// members of others) and the user's directory roles, as directoryObjects with their @odata.type. An OData cast
+// segment (".../microsoft.graph.group") keeps one type.
+ApiResponse
+SandboxTenant::memberships(const ApiRequest &r, const QString &userId, const QStringList &seg, const Caller &c)
+{
+    static const QStringList groupRead = {QStringLiteral("GroupMember.Read.All"),
+                                          QStringLiteral("GroupMember.ReadWrite.All"),
+                                          QStringLiteral("Group.Read.All"),
+                                          QStringLiteral("Group.ReadWrite.All"),
+                                          QStringLiteral("Directory.Read.All"),
+                                          QStringLiteral("Directory.ReadWrite.All")};
+    static const QStringList roleRead = {QStringLiteral("RoleManagement.Read.Directory"),
+                                         QStringLiteral("RoleManagement.Read.All"),
+                                         QStringLiteral("RoleManagement.ReadWrite.Directory"),
+                                         QStringLiteral("Directory.Read.All"),
+                                         QStringLiteral("Directory.ReadWrite.All")};
+    // The documented permissions; for the signed-in user's own memberships (/me) User.Read is enough.
+    QStringList allowed =
+        groupRead + QStringList{QStringLiteral("User.Read.All"), QStringLiteral("User.ReadWrite.All")};
+    if (c.delegated() && userId == c.userId) {
+        allowed << QStringLiteral("User.Read") << QStringLiteral("User.ReadWrite");
+    }
+    if (!hasAnyRole(c, allowed)) {
+        return forbidden(r);
+    }
+    if (r.method != "GET" || seg.size() > 2) {
+        return graphError(405,
+                          QStringLiteral("Request_BadRequest"),
+                          QStringLiteral("Specified HTTP method is not allowed for the request target."),
+                          r);
+    }
+    const bool transitive = seg.value(0) == QLatin1String("transitiveMemberOf");
+    const QString cast = seg.value(1);
+    static const QHash<QString, QString> casts = {
+        {QStringLiteral("microsoft.graph.group"), QStringLiteral("groups")},
+        {QStringLiteral("microsoft.graph.directoryRole"), QStringLiteral("directoryRoles")},
+        {QStringLiteral("microsoft.graph.administrativeUnit"), QStringLiteral("administrativeUnits")},
+    };
+    if (!cast.isEmpty() && !casts.contains(cast)) {
+        return graphError(
+            400, QStringLiteral("BadRequest"), QStringLiteral("Resource not found for the segment '%1'.").arg(cast), r);
+    }
+    if (!cast.isEmpty()) {
+        // "Use of OData cast with another query parameter" is an advanced query: ConsistencyLevel: eventual and
+        // $count=true (or $search) (graph concepts/aad-advanced-queries.md).
+        const bool eventual = r.header("consistencylevel").compare("eventual", Qt::CaseInsensitive) == 0;
+        const bool advanced = eventual
+            && (r.queryItem(QStringLiteral("$count")).compare(QLatin1String("true"), Qt::CaseInsensitive) == 0
+                || r.hasQueryItem(QStringLiteral("$search")));
+        const auto items = r.query.queryItems();
+        const bool otherOptions = std::any_of(items.cbegin(), items.cend(), [](const auto &item) {
+            return item.first != QLatin1String("$skiptoken");
+        });
+        if (otherOptions && !advanced) {
+            return graphError(400, QStringLiteral("Request_UnsupportedQuery"), QStringLiteral("Unsupported Query."), r);
+        }
+    }
+
+    // The groups: direct, then (transitive) every group that has one of them as a member.
+    QStringList groupIds;
+    for (auto it = m_state.members.cbegin(); it != m_state.members.cend(); ++it) {
+        if (it.value().contains(userId) && m_state.groups.contains(it.key())) {
+            groupIds.append(it.key());
+        }
+    }
+    for (qsizetype next = 0; transitive && next < groupIds.size(); ++next) {
+        const QString member = groupIds.at(next);
+        for (auto it = m_state.members.cbegin(); it != m_state.members.cend(); ++it) {
+            if (it.value().contains(member) && m_state.groups.contains(it.key()) && !groupIds.contains(it.key())) {
+                groupIds.append(it.key());
+            }
+        }
+    }
+    // Objects of a type the permissions do not cover are there, but with their type and id only (graph
+    // includes/limited-info.md).
+    const auto limited = [](const QJsonObject &object) {
+        QJsonObject out;
+        const QJsonObject visible = publicView(object);
+        for (auto it = visible.begin(); it != visible.end(); ++it) {
+            const bool kept = it.key() == QLatin1String("id") || it.key() == QLatin1String("@odata.type");
+            out.insert(it.key(), kept ? it.value() : QJsonValue(QJsonValue::Null));
+        }
+        return out;
+    };
+    QList<QJsonObject> objects;
+    if (cast.isEmpty() || cast == QLatin1String("microsoft.graph.group")) {
+        const bool full = hasAnyRole(c, groupRead);
+        for (const QString &groupId : std::as_const(groupIds)) {
+            QJsonObject group = m_state.groups.value(groupId);
+            group.insert(QStringLiteral("@odata.type"), QStringLiteral("#microsoft.graph.group"));
+            objects.append(full ? group : limited(group));
+        }
+    }
+    if (cast.isEmpty() || cast == QLatin1String("microsoft.graph.directoryRole")) {
+        const bool full = hasAnyRole(c, roleRead);
+        for (const QString &role : m_state.directoryRolesOf(userId)) {
+            const QJsonObject object = directoryRoleObject(role);
+            objects.append(full ? object : limited(object));
+        }
+    }
+    // Pages continue after the last id (listCollection's keyset), so the objects go in the order of their ids.
+    std::sort(objects.begin(), objects.end(), [](const QJsonObject &a, const QJsonObject &b) {
+        return a.value(QLatin1String("id")).toString() < b.value(QLatin1String("id")).toString();
+    });
+    return listCollection(
+        r, objects, cast.isEmpty() ? QStringLiteral("directoryObjects") : casts.value(cast), Schema());
+}
+
 ApiResponse SandboxTenant::directory(const ApiRequest &r, const QStringList &seg, const Caller &c)
 {
     // /directoryObjects/validateProperties
@@ -567,6 +690,13 @@ ApiResponse SandboxTenant::directory(const ApiRequest &r, const QStringList &seg
             c,
             isUser ? (r.method == "GET" ? userRead : userWrite)
                    : QStringList{QStringLiteral("Group.ReadWrite.All"), QStringLiteral("Directory.ReadWrite.All")})) {
+        return forbidden(r);
+    }
+    // Restoring and deleting for good: User Administrator for users, Groups Administrator for groups (graph
+    // rbac-deleted-items-restore-apis.md, rbac-deleted-items-delete-apis.md).
+    if (r.method != "GET"
+        && !userMay(
+            c, isUser ? DirectoryRoles::Operation::ManageUsers : DirectoryRoles::Operation::ManageGroups, item)) {
         return forbidden(r);
     }
     if (seg.size() == 3 && r.method == "GET") {

@@ -70,6 +70,10 @@ QStringList SandboxTenant::grantedRoles(const QString &servicePrincipalId) const
             || assignment.value(QLatin1String("resourceId")).toString() != graphSp) {
             continue;
         }
+        // A grant made moments ago has not reached the token service yet (replicationLagMs, FIDELITY.md).
+        if (!isVisible(assignment.value(QLatin1String("id")).toString())) {
+            continue;
+        }
         for (const auto &role : roles) {
             if (role.toObject().value(QLatin1String("id")) == assignment.value(QLatin1String("appRoleId"))) {
                 granted.append(role.toObject().value(QLatin1String("value")).toString());
@@ -122,7 +126,7 @@ ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString 
                               .arg(QString::fromLatin1(request.method)),
                           request);
     }
-    if (!matchesTenant(tenant)) {
+    if (!matchesTenant(tenant) && !deviceCodeGrantOnTenantAlias(request, tenant)) {
         return tokenError(400,
                           QStringLiteral("invalid_request"),
                           90002,
@@ -156,6 +160,9 @@ ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString 
     }
     if (param("grant_type") == QLatin1String("authorization_code")) {
         return redeemAuthorizationCode(request, form);
+    }
+    if (param("grant_type") == QLatin1String("urn:ietf:params:oauth:grant-type:device_code")) {
+        return redeemDeviceCode(request, form);
     }
     if (param("scope").isEmpty()) {
         return tokenError(400,
@@ -216,7 +223,9 @@ ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString 
         bool expired = false;
         for (const auto &value : app.value(QLatin1String("passwordCredentials")).toArray()) {
             const QJsonObject credential = value.toObject();
-            if (credential.value(QLatin1String("_hash")).toString() != hash) {
+            // A secret added moments ago is not known yet while it replicates (replicationLagMs).
+            if (credential.value(QLatin1String("_hash")).toString() != hash
+                || !isVisible(credential.value(QLatin1String("keyId")).toString())) {
                 continue;
             }
             const QDateTime end =
@@ -257,11 +266,19 @@ ApiResponse SandboxTenant::handleToken(const ApiRequest &request, const QString 
                                   .arg(QLatin1String(assertionType)),
                               request);
         }
+        // A certificate added moments ago is not known yet while it replicates: an assertion signed with it is
+        // answered as one signed with an unknown key (AADSTS700027, "The key was not found.").
+        QJsonArray knownKeys;
+        for (const auto &key : app.value(QLatin1String("keyCredentials")).toArray()) {
+            if (isVisible(key.toObject().value(QLatin1String("keyId")).toString())) {
+                knownKeys.append(key);
+            }
+        }
         const AssertionCheck check = AssertionCheck::check(assertion.toLatin1(),
                                                            {clientId,
                                                             tenant,
                                                             m_baseUrl,
-                                                            app.value(QLatin1String("keyCredentials")).toArray(),
+                                                            knownKeys,
                                                             [this](const QString &name) {
                                                                 return matchesTenant(name);
                                                             },
@@ -350,11 +367,16 @@ bool SandboxTenant::authenticate(const ApiRequest &request, Caller *caller, ApiR
     for (const auto &role : claims.value(QLatin1String("roles")).toArray()) {
         caller->roles.append(role.toString());
     }
-    // A delegated token (admin sign-in) carries its permissions in "scp" and no "roles". The signed-in user is an
-    // administrator (the sign-in page refuses anyone else for these scopes), so the delegated permission allows what
-    // the application permission of the same name allows.
-    if (claims.contains(QLatin1String("scp"))) {
+    // A delegated token carries its permissions in "scp" and no "roles": the delegated permission allows what the
+    // application permission of the same name allows, and no more than the signed-in user ("oid") may do. That
+    // user's directory roles are read now, not from the token, so that a role removed after sign-in counts at once
+    // (DirectoryRoles::rule(), userMay()).
+    if (claims.value(QLatin1String("idtyp")).toString() == QLatin1String("user")
+        || claims.contains(QLatin1String("scp"))) {
         caller->roles = claims.value(QLatin1String("scp")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        caller->userId = claims.value(QLatin1String("oid")).toString();
+        caller->servicePrincipalId = m_state.servicePrincipalIdByAppId(caller->appId);
+        caller->directoryRoles = m_state.directoryRolesOf(caller->userId);
     }
     return true;
 }

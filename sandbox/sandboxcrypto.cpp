@@ -14,6 +14,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -21,6 +22,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <utility>
 
 namespace M365::Sandbox::Crypto {
 
@@ -530,6 +532,17 @@ std::optional<CertificateInfo> inspectCertificate(const QByteArray &derOrPem)
     info.notAfter = *notAfter;
     info.sha1Thumbprint = sha1(info.der);
     info.sha256Thumbprint = sha256(info.der);
+    const EVP_PKEY *publicKey = X509_get0_pubkey(certificate.get()); // owned by the certificate
+    for (const auto &[name, target] :
+         {std::pair{OSSL_PKEY_PARAM_RSA_N, &info.rsaModulus}, std::pair{OSSL_PKEY_PARAM_RSA_E, &info.rsaExponent}}) {
+        BIGNUM *raw = nullptr;
+        if (EVP_PKEY_get_bn_param(publicKey, name, &raw) != 1) {
+            return std::nullopt;
+        }
+        const BignumPtr number(raw);
+        target->resize(BN_num_bytes(number.get()));
+        BN_bn2bin(number.get(), reinterpret_cast<unsigned char *>(target->data()));
+    }
     return info;
 }
 

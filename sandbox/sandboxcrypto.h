@@ -65,6 +65,8 @@ struct CertificateInfo
     qint64 notAfter = 0;
     QByteArray sha1Thumbprint; ///< raw 20 bytes
     QByteArray sha256Thumbprint; ///< raw 32 bytes
+    QByteArray rsaModulus; ///< the public key's n, big-endian without leading zeros (a JWK's "n" before base64url)
+    QByteArray rsaExponent; ///< the public key's e, likewise (a JWK's "e")
 };
 /// Parses a DER or PEM certificate; nothing when it is not an X.509 certificate with an RSA public key.
 std::optional<CertificateInfo> inspectCertificate(const QByteArray &derOrPem);

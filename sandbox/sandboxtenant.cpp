@@ -182,6 +182,8 @@ ApiResponse SandboxTenant::handle(const QByteArray &method,
                && segments.value(2) == QLatin1String("v2.0") && segments.value(3) == QLatin1String("authorize")) {
         request.path = path;
         response = handleAuthorize(request, segments.value(0));
+    } else if (auto answer = routeIdentityPlatform(request, path, segments)) {
+        response = *answer;
     } else {
         request.path = path;
         response = graphError(404,
@@ -341,11 +343,24 @@ ApiResponse SandboxTenant::routeGraph(const ApiRequest &request, const Caller &c
     if (root == QLatin1String("directoryRoles")) {
         return directoryRoles(request, seg, caller);
     }
+    if (root == QLatin1String("policies")) {
+        return policies(request, seg, caller);
+    }
     if (root == QLatin1String("me")) {
-        return graphError(400,
-                          QStringLiteral("BadRequest"),
-                          QStringLiteral("/me request is only valid with delegated authentication flow."),
-                          request);
+        if (!caller.delegated()) {
+            return graphError(400,
+                              QStringLiteral("BadRequest"),
+                              QStringLiteral("/me request is only valid with delegated authentication flow."),
+                              request);
+        }
+        // /me is the signed-in user: the same as /users/{their id} (graph api/resources/users.md).
+        if (!m_state.users.contains(caller.userId)) {
+            return notFound(request, caller.userId);
+        }
+        QStringList userSeg = seg;
+        userSeg.replace(0, caller.userId);
+        userSeg.prepend(QStringLiteral("users"));
+        return users(request, userSeg, caller);
     }
     return graphError(400,
                       QStringLiteral("BadRequest"),
@@ -363,6 +378,37 @@ bool SandboxTenant::hasAnyRole(const Caller &c, const QStringList &roles) const
         }
     }
     return false;
+}
+
+bool SandboxTenant::userMay(const Caller &c, DirectoryRoles::Operation operation, const QJsonObject &object) const
+{
+    if (!c.delegated()) {
+        return true;
+    }
+    const DirectoryRoles::Rule &rule = DirectoryRoles::rule(operation);
+    const auto holdsAny = [&c](const QStringList &roles) {
+        return std::any_of(roles.cbegin(), roles.cend(), [&c](const QString &role) {
+            return c.directoryRoles.contains(role, Qt::CaseInsensitive);
+        });
+    };
+    if (holdsAny(rule.roles) || holdsAny(rule.asOwnerRoles)) {
+        return true;
+    }
+    if (rule.owners && object.value(QLatin1String("_owners")).toArray().contains(QJsonValue(c.userId))) {
+        return true;
+    }
+    return !rule.defaultUserSetting.isEmpty() && m_state.defaultUsersMay(rule.defaultUserSetting);
+}
+
+bool SandboxTenant::createsAsOwner(const Caller &c, DirectoryRoles::Operation operation) const
+{
+    if (!c.delegated()) {
+        return false;
+    }
+    const QStringList &admins = DirectoryRoles::rule(operation).roles;
+    return std::none_of(admins.cbegin(), admins.cend(), [&c](const QString &role) {
+        return c.directoryRoles.contains(role, Qt::CaseInsensitive);
+    });
 }
 
 ApiResponse SandboxTenant::forbidden(const ApiRequest &r) const

@@ -15,6 +15,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <optional>
 
 namespace M365::Sandbox {
 
@@ -113,7 +114,13 @@ private:
     {
         QString appId;
         QString servicePrincipalId;
-        QStringList roles;
+        QStringList roles; ///< an app-only token's app roles, or a delegated token's scopes ("scp")
+        /// A delegated token's signed-in user ("oid"); empty for an app-only token.
+        QString userId = {};
+        /// That user's directory roles, looked up for every request: a role removed later counts at once.
+        QStringList directoryRoles = {};
+
+        bool delegated() const { return !userId.isEmpty(); }
     };
 
     /// An authorization code handed out by the sign-in page, waiting to be redeemed once at the token endpoint.
@@ -127,6 +134,22 @@ private:
         qint64 expiresMs = 0;
     };
 
+    /// A device authorization (RFC 8628) from /devicecode until it is redeemed, declined or expired (devicecode.cpp).
+    struct DeviceAuthorization
+    {
+        enum class State { Pending, Approved, Declined };
+        QString clientId;
+        QStringList scopes;
+        QString userCode;
+        State state = State::Pending;
+        QString userId; ///< who signed in on the device login page (State::Approved)
+        int declineCode = 0; ///< State::Declined: the AADSTS code and text the poll answers with
+        QString declineText;
+        qint64 expiresMs = 0;
+        qint64 intervalMs = 0; ///< the polling interval; slow_down raises it
+        qint64 lastPollMs = 0;
+    };
+
     // Dispatch
     ApiResponse handleToken(const ApiRequest &request, const QString &tenant);
     // Authorization-code flow with PKCE (signin.cpp)
@@ -136,6 +159,28 @@ private:
     ApiResponse
     tokenError(int status, const QString &error, int code, const QString &description, const ApiRequest &request) const;
     bool matchesTenant(const QString &tenant) const;
+    // Shared by the delegated sign-ins (signin.cpp): the authorization code, the device code, admin consent
+    bool delegatedScopes(const QString &scope, bool setupClient, QStringList *scopes, QString *refused) const;
+    /// The enabled user with a sandbox password whose sign-in name and password these are; empty otherwise.
+    QString signInUser(const QString &login, const QString &password) const;
+    bool holdsDirectoryRole(const QString &userId, const QStringList &roles) const;
+    /// The directory roles of which the admin sign-in (authorization code, device code) requires one.
+    static QStringList delegatedSignInRoles();
+    ApiResponse delegatedTokenResponse(const QString &clientId, const QString &userId, const QStringList &scopes);
+    // Device authorization grant (devicecode.cpp)
+    ApiResponse handleDeviceCode(const ApiRequest &request, const QString &tenant);
+    bool deviceCodeGrantOnTenantAlias(const ApiRequest &request, const QString &tenant) const;
+    ApiResponse redeemDeviceCode(const ApiRequest &request, const QUrlQuery &form);
+    ApiResponse handleDeviceLogin(const ApiRequest &request);
+    // Admin consent (adminconsent.cpp)
+    ApiResponse handleAdminConsent(const ApiRequest &request, const QString &tenant, bool v2);
+    ApiResponse handleNativeClient(const ApiRequest &request);
+    bool grantRequiredGraphRoles(const QString &appObjectId, const ApiRequest &request, QString *problem);
+    // OpenID Connect discovery and the identity platform's other pages (openid.cpp)
+    std::optional<ApiResponse>
+    routeIdentityPlatform(const ApiRequest &request, const QString &path, const QStringList &segments);
+    ApiResponse handleOpenIdConfiguration(const QString &tenant);
+    ApiResponse handleSigningKeys(const ApiRequest &request, const QString &tenant);
     ApiResponse handleGraph(const ApiRequest &request, bool inBatch);
     ApiResponse handleAdmin(const ApiRequest &request);
     ApiResponse routeGraph(const ApiRequest &request, const Caller &caller);
@@ -156,6 +201,11 @@ private:
     ApiResponse organization(const ApiRequest &r, const QStringList &seg, const Caller &c);
     ApiResponse subscribedSkus(const ApiRequest &r, const QStringList &seg, const Caller &c);
     ApiResponse directoryRoles(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    ApiResponse policies(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    /// GET /users/{id}/memberOf and transitiveMemberOf (@p seg starts there), optionally cast to one type.
+    ApiResponse memberships(const ApiRequest &r, const QString &userId, const QStringList &seg, const Caller &c);
+    /// A directoryRole object, as /directoryRoles and memberOf show the role called @p displayName.
+    QJsonObject directoryRoleObject(const QString &displayName) const;
     ApiResponse delta(const ApiRequest &r, const QString &kind, const Caller &c);
     ApiResponse contacts(const ApiRequest &r, const QString &userId, const QStringList &seg, const Caller &c);
 
@@ -187,6 +237,15 @@ private:
     ApiResponse notFound(const ApiRequest &r, const QString &id) const;
     ApiResponse forbidden(const ApiRequest &r) const;
     bool hasAnyRole(const Caller &c, const QStringList &roles) const;
+    /**
+     * Whether the signed-in user of a delegated call may do @p operation, by DirectoryRoles::rule(): a role that
+     * allows it, ownership of @p object (its "_owners") where owners may, or the authorizationPolicy setting that
+     * lets every member user create. App-only calls are decided by their permissions alone: always true.
+     */
+    bool userMay(const Caller &c, DirectoryRoles::Operation operation, const QJsonObject &object = {}) const;
+    /// Whether a new object that @p c creates by @p operation gets the signed-in user as its first owner: a creation
+    /// allowed only as an owner (Application Developer, or a member user by the authorizationPolicy).
+    bool createsAsOwner(const Caller &c, DirectoryRoles::Operation operation) const;
     bool isVisible(const QString &id) const;
     void markCreated(const QString &id);
     QString resolveUserId(const QString &idOrUpn) const;
@@ -207,6 +266,7 @@ private:
     QHash<QString, qint64> m_usedAssertionIds; ///< jti -> expiry (s); a replayed assertion is refused
     QHash<QString, AuthorizationCode> m_authorizationCodes; ///< code -> what it grants, until redeemed or expired
     QHash<QString, qint64> m_redeemedCodes; ///< code -> when it expires (ms); a second redemption is refused
+    QHash<QString, DeviceAuthorization> m_deviceAuthorizations; ///< device_code -> its authorization
     std::deque<LogEntry> m_log;
     QTimer m_saveTimer;
     QRandomGenerator m_random;

@@ -6,9 +6,14 @@
 // credentials back to the same URL, and the answer is a 302 to the loopback redirect URI with code and state (or
 // error, error_description and state). The token endpoint redeems the code once, checking the PKCE verifier, for a
 // delegated access token whose "scp" holds the granted Microsoft Graph permissions.
+//
+// What every delegated sign-in shares lives here too: which scopes name which Graph permissions, whose password is
+// right, which directory roles the admin sign-in requires, and the token answer. The device code grant
+// (devicecode.cpp) and admin consent (adminconsent.cpp) use them; the pages themselves share signinpage.h.
 
 #include "sandboxcrypto.h"
 #include "sandboxtenant.h"
+#include "signinpage.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -55,32 +60,12 @@ struct AuthorizeParams
     QString codeChallenge;
     QString codeChallengeMethod;
     QString loginHint;
-
-    /// Where answers go: the redirect URI, with the trailing slash Microsoft adds when it has no path
-    /// (entra-docs identity-platform/reply-url.md), and the separator before the answer's parameters.
-    QByteArray answerPrefix() const
-    {
-        QUrl url(redirectUri, QUrl::StrictMode);
-        if (url.path().isEmpty()) {
-            url.setPath(QStringLiteral("/"));
-        }
-        const QByteArray uri = url.toEncoded();
-        return uri + (uri.contains('?') ? '&' : '?');
-    }
 };
 
-/// A page-level failure: shown in the browser, never sent to a redirect URI that could not be trusted.
-ApiResponse htmlPage(int status, const QString &title, const QString &bodyHtml)
+QString noGraphPermissionText()
 {
-    ApiResponse response;
-    response.status = status;
-    response.body = QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title></head>"
-                                   "<body><h1>%1</h1>%2</body></html>\n")
-                        .arg(title.toHtmlEscaped(), bodyHtml)
-                        .toUtf8();
-    response.setHeader("Content-Type", "text/html; charset=utf-8");
-    response.setHeader("Cache-Control", "no-store");
-    return response;
+    return QStringLiteral("The provided value for the input parameter 'scope' isn't valid. Ask for at least one "
+                          "Microsoft Graph permission.");
 }
 
 bool isLoopbackRedirect(const QUrl &url)
@@ -90,105 +75,131 @@ bool isLoopbackRedirect(const QUrl &url)
         && url.fragment().isEmpty();
 }
 
-/**
- * Whether @p requested matches the registered redirect URI @p registered as the Microsoft identity platform compares
- * them (entra-docs identity-platform/reply-url.md): for localhost and 127.0.0.1 the port is ignored, nothing else is:
- * the host must be the registered one (127.0.0.1 does not match localhost), and so must the path, where no path and
- * "/" are the same (a URI without a path is answered with a trailing slash).
- */
-bool matchesRegisteredRedirect(QUrl registered, QUrl requested)
-{
-    const auto normalized = [](QUrl &url) {
-        if (url.path().isEmpty()) {
-            url.setPath(QStringLiteral("/"));
-        }
-        if (url.host() == QLatin1String("localhost") || url.host() == QLatin1String("127.0.0.1")) {
-            url.setPort(-1);
-        }
-    };
-    normalized(registered);
-    normalized(requested);
-    return registered.isValid() && registered == requested;
-}
-
-QString formValue(const QUrlQuery &form, const char *name)
-{
-    return form.queryItemValue(QString::fromLatin1(name), QUrl::FullyDecoded);
-}
-
-QByteArray encode(const QString &value)
-{
-    return QUrl::toPercentEncoding(value);
-}
-
 } // namespace
+
+bool SandboxTenant::delegatedScopes(const QString &scope, bool setupClient, QStringList *scopes, QString *refused) const
+{
+    scopes->clear();
+    for (const QString &requested : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (oidcScopes.contains(requested)) {
+            continue;
+        }
+        QString name = requested;
+        for (const QString &resource :
+             QStringList{QStringLiteral("https://graph.microsoft.com/"), m_baseUrl + QLatin1Char('/')}) {
+            if (name.startsWith(resource, Qt::CaseInsensitive)) {
+                name = name.mid(resource.size());
+            }
+        }
+        if (name == QLatin1String(".default") && setupClient) {
+            scopes->append(setupClientDefaultScopes);
+            continue;
+        }
+        const auto known =
+            std::find_if(knownDelegatedScopes.cbegin(), knownDelegatedScopes.cend(), [&](const QString &s) {
+                return s.compare(name, Qt::CaseInsensitive) == 0;
+            });
+        if (known == knownDelegatedScopes.cend()) {
+            *refused = QStringLiteral("The provided value for the input parameter 'scope' isn't valid. The scope '%1' "
+                                      "does not exist.")
+                           .arg(requested);
+            return false;
+        }
+        scopes->append(*known);
+    }
+    scopes->removeDuplicates();
+    return true;
+}
+
+QString SandboxTenant::signInUser(const QString &login, const QString &password) const
+{
+    const QString userId = m_state.userIdByUpn(login);
+    const QJsonObject user = m_state.users.value(userId);
+    const QString storedHash = user.value(QLatin1String("_signInPasswordHash")).toString();
+    if (userId.isEmpty() || storedHash.isEmpty() || storedHash != hashSecret(password)
+        || !user.value(QLatin1String("accountEnabled")).toBool()) {
+        return {};
+    }
+    return userId;
+}
+
+bool SandboxTenant::holdsDirectoryRole(const QString &userId, const QStringList &roles) const
+{
+    const QJsonArray held = m_state.users.value(userId).value(QLatin1String("_directoryRoles")).toArray();
+    return std::any_of(roles.cbegin(), roles.cend(), [&held](const QString &role) {
+        return held.contains(QJsonValue(role));
+    });
+}
+
+QStringList SandboxTenant::delegatedSignInRoles()
+{
+    // The setup client's permissions are taken as consented tenant-wide (as Microsoft Graph Command Line Tools is in
+    // a tenant where an administrator used it once), so every administrator may sign in; what each may then do is
+    // Graph's decision by their role (userMay()). Anyone without an administrator role gets AADSTS90094, the answer
+    // for a user who would have to consent to permissions only an administrator can grant.
+    return {DirectoryRoles::globalAdministrator,
+            DirectoryRoles::privilegedRoleAdministrator,
+            DirectoryRoles::applicationAdministrator,
+            DirectoryRoles::cloudApplicationAdministrator,
+            DirectoryRoles::userAdministrator};
+}
 
 ApiResponse SandboxTenant::handleAuthorize(const ApiRequest &request, const QString &tenant)
 {
     if (request.method != "GET" && request.method != "POST") {
-        return htmlPage(405, QStringLiteral("Sign in"), QStringLiteral("<p>Only GET and POST are supported.</p>"));
+        return SignInPage::html(
+            405, QStringLiteral("Sign in"), QStringLiteral("<p>Only GET and POST are supported.</p>"));
     }
-    const auto pageError = [&](int code, const QString &text) {
-        return htmlPage(400,
-                        QStringLiteral("Sorry, but we're having trouble signing you in."),
-                        QStringLiteral("<p id=\"error\">AADSTS%1: %2</p><p>Trace ID: %3</p>")
-                            .arg(code)
-                            .arg(text.toHtmlEscaped(), request.requestId));
-    };
     const bool anyTenant = tenant == QLatin1String("organizations") || tenant == QLatin1String("common");
     if (!anyTenant && !matchesTenant(tenant)) {
-        return pageError(90002, QStringLiteral("Tenant '%1' not found.").arg(tenant));
+        return SignInPage::error(request, 90002, QStringLiteral("Tenant '%1' not found.").arg(tenant));
     }
-    const QUrlQuery form = request.method == "GET"
-        ? request.query
-        : QUrlQuery(QString::fromUtf8(QByteArray(request.body).replace('+', ' ')));
+    const QUrlQuery form = SignInPage::parameters(request);
     AuthorizeParams p;
-    p.clientId = formValue(form, "client_id");
-    p.redirectUri = formValue(form, "redirect_uri");
-    p.responseType = formValue(form, "response_type");
-    p.scope = formValue(form, "scope");
-    p.state = formValue(form, "state");
-    p.codeChallenge = formValue(form, "code_challenge");
-    p.codeChallengeMethod = formValue(form, "code_challenge_method");
-    p.loginHint = formValue(form, "login_hint");
+    p.clientId = SignInPage::value(form, "client_id");
+    p.redirectUri = SignInPage::value(form, "redirect_uri");
+    p.responseType = SignInPage::value(form, "response_type");
+    p.scope = SignInPage::value(form, "scope");
+    p.state = SignInPage::value(form, "state");
+    p.codeChallenge = SignInPage::value(form, "code_challenge");
+    p.codeChallengeMethod = SignInPage::value(form, "code_challenge_method");
+    p.loginHint = SignInPage::value(form, "login_hint");
 
     // Until client and redirect URI are known to belong together, errors stay on the page.
     if (p.clientId.isEmpty()) {
-        return pageError(900144, QStringLiteral("The request body must contain the following parameter: 'client_id'."));
+        return SignInPage::error(
+            request, 900144, QStringLiteral("The request body must contain the following parameter: 'client_id'."));
     }
     const bool setupClient = p.clientId.compare(setupClientId, Qt::CaseInsensitive) == 0;
     const QString appObjectId = setupClient ? QString() : m_state.applicationIdByAppId(p.clientId);
     if (!setupClient && appObjectId.isEmpty()) {
-        return pageError(700016,
-                         QStringLiteral("Application with identifier '%1' was not found in the directory '%2'.")
-                             .arg(p.clientId, tenant));
+        return SignInPage::error(request,
+                                 700016,
+                                 QStringLiteral("Application with identifier '%1' was not found in the directory '%2'.")
+                                     .arg(p.clientId, tenant));
     }
     if (p.redirectUri.isEmpty()) {
-        return pageError(900144,
-                         QStringLiteral("The request body must contain the following parameter: 'redirect_uri'."));
+        return SignInPage::error(
+            request, 900144, QStringLiteral("The request body must contain the following parameter: 'redirect_uri'."));
     }
-    const QUrl redirect(p.redirectUri, QUrl::StrictMode);
-    bool redirectAllowed = false;
-    if (isLoopbackRedirect(redirect)) {
-        QStringList registered{setupClientRedirectUri};
-        if (!setupClient) {
-            registered.clear();
-            const QJsonObject app = m_state.applications.value(appObjectId);
-            for (const auto &value :
-                 app.value(QLatin1String("publicClient")).toObject().value(QLatin1String("redirectUris")).toArray()) {
-                registered.append(value.toString());
-            }
-        }
-        for (const QString &uri : std::as_const(registered)) {
-            redirectAllowed |= matchesRegisteredRedirect(QUrl(uri), redirect);
+    QStringList registered{setupClientRedirectUri};
+    if (!setupClient) {
+        registered.clear();
+        const QJsonObject app = m_state.applications.value(appObjectId);
+        for (const auto &value :
+             app.value(QLatin1String("publicClient")).toObject().value(QLatin1String("redirectUris")).toArray()) {
+            registered.append(value.toString());
         }
     }
-    if (!redirectAllowed) {
-        return pageError(50011,
-                         QStringLiteral("The redirect URI '%1' specified in the request does not match the redirect "
-                                        "URIs configured for the application '%2'. Make sure the redirect URI sent "
-                                        "in the request matches one added to your application in the Azure portal.")
-                             .arg(p.redirectUri, p.clientId));
+    if (!isLoopbackRedirect(QUrl(p.redirectUri, QUrl::StrictMode))
+        || !SignInPage::isRegisteredRedirect(registered, p.redirectUri)) {
+        return SignInPage::error(
+            request,
+            50011,
+            QStringLiteral("The redirect URI '%1' specified in the request does not match the redirect URIs configured "
+                           "for the application '%2'. Make sure the redirect URI sent in the request matches one added "
+                           "to your application in the Azure portal.")
+                .arg(p.redirectUri, p.clientId));
     }
 
     // From here on, errors go back to the application on its redirect URI, as RFC 6749 section 4.1.2.1 says.
@@ -197,16 +208,13 @@ ApiResponse SandboxTenant::handleAuthorize(const ApiRequest &request, const QStr
         const QString text = QStringLiteral("AADSTS%1: %2 Trace ID: %3 Correlation ID: %4 Timestamp: %5")
                                  .arg(code)
                                  .arg(description, request.requestId, newGuid(), timestamp);
-        QByteArray location = p.answerPrefix();
-        location += "error=" + encode(error) + "&error_description=" + encode(text);
+        QByteArray location = SignInPage::answerPrefix(p.redirectUri);
+        location +=
+            "error=" + SignInPage::percentEncoded(error) + "&error_description=" + SignInPage::percentEncoded(text);
         if (!p.state.isEmpty()) {
-            location += "&state=" + encode(p.state);
+            location += "&state=" + SignInPage::percentEncoded(p.state);
         }
-        ApiResponse response;
-        response.status = 302;
-        response.setHeader("Location", location);
-        response.setHeader("Cache-Control", "no-store");
-        return response;
+        return SignInPage::redirect(location);
     };
     if (p.responseType.isEmpty()) {
         return redirectError(QStringLiteral("invalid_request"),
@@ -233,91 +241,45 @@ ApiResponse SandboxTenant::handleAuthorize(const ApiRequest &request, const QStr
             QStringLiteral("The code_challenge_method '%1' is not supported; use 'S256'.").arg(p.codeChallengeMethod));
     }
     QStringList scopes;
-    for (const QString &requested : p.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        if (oidcScopes.contains(requested)) {
-            continue;
-        }
-        QString name = requested;
-        for (const QString &resource :
-             QStringList{QStringLiteral("https://graph.microsoft.com/"), m_baseUrl + QLatin1Char('/')}) {
-            if (name.startsWith(resource, Qt::CaseInsensitive)) {
-                name = name.mid(resource.size());
-            }
-        }
-        if (name == QLatin1String(".default") && setupClient) {
-            scopes.append(setupClientDefaultScopes);
-            continue;
-        }
-        const auto known =
-            std::find_if(knownDelegatedScopes.cbegin(), knownDelegatedScopes.cend(), [&](const QString &s) {
-                return s.compare(name, Qt::CaseInsensitive) == 0;
-            });
-        if (known == knownDelegatedScopes.cend()) {
-            return redirectError(QStringLiteral("invalid_scope"),
-                                 70011,
-                                 QStringLiteral("The provided value for the input parameter 'scope' isn't valid. The "
-                                                "scope '%1' does not exist.")
-                                     .arg(requested));
-        }
-        scopes.append(*known);
+    QString refused;
+    if (!delegatedScopes(p.scope, setupClient, &scopes, &refused)) {
+        return redirectError(QStringLiteral("invalid_scope"), 70011, refused);
     }
-    scopes.removeDuplicates();
     if (scopes.isEmpty()) {
-        return redirectError(QStringLiteral("invalid_scope"),
-                             70011,
-                             QStringLiteral("The provided value for the input parameter 'scope' isn't valid. Ask for "
-                                            "at least one Microsoft Graph permission."));
+        return redirectError(QStringLiteral("invalid_scope"), 70011, noGraphPermissionText());
     }
 
     const auto signInPage = [&](const QString &problem) {
-        QString hidden;
-        const QList<QPair<QString, QString>> fields = {
-            {QStringLiteral("client_id"), p.clientId},
-            {QStringLiteral("response_type"), p.responseType},
-            {QStringLiteral("redirect_uri"), p.redirectUri},
-            {QStringLiteral("scope"), p.scope},
-            {QStringLiteral("state"), p.state},
-            {QStringLiteral("code_challenge"), p.codeChallenge},
-            {QStringLiteral("code_challenge_method"), p.codeChallengeMethod}};
-        for (const auto &field : fields) {
-            hidden += QStringLiteral("<input type=\"hidden\" name=\"%1\" value=\"%2\">\n")
-                          .arg(field.first, field.second.toHtmlEscaped());
-        }
-        const QString action = m_baseUrl + request.path;
-        QString body = QStringLiteral("<p>%1 (sandbox) asks for: %2</p>\n")
-                           .arg(m_state.organization.value(QLatin1String("displayName")).toString().toHtmlEscaped(),
-                                scopes.join(QStringLiteral(", ")).toHtmlEscaped());
-        if (!problem.isEmpty()) {
-            body += QStringLiteral("<p id=\"error\">%1</p>\n").arg(problem.toHtmlEscaped());
-        }
-        body += QStringLiteral("<form method=\"post\" action=\"%1\">\n%2"
-                               "<label>Email <input type=\"email\" name=\"login\" value=\"%3\"></label>\n"
-                               "<label>Password <input type=\"password\" name=\"passwd\"></label>\n"
-                               "<button type=\"submit\" name=\"signin\" value=\"1\">Sign in</button>\n"
-                               "<button type=\"submit\" name=\"cancel\" value=\"1\">Cancel</button>\n"
-                               "</form>\n")
-                    .arg(action.toHtmlEscaped(), hidden, p.loginHint.toHtmlEscaped());
-        return htmlPage(200, QStringLiteral("Sign in to your account"), body);
+        const SignInPage::Fields hidden = {{QStringLiteral("client_id"), p.clientId},
+                                           {QStringLiteral("response_type"), p.responseType},
+                                           {QStringLiteral("redirect_uri"), p.redirectUri},
+                                           {QStringLiteral("scope"), p.scope},
+                                           {QStringLiteral("state"), p.state},
+                                           {QStringLiteral("code_challenge"), p.codeChallenge},
+                                           {QStringLiteral("code_challenge_method"), p.codeChallengeMethod}};
+        const QString intro = QStringLiteral("%1 (sandbox) asks for: %2")
+                                  .arg(m_state.organization.value(QLatin1String("displayName")).toString(),
+                                       scopes.join(QStringLiteral(", ")));
+        return SignInPage::html(
+            200,
+            QStringLiteral("Sign in to your account"),
+            SignInPage::credentialsForm(m_baseUrl + request.path, hidden, intro, p.loginHint, problem));
     };
     if (request.method == "GET") {
         return signInPage({});
     }
-    if (!formValue(form, "cancel").isEmpty()) {
+    if (!SignInPage::value(form, "cancel").isEmpty()) {
         return redirectError(
             QStringLiteral("access_denied"), 65004, QStringLiteral("User declined to consent to access the app."));
     }
-    const QString login = formValue(form, "login");
-    const QString userId = m_state.userIdByUpn(login);
-    const QJsonObject user = m_state.users.value(userId);
-    const QString storedHash = user.value(QLatin1String("_signInPasswordHash")).toString();
-    if (userId.isEmpty() || storedHash.isEmpty() || storedHash != hashSecret(formValue(form, "passwd"))
-        || !user.value(QLatin1String("accountEnabled")).toBool()) {
+    const QString login = SignInPage::value(form, "login");
+    const QString userId = signInUser(login, SignInPage::value(form, "passwd"));
+    if (userId.isEmpty()) {
         p.loginHint = login;
         return signInPage(QStringLiteral("AADSTS50126: Error validating credentials due to invalid username or "
                                          "password."));
     }
-    const QJsonArray roles = user.value(QLatin1String("_directoryRoles")).toArray();
-    if (!roles.contains(QJsonValue(QStringLiteral("Global Administrator")))) {
+    if (!holdsDirectoryRole(userId, delegatedSignInRoles())) {
         return redirectError(
             QStringLiteral("access_denied"), 90094, QStringLiteral("The grant requires admin permission."));
     }
@@ -332,17 +294,13 @@ ApiResponse SandboxTenant::handleAuthorize(const ApiRequest &request, const QStr
                                                   scopes,
                                                   p.codeChallenge,
                                                   nowMs() + authorizationCodeLifetimeMs});
-    QByteArray location = p.answerPrefix();
-    location += "code=" + encode(code);
+    QByteArray location = SignInPage::answerPrefix(p.redirectUri);
+    location += "code=" + SignInPage::percentEncoded(code);
     if (!p.state.isEmpty()) {
-        location += "&state=" + encode(p.state);
+        location += "&state=" + SignInPage::percentEncoded(p.state);
     }
-    location += "&session_state=" + encode(newGuid());
-    ApiResponse response;
-    response.status = 302;
-    response.setHeader("Location", location);
-    response.setHeader("Cache-Control", "no-store");
-    return response;
+    location += "&session_state=" + SignInPage::percentEncoded(newGuid());
+    return SignInPage::redirect(location);
 }
 
 ApiResponse SandboxTenant::redeemAuthorizationCode(const ApiRequest &request, const QUrlQuery &form)
@@ -423,20 +381,26 @@ ApiResponse SandboxTenant::redeemAuthorizationCode(const ApiRequest &request, co
                                          "authorization request."),
                           request);
     }
+    return delegatedTokenResponse(grant.clientId, grant.userId, grant.scopes);
+}
+
+ApiResponse
+SandboxTenant::delegatedTokenResponse(const QString &clientId, const QString &userId, const QStringList &scopes)
+{
     QStringList scopeUrls;
-    for (const QString &scope : grant.scopes) {
+    for (const QString &scope : scopes) {
         scopeUrls.append(QStringLiteral("https://graph.microsoft.com/") + scope);
     }
     const qint64 lifetime = std::max<qint64>(1, qint64(std::llround(3599 / m_timeScale)));
-    return ApiResponse::json(200,
-                             QJsonObject{
-                                 {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                                 {QStringLiteral("scope"), scopeUrls.join(QLatin1Char(' '))},
-                                 {QStringLiteral("expires_in"), lifetime},
-                                 {QStringLiteral("ext_expires_in"), lifetime},
-                                 {QStringLiteral("access_token"),
-                                  QString::fromLatin1(issueDelegatedToken(grant.clientId, grant.userId, grant.scopes))},
-                             });
+    return ApiResponse::json(
+        200,
+        QJsonObject{
+            {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+            {QStringLiteral("scope"), scopeUrls.join(QLatin1Char(' '))},
+            {QStringLiteral("expires_in"), lifetime},
+            {QStringLiteral("ext_expires_in"), lifetime},
+            {QStringLiteral("access_token"), QString::fromLatin1(issueDelegatedToken(clientId, userId, scopes))},
+        });
 }
 
 QByteArray SandboxTenant::issueDelegatedToken(const QString &clientId, const QString &userId, const QStringList &scopes)

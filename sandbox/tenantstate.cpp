@@ -35,6 +35,7 @@ const QList<QPair<QString, QString>> &graphRoleTable()
         {QStringLiteral("LicenseAssignment.ReadWrite.All"), QStringLiteral("5facf0c1-8979-4e95-abcf-ff3d079771c0")},
         {QStringLiteral("Contacts.Read"), QStringLiteral("089fe4d0-434a-44c5-8827-41ba8a0b17f5")},
         {QStringLiteral("RoleManagement.Read.Directory"), QStringLiteral("483bed4a-2ad3-4361-a73b-c83ccdbdc53c")},
+        {QStringLiteral("Policy.Read.All"), QStringLiteral("246dd0d5-5bd0-4def-940b-0421030a5b68")},
     };
     return table;
 }
@@ -184,6 +185,32 @@ QJsonObject makeGraphServicePrincipal()
     };
 }
 
+/// The tenant's authorizationPolicy as graph resources/authorizationpolicy.md shows it; @p membersMayCreate sets the
+/// two defaultUserRolePermissions the sandbox enforces (Microsoft's default for a new tenant is true for both).
+QJsonObject makeAuthorizationPolicy(bool membersMayCreate)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), QStringLiteral("authorizationPolicy")},
+        {QStringLiteral("displayName"), QStringLiteral("Authorization Policy")},
+        {QStringLiteral("description"),
+         QStringLiteral("Used to manage authorization related settings across the company.")},
+        {QStringLiteral("allowInvitesFrom"), QStringLiteral("everyone")},
+        {QStringLiteral("allowedToSignUpEmailBasedSubscriptions"), true},
+        {QStringLiteral("allowedToUseSSPR"), true},
+        {QStringLiteral("allowEmailVerifiedUsersToJoinOrganization"), false},
+        {QStringLiteral("allowUserConsentForRiskyApps"), false},
+        {QStringLiteral("blockMsolPowerShell"), false},
+        {QStringLiteral("defaultUserRolePermissions"),
+         QJsonObject{{QStringLiteral("allowedToCreateApps"), membersMayCreate},
+                     {QStringLiteral("allowedToCreateSecurityGroups"), membersMayCreate},
+                     {QStringLiteral("allowedToCreateTenants"), true},
+                     {QStringLiteral("allowedToReadBitlockerKeysForOwnedDevice"), true},
+                     {QStringLiteral("allowedToReadOtherUsers"), true},
+                     {QStringLiteral("permissionGrantPoliciesAssigned"),
+                      QJsonArray{QStringLiteral("ManagePermissionGrantsForSelf.microsoft-user-default-legacy")}}}},
+    };
+}
+
 template <typename Map> QJsonObject mapToJson(const Map &map)
 {
     QJsonObject out;
@@ -231,6 +258,138 @@ QString MicrosoftGraph::appRoleId(const QString &value)
         }
     }
     return {};
+}
+
+const QList<DirectoryRoles::Role> &DirectoryRoles::builtIn()
+{
+    // Template ids and descriptions of entra-docs docs/identity/role-based-access-control/permissions-reference.md.
+    static const QList<Role> roles = {
+        {globalAdministrator,
+         QStringLiteral("62e90394-69f5-4237-9190-012177145e10"),
+         QStringLiteral("Can manage all aspects of Microsoft Entra ID and Microsoft services that use Microsoft Entra "
+                        "identities.")},
+        {privilegedRoleAdministrator,
+         QStringLiteral("e8611ab8-c189-46e8-94e1-60213ab1f814"),
+         QStringLiteral("Can manage role assignments in Microsoft Entra ID, and all aspects of Privileged Identity "
+                        "Management.")},
+        {applicationAdministrator,
+         QStringLiteral("9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"),
+         QStringLiteral("Can create and manage all aspects of app registrations and enterprise apps.")},
+        {cloudApplicationAdministrator,
+         QStringLiteral("158c047a-c907-4556-b7ef-446551a6b5f7"),
+         QStringLiteral("Can create and manage all aspects of app registrations and enterprise apps except App "
+                        "Proxy.")},
+        {applicationDeveloper,
+         QStringLiteral("cf1c38e5-3621-4004-a7cb-879624dced7c"),
+         QStringLiteral("Can create application registrations independent of the 'Users can register applications' "
+                        "setting.")},
+        {userAdministrator,
+         QStringLiteral("fe930be7-5e62-47db-91af-98c3a49a38b1"),
+         QStringLiteral("Can manage all aspects of users and groups, including resetting passwords for limited "
+                        "admins.")},
+        {groupsAdministrator,
+         QStringLiteral("fdd7a751-b60b-444a-984c-02652fe8fa1c"),
+         QStringLiteral("Members of this role can create/manage groups, create/manage groups settings like naming "
+                        "and expiration policies, and view groups activity and audit reports.")},
+        {licenseAdministrator,
+         QStringLiteral("4d6ac14f-3453-41d0-bef9-a3e0c569773a"),
+         QStringLiteral("Can manage product licenses on users and groups.")},
+        {domainNameAdministrator,
+         QStringLiteral("8329153b-31d0-4727-b945-745eb3bc5f31"),
+         QStringLiteral("Can manage domain names in cloud and on-premises.")},
+    };
+    return roles;
+}
+
+const DirectoryRoles::Role *DirectoryRoles::byName(const QString &displayName)
+{
+    for (const Role &role : builtIn()) {
+        if (role.displayName.compare(displayName, Qt::CaseInsensitive) == 0) {
+            return &role;
+        }
+    }
+    return nullptr;
+}
+
+QString DirectoryRoles::roleObjectId(const QString &tenantId, const QString &templateId)
+{
+    return QUuid::createUuidV5(QUuid::fromString(tenantId), templateId).toString(QUuid::WithoutBraces);
+}
+
+const DirectoryRoles::Rule &DirectoryRoles::rule(Operation operation)
+{
+    // Each rule names the roles the Graph API pages list for delegated calls (microsoft-graph-docs-contrib
+    // api-reference/v1.0/includes/rbac-for-apis/*.md) and the role actions of permissions-reference.md; FIDELITY.md
+    // names the page of each. Global Administrator may do everything.
+    const QString ga = globalAdministrator;
+    switch (operation) {
+    case Operation::CreateApplication: {
+        static const Rule rule{{ga, applicationAdministrator, cloudApplicationAdministrator},
+                               {applicationDeveloper},
+                               QStringLiteral("allowedToCreateApps"),
+                               false};
+        return rule;
+    }
+    case Operation::ManageApplication:
+    case Operation::DeleteApplication: {
+        static const Rule rule{{ga, applicationAdministrator, cloudApplicationAdministrator}, {}, {}, true};
+        return rule;
+    }
+    case Operation::CreateServicePrincipal: {
+        static const Rule rule{
+            {ga, applicationAdministrator, cloudApplicationAdministrator}, {applicationDeveloper}, {}, true};
+        return rule;
+    }
+    case Operation::GrantMicrosoftGraphAppRole: {
+        static const Rule rule{{ga, privilegedRoleAdministrator}, {}, {}, false};
+        return rule;
+    }
+    case Operation::GrantAppRole: {
+        static const Rule rule{{ga,
+                                privilegedRoleAdministrator,
+                                applicationAdministrator,
+                                cloudApplicationAdministrator,
+                                userAdministrator},
+                               {},
+                               {},
+                               true};
+        return rule;
+    }
+    case Operation::GrantDelegatedPermission: {
+        static const Rule rule{{ga,
+                                privilegedRoleAdministrator,
+                                applicationAdministrator,
+                                cloudApplicationAdministrator,
+                                applicationDeveloper,
+                                userAdministrator},
+                               {},
+                               {},
+                               false};
+        return rule;
+    }
+    case Operation::ManageDomains: {
+        static const Rule rule{{ga, domainNameAdministrator}, {}, {}, false};
+        return rule;
+    }
+    case Operation::ManageUsers: {
+        static const Rule rule{{ga, userAdministrator}, {}, {}, false};
+        return rule;
+    }
+    case Operation::AssignLicenses: {
+        static const Rule rule{{ga, userAdministrator, licenseAdministrator}, {}, {}, false};
+        return rule;
+    }
+    case Operation::CreateGroup: {
+        static const Rule rule{
+            {ga, userAdministrator, groupsAdministrator}, {}, QStringLiteral("allowedToCreateSecurityGroups"), false};
+        return rule;
+    }
+    case Operation::ManageGroups: {
+        static const Rule rule{{ga, userAdministrator, groupsAdministrator}, {}, {}, true};
+        return rule;
+    }
+    }
+    Q_UNREACHABLE();
 }
 
 QJsonObject publicView(const QJsonObject &object)
@@ -454,6 +613,44 @@ int TenantState::consumedUnits(const QString &skuId) const
     return m_consumedIndex.value(skuId);
 }
 
+QStringList TenantState::directoryRolesOf(const QString &userId) const
+{
+    QStringList roles;
+    for (const QJsonValue &role : users.value(userId).value(QLatin1String("_directoryRoles")).toArray()) {
+        roles.append(role.toString());
+    }
+    return roles;
+}
+
+bool TenantState::defaultUsersMay(const QString &setting) const
+{
+    return authorizationPolicy.value(QLatin1String("defaultUserRolePermissions"))
+        .toObject()
+        .value(setting)
+        .toBool(false);
+}
+
+const QList<TenantState::DemoAdmin> &TenantState::demoAdmins()
+{
+    static const QList<DemoAdmin> admins = {
+        {demoAdminUpn, DirectoryRoles::globalAdministrator, QStringLiteral("Sandbox"), QStringLiteral("Admin")},
+        {demoPrivilegedRoleAdminUpn,
+         DirectoryRoles::privilegedRoleAdministrator,
+         QStringLiteral("Patti"),
+         QStringLiteral("Fernandez")},
+        {demoApplicationAdminUpn,
+         DirectoryRoles::applicationAdministrator,
+         QStringLiteral("Isaiah"),
+         QStringLiteral("Langer")},
+        {demoCloudApplicationAdminUpn,
+         DirectoryRoles::cloudApplicationAdministrator,
+         QStringLiteral("Diego"),
+         QStringLiteral("Siciliani")},
+        {demoUserAdminUpn, DirectoryRoles::userAdministrator, QStringLiteral("Lynne"), QStringLiteral("Robbins")},
+    };
+    return admins;
+}
+
 QStringList TenantState::verifiedDomainNames() const
 {
     QStringList names;
@@ -524,6 +721,7 @@ QJsonObject TenantState::toJson() const
         {QStringLiteral("managerChanges"), managerChangeArray},
         {QStringLiteral("seq"), seq},
         {QStringLiteral("deltaEpoch"), deltaEpoch},
+        {QStringLiteral("authorizationPolicy"), authorizationPolicy},
         {QStringLiteral("demoClient"),
          QJsonObject{{QStringLiteral("clientId"), demoClientId}, {QStringLiteral("clientSecret"), demoClientSecret}}},
     };
@@ -587,6 +785,8 @@ TenantState TenantState::fromJson(const QJsonObject &json)
     }
     s.seq = json.value(QLatin1String("seq")).toInteger();
     s.deltaEpoch = json.value(QLatin1String("deltaEpoch")).toInt(1);
+    // A state file written before the policy was kept has Microsoft's defaults.
+    s.authorizationPolicy = json.value(QLatin1String("authorizationPolicy")).toObject(makeAuthorizationPolicy(true));
     const QJsonObject demo = json.value(QLatin1String("demoClient")).toObject();
     s.demoClientId = demo.value(QLatin1String("clientId")).toString();
     s.demoClientSecret = demo.value(QLatin1String("clientSecret")).toString();
@@ -613,6 +813,7 @@ TenantState TenantState::empty(const QString &initialDomain)
         {QStringLiteral("onPremisesSyncEnabled"), QJsonValue::Null},
     };
     s.domains.insert(initialDomain.toLower(), makeDomain(initialDomain.toLower(), true, true));
+    s.authorizationPolicy = makeAuthorizationPolicy(true);
     const QJsonObject graph = makeGraphServicePrincipal();
     s.servicePrincipals.insert(graph.value(QLatin1String("id")).toString(), graph);
     return s;
@@ -622,16 +823,18 @@ TenantState TenantState::seedDemo()
 {
     TenantState s = empty(QStringLiteral("contoso.onmicrosoft.com"));
     s.organization.insert(QStringLiteral("displayName"), QStringLiteral("Contoso (sandbox)"));
+    // "Users can register applications" and "Users can create security groups" are off, as many organisations set
+    // them (entra-docs fundamentals/users-default-permissions.md): in the demo only an administrator's role decides
+    // what a signed-in user may create.
+    s.authorizationPolicy = makeAuthorizationPolicy(false);
     s.domains.insert(QStringLiteral("example.org"), makeDomain(QStringLiteral("example.org"), false, false));
 
     const QString domain = QStringLiteral("@contoso.onmicrosoft.com");
-    const QList<QJsonObject> people = {
+    QList<QJsonObject> people = {
         makeUser(QStringLiteral("Adele"),
                  QStringLiteral("Vance"),
                  QStringLiteral("AdeleV") + domain,
                  QStringLiteral("Global administrator")),
-        makeUser(
-            QStringLiteral("Sandbox"), QStringLiteral("Admin"), demoAdminUpn, QStringLiteral("Global administrator")),
         makeUser(QStringLiteral("Megan"),
                  QStringLiteral("Bowen"),
                  QStringLiteral("MeganB") + domain,
@@ -647,12 +850,15 @@ TenantState TenantState::seedDemo()
                  QStringLiteral("NestorW") + domain,
                  QStringLiteral("Director of operations")),
     };
+    // The demo administrators, who can sign in on the sandbox's sign-in page, each holding one role.
+    for (const DemoAdmin &admin : demoAdmins()) {
+        QJsonObject user = makeUser(admin.givenName, admin.surname, admin.userPrincipalName, admin.role);
+        user.insert(QStringLiteral("_signInPasswordHash"), hashSecret(demoAdminPassword));
+        user.insert(QStringLiteral("_directoryRoles"), QJsonArray{admin.role});
+        people.append(user);
+    }
     for (QJsonObject user : people) {
         user.insert(QStringLiteral("_seq"), s.nextSeq());
-        if (user.value(QLatin1String("userPrincipalName")).toString() == demoAdminUpn) {
-            user.insert(QStringLiteral("_signInPasswordHash"), hashSecret(demoAdminPassword));
-            user.insert(QStringLiteral("_directoryRoles"), QJsonArray{QStringLiteral("Global Administrator")});
-        }
         if (user.value(QLatin1String("mailNickname")).toString() == QLatin1String("AdeleV")) {
             // Adele's mailbox holds a few Outlook contacts (users/{id}/contacts, contactFolders, contacts/delta).
             user.insert(QStringLiteral("_contacts"),
@@ -711,8 +917,8 @@ TenantState TenantState::seedDemo()
     };
     const QString groupId = group.value(QLatin1String("id")).toString();
     s.putGroup(group);
-    const QStringList userIds = s.users.keys();
-    s.members.insert(groupId, {userIds.value(1), userIds.value(2)});
+    s.members.insert(
+        groupId, {s.userIdByUpn(QStringLiteral("MeganB") + domain), s.userIdByUpn(QStringLiteral("AlexW") + domain)});
 
     // The demo app registration m365sync signs in as, with a client secret and the roles it needs granted.
     const QString secret = newClientSecret();

@@ -72,6 +72,11 @@ public:
     QString demoClientId;
     QString demoClientSecret;
 
+    /// The tenant's authorizationPolicy as GET /policies/authorizationPolicy shows it. Its
+    /// defaultUserRolePermissions decide what a signed-in user without a directory role may create
+    /// (DirectoryRoles::Rule::defaultUserSetting).
+    QJsonObject authorizationPolicy;
+
     qint64 nextSeq() { return ++seq; }
 
     /// Insert or replace a user or group, keeping the lookup indexes right. Change users and groups only through
@@ -89,6 +94,11 @@ public:
     QString applicationIdByAppId(const QString &appId) const;
     QString servicePrincipalIdByAppId(const QString &appId) const;
 
+    /// The directory roles (display names) @p userId holds; empty for an unknown user.
+    QStringList directoryRolesOf(const QString &userId) const;
+    /// Whether the authorizationPolicy's defaultUserRolePermissions has @p setting ("allowedToCreateApps") true.
+    bool defaultUsersMay(const QString &setting) const;
+
     /// consumedUnits of a SKU: the users that hold an assignment of it.
     int consumedUnits(const QString &skuId) const;
 
@@ -99,13 +109,30 @@ public:
     static TenantState fromJson(const QJsonObject &json);
 
     /// A demo tenant (Contoso): tenant id, contoso.onmicrosoft.com verified and initial, example.org unverified,
-    /// a few cloud-only users and groups, two SKUs with limited seats, the Microsoft Graph service principal with its
-    /// app roles, and the demo app registration with a client secret and the roles m365sync needs granted.
+    /// a few cloud-only users and groups, the demo administrators (demoAdmins()), two SKUs with limited seats, the
+    /// Microsoft Graph service principal with its app roles, and the demo app registration with a client secret and
+    /// the roles m365sync needs granted. Its authorizationPolicy lets member users create neither applications nor
+    /// security groups, so that what a demo admin may do follows from the admin's role alone.
     static TenantState seedDemo();
     /// The demo tenant's Global Administrator, who can sign in on the sandbox's sign-in page (authorization-code
     /// flow). The password is a sandbox-only demo value; the state file keeps only its hash.
     static inline const QString demoAdminUpn = QStringLiteral("admin@contoso.onmicrosoft.com");
     static inline const QString demoAdminPassword = QStringLiteral("Sandbox-Admin-2026!");
+    /// Demo administrators with one less privileged role each, for trying what each role may do. They sign in with
+    /// demoAdminPassword too.
+    static inline const QString demoPrivilegedRoleAdminUpn = QStringLiteral("pra@contoso.onmicrosoft.com");
+    static inline const QString demoApplicationAdminUpn = QStringLiteral("appadmin@contoso.onmicrosoft.com");
+    static inline const QString demoCloudApplicationAdminUpn = QStringLiteral("cloudappadmin@contoso.onmicrosoft.com");
+    static inline const QString demoUserAdminUpn = QStringLiteral("useradmin@contoso.onmicrosoft.com");
+    struct DemoAdmin
+    {
+        QString userPrincipalName;
+        QString role; ///< the directory role's display name (DirectoryRoles)
+        QString givenName;
+        QString surname;
+    };
+    /// Every demo administrator, the Global Administrator first; all sign in with demoAdminPassword.
+    static const QList<DemoAdmin> &demoAdmins();
 
     /// An empty tenant with only the initial domain and the Microsoft Graph service principal.
     static TenantState empty(const QString &initialDomain);
@@ -129,6 +156,69 @@ QJsonArray appRoles();
 /// Role id for a permission value like "User.ReadWrite.All"; empty when unknown.
 QString appRoleId(const QString &value);
 } // namespace MicrosoftGraph
+
+/**
+ * The Microsoft Entra built-in directory roles the sandbox knows (entra-docs
+ * docs/identity/role-based-access-control/permissions-reference.md), and which of them a signed-in user must hold for
+ * a delegated call to change the directory. Graph checks both: the token's delegated permission (its "scp") and the
+ * user's role ("In delegated scenarios with work or school accounts, the signed-in user must be assigned a supported
+ * Microsoft Entra role", the API pages of microsoft-graph-docs-contrib). Reads need no role: a member user may read
+ * the directory (entra-docs docs/fundamentals/users-default-permissions.md).
+ */
+namespace DirectoryRoles {
+inline const QString globalAdministrator = QStringLiteral("Global Administrator");
+inline const QString privilegedRoleAdministrator = QStringLiteral("Privileged Role Administrator");
+inline const QString applicationAdministrator = QStringLiteral("Application Administrator");
+inline const QString cloudApplicationAdministrator = QStringLiteral("Cloud Application Administrator");
+inline const QString applicationDeveloper = QStringLiteral("Application Developer");
+inline const QString userAdministrator = QStringLiteral("User Administrator");
+inline const QString groupsAdministrator = QStringLiteral("Groups Administrator");
+inline const QString licenseAdministrator = QStringLiteral("License Administrator");
+inline const QString domainNameAdministrator = QStringLiteral("Domain Name Administrator");
+
+struct Role
+{
+    QString displayName;
+    QString templateId; ///< the built-in role's template id, the same in every tenant
+    QString description;
+};
+/// The roles above with their template ids and descriptions.
+const QList<Role> &builtIn();
+/// The role called @p displayName; nullptr when the sandbox does not know it.
+const Role *byName(const QString &displayName);
+/// The id of the activated role (a directoryRole object) in tenant @p tenantId: unlike the template id it differs per
+/// tenant; derived from both so that it is stable without being stored.
+QString roleObjectId(const QString &tenantId, const QString &templateId);
+
+/// The directory changes whose delegated calls need a role.
+enum class Operation {
+    CreateApplication,
+    ManageApplication, ///< update, add or remove credentials
+    DeleteApplication,
+    CreateServicePrincipal,
+    GrantMicrosoftGraphAppRole, ///< an app role of Microsoft Graph (application permission) to any principal
+    GrantAppRole, ///< an app role of any other resource
+    GrantDelegatedPermission, ///< an oauth2PermissionGrant
+    ManageDomains, ///< add, verify, delete, federate
+    ManageUsers, ///< create, update, delete, restore, manager
+    AssignLicenses,
+    CreateGroup,
+    ManageGroups, ///< update, delete, restore, members
+};
+
+/// Who may do an operation in a delegated call.
+struct Rule
+{
+    QStringList roles; ///< any of these directory roles (Global Administrator is always among them)
+    /// Roles that may create only as the new object's first owner (Application Developer's "createAsOwner").
+    QStringList asOwnerRoles;
+    /// A defaultUserRolePermissions setting that, when true, lets any member user create (and own) the object.
+    QString defaultUserSetting;
+    bool owners = false; ///< the owners of the object may do it: they manage what they own
+};
+/// The rule of @p operation; the one table of who may change what.
+const Rule &rule(Operation operation);
+} // namespace DirectoryRoles
 
 /// Removes internal keys (leading underscore) and write-only properties.
 QJsonObject publicView(const QJsonObject &object);

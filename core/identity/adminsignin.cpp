@@ -2,8 +2,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "adminsignin.h"
 
-#include "identity/tokenprovider.h"
-
 #include <QCryptographicHash>
 #include <QHostAddress>
 #include <QJsonArray>
@@ -14,7 +12,6 @@
 #include <QOAuth2AuthorizationCodeFlow>
 #include <QOAuthHttpServerReplyHandler>
 #include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QSslConfiguration>
 
 Q_LOGGING_CATEGORY(lcSignIn, "m365.core.identity.signin")
@@ -58,22 +55,6 @@ QString randomState()
         state.append(QLatin1Char(alphabet[QRandomGenerator::system()->bounded(int(sizeof(alphabet) - 1))]));
     }
     return state;
-}
-
-/// "AADSTS50126" from Microsoft's error_description, or empty.
-QString aadstsCode(const QString &description)
-{
-    static const QRegularExpression pattern(QStringLiteral("AADSTS(\\d+)"));
-    const auto match = pattern.match(description);
-    return match.hasMatch() ? match.captured(0) : QString();
-}
-
-/// The first line of an error_description without the trace and correlation ids.
-QString firstSentence(const QString &description)
-{
-    QString text = description.section(QStringLiteral("\r\n"), 0, 0);
-    const int trace = text.indexOf(QLatin1String(" Trace ID:"));
-    return trace > 0 ? text.left(trace) : text;
 }
 
 } // namespace
@@ -159,14 +140,7 @@ void AdminSignIn::run()
     path.chop(int(qstrlen("token")));
     authorizeUrl.setPath(path + QStringLiteral("authorize"), QUrl::StrictMode);
 
-    QString resource = m_endpoints.graphScope;
-    if (resource.endsWith(QLatin1String(".default"))) {
-        resource.chop(int(qstrlen(".default")));
-    }
-    QStringList qualified;
-    for (const QString &scope : std::as_const(m_scopes)) {
-        qualified.append(scope.contains(QLatin1Char('/')) ? scope : resource + scope);
-    }
+    const QStringList qualified = qualifiedGraphScopes(m_endpoints, m_scopes);
 
     m_nam = new TrustingAccessManager(m_extraCas, this);
     connect(m_nam, &QNetworkAccessManager::finished, this, &AdminSignIn::onNetworkReply);
@@ -220,21 +194,15 @@ void AdminSignIn::onGranted()
     if (isFinished()) {
         return;
     }
-    const QString token = m_flow->token();
-    const QJsonObject claims = TokenProvider::decodeJwtPayload(token);
-    if (token.isEmpty()) {
+    const DelegatedToken token = DelegatedToken::fromAccessToken(m_flow->token(), m_flow->expirationAt());
+    if (!token.isValid()) {
         stop();
         fail(Error{QString(NoToken), tr("Microsoft answered the sign-in without an access token."), {}, {}});
         return;
     }
-    m_accessToken = token;
-    m_expiresAt = m_flow->expirationAt().isValid()
-        ? m_flow->expirationAt().toUTC()
-        : QDateTime::fromSecsSinceEpoch(claims.value(QLatin1String("exp")).toInteger(), Qt::UTC);
-    m_tenantId = claims.value(QLatin1String("tid")).toString();
-    m_userPrincipalName = claims.value(QLatin1String("upn")).toString();
-    m_grantedScopes = claims.value(QLatin1String("scp")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    qCInfo(lcSignIn) << "signed in as" << m_userPrincipalName << "in tenant" << m_tenantId << "with" << m_grantedScopes;
+    m_token = token;
+    qCInfo(lcSignIn) << "signed in as" << m_token.userPrincipalName << "in tenant" << m_token.tenantId << "with"
+                     << m_token.grantedScopes;
     stop();
     succeed();
 }
@@ -246,16 +214,17 @@ void AdminSignIn::onFlowError(const QString &error, const QString &encodedDescri
     }
     // Qt 6.4's reply handler passes query values partly percent-encoded ("AADSTS65004%3A User declined…").
     const QString description = QUrl::fromPercentEncoding(encodedDescription.toUtf8());
-    const QString code = aadstsCode(description);
+    const QString code = aadstsCodeOf(description);
     QString message;
     if (error == QLatin1String("access_denied")) {
-        message = tr("The sign-in was cancelled or refused: %1").arg(firstSentence(description));
+        message = tr("The sign-in was cancelled or refused: %1").arg(firstSentenceOf(description));
     } else if (error == QLatin1String("invalid_scope") || error == QLatin1String("consent_required")) {
-        message = tr("The permissions needed to register the app were not granted: %1").arg(firstSentence(description));
+        message =
+            tr("The permissions needed to register the app were not granted: %1").arg(firstSentenceOf(description));
     } else {
-        message = tr("Microsoft refused the sign-in: %1").arg(firstSentence(description));
+        message = tr("Microsoft refused the sign-in: %1").arg(firstSentenceOf(description));
     }
-    qCWarning(lcSignIn) << "authorization failed:" << error << firstSentence(description);
+    qCWarning(lcSignIn) << "authorization failed:" << error << firstSentenceOf(description);
     stop();
     fail(Error{code.isEmpty() ? error : code, message, description, {}});
 }
@@ -279,12 +248,12 @@ void AdminSignIn::onNetworkReply(QNetworkReply *reply)
                       reply->errorString(),
                       {}};
     } else {
-        const QString code = aadstsCode(description);
+        const QString code = aadstsCodeOf(description);
         error = Error{
             code.isEmpty() ? body.value(QLatin1String("error")).toString(QStringLiteral("http.%1").arg(status)) : code,
             tr("Microsoft did not accept the sign-in: %1")
-                .arg(description.isEmpty() ? reply->errorString() : firstSentence(description)),
-            QStringLiteral("HTTP %1: %2").arg(status).arg(firstSentence(description)),
+                .arg(description.isEmpty() ? reply->errorString() : firstSentenceOf(description)),
+            QStringLiteral("HTTP %1: %2").arg(status).arg(firstSentenceOf(description)),
             body.value(QLatin1String("trace_id")).toString()};
     }
     qCWarning(lcSignIn) << "token request failed:" << error.code << error.details;

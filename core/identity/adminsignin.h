@@ -3,6 +3,7 @@
 #pragma once
 
 #include "identity/cloudendpoints.h"
+#include "identity/delegatedtoken.h"
 #include "job.h"
 
 #include <QDateTime>
@@ -50,6 +51,10 @@ public:
     static constexpr QLatin1String InvalidArgument{"signin.invalidArgument"};
     static constexpr QLatin1String NoToken{"signin.noToken"};
 
+    /// Microsoft Graph Command Line Tools: a public client that Microsoft publishes in every tenant, registered for
+    /// http://localhost redirects (the public client of Microsoft's Graph PowerShell SDK).
+    static constexpr QLatin1String graphCommandLineToolsClientId{"14d82eec-204b-4c2f-b7e8-296a70dab67e"};
+
     /// The delegated Graph permissions the registration needs: create the app and its service principal, grant app
     /// roles, read the Graph service principal.
     static QStringList defaultScopes();
@@ -76,14 +81,15 @@ public:
     QUrl redirectUri() const { return m_redirectUri; }
 
     // The result, valid after a successful finished().
-    QString accessToken() const { return m_accessToken; }
-    QDateTime expiresAt() const { return m_expiresAt; }
+    const DelegatedToken &token() const { return m_token; }
+    QString accessToken() const { return m_token.accessToken; }
+    QDateTime expiresAt() const { return m_token.expiresAt; }
     /// The tenant id from the token's "tid" claim (also when signing in through a domain or "organizations").
-    QString tenantId() const { return m_tenantId; }
+    QString tenantId() const { return m_token.tenantId; }
     /// Who signed in ("upn" claim).
-    QString userPrincipalName() const { return m_userPrincipalName; }
+    QString userPrincipalName() const { return m_token.userPrincipalName; }
     /// The delegated permissions granted ("scp" claim).
-    QStringList grantedScopes() const { return m_grantedScopes; }
+    QStringList grantedScopes() const { return m_token.grantedScopes; }
 
     /// A PKCE code verifier: 64 characters from the unreserved set (RFC 7636 allows 43 to 128).
     static QByteArray generateCodeVerifier();
@@ -121,11 +127,7 @@ private:
     QUrl m_tokenUrl;
     QUrl m_redirectUri;
 
-    QString m_accessToken;
-    QDateTime m_expiresAt;
-    QString m_tenantId;
-    QString m_userPrincipalName;
-    QStringList m_grantedScopes;
+    DelegatedToken m_token;
 };
 
 } // namespace M365::Identity

@@ -87,6 +87,11 @@ QUrl CloudEndpoints::tokenEndpoint(const QString &tenant) const
     return withPath(authority, percentEncoded(tenant) + QStringLiteral("/oauth2/v2.0/token"));
 }
 
+QUrl CloudEndpoints::deviceCodeEndpoint(const QString &tenant) const
+{
+    return withPath(authority, percentEncoded(tenant) + QStringLiteral("/oauth2/v2.0/devicecode"));
+}
+
 QUrl CloudEndpoints::graphUrl(const QString &pathAndQuery) const
 {
     const qsizetype questionMark = pathAndQuery.indexOf(QLatin1Char('?'));
@@ -108,6 +113,11 @@ QUrl CloudEndpoints::adminConsentUrl(const QString &tenant, const QString &clien
     }
     url.setQuery(query, QUrl::StrictMode);
     return url;
+}
+
+QUrl CloudEndpoints::consentRedirectUri() const
+{
+    return withPath(authority, QStringLiteral("common/oauth2/nativeclient"));
 }
 
 bool CloudEndpoints::isValid(M365::Error *error) const

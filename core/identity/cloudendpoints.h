@@ -47,11 +47,17 @@ public:
 
     /// {authority}/{tenant}/oauth2/v2.0/token; the tenant is a GUID or a verified domain and is percent-encoded.
     QUrl tokenEndpoint(const QString &tenant) const;
+    /// {authority}/{tenant}/oauth2/v2.0/devicecode, where the device authorization grant starts (RFC 8628).
+    QUrl deviceCodeEndpoint(const QString &tenant) const;
     /// {graph}/v1.0/{pathAndQuery}; a leading '/' is optional, a query after '?' is kept as given.
     QUrl graphUrl(const QString &pathAndQuery) const;
     /// The v2.0 admin-consent URL ({authority}/{tenant}/v2.0/adminconsent) that grants the app's configured
     /// application permissions (scope "{graph}/.default"); redirect is omitted when empty.
     QUrl adminConsentUrl(const QString &tenant, const QString &clientId, const QUrl &redirect) const;
+    /// Where an admin-consent link returns: {authority}/common/oauth2/nativeclient, Microsoft's own page that shows
+    /// nothing but the answer, so the link works in any admin's browser. The registration adds it to the app's web
+    /// redirect URIs, which the v2.0 admin-consent endpoint requires (identity-platform/v2-admin-consent.md).
+    QUrl consentRedirectUri() const;
 
     /// Checks that both roots are absolute http(s) URLs without query or fragment. Plain http is only accepted on
     /// loopback (the sandbox's quick mode): a token request carries a secret or an assertion, never in clear text.

@@ -2,11 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sandboxfixture.h"
 
+#include <QCryptographicHash>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QUrlQuery>
+#include <QUuid>
 
 SandboxFixture::SandboxFixture(M365::Sandbox::SandboxServer::Options options)
     : m_server(std::make_unique<M365::Sandbox::SandboxServer>())
@@ -113,6 +115,66 @@ QString SandboxFixture::tokenWithRoles(const QStringList &roles)
                {QStringLiteral("client_secret"), app.json.value(QLatin1String("clientSecret")).toString()},
                {QStringLiteral("scope"), QStringLiteral("https://graph.microsoft.com/.default")}});
     return reply.json.value(QLatin1String("access_token")).toString();
+}
+
+QString SandboxFixture::delegatedToken(const QString &upn, const QStringList &scopes)
+{
+    const Reply reply = admin(
+        "POST",
+        QStringLiteral("tokens"),
+        {{QStringLiteral("userPrincipalName"), upn}, {QStringLiteral("scopes"), QJsonArray::fromStringList(scopes)}});
+    return reply.json.value(QLatin1String("access_token")).toString();
+}
+
+QString SandboxFixture::signIn(const QString &upn, const QString &password, const QString &scope, QString *error)
+{
+    const auto fail = [error](const QString &why) {
+        if (error) {
+            *error = why;
+        }
+        return QString();
+    };
+    const QByteArray verifier = QUuid::createUuid().toRfc4122().toHex() + QUuid::createUuid().toRfc4122().toHex();
+    const QByteArray challenge = QCryptographicHash::hash(verifier, QCryptographicHash::Sha256)
+                                     .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    const QString clientId = M365::Sandbox::SandboxTenant::setupClientId;
+    const QString redirectUri = M365::Sandbox::SandboxTenant::setupClientRedirectUri + QStringLiteral(":40999/");
+    // The sign-in form posts the authorize parameters back with the credentials.
+    QUrlQuery form;
+    const QList<QPair<QString, QString>> fields = {{QStringLiteral("client_id"), clientId},
+                                                   {QStringLiteral("response_type"), QStringLiteral("code")},
+                                                   {QStringLiteral("redirect_uri"), redirectUri},
+                                                   {QStringLiteral("scope"), scope},
+                                                   {QStringLiteral("state"), QStringLiteral("roles")},
+                                                   {QStringLiteral("code_challenge"), QString::fromLatin1(challenge)},
+                                                   {QStringLiteral("code_challenge_method"), QStringLiteral("S256")},
+                                                   {QStringLiteral("login"), upn},
+                                                   {QStringLiteral("passwd"), password}};
+    for (const auto &field : fields) {
+        form.addQueryItem(field.first, QString::fromLatin1(QUrl::toPercentEncoding(field.second)));
+    }
+    // The answer is a redirect to the loopback URI, where nobody listens: it is read, not followed.
+    const QNetworkRequest::RedirectPolicy policy = m_nam.redirectPolicy();
+    m_nam.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    const Reply page = send("POST",
+                            QLatin1Char('/') + tenantId() + QStringLiteral("/oauth2/v2.0/authorize"),
+                            form.toString(QUrl::FullyEncoded).toLatin1(),
+                            {{"Content-Type", "application/x-www-form-urlencoded"}});
+    m_nam.setRedirectPolicy(policy);
+    const QUrl location = QUrl::fromEncoded(page.header("location"));
+    const QUrlQuery answer(location);
+    const QString code = answer.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
+    if (page.status != 302 || code.isEmpty()) {
+        return fail(page.status == 302 ? answer.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded)
+                                       : QString::fromUtf8(page.body));
+    }
+    const Reply redeemed = token({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                  {QStringLiteral("client_id"), clientId},
+                                  {QStringLiteral("code"), code},
+                                  {QStringLiteral("redirect_uri"), redirectUri},
+                                  {QStringLiteral("code_verifier"), QString::fromLatin1(verifier)}});
+    const QString accessToken = redeemed.json.value(QLatin1String("access_token")).toString();
+    return accessToken.isEmpty() ? fail(QString::fromUtf8(redeemed.body)) : accessToken;
 }
 
 SandboxFixture::Reply SandboxFixture::admin(const QByteArray &method, const QString &what, const QJsonObject &body)

@@ -70,6 +70,15 @@ public:
     QString demoToken();
     /// An access token for a new app registration that holds exactly @p roles (client secret).
     QString tokenWithRoles(const QStringList &roles);
+    /// A delegated access token of the user @p upn with the delegated Microsoft Graph permissions @p scopes, the one
+    /// a sign-in to the setup client would give, made by the admin API without the sign-in page.
+    QString delegatedToken(const QString &upn, const QStringList &scopes);
+    /**
+     * Signs @p upn in on the sandbox's sign-in page as a browser submits its form (authorization code with PKCE, the
+     * setup client, redirect to http://localhost) and redeems the code. The access token, or empty with what the
+     * page or the token endpoint answered in @p error.
+     */
+    QString signIn(const QString &upn, const QString &password, const QString &scope, QString *error = nullptr);
     /// Admin API call, e.g. admin("POST", "applications", {...}).
     Reply admin(const QByteArray &method, const QString &what, const QJsonObject &body = {});
 

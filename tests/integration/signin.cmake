@@ -10,3 +10,8 @@ m365_add_test(tst_appregistration
     SOURCES tst_appregistration.cpp signinbrowser.h
     LIBS M365::Core m365sandboxfixture
     LABELS integration)
+# The admin sign-in with a code (device authorization grant, issue 13), the test playing the admin at /devicelogin.
+m365_add_test(tst_devicecodesignin
+    SOURCES tst_devicecodesignin.cpp sandboxsignin.h signinbrowser.h
+    LIBS M365::Core m365sandboxfixture
+    LABELS integration)
