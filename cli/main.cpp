@@ -6,6 +6,7 @@
 #include "appinfo.h"
 #include "profile/keychainsecretstore.h"
 #include "profilecommand.h"
+#include "registercommand.h"
 #include "synccommand.h"
 
 #include <QCoreApplication>
@@ -21,7 +22,7 @@ const char usage[] = R"(Usage: m365sync-cli COMMAND [options]
 
 Commands:
   check --profile NAME [--json]   Sign in, compare granted and needed permissions, list domains and licences.
-  profile create NAME --tenant T --client-id C CREDENTIAL [--cloud global|usgov-l4|usgov-l5|china]
+  profile create NAME --tenant T [--client-id C] CREDENTIAL [--cloud global|usgov-l4|usgov-l5|china]
                  [--sandbox-url URL --ca-file FILE]
           CREDENTIAL: --generate-certificate [--subject CN] [--validity-days N] [--key-bits 2048|3072]
                       [--export-cer FILE] [--rs256]
@@ -29,6 +30,10 @@ Commands:
                     | --certificate-pem FILE --key-pem FILE
                     | --client-secret-env VARIABLE | --client-secret-stdin
   profile show NAME [--json] | profile list [--json] | profile delete NAME
+  register --profile NAME --device-code
+                                  Register the app in the profile's tenant as the wizard does: sign in as an
+                                  administrator with a code on any device, create the app with the profile's
+                                  certificate and admin consent, and store its IDs in the profile.
   plan (--profile NAME | --sandbox) [--json|--csv]
                                   Read the directory and the tenant and show what a sync would do.
   sync (--profile NAME | --sandbox) [--yes] [--allow-deletes N] [--only KIND[,KIND…]] [--password-file FILE]
@@ -90,6 +95,11 @@ int main(int argc, char *argv[])
     if (command == QLatin1String("profile")) {
         ProfileCommand profile(&secrets);
         profile.run(args.mid(1));
+        return app.exec();
+    }
+    if (command == QLatin1String("register")) {
+        RegisterCommand registration(&secrets);
+        registration.run(args.mid(1));
         return app.exec();
     }
     if (command == QLatin1String("check")) {

@@ -159,8 +159,8 @@ void ProfileCommand::create(const QStringList &arguments)
         }
         profile.endpoints = Identity::CloudEndpoints::forCloud(*chosen);
     }
-    if (profile.tenant.isEmpty() || profile.clientId.isEmpty()) {
-        err() << tr("profile create needs --tenant and --client-id.") << '\n';
+    if (profile.tenant.isEmpty()) {
+        err() << tr("profile create needs --tenant (a tenant ID or a verified domain).") << '\n';
         exit(Usage);
         return;
     }
@@ -253,10 +253,22 @@ void ProfileCommand::create(const QStringList &arguments)
         out() << tr("Profile \"%1\" saved (%2).").arg(profile.name, Profile::ProfileStore().filePath(profile.name))
               << '\n';
         if (profile.credentialKind == Profile::CredentialKind::Certificate) {
-            out() << tr("Certificate thumbprint (SHA-1): %1, valid until %2. Upload the .cer to the app registration "
-                        "under Certificates & secrets.")
-                         .arg(profile.certificate.thumbprintSha1, profile.certificate.notAfter.toString(Qt::ISODate))
+            // Both thumbprints: the Entra admin center lists the SHA-1 one, Microsoft's sign-in errors name the one
+            // the assertion carried (SHA-256 with PS256).
+            out() << tr("Certificate thumbprints: SHA-1 %1 (as the Entra admin center shows it), SHA-256 %2; valid "
+                        "until %3.")
+                         .arg(profile.certificate.thumbprintSha1,
+                              profile.certificate.thumbprintSha256,
+                              profile.certificate.notAfter.toString(Qt::ISODate))
                   << '\n';
+        }
+        if (profile.clientId.isEmpty()) {
+            out() << tr("No app yet: register it with \"m365sync-cli register --profile %1 --device-code\", or "
+                        "register it yourself, upload the .cer and recreate the profile with --client-id.")
+                         .arg(profile.name)
+                  << '\n';
+        } else if (profile.credentialKind == Profile::CredentialKind::Certificate) {
+            out() << tr("Upload the .cer to the app registration under Certificates & secrets.") << '\n';
         }
         exit(Done);
     });

@@ -242,6 +242,11 @@ void SyncCommand::openProfile()
         fail(error);
         return;
     }
+    if (profile->isDraft()) {
+        // What the wizard kept when it was closed: not a connection to plan or sync with yet.
+        fail(profile->draftError());
+        return;
+    }
     m_profile = *profile;
     const Result<Sync::SyncSettings> settings = Sync::SyncSettings::fromJson(m_profile.sync);
     if (!settings.ok()) {

@@ -3,6 +3,7 @@
 #include "appregistration.h"
 
 #include "graph/graphclient.h"
+#include "graph/tenantcheck.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -25,6 +26,83 @@ QString filterEquals(const QString &property, const QString &value)
         + QString::fromLatin1(QUrl::toPercentEncoding(property + QStringLiteral(" eq '") + quoted + QLatin1Char('\'')));
 }
 
+/// Removes an application this tool created, its service principal first: what a failed registration left behind.
+class RemoveApplicationJob : public M365::Job
+{
+public:
+    RemoveApplicationJob(GraphClient *client, const QString &applicationObjectId)
+        : m_client(client)
+        , m_applicationId(applicationObjectId)
+    {}
+
+protected:
+    void run() override
+    {
+        Request get =
+            Request::get(QStringLiteral("/applications/") + m_applicationId + QStringLiteral("?$select=appId"));
+        get.retryNotFound = true;
+        send(get, [this](const Response &application) {
+            if (application.status == 404) {
+                succeed(); // gone already
+                return;
+            }
+            const QString appId = application.json.value(QLatin1String("appId")).toString();
+            send(Request::get(QStringLiteral("/servicePrincipals?") + filterEquals(QStringLiteral("appId"), appId)),
+                 [this](const Response &found) {
+                     const QString sp = found.json.value(QLatin1String("value"))
+                                            .toArray()
+                                            .first()
+                                            .toObject()
+                                            .value(QLatin1String("id"))
+                                            .toString();
+                     if (sp.isEmpty()) {
+                         deleteApplication();
+                         return;
+                     }
+                     send(Request::remove(QStringLiteral("/servicePrincipals/") + sp), [this](const Response &) {
+                         deleteApplication();
+                     });
+                 });
+        });
+    }
+    void onCancel() override
+    {
+        if (m_current) {
+            m_current->cancel();
+        }
+    }
+
+private:
+    void deleteApplication()
+    {
+        send(Request::remove(QStringLiteral("/applications/") + m_applicationId), [this](const Response &) {
+            qCInfo(lcAppRegistration) << "removed application" << m_applicationId;
+            succeed();
+        });
+    }
+    /// Sends @p request; a failure other than 404 (already gone) fails the job.
+    void send(const Request &request, std::function<void(const Response &)> handler)
+    {
+        RequestJob *job = m_client->send(request);
+        m_current = job;
+        connect(job, &M365::Job::finished, this, [this, job, handler](M365::Job *) {
+            if (isFinished()) {
+                return;
+            }
+            if (job->hasError() && job->response().status != 404) {
+                fail(job->error());
+                return;
+            }
+            handler(job->response());
+        });
+        job->start();
+    }
+
+    QPointer<GraphClient> m_client;
+    QString m_applicationId;
+    QPointer<M365::Job> m_current;
+};
+
 } // namespace
 
 AppRegistrationJob::AppRegistrationJob(GraphClient *client, const Options &options, QObject *parent)
@@ -33,9 +111,60 @@ AppRegistrationJob::AppRegistrationJob(GraphClient *client, const Options &optio
     , m_options(options)
 {}
 
+QStringList AppRegistrationJob::defaultRoles()
+{
+    QStringList roles = Features{}.requiredRoles();
+    if (!roles.contains(QLatin1String("RoleManagement.Read.Directory"))) {
+        roles.append(QStringLiteral("RoleManagement.Read.Directory"));
+    }
+    // POST /domains and verify need Domain.ReadWrite.All (graph domain-post-domains.md, domain-verify.md), which
+    // contains Domain.Read.All.
+    roles.replaceInStrings(QStringLiteral("Domain.Read.All"), QStringLiteral("Domain.ReadWrite.All"));
+    return roles;
+}
+
+QString AppRegistrationJob::missingRoleReason(const QStringList &roleTemplateIds, const QStringList &roleNames)
+{
+    const auto holds = [&roleTemplateIds](QLatin1String role) {
+        return roleTemplateIds.contains(role, Qt::CaseInsensitive);
+    };
+    const bool canGrant = holds(globalAdministrator) || holds(privilegedRoleAdministrator);
+    const bool canCreate =
+        holds(globalAdministrator) || holds(applicationAdministrator) || holds(cloudApplicationAdministrator);
+    if (canGrant && canCreate) {
+        return {};
+    }
+    const QString yours = roleNames.isEmpty()
+        ? tr("Your account has no active administrator role.")
+        : tr("Your account's active roles: %1.").arg(roleNames.join(QStringLiteral(", ")));
+    QString reason;
+    if (canCreate) {
+        reason = tr("Granting the app its Microsoft Graph application permissions needs a Privileged Role "
+                    "Administrator or a Global Administrator; Microsoft does not let Application or Cloud "
+                    "Application Administrators grant them.");
+    } else if (canGrant) {
+        reason = tr("Creating the app needs an Application Administrator, a Cloud Application Administrator or a "
+                    "Global Administrator.");
+    } else {
+        reason = tr("Registering the app needs a Global Administrator, or an Application or Cloud Application "
+                    "Administrator who is also a Privileged Role Administrator.");
+    }
+    return tr("%1 %2 Nothing was created. Ask a Global Administrator to sign in here, or register the app yourself "
+              "and send the consent link to a Privileged Role Administrator. If your role is eligible through "
+              "Privileged Identity Management, activate it and try again.")
+        .arg(reason, yours);
+}
+
+M365::Job *AppRegistrationJob::removeApplication(GraphClient *client, const QString &applicationObjectId)
+{
+    return new RemoveApplicationJob(client, applicationObjectId);
+}
+
 QString AppRegistrationJob::stepName(Step step)
 {
     switch (step) {
+    case CheckAdminRoles:
+        return tr("Check your administrator roles");
     case FindGraphServicePrincipal:
         return tr("Find Microsoft Graph in the tenant");
     case CreateApplication:
@@ -61,7 +190,12 @@ void AppRegistrationJob::run()
                    {}});
         return;
     }
-    findGraphServicePrincipal();
+    if (m_options.checkAdminRoles) {
+        checkAdminRoles();
+    } else {
+        setStep(CheckAdminRoles, Status::Done);
+        findGraphServicePrincipal();
+    }
 }
 
 void AppRegistrationJob::onCancel()
@@ -138,6 +272,73 @@ QJsonArray AppRegistrationJob::mergedResourceAccess(const QJsonArray &existing) 
     return merged;
 }
 
+void AppRegistrationJob::checkAdminRoles()
+{
+    setStep(CheckAdminRoles, Status::Running);
+    // Directory roles (and groups) the signed-in user holds, directly or through a role-assignable group; User.Read
+    // is enough for /me (graph user-list-transitivememberof.md). PIM-eligible roles appear only once activated.
+    PagedJob *job = m_client->getAll(QStringLiteral("/me/transitiveMemberOf"));
+    m_current = job;
+    connect(job, &M365::Job::finished, this, [this, job](M365::Job *) {
+        job->deleteLater();
+        if (isFinished()) {
+            return;
+        }
+        if (job->hasError()) {
+            // Not knowing the roles is no reason to stop a Global Administrator: a refusal later says it as well.
+            qCWarning(lcAppRegistration) << "could not read the administrator's roles:" << job->error().details;
+            setStep(CheckAdminRoles, Status::Done);
+            findGraphServicePrincipal();
+            return;
+        }
+        QStringList templateIds;
+        bool limited = false;
+        for (const auto &value : job->items()) {
+            const QJsonObject object = value.toObject();
+            if (object.value(QLatin1String("@odata.type")).toString()
+                == QLatin1String("#microsoft.graph.directoryRole")) {
+                const QString templateId = object.value(QLatin1String("roleTemplateId")).toString();
+                // Without Directory.Read.All a role comes with its type and id only (graph limited-info.md).
+                limited |= templateId.isEmpty();
+                templateIds.append(templateId);
+                m_adminRoleNames.append(object.value(QLatin1String("displayName")).toString());
+            }
+        }
+        if (limited) {
+            qCWarning(lcAppRegistration) << "the administrator's roles came without their template ids";
+            setStep(CheckAdminRoles, Status::Done);
+            findGraphServicePrincipal();
+            return;
+        }
+        const QString reason = missingRoleReason(templateIds, m_adminRoleNames);
+        if (!reason.isEmpty()) {
+            failStep(Error{QString(AdminRoleMissing), reason, m_adminRoleNames.join(QStringLiteral(", ")), {}});
+            return;
+        }
+        setStep(CheckAdminRoles, Status::Done);
+        findGraphServicePrincipal();
+    });
+    job->start();
+}
+
+QJsonObject AppRegistrationJob::webWithConsentRedirect(const QJsonObject &existing) const
+{
+    if (m_options.consentRedirectUri.isEmpty()) {
+        return {};
+    }
+    const QString uri = m_options.consentRedirectUri.toString(QUrl::FullyEncoded);
+    QJsonArray uris = existing.value(QLatin1String("redirectUris")).toArray();
+    if (uris.contains(QJsonValue(uri))) {
+        return {};
+    }
+    uris.append(uri);
+    // The whole web object goes back with the URI added; redirectUriSettings repeats redirectUris and is left out.
+    QJsonObject web = existing;
+    web.remove(QStringLiteral("redirectUriSettings"));
+    web.insert(QStringLiteral("redirectUris"), uris);
+    return web;
+}
+
 void AppRegistrationJob::findGraphServicePrincipal()
 {
     setStep(FindGraphServicePrincipal, Status::Running);
@@ -184,7 +385,16 @@ void AppRegistrationJob::findApplication()
         send(Request::get(QStringLiteral("/applications?")
                           + filterEquals(QStringLiteral("displayName"), m_options.displayName)),
              [this](const Response &response) {
-                 createOrUpdateApplication(response.json.value(QLatin1String("value")).toArray().first().toObject());
+                 // Only an app this tool created: one with the same name that someone else made is not ours.
+                 QJsonObject ours;
+                 for (const auto &value : response.json.value(QLatin1String("value")).toArray()) {
+                     const QJsonObject app = value.toObject();
+                     if (app.value(QLatin1String("tags")).toArray().contains(QJsonValue(ownerTag))) {
+                         ours = app;
+                         break;
+                     }
+                 }
+                 createOrUpdateApplication(ours);
              });
     };
     if (m_options.existingAppId.isEmpty()) {
@@ -206,9 +416,14 @@ void AppRegistrationJob::findApplication()
 void AppRegistrationJob::createOrUpdateApplication(const QJsonObject &existing)
 {
     if (existing.isEmpty()) {
-        const QJsonObject body{{QStringLiteral("displayName"), m_options.displayName},
-                               {QStringLiteral("signInAudience"), QStringLiteral("AzureADMyOrg")},
-                               {QStringLiteral("requiredResourceAccess"), requiredResourceAccess()}};
+        QJsonObject body{{QStringLiteral("displayName"), m_options.displayName},
+                         {QStringLiteral("signInAudience"), QStringLiteral("AzureADMyOrg")},
+                         {QStringLiteral("tags"), QJsonArray{QString(ownerTag)}},
+                         {QStringLiteral("requiredResourceAccess"), requiredResourceAccess()}};
+        const QJsonObject web = webWithConsentRedirect({});
+        if (!web.isEmpty()) {
+            body.insert(QStringLiteral("web"), web);
+        }
         send(Request::withBody("POST", QStringLiteral("/applications"), body), [this](const Response &response) {
             m_applicationId = response.json.value(QLatin1String("id")).toString();
             m_appId = response.json.value(QLatin1String("appId")).toString();
@@ -226,14 +441,20 @@ void AppRegistrationJob::createOrUpdateApplication(const QJsonObject &existing)
     // needed ones are added to what is there, never put in its place; nothing is written when all are there.
     const QJsonArray existingAccess = existing.value(QLatin1String("requiredResourceAccess")).toArray();
     const QJsonArray merged = mergedResourceAccess(existingAccess);
-    if (merged == existingAccess) {
+    QJsonObject changes;
+    if (merged != existingAccess) {
+        changes.insert(QStringLiteral("requiredResourceAccess"), merged);
+    }
+    const QJsonObject web = webWithConsentRedirect(existing.value(QLatin1String("web")).toObject());
+    if (!web.isEmpty()) {
+        changes.insert(QStringLiteral("web"), web);
+    }
+    if (changes.isEmpty()) {
         setStep(CreateApplication, Status::Done);
         findServicePrincipal();
         return;
     }
-    Request patch = Request::withBody("PATCH",
-                                      QStringLiteral("/applications/") + m_applicationId,
-                                      QJsonObject{{QStringLiteral("requiredResourceAccess"), merged}});
+    Request patch = Request::withBody("PATCH", QStringLiteral("/applications/") + m_applicationId, changes);
     patch.retryNotFound = true;
     send(patch, [this](const Response &) {
         setStep(CreateApplication, Status::Done);

@@ -32,6 +32,7 @@ struct Request
     bool isWrite() const { return method != "GET"; }
 
     static Request get(const QString &path) { return Request{"GET", path, {}, false, {}, false, {}, {}}; }
+    static Request remove(const QString &path) { return Request{"DELETE", path, {}, false, {}, false, {}, {}}; }
     static Request withBody(const QByteArray &method, const QString &path, const QJsonObject &body)
     {
         return Request{method, path, body, true, {}, false, {}, {}};

@@ -5,6 +5,9 @@
 #include "identity/tokenprovider.h"
 
 #include <QJsonArray>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace M365::Graph {
 
@@ -89,23 +92,62 @@ TenantCheckJob::TenantCheckJob(GraphClient *client, const Features &features, QO
 
 void TenantCheckJob::run()
 {
+    signIn();
+}
+
+void TenantCheckJob::signIn()
+{
     Identity::TokenProvider *tokens = m_client->tokenProvider();
     tokens->acquire(this, [this, tokens](const QString &, const M365::Error &error) {
         if (!error.isNull()) {
-            fail(error);
+            // An app or key created moments ago is unknown to the token service until it replicates.
+            const bool notReplicated =
+                error.code == QLatin1String("AADSTS700016") || error.code == QLatin1String("AADSTS700027");
+            if (!notReplicated
+                || !retryLater(tr("Microsoft Entra does not accept the new app's certificate yet (%1); a new app "
+                                  "and its certificate take a while to reach every server.")
+                                   .arg(error.code))) {
+                fail(error);
+            }
             return;
         }
         m_report.grantedRoles = tokens->roles();
         m_report.requiredRoles = m_features.requiredRoles();
+        m_report.missingRoles.clear();
         for (const QString &role : std::as_const(m_report.requiredRoles)) {
             if (!roleSatisfied(role, m_report.grantedRoles)) {
                 m_report.missingRoles.append(role);
             }
         }
+        if (!m_report.missingRoles.isEmpty()
+            && retryLater(tr("The app's sign-in does not carry the permissions just granted yet (%1 missing); "
+                             "admin consent takes a while to reach every server.")
+                              .arg(m_report.missingRoles.size()))) {
+            tokens->invalidate();
+            return;
+        }
         m_report.tokenExpires = tokens->expiresAt();
-        m_report.adminConsentUrl = m_client->endpoints().adminConsentUrl(tokens->tenant(), tokens->clientId(), QUrl());
+        m_report.adminConsentUrl = m_client->endpoints().adminConsentUrl(
+            tokens->tenant(), tokens->clientId(), m_client->endpoints().consentRedirectUri());
         readTenant();
     });
+}
+
+bool TenantCheckJob::retryLater(const QString &reason)
+{
+    if (m_waitedMs >= m_replicationWaitMs) {
+        return false;
+    }
+    const qint64 pause = std::min(m_nextPauseMs, m_replicationWaitMs - m_waitedMs);
+    m_waitedMs += pause;
+    m_nextPauseMs = std::min<qint64>(m_nextPauseMs * 2, 15000);
+    Q_EMIT waiting(reason, pause);
+    QTimer::singleShot(pause, this, [this] {
+        if (!isFinished()) {
+            signIn();
+        }
+    });
+    return true;
 }
 
 void TenantCheckJob::readTenant()

@@ -76,16 +76,31 @@ public:
     TenantCheckJob(GraphClient *client, const Features &features, QObject *parent = nullptr);
     const TenantReport &report() const { return m_report; }
 
+    /// Right after a registration: for up to @p maxWaitMs, a sign-in Entra refuses because the new app or its new
+    /// certificate has not replicated yet (AADSTS700016, AADSTS700027), or a token without the permissions just
+    /// granted, is tried again with growing pauses; waiting() says why each time. 0 (the default): no waiting.
+    void setReplicationWait(qint64 maxWaitMs) { m_replicationWaitMs = maxWaitMs; }
+
+Q_SIGNALS:
+    /// Waiting for replication: what Entra answered, and when the next try comes.
+    void waiting(const QString &reason, qint64 retryInMs);
+
 protected:
     void run() override;
 
 private:
+    void signIn();
+    /// True when a replication wait is left and the next try is scheduled.
+    bool retryLater(const QString &reason);
     void readTenant();
     void readVerificationRecords();
 
     QPointer<GraphClient> m_client;
     Features m_features;
     TenantReport m_report;
+    qint64 m_replicationWaitMs = 0;
+    qint64 m_waitedMs = 0;
+    qint64 m_nextPauseMs = 1000;
 };
 
 } // namespace M365::Graph

@@ -34,6 +34,15 @@ ConnectJob::ConnectJob(QNetworkAccessManager *nam,
 
 void ConnectJob::run()
 {
+    if (m_profile.clientId.isEmpty()) {
+        fail(M365::Error{QStringLiteral("profile.noClientId"),
+                         tr("The connection \"%1\" has no app yet. Register it with the wizard or with "
+                            "\"m365sync-cli register --profile %1 --device-code\".")
+                             .arg(m_profile.name),
+                         {},
+                         {}});
+        return;
+    }
     const bool certificate = m_profile.credentialKind == CredentialKind::Certificate;
     const QString key = certificate ? m_profile.secrets.privateKey : m_profile.secrets.clientSecret;
     if (key.isEmpty() || !m_secrets) {

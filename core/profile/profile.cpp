@@ -32,6 +32,12 @@ const QString keySecretRefs = QStringLiteral("secretRefs");
 const QString keyDirectory = QStringLiteral("directory");
 const QString keySync = QStringLiteral("sync");
 const QString keyCaFile = QStringLiteral("caFile");
+const QString keyDraft = QStringLiteral("draft");
+const QString keyResumeAt = QStringLiteral("resumeAt");
+const QString keyAppRegistered = QStringLiteral("appRegistered");
+const QString keyUploadedThumbprint = QStringLiteral("uploadedThumbprint");
+/// The format of a complete profile, which every version reads.
+constexpr int CompleteFormatVersion = 1;
 
 M365::Error makeError(const QString &code, const QString &userMessage, const QString &details)
 {
@@ -196,7 +202,7 @@ QJsonObject Profile::toJson() const
     addReference(Secrets::Purpose::ClientSecret, secrets.clientSecret);
     addReference(Secrets::Purpose::LdapBindPassword, secrets.ldapBindPassword);
 
-    QJsonObject json{{keyFormatVersion, FormatVersion},
+    QJsonObject json{{keyFormatVersion, draft ? FormatVersion : CompleteFormatVersion},
                      {keyName, name},
                      {keyEndpoints, endpoints.toJson()},
                      {keyTenant, tenant},
@@ -208,7 +214,24 @@ QJsonObject Profile::toJson() const
     if (!caFile.isEmpty()) {
         json.insert(keyCaFile, caFile);
     }
+    if (draft) {
+        QJsonObject state{{keyResumeAt, draft->resumePage}};
+        if (draft->appRegistered) {
+            state.insert(keyAppRegistered, true);
+        }
+        if (!draft->uploadedThumbprint.isEmpty()) {
+            state.insert(keyUploadedThumbprint, draft->uploadedThumbprint);
+        }
+        json.insert(keyDraft, state);
+    }
     return json;
+}
+
+M365::Error Profile::draftError() const
+{
+    return makeError(QStringLiteral("profile.draft"),
+                     tr("Profile %1 is a draft: finish it in the wizard (m365sync) first.").arg(name),
+                     QStringLiteral("profile %1 is a draft of the onboarding wizard").arg(name));
 }
 
 std::optional<Profile> Profile::fromJson(const QJsonObject &json, M365::Error *error)
@@ -335,6 +358,23 @@ std::optional<Profile> Profile::fromJson(const QJsonObject &json, M365::Error *e
     profile.directory = json.value(keyDirectory).toObject();
     profile.sync = json.value(keySync).toObject();
     profile.caFile = json.value(keyCaFile).toString();
+
+    if (json.contains(keyDraft)) {
+        const QJsonObject state = json.value(keyDraft).toObject();
+        DraftState draft;
+        draft.resumePage = state.value(keyResumeAt).toString();
+        draft.appRegistered = state.value(keyAppRegistered).toBool();
+        draft.uploadedThumbprint = state.value(keyUploadedThumbprint).toString();
+        if (!json.value(keyDraft).isObject()
+            || (!draft.uploadedThumbprint.isEmpty() && !isHex(draft.uploadedThumbprint, 40))) {
+            return failed(QStringLiteral("profile.invalidDraft"),
+                          tr("The profile \"%1\" has an invalid draft state. Delete the profile and run the wizard "
+                             "again.")
+                              .arg(name),
+                          QStringLiteral("invalid \"draft\" member"));
+        }
+        profile.draft = draft;
+    }
     return profile;
 }
 
@@ -343,7 +383,7 @@ bool operator==(const Profile &a, const Profile &b)
     return a.name == b.name && a.endpoints == b.endpoints && a.tenant == b.tenant && a.clientId == b.clientId
         && a.credentialKind == b.credentialKind && a.certificate == b.certificate
         && a.assertionAlgorithm == b.assertionAlgorithm && a.secrets == b.secrets && a.directory == b.directory
-        && a.sync == b.sync && a.caFile == b.caFile;
+        && a.sync == b.sync && a.caFile == b.caFile && a.draft == b.draft;
 }
 
 QString credentialKindId(CredentialKind kind)

@@ -55,6 +55,26 @@ struct SecretReferences
 };
 
 /**
+ * What the onboarding wizard had done when the admin closed it before Finish (issue 13). Closing the wizard after an
+ * app was registered or a certificate made would otherwise lose them (and leave an app in the tenant whose key nobody
+ * has), so the wizard keeps them as a draft profile and resumes it on the next start. A draft is no connection yet:
+ * the dashboard and the CLI refuse it. Its secrets are in the SecretStore like a complete profile's.
+ */
+struct DraftState
+{
+    QString resumePage; ///< the wizard page to resume at ("registration", "credentials", "connection", …)
+    bool appRegistered = false; ///< the wizard registered the app (the profile's clientId) in the tenant itself
+    QString uploadedThumbprint; ///< SHA-1 hex of the certificate the wizard uploaded to that app; empty: none
+
+    friend bool operator==(const DraftState &a, const DraftState &b)
+    {
+        return a.resumePage == b.resumePage && a.appRegistered == b.appRegistered
+            && a.uploadedThumbprint == b.uploadedThumbprint;
+    }
+    friend bool operator!=(const DraftState &a, const DraftState &b) { return !(a == b); }
+};
+
+/**
  * One connection: a tenant in a cloud, the app that m365sync signs in as, and (for later issues) the directory and
  * sync settings.
  *
@@ -68,8 +88,10 @@ struct Profile
     Q_DECLARE_TR_FUNCTIONS(M365::Profile::Profile)
 
 public:
-    /// The file format written by toJson(); fromJson() reads this version and refuses newer ones.
-    static constexpr int FormatVersion = 1;
+    /// The newest file format; fromJson() reads formats 1 to this one and refuses newer ones. toJson() writes 1 for a
+    /// complete profile, so that older versions keep reading it, and 2 for a draft, so that a version that does not
+    /// know drafts refuses it rather than use it as a complete connection.
+    static constexpr int FormatVersion = 2;
 
     QString name;
     Identity::CloudEndpoints endpoints = Identity::CloudEndpoints::forCloud(Identity::Cloud::Global);
@@ -82,6 +104,12 @@ public:
     QJsonObject directory; ///< directory source settings (issue 4 and later); no passwords: see secrets
     QJsonObject sync; ///< mapping, scope and schedule settings (later issues)
     QString caFile; ///< optional PEM file of extra trusted CAs, for a sandbox with its own CA only
+    /// Set while the profile is a draft of the onboarding wizard (see DraftState); empty for a complete connection.
+    std::optional<DraftState> draft;
+
+    bool isDraft() const { return draft.has_value(); }
+    /// What the dashboard and the CLI say when asked to use a draft ("profile.draft").
+    M365::Error draftError() const;
 
     /// Letters, digits, '-', '_' and '.', 1 to 64 characters, not starting with '.'.
     static bool isValidName(const QString &name);

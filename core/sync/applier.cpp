@@ -326,8 +326,7 @@ ApplyJob::Step ApplyJob::objectStep(int index)
         break;
     }
     case Change::Kind::Delete:
-        step.request =
-            Graph::Request{"DELETE", collection + QLatin1Char('/') + c.cloudId, {}, false, {}, false, {}, {}};
+        step.request = Graph::Request::remove(collection + QLatin1Char('/') + c.cloudId);
         break;
     default: {
         QJsonObject body = c.payload;
@@ -416,18 +415,12 @@ void ApplyJob::queueDependents()
                 if (id.isEmpty()) {
                     continue;
                 }
-                m_queue.push_back(Step{Step::Kind::MemberRemove,
-                                       i,
-                                       Graph::Request{"DELETE",
-                                                      str("/groups/") + groupId + str("/members/") + id + str("/$ref"),
-                                                      {},
-                                                      false,
-                                                      {},
-                                                      false,
-                                                      {},
-                                                      {}},
-                                       {id},
-                                       {}});
+                m_queue.push_back(
+                    Step{Step::Kind::MemberRemove,
+                         i,
+                         Graph::Request::remove(str("/groups/") + groupId + str("/members/") + id + str("/$ref")),
+                         {id},
+                         {}});
                 ++steps;
             }
             if (!missing.isEmpty()) {
@@ -459,8 +452,7 @@ void ApplyJob::queueManagers()
         const QJsonValue manager = c.payload.value(QLatin1String("manager"));
         const QString path = str("/users/") + userId + str("/manager/$ref");
         if (manager.isNull()) {
-            m_queue.push_back(
-                Step{Step::Kind::Manager, i, Graph::Request{"DELETE", path, {}, false, {}, false, {}, {}}, {}, {}});
+            m_queue.push_back(Step{Step::Kind::Manager, i, Graph::Request::remove(path), {}, {}});
             continue;
         }
         QString managerId = manager.toObject().value(QLatin1String("id")).toString();

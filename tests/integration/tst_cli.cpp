@@ -7,6 +7,9 @@
 // with an unlocked gnome-keyring).
 
 #include "profile/keychainsecretstore.h"
+#include "profile/profilestore.h"
+#include "signinbrowser.h"
+#include "tenantstate.h"
 
 #include <QDirIterator>
 #include <QJsonArray>
@@ -15,6 +18,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -36,6 +40,8 @@ private Q_SLOTS:
     void unknownTenantIsExplained();
     void noSecretInWrittenFiles();
     void deleteRemovesSecrets();
+    void draftIsRefused();
+    void registerWithDeviceCode();
 
 private:
     struct Run
@@ -392,6 +398,42 @@ void TestCli::deleteRemovesSecrets()
     QVERIFY(readSecret(QStringLiteral("m365sync/p1/privateKey")).isEmpty());
 }
 
+void TestCli::draftIsRefused()
+{
+    // A draft the wizard kept when it was closed (issue 13): not a connection to plan or sync with.
+    const Run created = cli({QStringLiteral("profile"),
+                             QStringLiteral("create"),
+                             QStringLiteral("d1"),
+                             QStringLiteral("--tenant"),
+                             m_info.value(QLatin1String("tenantId")).toString(),
+                             QStringLiteral("--client-id"),
+                             m_allRolesApp,
+                             QStringLiteral("--sandbox-url"),
+                             m_info.value(QLatin1String("graphUrl")).toString(),
+                             QStringLiteral("--ca-file"),
+                             m_info.value(QLatin1String("caFile")).toString(),
+                             QStringLiteral("--generate-certificate")});
+    QVERIFY2(created.code == 0, qPrintable(created.err));
+    const QString refusal = QStringLiteral("Profile d1 is a draft: finish it in the wizard (m365sync) first");
+    const QStringList plan{QStringLiteral("plan"), QStringLiteral("--profile"), QStringLiteral("d1")};
+    const QStringList sync{
+        QStringLiteral("sync"), QStringLiteral("--profile"), QStringLiteral("d1"), QStringLiteral("--yes")};
+    // As a complete profile it gets as far as its own problems.
+    QVERIFY(!cli(plan).err.contains(refusal));
+
+    const M365::Profile::ProfileStore store(m_home.filePath(QStringLiteral("config/m365sync/m365sync/profiles")));
+    std::optional<M365::Profile::Profile> profile = store.load(QStringLiteral("d1"));
+    QVERIFY(profile);
+    profile->draft = M365::Profile::DraftState{QStringLiteral("connection"), false, QString()};
+    QVERIFY(store.save(*profile));
+    for (const QStringList &arguments : {plan, sync}) {
+        const Run refused = cli(arguments);
+        QCOMPARE(refused.code, 1);
+        QVERIFY2(refused.err.contains(refusal), qPrintable(refused.err));
+        QVERIFY(refused.out.isEmpty());
+    }
+}
+
 QByteArray TestCli::readSecret(const QString &key)
 {
     M365::Secrets::KeychainSecretStore store;
@@ -400,6 +442,79 @@ QByteArray TestCli::readSecret(const QString &key)
     job->start();
     finished.wait(10000);
     return job->hasError() ? QByteArray() : job->value();
+}
+
+void TestCli::registerWithDeviceCode()
+{
+    // A server admin without a browser: the profile first (no client id yet), then register with a device code.
+    const Run created = cli({QStringLiteral("profile"),
+                             QStringLiteral("create"),
+                             QStringLiteral("headless"),
+                             QStringLiteral("--tenant"),
+                             m_info.value(QLatin1String("tenantId")).toString(),
+                             QStringLiteral("--sandbox-url"),
+                             m_info.value(QLatin1String("graphUrl")).toString(),
+                             QStringLiteral("--ca-file"),
+                             m_info.value(QLatin1String("caFile")).toString(),
+                             QStringLiteral("--generate-certificate")});
+    QVERIFY2(created.code == 0, qPrintable(created.err));
+    QVERIFY2(created.out.contains(QLatin1String("m365sync-cli register --profile headless --device-code")),
+             qPrintable(created.out));
+    QVERIFY(created.out.contains(QLatin1String("SHA-256")));
+    const Run early = cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("headless")});
+    QCOMPARE(early.code, 1);
+    QVERIFY2(early.err.contains(QLatin1String("has no app yet")), qPrintable(early.err));
+    QCOMPARE(cli({QStringLiteral("register"), QStringLiteral("--profile"), QStringLiteral("headless")}).code, 2);
+    const Run help = cli({QStringLiteral("register"), QStringLiteral("--help")});
+    QCOMPARE(help.code, 0);
+    QVERIFY(help.out.contains(QLatin1String("--device-code")));
+
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(M365SYNC_CLI_PATH),
+                  {QStringLiteral("register"),
+                   QStringLiteral("--profile"),
+                   QStringLiteral("headless"),
+                   QStringLiteral("--device-code")});
+    process.closeWriteChannel();
+    // The CLI prints where to go and the code, then waits for the admin.
+    static const QRegularExpression prompt(QStringLiteral("open (\\S+) on any device and enter the code (\\S+),"));
+    QString stderrText;
+    QRegularExpressionMatch match;
+    QTRY_VERIFY_WITH_TIMEOUT((stderrText += QString::fromUtf8(process.readAllStandardError()),
+                              match = prompt.match(stderrText),
+                              match.hasMatch() || process.state() == QProcess::NotRunning),
+                             20000);
+    QVERIFY2(match.hasMatch(), qPrintable(stderrText));
+    SignInBrowser browser;
+    browser.setCaCertificates(QSslCertificate::fromPath(m_info.value(QLatin1String("caFile")).toString()));
+    const SignInBrowser::Page codePage = browser.get(QUrl(match.captured(1)));
+    QCOMPARE(codePage.status, 200);
+    const SignInBrowser::Page signIn = browser.submit(codePage, {{QStringLiteral("otc"), match.captured(2)}});
+    QCOMPARE(signIn.status, 200);
+    const SignInBrowser::Page done =
+        browser.submit(signIn,
+                       {{QStringLiteral("login"), M365::Sandbox::TenantState::demoAdminUpn},
+                        {QStringLiteral("passwd"), M365::Sandbox::TenantState::demoAdminPassword}});
+    QCOMPARE(done.status, 200);
+    QVERIFY(process.waitForFinished(60000));
+    stderrText += QString::fromUtf8(process.readAllStandardError());
+    const QString output = QString::fromUtf8(process.readAllStandardOutput());
+    QVERIFY2(process.exitCode() == 0, qPrintable(output + stderrText));
+    QVERIFY2(output.contains(QLatin1String("has every permission the sync needs")), qPrintable(output));
+
+    // The profile now names the new app, and the sync's own check passes with it.
+    const Run shown =
+        cli({QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("headless"), QStringLiteral("--json")});
+    const QString clientId =
+        QJsonDocument::fromJson(shown.out.toUtf8()).object().value(QLatin1String("clientId")).toString();
+    QVERIFY2(!clientId.isEmpty() && clientId != m_allRolesApp, qPrintable(shown.out));
+    QVERIFY(output.contains(clientId));
+    const Run check = cli({QStringLiteral("check"), QStringLiteral("--profile"), QStringLiteral("headless")});
+    QVERIFY2(check.code == 0, qPrintable(check.out + check.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
