@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 int main(int argc, char *argv[])
 {
@@ -46,15 +47,42 @@ int main(int argc, char *argv[])
         window->show();
     };
 
+    // A draft the wizard kept when the admin closed it is resumed first; a draft is never opened as a connection.
+    const M365::Profile::ProfileStore store;
+    std::optional<M365::Profile::Profile> draft;
+    bool anyConnection = false;
+    const QStringList names = store.list();
+    for (const QString &name : names) {
+        const std::optional<M365::Profile::Profile> profile = store.load(name);
+        if (profile && profile->isDraft()) {
+            if (!draft) {
+                draft = profile;
+            }
+        } else {
+            anyConnection = true; // one that does not load says why in the main window
+        }
+    }
+
     QWidget *shown = nullptr;
-    // First start: no connection yet, so the onboarding wizard comes first.
-    if (M365::Profile::ProfileStore().list().isEmpty()) {
+    // First start (no connection yet) or a draft to finish: the onboarding wizard comes first.
+    if (!anyConnection || draft) {
         M365::Ui::WizardContext::Options options;
         options.secrets = &secrets;
         wizard = std::make_unique<M365::Ui::OnboardingWizard>(options);
         QObject::connect(wizard.get(), &QWizard::accepted, &app, showMainWindow);
-        QObject::connect(wizard.get(), &QWizard::rejected, &app, &QApplication::quit);
-        wizard->show();
+        if (anyConnection) {
+            // Closing the draft's wizard leads to the connections there are.
+            QObject::connect(wizard.get(), &QWizard::rejected, &app, showMainWindow);
+        } else {
+            QObject::connect(wizard.get(), &QWizard::rejected, &app, &QApplication::quit);
+        }
+        if (draft) {
+            // Shown once its pages are filled from the draft and the keychain.
+            QObject::connect(wizard.get(), &M365::Ui::OnboardingWizard::profileOpened, wizard.get(), &QWidget::show);
+            wizard->openProfile(*draft);
+        } else {
+            wizard->show();
+        }
         shown = wizard.get();
     } else {
         showMainWindow();

@@ -31,6 +31,8 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     , m_profileCombo(new QComboBox(this))
     , m_stack(new QStackedWidget(this))
     , m_message(new QLabel(this))
+    , m_editConnection(new QAction(tr("&Edit connection…"), this))
+    , m_draftsMenu(new QMenu(tr("&Finish a draft"), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("m365sync"));
@@ -42,8 +44,15 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     auto *quit = new QAction(tr("&Quit"), this);
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, qApp, &QApplication::quit);
+    m_editConnection->setObjectName(QStringLiteral("editConnectionAction"));
+    m_editConnection->setEnabled(false);
+    connect(m_editConnection, &QAction::triggered, this, &MainWindow::editConnection);
+    m_draftsMenu->setObjectName(QStringLiteral("draftsMenu"));
+    m_draftsMenu->setEnabled(false);
     QMenu *file = menuBar()->addMenu(tr("&Connection"));
     file->addAction(newConnection);
+    file->addAction(m_editConnection);
+    file->addMenu(m_draftsMenu);
     file->addSeparator();
     file->addAction(quit);
 
@@ -85,12 +94,28 @@ DashboardWidget *MainWindow::dashboard() const
     return m_dashboard;
 }
 
+QString MainWindow::profileDirectory() const
+{
+    return m_options.profileDirectory.isEmpty() ? Profile::ProfileStore::defaultDirectory()
+                                                : m_options.profileDirectory;
+}
+
 void MainWindow::reloadProfiles(const QString &name)
 {
-    const QStringList names =
-        Profile::ProfileStore(m_options.profileDirectory.isEmpty() ? Profile::ProfileStore::defaultDirectory()
-                                                                   : m_options.profileDirectory)
-            .list();
+    // Drafts are no connections: they are finished in the wizard, not opened in a dashboard.
+    const Profile::ProfileStore store(profileDirectory());
+    QStringList names;
+    m_drafts.clear();
+    const QStringList all = store.list();
+    for (const QString &profileName : all) {
+        const std::optional<Profile::Profile> profile = store.load(profileName);
+        if (profile && profile->isDraft()) {
+            m_drafts.append(profileName);
+        } else {
+            names.append(profileName); // one that does not load says why when it is opened
+        }
+    }
+    updateDrafts();
     {
         const QSignalBlocker blocker(m_profileCombo);
         m_profileCombo->clear();
@@ -98,7 +123,15 @@ void MainWindow::reloadProfiles(const QString &name)
     }
     m_profileCombo->setEnabled(names.size() > 1);
     if (names.isEmpty()) {
-        showMessage(tr("No connection yet. Choose \"New connection…\" to connect to a tenant or the sandbox."));
+        delete m_dashboard;
+        delete m_controller;
+        m_current.clear();
+        m_editConnection->setEnabled(false);
+        showMessage(m_drafts.isEmpty()
+                        ? tr("No connection yet. Choose \"New connection…\" to connect to a tenant or the sandbox.")
+                        : tr("No connection yet. Finish the draft \"%1\" (Connection, Finish a draft), or choose "
+                             "\"New connection…\" to start afresh.")
+                              .arg(m_drafts.constFirst()));
         return;
     }
     QString open = name.isEmpty() ? QSettings().value(lastProfileKey).toString() : name;
@@ -113,12 +146,16 @@ void MainWindow::openProfile(const QString &name)
     if (name == m_current && m_controller) {
         return;
     }
-    const Profile::ProfileStore store(m_options.profileDirectory.isEmpty() ? Profile::ProfileStore::defaultDirectory()
-                                                                           : m_options.profileDirectory);
+    const Profile::ProfileStore store(profileDirectory());
     M365::Error error;
     const std::optional<Profile::Profile> profile = store.load(name, &error);
     if (!profile) {
         showMessage(tr("The profile \"%1\" cannot be read: %2").arg(name, error.userMessage));
+        return;
+    }
+    if (profile->isDraft()) {
+        // A draft is no connection: it is finished in the wizard, never shown as a dashboard.
+        resumeDraft(name);
         return;
     }
     delete m_dashboard;
@@ -133,11 +170,13 @@ void MainWindow::openProfile(const QString &name)
     options.runSystemctl = m_options.runSystemctl;
     m_controller = new DashboardController(*profile, options, this);
     m_dashboard = new DashboardWidget(m_controller, m_stack);
+    connect(m_dashboard, &DashboardWidget::editConnectionRequested, this, &MainWindow::editConnection);
     m_stack->addWidget(m_dashboard);
     m_stack->setCurrentWidget(m_dashboard);
     m_current = name;
     m_profileCombo->setCurrentIndex(m_profileCombo->findText(name));
     setWindowTitle(tr("%1 — m365sync").arg(name));
+    m_editConnection->setEnabled(true);
     QSettings().setValue(lastProfileKey, name);
     m_controller->start();
 }
@@ -153,12 +192,26 @@ void MainWindow::showMessage(const QString &text)
     m_stack->setCurrentWidget(m_message);
 }
 
-void MainWindow::newConnection()
+void MainWindow::updateDrafts()
+{
+    m_draftsMenu->clear();
+    for (const QString &name : std::as_const(m_drafts)) {
+        QAction *resume = m_draftsMenu->addAction(tr("Finish \"%1\"…").arg(name));
+        resume->setObjectName(QStringLiteral("resumeDraftAction"));
+        connect(resume, &QAction::triggered, this, [this, name] {
+            resumeDraft(name);
+        });
+    }
+    m_draftsMenu->setEnabled(!m_drafts.isEmpty());
+}
+
+OnboardingWizard *MainWindow::makeWizard(Sandbox::SandboxServer *sandbox)
 {
     WizardContext::Options options;
     options.secrets = m_options.secrets;
     options.profileDirectory = m_options.profileDirectory;
     options.dataDirectory = m_options.dataDirectory;
+    options.sandbox = sandbox;
     auto wizard = std::make_unique<OnboardingWizard>(options, this);
     wizard->setWindowModality(Qt::WindowModal);
     OnboardingWizard *shown = wizard.get();
@@ -171,8 +224,42 @@ void MainWindow::newConnection()
         m_current.clear();
         reloadProfiles(name);
     });
+    // A draft kept (or discarded) changes the drafts menu.
+    connect(shown, &QWizard::rejected, this, [this] {
+        reloadProfiles(m_current);
+    });
     m_wizards.push_back(std::move(wizard));
-    shown->open();
+    return shown;
+}
+
+void MainWindow::newConnection()
+{
+    makeWizard(nullptr)->open();
+}
+
+void MainWindow::editConnection()
+{
+    const std::optional<Profile::Profile> profile = Profile::ProfileStore(profileDirectory()).load(m_current);
+    if (!profile || profile->isDraft()) {
+        return;
+    }
+    OnboardingWizard *wizard = makeWizard(m_sandboxFor.value(m_current, m_options.sandbox));
+    // Shown once its pages are filled from the profile and its secrets.
+    connect(wizard, &OnboardingWizard::profileOpened, wizard, &QWizard::open);
+    wizard->openProfile(*profile);
+}
+
+void MainWindow::resumeDraft(const QString &name)
+{
+    M365::Error error;
+    const std::optional<Profile::Profile> profile = Profile::ProfileStore(profileDirectory()).load(name, &error);
+    if (!profile) {
+        showMessage(tr("The profile \"%1\" cannot be read: %2").arg(name, error.userMessage));
+        return;
+    }
+    OnboardingWizard *wizard = makeWizard(m_options.sandbox);
+    connect(wizard, &OnboardingWizard::profileOpened, wizard, &QWizard::open);
+    wizard->openProfile(*profile);
 }
 
 } // namespace M365::Ui

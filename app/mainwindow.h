@@ -9,8 +9,10 @@
 #include <memory>
 #include <vector>
 
+class QAction;
 class QComboBox;
 class QLabel;
+class QMenu;
 class QStackedWidget;
 
 namespace M365::Secrets {
@@ -29,6 +31,8 @@ class OnboardingWizard;
 /**
  * The application's main window: the dashboard of one profile at a time, a switcher for admins (MSPs) who look after
  * several tenants, and "New connection…", which runs the onboarding wizard again and switches to the new profile.
+ * "Edit connection…" runs the wizard's pages for the open profile, and drafts the wizard kept (issue 13) are listed
+ * under "Finish a draft" instead of in the switcher: a draft is no connection, so no dashboard opens for it.
  */
 class MainWindow : public QMainWindow
 {
@@ -53,8 +57,10 @@ public:
 
     /// Lists the profiles again and opens @p name (empty: the last one used, else the first).
     void reloadProfiles(const QString &name = QString());
-    /// Shows the dashboard of the profile @p name and starts its controller.
+    /// Shows the dashboard of the profile @p name and starts its controller; a draft is resumed in the wizard instead.
     void openProfile(const QString &name);
+    /// The drafts the wizard kept, as last listed.
+    QStringList drafts() const { return m_drafts; }
     QString currentProfile() const { return m_current; }
     DashboardController *controller() const;
     DashboardWidget *dashboard() const;
@@ -65,12 +71,27 @@ public:
 
     /// Opens the onboarding wizard; its Finish adds a profile and switches to it.
     void newConnection();
+    /// Opens the wizard's App registration, Credentials and Connection pages for the open profile; Finish saves it
+    /// under the same name (its history and state stay) and opens it afresh, Cancel changes nothing.
+    void editConnection();
+    /// Opens the wizard on the draft @p name where the admin left it; Finish makes it a connection and opens it.
+    void resumeDraft(const QString &name);
+    /// The wizard opened last (New connection, Edit connection, a draft), or null.
+    OnboardingWizard *lastWizard() const { return m_wizards.empty() ? nullptr : m_wizards.back().get(); }
 
 private:
+    /// A wizard over this window's profiles and secrets, using @p sandbox when the profile is a sandbox one.
+    OnboardingWizard *makeWizard(Sandbox::SandboxServer *sandbox);
+    QString profileDirectory() const;
+    void updateDrafts();
+
     Options m_options;
     QComboBox *m_profileCombo;
     QStackedWidget *m_stack;
     QLabel *m_message;
+    QAction *m_editConnection;
+    QMenu *m_draftsMenu;
+    QStringList m_drafts;
     QPointer<DashboardController> m_controller;
     QPointer<DashboardWidget> m_dashboard;
     QString m_current;

@@ -466,16 +466,40 @@
         <source>Microsoft Graph in this tenant does not offer the permission %1.</source>
         <translation>Microsoft Graph bietet in diesem Mandanten die Berechtigung %1 nicht an.</translation>
     </message>
+    <message>
+        <source>Your account has no active administrator role.</source>
+        <translation>Ihr Konto hat keine aktive Administratorrolle.</translation>
+    </message>
+    <message>
+        <source>Your account&apos;s active roles: %1.</source>
+        <translation>Aktive Rollen Ihres Kontos: %1.</translation>
+    </message>
+    <message>
+        <source>Granting the app its Microsoft Graph application permissions needs a Privileged Role Administrator or a Global Administrator; Microsoft does not let Application or Cloud Application Administrators grant them.</source>
+        <translation>Die Microsoft-Graph-Anwendungsberechtigungen der App erteilen kann nur ein Administrator für privilegierte Rollen oder ein Globaler Administrator; Anwendungsadministratoren und Cloudanwendungsadministratoren lässt Microsoft sie nicht erteilen.</translation>
+    </message>
+    <message>
+        <source>Creating the app needs an Application Administrator, a Cloud Application Administrator or a Global Administrator.</source>
+        <translation>Die App erstellen kann nur ein Anwendungsadministrator, ein Cloudanwendungsadministrator oder ein Globaler Administrator.</translation>
+    </message>
+    <message>
+        <source>Registering the app needs a Global Administrator, or an Application or Cloud Application Administrator who is also a Privileged Role Administrator.</source>
+        <translation>Die App registrieren kann nur ein Globaler Administrator oder ein Anwendungs- oder Cloudanwendungsadministrator, der zugleich Administrator für privilegierte Rollen ist.</translation>
+    </message>
+    <message>
+        <source>%1 %2 Nothing was created. Ask a Global Administrator to sign in here, or register the app yourself and send the consent link to a Privileged Role Administrator. If your role is eligible through Privileged Identity Management, activate it and try again.</source>
+        <translation>%1 %2 Es wurde nichts erstellt. Bitten Sie einen Globalen Administrator, sich hier anzumelden, oder registrieren Sie die App selbst und senden Sie den Link zur Administratorzustimmung an einen Administrator für privilegierte Rollen. Ist Ihnen die Rolle über Privileged Identity Management als berechtigt zugewiesen, aktivieren Sie sie und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Check your administrator roles</source>
+        <translation>Ihre Administratorrollen prüfen</translation>
+    </message>
 </context>
 <context>
     <name>M365::Graph::BatchJob</name>
     <message>
         <source>Two requests of a batch have the same id &quot;%1&quot;.</source>
         <translation>Zwei Anfragen eines Batches haben dieselbe ID „%1“.</translation>
-    </message>
-    <message>
-        <source>The connection was closed.</source>
-        <translation>Die Verbindung wurde geschlossen.</translation>
     </message>
     <message>
         <source>Not done because a request it depends on failed.</source>
@@ -498,7 +522,15 @@
     </message>
 </context>
 <context>
-    <name>M365::Graph::GraphClient</name>
+    <name>M365::Graph::NetworkJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation>Die Verbindung wurde geschlossen.</translation>
+    </message>
+    <message>
+        <source>throttled, Retry-After %1 s</source>
+        <translation>gedrosselt, Retry-After %1 s</translation>
+    </message>
     <message>
         <source>The TLS certificate of %1 is not trusted.</source>
         <translation>Dem TLS-Zertifikat von %1 wird nicht vertraut.</translation>
@@ -507,23 +539,16 @@
         <source>No answer from Microsoft Graph: %1</source>
         <translation>Keine Antwort von Microsoft Graph: %1</translation>
     </message>
-    <message>
-        <source>throttled, Retry-After %1 s</source>
-        <translation>gedrosselt, Retry-After %1 s</translation>
-    </message>
 </context>
 <context>
-    <name>M365::Graph::PagedJob</name>
+    <name>M365::Graph::TenantCheckJob</name>
     <message>
-        <source>The connection was closed.</source>
-        <translation>Die Verbindung wurde geschlossen.</translation>
+        <source>Microsoft Entra does not accept the new app&apos;s certificate yet (%1); a new app and its certificate take a while to reach every server.</source>
+        <translation>Microsoft Entra akzeptiert das Zertifikat der neuen App noch nicht (%1); eine neue App und ihr Zertifikat brauchen eine Weile, bis sie auf allen Servern angekommen sind.</translation>
     </message>
-</context>
-<context>
-    <name>M365::Graph::RequestJob</name>
     <message>
-        <source>The connection was closed.</source>
-        <translation>Die Verbindung wurde geschlossen.</translation>
+        <source>The app&apos;s sign-in does not carry the permissions just granted yet (%1 missing); admin consent takes a while to reach every server.</source>
+        <translation>Die Anmeldung der App enthält die soeben erteilten Berechtigungen noch nicht (fehlend: %1); die Administratorzustimmung braucht eine Weile, bis sie auf allen Servern angekommen ist.</translation>
     </message>
 </context>
 <context>
@@ -719,6 +744,49 @@
     <message>
         <source>Custom endpoints (sandbox)</source>
         <translation>Eigene Endpunkte (Sandbox)</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::DeviceCodeSignIn</name>
+    <message>
+        <source>The sign-in needs a tenant, a client ID and at least one permission.</source>
+        <translation>Die Anmeldung braucht einen Mandanten, eine Client-ID und mindestens eine Berechtigung.</translation>
+    </message>
+    <message>
+        <source>Microsoft answered the request for a sign-in code with something m365sync cannot read.</source>
+        <translation>Die Antwort von Microsoft auf die Anforderung eines Gerätecodes kann m365sync nicht lesen.</translation>
+    </message>
+    <message>
+        <source>To sign in, open %1 in a web browser and enter the code %2.</source>
+        <translation>Öffnen Sie zum Anmelden %1 in einem Webbrowser und geben Sie den Code %2 ein.</translation>
+    </message>
+    <message>
+        <source>Microsoft answered the sign-in without an access token.</source>
+        <translation>Microsoft hat die Anmeldung ohne Zugriffstoken beantwortet.</translation>
+    </message>
+    <message>
+        <source>The sign-in code has expired. Start the sign-in again and enter the new code in time.</source>
+        <translation>Der Gerätecode ist abgelaufen. Starten Sie die Anmeldung erneut und geben Sie den neuen Code rechtzeitig ein.</translation>
+    </message>
+    <message>
+        <source>The sign-in service could not be reached: %1</source>
+        <translation>Der Anmeldedienst ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>The sign-in was declined: %1</source>
+        <translation>Die Anmeldung wurde abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The sign-in code has expired before the sign-in was finished. Start the sign-in again and enter the new code in time (%1).</source>
+        <translation>Der Gerätecode ist abgelaufen, bevor die Anmeldung abgeschlossen war. Starten Sie die Anmeldung erneut und geben Sie den neuen Code rechtzeitig ein (%1).</translation>
+    </message>
+    <message>
+        <source>Microsoft did not accept the sign-in code: %1</source>
+        <translation>Microsoft hat den Gerätecode nicht akzeptiert: %1</translation>
+    </message>
+    <message>
+        <source>The app %1 may not sign in with a code. In its app registration, under Authentication, turn on &quot;Allow public client flows&quot;, or sign in with the browser instead.</source>
+        <translation>Die App %1 darf sich nicht mit einem Gerätecode anmelden. Aktivieren Sie in ihrer App-Registrierung unter „Authentifizierung“ die Option „Öffentliche Clientflows zulassen“ oder melden Sie sich stattdessen im Browser an.</translation>
     </message>
 </context>
 <context>
@@ -946,6 +1014,10 @@
         <source>The CA file %1 of the connection cannot be read. For the sandbox tenant it is the caFile that m365sim printed.</source>
         <translation>Die CA-Datei %1 der Verbindung kann nicht gelesen werden. Beim Sandbox-Mandanten ist es die caFile, die m365sim ausgegeben hat.</translation>
     </message>
+    <message>
+        <source>The connection &quot;%1&quot; has no app yet. Register it with the wizard or with &quot;m365sync-cli register --profile %1 --device-code&quot;.</source>
+        <translation>Die Verbindung „%1“ hat noch keine App. Registrieren Sie sie im Assistenten oder mit „m365sync-cli register --profile %1 --device-code“.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Profile::Profile</name>
@@ -984,6 +1056,14 @@
     <message>
         <source>The secret reference &quot;%1&quot; in profile &quot;%2&quot; is not a keychain key of this profile (expected %3&lt;purpose&gt;). If a secret was pasted there, delete it from the file and enter the secret again in the wizard or with m365sync-cli profile.</source>
         <translation>Der Geheimnisverweis „%1“ im Profil „%2“ ist kein Schlüsselbundeintrag dieses Profils (erwartet: %3&lt;purpose&gt;). Wurde dort ein Geheimnis eingefügt, löschen Sie es aus der Datei und geben Sie es im Assistenten oder mit m365sync-cli profile erneut ein.</translation>
+    </message>
+    <message>
+        <source>Profile %1 is a draft: finish it in the wizard (m365sync) first.</source>
+        <translation>Das Profil %1 ist ein Entwurf: Schließen Sie es zuerst im Assistenten (m365sync) ab.</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; has an invalid draft state. Delete the profile and run the wizard again.</source>
+        <translation>Das Profil „%1“ hat einen ungültigen Entwurfsstand. Löschen Sie das Profil und führen Sie den Assistenten erneut aus.</translation>
     </message>
 </context>
 <context>
@@ -1610,6 +1690,13 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Granted: %1</source>
         <translation>Erteilt: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 Trying again in %n second(s)…</source>
+        <translation>
+            <numerusform>%1 Neuer Versuch in %n Sekunde …</numerusform>
+            <numerusform>%1 Neuer Versuch in %n Sekunden …</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2314,6 +2401,14 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>Next run: %1</source>
         <translation>Nächster Lauf: %1</translation>
     </message>
+    <message>
+        <source>Edit connection…</source>
+        <translation>Verbindung bearbeiten …</translation>
+    </message>
+    <message>
+        <source>Change the tenant, the app registration or its certificate in the wizard</source>
+        <translation>Mandant, App-Registrierung oder deren Zertifikat im Assistenten ändern</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DetailsPane</name>
@@ -2627,10 +2722,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Status</translation>
     </message>
     <message>
-        <source>Add this TXT record at your DNS host (name: @ or the domain itself), then check and verify:</source>
-        <translation>Legen Sie diesen TXT-Eintrag bei Ihrem DNS-Anbieter an (Name: @ oder die Domäne selbst), dann prüfen und bestätigen Sie:</translation>
-    </message>
-    <message>
         <source>Verified</source>
         <translation>Bestätigt</translation>
     </message>
@@ -2657,6 +2748,22 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Another domain:</source>
         <translation>Andere Domäne:</translation>
+    </message>
+    <message>
+        <source>Publish this record in the sandbox DNS</source>
+        <translation>Diesen Eintrag im DNS der Sandbox veröffentlichen</translation>
+    </message>
+    <message>
+        <source>The sandbox tenant has its own DNS: this does what you would do at the DNS host of a real domain</source>
+        <translation>Der Sandbox-Mandant hat ein eigenes DNS: Dies erledigt, was Sie bei einer echten Domäne beim DNS-Anbieter tun würden</translation>
+    </message>
+    <message>
+        <source>This domain is in the sandbox tenant, whose DNS m365sync can publish to. Publish this TXT record there, then verify:</source>
+        <translation>Diese Domäne gehört zum Sandbox-Mandanten, in dessen DNS m365sync veröffentlichen kann. Veröffentlichen Sie dort diesen TXT-Eintrag und bestätigen Sie dann:</translation>
+    </message>
+    <message>
+        <source>m365sync cannot publish this record for you. Sign in at your DNS host (where the domain&apos;s DNS records are managed, often the registrar), add a TXT record with the name @ (or the domain itself) and this value, then check and verify. New records can take up to an hour to be visible.</source>
+        <translation>m365sync kann diesen Eintrag nicht für Sie veröffentlichen. Melden Sie sich bei Ihrem DNS-Anbieter an (dort, wo die DNS-Einträge der Domäne verwaltet werden, oft beim Registrar), legen Sie einen TXT-Eintrag mit dem Namen @ (oder der Domäne selbst) und diesem Wert an, dann prüfen und bestätigen Sie. Neue Einträge können bis zu einer Stunde brauchen, bis sie sichtbar sind.</translation>
     </message>
 </context>
 <context>
@@ -2704,6 +2811,22 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>%1 was added, but its TXT record could not be read: %2</source>
         <translation>%1 wurde hinzugefügt, aber sein TXT-Eintrag konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Publishing the TXT record of %1 in the sandbox DNS…</source>
+        <translation>Der TXT-Eintrag von %1 wird im DNS der Sandbox veröffentlicht …</translation>
+    </message>
+    <message>
+        <source>The TXT record could not be published in the sandbox DNS: %1</source>
+        <translation>Der TXT-Eintrag konnte nicht im DNS der Sandbox veröffentlicht werden: %1</translation>
+    </message>
+    <message>
+        <source>The TXT record is published in the sandbox DNS. Choose Verify with Microsoft.</source>
+        <translation>Der TXT-Eintrag ist im DNS der Sandbox veröffentlicht. Wählen Sie „Bei Microsoft bestätigen“.</translation>
+    </message>
+    <message>
+        <source>The TXT record %1 is not published for %2 yet. Choose Publish this record in the sandbox DNS.</source>
+        <translation>Der TXT-Eintrag %1 ist für %2 noch nicht veröffentlicht. Wählen Sie „Diesen Eintrag im DNS der Sandbox veröffentlichen“.</translation>
     </message>
 </context>
 <context>
@@ -2935,12 +3058,120 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>%1 — m365sync</source>
         <translation>%1 – m365sync</translation>
     </message>
+    <message>
+        <source>&amp;Edit connection…</source>
+        <translation>Verbindung &amp;bearbeiten …</translation>
+    </message>
+    <message>
+        <source>&amp;Finish a draft</source>
+        <translation>Entwurf &amp;abschließen</translation>
+    </message>
+    <message>
+        <source>No connection yet. Finish the draft &quot;%1&quot; (Connection, Finish a draft), or choose &quot;New connection…&quot; to start afresh.</source>
+        <translation>Noch keine Verbindung. Schließen Sie den Entwurf „%1“ ab (Verbindung, Entwurf abschließen) oder wählen Sie „Neue Verbindung …“, um neu zu beginnen.</translation>
+    </message>
+    <message>
+        <source>Finish &quot;%1&quot;…</source>
+        <translation>„%1“ abschließen …</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::OnboardingWizard</name>
     <message>
         <source>Connect m365sync</source>
         <translation>m365sync verbinden</translation>
+    </message>
+    <message>
+        <source>Finish the connection &quot;%1&quot;</source>
+        <translation>Verbindung „%1“ abschließen</translation>
+    </message>
+    <message>
+        <source>Edit the connection &quot;%1&quot;</source>
+        <translation>Verbindung „%1“ bearbeiten</translation>
+    </message>
+    <message>
+        <source>The sandbox tenant could not start: %1</source>
+        <translation>Der Sandbox-Mandant konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>The keychain could not be read: %1 Make or import the certificate again on the Credentials page.</source>
+        <translation>Der Schlüsselbund konnte nicht gelesen werden: %1 Erzeugen oder importieren Sie das Zertifikat auf der Seite „Anmeldeinformationen“ erneut.</translation>
+    </message>
+    <message>
+        <source>The draft &quot;%1&quot; was kept before and is being finished.</source>
+        <translation>Der Entwurf „%1“ wurde früher aufbewahrt und wird jetzt abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>The app %1 is registered in the tenant (application ID %2).</source>
+        <translation>Die App %1 ist im Mandanten registriert (Anwendungs-ID %2).</translation>
+    </message>
+    <message>
+        <source>The tenant ID and the application (client) ID were entered and checked.</source>
+        <translation>Die Mandanten-ID und die Anwendungs-ID (Client) wurden eingegeben und geprüft.</translation>
+    </message>
+    <message>
+        <source>A certificate was made and added to the app.</source>
+        <translation>Ein Zertifikat wurde erzeugt und der App hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>A certificate was made or imported.</source>
+        <translation>Ein Zertifikat wurde erzeugt oder importiert.</translation>
+    </message>
+    <message>
+        <source>A client secret was entered.</source>
+        <translation>Ein geheimer Clientschlüssel wurde eingegeben.</translation>
+    </message>
+    <message>
+        <source>Close the wizard</source>
+        <translation>Assistenten schließen</translation>
+    </message>
+    <message>
+        <source>Keep what was done as a draft?</source>
+        <translation>Das bisher Erledigte als Entwurf aufbewahren?</translation>
+    </message>
+    <message>
+        <source>A draft keeps the IDs, the certificate (its private key in the system keychain) and the settings made so far. The wizard resumes it the next time m365sync starts. Discard deletes them from this computer.</source>
+        <translation>Ein Entwurf bewahrt die IDs, das Zertifikat (seinen privaten Schlüssel im Schlüsselbund des Systems) und die bisherigen Einstellungen auf. Der Assistent setzt ihn beim nächsten Start von m365sync fort. „Verwerfen“ löscht sie von diesem Computer.</translation>
+    </message>
+    <message>
+        <source>Keep as a draft</source>
+        <translation>Als Entwurf aufbewahren</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Go back</source>
+        <translation>Zurück zum Assistenten</translation>
+    </message>
+    <message>
+        <source>The draft could not be kept: %1 The wizard stays open, so nothing is lost.</source>
+        <translation>Der Entwurf konnte nicht aufbewahrt werden: %1 Der Assistent bleibt geöffnet, es geht also nichts verloren.</translation>
+    </message>
+    <message>
+        <source>Discard the draft</source>
+        <translation>Entwurf verwerfen</translation>
+    </message>
+    <message>
+        <source>Discard the draft? The app %1 stays in the tenant.</source>
+        <translation>Entwurf verwerfen? Die App %1 bleibt im Mandanten.</translation>
+    </message>
+    <message>
+        <source>m365sync registered the app &quot;%1&quot; (application ID %2) in the tenant. Discarding the draft does not delete it there, and without the certificate kept here nobody can sign in as it.</source>
+        <translation>m365sync hat die App „%1“ (Anwendungs-ID %2) im Mandanten registriert. Das Verwerfen des Entwurfs löscht sie dort nicht, und ohne das hier aufbewahrte Zertifikat kann sich niemand als diese App anmelden.</translation>
+    </message>
+    <message>
+        <source>To remove it, reset the sandbox tenant (m365sync-cli --sandbox-reset).</source>
+        <translation>Um sie zu entfernen, setzen Sie den Sandbox-Mandanten zurück (m365sync-cli --sandbox-reset).</translation>
+    </message>
+    <message>
+        <source>To remove it, open the Microsoft Entra admin center, go to App registrations, All applications, select &quot;%1&quot; with this application ID and choose Delete.</source>
+        <translation>Um sie zu entfernen, öffnen Sie das Microsoft Entra Admin Center, gehen Sie zu „App-Registrierungen“, „Alle Anwendungen“, wählen Sie „%1“ mit dieser Anwendungs-ID und dann „Löschen“.</translation>
+    </message>
+    <message>
+        <source>The draft could not be deleted: %1</source>
+        <translation>Der Entwurf konnte nicht gelöscht werden: %1</translation>
     </message>
 </context>
 <context>
@@ -3014,6 +3245,13 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     </message>
 </context>
 <context>
+    <name>M365::Ui::ProfileSecretsJob</name>
+    <message>
+        <source>No keychain is configured.</source>
+        <translation>Es ist kein Schlüsselbund eingerichtet.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::RegistrationPage</name>
     <message>
         <source>Copy</source>
@@ -3076,10 +3314,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>GUID</translation>
     </message>
     <message>
-        <source>Sign in in your browser as a Global Administrator or Cloud Application Administrator. m365sync then registers itself as &quot;%1&quot; with the permissions it needs and grants admin consent; the certificate from the next page is added to it.</source>
-        <translation>Melden Sie sich im Browser als globaler Administrator oder Cloudanwendungsadministrator an. m365sync registriert sich dann als „%1“ mit den nötigen Berechtigungen und erteilt die Administratorzustimmung; das Zertifikat von der nächsten Seite wird hinzugefügt.</translation>
-    </message>
-    <message>
         <source>Sign in and register</source>
         <translation>Anmelden und registrieren</translation>
     </message>
@@ -3100,10 +3334,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <source>%1 If no browser window opened, &lt;a href=&quot;%2&quot;&gt;open the sign-in page&lt;/a&gt;.</source>
-        <translation>%1 Falls sich kein Browserfenster geöffnet hat, &lt;a href=&quot;%2&quot;&gt;öffnen Sie die Anmeldeseite&lt;/a&gt;.</translation>
-    </message>
-    <message>
         <source>%1 — running…</source>
         <translation>%1 – läuft …</translation>
     </message>
@@ -3115,6 +3345,50 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>%1 — failed</source>
         <translation>%1 – fehlgeschlagen</translation>
     </message>
+    <message>
+        <source>Sign in as a Global Administrator (or as an Application or Cloud Application Administrator who is also a Privileged Role Administrator). m365sync then registers itself as &quot;%1&quot; with the permissions it needs and grants admin consent; the certificate from the next page is added to it.</source>
+        <translation>Melden Sie sich als Globaler Administrator an (oder als Anwendungs- oder Cloudanwendungsadministrator, der zugleich Administrator für privilegierte Rollen ist). m365sync registriert sich dann als „%1“ mit den nötigen Berechtigungen und erteilt die Administratorzustimmung; das Zertifikat von der nächsten Seite wird hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Sign in with a code instead</source>
+        <translation>Mit Gerätecode anmelden</translation>
+    </message>
+    <message>
+        <source>For a machine without a browser: sign in on your phone or another computer.</source>
+        <translation>Für einen Computer ohne Browser: Melden Sie sich auf Ihrem Smartphone oder einem anderen Computer an.</translation>
+    </message>
+    <message>
+        <source>Copy sign-in link</source>
+        <translation>Anmeldelink kopieren</translation>
+    </message>
+    <message>
+        <source>Open this link in a browser where you can sign in as an administrator.</source>
+        <translation>Öffnen Sie diesen Link in einem Browser, in dem Sie sich als Administrator anmelden können.</translation>
+    </message>
+    <message>
+        <source>Remove the app from the tenant</source>
+        <translation>App aus dem Mandanten entfernen</translation>
+    </message>
+    <message>
+        <source>Code:</source>
+        <translation>Code:</translation>
+    </message>
+    <message>
+        <source>Sign-in page:</source>
+        <translation>Anmeldeseite:</translation>
+    </message>
+    <message>
+        <source>Remove the app</source>
+        <translation>App entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the app %1 that this attempt created from your tenant? Try again would create it anew.</source>
+        <translation>Die App %1, die dieser Versuch erstellt hat, aus Ihrem Mandanten entfernen? „Erneut versuchen“ würde sie neu erstellen.</translation>
+    </message>
+    <message>
+        <source>%1 If no browser window opened, &lt;a href=&quot;%2&quot;&gt;open the sign-in page&lt;/a&gt;, copy the link to a browser elsewhere, or cancel and sign in with a code.</source>
+        <translation>%1 Falls sich kein Browserfenster geöffnet hat, &lt;a href=&quot;%2&quot;&gt;öffnen Sie die Anmeldeseite&lt;/a&gt;, kopieren Sie den Link in einen Browser auf einem anderen Gerät oder brechen Sie ab und melden Sie sich mit einem Gerätecode an.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::RegistrationPageController</name>
@@ -3125,10 +3399,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>The application (client) ID is a GUID such as 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; copy it from the app&apos;s Overview page.</source>
         <translation>Die Anwendungs-ID (Client-ID) ist eine GUID wie 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; kopieren Sie sie von der Übersichtsseite der App.</translation>
-    </message>
-    <message>
-        <source>Sign in as an administrator in the browser</source>
-        <translation>Im Browser als Administrator anmelden</translation>
     </message>
     <message>
         <source>Upload the certificate (on the next page)</source>
@@ -3165,6 +3435,26 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>The registration was cancelled. Choose Try again, or register the app yourself.</source>
         <translation>Die Registrierung wurde abgebrochen. Wählen Sie „Erneut versuchen“ oder registrieren Sie die App selbst.</translation>
+    </message>
+    <message>
+        <source>Sign in as an administrator</source>
+        <translation>Als Administrator anmelden</translation>
+    </message>
+    <message>
+        <source>On any device with a browser, open %1 and enter the code below, then sign in as an administrator. This page goes on by itself.</source>
+        <translation>Öffnen Sie auf einem beliebigen Gerät mit Browser %1, geben Sie den Code unten ein und melden Sie sich dann als Administrator an. Danach geht es hier von selbst weiter.</translation>
+    </message>
+    <message>
+        <source>Removing the app from your tenant…</source>
+        <translation>App wird aus Ihrem Mandanten entfernt …</translation>
+    </message>
+    <message>
+        <source>The app %1 was created in your tenant, but not finished. Try again to finish it, or remove it.</source>
+        <translation>Die App %1 wurde in Ihrem Mandanten erstellt, aber nicht fertig eingerichtet. Wählen Sie „Erneut versuchen“, um sie fertigzustellen, oder entfernen Sie sie.</translation>
+    </message>
+    <message>
+        <source>The app could not be removed: %1 Remove it in the Microsoft Entra admin center under App registrations, or try again.</source>
+        <translation>Die App konnte nicht entfernt werden: %1 Entfernen Sie sie im Microsoft Entra Admin Center unter „App-Registrierungen“ oder versuchen Sie es erneut.</translation>
     </message>
 </context>
 <context>
@@ -3208,6 +3498,13 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Note</source>
         <translation>Hinweis</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::SaveProfileJob</name>
+    <message>
+        <source>No keychain is configured.</source>
+        <translation>Es ist kein Schlüsselbund eingerichtet.</translation>
     </message>
 </context>
 <context>
@@ -3494,6 +3791,10 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Connection name:</source>
         <translation>Name der Verbindung:</translation>
+    </message>
+    <message>
+        <source>The name of a connection stays: its history and sync state are kept under it.</source>
+        <translation>Der Name einer Verbindung bleibt: Ihr Verlauf und ihr Synchronisationsstand sind unter ihm gespeichert.</translation>
     </message>
 </context>
 <context>

@@ -466,15 +466,39 @@
         <source>Microsoft Graph in this tenant does not offer the permission %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Your account has no active administrator role.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your account&apos;s active roles: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Granting the app its Microsoft Graph application permissions needs a Privileged Role Administrator or a Global Administrator; Microsoft does not let Application or Cloud Application Administrators grant them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating the app needs an Application Administrator, a Cloud Application Administrator or a Global Administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registering the app needs a Global Administrator, or an Application or Cloud Application Administrator who is also a Privileged Role Administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2 Nothing was created. Ask a Global Administrator to sign in here, or register the app yourself and send the consent link to a Privileged Role Administrator. If your role is eligible through Privileged Identity Management, activate it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check your administrator roles</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Graph::BatchJob</name>
     <message>
         <source>Two requests of a batch have the same id &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The connection was closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -498,7 +522,15 @@
     </message>
 </context>
 <context>
-    <name>M365::Graph::GraphClient</name>
+    <name>M365::Graph::NetworkJob</name>
+    <message>
+        <source>The connection was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>throttled, Retry-After %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>The TLS certificate of %1 is not trusted.</source>
         <translation type="unfinished"></translation>
@@ -507,22 +539,15 @@
         <source>No answer from Microsoft Graph: %1</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>throttled, Retry-After %1 s</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
-    <name>M365::Graph::PagedJob</name>
+    <name>M365::Graph::TenantCheckJob</name>
     <message>
-        <source>The connection was closed.</source>
+        <source>Microsoft Entra does not accept the new app&apos;s certificate yet (%1); a new app and its certificate take a while to reach every server.</source>
         <translation type="unfinished"></translation>
     </message>
-</context>
-<context>
-    <name>M365::Graph::RequestJob</name>
     <message>
-        <source>The connection was closed.</source>
+        <source>The app&apos;s sign-in does not carry the permissions just granted yet (%1 missing); admin consent takes a while to reach every server.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -718,6 +743,49 @@
     </message>
     <message>
         <source>Custom endpoints (sandbox)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Identity::DeviceCodeSignIn</name>
+    <message>
+        <source>The sign-in needs a tenant, a client ID and at least one permission.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft answered the request for a sign-in code with something m365sync cannot read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To sign in, open %1 in a web browser and enter the code %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft answered the sign-in without an access token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in code has expired. Start the sign-in again and enter the new code in time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in service could not be reached: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was declined: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in code has expired before the sign-in was finished. Start the sign-in again and enter the new code in time (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft did not accept the sign-in code: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app %1 may not sign in with a code. In its app registration, under Authentication, turn on &quot;Allow public client flows&quot;, or sign in with the browser instead.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -946,6 +1014,10 @@
         <source>The CA file %1 of the connection cannot be read. For the sandbox tenant it is the caFile that m365sim printed.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The connection &quot;%1&quot; has no app yet. Register it with the wizard or with &quot;m365sync-cli register --profile %1 --device-code&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Profile::Profile</name>
@@ -983,6 +1055,14 @@
     </message>
     <message>
         <source>The secret reference &quot;%1&quot; in profile &quot;%2&quot; is not a keychain key of this profile (expected %3&lt;purpose&gt;). If a secret was pasted there, delete it from the file and enter the secret again in the wizard or with m365sync-cli profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile %1 is a draft: finish it in the wizard (m365sync) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; has an invalid draft state. Delete the profile and run the wizard again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1609,6 +1689,13 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     <message>
         <source>Granted: %1</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 Trying again in %n second(s)…</source>
+        <translation>
+            <numerusform>%1 Trying again in %n second…</numerusform>
+            <numerusform>%1 Trying again in %n seconds…</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2313,6 +2400,14 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>Next run: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Edit connection…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change the tenant, the app registration or its certificate in the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DetailsPane</name>
@@ -2626,10 +2721,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Add this TXT record at your DNS host (name: @ or the domain itself), then check and verify:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2655,6 +2746,22 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Another domain:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Publish this record in the sandbox DNS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox tenant has its own DNS: this does what you would do at the DNS host of a real domain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This domain is in the sandbox tenant, whose DNS m365sync can publish to. Publish this TXT record there, then verify:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync cannot publish this record for you. Sign in at your DNS host (where the domain&apos;s DNS records are managed, often the registrar), add a TXT record with the name @ (or the domain itself) and this value, then check and verify. New records can take up to an hour to be visible.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2702,6 +2809,22 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>%1 was added, but its TXT record could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Publishing the TXT record of %1 in the sandbox DNS…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The TXT record could not be published in the sandbox DNS: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The TXT record is published in the sandbox DNS. Choose Verify with Microsoft.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The TXT record %1 is not published for %2 yet. Choose Publish this record in the sandbox DNS.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2934,11 +3057,119 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>%1 — m365sync</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Edit connection…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Finish a draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No connection yet. Finish the draft &quot;%1&quot; (Connection, Finish a draft), or choose &quot;New connection…&quot; to start afresh.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish &quot;%1&quot;…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::OnboardingWizard</name>
     <message>
         <source>Connect m365sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish the connection &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit the connection &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox tenant could not start: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain could not be read: %1 Make or import the certificate again on the Credentials page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The draft &quot;%1&quot; was kept before and is being finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app %1 is registered in the tenant (application ID %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tenant ID and the application (client) ID were entered and checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A certificate was made and added to the app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A certificate was made or imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A client secret was entered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep what was done as a draft?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A draft keeps the IDs, the certificate (its private key in the system keychain) and the settings made so far. The wizard resumes it the next time m365sync starts. Discard deletes them from this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep as a draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The draft could not be kept: %1 The wizard stays open, so nothing is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard the draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard the draft? The app %1 stays in the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync registered the app &quot;%1&quot; (application ID %2) in the tenant. Discarding the draft does not delete it there, and without the certificate kept here nobody can sign in as it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To remove it, reset the sandbox tenant (m365sync-cli --sandbox-reset).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To remove it, open the Microsoft Entra admin center, go to App registrations, All applications, select &quot;%1&quot; with this application ID and choose Delete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The draft could not be deleted: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3013,6 +3244,13 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
 </context>
 <context>
+    <name>M365::Ui::ProfileSecretsJob</name>
+    <message>
+        <source>No keychain is configured.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Ui::RegistrationPage</name>
     <message>
         <source>Copy</source>
@@ -3075,10 +3313,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Sign in in your browser as a Global Administrator or Cloud Application Administrator. m365sync then registers itself as &quot;%1&quot; with the permissions it needs and grants admin consent; the certificate from the next page is added to it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Sign in and register</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3099,10 +3333,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 If no browser window opened, &lt;a href=&quot;%2&quot;&gt;open the sign-in page&lt;/a&gt;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 — running…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3114,6 +3344,50 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>%1 — failed</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Sign in as a Global Administrator (or as an Application or Cloud Application Administrator who is also a Privileged Role Administrator). m365sync then registers itself as &quot;%1&quot; with the permissions it needs and grants admin consent; the certificate from the next page is added to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in with a code instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For a machine without a browser: sign in on your phone or another computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy sign-in link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open this link in a browser where you can sign in as an administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the app from the tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in page:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the app %1 that this attempt created from your tenant? Try again would create it anew.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 If no browser window opened, &lt;a href=&quot;%2&quot;&gt;open the sign-in page&lt;/a&gt;, copy the link to a browser elsewhere, or cancel and sign in with a code.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::RegistrationPageController</name>
@@ -3123,10 +3397,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>The application (client) ID is a GUID such as 4a1aa1d5-c567-49d0-ad0b-cd957a47f842; copy it from the app&apos;s Overview page.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sign in as an administrator in the browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3163,6 +3433,26 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>The registration was cancelled. Choose Try again, or register the app yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in as an administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On any device with a browser, open %1 and enter the code below, then sign in as an administrator. This page goes on by itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing the app from your tenant…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app %1 was created in your tenant, but not finished. Try again to finish it, or remove it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app could not be removed: %1 Remove it in the Microsoft Entra admin center under App registrations, or try again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3206,6 +3496,13 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::SaveProfileJob</name>
+    <message>
+        <source>No keychain is configured.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3492,6 +3789,10 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Connection name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name of a connection stays: its history and sync state are kept under it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -28,7 +28,7 @@ QUrl ConnectionPageController::adminConsentUrl() const
     const Profile::Profile &profile = context()->profile;
     return context()->report.adminConsentUrl.isValid()
         ? context()->report.adminConsentUrl
-        : profile.endpoints.adminConsentUrl(profile.tenant, profile.clientId, QUrl());
+        : profile.endpoints.adminConsentUrl(profile.tenant, profile.clientId, profile.endpoints.consentRedirectUri());
 }
 
 bool ConnectionPageController::isInputComplete() const
@@ -51,6 +51,7 @@ void ConnectionPageController::check()
     WizardContext *ctx = context();
     ++m_generation;
     m_checked = false;
+    m_waiting.clear();
     ctx->report = Graph::TenantReport{};
     ctx->setConnection(nullptr);
     ctx->applyCredentialToProfile();
@@ -77,6 +78,14 @@ void ConnectionPageController::onConnected(M365::Job *job)
     }
     context()->setConnection(static_cast<Profile::ConnectJob *>(job)->takeConnection());
     auto *check = new Graph::TenantCheckJob(context()->connection()->graph(), Graph::Features{}, this);
+    if (context()->automaticRegistration) {
+        // The app, its certificate and its consent are minutes old: Entra may not know them everywhere yet.
+        check->setReplicationWait(replicationWaitMs);
+    }
+    connect(check, &Graph::TenantCheckJob::waiting, this, [this](const QString &reason, qint64 retryInMs) {
+        m_waiting = tr("%1 Trying again in %n second(s)…", nullptr, int((retryInMs + 999) / 1000)).arg(reason);
+        Q_EMIT changed();
+    });
     const int generation = m_generation;
     connect(check, &M365::Job::finished, this, [this, generation](M365::Job *done) {
         done->deleteLater();
@@ -90,6 +99,7 @@ void ConnectionPageController::onConnected(M365::Job *job)
 void ConnectionPageController::onChecked(M365::Job *job)
 {
     m_checked = true;
+    m_waiting.clear();
     if (job->hasError()) {
         fail(job->error());
         return;
@@ -165,7 +175,9 @@ void ConnectionPage::initializePage()
 void ConnectionPage::refresh()
 {
     const Graph::TenantReport &report = m_controller->report();
-    if (m_controller->isBusy()) {
+    if (m_controller->isBusy() && !m_controller->waitingReason().isEmpty()) {
+        m_status->setText(m_controller->waitingReason());
+    } else if (m_controller->isBusy()) {
         m_status->setText(tr("Signing in and reading the tenant…"));
     } else if (!m_controller->hasChecked()) {
         m_status->clear();

@@ -31,6 +31,10 @@ public:
     bool hasChecked() const { return m_checked; }
     const Graph::TenantReport &report() const;
     QUrl adminConsentUrl() const;
+    /// While the check waits for a new app to replicate: why, and when it tries again (empty otherwise).
+    QString waitingReason() const { return m_waiting; }
+    /// How long the check waits for a registration made moments ago to replicate.
+    static constexpr qint64 replicationWaitMs = 5 * 60 * 1000;
 
     bool isInputComplete() const override;
     void validate() override;
@@ -42,6 +46,7 @@ private:
 
     bool m_checked = false;
     int m_generation = 0;
+    QString m_waiting;
 };
 
 class ConnectionPage : public ControllerPage

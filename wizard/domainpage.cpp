@@ -12,14 +12,19 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDnsLookup>
+#include <QFile>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSslConfiguration>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -134,13 +139,65 @@ void DomainPageController::onTxtRecords(const QStringList &records)
         m_dnsStatus.clear();
         setError(M365::Error{
             QStringLiteral("dns.txtMissing"),
-            tr("The TXT record %1 is not published for %2 yet. Add it at your DNS host; it can take "
-               "up to an hour before it is visible.")
-                .arg(domain->txtRecord, domain->name),
+            context()->isSandbox()
+                ? tr("The TXT record %1 is not published for %2 yet. Choose Publish this record in the sandbox DNS.")
+                      .arg(domain->txtRecord, domain->name)
+                : tr("The TXT record %1 is not published for %2 yet. Add it at your DNS host; it can take "
+                     "up to an hour before it is visible.")
+                      .arg(domain->txtRecord, domain->name),
             tr("TXT records found: %1").arg(records.isEmpty() ? tr("none") : records.join(QStringLiteral(", "))),
             {}});
     }
     Q_EMIT changed();
+}
+
+bool DomainPageController::canPublishInSandbox() const
+{
+    const auto *domain = selected();
+    return context()->isSandbox() && domain && !domain->verified && !domain->txtRecord.isEmpty();
+}
+
+void DomainPageController::publishInSandbox()
+{
+    if (!canPublishInSandbox() || isBusy()) {
+        return;
+    }
+    const auto *domain = selected();
+    const QString name = domain->name;
+    // What the admin does at the DNS host, done here through the sandbox's admin API; its verification looks there.
+    const Profile::Profile &profile = context()->profile;
+    QNetworkRequest request(QUrl(profile.endpoints.authority.toString() + QStringLiteral("/_sandbox/dns")));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.addCaCertificates(context()->extraCaCertificates());
+    request.setSslConfiguration(ssl);
+    request.setTransferTimeout(30000);
+    const QJsonObject body{{QStringLiteral("domain"), name}, {QStringLiteral("txt"), domain->txtRecord}};
+    clearError();
+    m_dnsStatus = tr("Publishing the TXT record of %1 in the sandbox DNS…").arg(name);
+    setBusy(true);
+    QNetworkReply *reply = context()->nam()->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    m_publish = reply;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, name] {
+        reply->deleteLater();
+        setBusy(false);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status / 100 != 2) {
+            m_dnsStatus.clear();
+            setError(M365::Error{
+                QStringLiteral("sandbox.dns"),
+                tr("The TXT record could not be published in the sandbox DNS: %1").arg(reply->errorString()),
+                QString::fromUtf8(reply->readAll()),
+                {}});
+            return;
+        }
+        if (m_selected != name) {
+            return; // the admin chose another domain meanwhile
+        }
+        m_dnsFound = true;
+        m_dnsStatus = tr("The TXT record is published in the sandbox DNS. Choose Verify with Microsoft.");
+        Q_EMIT changed();
+    });
 }
 
 void DomainPageController::verify()
@@ -296,8 +353,10 @@ DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
     , m_controller(controller)
     , m_domains(new QTreeWidget(this))
     , m_txtBox(new QWidget(this))
+    , m_txtHint(new QLabel(this))
     , m_txtRecord(new QLabel(this))
     , m_copyTxt(new QPushButton(tr("Copy"), this))
+    , m_publishTxt(new QPushButton(tr("Publish this record in the sandbox DNS"), this))
     , m_checkDns(new QPushButton(tr("Check DNS"), this))
     , m_verify(new QPushButton(tr("Verify with Microsoft"), this))
     , m_dnsStatus(new QLabel(this))
@@ -310,6 +369,10 @@ DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
     m_domains->setObjectName(QStringLiteral("domainsList"));
     m_txtRecord->setObjectName(QStringLiteral("txtRecordLabel"));
     m_copyTxt->setObjectName(QStringLiteral("copyTxtButton"));
+    m_txtHint->setObjectName(QStringLiteral("txtHintLabel"));
+    m_publishTxt->setObjectName(QStringLiteral("publishTxtButton"));
+    m_publishTxt->setToolTip(tr("The sandbox tenant has its own DNS: this does what you would do at the DNS host of "
+                                "a real domain"));
     m_checkDns->setObjectName(QStringLiteral("checkDnsButton"));
     m_verify->setObjectName(QStringLiteral("verifyButton"));
     m_dnsStatus->setObjectName(QStringLiteral("dnsStatusLabel"));
@@ -333,18 +396,17 @@ DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
 
     auto *txtLayout = new QVBoxLayout(m_txtBox);
     txtLayout->setContentsMargins(0, 0, 0, 0);
-    auto *hint = new QLabel(
-        tr("Add this TXT record at your DNS host (name: @ or the domain itself), then check and verify:"), m_txtBox);
-    hint->setWordWrap(true);
+    m_txtHint->setWordWrap(true);
     auto *recordRow = new QHBoxLayout;
     recordRow->addWidget(m_txtRecord);
     recordRow->addWidget(m_copyTxt);
+    recordRow->addWidget(m_publishTxt);
     recordRow->addStretch();
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_checkDns);
     actions->addWidget(m_verify);
     actions->addStretch();
-    txtLayout->addWidget(hint);
+    txtLayout->addWidget(m_txtHint);
     txtLayout->addLayout(recordRow);
     txtLayout->addLayout(actions);
 
@@ -372,6 +434,7 @@ DomainPage::DomainPage(DomainPageController *controller, QWidget *parent)
         QApplication::clipboard()->setText(m_txtRecord->text());
     });
     connect(m_checkDns, &QPushButton::clicked, controller, &DomainPageController::checkDns);
+    connect(m_publishTxt, &QPushButton::clicked, controller, &DomainPageController::publishInSandbox);
     const auto add = [this] {
         m_controller->addDomain(m_newDomain->text());
     };
@@ -409,6 +472,18 @@ void DomainPage::refresh()
     const bool unverified = selected && !selected->verified;
     m_txtBox->setVisible(unverified);
     m_txtRecord->setText(unverified ? selected->txtRecord : QString());
+    // The sandbox's DNS is the tenant's own: m365sync publishes there. A real domain's DNS host is the admin's.
+    const bool sandbox = m_controller->context()->isSandbox();
+    m_txtHint->setText(sandbox ? tr("This domain is in the sandbox tenant, whose DNS m365sync can publish to. Publish "
+                                    "this TXT record there, then verify:")
+                               : tr("m365sync cannot publish this record for you. Sign in at your DNS host (where "
+                                    "the domain's DNS records are managed, often the registrar), add a TXT record "
+                                    "with the name @ (or the domain itself) and this value, then check and verify. "
+                                    "New records can take up to an hour to be visible."));
+    m_publishTxt->setVisible(sandbox);
+    // Once published, Verify is the next step.
+    m_publishTxt->setEnabled(m_controller->canPublishInSandbox() && !m_controller->isBusy()
+                             && !m_controller->isDnsFound());
     m_dnsStatus->setText(m_controller->dnsStatus());
     m_dnsStatus->setVisible(!m_controller->dnsStatus().isEmpty());
     m_checkDns->setEnabled(!m_controller->isBusy());

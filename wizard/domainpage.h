@@ -9,6 +9,7 @@
 
 class QDnsLookup;
 class QLabel;
+class QNetworkReply;
 class QLineEdit;
 class QPushButton;
 class QTreeWidget;
@@ -21,6 +22,9 @@ namespace M365::Ui {
  * published records in sandbox mode) and asks Microsoft to verify it. Only a verified domain can be chosen; the
  * initial onmicrosoft.com domain always is, with a warning that user names will end in it. A domain the tenant does
  * not know yet can be added (POST /domains, Domain.ReadWrite.All); it joins the list unverified, with its TXT record.
+ *
+ * In sandbox mode the admin has no DNS host to go to: the page publishes the record in the sandbox tenant's DNS
+ * (its admin API, POST /_sandbox/dns), which is where the sandbox's verification looks (issue 13).
  */
 class DomainPageController : public PageController
 {
@@ -46,6 +50,12 @@ public:
     QString dnsStatus() const { return m_dnsStatus; }
     bool isDnsFound() const { return m_dnsFound; }
 
+    /// True in sandbox mode for an unverified domain with a TXT record: publishInSandbox() can publish it.
+    bool canPublishInSandbox() const;
+    /// Publishes the selected domain's TXT record in the sandbox tenant's DNS, as the admin of a real domain does at
+    /// the DNS host; dnsStatus() then says that Verify can be chosen. Does nothing outside sandbox mode.
+    void publishInSandbox();
+
     /// A name such as example.com (at least two labels, letters, digits and hyphens).
     static bool isValidDomainName(const QString &name);
     /// Adds @p name to the tenant and reads its TXT record; the new domain is then listed and selected.
@@ -68,6 +78,7 @@ private:
     QString m_dnsStatus;
     bool m_dnsFound = false;
     QPointer<QDnsLookup> m_lookup;
+    QPointer<QNetworkReply> m_publish;
 };
 
 class DomainPage : public ControllerPage
@@ -85,8 +96,10 @@ private:
     DomainPageController *m_controller;
     QTreeWidget *m_domains;
     QWidget *m_txtBox;
+    QLabel *m_txtHint;
     QLabel *m_txtRecord;
     QPushButton *m_copyTxt;
+    QPushButton *m_publishTxt;
     QPushButton *m_checkDns;
     QPushButton *m_verify;
     QLabel *m_dnsStatus;

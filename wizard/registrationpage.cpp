@@ -7,6 +7,7 @@
 #include "graph/tenantcheck.h"
 #include "identity/adminsignin.h"
 #include "identity/certificatecredential.h"
+#include "identity/devicecodesignin.h"
 #include "identity/tokenprovider.h"
 #include "sandboxtenant.h"
 #include "wizardcontext.h"
@@ -14,11 +15,13 @@
 #include <QApplication>
 #include <QButtonGroup>
 #include <QClipboard>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPen>
 #include <QPixmap>
@@ -32,14 +35,6 @@
 
 namespace M365::Ui {
 
-namespace {
-
-/// Microsoft Graph Command Line Tools: a public client that Microsoft publishes in every tenant and that accepts a
-/// loopback redirect on any port.
-const QString graphCommandLineToolsClientId = QStringLiteral("14d82eec-204b-4c2f-b7e8-296a70dab67e");
-
-} // namespace
-
 RegistrationPageController::~RegistrationPageController() = default;
 
 QString RegistrationPageController::appName()
@@ -52,21 +47,25 @@ QString RegistrationPageController::permissionsText()
     return Graph::Features{}.requiredRoles().join(QLatin1Char('\n'));
 }
 
-QStringList RegistrationPageController::requestedRoles()
-{
-    QStringList roles = Graph::Features{}.requiredRoles();
-    if (!roles.contains(QLatin1String("RoleManagement.Read.Directory"))) {
-        roles.append(QStringLiteral("RoleManagement.Read.Directory"));
-    }
-    // The wizard's next page adds and verifies the domain with this app: POST /domains and verify need
-    // Domain.ReadWrite.All (graph domain-post-domains.md, domain-verify.md), which contains Domain.Read.All.
-    roles.replaceInStrings(QStringLiteral("Domain.Read.All"), QStringLiteral("Domain.ReadWrite.All"));
-    return roles;
-}
-
 QString RegistrationPageController::signInClientId(bool sandbox)
 {
-    return sandbox ? Sandbox::SandboxTenant::setupClientId : graphCommandLineToolsClientId;
+    return sandbox ? Sandbox::SandboxTenant::setupClientId
+                   : QString(Identity::AdminSignIn::graphCommandLineToolsClientId);
+}
+
+Graph::GraphClient *RegistrationPageController::createAdminGraph(WizardContext *context, QObject *parent)
+{
+    const WizardContext::AdminSession &session = context->adminSession;
+    auto *tokens = new Identity::TokenProvider(context->nam(),
+                                               context->profile.endpoints,
+                                               session.tenantId,
+                                               signInClientId(context->isSandbox()),
+                                               Identity::ClientCredential{});
+    tokens->setStaticToken(session.accessToken, session.expiresAt);
+    tokens->setExtraCaCertificates(context->extraCaCertificates());
+    auto *graph = new Graph::GraphClient(context->nam(), context->profile.endpoints, tokens, parent);
+    tokens->setParent(graph);
+    return graph;
 }
 
 Graph::AppRegistrationJob *
@@ -77,22 +76,14 @@ RegistrationPageController::createRegistrationJob(WizardContext *context,
 {
     Graph::AppRegistrationJob::Options options;
     options.displayName = appName();
-    options.roles = requestedRoles();
+    options.roles = Graph::AppRegistrationJob::defaultRoles();
     options.certificate = certificate;
     options.existingAppId = existingAppId;
-    const WizardContext::AdminSession &session = context->adminSession;
-    auto *tokens = new Identity::TokenProvider(context->nam(),
-                                               context->profile.endpoints,
-                                               session.tenantId,
-                                               signInClientId(context->isSandbox()),
-                                               Identity::ClientCredential{});
-    tokens->setStaticToken(session.accessToken, session.expiresAt);
-    tokens->setExtraCaCertificates(context->extraCaCertificates());
-    auto *graph = new Graph::GraphClient(context->nam(), context->profile.endpoints, tokens);
+    options.consentRedirectUri = context->profile.endpoints.consentRedirectUri();
+    Graph::GraphClient *graph = createAdminGraph(context, nullptr);
     auto *job = new Graph::AppRegistrationJob(graph, options, parent);
-    // The token provider and the Graph client were made for this job and go with it.
+    // The Graph client was made for this job and goes with it.
     graph->setParent(job);
-    tokens->setParent(graph);
     return job;
 }
 
@@ -230,7 +221,8 @@ void RegistrationPageController::initSteps()
 {
     using Job = Graph::AppRegistrationJob;
     m_steps = {
-        {tr("Sign in as an administrator in the browser"), Status::Pending},
+        {tr("Sign in as an administrator"), Status::Pending},
+        {Job::stepName(Job::CheckAdminRoles), Status::Pending},
         {Job::stepName(Job::FindGraphServicePrincipal), Status::Pending},
         {Job::stepName(Job::CreateApplication), Status::Pending},
         {Job::stepName(Job::CreateServicePrincipal), Status::Pending},
@@ -258,21 +250,43 @@ void RegistrationPageController::setStep(int row, Status status)
 
 QString RegistrationPageController::statusText() const
 {
+    if (m_signIn && !m_deviceCode.isEmpty()) {
+        return tr("On any device with a browser, open %1 and enter the code below, then sign in as an "
+                  "administrator. This page goes on by itself.")
+            .arg(m_deviceCodeUrl.toString());
+    }
     if (m_signIn) {
         return tr("Waiting for you to sign in as an administrator in your browser…");
     }
     if (m_registration) {
         return tr("Registering the app in your tenant…");
     }
+    if (m_removal) {
+        return tr("Removing the app from your tenant…");
+    }
     if (isRegistered()) {
         const QString admin = context()->adminSession.userPrincipalName;
         return admin.isEmpty() ? tr("The app %1 is registered.").arg(appName())
                                : tr("The app %1 is registered (signed in as %2).").arg(appName(), admin);
     }
+    if (!m_createdApplicationId.isEmpty()) {
+        return tr("The app %1 was created in your tenant, but not finished. Try again to finish it, or remove it.")
+            .arg(appName());
+    }
     return {};
 }
 
 void RegistrationPageController::registerAutomatically()
+{
+    startSignIn(false);
+}
+
+void RegistrationPageController::registerWithDeviceCode()
+{
+    startSignIn(true);
+}
+
+void RegistrationPageController::startSignIn(bool deviceCode)
 {
     if (isBusy() || m_mode != Mode::Automatic) {
         return;
@@ -286,7 +300,7 @@ void RegistrationPageController::registerAutomatically()
     setBusy(true);
     if (context()->adminSession.isValid()
         && context()->adminSession.authority == context()->profile.endpoints.authority) {
-        // An earlier sign-in is still good (e.g. a retry after a failed step): no second trip to the browser.
+        // An earlier sign-in is still good (e.g. a retry after a failed step): no second sign-in.
         setStep(SignInRow, Status::Done);
         startRegistration();
         return;
@@ -298,20 +312,50 @@ void RegistrationPageController::registerAutomatically()
         // Any work or school account; the token says which tenant it belongs to.
         tenant = QStringLiteral("organizations");
     }
-    auto *job = new Identity::AdminSignIn(ctx->profile.endpoints, tenant, signInClientId(ctx->isSandbox()), this);
-    job->setTimeout(ctx->signInTimeout());
-    job->setExtraCaCertificates(ctx->extraCaCertificates());
-    job->setBrowserOpener([ctx](const QUrl &url) {
-        ctx->openBrowser(url);
-    });
-    connect(job, &Identity::AdminSignIn::authorizeUrlReady, this, [this](const QUrl &url) {
-        m_signInUrl = url;
-        Q_EMIT changed();
-    });
-    connect(job, &M365::Job::finished, this, &RegistrationPageController::onSignedIn);
-    m_signIn = job;
+    const QString clientId = signInClientId(ctx->isSandbox());
+    if (deviceCode) {
+        auto *job = new Identity::DeviceCodeSignIn(ctx->profile.endpoints, tenant, clientId, this);
+        job->setExtraCaCertificates(ctx->extraCaCertificates());
+        connect(job, &Identity::DeviceCodeSignIn::codeReady, this, [this](const QString &code, const QUrl &uri) {
+            m_deviceCode = code;
+            m_deviceCodeUrl = uri;
+            Q_EMIT changed();
+        });
+        m_signIn = job;
+    } else {
+        auto *job = new Identity::AdminSignIn(ctx->profile.endpoints, tenant, clientId, this);
+        job->setTimeout(ctx->signInTimeout());
+        job->setExtraCaCertificates(ctx->extraCaCertificates());
+        job->setBrowserOpener([this, ctx](const QUrl &url) {
+            if (!ctx->openBrowser(url)) {
+                // No browser here (a server, a bare session): the code works from any other device.
+                QMetaObject::invokeMethod(this, &RegistrationPageController::switchToDeviceCode, Qt::QueuedConnection);
+            }
+        });
+        connect(job, &Identity::AdminSignIn::authorizeUrlReady, this, [this](const QUrl &url) {
+            m_signInUrl = url;
+            Q_EMIT changed();
+        });
+        m_signIn = job;
+    }
+    connect(m_signIn, &M365::Job::finished, this, &RegistrationPageController::onSignedIn);
     setStep(SignInRow, Status::Running);
-    job->start();
+    m_signIn->start();
+}
+
+void RegistrationPageController::switchToDeviceCode()
+{
+    auto *browserSignIn = qobject_cast<Identity::AdminSignIn *>(m_signIn.data());
+    if (!browserSignIn) {
+        return;
+    }
+    disconnect(browserSignIn, nullptr, this, nullptr);
+    browserSignIn->cancel();
+    browserSignIn->deleteLater();
+    m_signIn = nullptr;
+    m_signInUrl.clear();
+    setBusy(false);
+    startSignIn(true);
 }
 
 void RegistrationPageController::onSignedIn(M365::Job *job)
@@ -319,7 +363,8 @@ void RegistrationPageController::onSignedIn(M365::Job *job)
     job->deleteLater();
     m_signIn = nullptr;
     m_signInUrl.clear();
-    auto *signIn = static_cast<Identity::AdminSignIn *>(job);
+    m_deviceCode.clear();
+    m_deviceCodeUrl.clear();
     if (job->hasError()) {
         setStep(SignInRow, Status::Failed);
         M365::Error error = job->error();
@@ -336,10 +381,16 @@ void RegistrationPageController::onSignedIn(M365::Job *job)
         failAutomatic(error);
         return;
     }
-    context()->adminSession = WizardContext::AdminSession{signIn->accessToken(),
-                                                          signIn->expiresAt(),
-                                                          signIn->tenantId(),
-                                                          signIn->userPrincipalName(),
+    Identity::DelegatedToken token;
+    if (auto *browser = qobject_cast<Identity::AdminSignIn *>(job)) {
+        token = browser->token();
+    } else {
+        token = static_cast<Identity::DeviceCodeSignIn *>(job)->token();
+    }
+    context()->adminSession = WizardContext::AdminSession{token.accessToken,
+                                                          token.expiresAt,
+                                                          token.tenantId,
+                                                          token.userPrincipalName,
                                                           context()->profile.endpoints.authority};
     setStep(SignInRow, Status::Done);
     startRegistration();
@@ -347,11 +398,16 @@ void RegistrationPageController::onSignedIn(M365::Job *job)
 
 void RegistrationPageController::startRegistration()
 {
-    // No certificate yet: it is made on the next page, which uploads it to this app.
-    auto *job = createRegistrationJob(context(), Identity::CertificateCredential{}, m_registeredAppId, this);
+    // No certificate yet: it is made on the next page, which uploads it to this app. An app a failed attempt
+    // created is resumed, never made a second time.
+    const QString existing = m_registeredAppId;
+    auto *job = createRegistrationJob(context(), Identity::CertificateCredential{}, existing, this);
     connect(job, &Graph::AppRegistrationJob::stepChanged, this, [this](int step, Status status) {
         using Job = Graph::AppRegistrationJob;
         switch (Job::Step(step)) {
+        case Job::CheckAdminRoles:
+            setStep(CheckRolesRow, status);
+            break;
         case Job::FindGraphServicePrincipal:
             setStep(FindGraphRow, status);
             break;
@@ -380,24 +436,67 @@ void RegistrationPageController::onRegistered(M365::Job *job)
 {
     job->deleteLater();
     m_registration = nullptr;
+    auto *registration = static_cast<Graph::AppRegistrationJob *>(job);
+    if (!registration->appId().isEmpty()) {
+        // Created or found: a retry resumes this app.
+        m_registeredAppId = registration->appId();
+    }
+    if (!registration->createdApplicationId().isEmpty()) {
+        m_createdApplicationId = registration->createdApplicationId();
+    }
     if (job->hasError()) {
         M365::Error error = job->error();
         if (m_cancelled || error.isCancelled()) {
             error.userMessage = tr("The registration was cancelled. Choose Try again, or register the app yourself.");
+        } else if (error.code == QLatin1String(Graph::AppRegistrationJob::AdminRoleMissing)) {
+            // Another administrator must sign in: Try again starts with a new sign-in.
+            context()->adminSession = WizardContext::AdminSession{};
         } else {
             error.userMessage = tr("%1 Choose Try again, or register the app yourself.").arg(error.userMessage);
         }
         failAutomatic(error);
         return;
     }
-    auto *registration = static_cast<Graph::AppRegistrationJob *>(job);
+    m_createdApplicationId.clear();
     m_autoTenant = context()->adminSession.tenantId;
     m_autoClientId = registration->appId();
-    m_registeredAppId = m_autoClientId;
     m_registeredAuthority = context()->profile.endpoints.authority;
     updateUploadStep();
     setBusy(false);
     Q_EMIT changed();
+}
+
+void RegistrationPageController::removeCreatedApplication()
+{
+    if (isBusy() || m_createdApplicationId.isEmpty() || !context()->adminSession.isValid()) {
+        return;
+    }
+    clearError();
+    setBusy(true);
+    Graph::GraphClient *graph = createAdminGraph(context(), this);
+    M365::Job *job = Graph::AppRegistrationJob::removeApplication(graph, m_createdApplicationId);
+    job->setParent(graph);
+    connect(job, &M365::Job::finished, this, [this, graph](M365::Job *done) {
+        graph->deleteLater();
+        m_removal = nullptr;
+        if (done->hasError()) {
+            M365::Error error = done->error();
+            error.userMessage = tr("The app could not be removed: %1 Remove it in the Microsoft Entra admin center "
+                                   "under App registrations, or try again.")
+                                    .arg(error.userMessage);
+            failAutomatic(error);
+            return;
+        }
+        m_createdApplicationId.clear();
+        m_registeredAppId.clear();
+        m_failed = false;
+        initSteps();
+        setBusy(false);
+        Q_EMIT changed();
+    });
+    m_removal = job;
+    Q_EMIT changed();
+    job->start();
 }
 
 void RegistrationPageController::failAutomatic(const M365::Error &error)
@@ -546,20 +645,32 @@ QWidget *RegistrationPage::buildAutomaticPane()
     auto *pane = new QWidget(this);
     auto *layout = new QVBoxLayout(pane);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto *intro = new QLabel(tr("Sign in in your browser as a Global Administrator or Cloud Application "
-                                "Administrator. m365sync then registers itself as \"%1\" with the permissions it needs "
-                                "and grants admin consent; the certificate from the next page is added to it.")
+    auto *intro = new QLabel(tr("Sign in as a Global Administrator (or as an Application or Cloud Application "
+                                "Administrator who is also a Privileged Role Administrator). m365sync then registers "
+                                "itself as \"%1\" with the permissions it needs and grants admin consent; the "
+                                "certificate from the next page is added to it.")
                                  .arg(RegistrationPageController::appName()),
                              pane);
     intro->setWordWrap(true);
 
     m_register = new QPushButton(tr("Sign in and register"), pane);
     m_register->setObjectName(QStringLiteral("registerButton"));
+    m_deviceCodeButton = new QPushButton(tr("Sign in with a code instead"), pane);
+    m_deviceCodeButton->setObjectName(QStringLiteral("deviceCodeButton"));
+    m_deviceCodeButton->setToolTip(tr("For a machine without a browser: sign in on your phone or another computer."));
     m_cancel = new QPushButton(tr("Cancel sign-in"), pane);
     m_cancel->setObjectName(QStringLiteral("cancelRegistrationButton"));
+    m_copySignInLink = new QPushButton(tr("Copy sign-in link"), pane);
+    m_copySignInLink->setObjectName(QStringLiteral("copySignInLinkButton"));
+    m_copySignInLink->setToolTip(tr("Open this link in a browser where you can sign in as an administrator."));
+    m_removeApp = new QPushButton(tr("Remove the app from the tenant"), pane);
+    m_removeApp->setObjectName(QStringLiteral("removeCreatedAppButton"));
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_register);
+    buttons->addWidget(m_deviceCodeButton);
     buttons->addWidget(m_cancel);
+    buttons->addWidget(m_copySignInLink);
+    buttons->addWidget(m_removeApp);
     buttons->addStretch();
 
     m_status = new QLabel(pane);
@@ -567,6 +678,49 @@ QWidget *RegistrationPage::buildAutomaticPane()
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_status->setOpenExternalLinks(true);
+
+    // The device code and where to enter it, each with its copy button.
+    m_devicePane = new QWidget(pane);
+    auto *device = new QGridLayout(m_devicePane);
+    device->setContentsMargins(0, 0, 0, 0);
+    device->setColumnStretch(1, 1);
+    m_deviceCodeLabel = new QLabel(m_devicePane);
+    m_deviceCodeLabel->setObjectName(QStringLiteral("deviceCodeLabel"));
+    m_deviceCodeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont codeFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    codeFont.setPointSizeF(codeFont.pointSizeF() * 1.6);
+    codeFont.setBold(true);
+    m_deviceCodeLabel->setFont(codeFont);
+    m_deviceUrlLabel = new QLabel(m_devicePane);
+    m_deviceUrlLabel->setObjectName(QStringLiteral("deviceCodeUrlLabel"));
+    m_deviceUrlLabel->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_deviceUrlLabel->setOpenExternalLinks(true);
+    const auto copyButton = [this](const QString &objectName, std::function<QString()> text) {
+        auto *copy = new QToolButton(m_devicePane);
+        copy->setObjectName(objectName);
+        copy->setText(tr("Copy"));
+        copy->setToolTip(tr("Copy to the clipboard"));
+        connect(copy, &QToolButton::clicked, this, [text] {
+            QApplication::clipboard()->setText(text());
+        });
+        return copy;
+    };
+    device->addWidget(new QLabel(tr("Code:"), m_devicePane), 0, 0);
+    device->addWidget(m_deviceCodeLabel, 0, 1);
+    device->addWidget(copyButton(QStringLiteral("copyDeviceCodeButton"),
+                                 [this] {
+                                     return m_controller->deviceCode();
+                                 }),
+                      0,
+                      2);
+    device->addWidget(new QLabel(tr("Sign-in page:"), m_devicePane), 1, 0);
+    device->addWidget(m_deviceUrlLabel, 1, 1);
+    device->addWidget(copyButton(QStringLiteral("copyDeviceCodeUrlButton"),
+                                 [this] {
+                                     return m_controller->deviceCodeUrl().toString();
+                                 }),
+                      1,
+                      2);
 
     m_steps = new QListWidget(pane);
     m_steps->setObjectName(QStringLiteral("registrationStepsList"));
@@ -579,10 +733,28 @@ QWidget *RegistrationPage::buildAutomaticPane()
     layout->addSpacing(4);
     layout->addLayout(buttons);
     layout->addWidget(m_status);
+    layout->addWidget(m_devicePane);
     layout->addWidget(m_steps);
 
     connect(m_register, &QPushButton::clicked, m_controller, &RegistrationPageController::registerAutomatically);
+    connect(
+        m_deviceCodeButton, &QPushButton::clicked, m_controller, &RegistrationPageController::registerWithDeviceCode);
     connect(m_cancel, &QPushButton::clicked, m_controller, &RegistrationPageController::cancelAutomatic);
+    connect(m_copySignInLink, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_controller->signInUrl().toString(QUrl::FullyEncoded));
+    });
+    connect(m_removeApp, &QPushButton::clicked, this, [this] {
+        const auto answer = QMessageBox::question(
+            this,
+            tr("Remove the app"),
+            tr("Remove the app %1 that this attempt created from your tenant? Try again would create it anew.")
+                .arg(RegistrationPageController::appName()),
+            QMessageBox::Yes | QMessageBox::No,
+            QMessageBox::No);
+        if (answer == QMessageBox::Yes) {
+            m_controller->removeCreatedApplication();
+        }
+    });
     return pane;
 }
 
@@ -614,8 +786,9 @@ void RegistrationPage::refresh()
     // The stack is as tall as the current pane only, so a short pane leaves no gap.
     const int current = automatic ? 1 : 0;
     for (int i = 0; i < m_stack->count(); ++i) {
-        m_stack->widget(i)->setSizePolicy(QSizePolicy::Preferred,
-                                          i == current ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        // Ignored both ways: the hidden pane's width (five buttons side by side) must not widen the wizard either.
+        const QSizePolicy::Policy policy = i == current ? QSizePolicy::Preferred : QSizePolicy::Ignored;
+        m_stack->widget(i)->setSizePolicy(policy, policy);
     }
     m_stack->setCurrentIndex(current);
     m_stack->updateGeometry();
@@ -649,20 +822,33 @@ void RegistrationPage::refresh()
     m_clientIdProblem->setText(clientProblem);
     m_clientIdProblem->setVisible(!clientProblem.isEmpty());
 
+    const bool deviceCodeShown = !m_controller->deviceCode().isEmpty();
+    const bool leftover = !m_controller->createdApplicationId().isEmpty() && !m_controller->isRegistered();
     m_register->setText(m_controller->hasFailed() ? tr("Try again") : tr("Sign in and register"));
     m_register->setEnabled(!busy);
     m_register->setVisible(!m_controller->isRegistered());
+    m_deviceCodeButton->setVisible(!busy && !m_controller->isRegistered());
     m_cancel->setVisible(busy);
+    m_copySignInLink->setVisible(m_controller->signInUrl().isValid());
+    m_removeApp->setVisible(leftover && !busy);
     QString status = m_controller->statusText();
     if (m_controller->signInUrl().isValid()) {
         status =
-            tr("%1 If no browser window opened, <a href=\"%2\">open the sign-in page</a>.")
+            tr("%1 If no browser window opened, <a href=\"%2\">open the sign-in page</a>, copy the link to a "
+               "browser elsewhere, or cancel and sign in with a code.")
                 .arg(status.toHtmlEscaped(), m_controller->signInUrl().toString(QUrl::FullyEncoded).toHtmlEscaped());
     } else {
         status = status.toHtmlEscaped();
     }
     m_status->setText(status);
     m_status->setVisible(!status.isEmpty());
+    m_devicePane->setVisible(deviceCodeShown);
+    if (deviceCodeShown) {
+        m_deviceCodeLabel->setText(m_controller->deviceCode());
+        const QString url = m_controller->deviceCodeUrl().toString();
+        m_deviceUrlLabel->setText(
+            QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), url.toHtmlEscaped()));
+    }
 
     m_steps->clear();
     const QIcon done = style()->standardIcon(QStyle::SP_DialogApplyButton);

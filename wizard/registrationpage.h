@@ -16,20 +16,25 @@ class QRadioButton;
 class QStackedWidget;
 
 namespace M365::Identity {
-class AdminSignIn;
 class CertificateCredential;
 } // namespace M365::Identity
+
+namespace M365::Graph {
+class GraphClient;
+}
 
 namespace M365::Ui {
 
 class WizardContext;
 
 /*
- * App registration, two ways. Automatically: the administrator signs in in the system browser (AdminSignIn, the
- * authorization-code flow with PKCE on a 127.0.0.1 redirect) and AppRegistrationJob creates the application, its
- * service principal and the admin consent; the certificate follows on the Credentials page, which uploads it with the
- * same delegated token (kept in the WizardContext, in memory only). Manually: the admin registers the app in the Entra
- * admin center and types the tenant and client IDs.
+ * App registration, two ways. Automatically: the administrator signs in, in the system browser (AdminSignIn, the
+ * authorization-code flow with PKCE on a 127.0.0.1 redirect) or, where no browser can open, with a code on another
+ * device (DeviceCodeSignIn); AppRegistrationJob then checks the admin's roles and creates the application, its
+ * service principal and the admin consent. The certificate follows on the Credentials page, which uploads it with the
+ * same delegated token (kept in the WizardContext, in memory only). An app this page created is never left behind
+ * half-made without the admin knowing: after a failed step the page offers to remove it, or Try again resumes it.
+ * Manually: the admin registers the app in the Entra admin center and types the tenant and client IDs.
  */
 class RegistrationPageController : public PageController
 {
@@ -41,6 +46,7 @@ public:
     /// The rows of the automatic path's checklist, in the order the page shows them.
     enum Row {
         SignInRow,
+        CheckRolesRow,
         FindGraphRow,
         CreateApplicationRow,
         CreateServicePrincipalRow,
@@ -61,9 +67,6 @@ public:
     static QString appName();
     /// The Microsoft Graph application permissions to add, one per line.
     static QString permissionsText();
-    /// What the automatic registration asks for: what the features need, plus RoleManagement.Read.Directory so the
-    /// sync can see admin roles (the engine copes without it).
-    static QStringList requestedRoles();
     /// The public client the administrator signs in with: the sandbox's "m365sync setup" client, or Microsoft Graph
     /// Command Line Tools in a real tenant (a Microsoft app every tenant knows, with loopback redirects).
     static QString signInClientId(bool sandbox);
@@ -97,6 +100,15 @@ public:
 
     /// Automatic path: signs the administrator in (unless a valid sign-in is kept) and registers the app.
     void registerAutomatically();
+    /// The same with a device code instead of the browser: the page shows a code to enter on another device.
+    void registerWithDeviceCode();
+    /// While a device-code sign-in waits: the code to enter and where (empty otherwise).
+    QString deviceCode() const { return m_deviceCode; }
+    QUrl deviceCodeUrl() const { return m_deviceCodeUrl; }
+    /// The application a failed attempt created, to remove or to resume with Try again (empty: none).
+    QString createdApplicationId() const { return m_createdApplicationId; }
+    /// Deletes the application a failed attempt created (with the admin's token), so nothing half-made stays.
+    void removeCreatedApplication();
     /// Stops a running sign-in or registration; the page says so and offers to try again.
     void cancelAutomatic();
     /// True when the automatic path has registered the app.
@@ -115,6 +127,11 @@ public:
 private:
     void initSteps();
     void setStep(int row, Status status);
+    void startSignIn(bool deviceCode);
+    /// The browser could not be opened: the running browser sign-in gives way to a device code.
+    void switchToDeviceCode();
+    /// A Graph client over the administrator's delegated token; its token provider goes with it.
+    static Graph::GraphClient *createAdminGraph(WizardContext *context, QObject *parent);
     void onSignedIn(M365::Job *job);
     void startRegistration();
     void onRegistered(M365::Job *job);
@@ -132,8 +149,12 @@ private:
     bool m_failed = false;
     bool m_cancelled = false;
     QUrl m_signInUrl;
-    QPointer<Identity::AdminSignIn> m_signIn;
+    QString m_deviceCode;
+    QUrl m_deviceCodeUrl;
+    QString m_createdApplicationId;
+    QPointer<M365::Job> m_signIn;
     QPointer<Graph::AppRegistrationJob> m_registration;
+    QPointer<M365::Job> m_removal;
 };
 
 class RegistrationPage : public ControllerPage
@@ -158,7 +179,13 @@ private:
     QRadioButton *m_manual;
     QStackedWidget *m_stack;
     QPushButton *m_register = nullptr;
+    QPushButton *m_deviceCodeButton = nullptr;
     QPushButton *m_cancel = nullptr;
+    QPushButton *m_copySignInLink = nullptr;
+    QPushButton *m_removeApp = nullptr;
+    QWidget *m_devicePane = nullptr;
+    QLabel *m_deviceCodeLabel = nullptr;
+    QLabel *m_deviceUrlLabel = nullptr;
     QLabel *m_status = nullptr;
     QListWidget *m_steps = nullptr;
     QLineEdit *m_tenant;

@@ -29,15 +29,27 @@ void SummaryPageController::setProfileName(const QString &name)
     }
 }
 
+bool SummaryPageController::isTaken(const WizardContext *context, const QString &name)
+{
+    return name != context->originalName && Profile::ProfileStore(context->profileDirectory()).exists(name);
+}
+
 void SummaryPageController::suggestFreeName()
 {
-    const Profile::ProfileStore store(context()->profileDirectory());
+    if (!isNameEditable()) {
+        return;
+    }
     const QString base = profileName().isEmpty() ? QStringLiteral("m365") : profileName();
     QString name = base;
-    for (int i = 2; store.exists(name) && i < 100; ++i) {
+    for (int i = 2; isTaken(context(), name) && i < 100; ++i) {
         name = QStringLiteral("%1-%2").arg(base).arg(i);
     }
     setProfileName(name);
+}
+
+bool SummaryPageController::isNameEditable() const
+{
+    return context()->purpose != WizardContext::Purpose::EditConnection;
 }
 
 QString SummaryPageController::nameProblem() const
@@ -46,7 +58,7 @@ QString SummaryPageController::nameProblem() const
     if (!Profile::Profile::isValidName(name)) {
         return tr("Use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'.");
     }
-    if (Profile::ProfileStore(context()->profileDirectory()).exists(name)) {
+    if (isTaken(context(), name)) {
         return tr("A connection named \"%1\" exists already. Choose another name.").arg(name);
     }
     return {};
@@ -140,49 +152,23 @@ void SummaryPageController::validate()
     clearError();
     setBusy(true);
     ctx->applyCredentialToProfile();
-    m_pendingSecrets = {{ctx->profile.secretKey(ctx->secretPurpose()), ctx->secretValue()}};
-    const bool ldap = ctx->profile.directory.contains(QLatin1String("url"));
-    if (ldap && !ctx->ldapBindPassword.isEmpty()) {
-        ctx->profile.secrets.ldapBindPassword =
-            ctx->profile.secretKey(QString::fromLatin1(Secrets::Purpose::LdapBindPassword));
-        m_pendingSecrets.append({ctx->profile.secrets.ldapBindPassword, ctx->ldapBindPassword.toUtf8()});
-    }
+    // Finish makes a complete profile, also of a draft.
+    ctx->profile.draft.reset();
+    const QList<QPair<QString, QByteArray>> secrets = ctx->secretsFor(ctx->profile);
     QJsonObject sync = ctx->profile.sync;
     sync.insert(QStringLiteral("upnDomain"), ctx->upnDomain);
     ctx->profile.sync = sync;
-    writeNextSecret();
-}
-
-void SummaryPageController::writeNextSecret()
-{
-    if (m_pendingSecrets.isEmpty()) {
-        saveProfile();
-        return;
-    }
-    const auto next = m_pendingSecrets.takeFirst();
-    Secrets::SecretJob *job = context()->secrets()->write(next.first, next.second, this);
-    connect(job, &Secrets::SecretJob::finished, this, [this, done = job] {
-        done->deleteLater();
-        if (done->hasError()) {
-            m_pendingSecrets.clear();
-            setError(done->error());
+    auto *job = new SaveProfileJob(ctx->secrets(), ctx->profileDirectory(), ctx->profile, secrets, this);
+    connect(job, &M365::Job::finished, this, [this, job] {
+        job->deleteLater();
+        if (job->hasError()) {
+            setError(job->error());
             finishValidation(false);
             return;
         }
-        writeNextSecret();
+        finishValidation(true);
     });
     job->start();
-}
-
-void SummaryPageController::saveProfile()
-{
-    M365::Error error;
-    if (!Profile::ProfileStore(context()->profileDirectory()).save(context()->profile, &error)) {
-        setError(error);
-        finishValidation(false);
-        return;
-    }
-    finishValidation(true);
 }
 
 SummaryPage::SummaryPage(SummaryPageController *controller, QWidget *parent)
@@ -221,6 +207,10 @@ void SummaryPage::initializePage()
 {
     m_controller->suggestFreeName();
     m_name->setText(m_controller->profileName());
+    m_name->setReadOnly(!m_controller->isNameEditable());
+    m_name->setToolTip(m_controller->isNameEditable()
+                           ? QString()
+                           : tr("The name of a connection stays: its history and sync state are kept under it."));
     refresh();
 }
 

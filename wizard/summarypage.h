@@ -13,7 +13,8 @@ namespace M365::Ui {
 
 /*
  * Summary: everything chosen, and the connection's name. Finish writes the secrets to the keychain first and then
- * the profile, which only refers to them; a keychain failure leaves no profile behind.
+ * the profile, which only refers to them (SaveProfileJob); a keychain failure leaves no profile behind. A draft the
+ * wizard resumed or a profile it edits may keep its own name; an edited profile must (its history is under it).
  */
 class SummaryPageController : public PageController
 {
@@ -26,6 +27,10 @@ public:
     void setProfileName(const QString &name);
     /// Keeps the name, or appends "-2", "-3"… when a connection of that name exists already.
     void suggestFreeName();
+    /// True when the name may be changed: not while editing a profile, whose history and state are kept under it.
+    bool isNameEditable() const;
+    /// True when @p name is taken by another profile than the one this run replaces.
+    static bool isTaken(const WizardContext *context, const QString &name);
     /// What is wrong with the name as typed, or an empty string.
     QString nameProblem() const;
     /// (label, value) rows describing the connection.
@@ -33,12 +38,6 @@ public:
 
     bool isInputComplete() const override;
     void validate() override;
-
-private:
-    void writeNextSecret();
-    void saveProfile();
-
-    QList<QPair<QString, QByteArray>> m_pendingSecrets;
 };
 
 class SummaryPage : public ControllerPage

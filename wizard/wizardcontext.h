@@ -6,6 +6,7 @@
 #include "directory/directoryentry.h"
 #include "graph/tenantcheck.h"
 #include "identity/certificatecredential.h"
+#include "job.h"
 #include "profile/connection.h"
 #include "profile/profile.h"
 #include "profile/secretstore.h"
@@ -13,6 +14,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QObject>
+#include <QPair>
 #include <QPointer>
 #include <QSslCertificate>
 #include <QUrl>
@@ -48,11 +50,21 @@ public:
         QString profileDirectory; ///< empty: ProfileStore::defaultDirectory()
         QString dataDirectory; ///< where the sandbox tenant keeps its state; empty: AppDataLocation
         QNetworkAccessManager *nam = nullptr; ///< empty: the context makes its own
-        /// Opens the administrator's sign-in page; empty: the system browser (QDesktopServices::openUrl). Tests play
-        /// the browser here.
-        std::function<void(const QUrl &url)> browserOpener;
+        /// Opens the administrator's sign-in page and says whether a browser took it; empty: the system browser
+        /// (QDesktopServices::openUrl). Tests play the browser here.
+        std::function<bool(const QUrl &url)> browserOpener;
         /// How long the administrator has to finish signing in in the browser.
         std::chrono::milliseconds signInTimeout{std::chrono::minutes(5)};
+        /// A sandbox tenant that runs already (the app's, which the dashboard talks to), used instead of starting
+        /// another: one state file must have one server. Not owned; empty: the context starts its own.
+        Sandbox::SandboxServer *sandbox = nullptr;
+    };
+
+    /// What the wizard runs for (issue 13).
+    enum class Purpose {
+        NewConnection, ///< from nothing to a new profile
+        ResumeDraft, ///< the draft kept when the admin closed the wizard; Finish makes it a complete profile
+        EditConnection, ///< the tenant, app and credential of an existing profile; Finish saves it under its name
     };
 
     /// The administrator's sign-in of "Register automatically". The delegated token stays in memory only: it
@@ -81,15 +93,24 @@ public:
     /// Sandbox mode: the in-process demo tenant, started on first use; nullptr in tenant mode.
     bool isSandbox() const { return m_sandboxMode; }
     void setSandboxMode(bool sandbox) { m_sandboxMode = sandbox; }
-    Sandbox::SandboxServer *sandboxServer() const { return m_sandbox.get(); }
-    /// Starts the demo tenant (once) and points the profile at it; false with a message when it cannot start.
+    Sandbox::SandboxServer *sandboxServer() const { return m_externalSandbox ? m_externalSandbox : m_sandbox.get(); }
+    /// Starts the demo tenant (once) and points the profile at it, with the demo app's IDs; false with a message
+    /// when it cannot start.
     bool startSandbox(QString *errorMessage);
+    /// Starts the demo tenant (once) and points the profile's endpoints and CA at it, keeping its tenant and app: a
+    /// profile made before (a draft, a profile to edit) was saved with another run's port and CA.
+    bool followSandbox(QString *errorMessage);
 
-    /// Opens @p url in the system browser, or hands it to the injected opener.
-    void openBrowser(const QUrl &url) const;
+    /// Opens @p url in the system browser, or hands it to the injected opener; false when no browser could take it
+    /// (no desktop session, no browser installed).
+    bool openBrowser(const QUrl &url) const;
     std::chrono::milliseconds signInTimeout() const { return m_options.signInTimeout; }
     /// The private CA of the sandbox tenant (profile.caFile), to trust besides the system's; empty otherwise.
     QList<QSslCertificate> extraCaCertificates() const;
+
+    Purpose purpose = Purpose::NewConnection;
+    /// The profile this run replaces on Finish (the draft it resumes, the profile it edits); its name counts as free.
+    QString originalName;
 
     AdminSession adminSession;
     /// True when the App registration page registered the app itself; the Credentials page then uploads the
@@ -124,6 +145,17 @@ public:
     QString secretPurpose() const;
     /// Fills in profile.credentialKind, certificate info and secret references for the chosen credential and name.
     void applyCredentialToProfile();
+    /// The same for another profile (a draft of this one under a free name). The LDAP bind password's reference is
+    /// kept: it is not a credential.
+    void applyCredentialTo(Profile::Profile &profile) const;
+    /// True when a credential has been chosen: a certificate made or imported, or a client secret typed.
+    bool hasCredential() const;
+    /**
+     * The secrets a profile made from this context keeps, as (key, value) for its SecretStore: the credential's when
+     * @p profile refers to it, and the LDAP bind password when one was typed for an LDAP directory (its reference is
+     * then set; a file directory drops it). A profile being edited keeps the reference of a password not typed again.
+     */
+    QList<QPair<QString, QByteArray>> secretsFor(Profile::Profile &profile) const;
 
     /// The connection the permissions page opened (valid once that page succeeded).
     Profile::Connection *connection() const { return m_connection.get(); }
@@ -142,7 +174,77 @@ private:
     Options m_options;
     bool m_sandboxMode = true;
     std::unique_ptr<Sandbox::SandboxServer> m_sandbox;
+    Sandbox::SandboxServer *m_externalSandbox = nullptr;
     std::unique_ptr<Profile::Connection> m_connection;
+};
+
+/**
+ * Writes a profile the way Finish does (STYLE.md section 6): first its secrets to the SecretStore, then the profile
+ * file, which only refers to them, so that a keychain failure leaves no file behind. Keeping a draft uses it as well.
+ * The job contract of M365::Job: start() schedules, finished() comes once.
+ */
+class SaveProfileJob : public M365::Job
+{
+    Q_OBJECT
+
+public:
+    using Secret = QPair<QString, QByteArray>;
+    SaveProfileJob(Secrets::SecretStore *secrets,
+                   const QString &profileDirectory,
+                   const Profile::Profile &profile,
+                   const QList<Secret> &values,
+                   QObject *parent = nullptr);
+    ~SaveProfileJob() override;
+
+    const Profile::Profile &profile() const { return m_profile; }
+
+protected:
+    void run() override;
+    void onCancel() override;
+
+private:
+    void writeNext();
+
+    QPointer<Secrets::SecretStore> m_secrets;
+    QString m_directory;
+    Profile::Profile m_profile;
+    QList<Secret> m_pending;
+    QPointer<Secrets::SecretJob> m_write;
+};
+
+/**
+ * Reads what a profile keeps in the SecretStore (the certificate's private key or the client secret, and the LDAP bind
+ * password), so that the wizard can resume a draft or edit a profile with its credential. A secret that is not there
+ * is no error (the admin makes the credential again on the Credentials page); a keychain that does not answer is.
+ */
+class ProfileSecretsJob : public M365::Job
+{
+    Q_OBJECT
+
+public:
+    ProfileSecretsJob(Secrets::SecretStore *secrets, const Profile::Profile &profile, QObject *parent = nullptr);
+    ~ProfileSecretsJob() override;
+
+    /// The certificate with its private key; null when the profile has none or its key is not in the store.
+    const Identity::CertificateCredential &certificate() const { return m_certificate; }
+    QString clientSecret() const { return m_clientSecret; }
+    QString ldapBindPassword() const { return m_ldapBindPassword; }
+
+protected:
+    void run() override;
+    void onCancel() override;
+
+private:
+    void readNext();
+    void onRead(const QString &purpose, const QByteArray &value);
+
+    QPointer<Secrets::SecretStore> m_secrets;
+    Profile::Profile m_profile;
+    QList<QPair<QString, QString>> m_pending; ///< (purpose, key)
+    QPointer<Secrets::SecretJob> m_read;
+    Identity::CertificateCredential m_certificate;
+    QString m_clientSecret;
+    QString m_ldapBindPassword;
 };
 
 } // namespace M365::Ui

@@ -140,6 +140,13 @@ QWidget *DashboardWidget::makeHeader()
         }
     });
 
+    m_editConnectionButton = new QPushButton(tr("Edit connection…"), header);
+    m_editConnectionButton->setObjectName(QStringLiteral("editConnectionButton"));
+    m_editConnectionButton->setIcon(
+        QIcon::fromTheme(QStringLiteral("document-edit"), style()->standardIcon(QStyle::SP_FileDialogDetailedView)));
+    m_editConnectionButton->setToolTip(tr("Change the tenant, the app registration or its certificate in the wizard"));
+    connect(m_editConnectionButton, &QPushButton::clicked, this, &DashboardWidget::editConnectionRequested);
+
     m_tokenIcon = makeLabel("tokenIcon", header);
     m_tokenStatus = makeLabel("tokenStatus", header);
     m_rolesIcon = makeLabel("rolesIcon", header);
@@ -153,6 +160,7 @@ QWidget *DashboardWidget::makeHeader()
     top->addWidget(m_tenantLabel);
     top->addStretch();
     top->addWidget(m_stateLabel);
+    top->addWidget(m_editConnectionButton);
     top->addWidget(m_refreshButton);
     auto *health = new QHBoxLayout;
     health->setSpacing(4);
@@ -287,6 +295,8 @@ void DashboardWidget::onStateChanged()
         break;
     }
     m_refreshButton->setEnabled(state == State::Ready || state == State::Failed);
+    // The wizard's Finish opens the profile afresh: not in the middle of a run.
+    m_editConnectionButton->setEnabled(state != State::Applying);
     if (m_logTab && m_controller->requestLog()) {
         m_logTab->setLog(m_controller->requestLog());
     }

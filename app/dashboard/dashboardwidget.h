@@ -43,6 +43,11 @@ public:
     /// How long, in words, @p ms is ("about 2 min").
     static QString durationText(qint64 ms);
 
+Q_SIGNALS:
+    /// "Edit connection…": the admin wants to change the tenant, the app or its credential (the main window opens the
+    /// onboarding wizard's pages for this profile).
+    void editConnectionRequested();
+
 private:
     void onStateChanged();
     void onHealthChanged();
@@ -67,6 +72,7 @@ private:
     QLabel *m_nextRunLabel = nullptr;
     QLabel *m_stateLabel = nullptr;
     QPushButton *m_refreshButton = nullptr;
+    QPushButton *m_editConnectionButton = nullptr;
     ErrorBanner *m_errorBanner = nullptr;
     ErrorBanner *m_summaryBanner = nullptr;
     QPushButton *m_syncButton = nullptr;

@@ -20,3 +20,12 @@ m365_add_test(tst_dashboard_de
 target_include_directories(tst_dashboard_de PRIVATE "${PROJECT_SOURCE_DIR}/app")
 target_compile_definitions(tst_dashboard_de PRIVATE M365_QM_DIR="${PROJECT_BINARY_DIR}/app")
 add_dependencies(tst_dashboard_de m365sync_lrelease)
+
+# "Edit connection…" and drafts in the main window (issue 13), over the same fixture.
+m365_add_test(tst_editconnection
+    SOURCES tst_editconnection.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp"
+        "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
+    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
+    LABELS gui
+    TIMEOUT 600)
+target_include_directories(tst_editconnection PRIVATE "${PROJECT_SOURCE_DIR}/app")
