@@ -53,6 +53,10 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
         m_throttler.reset();
         m_visibleAt.clear();
         m_usedAssertionIds.clear();
+        // Sign-ins under way belong to the tenant that is gone.
+        m_authorizationCodes.clear();
+        m_redeemedCodes.clear();
+        m_deviceAuthorizations.clear();
         m_log.clear();
         markDirty();
         return ApiResponse::json(200,

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void requestErrors_data();
     void requestErrors();
     void tenantAliases();
+    void resetForgetsPendingCodes();
 
 private:
     SandboxFixture::Reply requestCode(const QString &clientId, const QString &scope, const QString &tenant = {});
@@ -400,6 +401,22 @@ void TestSandboxDeviceCode::tenantAliases()
                          QStringLiteral("organizations"));
     QCOMPARE(clientCredentials.status, 400);
     QVERIFY(descriptionOf(clientCredentials).startsWith(QLatin1String("AADSTS90002")));
+}
+
+void TestSandboxDeviceCode::resetForgetsPendingCodes()
+{
+    // A code handed out before the tenant was reset belongs to the tenant that is gone.
+    const SandboxFixture::Reply code = requestCode(SandboxTenant::setupClientId, m_scope);
+    QCOMPARE(code.status, 200);
+    const QString deviceCode = code.json.value(QLatin1String("device_code")).toString();
+    QCOMPARE(errorOf(poll(SandboxTenant::setupClientId, deviceCode)), QStringLiteral("authorization_pending"));
+    QCOMPARE(m_sandbox->admin("POST", QStringLiteral("reset")).status, 200);
+    const SandboxFixture::Reply answer = poll(SandboxTenant::setupClientId, deviceCode);
+    QCOMPARE(answer.status, 400);
+    QCOMPARE(errorOf(answer), QStringLiteral("bad_verification_code"));
+    const SignInBrowser::Page page = SandboxSignIn::enterUserCode(
+        m_browser, m_sandbox->baseUrl(), code.json.value(QLatin1String("user_code")).toString());
+    QVERIFY(page.body.contains("AADSTS70018"));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxDeviceCode)
