@@ -320,6 +320,10 @@ std::optional<Profile> Profile::fromJson(const QJsonObject &json, M365::Error *e
     profile.certificate.thumbprintSha256 = certificate.value(keySha256).toString();
     profile.certificate.notAfter = QDateTime::fromString(certificate.value(keyNotAfter).toString(), Qt::ISODate);
     profile.certificate.pem = certificate.value(keyPem).toString().toLatin1();
+    if (profile.certificate.isNull()) {
+        // Neither thumbprint nor PEM: no certificate, whatever date stands beside it (it is not written back).
+        profile.certificate = {};
+    }
     if ((!profile.certificate.thumbprintSha1.isEmpty() && !isHex(profile.certificate.thumbprintSha1, 40))
         || (!profile.certificate.thumbprintSha256.isEmpty() && !isHex(profile.certificate.thumbprintSha256, 64))) {
         return failed(QStringLiteral("profile.invalidCertificate"),
