@@ -683,6 +683,14 @@ ApiResponse SandboxTenant::listCollection(const ApiRequest &r,
     }
 
     // $skiptoken: keyset on the id for the natural order (stable while objects come and go), an offset otherwise.
+    // The keyset needs the objects ordered by id: collections kept in another order (a group's members, in the order
+    // they were added) are sorted, or a page would start again at the first id above the token and never end.
+    const auto byId = [](const QJsonObject &a, const QJsonObject &b) {
+        return a.value(QLatin1String("id")).toString() < b.value(QLatin1String("id")).toString();
+    };
+    if (keyset && !std::is_sorted(matching.begin(), matching.end(), byId)) {
+        std::sort(matching.begin(), matching.end(), byId);
+    }
     int start = 0;
     if (r.hasQueryItem(QStringLiteral("$skiptoken"))) {
         const auto decoded = Crypto::base64UrlDecode(r.queryItem(QStringLiteral("$skiptoken")).toLatin1());

@@ -10,6 +10,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <functional>
+
 using Reply = SandboxFixture::Reply;
 
 class TestSandboxGraph : public QObject
@@ -20,6 +23,7 @@ private Q_SLOTS:
     void initTestCase();
     void createGetUpdateDeleteRestoreUser();
     void pagingRepeatsTheQuery();
+    void groupMembersPageToTheEnd();
     void topOutOfRange_data();
     void topOutOfRange();
     void filterAndSelect_data();
@@ -162,6 +166,41 @@ void TestSandboxGraph::deletingNeedsMoreThanDirectoryReadWrite()
     const QString groups = m_sandbox->tokenWithRoles({QStringLiteral("Group.ReadWrite.All")});
     QCOMPARE(m_sandbox->graph("DELETE", userPath, users).status, 204);
     QCOMPARE(m_sandbox->graph("DELETE", groupPath, groups).status, 204);
+}
+
+void TestSandboxGraph::groupMembersPageToTheEnd()
+{
+    // Members in the order they were added, not by id: every member comes once and the nextLinks end.
+    const Reply group = m_sandbox->graph("POST",
+                                         QStringLiteral("/groups"),
+                                         m_token,
+                                         QJsonObject{{QStringLiteral("displayName"), QStringLiteral("Big group")},
+                                                     {QStringLiteral("mailEnabled"), false},
+                                                     {QStringLiteral("mailNickname"), QStringLiteral("biggroup")},
+                                                     {QStringLiteral("securityEnabled"), true}});
+    QCOMPARE(group.status, 201);
+    const QString groupId = group.json.value(QLatin1String("id")).toString();
+    QStringList userIds = m_sandbox->tenant().state().users.keys();
+    std::sort(userIds.begin(), userIds.end(), std::greater<QString>());
+    QVERIFY(userIds.size() >= 7);
+    m_sandbox->tenant().state().members[groupId] = userIds;
+    QSet<QString> seen;
+    QString next = QStringLiteral("/groups/") + groupId + QStringLiteral("/members?$top=3");
+    int pages = 0;
+    while (!next.isEmpty() && pages <= userIds.size()) {
+        const Reply page = m_sandbox->graph("GET", next, m_token);
+        QCOMPARE(page.status, 200);
+        for (const auto &v : page.value()) {
+            const QString id = v.toObject().value(QLatin1String("id")).toString();
+            QVERIFY2(!seen.contains(id), "a member appeared on two pages");
+            seen.insert(id);
+        }
+        next = page.json.value(QLatin1String("@odata.nextLink")).toString();
+        next = next.mid(QString(m_sandbox->baseUrl() + QStringLiteral("/v1.0")).size());
+        ++pages;
+    }
+    QCOMPARE(seen.size(), userIds.size());
+    QCOMPARE(pages, int((userIds.size() + 2) / 3));
 }
 
 void TestSandboxGraph::pagingRepeatsTheQuery()
