@@ -13,6 +13,16 @@
 
 namespace M365::Sandbox {
 
+/// @p query as a web server reads a query string (application/x-www-form-urlencoded, as ASP.NET and Microsoft's
+/// services do): a literal '+' is a space, only "%2B" is a plus. QUrlQuery alone would keep '+' as a plus, which
+/// would let a client that forgets to encode a Base64 value in $filter pass here and fail against Microsoft.
+inline QUrlQuery formDecoded(const QUrlQuery &query)
+{
+    QString encoded = query.query(QUrl::FullyEncoded);
+    encoded.replace(QLatin1Char('+'), QLatin1String("%20"));
+    return QUrlQuery(encoded);
+}
+
 /// One HTTP request as the sandbox's services see it: the same for a request off the wire and for a `$batch`
 /// sub-request, so that each sub-request is authorised, validated and throttled exactly like a top-level one.
 struct ApiRequest

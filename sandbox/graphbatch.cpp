@@ -117,7 +117,7 @@ ApiResponse SandboxTenant::handleBatch(const ApiRequest &request)
         if (sub.path.startsWith(QLatin1String("/v1.0/"))) {
             sub.path = sub.path.mid(5);
         }
-        sub.query = QUrlQuery(parsed);
+        sub.query = formDecoded(QUrlQuery(parsed));
         sub.headers.insert("authorization", request.header("authorization"));
         const QJsonObject headers = item.value(QLatin1String("headers")).toObject();
         for (auto it = headers.begin(); it != headers.end(); ++it) {

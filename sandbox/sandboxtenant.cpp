@@ -161,7 +161,7 @@ ApiResponse SandboxTenant::handle(const QByteArray &method,
 {
     ApiRequest request;
     request.method = method.toUpper();
-    request.query = query;
+    request.query = formDecoded(query);
     request.headers = headers;
     request.body = body;
     request.requestId = newGuid();

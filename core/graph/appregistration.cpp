@@ -17,15 +17,6 @@ namespace {
 
 const QString graphAppId = QStringLiteral("00000003-0000-0000-c000-000000000000");
 
-/// "$filter=<property> eq '<value>'" with the value quoted as OData wants it and the whole percent-encoded.
-QString filterEquals(const QString &property, const QString &value)
-{
-    QString quoted = value;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("''"));
-    return QStringLiteral("$filter=")
-        + QString::fromLatin1(QUrl::toPercentEncoding(property + QStringLiteral(" eq '") + quoted + QLatin1Char('\'')));
-}
-
 /// Removes an application this tool created, its service principal first: what a failed registration left behind.
 class RemoveApplicationJob : public M365::Job
 {

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QUrl>
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +19,14 @@ QString tr(const char *text)
 }
 
 } // namespace
+
+QString filterEquals(const QString &property, const QString &value)
+{
+    QString quoted = value;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("''"));
+    return QStringLiteral("$filter=")
+        + QString::fromLatin1(QUrl::toPercentEncoding(property + QStringLiteral(" eq '") + quoted + QLatin1Char('\'')));
+}
 
 M365::Error errorFromResponse(int status, const QJsonObject &json, const QString &requestId)
 {

@@ -58,6 +58,10 @@ struct Response
 /// message says what to do.
 M365::Error errorFromResponse(int status, const QJsonObject &json, const QString &requestId);
 
+/// "$filter=<property> eq '<value>'" with the value quoted as OData wants it ('' for ') and the whole expression
+/// percent-encoded, so that a '+' in a Base64 value (an immutable id) reaches Graph as a plus, not as a space.
+QString filterEquals(const QString &property, const QString &value);
+
 /// A page of a collection: "value" plus @odata.nextLink / @odata.deltaLink / @odata.count.
 struct CollectionPage
 {

@@ -35,11 +35,6 @@ bool alreadyExists(const Graph::Response &response)
             || QString::fromUtf8(response.body).contains(QLatin1String("already exist")));
 }
 
-QString quoteLiteral(QString text)
-{
-    return QLatin1Char('\'') + text.replace(QLatin1Char('\''), QLatin1String("''")) + QLatin1Char('\'');
-}
-
 QString failureMessage(const Graph::Response &response)
 {
     if (!response.error.userMessage.isEmpty()) {
@@ -610,7 +605,8 @@ void ApplyJob::onObjectDone(const Step &step, const Graph::Response &response)
             const QString immutable = c.payload.value(QLatin1String("onPremisesImmutableId")).toString();
             Step reconcile{Step::Kind::Reconcile,
                            step.change,
-                           Graph::Request::get(str("/users?$filter=onPremisesImmutableId eq ") + quoteLiteral(immutable)
+                           Graph::Request::get(str("/users?")
+                                               + Graph::filterEquals(str("onPremisesImmutableId"), immutable)
                                                + str("&$select=id,userPrincipalName,onPremisesImmutableId")),
                            {},
                            failureMessage(response)};

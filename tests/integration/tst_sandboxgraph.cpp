@@ -24,6 +24,7 @@ private Q_SLOTS:
     void createGetUpdateDeleteRestoreUser();
     void pagingRepeatsTheQuery();
     void groupMembersPageToTheEnd();
+    void plusInTheQueryIsASpace();
     void topOutOfRange_data();
     void topOutOfRange();
     void filterAndSelect_data();
@@ -166,6 +167,24 @@ void TestSandboxGraph::deletingNeedsMoreThanDirectoryReadWrite()
     const QString groups = m_sandbox->tokenWithRoles({QStringLiteral("Group.ReadWrite.All")});
     QCOMPARE(m_sandbox->graph("DELETE", userPath, users).status, 204);
     QCOMPARE(m_sandbox->graph("DELETE", groupPath, groups).status, 204);
+}
+
+void TestSandboxGraph::plusInTheQueryIsASpace()
+{
+    // As a web server reads a query string: a raw '+' is a space, "%2B" a plus.
+    QJsonObject body = SandboxFixture::newUserBody(QStringLiteral("plusanchor"));
+    body.insert(QStringLiteral("onPremisesImmutableId"), QStringLiteral("q+7w/Zz1Ak2b8yR0cQ4p9A=="));
+    const Reply created = m_sandbox->graph("POST", QStringLiteral("/users"), m_token, body);
+    QCOMPARE(created.status, 201);
+    const Reply raw = m_sandbox->graph(
+        "GET", QStringLiteral("/users?$filter=onPremisesImmutableId eq 'q+7w/Zz1Ak2b8yR0cQ4p9A=='"), m_token);
+    QCOMPARE(raw.status, 200);
+    QCOMPARE(raw.value().size(), 0);
+    const Reply encoded = m_sandbox->graph(
+        "GET", QStringLiteral("/users?$filter=onPremisesImmutableId eq 'q%2B7w/Zz1Ak2b8yR0cQ4p9A=='"), m_token);
+    QCOMPARE(encoded.status, 200);
+    QCOMPARE(encoded.value().size(), 1);
+    QCOMPARE(encoded.value().first().toObject().value(QLatin1String("id")), created.json.value(QLatin1String("id")));
 }
 
 void TestSandboxGraph::groupMembersPageToTheEnd()

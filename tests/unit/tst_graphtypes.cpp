@@ -24,6 +24,7 @@ private Q_SLOTS:
     void officialResponses();
     void retryAfter_data();
     void retryAfter();
+    void filterEqualsEncodesTheValue();
 };
 
 void TestGraphTypes::officialResponses_data()
@@ -132,6 +133,22 @@ void TestGraphTypes::retryAfter()
     QFETCH(QByteArray, header);
     QFETCH(double, seconds);
     QCOMPARE(Graph::parseRetryAfter(header), seconds);
+}
+
+void TestGraphTypes::filterEqualsEncodesTheValue()
+{
+    // A Base64 immutable id: '+', '/' and '=' must reach Graph as themselves; a '+' left raw would be a space.
+    const QString filter =
+        M365::Graph::filterEquals(QStringLiteral("onPremisesImmutableId"), QStringLiteral("ab+c/d=="));
+    QVERIFY(filter.startsWith(QLatin1String("$filter=")));
+    QVERIFY2(!filter.mid(8).contains(QLatin1Char('+')), qPrintable(filter));
+    QVERIFY2(filter.contains(QLatin1String("%2B")), qPrintable(filter));
+    QCOMPARE(QUrl::fromPercentEncoding(filter.mid(8).toLatin1()),
+             QStringLiteral("onPremisesImmutableId eq 'ab+c/d=='"));
+    // A quote in the value is doubled, as OData literals want it.
+    QCOMPARE(QUrl::fromPercentEncoding(
+                 M365::Graph::filterEquals(QStringLiteral("displayName"), QStringLiteral("O'Neil")).mid(8).toLatin1()),
+             QStringLiteral("displayName eq 'O''Neil'"));
 }
 
 QTEST_GUILESS_MAIN(TestGraphTypes)
