@@ -11,6 +11,9 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUuid>
+
+#include <algorithm>
 
 namespace M365::Sandbox {
 
@@ -208,6 +211,118 @@ ApiResponse SandboxTenant::handleAdmin(const ApiRequest &r)
         markDirty();
         return ApiResponse::json(
             200, QJsonObject{{QStringLiteral("id"), userId}, {QStringLiteral("directoryRoles"), roles}});
+    }
+    if (what == QLatin1String("groups") && seg.size() == 3 && seg.value(2) == QLatin1String("directoryRoles")
+        && (r.method == "POST" || r.method == "PUT")) {
+        // POST {role}: assign a directory role to a role-assignable group (isAssignableToRole true), as a Privileged
+        // Role Administrator does; PUT {roles}: set all of the group's roles, [] removes them. Its members then hold
+        // the role too, but /directoryRoles lists the group, not them.
+        const QString groupId = seg.value(1);
+        if (!m_state.groups.contains(groupId)) {
+            return adminError(404, QStringLiteral("No group '%1'.").arg(groupId), r);
+        }
+        QJsonObject group = m_state.groups.value(groupId);
+        if (!group.value(QLatin1String("isAssignableToRole")).toBool()) {
+            return adminError(
+                400, QStringLiteral("Only a group created with isAssignableToRole true can be assigned a role."), r);
+        }
+        QStringList requested;
+        if (r.method == "POST") {
+            requested = m_state.directoryRolesOfGroup(groupId);
+            requested.append(body.value(QLatin1String("role")).toString());
+        } else {
+            for (const auto &role : body.value(QLatin1String("roles")).toArray()) {
+                requested.append(role.toString());
+            }
+        }
+        QJsonArray roles;
+        for (const QString &name : std::as_const(requested)) {
+            const DirectoryRoles::Role *role = DirectoryRoles::byName(name);
+            if (!role) {
+                return adminError(400, QStringLiteral("Unknown directory role '%1'.").arg(name), r);
+            }
+            if (!roles.contains(QJsonValue(role->displayName))) {
+                roles.append(role->displayName);
+            }
+        }
+        group.insert(QStringLiteral("_directoryRoles"), roles);
+        m_state.putGroup(group);
+        markDirty();
+        return ApiResponse::json(
+            200, QJsonObject{{QStringLiteral("id"), groupId}, {QStringLiteral("directoryRoles"), roles}});
+    }
+    if (what == QLatin1String("skus") && seg.size() == 1 && r.method == "POST") {
+        // {skuId, skuPartNumber, seats, servicePlans?: [{servicePlanId, servicePlanName}]}: the tenant buys a
+        // subscription, or changes the seats of one it has (same skuId). Whether the tenant may use group-based
+        // licensing follows from its subscriptions (TenantState::groupLicensingAvailable()).
+        const QString skuId = body.value(QLatin1String("skuId")).toString();
+        const QString partNumber = body.value(QLatin1String("skuPartNumber")).toString();
+        if (QUuid::fromString(skuId).isNull() || partNumber.isEmpty()
+            || !body.value(QLatin1String("seats")).isDouble()) {
+            return adminError(400, QStringLiteral("skuId (a GUID), skuPartNumber and seats are required."), r);
+        }
+        QJsonObject sku;
+        for (const QJsonObject &existing : std::as_const(m_state.skus)) {
+            if (existing.value(QLatin1String("skuId")).toString() == skuId) {
+                sku = existing;
+            }
+        }
+        if (sku.isEmpty()) {
+            sku = QJsonObject{
+                {QStringLiteral("accountId"), m_state.tenantId},
+                {QStringLiteral("accountName"), m_state.organization.value(QLatin1String("displayName"))},
+                {QStringLiteral("appliesTo"), QStringLiteral("User")},
+                {QStringLiteral("capabilityStatus"), QStringLiteral("Enabled")},
+                {QStringLiteral("id"), QString(m_state.tenantId + QLatin1Char('_') + skuId)},
+                {QStringLiteral("servicePlans"), QJsonArray{}},
+                {QStringLiteral("skuId"), skuId},
+                {QStringLiteral("subscriptionIds"), QJsonArray{newGuid()}},
+            };
+        }
+        sku.insert(QStringLiteral("skuPartNumber"), partNumber);
+        sku.insert(QStringLiteral("prepaidUnits"),
+                   QJsonObject{{QStringLiteral("enabled"), body.value(QLatin1String("seats")).toInt()},
+                               {QStringLiteral("lockedOut"), 0},
+                               {QStringLiteral("suspended"), 0},
+                               {QStringLiteral("warning"), 0}});
+        if (body.contains(QLatin1String("servicePlans"))) {
+            QJsonArray plans;
+            for (const auto &plan : body.value(QLatin1String("servicePlans")).toArray()) {
+                plans.append(QJsonObject{
+                    {QStringLiteral("servicePlanId"), plan.toObject().value(QLatin1String("servicePlanId"))},
+                    {QStringLiteral("servicePlanName"), plan.toObject().value(QLatin1String("servicePlanName"))},
+                    {QStringLiteral("provisioningStatus"), QStringLiteral("Success")},
+                    {QStringLiteral("appliesTo"), QStringLiteral("User")}});
+            }
+            sku.insert(QStringLiteral("servicePlans"), plans);
+        }
+        bool replaced = false;
+        for (QJsonObject &existing : m_state.skus) {
+            if (existing.value(QLatin1String("skuId")).toString() == skuId) {
+                existing = sku;
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            m_state.skus.append(sku);
+        }
+        markDirty();
+        return ApiResponse::json(replaced ? 200 : 201, sku);
+    }
+    if (what == QLatin1String("skus") && seg.size() == 2 && r.method == "DELETE") {
+        // The subscription ends; users keep their assignments (as in Microsoft 365 until the licence is removed).
+        const qsizetype before = m_state.skus.size();
+        m_state.skus.erase(std::remove_if(m_state.skus.begin(),
+                                          m_state.skus.end(),
+                                          [&seg](const QJsonObject &sku) {
+                                              return sku.value(QLatin1String("skuId")).toString() == seg.value(1);
+                                          }),
+                           m_state.skus.end());
+        if (m_state.skus.size() == before) {
+            return adminError(404, QStringLiteral("No subscription with skuId '%1'.").arg(seg.value(1)), r);
+        }
+        markDirty();
+        return ApiResponse::noContent();
     }
     if (what == QLatin1String("authorizationPolicy") && (r.method == "PUT" || r.method == "PATCH")) {
         // {defaultUserRolePermissions: {allowedToCreateApps, allowedToCreateSecurityGroups}}: the settings "Users can

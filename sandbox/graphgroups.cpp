@@ -30,6 +30,13 @@ constexpr int maxBindsPerRequest = 20;
 
 ApiResponse SandboxTenant::groups(const ApiRequest &r, const QStringList &seg, const Caller &c)
 {
+    // assignLicense has permissions and roles of its own (graphlicensing.cpp).
+    if (seg.size() == 3 && seg.value(2) == QLatin1String("assignLicense") && r.method == "POST") {
+        if (!m_state.groups.contains(seg.value(1)) || !isVisible(seg.value(1))) {
+            return notFound(r, seg.value(1));
+        }
+        return assignGroupLicense(r, seg.value(1), c);
+    }
     const bool memberPath = seg.value(2) == QLatin1String("members");
     const QStringList &needed = r.method == "GET" ? groupRead : (memberPath ? memberWrite : groupWrite);
     // members@odata.bind in a PATCH needs only GroupMember.ReadWrite.All; that is checked in updateGroup.
@@ -87,6 +94,16 @@ ApiResponse SandboxTenant::groups(const ApiRequest &r, const QStringList &seg, c
                 // (graph api/group-delete.md).
                 if (!hasAnyRole(c, {QStringLiteral("Group.ReadWrite.All")})) {
                     return forbidden(r);
+                }
+                // A group with licences cannot be deleted; they must be removed first (entra-docs
+                // identity/users/licensing-group-advanced.md, "Deleting a group with an assigned license"). The
+                // answer's code and text are assumed.
+                if (!m_state.groups.value(id).value(QLatin1String("assignedLicenses")).toArray().isEmpty()) {
+                    return graphError(400,
+                                      QStringLiteral("Request_BadRequest"),
+                                      QStringLiteral("The group has licenses assigned. Remove the licenses from the "
+                                                     "group before deleting it."),
+                                      r);
                 }
                 QJsonObject group = m_state.takeGroup(id);
                 const QStringList former = m_state.members.take(id);
@@ -146,6 +163,8 @@ ApiResponse SandboxTenant::groups(const ApiRequest &r, const QStringList &seg, c
                 QJsonObject group = m_state.groups.value(id);
                 touch(group);
                 m_state.putGroup(group);
+                // A member who leaves a licensed group loses what it gave them.
+                refreshLicenses(memberId);
                 return ApiResponse::noContent();
             }
         }
@@ -180,6 +199,10 @@ ApiResponse SandboxTenant::addMembers(const ApiRequest &r, const QString &groupI
     QJsonObject group = m_state.groups.value(groupId);
     touch(group);
     m_state.putGroup(group);
+    // A new member of a licensed group inherits its licences (a group member inherits nothing).
+    for (const QString &memberId : memberIds) {
+        refreshLicenses(memberId);
+    }
     return ApiResponse::noContent();
 }
 

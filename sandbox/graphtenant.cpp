@@ -131,6 +131,15 @@ ApiResponse SandboxTenant::directoryRoles(const ApiRequest &r, const QStringList
                             {QStringLiteral("id"), it.key()}});
         }
     }
+    // A role given to a role-assignable group has the group as its member, not the group's members (graph
+    // resources/directoryrole.md: members are users, groups and service principals).
+    for (auto it = m_state.groups.cbegin(); it != m_state.groups.cend(); ++it) {
+        for (const QString &role : m_state.directoryRolesOfGroup(it.key())) {
+            membersByRole[role].append(
+                QJsonObject{{QStringLiteral("@odata.type"), QStringLiteral("#microsoft.graph.group")},
+                            {QStringLiteral("id"), it.key()}});
+        }
+    }
     QJsonArray value;
     for (auto it = membersByRole.cbegin(); it != membersByRole.cend(); ++it) {
         QJsonObject role = directoryRoleObject(it.key());

@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// /users, /users/{id}/assignLicense, /users/{id}/manager and /directory/deletedItems, with the validation Microsoft
-// Entra ID applies.
+// /users, /users/{id}/manager and /directory/deletedItems, with the validation Microsoft Entra ID applies
+// (/users/{id}/assignLicense is in graphlicensing.cpp).
 
 #include "sandboxtenant.h"
 
@@ -167,6 +167,8 @@ ApiResponse SandboxTenant::createUser(const ApiRequest &r)
         {QStringLiteral("id"), newGuid()},
         {QStringLiteral("businessPhones"), QJsonArray{}},
         {QStringLiteral("assignedLicenses"), QJsonArray{}},
+        {QStringLiteral("licenseAssignmentStates"), QJsonArray{}},
+        {QStringLiteral("_directLicenses"), QJsonArray{}},
         {QStringLiteral("otherMails"), QJsonArray{}},
         {QStringLiteral("proxyAddresses"), QJsonArray{}},
         {QStringLiteral("createdDateTime"), isoNow()},
@@ -381,112 +383,6 @@ void SandboxTenant::setManager(const QString &userId, const QString &managerId)
         m_state.managers.insert(userId, managerId);
         m_state.managerChanges.append({m_state.nextSeq(), userId, managerId, true});
     }
-}
-
-ApiResponse SandboxTenant::assignLicense(const ApiRequest &r, const QString &id)
-{
-    QJsonObject body;
-    ApiResponse failure;
-    if (!parseJsonBody(r, &body, &failure)) {
-        return failure;
-    }
-    if (!body.value(QLatin1String("addLicenses")).isArray() || !body.value(QLatin1String("removeLicenses")).isArray()) {
-        return graphError(400,
-                          QStringLiteral("Request_BadRequest"),
-                          QStringLiteral("Both addLicenses and removeLicenses are required (use an empty array)."),
-                          r);
-    }
-    QJsonObject user = m_state.users.value(id);
-    QJsonArray licenses = user.value(QLatin1String("assignedLicenses")).toArray();
-    const auto skuExists = [this](const QString &skuId) {
-        for (const auto &sku : m_state.skus) {
-            if (sku.value(QLatin1String("skuId")).toString() == skuId) {
-                return true;
-            }
-        }
-        return false;
-    };
-    const auto holds = [&licenses](const QString &skuId) {
-        for (const auto &l : licenses) {
-            if (l.toObject().value(QLatin1String("skuId")).toString() == skuId) {
-                return true;
-            }
-        }
-        return false;
-    };
-    for (const auto &value : body.value(QLatin1String("removeLicenses")).toArray()) {
-        const QString skuId = value.toString();
-        if (!holds(skuId)) {
-            return graphError(400,
-                              QStringLiteral("Request_BadRequest"),
-                              QStringLiteral("User does not have a corresponding license %1.").arg(skuId),
-                              r);
-        }
-        for (int i = licenses.size() - 1; i >= 0; --i) {
-            if (licenses.at(i).toObject().value(QLatin1String("skuId")).toString() == skuId) {
-                licenses.removeAt(i);
-            }
-        }
-    }
-    const QJsonArray added = body.value(QLatin1String("addLicenses")).toArray();
-    if (!added.isEmpty() && user.value(QLatin1String("usageLocation")).toString().isEmpty()) {
-        return graphError(400,
-                          QStringLiteral("Request_BadRequest"),
-                          QStringLiteral("License assignment cannot be done for user with invalid usage location."),
-                          r);
-    }
-    for (const auto &value : added) {
-        const QString skuId = value.toObject().value(QLatin1String("skuId")).toString();
-        if (!skuExists(skuId)) {
-            return graphError(400,
-                              QStringLiteral("Request_BadRequest"),
-                              QStringLiteral("License %1 does not correspond to a valid company License.").arg(skuId),
-                              r);
-        }
-        if (holds(skuId)) {
-            continue;
-        }
-        int prepaid = 0;
-        for (const auto &sku : m_state.skus) {
-            if (sku.value(QLatin1String("skuId")).toString() == skuId) {
-                prepaid = sku.value(QLatin1String("prepaidUnits")).toObject().value(QLatin1String("enabled")).toInt();
-            }
-        }
-        if (m_state.consumedUnits(skuId) >= prepaid) {
-            return graphError(
-                400,
-                QStringLiteral("Request_BadRequest"),
-                QStringLiteral("Subscription with SKU %1 does not have any available licenses.").arg(skuId),
-                r);
-        }
-        licenses.append(QJsonObject{
-            {QStringLiteral("disabledPlans"), value.toObject().value(QLatin1String("disabledPlans")).toArray()},
-            {QStringLiteral("skuId"), skuId}});
-    }
-    user.insert(QStringLiteral("assignedLicenses"), licenses);
-    // assignedPlans follow the licences: one entry per service plan of every assigned SKU.
-    QJsonArray plans;
-    for (const auto &license : licenses) {
-        for (const auto &sku : m_state.skus) {
-            if (sku.value(QLatin1String("skuId")) != license.toObject().value(QLatin1String("skuId"))) {
-                continue;
-            }
-            for (const auto &plan : sku.value(QLatin1String("servicePlans")).toArray()) {
-                plans.append(QJsonObject{
-                    {QStringLiteral("assignedDateTime"), isoNow()},
-                    {QStringLiteral("capabilityStatus"), QStringLiteral("Enabled")},
-                    {QStringLiteral("service"), plan.toObject().value(QLatin1String("servicePlanName"))},
-                    {QStringLiteral("servicePlanId"), plan.toObject().value(QLatin1String("servicePlanId"))}});
-            }
-        }
-    }
-    user.insert(QStringLiteral("assignedPlans"), plans);
-    touch(user);
-    m_state.putUser(user);
-    // assignLicense answers with the whole user object.
-    QJsonObject out = publicView(user);
-    out.insert(QStringLiteral("@odata.context"), contextUrl(QStringLiteral("users/$entity")));
-    return ApiResponse::json(200, out);
 }
 
 // GET /users/{id}/memberOf and /users/{id}/transitiveMemberOf (graph api/user-list-memberof.md,
@@ -722,6 +618,9 @@ ApiResponse SandboxTenant::directory(const ApiRequest &r, const QStringList &seg
         m_state.deletedItems.remove(id);
         if (isUser) {
             m_state.putUser(restored);
+            // A restored user comes back without group memberships, so with direct licences only.
+            refreshLicenses(id);
+            restored = m_state.users.value(id);
         } else {
             m_state.putGroup(restored);
         }

@@ -376,7 +376,8 @@ bool SandboxTenant::authenticate(const ApiRequest &request, Caller *caller, ApiR
         caller->roles = claims.value(QLatin1String("scp")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
         caller->userId = claims.value(QLatin1String("oid")).toString();
         caller->servicePrincipalId = m_state.servicePrincipalIdByAppId(caller->appId);
-        caller->directoryRoles = m_state.directoryRolesOf(caller->userId);
+        // Roles held through a role-assignable group count as the user's own.
+        caller->directoryRoles = m_state.effectiveDirectoryRolesOf(caller->userId);
     }
     return true;
 }

@@ -205,14 +205,26 @@ ApiResponse SandboxTenant::handle(const QByteArray &method,
 
 ApiResponse SandboxTenant::handleGraph(const ApiRequest &request, bool inBatch)
 {
-    const auto logAndReturn = [&](ApiResponse response, const QString &appId, int cost) {
+    // The cost is known from the request alone: the throttle decides before any work is done, and every response,
+    // refusals included, says what it cost in x-ms-resource-unit (concepts/throttling-limits.md, "Regular responses").
+    // $batch is not an identity path; its requests are costed one by one.
+    const int cost = Throttler::requestCost(request.method,
+                                            request.path,
+                                            request.hasQueryItem(QStringLiteral("$select")),
+                                            request.hasQueryItem(QStringLiteral("$expand")),
+                                            request.queryItem(QStringLiteral("$top")).toInt());
+    // @p charged: the units counted against the budget (0 for a request refused before the throttle).
+    const auto logAndReturn = [&](ApiResponse response, const QString &appId, int charged) {
+        if (request.path != QLatin1String("/$batch") && !response.resetConnection) {
+            response.setHeader("x-ms-resource-unit", QByteArray::number(cost));
+        }
         m_log.push_back({isoNow(),
                          QString::fromLatin1(request.method),
                          request.path,
                          response.status,
                          appId,
                          request.requestId,
-                         cost});
+                         charged});
         while (m_log.size() > 20000) {
             m_log.pop_front();
         }
@@ -264,16 +276,6 @@ ApiResponse SandboxTenant::handleGraph(const ApiRequest &request, bool inBatch)
     }
 
     const bool isWrite = request.method != "GET";
-    int cost = 1;
-    // The cost is known from the request alone; the throttle decides before any work is done.
-    {
-        const QString top = request.queryItem(QStringLiteral("$top"));
-        cost = Throttler::requestCost(request.method,
-                                      request.path,
-                                      request.hasQueryItem(QStringLiteral("$select")),
-                                      request.hasQueryItem(QStringLiteral("$expand")),
-                                      top.toInt());
-    }
     const Throttler::Decision decision =
         m_throttler.admit(caller.appId, m_state.tenantId, m_state.users.size(), cost, isWrite, nowMs());
     if (decision.throttled) {
@@ -293,12 +295,11 @@ ApiResponse SandboxTenant::handleGraph(const ApiRequest &request, bool inBatch)
         throttled.setHeader("Retry-After", QByteArray::number(decision.retryAfterSeconds, 'f', 3));
         throttled.setHeader("x-ms-throttle-scope", decision.scope.toLatin1());
         throttled.setHeader("x-ms-throttle-information", decision.information.toLatin1());
-        throttled.setHeader("x-ms-resource-unit", QByteArray::number(cost));
         return logAndReturn(throttled, caller.appId, cost);
     }
 
     ApiResponse response = routeGraph(request, caller);
-    response.setHeader("x-ms-resource-unit", QByteArray::number(cost));
+    // "Returned only when the application consumed more than 0.8 of its limit"; the value ranges from 0.8 to 1.8.
     if (decision.limitPercentage > 0.8) {
         response.setHeader("x-ms-throttle-limit-percentage",
                            QByteArray::number(std::min(1.8, decision.limitPercentage), 'f', 2));
@@ -345,6 +346,9 @@ ApiResponse SandboxTenant::routeGraph(const ApiRequest &request, const Caller &c
     }
     if (root == QLatin1String("policies")) {
         return policies(request, seg, caller);
+    }
+    if (root == QLatin1String("roleManagement")) {
+        return roleManagement(request, seg, caller);
     }
     if (root == QLatin1String("me")) {
         if (!caller.delegated()) {

@@ -212,7 +212,21 @@ private:
     ApiResponse createUser(const ApiRequest &r);
     ApiResponse updateUser(const ApiRequest &r, const QString &id, QJsonObject user);
     ApiResponse deleteUser(const ApiRequest &r, const QString &id);
+    /// POST /users/{id}/assignLicense: the user's direct assignments (graphlicensing.cpp).
     ApiResponse assignLicense(const ApiRequest &r, const QString &id);
+    /// POST /groups/{id}/assignLicense: the group's licences, which its direct user members inherit.
+    ApiResponse assignGroupLicense(const ApiRequest &r, const QString &groupId, const Caller &c);
+    /**
+     * Works out @p userId's licences from their direct assignments and the licensed groups they are a direct member
+     * of: licenseAssignmentStates (one entry per way), assignedLicenses (each SKU once) and assignedPlans. Seats are
+     * taken here; a group's licences that do not all fit stay in state Error. The user is a change for delta when
+     * anything of this changed. Called whenever a membership or an assignment that concerns the user changes.
+     */
+    void refreshLicenses(const QString &userId);
+    /// GET /roleManagement/directory/roleAssignments and roleDefinitions (graphroles.cpp).
+    ApiResponse roleManagement(const ApiRequest &r, const QStringList &seg, const Caller &c);
+    /// Every directory role assignment of the tenant as unifiedRoleAssignment objects (with "_principalType").
+    QList<QJsonObject> roleAssignments() const;
     /// GET /users/{id}/manager, PUT and DELETE /users/{id}/manager/$ref.
     ApiResponse manager(const ApiRequest &r, const QString &userId, const QStringList &seg);
     /// Sets (@p managerId non-empty) or removes the manager of @p userId and records the change for delta.

@@ -62,6 +62,9 @@ const Schema &Schema::user()
             {QStringLiteral("faxNumber"), str(64)},
             {QStringLiteral("givenName"), str(64)},
             {QStringLiteral("jobTitle"), str(128)},
+            // One entry per way a licence is assigned (directly or by a group); $select only (graph
+            // resources/user.md, resources/licenseassignmentstate.md).
+            {QStringLiteral("licenseAssignmentStates"), readOnly(Type::Any)},
             {QStringLiteral("mail"), str(256)},
             {QStringLiteral("mailNickname"), str(64)},
             {QStringLiteral("mobilePhone"), str(64)},
@@ -125,6 +128,9 @@ const Schema &Schema::group()
         s.resourceName = QStringLiteral("Group");
         s.properties = {
             {QStringLiteral("id"), readOnly()},
+            // Set through POST /groups/{id}/assignLicense only (graph resources/group.md).
+            {QStringLiteral("assignedLicenses"), readOnly(Type::Any)},
+            {QStringLiteral("licenseProcessingState"), readOnly(Type::Any)},
             {QStringLiteral("classification"), str()},
             {QStringLiteral("createdDateTime"), readOnly()},
             {QStringLiteral("deletedDateTime"), readOnly()},

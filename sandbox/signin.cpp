@@ -125,9 +125,9 @@ QString SandboxTenant::signInUser(const QString &login, const QString &password)
 
 bool SandboxTenant::holdsDirectoryRole(const QString &userId, const QStringList &roles) const
 {
-    const QJsonArray held = m_state.users.value(userId).value(QLatin1String("_directoryRoles")).toArray();
+    const QStringList held = m_state.effectiveDirectoryRolesOf(userId);
     return std::any_of(roles.cbegin(), roles.cend(), [&held](const QString &role) {
-        return held.contains(QJsonValue(role));
+        return held.contains(role);
     });
 }
 

@@ -11,6 +11,8 @@
 #include <QSet>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace M365::Sandbox {
 
 namespace {
@@ -379,6 +381,11 @@ const DirectoryRoles::Rule &DirectoryRoles::rule(Operation operation)
         static const Rule rule{{ga, userAdministrator, licenseAdministrator}, {}, {}, false};
         return rule;
     }
+    case Operation::AssignGroupLicenses: {
+        // graph api/group-assignlicense.md (Directory Writers, which the sandbox does not know, too).
+        static const Rule rule{{ga, groupsAdministrator, licenseAdministrator, userAdministrator}, {}, {}, false};
+        return rule;
+    }
     case Operation::CreateGroup: {
         static const Rule rule{
             {ga, userAdministrator, groupsAdministrator}, {}, QStringLiteral("allowedToCreateSecurityGroups"), false};
@@ -486,7 +493,7 @@ void TenantState::indexObject(const QJsonObject &object, bool isUser) const
     }
 }
 
-void TenantState::unindexObject(const QJsonObject &object) const
+void TenantState::unindexObject(const QJsonObject &object, bool isUser) const
 {
     const QString id = object.value(QLatin1String("id")).toString();
     const auto drop = [&id](QHash<QString, QString> &index, const QString &key) {
@@ -498,8 +505,11 @@ void TenantState::unindexObject(const QJsonObject &object) const
     drop(m_nicknameIndex, object.value(QLatin1String("mailNickname")).toString().toLower());
     drop(m_upnIndex, object.value(QLatin1String("userPrincipalName")).toString().toLower());
     drop(m_anchorIndex, object.value(QLatin1String("onPremisesImmutableId")).toString());
-    for (const QString &sku : skusOf(object)) {
-        --m_consumedIndex[sku];
+    // A group's assignedLicenses (group-based licensing) take no seat; its members do.
+    if (isUser) {
+        for (const QString &sku : skusOf(object)) {
+            --m_consumedIndex[sku];
+        }
     }
 }
 
@@ -531,7 +541,7 @@ void TenantState::putUser(const QJsonObject &user)
     const QString id = user.value(QLatin1String("id")).toString();
     const auto existing = users.constFind(id);
     if (existing != users.cend()) {
-        unindexObject(existing.value());
+        unindexObject(existing.value(), true);
     }
     users.insert(id, user);
     indexObject(user, true);
@@ -542,7 +552,7 @@ QJsonObject TenantState::takeUser(const QString &id)
 {
     ensureIndex();
     const QJsonObject user = users.take(id);
-    unindexObject(user);
+    unindexObject(user, true);
     m_indexedCount = users.size() + groups.size();
     return user;
 }
@@ -553,7 +563,7 @@ void TenantState::putGroup(const QJsonObject &group)
     const QString id = group.value(QLatin1String("id")).toString();
     const auto existing = groups.constFind(id);
     if (existing != groups.cend()) {
-        unindexObject(existing.value());
+        unindexObject(existing.value(), false);
     }
     groups.insert(id, group);
     indexObject(group, false);
@@ -564,7 +574,7 @@ QJsonObject TenantState::takeGroup(const QString &id)
 {
     ensureIndex();
     const QJsonObject group = groups.take(id);
-    unindexObject(group);
+    unindexObject(group, false);
     m_indexedCount = users.size() + groups.size();
     return group;
 }
@@ -620,6 +630,104 @@ QStringList TenantState::directoryRolesOf(const QString &userId) const
         roles.append(role.toString());
     }
     return roles;
+}
+
+QStringList TenantState::directoryRolesOfGroup(const QString &groupId) const
+{
+    QStringList roles;
+    for (const QJsonValue &role : groups.value(groupId).value(QLatin1String("_directoryRoles")).toArray()) {
+        roles.append(role.toString());
+    }
+    return roles;
+}
+
+QStringList TenantState::effectiveDirectoryRolesOf(const QString &userId) const
+{
+    QStringList roles = directoryRolesOf(userId);
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        if (!it->contains(QLatin1String("_directoryRoles")) || !members.value(it.key()).contains(userId)) {
+            continue;
+        }
+        for (const QString &role : directoryRolesOfGroup(it.key())) {
+            if (!roles.contains(role)) {
+                roles.append(role);
+            }
+        }
+    }
+    return roles;
+}
+
+int TenantState::enabledUnits(const QString &skuId) const
+{
+    for (const QJsonObject &sku : skus) {
+        if (sku.value(QLatin1String("skuId")).toString() == skuId) {
+            return sku.value(QLatin1String("prepaidUnits")).toObject().value(QLatin1String("enabled")).toInt();
+        }
+    }
+    return 0;
+}
+
+bool TenantState::hasSku(const QString &skuId) const
+{
+    return std::any_of(skus.cbegin(), skus.cend(), [&skuId](const QJsonObject &sku) {
+        return sku.value(QLatin1String("skuId")).toString() == skuId;
+    });
+}
+
+bool TenantState::groupLicensingAvailable() const
+{
+    // Products that include Entra ID P1 by the page's list; their part numbers as Microsoft's licensing service plan
+    // reference (entra-docs identity/users/licensing-service-plan-reference.md) names them.
+    static const QStringList includingP1 = {QStringLiteral("SPB"),
+                                            QStringLiteral("ENTERPRISEPACK"),
+                                            QStringLiteral("ENTERPRISEPREMIUM"),
+                                            QStringLiteral("SPE_E3"),
+                                            QStringLiteral("SPE_E5"),
+                                            QStringLiteral("AAD_PREMIUM"),
+                                            QStringLiteral("AAD_PREMIUM_P2")};
+    for (const QJsonObject &sku : skus) {
+        if (sku.value(QLatin1String("prepaidUnits")).toObject().value(QLatin1String("enabled")).toInt() <= 0) {
+            continue;
+        }
+        if (includingP1.contains(sku.value(QLatin1String("skuPartNumber")).toString())) {
+            return true;
+        }
+        for (const QJsonValue &plan : sku.value(QLatin1String("servicePlans")).toArray()) {
+            const QString name = plan.toObject().value(QLatin1String("servicePlanName")).toString();
+            if (name == QLatin1String("AAD_PREMIUM") || name == QLatin1String("AAD_PREMIUM_P2")) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+QJsonArray TenantState::directLicensesOf(const QJsonObject &user)
+{
+    return user.contains(QLatin1String("_directLicenses")) ? user.value(QLatin1String("_directLicenses")).toArray()
+                                                           : user.value(QLatin1String("assignedLicenses")).toArray();
+}
+
+void TenantState::normalizeLicenses()
+{
+    for (auto it = users.begin(); it != users.end(); ++it) {
+        if (it->contains(QLatin1String("_directLicenses"))) {
+            continue;
+        }
+        const QJsonArray direct = directLicensesOf(*it);
+        QJsonArray states;
+        for (const QJsonValue &license : direct) {
+            states.append(QJsonObject{
+                {QStringLiteral("assignedByGroup"), QJsonValue::Null},
+                {QStringLiteral("disabledPlans"), license.toObject().value(QLatin1String("disabledPlans")).toArray()},
+                {QStringLiteral("error"), QJsonValue::Null},
+                {QStringLiteral("lastUpdatedDateTime"), it->value(QLatin1String("createdDateTime"))},
+                {QStringLiteral("skuId"), license.toObject().value(QLatin1String("skuId"))},
+                {QStringLiteral("state"), QStringLiteral("Active")}});
+        }
+        it->insert(QStringLiteral("_directLicenses"), direct);
+        it->insert(QStringLiteral("licenseAssignmentStates"), states);
+    }
 }
 
 bool TenantState::defaultUsersMay(const QString &setting) const
@@ -790,6 +898,7 @@ TenantState TenantState::fromJson(const QJsonObject &json)
     const QJsonObject demo = json.value(QLatin1String("demoClient")).toObject();
     s.demoClientId = demo.value(QLatin1String("clientId")).toString();
     s.demoClientSecret = demo.value(QLatin1String("clientSecret")).toString();
+    s.normalizeLicenses();
     return s;
 }
 
@@ -900,6 +1009,7 @@ TenantState TenantState::seedDemo()
             QStringLiteral("assignedLicenses"),
             QJsonArray{QJsonObject{{QStringLiteral("disabledPlans"), QJsonArray{}}, {QStringLiteral("skuId"), e3}}});
     }
+    s.normalizeLicenses();
     s.reindex();
 
     QJsonObject group{

@@ -96,11 +96,32 @@ public:
 
     /// The directory roles (display names) @p userId holds; empty for an unknown user.
     QStringList directoryRolesOf(const QString &userId) const;
+    /// The directory roles assigned to the role-assignable group @p groupId ("_directoryRoles" of the group).
+    QStringList directoryRolesOfGroup(const QString &groupId) const;
+    /// What @p userId may do by role: their own roles and those of every group they are a direct member of (a
+    /// role-assignable group cannot have groups as members, entra-docs role-based-access-control/groups-concept.md).
+    QStringList effectiveDirectoryRolesOf(const QString &userId) const;
     /// Whether the authorizationPolicy's defaultUserRolePermissions has @p setting ("allowedToCreateApps") true.
     bool defaultUsersMay(const QString &setting) const;
 
     /// consumedUnits of a SKU: the users that hold an assignment of it.
     int consumedUnits(const QString &skuId) const;
+    /// prepaidUnits.enabled of a SKU; 0 for an unknown one.
+    int enabledUnits(const QString &skuId) const;
+    /// Whether the tenant subscribes to @p skuId.
+    bool hasSku(const QString &skuId) const;
+    /**
+     * Whether the tenant may use group-based licensing: it needs Microsoft Entra ID P1 or a product that includes it
+     * (entra-docs fundamentals/concept-group-based-licensing.md, "Licensing requirements"): a subscribed SKU with
+     * seats and the service plan AAD_PREMIUM (or AAD_PREMIUM_P2), or one of the products that page names
+     * (Microsoft 365 Business Premium, Office 365 E3 and above).
+     */
+    bool groupLicensingAvailable() const;
+    /// A user's direct licence assignments ("_directLicenses"; assignedLicenses in a state file written before
+    /// group-based licensing, when every assignment was direct).
+    static QJsonArray directLicensesOf(const QJsonObject &user);
+    /// Gives every user without them "_directLicenses" and licenseAssignmentStates (an older state file, the seed).
+    void normalizeLicenses();
 
     /// The verified domains' names in lower case.
     QStringList verifiedDomainNames() const;
@@ -140,7 +161,7 @@ public:
 private:
     void ensureIndex() const;
     void indexObject(const QJsonObject &object, bool isUser) const;
-    void unindexObject(const QJsonObject &object) const;
+    void unindexObject(const QJsonObject &object, bool isUser) const;
 
     mutable QHash<QString, QString> m_upnIndex; ///< lower-case UPN -> user id
     mutable QHash<QString, QString> m_nicknameIndex; ///< lower-case mailNickname -> user or group id
@@ -202,6 +223,7 @@ enum class Operation {
     ManageDomains, ///< add, verify, delete, federate
     ManageUsers, ///< create, update, delete, restore, manager
     AssignLicenses,
+    AssignGroupLicenses, ///< POST /groups/{id}/assignLicense
     CreateGroup,
     ManageGroups, ///< update, delete, restore, members
 };

@@ -60,6 +60,7 @@ Throttler::Decision Throttler::admit(
         int cost;
         QString scope;
         QString information;
+        bool application; ///< one of the application's own budgets (counts for limitPercentage)
     };
     QList<Budget> budgets;
     const QString pair = appId + QLatin1Char('/') + tenantId;
@@ -68,20 +69,37 @@ Throttler::Decision Throttler::admit(
                     scaledMs(m_limits.resourceUnitWindowSeconds),
                     resourceUnits,
                     QStringLiteral("Tenant_Application/ReadWrite/%1/%2").arg(appId, tenantId),
-                    QStringLiteral("ResourceUnitLimitExceeded")});
+                    QStringLiteral("ResourceUnitLimitExceeded"),
+                    true});
+    budgets.append({&m_windows[QStringLiteral("aru/") + appId],
+                    m_limits.applicationResourceUnits,
+                    scaledMs(m_limits.applicationResourceUnitWindowSeconds),
+                    resourceUnits,
+                    QStringLiteral("Application/ReadWrite/%1/%2").arg(appId, tenantId),
+                    QStringLiteral("ResourceUnitLimitExceeded"),
+                    true});
     if (isWrite) {
         budgets.append({&m_windows[QStringLiteral("w/") + pair],
                         m_limits.appWrites,
                         scaledMs(m_limits.appWriteWindowSeconds),
                         1,
                         QStringLiteral("Tenant_Application/Write/%1/%2").arg(appId, tenantId),
-                        QStringLiteral("WriteLimitExceeded")});
+                        QStringLiteral("WriteLimitExceeded"),
+                        true});
+        budgets.append({&m_windows[QStringLiteral("aw/") + appId],
+                        m_limits.applicationWrites,
+                        scaledMs(m_limits.applicationWriteWindowSeconds),
+                        1,
+                        QStringLiteral("Application/Write/%1/%2").arg(appId, tenantId),
+                        QStringLiteral("WriteLimitExceeded"),
+                        true});
         budgets.append({&m_windows[QStringLiteral("tw/") + tenantId],
                         m_limits.tenantWrites,
                         scaledMs(m_limits.tenantWriteWindowSeconds),
                         1,
                         QStringLiteral("Tenant/Write/%1/%2").arg(appId, tenantId),
-                        QStringLiteral("WriteLimitExceeded")});
+                        QStringLiteral("WriteLimitExceeded"),
+                        false});
     }
 
     qint64 longestWait = 0;
@@ -105,27 +123,65 @@ Throttler::Decision Throttler::admit(
     for (Budget &budget : budgets) {
         budget.window->events.emplace_back(nowMs, budget.cost);
         budget.window->sum += budget.cost;
-        decision.limitPercentage =
-            std::max(decision.limitPercentage, double(budget.window->sum) / double(budget.limit));
+        if (budget.application) {
+            decision.limitPercentage =
+                std::max(decision.limitPercentage, double(budget.window->sum) / double(budget.limit));
+        }
     }
     return decision;
 }
 
 int Throttler::requestCost(const QByteArray &method, const QString &path, bool hasSelect, bool hasExpand, int top)
 {
+    // The table of base request costs; any request not listed costs 1. A cost of a "me/…" path also applies to
+    // "users/{id | userPrincipalName}/…", and an OData cast segment does not change the path's cost (assumed).
+    struct Cost
+    {
+        const char *method;
+        const char *pattern;
+        int cost;
+    };
+    static const Cost table[] = {
+        {"GET", "^applications$", 2},
+        {"GET", "^applications/[^/]+/extensionProperties$", 2},
+        {"GET", "^contracts$", 3},
+        {"POST", "^directoryObjects/getByIds$", 3},
+        {"GET", "^domains/[^/]+/domainNameReferences$", 4},
+        {"POST", "^getObjectsById$", 3},
+        {"GET", "^groups/[^/]+/members$", 3},
+        {"GET", "^groups/[^/]+/transitiveMembers$", 5},
+        {"POST", "^isMemberOf$", 4},
+        {"POST", "^me/checkMemberGroups$", 4},
+        {"POST", "^me/checkMemberObjects$", 4},
+        {"POST", "^me/getMemberGroups$", 2},
+        {"POST", "^me/getMemberObjects$", 2},
+        {"GET", "^me/licenseDetails$", 2},
+        {"GET", "^me/memberOf$", 2},
+        {"GET", "^me/ownedObjects$", 2},
+        {"GET", "^me/transitiveMemberOf$", 2},
+        {"GET", "^oauth2PermissionGrants(/[^/]+)?$", 2},
+        {"GET", "^servicePrincipals/[^/]+/appRoleAssignments$", 2},
+        {"GET", "^subscribedSkus$", 3},
+        {"GET", "^users$", 2},
+    };
+    static const QList<QPair<QByteArray, QRegularExpression>> patterns = [] {
+        QList<QPair<QByteArray, QRegularExpression>> out;
+        for (const Cost &entry : table) {
+            out.append({QByteArray(entry.method), QRegularExpression(QString::fromLatin1(entry.pattern))});
+        }
+        return out;
+    }();
+    static const QRegularExpression userPath(QStringLiteral("^users/[^/]+/"));
+    static const QRegularExpression cast(QStringLiteral("/microsoft\\.graph\\.[A-Za-z]+$"));
+    QString normalized = path.startsWith(QLatin1Char('/')) ? path.mid(1) : path;
+    normalized.replace(userPath, QStringLiteral("me/"));
+    normalized.remove(cast);
+
     int cost = 1;
-    if (method == "GET") {
-        static const QRegularExpression members(QStringLiteral("^/groups/[^/]+/members$"));
-        static const QRegularExpression transitive(QStringLiteral("^/groups/[^/]+/transitiveMembers$"));
-        static const QRegularExpression assignments(QStringLiteral("^/servicePrincipals/[^/]+/appRoleAssignments$"));
-        if (path == QLatin1String("/users") || path == QLatin1String("/applications")) {
-            cost = 2;
-        } else if (path == QLatin1String("/subscribedSkus") || members.match(path).hasMatch()) {
-            cost = 3;
-        } else if (transitive.match(path).hasMatch()) {
-            cost = 5;
-        } else if (assignments.match(path).hasMatch()) {
-            cost = 2;
+    for (qsizetype i = 0; i < patterns.size(); ++i) {
+        if (patterns.at(i).first == method && patterns.at(i).second.match(normalized).hasMatch()) {
+            cost = table[i].cost;
+            break;
         }
     }
     if (hasSelect) {

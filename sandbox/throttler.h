@@ -11,9 +11,12 @@ namespace M365::Sandbox {
 
 /*
  * Microsoft Graph's identity-and-access throttling as documented in "Microsoft Graph service-specific throttling
- * limits": a resource-unit budget per application and tenant per 10 s (3,500 / 5,000 / 8,000 by tenant size), a write
- * budget of 3,000 requests per 150 s per application and tenant, and 18,000 writes per 300 s per tenant. Windows
- * slide; a request that does not fit is refused with the time until it would fit as Retry-After, and is not counted.
+ * limits" (microsoft-graph-docs-contrib concepts/throttling-limits.md): a resource-unit budget per application and
+ * tenant per 10 s (3,500 / 5,000 / 8,000 by tenant size), a write budget of 3,000 requests per 150 s per application
+ * and tenant, 150,000 resource units per 20 s and 70,000 writes per 300 s per application across all tenants, and
+ * 18,000 writes per 300 s per tenant. Each request costs its resource units (requestCost()), and one write when it is
+ * not a GET. Windows slide; a request that does not fit is refused with the time until it would fit as Retry-After,
+ * and is not counted.
  * The time scale divides every window, so a test can reach a limit in seconds with the same ratios.
  */
 class Throttler
@@ -29,6 +32,10 @@ public:
         double appWriteWindowSeconds = 150;
         int tenantWrites = 18000;
         double tenantWriteWindowSeconds = 300;
+        int applicationResourceUnits = 150000; ///< per application across all tenants
+        double applicationResourceUnitWindowSeconds = 20;
+        int applicationWrites = 70000; ///< per application across all tenants
+        double applicationWriteWindowSeconds = 300;
         bool enabled = true;
     };
 
@@ -38,7 +45,10 @@ public:
         double retryAfterSeconds = 0; ///< scaled, fractional
         QString scope; ///< x-ms-throttle-scope, e.g. "Tenant_Application/Write/{appId}/{tenantId}"
         QString information; ///< x-ms-throttle-information, e.g. "WriteLimitExceeded"
-        double limitPercentage = 0; ///< highest use of any budget after this request, 0..1.8
+        /// Highest use of the application's own budgets (per application and tenant, per application) after this
+        /// request, 0..1.8: x-ms-throttle-limit-percentage is "returned only when the application consumed more than
+        /// 0.8 of its limit"; the tenant's write budget, shared by every application, does not count.
+        double limitPercentage = 0;
     };
 
     void setLimits(const Limits &limits) { m_limits = limits; }
@@ -55,7 +65,8 @@ public:
                    bool isWrite,
                    qint64 nowMs);
 
-    /// The documented base cost of a request, adjusted for $select (-1), $expand (+1) and $top under 20 (-1);
+    /// The documented base cost of a request (the table of base request costs; "me/…" costs apply to
+    /// "users/{id | userPrincipalName}/…" too), adjusted for $select (-1), $expand (+1) and $top under 20 (-1);
     /// never below 1. @p path is below /v1.0, e.g. "/users".
     static int requestCost(const QByteArray &method, const QString &path, bool hasSelect, bool hasExpand, int top);
 

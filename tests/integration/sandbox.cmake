@@ -7,7 +7,7 @@ target_include_directories(m365sandboxfixture PUBLIC "${CMAKE_CURRENT_SOURCE_DIR
 m365_set_defaults(m365sandboxfixture)
 
 foreach(name IN ITEMS tst_sandboxgraph tst_sandboxbatch tst_sandboxdelta tst_sandboxthrottling tst_sandboxidentity
-                      tst_sandboxroles tst_graphexamples tst_m365sim)
+                      tst_sandboxroles tst_sandboxlicensing tst_sandboxroleassignments tst_graphexamples tst_m365sim)
     if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp")
         m365_add_test(${name} SOURCES ${name}.cpp LIBS m365sandboxfixture LABELS integration)
     endif()

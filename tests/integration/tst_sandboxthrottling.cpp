@@ -18,6 +18,7 @@ class TestSandboxThrottling : public QObject
 private Q_SLOTS:
     void resourceUnitHeader_data();
     void resourceUnitHeader();
+    void refusedResponsesCarryResourceUnits();
     void writeBudget();
 
 private:
@@ -38,6 +39,12 @@ void TestSandboxThrottling::resourceUnitHeader_data()
     QTest::newRow("users select") << QStringLiteral("/users?$select=id") << QByteArray("1");
     QTest::newRow("skus") << QStringLiteral("/subscribedSkus") << QByteArray("3");
     QTest::newRow("organization") << QStringLiteral("/organization") << QByteArray("1");
+    QTest::newRow("users top 5") << QStringLiteral("/users?$top=5") << QByteArray("1");
+    // A me/… cost applies to users/{id | userPrincipalName}/… too.
+    QTest::newRow("user memberOf") << QStringLiteral("/users/admin@contoso.onmicrosoft.com/memberOf")
+                                   << QByteArray("2");
+    QTest::newRow("user transitiveMemberOf")
+        << QStringLiteral("/users/admin@contoso.onmicrosoft.com/transitiveMemberOf") << QByteArray("2");
 }
 
 void TestSandboxThrottling::resourceUnitHeader()
@@ -50,6 +57,21 @@ void TestSandboxThrottling::resourceUnitHeader()
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.header("x-ms-resource-unit"), units);
     QVERIFY(reply.header("x-ms-throttle-limit-percentage").isEmpty()); // only above 80 %
+}
+
+void TestSandboxThrottling::refusedResponsesCarryResourceUnits()
+{
+    SandboxFixture sandbox;
+    QVERIFY(sandbox.isStarted());
+    // No token: 401, still with the request's cost.
+    Reply reply = sandbox.graph("GET", QStringLiteral("/users"), QString());
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.header("x-ms-resource-unit"), QByteArray("2"));
+    // Not permitted: 403 with it too.
+    reply = sandbox.graph(
+        "GET", QStringLiteral("/subscribedSkus"), sandbox.tokenWithRoles({QStringLiteral("Group.Read.All")}));
+    QCOMPARE(reply.status, 403);
+    QCOMPARE(reply.header("x-ms-resource-unit"), QByteArray("3"));
 }
 
 QList<int> TestSandboxThrottling::writes(SandboxFixture &sandbox,

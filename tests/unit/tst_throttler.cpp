@@ -21,6 +21,8 @@ private Q_SLOTS:
     void resourceUnitsByTenantSize_data();
     void resourceUnitsByTenantSize();
     void limitPercentage();
+    void limitPercentageIsTheApplications();
+    void applicationBudgetAcrossTenants();
     void timeScaleShrinksWindows();
     void requestCost_data();
     void requestCost();
@@ -120,6 +122,40 @@ void TestThrottler::limitPercentage()
     QCOMPARE(throttler.admit(QStringLiteral("a"), QStringLiteral("t"), 10, 1, true, 9).limitPercentage, 0.9);
 }
 
+void TestThrottler::limitPercentageIsTheApplications()
+{
+    // The tenant's write budget is shared by every application: app b's requests use 90 % of it, but b's own
+    // budgets are nearly unused, so b is told nothing (x-ms-throttle-limit-percentage is the application's).
+    Throttler::Limits limits;
+    limits.tenantWrites = 10;
+    Throttler throttler;
+    throttler.setLimits(limits);
+    for (int i = 0; i < 8; ++i) {
+        QVERIFY(!throttler.admit(QStringLiteral("a"), QStringLiteral("t"), 10, 1, true, i).throttled);
+    }
+    const auto decision = throttler.admit(QStringLiteral("b"), QStringLiteral("t"), 10, 1, true, 9);
+    QVERIFY(!decision.throttled);
+    QVERIFY(decision.limitPercentage < 0.8);
+}
+
+void TestThrottler::applicationBudgetAcrossTenants()
+{
+    // 150,000 resource units per 20 s per application, over all tenants.
+    Throttler::Limits limits;
+    limits.applicationResourceUnits = 10;
+    Throttler throttler;
+    throttler.setLimits(limits);
+    for (int i = 0; i < 10; ++i) {
+        QVERIFY(!throttler.admit(QStringLiteral("a"), QStringLiteral("t%1").arg(i), 10, 1, false, i).throttled);
+    }
+    const auto refused = throttler.admit(QStringLiteral("a"), QStringLiteral("t99"), 10, 1, false, 1000);
+    QVERIFY(refused.throttled);
+    QCOMPARE(refused.scope, QStringLiteral("Application/ReadWrite/a/t99"));
+    QCOMPARE(refused.information, QStringLiteral("ResourceUnitLimitExceeded"));
+    QCOMPARE(refused.retryAfterSeconds, 19.0); // the first unit (t=0) leaves the 20 s window at t=20 s
+    QVERIFY(!throttler.admit(QStringLiteral("b"), QStringLiteral("t99"), 10, 1, false, 1000).throttled);
+}
+
 void TestThrottler::timeScaleShrinksWindows()
 {
     Throttler::Limits limits;
@@ -156,6 +192,29 @@ void TestThrottler::requestCost_data()
     QTest::newRow("GET applications") << QByteArray("GET") << QStringLiteral("/applications") << false << false << 0
                                       << 2;
     QTest::newRow("POST users") << QByteArray("POST") << QStringLiteral("/users") << false << false << 0 << 1;
+    QTest::newRow("GET me memberOf") << QByteArray("GET") << QStringLiteral("/me/memberOf") << false << false << 0 << 2;
+    QTest::newRow("GET user memberOf") << QByteArray("GET") << QStringLiteral("/users/u@contoso.com/memberOf") << false
+                                       << false << 0 << 2;
+    QTest::newRow("GET user transitiveMemberOf cast")
+        << QByteArray("GET") << QStringLiteral("/users/x/transitiveMemberOf/microsoft.graph.group") << false << false
+        << 0 << 2;
+    QTest::newRow("GET user licenseDetails")
+        << QByteArray("GET") << QStringLiteral("/users/x/licenseDetails") << false << false << 0 << 2;
+    QTest::newRow("POST checkMemberGroups")
+        << QByteArray("POST") << QStringLiteral("/me/checkMemberGroups") << false << false << 0 << 4;
+    QTest::newRow("POST getByIds") << QByteArray("POST") << QStringLiteral("/directoryObjects/getByIds") << false
+                                   << false << 0 << 3;
+    QTest::newRow("GET domainNameReferences")
+        << QByteArray("GET") << QStringLiteral("/domains/d/domainNameReferences") << false << false << 0 << 4;
+    QTest::newRow("GET oauth2PermissionGrants")
+        << QByteArray("GET") << QStringLiteral("/oauth2PermissionGrants") << false << false << 0 << 2;
+    QTest::newRow("GET oauth2PermissionGrant")
+        << QByteArray("GET") << QStringLiteral("/oauth2PermissionGrants/g") << false << false << 0 << 2;
+    QTest::newRow("GET extensionProperties")
+        << QByteArray("GET") << QStringLiteral("/applications/a/extensionProperties") << false << false << 0 << 2;
+    QTest::newRow("GET transitiveMembers")
+        << QByteArray("GET") << QStringLiteral("/groups/g/transitiveMembers") << false << false << 0 << 5;
+    QTest::newRow("GET users members") << QByteArray("GET") << QStringLiteral("/users/x") << false << true << 0 << 2;
     QTest::newRow("PATCH user") << QByteArray("PATCH") << QStringLiteral("/users/x") << true << false << 0 << 1;
 }
 
