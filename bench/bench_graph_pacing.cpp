@@ -6,6 +6,9 @@
 //
 // The first 3,000 writes fit the empty window at once, so the rate that matters is the steady state after them:
 // ratio = (writes after the first budget / time after the first budget) / (budget / window).
+//
+// resource_units is what the pacer counted the run as costing: each request reserved at its documented cost and
+// corrected by the x-ms-resource-unit of its answer (each sub-request of a $batch answers for itself).
 
 #include "benchsandbox.h"
 #include "graph/graphclient.h"
@@ -87,6 +90,7 @@ int main(int argc, char *argv[])
     out << "writes                    " << done << " in " << totalSeconds << " s\n";
     out << "first 3,000 writes done   " << firstBudgetDoneMs / 1000.0 << " s\n";
     out << "steady-state rate         " << steadyRate << " writes/s (budget " << budgetRate << " writes/s)\n";
+    out << "resource units            " << client.pacer().resourceUnitsUsed() << '\n';
     out << "429 answers               " << client.throttledCount() << '\n';
     out << "failed writes             " << failed << '\n';
     int users = 0;
@@ -94,10 +98,11 @@ int main(int argc, char *argv[])
         users = int(state.users.size());
     });
     out << "users in the tenant       " << users << '\n';
-    out << QStringLiteral("RESULT writes=%1 throttled=%2 failed=%3 ratio=%4\n")
+    out << QStringLiteral("RESULT writes=%1 throttled=%2 failed=%3 ratio=%4 resource_units=%5\n")
                .arg(done)
                .arg(client.throttledCount())
                .arg(failed)
-               .arg(ratio, 0, 'f', 3);
+               .arg(ratio, 0, 'f', 3)
+               .arg(client.pacer().resourceUnitsUsed());
     return failed == 0 ? 0 : 1;
 }

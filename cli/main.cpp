@@ -41,6 +41,12 @@ Commands:
                                   New users' initial passwords go to FILE (CSV, readable only by you).
   status (--profile NAME | --sandbox)
                                   The last run, what is managed, and what to do next.
+  undo (--profile NAME | --sandbox) --run N [--yes] [--json]
+                                  Take back what run N did (its done changes, read from the history): updates
+                                  back to the old values, disabled users enabled, created users disabled, licences
+                                  and memberships reversed. Objects edited in the tenant since are left alone
+                                  (conflicts). Applies only with --yes. The next sync makes the same changes again
+                                  unless the directory (or the profile's exclusions) changes.
   directory test (--profile NAME | --sandbox)
                                   Read the profile's directory (with its CSV column mapping): counts, sample
                                   users, and every skipped record with its file, line and reason.
@@ -77,7 +83,8 @@ int main(int argc, char *argv[])
     M365::Secrets::KeychainSecretStore secrets;
     const QHash<QString, SyncCommand::Mode> syncModes{{QStringLiteral("plan"), SyncCommand::Mode::Plan},
                                                       {QStringLiteral("sync"), SyncCommand::Mode::Sync},
-                                                      {QStringLiteral("status"), SyncCommand::Mode::Status}};
+                                                      {QStringLiteral("status"), SyncCommand::Mode::Status},
+                                                      {QStringLiteral("undo"), SyncCommand::Mode::Undo}};
     if (syncModes.contains(command)) {
         SyncCommand sync(&secrets);
         sync.run(syncModes.value(command), args.mid(1));

@@ -10,7 +10,9 @@
 #include "profile/connection.h"
 #include "profile/profilestore.h"
 #include "profile/secretstore.h"
+#include "sync/cloudreader.h"
 #include "sync/plansession.h"
+#include "sync/undoplanner.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -20,6 +22,7 @@
 #include <QSslCertificate>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -110,12 +113,19 @@ bool SyncCommand::parse(const QStringList &a)
             if (!next(&m_profileName)) {
                 return false;
             }
-        } else if (arg == QLatin1String("--json") && m_mode == Mode::Plan) {
+        } else if (arg == QLatin1String("--json") && (m_mode == Mode::Plan || m_mode == Mode::Undo)) {
             m_json = true;
         } else if (arg == QLatin1String("--csv") && m_mode == Mode::Plan) {
             m_csv = true;
-        } else if (arg == QLatin1String("--yes") && m_mode == Mode::Sync) {
+        } else if (arg == QLatin1String("--yes") && (m_mode == Mode::Sync || m_mode == Mode::Undo)) {
             m_yes = true;
+        } else if (arg == QLatin1String("--run") && m_mode == Mode::Undo) {
+            bool ok = false;
+            if (!next(&value) || (m_undoRun = value.toLongLong(&ok), !ok) || m_undoRun <= 0) {
+                err() << tr("--run needs the number of a run, e.g. --run 12 (m365sync-cli status shows the last one).")
+                      << '\n';
+                return false;
+            }
         } else if (arg == QLatin1String("--allow-deletes") && m_mode == Mode::Sync) {
             bool ok = false;
             if (!next(&value) || (m_allowDeletes = value.toInt(&ok), !ok) || m_allowDeletes < 0) {
@@ -150,6 +160,10 @@ bool SyncCommand::parse(const QStringList &a)
         err() << tr("Name a profile with --profile NAME, or use --sandbox for the offline demo tenant.") << '\n';
         return false;
     }
+    if (m_mode == Mode::Undo && m_undoRun == 0) {
+        err() << tr("Name the run to undo with --run N.") << '\n';
+        return false;
+    }
     if (m_json && m_csv) {
         err() << tr("Choose --json or --csv, not both.") << '\n';
         return false;
@@ -178,6 +192,7 @@ QString SyncCommand::stateDirectory() const
 
 void SyncCommand::fail(const M365::Error &error)
 {
+    m_runLock.reset();
     err() << error.userMessage << '\n';
     if (!error.requestId.isEmpty()) {
         err() << tr("Request ID: %1").arg(error.requestId) << '\n';
@@ -308,11 +323,15 @@ void SyncCommand::connected()
         return;
     }
     QDir().mkpath(stateDirectory());
-    const QString statePath = stateDirectory() + QLatin1Char('/')
+    m_statePath = stateDirectory() + QLatin1Char('/')
         + (m_sandbox ? QStringLiteral("state.sqlite") : m_profile.name + QStringLiteral(".sqlite"));
-    const Result<bool> opened = m_store.open(statePath);
+    const Result<bool> opened = m_store.open(m_statePath);
     if (!opened.ok()) {
         fail(opened.error);
+        return;
+    }
+    if (m_mode == Mode::Undo) {
+        undo();
         return;
     }
     plan();
@@ -422,6 +441,78 @@ void SyncCommand::plan()
     job->start();
 }
 
+void SyncCommand::undo()
+{
+    const QList<Sync::RunRecord> runs = m_store.runHistory();
+    const auto run = std::find_if(runs.cbegin(), runs.cend(), [this](const Sync::RunRecord &r) {
+        return r.id == m_undoRun;
+    });
+    if (run == runs.cend()) {
+        QStringList latest;
+        for (const Sync::RunRecord &r : runs.mid(0, 10)) {
+            latest.append(QString::number(r.id));
+        }
+        err() << (latest.isEmpty() ? tr("There is no run %1: this profile has not run yet.").arg(m_undoRun)
+                                   : tr("There is no run %1 in this profile's history. The latest runs are: %2.")
+                                         .arg(m_undoRun)
+                                         .arg(latest.join(QStringLiteral(", "))))
+              << '\n';
+        finish(Failed);
+        return;
+    }
+    if (!run->ended.isValid()) {
+        err() << tr("Run %1 did not finish; undo takes back the changes it recorded as done.").arg(m_undoRun) << '\n';
+    }
+    // The tenant as plan reads it (delta from the kept objects): the undo compares each object with what the run
+    // wrote, so that a later edit in the tenant is reported as a conflict instead of overwritten.
+    auto *job = new Sync::CloudReadJob(
+        m_connection->graph(), &m_store, m_settings.rules.managedProperties(), m_settings.options.syncGroups, this);
+    connect(job, &Job::finished, this, [this, job] {
+        job->deleteLater();
+        if (job->hasError()) {
+            fail(job->error());
+            return;
+        }
+        Sync::ChangePlan plan = Sync::UndoPlanner::plan(m_store.runChanges(m_undoRun),
+                                                        job->snapshot(),
+                                                        m_store.links(),
+                                                        Sync::Planner::userFingerprintProperties(m_settings.rules));
+        plan.created = QDateTime::currentDateTimeUtc();
+        undoPlanned(plan);
+    });
+    job->start();
+}
+
+void SyncCommand::undoPlanned(const Sync::ChangePlan &plan)
+{
+    printPlan(plan);
+    int actionable = 0;
+    for (const Change &c : plan.changes) {
+        actionable += isActionable(c) ? 1 : 0;
+    }
+    // --json keeps standard output for the plan alone.
+    QTextStream &notes = m_json ? err() : out();
+    if (actionable == 0) {
+        notes
+            << tr("Nothing to undo: the tenant no longer has what run %1 changed, or it changed since.").arg(m_undoRun)
+            << '\n';
+        finish(Done);
+        return;
+    }
+    notes << tr("Note: the next sync makes the same changes again unless the directory (or the profile's exclusions) "
+                "changes.")
+          << '\n';
+    if (!m_yes) {
+        notes << tr("Nothing was changed. Run again with --yes to apply.") << '\n';
+        finish(ChangesPending);
+        return;
+    }
+    Sync::ApplyOptions options;
+    options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
+    // No second round: a change whose object moved on since the read is reported, not re-planned as a sync.
+    apply(plan, options, true);
+}
+
 void SyncCommand::planned(const Sync::ChangePlan &plan, const QStringList &notes)
 {
     for (const QString &note : notes) {
@@ -509,7 +600,7 @@ void SyncCommand::printPlan(const Sync::ChangePlan &plan)
         }
         out() << '\n';
         if (c.kind == Change::Kind::Update || c.kind == Change::Kind::Enable || c.kind == Change::Kind::Disable
-            || c.kind == Change::Kind::Link) {
+            || c.kind == Change::Kind::Link || c.kind == Change::Kind::Restore) {
             for (const Sync::AttributeDiff &d : c.diffs) {
                 out() << "    " << d.property << ": " << valueText(d.oldValue) << " → " << valueText(d.newValue)
                       << '\n';
@@ -545,6 +636,19 @@ void SyncCommand::printPlan(const Sync::ChangePlan &plan)
 
 void SyncCommand::apply(const Sync::ChangePlan &plan, const Sync::ApplyOptions &options, bool replanRound)
 {
+    if (!m_runLock) {
+        // One run per profile at a time (the GUI, another CLI, the schedule); planning needs no lock, applying does.
+        // Held from here to the end, through the re-plan of stale changes.
+        m_runLock = std::make_unique<Sync::RunLock>(m_statePath, m_profile.name);
+        const Result<bool> locked = m_runLock->acquire();
+        if (!locked.ok()) {
+            fail(locked.error);
+            return;
+        }
+        if (!m_runLock->takenOverMessage().isEmpty()) {
+            err() << m_runLock->takenOverMessage() << '\n';
+        }
+    }
     auto *job = new Sync::ApplyJob(m_connection->graph(), &m_store, plan, options, this);
     m_progressClock.start();
     connect(job, &Sync::ApplyJob::progressChanged, this, [this](const Sync::ApplyProgress &progress) {
@@ -632,6 +736,7 @@ void SyncCommand::applied(Sync::ApplyJob *job, bool replanRound)
             options.passwordFile = m_passwordFile;
             options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
             if (options.onlyIndices.isEmpty()) {
+                m_runLock.reset();
                 out() << tr("Done.") << '\n';
                 finish(Done);
                 return;
@@ -641,9 +746,23 @@ void SyncCommand::applied(Sync::ApplyJob *job, bool replanRound)
         again->start();
         return;
     }
+    m_runLock.reset(); // the run is over: the next one may start
     QStringList parts;
     for (auto it = m_totals.constBegin(); it != m_totals.constEnd(); ++it) {
         parts.append(QStringLiteral("%1 %2").arg(it.value().toInt()).arg(it.key()));
+    }
+    if (m_mode == Mode::Undo) {
+        QTextStream &notes = m_json ? err() : out();
+        notes << tr("Undo of run %1 finished: %2.").arg(m_undoRun).arg(parts.join(QStringLiteral(", "))) << '\n';
+        if (!stale.isEmpty()) {
+            notes << tr("%n object(s) changed in the tenant meanwhile and were left alone; run undo again to see "
+                        "them.",
+                        "",
+                        int(stale.size()))
+                  << '\n';
+        }
+        finish(failed > 0 ? FailedItems : Done);
+        return;
     }
     out() << tr("Sync finished: %1.").arg(parts.join(QStringLiteral(", "))) << '\n';
     if (!m_passwordFile.isEmpty() && m_totals.value(QLatin1String("done")).toInt() > 0) {

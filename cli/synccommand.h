@@ -5,6 +5,7 @@
 #include "profile/profile.h"
 #include "sync/applier.h"
 #include "sync/changeplan.h"
+#include "sync/runlock.h"
 #include "sync/statestore.h"
 #include "sync/syncsettings.h"
 
@@ -32,9 +33,10 @@ class Connection;
 namespace M365::Cli {
 
 /*
- * "m365sync-cli plan | sync | status" for a profile (--profile NAME) or for the offline demo (--sandbox: the sandbox
- * tenant in-process, kept under the app data location, and the bundled sample directory). The same engine as the
- * GUI: PlanJob reads the directory and the tenant and plans; ApplyJob applies; the StateStore remembers.
+ * "m365sync-cli plan | sync | status | undo" for a profile (--profile NAME) or for the offline demo (--sandbox: the
+ * sandbox tenant in-process, kept under the app data location, and the bundled sample directory). The same engine as
+ * the GUI: PlanJob reads the directory and the tenant and plans; ApplyJob applies; the StateStore remembers; undo
+ * plans with UndoPlanner from a run's recorded changes.
  */
 class SyncCommand : public QObject
 {
@@ -42,7 +44,8 @@ class SyncCommand : public QObject
 
 public:
     /// DirectoryTest reads only the directory, as the wizard's Test does: counts, samples and every skipped record.
-    enum class Mode { Plan, Sync, Status, DirectoryTest };
+    /// Undo takes back what one run (--run N) did, from its recorded changes and the tenant as it is now.
+    enum class Mode { Plan, Sync, Status, DirectoryTest, Undo };
 
     SyncCommand(Secrets::SecretStore *secrets, QObject *parent = nullptr);
     ~SyncCommand() override;
@@ -57,6 +60,9 @@ private:
     void status();
     void testDirectory();
     void plan();
+    /// Undo: reads the tenant as plan() does, then plans taking back run m_undoRun (UndoPlanner).
+    void undo();
+    void undoPlanned(const Sync::ChangePlan &plan);
     void planned(const Sync::ChangePlan &plan, const QStringList &notes);
     void printPlan(const Sync::ChangePlan &plan);
     void apply(const Sync::ChangePlan &plan, const Sync::ApplyOptions &options, bool replanRound);
@@ -76,6 +82,7 @@ private:
     int m_allowDeletes = 0;
     QSet<Sync::Change::Kind> m_only;
     QString m_passwordFile;
+    qint64 m_undoRun = 0; ///< Undo: the run to take back
 
     QNetworkAccessManager *m_nam = nullptr;
     std::unique_ptr<Sandbox::SandboxServer> m_server;
@@ -84,6 +91,10 @@ private:
     std::unique_ptr<Directory::DirectorySource> m_source;
     Sync::SyncSettings m_settings;
     Sync::StateStore m_store;
+    QString m_statePath;
+    /// Taken before the first change is applied and held to the end (also through the re-plan of stale changes), so
+    /// that the GUI or another CLI run of the profile does not apply at the same time.
+    std::unique_ptr<Sync::RunLock> m_runLock;
     QString m_bindPassword;
     int m_managedObjects = 0;
     QElapsedTimer m_progressClock;

@@ -40,6 +40,8 @@ QColor kindColor(Change::Kind kind)
         return QColor(0xc6, 0x28, 0x28);
     case Change::Kind::Link:
         return QColor(0x6a, 0x1b, 0x9a);
+    case Change::Kind::Restore:
+        return QColor(0x45, 0x27, 0xa0);
     case Change::Kind::Conflict:
         return QColor(0xf9, 0xa8, 0x25);
     case Change::Kind::Invalid:
@@ -585,6 +587,8 @@ QString ChangePlanModel::kindText(Change::Kind kind)
         return tr("Delete");
     case Change::Kind::Link:
         return tr("Link");
+    case Change::Kind::Restore:
+        return tr("Restore");
     case Change::Kind::Conflict:
         return tr("Conflict");
     case Change::Kind::Invalid:
@@ -614,9 +618,7 @@ QString ChangePlanModel::summaryText(const Change &change)
         if (!change.reason.isEmpty()) {
             return change.reason;
         }
-        return tr("%1 to add, %2 to remove")
-            .arg(change.payload.value(QLatin1String("add")).toArray().size())
-            .arg(change.payload.value(QLatin1String("remove")).toArray().size());
+        return tr("%1 to add, %2 to remove").arg(change.membersToAdd.size()).arg(change.membersToRemove.size());
     }
     const bool refused = change.kind == Change::Kind::Conflict || change.kind == Change::Kind::Invalid;
     if ((refused || change.diffs.isEmpty()) && !change.reason.isEmpty()) {

@@ -964,6 +964,10 @@
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
 </context>
 <context>
     <name>M365::Models::ContainerTreeModel</name>
@@ -1216,6 +1220,30 @@
         <source>The manager could not be set: %1</source>
         <translation>Die Führungskraft konnte nicht eingetragen werden: %1</translation>
     </message>
+    <message>
+        <source>%1 (id %2)</source>
+        <translation>%1 (ID %2)</translation>
+    </message>
+    <message>
+        <source>The group no longer exists in the tenant; plan again.</source>
+        <translation>Die Gruppe gibt es im Mandanten nicht mehr; bitte neu planen.</translation>
+    </message>
+    <message>
+        <source>Member %1 was not added: it no longer exists in the tenant.</source>
+        <translation>Mitglied %1 wurde nicht hinzugefügt: Es existiert im Mandanten nicht mehr.</translation>
+    </message>
+    <message>
+        <source>The account is disabled, but renaming it failed: %1</source>
+        <translation>Das Konto ist deaktiviert, aber das Umbenennen ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The user is restored, but setting its properties failed: %1</source>
+        <translation>Der Benutzer ist wiederhergestellt, aber das Setzen seiner Eigenschaften ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The user is no longer in the deleted items (deleted for good, or its 30 days are over); plan again.</source>
+        <translation>Der Benutzer ist nicht mehr unter den gelöschten Elementen (endgültig gelöscht oder seine 30 Tage sind vorbei); bitte neu planen.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Sync::ChangePlan</name>
@@ -1240,6 +1268,48 @@
     <message>
         <source>Exclusion %1 of the profile is not valid: it needs a &quot;type&quot; (user or group) and a &quot;key&quot; (&quot;a:&quot; and a directory anchor, or &quot;c:&quot; and a cloud object id). Include the object again in Settings or correct the profile file.</source>
         <translation>Ausschluss %1 des Profils ist ungültig: Er braucht einen „type“ (user oder group) und einen „key“ („a:“ und einen Verzeichnisanker oder „c:“ und eine Cloud-Objekt-ID). Nehmen Sie das Objekt in den Einstellungen wieder auf oder korrigieren Sie die Profildatei.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::LicenceGroupSetupJob</name>
+    <message>
+        <source>Not connected to the tenant.</source>
+        <translation>Nicht mit dem Mandanten verbunden.</translation>
+    </message>
+    <message>
+        <source>Checking the tenant&apos;s subscriptions…</source>
+        <translation>Abonnements des Mandanten werden geprüft…</translation>
+    </message>
+    <message>
+        <source>The tenant has no subscription with SKU ID %1. Pick one of the tenant&apos;s subscriptions.</source>
+        <translation>Der Mandant hat kein Abonnement mit der SKU-ID %1. Wählen Sie eines der Abonnements des Mandanten.</translation>
+    </message>
+    <message>
+        <source>Group-based licensing needs Microsoft Entra ID P1 (or a subscription that includes it, such as Office 365 E3, Microsoft 365 E3 or Business Premium), and this tenant has none; licences stay assigned per user. Add Entra ID P1 to the tenant, then try again.</source>
+        <translation>Gruppenbasierte Lizenzierung braucht Microsoft Entra ID P1 (oder ein Abonnement, das es enthält, etwa Office 365 E3, Microsoft 365 E3 oder Business Premium), und dieser Mandant hat keines; Lizenzen bleiben je Benutzer zugewiesen. Fügen Sie dem Mandanten Entra ID P1 hinzu und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>No subscribed SKU with seats includes Entra ID P1 (service plan AAD_PREMIUM or AAD_PREMIUM_P2, or a product such as ENTERPRISEPACK, SPE_E3 or SPB).</source>
+        <translation>Keine abonnierte SKU mit Lizenzen enthält Entra ID P1 (Serviceplan AAD_PREMIUM oder AAD_PREMIUM_P2 oder ein Produkt wie ENTERPRISEPACK, SPE_E3 oder SPB).</translation>
+    </message>
+    <message>
+        <source>Looking for the licensing group of %1…</source>
+        <translation>Lizenzgruppe von %1 wird gesucht…</translation>
+    </message>
+    <message>
+        <source>Creating the licensing group of %1…</source>
+        <translation>Lizenzgruppe von %1 wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Assigning %1 to the licensing group…</source>
+        <translation>%1 wird der Lizenzgruppe zugewiesen…</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::LicenceOverviewJob</name>
+    <message>
+        <source>Not connected to the tenant.</source>
+        <translation>Nicht mit dem Mandanten verbunden.</translation>
     </message>
 </context>
 <context>
@@ -1273,16 +1343,32 @@
         <translation>kein Anzeigename (der Verzeichniseintrag hat keinen Wert dafür)</translation>
     </message>
     <message>
-        <source>proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra ID then adds it to proxyAddresses as an SMTP address) or to otherMails</source>
-        <translation>proxyAddresses ist in Microsoft Graph schreibgeschützt; ordnen Sie die Adresse stattdessen mail zu (Entra ID trägt sie dann als SMTP-Adresse in proxyAddresses ein) oder otherMails</translation>
+        <source>%1 is read-only in Microsoft Graph: Microsoft 365 sets it, no rule can.</source>
+        <translation>%1 ist in Microsoft Graph schreibgeschützt: Microsoft 365 setzt den Wert, keine Regel kann es.</translation>
     </message>
     <message>
-        <source>%1 is read-only in Microsoft Graph</source>
-        <translation>%1 ist in Microsoft Graph schreibgeschützt</translation>
+        <source>proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra ID then adds it to proxyAddresses as an SMTP address) or to otherMails.</source>
+        <translation>proxyAddresses ist in Microsoft Graph schreibgeschützt; ordnen Sie die Adresse stattdessen mail zu (Entra ID trägt sie dann als SMTP-Adresse in proxyAddresses ein) oder otherMails.</translation>
     </message>
     <message>
-        <source>onPremisesImmutableId is written by m365sync itself from the directory anchor</source>
-        <translation>onPremisesImmutableId schreibt m365sync selbst aus dem Verzeichnisanker</translation>
+        <source>imAddresses is read-only in Microsoft Graph; map the address to otherMails to keep it in Microsoft 365.</source>
+        <translation>imAddresses ist in Microsoft Graph schreibgeschützt; ordnen Sie die Adresse otherMails zu, um sie in Microsoft 365 zu behalten.</translation>
+    </message>
+    <message>
+        <source>Extension attributes 1–15 are read-only in Microsoft Graph for users synchronized from on-premises and this app does not write them; set them in Active Directory or Exchange instead.</source>
+        <translation>Die Erweiterungsattribute 1–15 sind in Microsoft Graph für lokal synchronisierte Benutzer schreibgeschützt, und diese App schreibt sie nicht; setzen Sie sie stattdessen in Active Directory oder Exchange.</translation>
+    </message>
+    <message>
+        <source>onPremisesImmutableId is written by m365sync itself from the directory anchor.</source>
+        <translation>onPremisesImmutableId schreibt m365sync selbst aus dem Verzeichnisanker.</translation>
+    </message>
+    <message>
+        <source>Not written: %1</source>
+        <translation>Nicht geschrieben: %1</translation>
+    </message>
+    <message>
+        <source>Licences are assigned, not written as a property; choose them on the Licences tab instead.</source>
+        <translation>Lizenzen werden zugewiesen, nicht als Eigenschaft geschrieben; wählen Sie sie stattdessen auf der Registerkarte „Lizenzen“.</translation>
     </message>
 </context>
 <context>
@@ -1385,6 +1471,168 @@
         <source>%1 to add, %2 to remove</source>
         <translation>%1 hinzuzufügen, %2 zu entfernen</translation>
     </message>
+    <message>
+        <source>deleted in Microsoft 365 (%1): restored instead of created anew</source>
+        <translation>in Microsoft 365 gelöscht (%1): wiederhergestellt statt neu erstellt</translation>
+    </message>
+    <message>
+        <source>also holds %1 through a group</source>
+        <translation>hat %1 auch über eine Gruppe</translation>
+    </message>
+    <message>
+        <source>the group that licenses %1 no longer exists; set up licensing through a group again on the Licences tab</source>
+        <translation>die Gruppe, die %1 lizenziert, existiert nicht mehr; richten Sie die Lizenzierung über eine Gruppe auf der Registerkarte „Lizenzen“ erneut ein</translation>
+    </message>
+    <message>
+        <source>licence %1 through the group: %2 to add, %3 to remove</source>
+        <translation>Lizenz %1 über die Gruppe: %2 hinzuzufügen, %3 zu entfernen</translation>
+    </message>
+    <message>
+        <source>the mail nickname %1 belongs to a mail-enabled or Microsoft 365 group, which is not linked</source>
+        <translation>der Mail-Spitzname %1 gehört zu einer E-Mail-aktivierten oder Microsoft 365-Gruppe, die nicht verknüpft wird</translation>
+    </message>
+    <message>
+        <source>an existing group with the mail nickname %1</source>
+        <translation>eine vorhandene Gruppe mit dem Mail-Spitznamen %1</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::RunLock</name>
+    <message>
+        <source>The lock file %1 of profile %2 cannot be created; check that its folder can be written. Nothing was changed in the tenant.</source>
+        <translation>Die Sperrdatei %1 des Profils %2 kann nicht erstellt werden; prüfen Sie, ob ihr Ordner beschreibbar ist. Im Mandanten wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Another run of profile %1 is in progress. Wait for it to finish or stop it.</source>
+        <translation>Ein anderer Lauf des Profils %1 ist im Gange. Warten Sie, bis er endet, oder beenden Sie ihn.</translation>
+    </message>
+    <message>
+        <source>Another run of profile %1 is in progress: %2, process %3 on host %4, since %5. Wait for it to finish or stop it.</source>
+        <translation>Ein anderer Lauf des Profils %1 ist im Gange: %2, Prozess %3 auf Host %4, seit %5. Warten Sie, bis er endet, oder beenden Sie ihn.</translation>
+    </message>
+    <message>
+        <source>an unknown program</source>
+        <translation>ein unbekanntes Programm</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>(unbekannt)</translation>
+    </message>
+    <message>
+        <source>A run of profile %1 (%2, process %3 on host %4, since %5) ended without releasing its lock; the lock was taken over. That run may have stopped half way: this run picks up what it left.</source>
+        <translation>Ein Lauf des Profils %1 (%2, Prozess %3 auf Host %4, seit %5) endete, ohne seine Sperre freizugeben; die Sperre wurde übernommen. Jener Lauf ist vielleicht mittendrin abgebrochen: Dieser Lauf macht dort weiter.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::RunSummary</name>
+    <message>
+        <source>less than a minute</source>
+        <translation>weniger als eine Minute</translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n min</source>
+        <translation>
+            <numerusform>etwa %n min</numerusform>
+            <numerusform>etwa %n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about %1 h %2 min</source>
+        <translation>etwa %1 h %2 min</translation>
+    </message>
+    <message numerus="yes">
+        <source>Create %n user(s) or group(s)</source>
+        <translation>
+            <numerusform>%n Benutzer oder Gruppe erstellen</numerusform>
+            <numerusform>%n Benutzer oder Gruppen erstellen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Update %n user(s) or group(s)</source>
+        <translation>
+            <numerusform>%n Benutzer oder Gruppe aktualisieren</numerusform>
+            <numerusform>%n Benutzer oder Gruppen aktualisieren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Disable %n user(s) or group(s)</source>
+        <translation>
+            <numerusform>%n Benutzer oder Gruppe deaktivieren</numerusform>
+            <numerusform>%n Benutzer oder Gruppen deaktivieren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n user(s) or group(s)</source>
+        <translation>
+            <numerusform>%n Benutzer oder Gruppe löschen</numerusform>
+            <numerusform>%n Benutzer oder Gruppen löschen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Enable %n user(s) or group(s)</source>
+        <translation>
+            <numerusform>%n Benutzer oder Gruppe aktivieren</numerusform>
+            <numerusform>%n Benutzer oder Gruppen aktivieren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Link %n existing object(s)</source>
+        <translation>
+            <numerusform>%n vorhandenes Objekt verknüpfen</numerusform>
+            <numerusform>%n vorhandene Objekte verknüpfen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n deleted user(s)</source>
+        <translation>
+            <numerusform>%n gelöschten Benutzer wiederherstellen</numerusform>
+            <numerusform>%n gelöschte Benutzer wiederherstellen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Change the licences of %n user(s)</source>
+        <translation>
+            <numerusform>Die Lizenzen von %n Benutzer ändern</numerusform>
+            <numerusform>Die Lizenzen von %n Benutzern ändern</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Change the members of %n group(s)</source>
+        <translation>
+            <numerusform>Die Mitglieder von %n Gruppe ändern</numerusform>
+            <numerusform>Die Mitglieder von %n Gruppen ändern</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 added, %2 removed</source>
+        <translation>%1 hinzugefügt, %2 entfernt</translation>
+    </message>
+    <message numerus="yes">
+        <source>Skip %n change(s) that cannot be applied (conflicts, invalid, no free licence)</source>
+        <translation>
+            <numerusform>%n Änderung überspringen, die nicht angewendet werden kann (Konflikt, ungültig, keine freie Lizenz)</numerusform>
+            <numerusform>%n Änderungen überspringen, die nicht angewendet werden können (Konflikte, ungültig, keine freie Lizenz)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to apply.</source>
+        <translation>Nichts anzuwenden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>About %n write request(s) to Microsoft Graph.</source>
+        <translation>
+            <numerusform>Etwa %n Schreibanfrage an Microsoft Graph.</numerusform>
+            <numerusform>Etwa %n Schreibanfragen an Microsoft Graph.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Estimated time: %1 (at %2 writes/s, as the last run went).</source>
+        <translation>Geschätzte Dauer: %1 (bei %2 Schreibvorgängen/s wie im letzten Lauf).</translation>
+    </message>
+    <message>
+        <source>Estimated time: %1 (at most %2 writes/s, Microsoft Graph&apos;s write budget).</source>
+        <translation>Geschätzte Dauer: %1 (höchstens %2 Schreibvorgänge/s, das Schreibbudget von Microsoft Graph).</translation>
+    </message>
 </context>
 <context>
     <name>M365::Sync::ScheduleInstaller</name>
@@ -1464,6 +1712,49 @@
     <message>
         <source>The directory type &quot;%1&quot; is unknown. Use ldif, csv, openldap, activedirectory, univention or 389ds.</source>
         <translation>Der Verzeichnistyp „%1“ ist unbekannt. Verwenden Sie ldif, csv, openldap, activedirectory, univention oder 389ds.</translation>
+    </message>
+    <message>
+        <source>The licence for every user, &quot;%1&quot;, is not a SKU ID: a SKU ID is a GUID such as 6fd2c87f-b296-42f0-b197-1e91e994b900. Pick the subscription in the Licences tab.</source>
+        <translation>Die Lizenz für alle Benutzer, „%1“, ist keine SKU-ID: Eine SKU-ID ist eine GUID wie 6fd2c87f-b296-42f0-b197-1e91e994b900. Wählen Sie das Abonnement auf der Registerkarte „Lizenzen“.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; in the licensing groups is not a SKU ID: a SKU ID is a GUID.</source>
+        <translation>„%1“ in den Lizenzgruppen ist keine SKU-ID: Eine SKU-ID ist eine GUID.</translation>
+    </message>
+    <message>
+        <source>The licensing group of SKU %1 must be a group&apos;s object ID (a GUID).</source>
+        <translation>Die Lizenzgruppe der SKU %1 muss die Objekt-ID einer Gruppe sein (eine GUID).</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::UndoPlanner</name>
+    <message>
+        <source>a deleted object cannot be brought back by undo; a deleted user is restored from the deleted items by the next sync</source>
+        <translation>ein gelöschtes Objekt kann nicht rückgängig gemacht werden; ein gelöschter Benutzer wird von der nächsten Synchronisierung aus den gelöschten Elementen wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>a link to an existing account cannot be undone here; exclude the object in the profile instead</source>
+        <translation>eine Verknüpfung mit einem vorhandenen Konto kann hier nicht rückgängig gemacht werden; schließen Sie das Objekt stattdessen im Profil aus</translation>
+    </message>
+    <message>
+        <source>a group the run created is kept; delete it in the admin centre if it is not wanted</source>
+        <translation>eine Gruppe, die der Lauf erstellt hat, bleibt bestehen; löschen Sie sie im Admin Center, wenn sie nicht gewünscht ist</translation>
+    </message>
+    <message>
+        <source>undoes run %1</source>
+        <translation>macht Lauf %1 rückgängig</translation>
+    </message>
+    <message>
+        <source>no longer in the tenant since run %1</source>
+        <translation>seit Lauf %1 nicht mehr im Mandanten</translation>
+    </message>
+    <message>
+        <source>changed since run %1: %2</source>
+        <translation>seit Lauf %1 geändert: %2</translation>
+    </message>
+    <message>
+        <source>undoes run %1: %2 to add, %3 to remove</source>
+        <translation>macht Lauf %1 rückgängig: %2 hinzuzufügen, %3 zu entfernen</translation>
     </message>
 </context>
 <context>
@@ -1628,6 +1919,25 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Double-click to enter the value every user gets.</source>
         <translation>Doppelklicken, um den Wert einzugeben, den jeder Benutzer erhält.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConfirmRunDialog</name>
+    <message>
+        <source>Synchronize now?</source>
+        <translation>Jetzt synchronisieren?</translation>
+    </message>
+    <message>
+        <source>This run will change the tenant as follows:</source>
+        <translation>Dieser Lauf ändert den Mandanten wie folgt:</translation>
+    </message>
+    <message>
+        <source>Synchronize</source>
+        <translation>Synchronisieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
@@ -2181,6 +2491,10 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
             <numerusform>%n abgewählte Objekte sind ab jetzt ausgeschlossen; unter Einstellungen → Ausschlüsse nehmen Sie sie wieder auf.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The file %1 cannot be replaced; choose another one. The passwords are still kept until you save or dismiss them.</source>
+        <translation>Die Datei %1 kann nicht ersetzt werden; wählen Sie eine andere. Die Kennwörter bleiben erhalten, bis Sie sie speichern oder verwerfen.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DashboardWidget</name>
@@ -2408,6 +2722,53 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Change the tenant, the app registration or its certificate in the wizard</source>
         <translation>Mandant, App-Registrierung oder deren Zertifikat im Assistenten ändern</translation>
+    </message>
+    <message>
+        <source>Back to the live preview</source>
+        <translation>Zurück zur Live-Vorschau</translation>
+    </message>
+    <message>
+        <source>The preview shows the undo of run %1: previous values back, disabled accounts enabled, created ones disabled. Nothing changes until you synchronize. The next sync makes the run&apos;s changes again unless the directory changes.</source>
+        <translation>Die Vorschau zeigt, wie Lauf %1 rückgängig gemacht wird: frühere Werte zurück, deaktivierte Konten aktiviert, erstellte deaktiviert. Nichts ändert sich, bevor Sie synchronisieren. Die nächste Synchronisierung nimmt die Änderungen des Laufs erneut vor, sofern sich das Verzeichnis nicht ändert.</translation>
+    </message>
+    <message>
+        <source>Save initial passwords…</source>
+        <translation>Anfangskennwörter speichern…</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Forget the initial passwords without saving them; they cannot be shown again</source>
+        <translation>Anfangskennwörter verwerfen, ohne sie zu speichern; sie können nicht erneut angezeigt werden</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new user(s) got an initial password. Save them now to hand them out: they are gone once saved, dismissed or the dashboard is closed.</source>
+        <translation>
+            <numerusform>%n neuer Benutzer hat ein Anfangskennwort erhalten. Speichern Sie es jetzt, um es auszugeben: Es ist weg, sobald es gespeichert, verworfen oder die Übersicht geschlossen wird.</numerusform>
+            <numerusform>%n neue Benutzer haben ein Anfangskennwort erhalten. Speichern Sie die Kennwörter jetzt, um sie auszugeben: Sie sind weg, sobald sie gespeichert, verworfen oder die Übersicht geschlossen wird.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Initial passwords are never stored; reset the password in Microsoft 365 to issue a new one.</source>
+        <translation>Anfangskennwörter werden nie gespeichert; setzen Sie das Kennwort in Microsoft 365 zurück, um ein neues auszugeben.</translation>
+    </message>
+    <message>
+        <source>Save initial passwords</source>
+        <translation>Anfangskennwörter speichern</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The initial passwords are saved in %1, readable only by you. Hand them out, then delete the file.</source>
+        <translation>Die Anfangskennwörter sind in %1 gespeichert, nur für Sie lesbar. Geben Sie sie aus und löschen Sie dann die Datei.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed: the preview changed while the summary was open. Check it and synchronize again.</source>
+        <translation>Nichts wurde geändert: Die Vorschau hat sich geändert, während die Zusammenfassung offen war. Prüfen Sie sie und synchronisieren Sie erneut.</translation>
     </message>
 </context>
 <context>
@@ -2949,6 +3310,14 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>Finished with failures</source>
         <translation>Mit Fehlern beendet</translation>
     </message>
+    <message>
+        <source>Undo this run…</source>
+        <translation>Diesen Lauf rückgängig machen…</translation>
+    </message>
+    <message>
+        <source>Plan taking back what this run changed in the tenant; you see the plan before anything is applied.</source>
+        <translation>Plant, was dieser Lauf im Mandanten geändert hat, zurückzunehmen; Sie sehen den Plan, bevor etwas angewendet wird.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::LicencesTab</name>
@@ -2993,8 +3362,91 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Nicht genug Lizenzen für den Plan: %1. Lizenzzuweisungen über die freien Lizenzen hinaus schlagen fehl; kaufen Sie weitere Lizenzen oder weisen Sie weniger Lizenzen zu.</translation>
     </message>
     <message>
-        <source>Seats per subscription: bought (prepaid), used now (consumed), and what the sync adds and releases.</source>
-        <translation>Lizenzen je Abonnement: erworben, derzeit verwendet und was die Synchronisation hinzufügt und freigibt.</translation>
+        <source>Assign to every user</source>
+        <translation>Allen Benutzern zuweisen</translation>
+    </message>
+    <message>
+        <source>Use licensing through a group</source>
+        <translation>Lizenzierung über eine Gruppe verwenden</translation>
+    </message>
+    <message>
+        <source>Every user in scope who gets no licence through a directory group gets this one.</source>
+        <translation>Jeder Benutzer im Bereich, der keine Lizenz über eine Verzeichnisgruppe erhält, bekommt diese.</translation>
+    </message>
+    <message>
+        <source>Licensing through a group: one write per new user instead of two, and licences show as inherited from the group (needs Microsoft Entra ID P1).</source>
+        <translation>Lizenzierung über eine Gruppe: ein Schreibvorgang je neuem Benutzer statt zwei, und Lizenzen erscheinen als von der Gruppe geerbt (erfordert Microsoft Entra ID P1).</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Frei</translation>
+    </message>
+    <message>
+        <source>Direct</source>
+        <translation>Direkt</translation>
+    </message>
+    <message>
+        <source>Through group</source>
+        <translation>Über Gruppe</translation>
+    </message>
+    <message>
+        <source>Users who hold the licence by a direct assignment</source>
+        <translation>Benutzer, die die Lizenz durch direkte Zuweisung haben</translation>
+    </message>
+    <message>
+        <source>Users who inherit the licence from a group (group-based licensing)</source>
+        <translation>Benutzer, die die Lizenz von einer Gruppe erben (gruppenbasierte Lizenzierung)</translation>
+    </message>
+    <message>
+        <source>Licence:</source>
+        <translation>Lizenz:</translation>
+    </message>
+    <message>
+        <source>every user</source>
+        <translation>alle Benutzer</translation>
+    </message>
+    <message>
+        <source>licensing group</source>
+        <translation>Lizenzgruppe</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1, licensing group %2</source>
+        <translation>%1, Lizenzgruppe %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2 failed)</source>
+        <translation>%1 (%2 fehlgeschlagen)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s) could not get the licence from a group, e.g. for want of seats.</source>
+        <translation>
+            <numerusform>%n Benutzer konnte die Lizenz nicht von einer Gruppe erhalten, etwa mangels freier Lizenzen.</numerusform>
+            <numerusform>%n Benutzer konnten die Lizenz nicht von einer Gruppe erhalten, etwa mangels freier Lizenzen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Seats per subscription: bought (prepaid), used now (consumed), held directly or through a group, and what the sync adds and releases.</source>
+        <translation>Lizenzen je Abonnement: gekauft, derzeit verwendet, direkt oder über eine Gruppe gehalten, und was die Synchronisierung hinzufügt und freigibt.</translation>
+    </message>
+    <message>
+        <source>Makes (or finds) the security group &quot;%1&quot;, assigns it this licence, and gives the licence to users through it from the next sync on.</source>
+        <translation>Erstellt (oder findet) die Sicherheitsgruppe „%1“, weist ihr diese Lizenz zu und vergibt die Lizenz ab der nächsten Synchronisierung über sie an Benutzer.</translation>
+    </message>
+    <message>
+        <source>The tenant has no Microsoft Entra ID P1, which group-based licensing needs.</source>
+        <translation>Der Mandant hat kein Microsoft Entra ID P1, das gruppenbasierte Lizenzierung braucht.</translation>
+    </message>
+    <message>
+        <source>Made the licensing group &quot;%1&quot;.</source>
+        <translation>Lizenzgruppe „%1“ erstellt.</translation>
+    </message>
+    <message>
+        <source>Licensing through the group &quot;%1&quot; is set up.</source>
+        <translation>Lizenzierung über die Gruppe „%1“ ist eingerichtet.</translation>
     </message>
 </context>
 <context>
@@ -3690,14 +4142,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <translation>Regel %1 (%2) nennt kein Verzeichnisattribut, aus dem synchronisiert wird.</translation>
     </message>
     <message>
-        <source>SKU id of a subscription; empty: no licences</source>
-        <translation>SKU-ID eines Abonnements; leer: keine Lizenzen</translation>
-    </message>
-    <message>
-        <source>Licence for every user:</source>
-        <translation>Lizenz für alle Benutzer:</translation>
-    </message>
-    <message>
         <source>a Windows Task Scheduler task</source>
         <translation>eine Aufgabe der Windows-Aufgabenplanung</translation>
     </message>
@@ -3776,6 +4220,38 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Which of the directory&apos;s groups become groups in Microsoft 365; which containers they are read from is chosen under Directory</source>
         <translation>Welche Gruppen des Verzeichnisses in Microsoft 365 zu Gruppen werden; aus welchen Containern sie gelesen werden, wählen Sie unter „Verzeichnis“</translation>
+    </message>
+    <message>
+        <source>What Microsoft Graph lets this app write</source>
+        <translation>Was Microsoft Graph diese App schreiben lässt</translation>
+    </message>
+    <message>
+        <source>Chosen on the Licences tab, which lists the tenant&apos;s subscriptions and their seats.</source>
+        <translation>Auf der Registerkarte „Lizenzen“ gewählt, die die Abonnements des Mandanten und ihre Lizenzen auflistet.</translation>
+    </message>
+    <message>
+        <source>Licences:</source>
+        <translation>Lizenzen:</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Geschrieben</translation>
+    </message>
+    <message>
+        <source>Why not, and what instead</source>
+        <translation>Warum nicht, und was stattdessen</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nein</translation>
+    </message>
+    <message>
+        <source>Rule %1 (%2): %3</source>
+        <translation>Regel %1 (%2): %3</translation>
     </message>
 </context>
 <context>

@@ -964,6 +964,10 @@
         <source>Result</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Models::ContainerTreeModel</name>
@@ -1216,6 +1220,30 @@
         <source>The manager could not be set: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (id %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The group no longer exists in the tenant; plan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member %1 was not added: it no longer exists in the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The account is disabled, but renaming it failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user is restored, but setting its properties failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The user is no longer in the deleted items (deleted for good, or its 30 days are over); plan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Sync::ChangePlan</name>
@@ -1239,6 +1267,48 @@
     <name>M365::Sync::Exclusions</name>
     <message>
         <source>Exclusion %1 of the profile is not valid: it needs a &quot;type&quot; (user or group) and a &quot;key&quot; (&quot;a:&quot; and a directory anchor, or &quot;c:&quot; and a cloud object id). Include the object again in Settings or correct the profile file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::LicenceGroupSetupJob</name>
+    <message>
+        <source>Not connected to the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the tenant&apos;s subscriptions…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tenant has no subscription with SKU ID %1. Pick one of the tenant&apos;s subscriptions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group-based licensing needs Microsoft Entra ID P1 (or a subscription that includes it, such as Office 365 E3, Microsoft 365 E3 or Business Premium), and this tenant has none; licences stay assigned per user. Add Entra ID P1 to the tenant, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No subscribed SKU with seats includes Entra ID P1 (service plan AAD_PREMIUM or AAD_PREMIUM_P2, or a product such as ENTERPRISEPACK, SPE_E3 or SPB).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for the licensing group of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating the licensing group of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assigning %1 to the licensing group…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::LicenceOverviewJob</name>
+    <message>
+        <source>Not connected to the tenant.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1273,15 +1343,31 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra ID then adds it to proxyAddresses as an SMTP address) or to otherMails</source>
+        <source>%1 is read-only in Microsoft Graph: Microsoft 365 sets it, no rule can.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 is read-only in Microsoft Graph</source>
+        <source>proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra ID then adds it to proxyAddresses as an SMTP address) or to otherMails.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>onPremisesImmutableId is written by m365sync itself from the directory anchor</source>
+        <source>imAddresses is read-only in Microsoft Graph; map the address to otherMails to keep it in Microsoft 365.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extension attributes 1–15 are read-only in Microsoft Graph for users synchronized from on-premises and this app does not write them; set them in Active Directory or Exchange instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>onPremisesImmutableId is written by m365sync itself from the directory anchor.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not written: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licences are assigned, not written as a property; choose them on the Licences tab instead.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1385,6 +1471,168 @@
         <source>%1 to add, %2 to remove</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>deleted in Microsoft 365 (%1): restored instead of created anew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>also holds %1 through a group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the group that licenses %1 no longer exists; set up licensing through a group again on the Licences tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>licence %1 through the group: %2 to add, %3 to remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the mail nickname %1 belongs to a mail-enabled or Microsoft 365 group, which is not linked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an existing group with the mail nickname %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::RunLock</name>
+    <message>
+        <source>The lock file %1 of profile %2 cannot be created; check that its folder can be written. Nothing was changed in the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another run of profile %1 is in progress. Wait for it to finish or stop it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another run of profile %1 is in progress: %2, process %3 on host %4, since %5. Wait for it to finish or stop it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an unknown program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run of profile %1 (%2, process %3 on host %4, since %5) ended without releasing its lock; the lock was taken over. That run may have stopped half way: this run picks up what it left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::RunSummary</name>
+    <message>
+        <source>less than a minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n min</source>
+        <translation type="unfinished">
+            <numerusform>about %n min</numerusform>
+            <numerusform>about %n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about %1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Create %n user(s) or group(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Update %n user(s) or group(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Disable %n user(s) or group(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n user(s) or group(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Enable %n user(s) or group(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Link %n existing object(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n deleted user(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Change the licences of %n user(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Change the members of %n group(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 added, %2 removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Skip %n change(s) that cannot be applied (conflicts, invalid, no free licence)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>About %n write request(s) to Microsoft Graph.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Estimated time: %1 (at %2 writes/s, as the last run went).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated time: %1 (at most %2 writes/s, Microsoft Graph&apos;s write budget).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Sync::ScheduleInstaller</name>
@@ -1463,6 +1711,49 @@
     </message>
     <message>
         <source>The directory type &quot;%1&quot; is unknown. Use ldif, csv, openldap, activedirectory, univention or 389ds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The licence for every user, &quot;%1&quot;, is not a SKU ID: a SKU ID is a GUID such as 6fd2c87f-b296-42f0-b197-1e91e994b900. Pick the subscription in the Licences tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; in the licensing groups is not a SKU ID: a SKU ID is a GUID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The licensing group of SKU %1 must be a group&apos;s object ID (a GUID).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::UndoPlanner</name>
+    <message>
+        <source>a deleted object cannot be brought back by undo; a deleted user is restored from the deleted items by the next sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a link to an existing account cannot be undone here; exclude the object in the profile instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a group the run created is kept; delete it in the admin centre if it is not wanted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>undoes run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no longer in the tenant since run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed since run %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>undoes run %1: %2 to add, %3 to remove</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1626,6 +1917,25 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Double-click to enter the value every user gets.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConfirmRunDialog</name>
+    <message>
+        <source>Synchronize now?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This run will change the tenant as follows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synchronize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2180,6 +2490,10 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
             <numerusform>%n unchecked objects are excluded from now on; Settings → Exclusions includes them again.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The file %1 cannot be replaced; choose another one. The passwords are still kept until you save or dismiss them.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DashboardWidget</name>
@@ -2406,6 +2720,53 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Change the tenant, the app registration or its certificate in the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to the live preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The preview shows the undo of run %1: previous values back, disabled accounts enabled, created ones disabled. Nothing changes until you synchronize. The next sync makes the run&apos;s changes again unless the directory changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save initial passwords…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget the initial passwords without saving them; they cannot be shown again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new user(s) got an initial password. Save them now to hand them out: they are gone once saved, dismissed or the dashboard is closed.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Initial passwords are never stored; reset the password in Microsoft 365 to issue a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save initial passwords</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The initial passwords are saved in %1, readable only by you. Hand them out, then delete the file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed: the preview changed while the summary was open. Check it and synchronize again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2948,6 +3309,14 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>Finished with failures</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Undo this run…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan taking back what this run changed in the tenant; you see the plan before anything is applied.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::LicencesTab</name>
@@ -2992,7 +3361,90 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Seats per subscription: bought (prepaid), used now (consumed), and what the sync adds and releases.</source>
+        <source>Assign to every user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use licensing through a group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every user in scope who gets no licence through a directory group gets this one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licensing through a group: one write per new user instead of two, and licences show as inherited from the group (needs Microsoft Entra ID P1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direct</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Through group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users who hold the licence by a direct assignment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Users who inherit the licence from a group (group-based licensing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licence:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>licensing group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, licensing group %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 failed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s) could not get the licence from a group, e.g. for want of seats.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Seats per subscription: bought (prepaid), used now (consumed), held directly or through a group, and what the sync adds and releases.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Makes (or finds) the security group &quot;%1&quot;, assigns it this licence, and gives the licence to users through it from the next sync on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tenant has no Microsoft Entra ID P1, which group-based licensing needs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Made the licensing group &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licensing through the group &quot;%1&quot; is set up.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3689,14 +4141,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>SKU id of a subscription; empty: no licences</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Licence for every user:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>a Windows Task Scheduler task</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3774,6 +4218,38 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Which of the directory&apos;s groups become groups in Microsoft 365; which containers they are read from is chosen under Directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What Microsoft Graph lets this app write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chosen on the Licences tab, which lists the tenant&apos;s subscriptions and their seats.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licences:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why not, and what instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rule %1 (%2): %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

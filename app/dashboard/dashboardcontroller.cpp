@@ -10,12 +10,17 @@
 #include "profile/profilestore.h"
 #include "profile/secretstore.h"
 #include "sandboxserver.h"
+#include "sync/cloudreader.h"
+#include "sync/initialpasswords.h"
 #include "sync/planner.h"
 #include "sync/plansession.h"
+#include "sync/runlock.h"
 #include "sync/schedule.h"
+#include "sync/undoplanner.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 
@@ -100,6 +105,58 @@ Graph::RequestLog *DashboardController::requestLog() const
     return m_connection ? m_connection->graph()->requestLog() : nullptr;
 }
 
+Graph::GraphClient *DashboardController::graphClient() const
+{
+    return m_connection ? m_connection->graph() : nullptr;
+}
+
+void DashboardController::showUndo(qint64 runId)
+{
+    if (!m_connection || m_applyJob || m_undoRead) {
+        return;
+    }
+    if (m_planJob) {
+        m_planJob->disconnect(this);
+        m_planJob->cancel();
+        m_planJob = nullptr;
+    }
+    // The tenant as it is now: what changed since the run is not overwritten (UndoPlanner makes it a conflict).
+    const bool readGroups = m_settings.options.syncGroups || !m_settings.options.licenceGroupBySku.isEmpty();
+    m_undoRead =
+        new Sync::CloudReadJob(m_connection->graph(), &m_store, m_settings.rules.managedProperties(), readGroups, this);
+    Sync::CloudReadJob *read = m_undoRead;
+    setState(State::Planning);
+    connect(read, &Job::finished, this, [this, read, runId] {
+        read->deleteLater();
+        if (read->hasError()) {
+            setState(State::Ready);
+            reportError(read->error());
+            return;
+        }
+        m_plan = Sync::UndoPlanner::plan(m_store.runChanges(runId),
+                                         read->snapshot(),
+                                         m_store.links(),
+                                         Sync::Planner::userFingerprintProperties(m_settings.rules));
+        m_plan.created = QDateTime::currentDateTimeUtc();
+        m_problems.clear();
+        m_undoRun = runId;
+        setState(State::Ready);
+        Q_EMIT undoChanged();
+        Q_EMIT planChanged();
+    });
+    read->start();
+}
+
+void DashboardController::showLivePreview()
+{
+    if (m_undoRun == 0 || m_applyJob) {
+        return;
+    }
+    m_undoRun = 0;
+    Q_EMIT undoChanged();
+    replan();
+}
+
 void DashboardController::start()
 {
     setState(State::Connecting);
@@ -117,8 +174,8 @@ void DashboardController::start()
     }
     m_settings = settings.value;
     QDir().mkpath(stateDirectory());
-    const Result<bool> opened =
-        m_store.open(stateDirectory() + QLatin1Char('/') + m_profile.name + QStringLiteral(".sqlite"));
+    m_storePath = stateDirectory() + QLatin1Char('/') + m_profile.name + QStringLiteral(".sqlite");
+    const Result<bool> opened = m_store.open(m_storePath);
     if (!opened.ok()) {
         setState(State::Failed);
         reportError(opened.error);
@@ -183,7 +240,8 @@ void DashboardController::checkHealth()
     m_health.upnDomain = m_settings.rules.domain;
     Graph::Features features;
     features.groups = m_settings.options.syncGroups;
-    features.licences = !m_settings.options.defaultSkuId.isEmpty() || !m_settings.options.skuByGroup.isEmpty();
+    features.licences = !m_settings.options.defaultSkuId.isEmpty() || !m_settings.options.skuByGroup.isEmpty()
+        || !m_settings.options.licenceGroupBySku.isEmpty();
     auto *check = new Graph::TenantCheckJob(m_connection->graph(), features, this);
     connect(check, &Job::finished, this, [this, check] {
         check->deleteLater();
@@ -400,8 +458,9 @@ void DashboardController::replan()
     if (!m_connection || !m_source) {
         return;
     }
-    if (m_planJob || m_applyJob) {
-        // One plan at a time, and none while a run changes the tenant: once more afterwards.
+    if (m_planJob || m_applyJob || m_undoRead || m_undoRun != 0) {
+        // One plan at a time, none while a run changes the tenant, and none over an undo the admin is looking at:
+        // once more afterwards.
         m_replanPending = true;
         return;
     }
@@ -498,9 +557,35 @@ void DashboardController::confirmApply(bool allow)
     startApply(indexes);
 }
 
+Sync::RunSummary DashboardController::runSummary(const QList<int> &indexes) const
+{
+    Sync::ApplyOptions options;
+    options.onlyIndices = QSet<int>(indexes.cbegin(), indexes.cend());
+    double measured = 0;
+    for (const Sync::RunRecord &run : m_store.runHistory(5)) {
+        // The latest run that wrote something and ended; a run without writes says nothing about the rate.
+        if ((measured = Sync::RunSummary::measuredWritesPerSecond(run)) > 0) {
+            break;
+        }
+    }
+    return Sync::RunSummary::build(m_plan, options, measured);
+}
+
 void DashboardController::startApply(const QList<int> &indexes)
 {
-    m_excludedByRun = excludeUnselected(indexes);
+    // One run per profile at a time, whoever starts it (this window, the CLI, the schedule); planning needs no lock.
+    m_runLock = std::make_unique<Sync::RunLock>(m_storePath, m_profile.name);
+    const Result<bool> locked = m_runLock->acquire();
+    if (!locked.ok()) {
+        m_runLock.reset();
+        Q_EMIT applyRefused(locked.error);
+        if (m_replanPending) {
+            replan();
+        }
+        return;
+    }
+    // Rows left out of an undo are simply not undone; only the live preview's become exclusions.
+    m_excludedByRun = m_undoRun == 0 ? excludeUnselected(indexes) : 0;
     Sync::ApplyOptions options;
     options.onlyIndices = QSet<int>(indexes.cbegin(), indexes.cend());
     options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
@@ -509,6 +594,12 @@ void DashboardController::startApply(const QList<int> &indexes)
     Sync::ApplyJob *job = m_applyJob;
     connect(job, &Sync::ApplyJob::progressChanged, this, &DashboardController::applyProgress);
     connect(job, &Sync::ApplyJob::changeFinished, this, &DashboardController::changeApplied);
+    connect(job,
+            &Sync::ApplyJob::initialPasswordIssued,
+            this,
+            [this](const QString &userPrincipalName, const QString &displayName, const QString &password) {
+                m_initialPasswords.append({userPrincipalName, displayName, password});
+            });
     connect(job, &Job::finished, this, [this, job] {
         onApplied(job);
     });
@@ -527,6 +618,8 @@ void DashboardController::onApplied(Sync::ApplyJob *job)
 {
     job->deleteLater();
     m_applyJob = nullptr;
+    const QString takenOver = m_runLock ? m_runLock->takenOverMessage() : QString();
+    m_runLock.reset();
     m_outcomes = job->outcomes();
     const Sync::ApplyProgress p = job->progress();
     QString summary;
@@ -549,10 +642,53 @@ void DashboardController::onApplied(Sync::ApplyJob *job)
                  m_excludedByRun);
         m_excludedByRun = 0;
     }
+    if (!takenOver.isEmpty()) {
+        summary += QLatin1Char(' ') + takenOver;
+    }
     setState(State::Ready);
+    if (!m_initialPasswords.isEmpty()) {
+        Q_EMIT initialPasswordsChanged();
+    }
     Q_EMIT applyFinished(summary, p.failed > 0);
+    if (m_undoRun != 0) {
+        m_undoRun = 0;
+        Q_EMIT undoChanged();
+    }
     // What is left (stale, failed, not selected) shows in a fresh plan.
     replan();
+}
+
+Result<bool> DashboardController::saveInitialPasswords(const QString &path)
+{
+    // A file the admin chose to replace: the sheet appends, and old passwords in it would be mistaken for these.
+    if (QFile::exists(path) && !QFile::remove(path)) {
+        return Result<bool>::failure(Error{QStringLiteral("sync.passwords"),
+                                           tr("The file %1 cannot be replaced; choose another one. The passwords "
+                                              "are still kept until you save or dismiss them.")
+                                               .arg(QDir::toNativeSeparators(path)),
+                                           {},
+                                           {}});
+    }
+    Sync::PasswordSheet sheet;
+    Result<bool> written = sheet.open(path);
+    for (int i = 0; written.ok() && i < m_initialPasswords.size(); ++i) {
+        const InitialPassword &p = m_initialPasswords.at(i);
+        written = sheet.add(p.userPrincipalName, p.displayName, p.password);
+    }
+    if (!written.ok()) {
+        return written;
+    }
+    discardInitialPasswords();
+    return Result<bool>::success(true);
+}
+
+void DashboardController::discardInitialPasswords()
+{
+    if (m_initialPasswords.isEmpty()) {
+        return;
+    }
+    m_initialPasswords.clear();
+    Q_EMIT initialPasswordsChanged();
 }
 
 } // namespace M365::Ui

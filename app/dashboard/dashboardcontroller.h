@@ -7,6 +7,7 @@
 #include "sync/applier.h"
 #include "sync/changeplan.h"
 #include "sync/directorysnapshot.h"
+#include "sync/runsummary.h"
 #include "sync/statestore.h"
 #include "sync/syncsettings.h"
 
@@ -38,6 +39,8 @@ class RequestLog;
 namespace M365::Sync {
 class PlanJob;
 class ApplyJob;
+class RunLock;
+class CloudReadJob;
 } // namespace M365::Sync
 
 namespace M365::Ui {
@@ -60,6 +63,14 @@ class DashboardController : public QObject
 public:
     enum class State { Idle, Connecting, Planning, Ready, Applying, Failed };
     Q_ENUM(State)
+
+    /// A new user's initial password, as the run issued it: kept in memory only (see saveInitialPasswords()).
+    struct InitialPassword
+    {
+        QString userPrincipalName;
+        QString displayName;
+        QString password;
+    };
 
     struct Health
     {
@@ -118,6 +129,9 @@ public:
     /// that no later run (GUI, CLI or scheduled) makes them either.
     void apply(const QList<int> &indexes = {});
     void confirmApply(bool allow);
+    /// What applying the given plan indexes (empty: all) would do, for the confirmation before Synchronize Now; the
+    /// time estimate uses the last run's measured rate when the history has one.
+    Sync::RunSummary runSummary(const QList<int> &indexes = {}) const;
     /// Tests the connection to a directory described like the profile's "directory" object (e.g. with another CA
     /// file), with the profile's bind password; the job's summary holds the server certificate. Null while another
     /// test runs.
@@ -145,8 +159,33 @@ public:
     /// The last run's outcomes, by plan index (empty before a run).
     const QList<Sync::ChangeOutcome> &outcomes() const { return m_outcomes; }
 
+    /**
+     * The initial passwords of the users the runs since the last save created (federated users get none). They are
+     * never written anywhere by themselves, neither to disk nor to the settings: saveInitialPasswords() writes them
+     * once to the protected CSV the CLI's --password-file writes, then forgets them; discardInitialPasswords() and
+     * closing the dashboard forget them too. Nobody can read them afterwards, Microsoft 365 included.
+     */
+    const QList<InitialPassword> &initialPasswords() const { return m_initialPasswords; }
+    /// Writes initialPasswords() to @p path (replaced if it exists; mode 0600) and forgets them on success.
+    Result<bool> saveInitialPasswords(const QString &path);
+    void discardInitialPasswords();
+
     /// The Graph request log of the connection (for the Log tab); null before connected.
     Graph::RequestLog *requestLog() const;
+    /// The Graph connection (for the Licences tab); null before connected.
+    Graph::GraphClient *graphClient() const;
+
+    /**
+     * Shows, in place of the live preview, what undoing run @p runId would do (Sync::UndoPlanner): the previous values
+     * back, disabled accounts enabled again, created ones disabled, and what changed in the tenant since then as
+     * conflicts. Like any plan it is applied only through Synchronize Now and its confirmation; until then, or
+     * until showLivePreview(), the live preview waits.
+     */
+    void showUndo(qint64 runId);
+    /// Leaves the undo preview: the live preview is planned again.
+    void showLivePreview();
+    /// The run whose undo plan() holds; 0 while plan() is the live preview.
+    qint64 undoRun() const { return m_undoRun; }
 
 Q_SIGNALS:
     void stateChanged(M365::Ui::DashboardController::State state);
@@ -158,10 +197,17 @@ Q_SIGNALS:
     /// A run ended (successfully, with failed items, or cancelled): @p summary says how in one sentence.
     void applyFinished(const QString &summary, bool failedItems);
     void deletionGuardTripped(int destructive, int threshold);
+    /// apply() did not start a run: another run of the profile holds its run lock (the error names it), or the lock
+    /// file cannot be written. Nothing was changed.
+    void applyRefused(const M365::Error &error);
+    /// initialPasswords() changed: a run issued some, or they were saved or discarded.
+    void initialPasswordsChanged();
     /// The profile's exclusions changed (a run left changes out, or an object was included again).
     void exclusionsChanged();
     /// Something went wrong that the admin must see (connection, directory, state store); the page says what to do.
     void errorOccurred(const M365::Error &error);
+    /// plan() switched between the live preview and the undo of a run (undoRun()).
+    void undoChanged();
 
 private:
     /// A source for @p directory with the profile's bind password; null (after reportError()) when it is not valid.
@@ -199,6 +245,10 @@ private:
     QPointer<Directory::DirectoryJob> m_watch;
     QPointer<Sync::PlanJob> m_planJob;
     QPointer<Sync::ApplyJob> m_applyJob;
+    /// Held from the start of a run to its end, so that the CLI (or a scheduled run) does not apply at the same time.
+    std::unique_ptr<Sync::RunLock> m_runLock;
+    QString m_storePath;
+    QList<InitialPassword> m_initialPasswords;
     QTimer m_replanTimer;
     QTimer m_pollTimer;
     /// The directory as the watch keeps it: plans start from it instead of a full read (see DirectorySnapshot).
@@ -213,6 +263,8 @@ private:
     std::unique_ptr<Directory::DirectorySource> m_containersSource;
     QPointer<Directory::DirectoryJob> m_containersJob;
     int m_excludedByRun = 0; ///< exclusions the current run added, for its summary
+    qint64 m_undoRun = 0; ///< see undoRun()
+    QPointer<Sync::CloudReadJob> m_undoRead;
     bool m_replanPending = false;
     QList<int> m_pendingApply; ///< waiting for the deletion guard's confirmation
     bool m_applyPending = false;

@@ -3,6 +3,7 @@
 #include "dashboardwidget.h"
 
 #include "changeplanmodel.h"
+#include "confirmrundialog.h"
 #include "errorbanner.h"
 #include "historytab.h"
 #include "licencestab.h"
@@ -11,6 +12,9 @@
 #include "settingstab.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -88,12 +92,22 @@ DashboardWidget::DashboardWidget(DashboardController *controller, QWidget *paren
             m_historyTab->refresh();
         }
     });
+    m_licencesTab->setSettings(controller->settings());
+    connect(m_licencesTab, &LicencesTab::settingsChangeRequested, controller, &DashboardController::setSettings);
+    // Undo of a run: its plan takes the preview's place until it is applied or the admin goes back.
+    connect(m_historyTab, &HistoryTab::undoRequested, controller, [this](qint64 runId) {
+        m_controller->showUndo(runId);
+        m_tabs->setCurrentWidget(m_preview);
+    });
+    connect(controller, &DashboardController::undoChanged, this, &DashboardWidget::onUndoChanged);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(makeHeader());
     layout->addWidget(m_errorBanner);
     layout->addWidget(makeSyncBar());
     layout->addWidget(m_summaryBanner);
+    layout->addWidget(makePasswordsBox());
+    layout->addWidget(makeUndoBox());
     layout->addWidget(m_tabs, 1);
 
     connect(controller, &DashboardController::stateChanged, this, &DashboardWidget::onStateChanged);
@@ -103,6 +117,9 @@ DashboardWidget::DashboardWidget(DashboardController *controller, QWidget *paren
     connect(controller, &DashboardController::changeApplied, m_preview, &PreviewPane::setOutcome);
     connect(controller, &DashboardController::applyFinished, this, &DashboardWidget::onApplyFinished);
     connect(controller, &DashboardController::deletionGuardTripped, this, &DashboardWidget::onDeletionGuardTripped);
+    connect(controller, &DashboardController::applyRefused, this, &DashboardWidget::onApplyRefused);
+    connect(
+        controller, &DashboardController::initialPasswordsChanged, this, &DashboardWidget::onInitialPasswordsChanged);
     connect(controller, &DashboardController::errorOccurred, m_errorBanner, &ErrorBanner::setError);
     connect(m_preview, &PreviewPane::selectionChanged, this, &DashboardWidget::updateSyncButton);
 
@@ -112,11 +129,14 @@ DashboardWidget::DashboardWidget(DashboardController *controller, QWidget *paren
         onPlanChanged();
     }
     updateLastSync();
+    onInitialPasswordsChanged();
 }
 
 DashboardWidget::~DashboardWidget()
 {
     delete m_guardDialog;
+    delete m_confirmDialog;
+    delete m_passwordsDialog;
 }
 
 QWidget *DashboardWidget::makeHeader()
@@ -239,13 +259,155 @@ QWidget *DashboardWidget::makeSyncBar()
     return bar;
 }
 
+QWidget *DashboardWidget::makeUndoBox()
+{
+    m_undoBox = new QFrame(this);
+    m_undoBox->setObjectName(QStringLiteral("undoBox"));
+    m_undoBox->setFrameShape(QFrame::StyledPanel);
+    m_undoLabel = makeLabel("undoLabel", m_undoBox);
+    m_undoLabel->setWordWrap(true);
+    auto *back = new QPushButton(tr("Back to the live preview"), m_undoBox);
+    back->setObjectName(QStringLiteral("livePreviewButton"));
+    connect(back, &QPushButton::clicked, this, [this] {
+        if (m_controller) {
+            m_controller->showLivePreview();
+        }
+    });
+    auto *layout = new QHBoxLayout(m_undoBox);
+    layout->addWidget(m_undoLabel, 1);
+    layout->addWidget(back);
+    m_undoBox->setVisible(false);
+    return m_undoBox;
+}
+
+void DashboardWidget::onUndoChanged()
+{
+    const qint64 run = m_controller ? m_controller->undoRun() : 0;
+    m_undoBox->setVisible(run != 0);
+    if (run != 0) {
+        m_undoLabel->setText(tr("The preview shows the undo of run %1: previous values back, disabled accounts "
+                                "enabled, created ones disabled. Nothing changes until you synchronize. The next "
+                                "sync makes the run's changes again unless the directory changes.")
+                                 .arg(run));
+    }
+}
+
+QWidget *DashboardWidget::makePasswordsBox()
+{
+    m_passwordsBox = new QFrame(this);
+    m_passwordsBox->setObjectName(QStringLiteral("passwordsBox"));
+    m_passwordsBox->setFrameShape(QFrame::StyledPanel);
+    m_passwordsLabel = makeLabel("passwordsLabel", m_passwordsBox);
+    m_passwordsLabel->setWordWrap(true);
+    auto *save = new QPushButton(tr("Save initial passwords…"), m_passwordsBox);
+    save->setObjectName(QStringLiteral("savePasswordsButton"));
+    save->setIcon(
+        QIcon::fromTheme(QStringLiteral("document-save"), style()->standardIcon(QStyle::SP_DialogSaveButton)));
+    connect(save, &QPushButton::clicked, this, &DashboardWidget::savePasswords);
+    auto *dismiss = new QPushButton(tr("Dismiss"), m_passwordsBox);
+    dismiss->setObjectName(QStringLiteral("dismissPasswordsButton"));
+    dismiss->setToolTip(tr("Forget the initial passwords without saving them; they cannot be shown again"));
+    connect(dismiss, &QPushButton::clicked, this, [this] {
+        if (m_controller) {
+            m_controller->discardInitialPasswords();
+        }
+    });
+    auto *layout = new QHBoxLayout(m_passwordsBox);
+    layout->addWidget(m_passwordsLabel, 1);
+    layout->addWidget(save);
+    layout->addWidget(dismiss);
+    m_passwordsBox->setVisible(false);
+    return m_passwordsBox;
+}
+
+void DashboardWidget::onInitialPasswordsChanged()
+{
+    const int count = m_controller ? int(m_controller->initialPasswords().size()) : 0;
+    if (count == 0 && m_passwordsDialog) {
+        m_passwordsDialog->reject();
+    }
+    m_passwordsBox->setVisible(count > 0);
+    m_passwordsLabel->setText(
+        tr("%n new user(s) got an initial password. Save them now to hand them out: they are gone once saved, "
+           "dismissed or the dashboard is closed.",
+           nullptr,
+           count)
+        + QLatin1Char(' ')
+        + tr("Initial passwords are never stored; reset the password in Microsoft 365 to issue a new one."));
+}
+
+void DashboardWidget::savePasswords()
+{
+    if (!m_controller || m_controller->initialPasswords().isEmpty() || m_passwordsDialog) {
+        return;
+    }
+    m_passwordsDialog =
+        new QFileDialog(this, tr("Save initial passwords"), QDir::homePath(), tr("CSV files (*.csv);;All files (*)"));
+    m_passwordsDialog->setObjectName(QStringLiteral("savePasswordsDialog"));
+    m_passwordsDialog->setAcceptMode(QFileDialog::AcceptSave);
+    m_passwordsDialog->setDefaultSuffix(QStringLiteral("csv"));
+    m_passwordsDialog->selectFile(QStringLiteral("initial-passwords.csv"));
+    m_passwordsDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_passwordsDialog, &QDialog::finished, this, [this] {
+        m_passwordsDialog = nullptr; // deletes itself on close
+    });
+    connect(m_passwordsDialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        if (!m_controller) {
+            return;
+        }
+        const Result<bool> saved = m_controller->saveInitialPasswords(path);
+        if (!saved.ok()) {
+            m_errorBanner->setError(saved.error);
+            return;
+        }
+        m_summaryBanner->setMessage(
+            ErrorBanner::Kind::Information,
+            tr("The initial passwords are saved in %1, readable only by you. Hand them out, then delete the file.")
+                    .arg(QDir::toNativeSeparators(path))
+                + QLatin1Char(' ')
+                + tr("Initial passwords are never stored; reset the password in Microsoft 365 to issue a new one."));
+    });
+    // open(), not exec(): no nested event loop (STYLE.md section 3).
+    m_passwordsDialog->open();
+}
+
 void DashboardWidget::synchronize()
 {
-    if (!m_controller || m_controller->state() != State::Ready || m_applying || m_awaitingPlan) {
+    if (!m_controller || m_controller->state() != State::Ready || m_applying || m_awaitingPlan || m_confirmDialog) {
         return;
     }
     const QList<int> indexes = m_preview->selectedChanges();
     if (m_preview->checkedCount() == 0) {
+        return;
+    }
+    // What is confirmed is this plan: if the preview shows another one by the time the admin confirms (a directory
+    // edit, the tenant poll), the run does not start.
+    const QList<Sync::Change> planned = m_controller->plan().changes;
+    m_confirmDialog = new ConfirmRunDialog(m_controller->runSummary(indexes), this);
+    m_confirmDialog->setWindowModality(Qt::WindowModal);
+    m_confirmDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_confirmDialog, &QDialog::finished, this, [this, indexes, planned](int result) {
+        m_confirmDialog = nullptr; // deletes itself on close
+        updateSyncButton();
+        if (result != QDialog::Accepted || !m_controller) {
+            return;
+        }
+        if (m_controller->plan().changes != planned) {
+            m_summaryBanner->setMessage(ErrorBanner::Kind::Warning,
+                                        tr("Nothing was changed: the preview changed while the summary was open. "
+                                           "Check it and synchronize again."));
+            return;
+        }
+        startRun(indexes);
+    });
+    updateSyncButton();
+    // open(), not exec(): no nested event loop (STYLE.md section 3).
+    m_confirmDialog->open();
+}
+
+void DashboardWidget::startRun(const QList<int> &indexes)
+{
+    if (!m_controller || m_controller->state() != State::Ready || m_applying || m_awaitingPlan) {
         return;
     }
     m_applying = true;
@@ -300,6 +462,7 @@ void DashboardWidget::onStateChanged()
     if (m_logTab && m_controller->requestLog()) {
         m_logTab->setLog(m_controller->requestLog());
     }
+    m_licencesTab->setGraphClient(m_controller->graphClient());
     if (state != State::Idle && state != State::Connecting && m_controller->stateStore()->isOpen()) {
         m_historyTab->setStore(m_controller->stateStore());
     }
@@ -360,6 +523,7 @@ void DashboardWidget::onPlanChanged()
     m_preview->showPlan(plan);
     m_preview->setProblems(m_controller->problems());
     m_licencesTab->setSeats(plan.seats);
+    m_licencesTab->setSettings(m_controller->settings());
     if (m_controller->state() != State::Failed) {
         m_errorBanner->setError({});
     }
@@ -393,6 +557,7 @@ void DashboardWidget::onApplyFinished(const QString &summary, bool failedItems)
     m_pacingLabel->setVisible(false);
     m_summaryBanner->setMessage(failedItems ? ErrorBanner::Kind::Warning : ErrorBanner::Kind::Information, summary);
     m_historyTab->refresh();
+    m_licencesTab->refresh();
     updateLastSync();
     if (m_planPending) {
         onPlanChanged();
@@ -429,9 +594,7 @@ void DashboardWidget::onDeletionGuardTripped(int destructive, int threshold)
             m_guardDialog->deleteLater();
         }
         if (!allowed) {
-            m_applying = false;
-            m_preview->setApplying(false);
-            m_progressBox->setVisible(false);
+            endWithoutRun();
             m_summaryBanner->setMessage(ErrorBanner::Kind::Information,
                                         tr("Nothing was changed: the destructive changes were not confirmed."));
         }
@@ -447,6 +610,24 @@ void DashboardWidget::onDeletionGuardTripped(int destructive, int threshold)
     m_guardDialog->open();
 }
 
+void DashboardWidget::endWithoutRun()
+{
+    m_applying = false;
+    m_preview->setApplying(false);
+    m_progressBox->setVisible(false);
+}
+
+void DashboardWidget::onApplyRefused(const M365::Error &error)
+{
+    endWithoutRun();
+    if (m_planPending) {
+        onPlanChanged();
+    }
+    // After the plan, which would clear it: the admin must see who holds the profile.
+    m_summaryBanner->setError(error);
+    updateSyncButton();
+}
+
 void DashboardWidget::updateSyncButton()
 {
     if (!m_controller) {
@@ -456,7 +637,8 @@ void DashboardWidget::updateSyncButton()
     const int checked = m_preview->checkedCount();
     m_syncButton->setText(checked == applicable || checked == 0 ? tr("Synchronize Now")
                                                                 : tr("Synchronize %n selected", nullptr, checked));
-    m_syncButton->setEnabled(m_controller->state() == State::Ready && !m_applying && !m_awaitingPlan && checked > 0);
+    m_syncButton->setEnabled(m_controller->state() == State::Ready && !m_applying && !m_awaitingPlan && !m_confirmDialog
+                             && checked > 0);
     m_syncButton->setToolTip(applicable == 0 ? tr("Nothing to apply") : QString());
 }
 

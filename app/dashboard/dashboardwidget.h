@@ -7,6 +7,8 @@
 #include <QPointer>
 #include <QWidget>
 
+class QFileDialog;
+class QFrame;
 class QLabel;
 class QMessageBox;
 class QProgressBar;
@@ -15,6 +17,7 @@ class QTabWidget;
 
 namespace M365::Ui {
 
+class ConfirmRunDialog;
 class ErrorBanner;
 class HistoryTab;
 class LicencesTab;
@@ -37,7 +40,8 @@ public:
 
     DashboardController *controller() const { return m_controller; }
     PreviewPane *preview() const { return m_preview; }
-    /// Starts a run of the checked changes (all of them when every row is checked): the Synchronize Now button.
+    /// Synchronize Now: asks to confirm what the run of the checked changes (all of them when every row is checked)
+    /// will do (ConfirmRunDialog), then starts it.
     void synchronize();
 
     /// How long, in words, @p ms is ("about 2 min").
@@ -55,10 +59,21 @@ private:
     void onApplyProgress(const Sync::ApplyProgress &progress);
     void onApplyFinished(const QString &summary, bool failedItems);
     void onDeletionGuardTripped(int destructive, int threshold);
+    void onApplyRefused(const M365::Error &error);
+    /// The preview switched between the live plan and the undo of a run.
+    void onUndoChanged();
+    /// Starts the run of @p indexes the admin confirmed.
+    void startRun(const QList<int> &indexes);
+    /// Puts the dashboard back as it was before Synchronize Now when no run started.
+    void endWithoutRun();
+    void onInitialPasswordsChanged();
+    void savePasswords();
     void updateSyncButton();
     void updateLastSync();
     QWidget *makeHeader();
     QWidget *makeSyncBar();
+    QWidget *makePasswordsBox();
+    QWidget *makeUndoBox();
 
     QPointer<DashboardController> m_controller;
     QLabel *m_tenantLabel = nullptr;
@@ -88,6 +103,14 @@ private:
     LicencesTab *m_licencesTab = nullptr;
     SettingsTab *m_settingsTab = nullptr;
     QPointer<QMessageBox> m_guardDialog;
+    QPointer<ConfirmRunDialog> m_confirmDialog;
+    QPointer<QFileDialog> m_passwordsDialog;
+    /// After a run that created users: their initial passwords, to save once (DashboardController::initialPasswords()).
+    QFrame *m_passwordsBox = nullptr;
+    QLabel *m_passwordsLabel = nullptr;
+    /// While the preview shows the undo of a run: what it is, and the way back to the live preview.
+    QFrame *m_undoBox = nullptr;
+    QLabel *m_undoLabel = nullptr;
     bool m_planPending = false;
     bool m_applying = false;
     /// After a run, until the plan made after it arrives: the plan in view is out of date and must not be applied.

@@ -6,10 +6,12 @@
 #include "sync/statestore.h"
 
 #include <QFontMetrics>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -120,8 +122,19 @@ HistoryTab::HistoryTab(QWidget *parent)
                           {tr("Change"), tr("Object"), tr("Name"), tr("User name"), tr("Result"), tr("Message")},
                           this))
     , m_runTitle(new QLabel(tr("Select a run to see its changes."), this))
+    , m_undoButton(new QPushButton(tr("Undo this run…"), this))
 {
     m_runTitle->setObjectName(QStringLiteral("historyRunTitle"));
+    m_undoButton->setObjectName(QStringLiteral("undoRunButton"));
+    m_undoButton->setToolTip(tr("Plan taking back what this run changed in the tenant; you see the plan before "
+                                "anything is applied."));
+    m_undoButton->setEnabled(false);
+    connect(m_undoButton, &QPushButton::clicked, this, [this] {
+        const int row = m_runs->currentRow();
+        if (row >= 0 && row < m_runIds.size() && m_runEnded.value(row)) {
+            Q_EMIT undoRequested(m_runIds.at(row));
+        }
+    });
     m_runs->setColumnWidth(0, 160);
     m_runs->setColumnWidth(1, 160);
     m_runs->setColumnWidth(2, 170);
@@ -134,6 +147,7 @@ HistoryTab::HistoryTab(QWidget *parent)
                             Sync::Change::Kind::Enable,
                             Sync::Change::Kind::Delete,
                             Sync::Change::Kind::Link,
+                            Sync::Change::Kind::Restore,
                             Sync::Change::Kind::Conflict,
                             Sync::Change::Kind::Invalid}) {
         kindWidth = qMax(kindWidth, metrics.horizontalAdvance(Models::ChangePlanModel::kindText(kind)) + 40);
@@ -161,7 +175,10 @@ HistoryTab::HistoryTab(QWidget *parent)
     auto *lower = new QWidget(this);
     auto *lowerLayout = new QVBoxLayout(lower);
     lowerLayout->setContentsMargins(0, 0, 0, 0);
-    lowerLayout->addWidget(m_runTitle);
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_runTitle, 1);
+    titleRow->addWidget(m_undoButton);
+    lowerLayout->addLayout(titleRow);
     lowerLayout->addWidget(m_changes, 1);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_runs);
@@ -186,10 +203,12 @@ void HistoryTab::refresh()
     const QSignalBlocker blocker(m_runs);
     m_runs->setRowCount(int(runs.size()));
     m_runIds.clear();
+    m_runEnded.clear();
     int reopen = -1;
     for (int row = 0; row < runs.size(); ++row) {
         const Sync::RunRecord &run = runs.at(row);
         m_runIds.append(run.id);
+        m_runEnded.append(run.ended.isValid() && run.status != QLatin1String("running"));
         m_runs->setItem(row, 0, new QTableWidgetItem(formatTime(run.started)));
         m_runs->setItem(row, 1, new QTableWidgetItem(formatTime(run.ended)));
         m_runs->setItem(row, 2, new QTableWidgetItem(statusText(run.status)));
@@ -206,6 +225,7 @@ void HistoryTab::refresh()
 
 void HistoryTab::openRun(int row)
 {
+    m_undoButton->setEnabled(m_store && row >= 0 && row < m_runIds.size() && m_runEnded.value(row));
     if (!m_store || row < 0 || row >= m_runIds.size()) {
         m_changes->setRowCount(0);
         m_runTitle->setText(tr("Select a run to see its changes."));

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 class QTableWidget;
 
 namespace M365::Sync {
@@ -28,12 +29,22 @@ public:
     /// Shows the changes of the run in @p row of the runs table.
     void openRun(int row);
 
+Q_SIGNALS:
+    /**
+     * "Undo this run…" was clicked for the finished run @p runId. The owner reads the tenant, plans with
+     * Sync::UndoPlanner from the run's changes and shows that plan for confirmation before applying it.
+     */
+    void undoRequested(qint64 runId);
+
 private:
     Sync::StateStore *m_store = nullptr;
     QTableWidget *m_runs;
     QTableWidget *m_changes;
     QLabel *m_runTitle;
+    QPushButton *m_undoButton;
     QList<qint64> m_runIds;
+    /// Per row: the run has ended (a run still going, or killed on the way, is not offered for undo).
+    QList<bool> m_runEnded;
 };
 
 } // namespace M365::Ui

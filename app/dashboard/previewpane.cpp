@@ -29,8 +29,15 @@ using Models::ChangePlanModel;
 
 namespace {
 
-constexpr Kind allKinds[] = {
-    Kind::Create, Kind::Update, Kind::Disable, Kind::Enable, Kind::Delete, Kind::Link, Kind::Conflict, Kind::Invalid};
+constexpr Kind allKinds[] = {Kind::Create,
+                             Kind::Update,
+                             Kind::Disable,
+                             Kind::Enable,
+                             Kind::Delete,
+                             Kind::Link,
+                             Kind::Restore,
+                             Kind::Conflict,
+                             Kind::Invalid};
 
 /// Paints rows that changed with the last re-plan on a soft background, and a result icon next to each result.
 class PreviewDelegate : public QStyledItemDelegate

@@ -20,9 +20,14 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTableWidget>
 #include <QTimeEdit>
+#include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace M365::Ui {
 
@@ -46,6 +51,9 @@ QString ruleModeText(Sync::AttributeRule::Mode mode)
     return QString();
 }
 
+/// The columns of the rules table.
+enum RuleColumn { AttributeColumn, PropertyColumn, ModeColumn, ValueColumn, WarningColumn, RuleColumnCount };
+
 QStringList splitList(const QString &text)
 {
     QStringList items;
@@ -63,7 +71,8 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
     , m_banner(new ErrorBanner(this))
-    , m_rules(new QTableWidget(0, 4, this))
+    , m_rules(new QTableWidget(0, RuleColumnCount, this))
+    , m_ruleWarnings(new QLabel(this))
     , m_upnTemplate(new QLineEdit(this))
     , m_upnSuffixes(new QLineEdit(this))
     , m_usageLocation(new QLineEdit(this))
@@ -74,7 +83,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     , m_softMatch(new QCheckBox(tr("Adopt existing cloud users with the same user name (soft match)"), this))
     , m_hardDelete(new QCheckBox(tr("Delete, rather than disable, users who leave the scope"), this))
     , m_disablePrefix(new QLineEdit(this))
-    , m_defaultSku(new QLineEdit(this))
+    , m_licenceNote(new QLabel(this))
     , m_guardMode(new QComboBox(this))
     , m_guardCount(new QSpinBox(this))
     , m_guardPercent(new QDoubleSpinBox(this))
@@ -93,9 +102,10 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     // Rules.
     m_rules->setObjectName(QStringLiteral("settingsRulesTable"));
     m_rules->setHorizontalHeaderLabels(
-        {tr("Directory attribute"), tr("Microsoft 365 property"), tr("Mode"), tr("Fixed value")});
+        {tr("Directory attribute"), tr("Microsoft 365 property"), tr("Mode"), tr("Fixed value"), QString()});
     m_rules->verticalHeader()->hide();
-    m_rules->horizontalHeader()->setStretchLastSection(true);
+    // The fixed value takes the room left; the last column only holds a rule's warning sign.
+    m_rules->horizontalHeader()->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
     // The columns fit their headers and the longest mode, in every language, so that the fixed value keeps room.
     QComboBox probe;
     for (const auto m : ruleModes) {
@@ -105,6 +115,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     m_rules->setColumnWidth(0, qMax(150, header.horizontalAdvance(m_rules->horizontalHeaderItem(0)->text()) + 16));
     m_rules->setColumnWidth(1, qMax(150, header.horizontalAdvance(m_rules->horizontalHeaderItem(1)->text()) + 16));
     m_rules->setColumnWidth(2, qMax(120, probe.sizeHint().width()));
+    m_rules->setColumnWidth(WarningColumn, 28);
     m_rules->setMinimumHeight(220);
     auto *addRule = new QPushButton(tr("Add rule"), this);
     addRule->setObjectName(QStringLiteral("settingsAddRuleButton"));
@@ -118,10 +129,29 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
         if (m_rules->currentRow() >= 0) {
             m_rules->removeRow(m_rules->currentRow());
             setModified(true);
+            updateRuleWarnings();
         }
     });
     connect(m_rules, &QTableWidget::itemChanged, this, [this] {
         setModified(true);
+        updateRuleWarnings();
+    });
+    // What Graph lets this app write, folded away until asked for.
+    m_capabilities = createCapabilityList();
+    auto *showCapabilities = new QToolButton(this);
+    showCapabilities->setObjectName(QStringLiteral("capabilityListButton"));
+    showCapabilities->setText(tr("What Microsoft Graph lets this app write"));
+    showCapabilities->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    showCapabilities->setArrowType(Qt::RightArrow);
+    showCapabilities->setCheckable(true);
+    showCapabilities->setAutoRaise(true);
+    connect(showCapabilities, &QToolButton::toggled, this, [this, showCapabilities](bool shown) {
+        showCapabilities->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+        m_capabilities->setVisible(shown);
+        if (shown) {
+            // Once laid out: the wrapped reasons need the width the table gets.
+            QTimer::singleShot(0, m_capabilities, &QTableWidget::resizeRowsToContents);
+        }
     });
     m_upnTemplate->setObjectName(QStringLiteral("settingsUpnTemplateEdit"));
     m_upnSuffixes->setObjectName(QStringLiteral("settingsUpnSuffixesEdit"));
@@ -133,12 +163,20 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     m_usageLocation->setPlaceholderText(tr("e.g. DE"));
     auto *rulesBox = new QGroupBox(tr("Attribute rules"), this);
     auto *rulesLayout = new QVBoxLayout(rulesBox);
+    m_ruleWarnings->setObjectName(QStringLiteral("settingsRuleWarnings"));
+    m_ruleWarnings->setWordWrap(true);
+    m_ruleWarnings->setTextFormat(Qt::PlainText);
+    m_ruleWarnings->hide();
+    // Above the table, where they are seen without scrolling to the rule.
+    rulesLayout->addWidget(m_ruleWarnings);
     rulesLayout->addWidget(m_rules, 1);
     auto *ruleButtons = new QHBoxLayout;
     ruleButtons->addWidget(addRule);
     ruleButtons->addWidget(removeRule);
     ruleButtons->addStretch();
+    ruleButtons->addWidget(showCapabilities);
     rulesLayout->addLayout(ruleButtons);
+    rulesLayout->addWidget(m_capabilities);
     auto *upnForm = new QFormLayout;
     upnForm->addRow(tr("User name template:"), m_upnTemplate);
     upnForm->addRow(tr("Rewrite suffixes:"), m_upnSuffixes);
@@ -167,9 +205,10 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     scopeForm->addRow(m_softMatch);
     scopeForm->addRow(m_hardDelete);
     scopeForm->addRow(tr("Prefix for disabled users:"), m_disablePrefix);
-    m_defaultSku->setObjectName(QStringLiteral("settingsDefaultSkuEdit"));
-    m_defaultSku->setPlaceholderText(tr("SKU id of a subscription; empty: no licences"));
-    scopeForm->addRow(tr("Licence for every user:"), m_defaultSku);
+    m_licenceNote->setObjectName(QStringLiteral("settingsLicenceNote"));
+    m_licenceNote->setWordWrap(true);
+    m_licenceNote->setText(tr("Chosen on the Licences tab, which lists the tenant's subscriptions and their seats."));
+    scopeForm->addRow(tr("Licences:"), m_licenceNote);
 
     // Deletion guard.
     m_guardMode->setObjectName(QStringLiteral("settingsGuardModeCombo"));
@@ -279,8 +318,7 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
                             m_scopeFilter,
                             m_scopeGroups,
                             m_groupFilter,
-                            m_disablePrefix,
-                            m_defaultSku}) {
+                            m_disablePrefix}) {
         connect(edit, &QLineEdit::textEdited, this, [this] {
             setModified(true);
         });
@@ -355,13 +393,88 @@ SettingsTab::SettingsTab(DashboardController *controller, QWidget *parent)
     });
 }
 
+QTableWidget *SettingsTab::createCapabilityList()
+{
+    QList<Sync::PropertyCapability> capabilities = Sync::MappingRules::capabilities();
+    // What cannot be written first: that is what the admin opens the list for.
+    std::stable_partition(capabilities.begin(), capabilities.end(), [](const Sync::PropertyCapability &c) {
+        return !c.writable;
+    });
+    auto *table = new QTableWidget(int(capabilities.size()), 3, this);
+    table->setObjectName(QStringLiteral("capabilityList"));
+    table->setHorizontalHeaderLabels({tr("Microsoft 365 property"), tr("Written"), tr("Why not, and what instead")});
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionMode(QAbstractItemView::NoSelection);
+    table->setWordWrap(true);
+    for (int row = 0; row < capabilities.size(); ++row) {
+        const Sync::PropertyCapability &capability = capabilities[row];
+        table->setItem(row, 0, new QTableWidgetItem(capability.property));
+        table->setItem(row, 1, new QTableWidgetItem(capability.writable ? tr("Yes") : tr("No")));
+        auto *reason = new QTableWidgetItem(capability.reason);
+        reason->setToolTip(capability.reason);
+        table->setItem(row, 2, reason);
+    }
+    table->resizeColumnToContents(0);
+    table->resizeColumnToContents(1);
+    // The reasons wrap: rows follow the width the last column gets once the table is laid out.
+    connect(table->horizontalHeader(), &QHeaderView::sectionResized, table, &QTableWidget::resizeRowsToContents);
+    table->setMinimumHeight(220);
+    table->hide();
+    return table;
+}
+
+QList<Sync::AttributeRule> SettingsTab::rulesFromTable() const
+{
+    QList<Sync::AttributeRule> rules;
+    for (int row = 0; row < m_rules->rowCount(); ++row) {
+        Sync::AttributeRule rule;
+        rule.directoryAttribute =
+            m_rules->item(row, AttributeColumn) ? m_rules->item(row, AttributeColumn)->text().trimmed() : QString();
+        rule.graphProperty =
+            m_rules->item(row, PropertyColumn) ? m_rules->item(row, PropertyColumn)->text().trimmed() : QString();
+        rule.staticValue = m_rules->item(row, ValueColumn) ? m_rules->item(row, ValueColumn)->text() : QString();
+        if (auto *mode = qobject_cast<QComboBox *>(m_rules->cellWidget(row, ModeColumn))) {
+            rule.mode = Sync::AttributeRule::Mode(mode->currentData().toInt());
+        }
+        rules.append(rule);
+    }
+    return rules;
+}
+
+void SettingsTab::updateRuleWarnings()
+{
+    // The rules' own check, the one the profile goes through, rather than a second list of what may be written.
+    Sync::MappingRules rules;
+    rules.rules = rulesFromTable();
+    QHash<int, QString> warnings;
+    QStringList lines;
+    for (const Sync::RuleWarning &warning : rules.warnings()) {
+        warnings.insert(warning.rule, warning.message);
+        lines.append(tr("Rule %1 (%2): %3").arg(warning.rule + 1).arg(warning.property, warning.message));
+    }
+    // A sign in the rule's row (the sentence as its tooltip), the sentences above the table where they can be read.
+    const QPixmap sign = style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(16, 16);
+    for (int row = 0; row < m_rules->rowCount(); ++row) {
+        if (auto *label = qobject_cast<QLabel *>(m_rules->cellWidget(row, WarningColumn))) {
+            const QString warning = warnings.value(row);
+            label->setPixmap(warning.isEmpty() ? QPixmap() : sign);
+            label->setToolTip(warning);
+            label->setAccessibleDescription(warning);
+        }
+    }
+    m_ruleWarnings->setText(lines.join(QLatin1Char('\n')));
+    m_ruleWarnings->setVisible(!lines.isEmpty());
+}
+
 void SettingsTab::addRuleRow(const Sync::AttributeRule &rule)
 {
     const QSignalBlocker blocker(m_rules);
     const int row = m_rules->rowCount();
     m_rules->insertRow(row);
-    m_rules->setItem(row, 0, new QTableWidgetItem(rule.directoryAttribute));
-    m_rules->setItem(row, 1, new QTableWidgetItem(rule.graphProperty));
+    m_rules->setItem(row, AttributeColumn, new QTableWidgetItem(rule.directoryAttribute));
+    m_rules->setItem(row, PropertyColumn, new QTableWidgetItem(rule.graphProperty));
     auto *mode = new QComboBox(m_rules);
     for (const auto m : ruleModes) {
         mode->addItem(ruleModeText(m), int(m));
@@ -369,9 +482,16 @@ void SettingsTab::addRuleRow(const Sync::AttributeRule &rule)
     mode->setCurrentIndex(mode->findData(int(rule.mode)));
     connect(mode, &QComboBox::activated, this, [this] {
         setModified(true);
+        updateRuleWarnings();
     });
-    m_rules->setCellWidget(row, 2, mode);
-    m_rules->setItem(row, 3, new QTableWidgetItem(rule.staticValue));
+    m_rules->setCellWidget(row, ModeColumn, mode);
+    m_rules->setItem(row, ValueColumn, new QTableWidgetItem(rule.staticValue));
+    // Why the rule is kept but not carried out, if it is not; filled by updateRuleWarnings().
+    auto *warning = new QLabel(m_rules);
+    warning->setObjectName(QStringLiteral("settingsRuleWarning"));
+    warning->setAlignment(Qt::AlignCenter);
+    m_rules->setCellWidget(row, WarningColumn, warning);
+    updateRuleWarnings();
 }
 
 void SettingsTab::load()
@@ -414,7 +534,6 @@ void SettingsTab::load()
     m_guardCount->setEnabled(settings.guard.mode == Sync::DeletionGuard::Mode::Count);
     m_guardPercent->setEnabled(settings.guard.mode == Sync::DeletionGuard::Mode::Percent);
     m_disablePrefix->setText(settings.options.disablePrefix);
-    m_defaultSku->setText(settings.options.defaultSkuId);
     m_banner->setError({});
     m_directory->load();
     loadExclusions();
@@ -459,14 +578,9 @@ Result<Sync::SyncSettings> SettingsTab::collect() const
 {
     Sync::SyncSettings settings = m_controller->settings();
     settings.rules.rules.clear();
-    for (int row = 0; row < m_rules->rowCount(); ++row) {
-        Sync::AttributeRule rule;
-        rule.directoryAttribute = m_rules->item(row, 0) ? m_rules->item(row, 0)->text().trimmed() : QString();
-        rule.graphProperty = m_rules->item(row, 1) ? m_rules->item(row, 1)->text().trimmed() : QString();
-        rule.staticValue = m_rules->item(row, 3) ? m_rules->item(row, 3)->text() : QString();
-        if (auto *mode = qobject_cast<QComboBox *>(m_rules->cellWidget(row, 2))) {
-            rule.mode = Sync::AttributeRule::Mode(mode->currentData().toInt());
-        }
+    const QList<Sync::AttributeRule> rules = rulesFromTable();
+    for (int row = 0; row < rules.size(); ++row) {
+        const Sync::AttributeRule &rule = rules[row];
         if (rule.graphProperty.isEmpty()) {
             return Result<Sync::SyncSettings>::failure(Error{
                 QStringLiteral("settings.rule"), tr("Rule %1 names no Microsoft 365 property.").arg(row + 1), {}, {}});
@@ -496,9 +610,9 @@ Result<Sync::SyncSettings> SettingsTab::collect() const
     }
     settings.rules.defaultUsageLocation = m_usageLocation->text().trimmed().toUpper();
     // The mapping rules' own validation (the same the profile file goes through) says what is wrong.
-    const Result<Sync::MappingRules> rules = Sync::MappingRules::fromJson(settings.rules.toJson());
-    if (!rules.ok()) {
-        return Result<Sync::SyncSettings>::failure(rules.error);
+    const Result<Sync::MappingRules> checked = Sync::MappingRules::fromJson(settings.rules.toJson());
+    if (!checked.ok()) {
+        return Result<Sync::SyncSettings>::failure(checked.error);
     }
     Result<Sync::Scope> scope = Sync::Scope::fromFilter(m_scopeFilter->text().trimmed());
     if (!scope.ok()) {
@@ -515,7 +629,6 @@ Result<Sync::SyncSettings> SettingsTab::collect() const
     settings.options.softMatch = m_softMatch->isChecked();
     settings.options.hardDelete = m_hardDelete->isChecked();
     settings.options.disablePrefix = m_disablePrefix->text();
-    settings.options.defaultSkuId = m_defaultSku->text().trimmed();
     settings.guard.mode = Sync::DeletionGuard::Mode(m_guardMode->currentData().toInt());
     settings.guard.count = m_guardCount->value();
     settings.guard.percent = m_guardPercent->value();

@@ -10,6 +10,7 @@ class QCheckBox;
 class QComboBox;
 class QListWidget;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -43,6 +44,12 @@ public:
 private:
     void setModified(bool modified);
     void addRuleRow(const Sync::AttributeRule &rule);
+    /// The rules as the table holds them, unchecked.
+    QList<Sync::AttributeRule> rulesFromTable() const;
+    /// Shows MappingRules' warning of each rule (a property this app cannot write) next to it.
+    void updateRuleWarnings();
+    /// The read-only "What Microsoft Graph lets this app write" table, from MappingRules::capabilities().
+    QTableWidget *createCapabilityList();
     /// Lists the profile's exclusions; they change at once (not with Apply), so they are not part of the form.
     void loadExclusions();
     void includeSelectedAgain();
@@ -50,6 +57,8 @@ private:
     DashboardController *m_controller;
     ErrorBanner *m_banner;
     QTableWidget *m_rules;
+    QLabel *m_ruleWarnings; ///< the warnings of the rules, spelled out above the table
+    QTableWidget *m_capabilities;
     QLineEdit *m_upnTemplate;
     QLineEdit *m_upnSuffixes;
     QLineEdit *m_usageLocation;
@@ -60,7 +69,7 @@ private:
     QCheckBox *m_softMatch;
     QCheckBox *m_hardDelete;
     QLineEdit *m_disablePrefix;
-    QLineEdit *m_defaultSku;
+    QLabel *m_licenceNote;
     QComboBox *m_guardMode;
     QSpinBox *m_guardCount;
     QDoubleSpinBox *m_guardPercent;

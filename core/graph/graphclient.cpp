@@ -57,11 +57,20 @@ QUrl GraphClient::urlFor(const QString &path) const
     return m_endpoints.graphUrl(path);
 }
 
-qint64 GraphClient::reservePacing(int writes, int resourceUnits)
+qint64 GraphClient::reservePacing(int writes, int resourceUnits, qint64 *scheduledAtMs)
 {
-    const qint64 wait = m_pacer.reserve(writes, resourceUnits, nowMs());
+    const qint64 now = nowMs();
+    const qint64 wait = m_pacer.reserve(writes, resourceUnits, now);
+    if (scheduledAtMs) {
+        *scheduledAtMs = now + wait;
+    }
     updatePacingState();
     return wait;
+}
+
+void GraphClient::correctPacing(qint64 scheduledAtMs, int reserved, int used)
+{
+    m_pacer.correctResourceUnits(scheduledAtMs, reserved, used);
 }
 
 void GraphClient::releasePacing(int writes, int resourceUnits)
@@ -70,11 +79,13 @@ void GraphClient::releasePacing(int writes, int resourceUnits)
     updatePacingState();
 }
 
-void GraphClient::observeAnswer(const Response &answer, bool forWrites, qint64 sentAtMs)
+void GraphClient::observeAnswer(const Response &answer, qint64 sentAtMs)
 {
+    // Of a $batch only the envelope's, as before. Its sub-answers carry their own, but where our budget is larger than
+    // the service's (a time-scaled sandbox) each would read as others' use and hold us at a tenth for a whole window.
     const QByteArray percentage = answer.header("x-ms-throttle-limit-percentage");
     if (!percentage.isEmpty()) {
-        m_pacer.observeLimitPercentage(percentage.toDouble(), forWrites, sentAtMs, nowMs());
+        m_pacer.observeLimitPercentage(percentage.toDouble(), sentAtMs, nowMs());
     }
     if (answer.status == 429) {
         noteThrottled(answer);
@@ -108,8 +119,9 @@ RequestJob::RequestJob(GraphClient *client, const Request &request, QObject *par
 
 void RequestJob::run()
 {
-    // Every request costs a resource unit; all but a GET also count against the write budget.
-    sendRequest(m_request, m_request.isWrite() ? 1 : 0, 1);
+    // Reserved at the documented cost; the answer's x-ms-resource-unit corrects it.
+    const Pacer::Cost cost = Pacer::costOf(m_request.method, m_request.path);
+    sendRequest(m_request, cost.writes, cost.resourceUnits);
 }
 
 void RequestJob::onAnswer(const Response &answer, const RetryState &)
@@ -132,8 +144,9 @@ PagedJob::PagedJob(GraphClient *client, const Request &first, QObject *parent)
 
 void PagedJob::run()
 {
-    // Pages are reads: a resource unit each, no write.
-    sendRequest(m_first, 0, 1);
+    // Pages are reads: their documented cost each (GET /users 2, one less with $select, …), no write.
+    const Pacer::Cost cost = Pacer::costOf(m_first.method, m_first.path);
+    sendRequest(m_first, cost.writes, cost.resourceUnits);
 }
 
 void PagedJob::onAnswer(const Response &answer, const RetryState &)
@@ -157,7 +170,9 @@ void PagedJob::onAnswer(const Response &answer, const RetryState &)
     if (!page.nextLink.isEmpty()) {
         Request next = Request::get(page.nextLink);
         next.headers = m_first.headers;
-        sendRequest(next, 0, 1);
+        // The nextLink carries the query options of the first request (a $select, a $top) with its skip token.
+        const Pacer::Cost cost = Pacer::costOf(next.method, next.path);
+        sendRequest(next, cost.writes, cost.resourceUnits);
         return;
     }
     m_deltaLink = page.deltaLink;
@@ -324,7 +339,9 @@ void BatchJob::sendNextChunk()
     // The $batch request carries the retries of the furthest of its requests, so that none is sent more often or
     // waits longer than the policy allows when the whole $batch has to be sent again.
     m_chunkHistory = RetryState{};
+    m_chunkUnits.clear();
     int writes = 0;
+    int units = 0;
     for (int i : std::as_const(m_chunk)) {
         if (!m_sinceFirstSent[i].isValid()) {
             m_sinceFirstSent[i].start();
@@ -332,9 +349,23 @@ void BatchJob::sendNextChunk()
         m_chunkHistory.attempts = std::max(m_chunkHistory.attempts, m_retries[i].attempts);
         m_chunkHistory.waitedMs = std::max(m_chunkHistory.waitedMs, m_retries[i].waitedMs);
         m_chunkHistory.elapsedMs = std::max(m_chunkHistory.elapsedMs, m_sinceFirstSent[i].elapsed());
-        writes += m_requests[i].isWrite() ? 1 : 0;
+        // Graph evaluates the requests of a $batch one by one against the limits (microsoft-graph-docs-contrib
+        // concepts/json-batching.md, "Batch size limitations"): the $batch costs what its requests cost.
+        const Pacer::Cost cost = Pacer::costOf(m_requests[i].method, m_requests[i].path);
+        writes += cost.writes;
+        units += cost.resourceUnits;
+        m_chunkUnits.append({m_requests[i].id, cost.resourceUnits});
     }
-    sendRequest(batchRequest(m_chunk), writes, int(m_chunk.size()), m_chunkHistory);
+    sendRequest(batchRequest(m_chunk), writes, units, m_chunkHistory);
+}
+
+int BatchJob::resourceUnitsUsed(const Response &answer) const
+{
+    // Each sub-answer says what its request cost; a $batch that failed as a whole keeps the estimate (or its header).
+    if (!answer.ok()) {
+        return NetworkJob::resourceUnitsUsed(answer);
+    }
+    return Pacer::resourceUnitsOfBatch(parseBatchResponses(answer.json), m_chunkUnits);
 }
 
 void BatchJob::onAnswer(const Response &answer, const RetryState &retries)

@@ -100,6 +100,8 @@ protected:
     void run() override;
     void onAnswer(const Response &answer, const RetryState &retries) override;
 
+    int resourceUnitsUsed(const Response &answer) const override;
+
 private:
     void sendNextChunk();
     void failDependentsOfFailures();
@@ -117,6 +119,7 @@ private:
     std::vector<RetryState> m_retries; ///< per request, across the $batch requests that carried it
     std::vector<QElapsedTimer> m_sinceFirstSent;
     QList<int> m_chunk; ///< the requests of the $batch in flight
+    QList<QPair<QString, int>> m_chunkUnits; ///< their ids and estimated resource units
     RetryState m_chunkHistory; ///< where their retries stood when it was sent
     int m_batchesSent = 0;
 };
@@ -156,12 +159,17 @@ public:
     // The pacing every job shares, as NetworkJob and BatchJob report to it.
 
     /// Reserves @p writes writes and @p resourceUnits resource units; returns the milliseconds to wait before sending.
-    qint64 reservePacing(int writes, int resourceUnits);
+    /// @p scheduledAtMs receives the time the reservation is booked at, for correctPacing().
+    qint64 reservePacing(int writes, int resourceUnits, qint64 *scheduledAtMs = nullptr);
     /// Gives back a reservation that was never sent.
     void releasePacing(int writes, int resourceUnits);
+    /// The request booked at @p scheduledAtMs with @p reserved resource units cost @p used (its answer's
+    /// x-ms-resource-unit, summed over the sub-requests of a $batch).
+    void correctPacing(qint64 scheduledAtMs, int reserved, int used);
     /// What the answer to a request sent at @p sentAtMs says about Graph's budgets: a 429 (see noteThrottled()), and
-    /// x-ms-throttle-limit-percentage, which tells of other apps spending the same budget.
-    void observeAnswer(const Response &answer, bool forWrites, qint64 sentAtMs);
+    /// x-ms-throttle-limit-percentage, the share of one of this application's limits in use, which may tell of
+    /// someone else spending it.
+    void observeAnswer(const Response &answer, qint64 sentAtMs);
     /// A request or a $batch sub-request was throttled: nothing goes out before its Retry-After has passed.
     void noteThrottled(const Response &throttled);
 

@@ -56,6 +56,11 @@ RetryPolicy NetworkJob::retryPolicy() const
     return m_client ? m_client->retryPolicy() : RetryPolicy{};
 }
 
+int NetworkJob::resourceUnitsUsed(const Response &answer) const
+{
+    return Pacer::resourceUnitsOf(answer, m_resourceUnits);
+}
+
 M365::Error NetworkJob::errorOf(const Response &answer)
 {
     return answer.error.isNull() ? errorFromResponse(answer.status, answer.json, answer.requestId) : answer.error;
@@ -139,7 +144,7 @@ void NetworkJob::onToken(const QString &token, const M365::Error &error)
     }
     m_token = token;
     m_stage = Stage::Pacing;
-    const qint64 wait = m_client->reservePacing(m_writes, m_resourceUnits);
+    const qint64 wait = m_client->reservePacing(m_writes, m_resourceUnits, &m_scheduledAtMs);
     if (wait > 0) {
         m_timer.start(std::chrono::milliseconds(wait));
     } else {
@@ -190,7 +195,12 @@ void NetworkJob::onReplyFinished(QNetworkReply *reply)
     }
     const Response answer = readReply(reply);
     const qint64 durationMs = m_sinceSent.elapsed();
-    m_client->observeAnswer(answer, m_writes > 0, nowMs() - durationMs);
+    if (answer.status != 0) {
+        // Graph counts every answered request, a 429 too (concepts/throttling.md: it "continues to log resource
+        // usage while a client is being throttled"); a request that got no answer keeps its estimate.
+        m_client->correctPacing(m_scheduledAtMs, m_resourceUnits, resourceUnitsUsed(answer));
+    }
+    m_client->observeAnswer(answer, nowMs() - durationMs);
     m_client->requestLog()->add(
         {QDateTime::currentDateTimeUtc(),
          QString::fromLatin1(m_request.method),

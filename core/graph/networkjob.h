@@ -48,6 +48,10 @@ protected:
     /// took, counting from the history given.
     virtual void onAnswer(const Response &answer, const RetryState &retries) = 0;
 
+    /// The resource units the answer to the request says it cost: its x-ms-resource-unit, else what was reserved. A
+    /// $batch sums its sub-answers.
+    virtual int resourceUnitsUsed(const Response &answer) const;
+
     /// The client, or nullptr when it was deleted while the job ran.
     GraphClient *client() const { return m_client; }
     /// The client's retry policy (the default one when the client is gone).
@@ -83,6 +87,7 @@ private:
     Request m_request;
     int m_writes = 0;
     int m_resourceUnits = 0;
+    qint64 m_scheduledAtMs = 0; ///< when the Pacer booked the attempt in flight, for the correction by its answer
     RetryState m_retries;
     qint64 m_elapsedBefore = 0; ///< the history's elapsed time
     QElapsedTimer m_sinceFirstSend;

@@ -15,7 +15,7 @@ namespace M365::Sync {
 
 namespace {
 
-constexpr int maxBatch = 20;
+constexpr int maxBatch = 20; ///< requests in one $batch (json-batching.md)
 
 QString str(const char *text)
 {
@@ -43,6 +43,14 @@ QString failureMessage(const Graph::Response &response)
     return ApplyJob::tr("Microsoft Graph answered HTTP %1.").arg(response.status);
 }
 
+/// Whether Graph's error names @p id, as its 404 does for the resource it did not find.
+bool errorNames(const Graph::Response &response, const QString &id)
+{
+    return !id.isEmpty()
+        && (response.error.userMessage.contains(id) || response.error.details.contains(id)
+            || QString::fromUtf8(response.body).contains(id));
+}
+
 } // namespace
 
 QString ChangeOutcome::resultName(Result result)
@@ -67,6 +75,9 @@ ApplyJob::ApplyJob(
     : Job(parent)
     , m_client(client)
     , m_store(store)
+    , m_requests([this](const QString &path) {
+        return m_client ? m_client->urlFor(path).toString() : path;
+    })
     , m_plan(plan)
     , m_options(options)
 {
@@ -254,26 +265,17 @@ void ApplyJob::startPhase(Phase phase)
 void ApplyJob::queueChecks()
 {
     const QStringList userProps = m_options.userFingerprintProperties;
-    static const QStringList groupProps{str("displayName"), str("description"), str("mailNickname")};
+    const QStringList &groupProps = Planner::groupFingerprintProperties();
     for (int i = 0; i < m_plan.changes.size(); ++i) {
         const Change &c = m_plan.changes.at(i);
+        // A user to restore is in the deleted items, not at /users: the restore itself finds out if it is gone.
         if (!selected(i) || m_outcomes.at(i).result != ChangeOutcome::Result::Pending || c.cloudId.isEmpty()
-            || c.cloudFingerprint.isEmpty() || c.objectType == Change::ObjectType::Membership) {
+            || c.cloudFingerprint.isEmpty() || c.objectType == Change::ObjectType::Membership
+            || c.kind == Change::Kind::Restore) {
             continue;
         }
         const bool group = c.objectType == Change::ObjectType::Group;
-        const QStringList &props = group ? groupProps : userProps;
-        QStringList select = props;
-        if (!select.contains(str("id"))) {
-            select.prepend(str("id"));
-        }
-        Step step{Step::Kind::Check,
-                  i,
-                  Graph::Request::get((group ? str("/groups/") : str("/users/")) + c.cloudId + str("?$select=")
-                                      + select.join(QLatin1Char(','))),
-                  {},
-                  {}};
-        m_queue.push_back(step);
+        m_queue.push_back(Step{Step::Kind::Check, i, ApplyRequests::check(c, group ? groupProps : userProps), {}, {}});
     }
 }
 
@@ -295,40 +297,36 @@ void ApplyJob::queueObjects()
 ApplyJob::Step ApplyJob::objectStep(int index)
 {
     const Change &c = m_plan.changes.at(index);
-    const bool group = c.objectType == Change::ObjectType::Group;
-    const QString collection = group ? str("/groups") : str("/users");
     Step step{Step::Kind::Object, index, {}, {}, {}};
     switch (c.kind) {
     case Change::Kind::Create: {
-        QJsonObject body = c.payload;
-        body.remove(str("manager")); // a relationship: set once every user exists (queueManagers())
-        if (!group) {
-            // Graph requires a password on create. Users of a federated domain sign in at their own identity
-            // provider, so theirs is never used and does not go to the hand-out sheet.
+        QString password;
+        if (c.objectType == Change::ObjectType::User) {
+            // Users of a federated domain sign in at their own identity provider, so their password is never used
+            // and does not go to the hand-out sheet.
             const QString domain = c.userPrincipalName.section(QLatin1Char('@'), 1).toLower();
             bool federated = false;
             for (const QString &d : std::as_const(m_options.federatedDomains)) {
                 federated |= d.compare(domain, Qt::CaseInsensitive) == 0;
             }
-            const QString password = generateInitialPassword();
+            password = generateInitialPassword();
             if (!federated) {
                 step.password = password;
             }
-            body.insert(str("passwordProfile"),
-                        QJsonObject{{str("forceChangePasswordNextSignIn"), true}, {str("password"), password}});
         }
-        step.request = Graph::Request::withBody("POST", collection, body);
+        step.request = ApplyRequests::create(c, password);
         break;
     }
     case Change::Kind::Delete:
-        step.request = Graph::Request::remove(collection + QLatin1Char('/') + c.cloudId);
+        step.request = ApplyRequests::remove(c);
         break;
-    default: {
-        QJsonObject body = c.payload;
-        body.remove(str("manager"));
-        step.request = Graph::Request::withBody("PATCH", collection + QLatin1Char('/') + c.cloudId, body);
+    case Change::Kind::Restore:
+        step.kind = Step::Kind::Restore;
+        step.request = ApplyRequests::restore(c);
         break;
-    }
+    default:
+        step.request = ApplyRequests::patch(c);
+        break;
     }
     return step;
 }
@@ -338,9 +336,19 @@ QString ApplyJob::cloudIdFor(Change::ObjectType type, const QString &anchor) con
     return (type == Change::ObjectType::Group ? m_groupIds : m_userIds).value(anchor);
 }
 
-QString ApplyJob::graphUrl(const QString &path) const
+QString ApplyJob::memberLabel(const QString &memberId) const
 {
-    return m_client ? m_client->urlFor(path).toString() : path;
+    const QString anchor = m_memberAnchors.value(memberId);
+    return anchor.isEmpty() ? memberId : tr("%1 (id %2)").arg(anchor, memberId);
+}
+
+QString
+ApplyJob::missingMemberProblem(const QString &groupId, const QString &memberId, const Graph::Response &response) const
+{
+    if (errorNames(response, groupId) && !errorNames(response, memberId)) {
+        return tr("The group no longer exists in the tenant; plan again.");
+    }
+    return tr("Member %1 was not added: it no longer exists in the tenant.").arg(memberLabel(memberId));
 }
 
 void ApplyJob::queueDependents()
@@ -356,13 +364,7 @@ void ApplyJob::queueDependents()
                 finishChange(i, ChangeOutcome::Result::Skipped, tr("Not done because the user was not created."));
                 continue;
             }
-            Step step{Step::Kind::Licence,
-                      i,
-                      Graph::Request::withBody("POST", str("/users/") + userId + str("/assignLicense"), c.payload),
-                      {},
-                      {}};
-            step.request.retryNotFound = true;
-            m_queue.push_back(step);
+            m_queue.push_back(Step{Step::Kind::Licence, i, ApplyRequests::licence(c, userId), {}, {}});
         } else if (c.objectType == Change::ObjectType::Membership) {
             const QString groupId = c.cloudId.isEmpty() ? cloudIdFor(Change::ObjectType::Group, c.anchor) : c.cloudId;
             if (groupId.isEmpty()) {
@@ -370,52 +372,45 @@ void ApplyJob::queueDependents()
                 continue;
             }
             QStringList missing;
-            const auto memberId = [&](const QJsonValue &v) {
-                const QJsonObject m = v.toObject();
-                QString id = m.value(QLatin1String("cloudId")).toString();
+            const auto memberId = [&](const MemberRef &m) {
+                QString id = m.cloudId;
                 if (id.isEmpty()) {
-                    id = cloudIdFor(Change::ObjectType::User, m.value(QLatin1String("anchor")).toString());
+                    id = cloudIdFor(Change::ObjectType::User, m.anchor);
                 }
                 if (id.isEmpty()) {
-                    missing.append(m.value(QLatin1String("anchor")).toString());
+                    missing.append(m.anchor);
+                } else {
+                    m_memberAnchors.insert(id, m.anchor);
                 }
                 return id;
             };
             QStringList add;
-            for (const QJsonValue &v : c.payload.value(QLatin1String("add")).toArray()) {
-                const QString id = memberId(v);
+            for (const MemberRef &m : c.membersToAdd) {
+                const QString id = memberId(m);
                 if (!id.isEmpty()) {
                     add.append(id);
                 }
             }
             int steps = 0;
-            for (qsizetype from = 0; from < add.size(); from += maxBatch) {
-                const QStringList ids = add.mid(from, maxBatch);
-                QJsonArray binds;
+            for (qsizetype from = 0; from < add.size(); from += ApplyRequests::maxBinds) {
+                const QStringList ids = add.mid(from, ApplyRequests::maxBinds);
+                Step step{Step::Kind::MembersAdd, i, m_requests.bindMembers(groupId, ids), ids, {}};
+                // A 404 is worth waiting out only for objects this run created (not replicated yet); for anything
+                // older it means a member is gone, and the whole bind fails at once (see onMemberStepDone()).
+                step.request.retryNotFound = m_createdIds.contains(groupId);
                 for (const QString &id : ids) {
-                    binds.append(graphUrl(str("/directoryObjects/") + id));
+                    step.request.retryNotFound |= m_createdIds.contains(id);
                 }
-                Step step{Step::Kind::MembersAdd,
-                          i,
-                          Graph::Request::withBody(
-                              "PATCH", str("/groups/") + groupId, QJsonObject{{str("members@odata.bind"), binds}}),
-                          ids,
-                          {}};
-                step.request.retryNotFound = true;
                 m_queue.push_back(step);
                 ++steps;
             }
-            for (const QJsonValue &v : c.payload.value(QLatin1String("remove")).toArray()) {
-                const QString id = memberId(v);
+            for (const MemberRef &m : c.membersToRemove) {
+                const QString id = memberId(m);
                 if (id.isEmpty()) {
                     continue;
                 }
                 m_queue.push_back(
-                    Step{Step::Kind::MemberRemove,
-                         i,
-                         Graph::Request::remove(str("/groups/") + groupId + str("/members/") + id + str("/$ref")),
-                         {id},
-                         {}});
+                    Step{Step::Kind::MemberRemove, i, ApplyRequests::removeMemberRef(groupId, id), {id}, {}});
                 ++steps;
             }
             if (!missing.isEmpty()) {
@@ -445,9 +440,8 @@ void ApplyJob::queueManagers()
         }
         const QString userId = c.cloudId.isEmpty() ? cloudIdFor(Change::ObjectType::User, c.anchor) : c.cloudId;
         const QJsonValue manager = c.payload.value(QLatin1String("manager"));
-        const QString path = str("/users/") + userId + str("/manager/$ref");
         if (manager.isNull()) {
-            m_queue.push_back(Step{Step::Kind::Manager, i, Graph::Request::remove(path), {}, {}});
+            m_queue.push_back(Step{Step::Kind::Manager, i, m_requests.manager(userId, {}), {}, {}});
             continue;
         }
         QString managerId = manager.toObject().value(QLatin1String("id")).toString();
@@ -459,14 +453,7 @@ void ApplyJob::queueManagers()
             amendFailed(i, tr("The manager was not set because the manager's account was not created."), {});
             continue;
         }
-        Step step{Step::Kind::Manager,
-                  i,
-                  Graph::Request::withBody(
-                      "PUT", path, QJsonObject{{str("@odata.id"), graphUrl(str("/users/") + managerId)}}),
-                  {},
-                  {}};
-        step.request.retryNotFound = true; // a manager created moments ago may not have replicated yet
-        m_queue.push_back(step);
+        m_queue.push_back(Step{Step::Kind::Manager, i, m_requests.manager(userId, managerId), {}, {}});
     }
 }
 
@@ -555,9 +542,8 @@ void ApplyJob::onStepDone(const Step &step, const Graph::Response &response)
             finishChange(step.change, ChangeOutcome::Result::Failed, failureMessage(response), response.requestId);
             return;
         }
-        const QStringList props = c.objectType == Change::ObjectType::Group
-            ? QStringList{str("displayName"), str("description"), str("mailNickname")}
-            : m_options.userFingerprintProperties;
+        const QStringList props = c.objectType == Change::ObjectType::Group ? Planner::groupFingerprintProperties()
+                                                                            : m_options.userFingerprintProperties;
         if (Planner::fingerprint(response.json, props) != c.cloudFingerprint) {
             finishChange(step.change,
                          ChangeOutcome::Result::Stale,
@@ -568,6 +554,20 @@ void ApplyJob::onStepDone(const Step &step, const Graph::Response &response)
     }
     case Step::Kind::Object:
         onObjectDone(step, response);
+        return;
+    case Step::Kind::Rename:
+        // The account is disabled already (the first request); only the rename is left to report.
+        if (response.ok()) {
+            finishChange(step.change, ChangeOutcome::Result::Done, {}, response.requestId, c.cloudId);
+        } else {
+            finishChange(step.change,
+                         ChangeOutcome::Result::Failed,
+                         tr("The account is disabled, but renaming it failed: %1").arg(failureMessage(response)),
+                         response.requestId);
+        }
+        return;
+    case Step::Kind::Restore:
+        onRestored(step, response);
         return;
     case Step::Kind::Reconcile:
         onReconciled(step, response);
@@ -605,9 +605,7 @@ void ApplyJob::onObjectDone(const Step &step, const Graph::Response &response)
             const QString immutable = c.payload.value(QLatin1String("onPremisesImmutableId")).toString();
             Step reconcile{Step::Kind::Reconcile,
                            step.change,
-                           Graph::Request::get(str("/users?")
-                                               + Graph::filterEquals(str("onPremisesImmutableId"), immutable)
-                                               + str("&$select=id,userPrincipalName,onPremisesImmutableId")),
+                           ApplyRequests::findByImmutableId(immutable),
                            {},
                            failureMessage(response)};
             m_queue.push_front(reconcile);
@@ -618,13 +616,31 @@ void ApplyJob::onObjectDone(const Step &step, const Graph::Response &response)
                 step.change, ChangeOutcome::Result::Done, tr("Already gone from the tenant."), response.requestId);
             return;
         }
+        if (c.kind == Change::Kind::Restore) {
+            finishChange(
+                step.change,
+                ChangeOutcome::Result::Failed,
+                tr("The user is restored, but setting its properties failed: %1").arg(failureMessage(response)),
+                response.requestId);
+            return;
+        }
         finishChange(step.change, ChangeOutcome::Result::Failed, failureMessage(response), response.requestId);
+        return;
+    }
+    if (ApplyRequests::disableRenames(c)) {
+        // Disabled: now the rename (and whatever else the disable sets), as a request of its own.
+        m_queue.push_front(Step{Step::Kind::Rename, step.change, *ApplyRequests::renameAfterDisable(c), {}, {}});
         return;
     }
     QString cloudId = c.cloudId;
     if (c.kind == Change::Kind::Create) {
         cloudId = response.json.value(QLatin1String("id")).toString();
         (group ? m_groupIds : m_userIds).insert(c.anchor, cloudId);
+        m_createdIds.insert(cloudId);
+        if (!step.password.isEmpty()) {
+            Q_EMIT initialPasswordIssued(
+                c.userPrincipalName, c.payload.value(QLatin1String("displayName")).toString(), step.password);
+        }
         if (!step.password.isEmpty() && m_passwords.isOpen()) {
             const Result<bool> written = m_passwords.add(
                 c.userPrincipalName, c.payload.value(QLatin1String("displayName")).toString(), step.password);
@@ -632,10 +648,34 @@ void ApplyJob::onObjectDone(const Step &step, const Graph::Response &response)
                 m_fatal = written.error;
             }
         }
-    } else if (c.kind == Change::Kind::Link) {
-        m_userIds.insert(c.anchor, cloudId);
+    } else if (c.kind == Change::Kind::Link || c.kind == Change::Kind::Restore) {
+        (group ? m_groupIds : m_userIds).insert(c.anchor, cloudId);
     }
     finishChange(step.change, ChangeOutcome::Result::Done, {}, response.requestId, cloudId);
+}
+
+void ApplyJob::onRestored(const Step &step, const Graph::Response &response)
+{
+    const Change &c = m_plan.changes.at(step.change);
+    if (response.status == 404) {
+        finishChange(step.change,
+                     ChangeOutcome::Result::Stale,
+                     tr("The user is no longer in the deleted items (deleted for good, or its 30 days are over); "
+                        "plan again."),
+                     response.requestId);
+        return;
+    }
+    if (!response.ok()) {
+        finishChange(step.change, ChangeOutcome::Result::Failed, failureMessage(response), response.requestId);
+        return;
+    }
+    // Back with its old id: its licences and memberships (which carry that id) can follow like a linked user's.
+    m_userIds.insert(c.anchor, c.cloudId);
+    if (const std::optional<Graph::Request> patch = ApplyRequests::patchAfterRestore(c)) {
+        m_queue.push_front(Step{Step::Kind::Object, step.change, *patch, {}, {}});
+        return;
+    }
+    finishChange(step.change, ChangeOutcome::Result::Done, {}, response.requestId, c.cloudId);
 }
 
 void ApplyJob::onReconciled(const Step &step, const Graph::Response &response)
@@ -649,6 +689,7 @@ void ApplyJob::onReconciled(const Step &step, const Graph::Response &response)
     const Change &c = m_plan.changes.at(step.change);
     const QString cloudId = found.at(0).toObject().value(QLatin1String("id")).toString();
     m_userIds.insert(c.anchor, cloudId);
+    m_createdIds.insert(cloudId);
     finishChange(step.change,
                  ChangeOutcome::Result::Done,
                  tr("Already in the tenant from an interrupted run; linked. Its initial password is in that run's "
@@ -660,24 +701,27 @@ void ApplyJob::onReconciled(const Step &step, const Graph::Response &response)
 void ApplyJob::onMemberStepDone(const Step &step, const Graph::Response &response)
 {
     const int index = step.change;
+    const QString groupId = step.request.path.section(QLatin1Char('/'), 2, 2);
     if (!response.ok()) {
-        if (step.kind == Step::Kind::MembersAdd && alreadyExists(response)) {
-            // Someone added one of them meanwhile: one reference at a time, accepting those already there.
-            const QString groupId = step.request.path.section(QLatin1Char('/'), 2, 2);
+        const bool groupGone = response.status == 404 && errorNames(response, groupId);
+        if (step.kind == Step::Kind::MembersAdd
+            && (alreadyExists(response) || (response.status == 404 && !groupGone))) {
+            // Graph refuses the whole bind when one reference is already there (someone added it meanwhile) or one
+            // member no longer exists (group-post-members.md: "If an error condition exists in the request body, no
+            // members are added"): one reference at a time, so the others join and only the culprit is reported.
             for (const QString &id : step.memberIds) {
-                Step one{
-                    Step::Kind::MemberRefAdd,
-                    index,
-                    Graph::Request::withBody("POST",
-                                             str("/groups/") + groupId + str("/members/$ref"),
-                                             QJsonObject{{str("@odata.id"), graphUrl(str("/directoryObjects/") + id)}}),
-                    {id},
-                    {}};
+                Step one{Step::Kind::MemberRefAdd, index, m_requests.addMemberRef(groupId, id), {id}, {}};
+                one.request.retryNotFound = m_createdIds.contains(id) || m_createdIds.contains(groupId);
                 m_queue.push_front(one);
             }
             m_openSteps[index] += int(step.memberIds.size());
         } else if (step.kind == Step::Kind::MemberRefAdd && alreadyExists(response)) {
             // Already a member: what was wanted.
+        } else if (step.kind == Step::Kind::MemberRefAdd && response.status == 404) {
+            // group-post-members.md: 404 when the object being added doesn't exist.
+            m_stepProblems[index].append(missingMemberProblem(groupId, step.memberIds.value(0), response));
+        } else if (step.kind == Step::Kind::MembersAdd && groupGone) {
+            m_stepProblems[index].append(tr("The group no longer exists in the tenant; plan again."));
         } else if (step.kind == Step::Kind::MemberRemove && response.status == 404) {
             // Already not a member.
         } else {
@@ -709,7 +753,7 @@ void ApplyJob::finishChange(
             l.anchor = c.anchor;
             l.objectType = c.objectType;
             l.cloudId = cloudId.isEmpty() ? c.cloudId : cloudId;
-            if (c.kind != Change::Kind::Create && c.kind != Change::Kind::Link) {
+            if (c.kind != Change::Kind::Create && c.kind != Change::Kind::Link && c.kind != Change::Kind::Restore) {
                 l.lastValues = m_store->lastValues(c.anchor);
             }
             for (auto it = c.payload.constBegin(); it != c.payload.constEnd(); ++it) {

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "applyrequests.h"
 #include "changeplan.h"
 #include "graph/graphtypes.h"
 #include "initialpasswords.h"
@@ -71,12 +72,16 @@ struct ChangeOutcome
  * Executes a ChangePlan against the tenant through the Graph client's `$batch` and pacing, as the plan says and
  * nothing else.
  *
- * Order: users and groups first (create, update, enable, link, disable, delete), then memberships
+ * Order: users and groups first (create, update, enable, link, restore, disable, delete), then memberships
  * (`members@odata.bind` 20 at a time, removals by `$ref`) and licences (`assignLicense`), which need the ids of the
- * users and groups just created. Each finished change is committed to the StateStore with its link at once, so a run
- * killed at any point resumes from a fresh plan with nothing lost; a create that may already have reached the tenant
- * (Graph answers that the user name exists) is reconciled by its onPremisesImmutableId instead of failing or
- * creating a duplicate. Conflicts and invalid changes are recorded as skipped, with their reason.
+ * users and groups just created. A disable that also renames sends `accountEnabled: false` on its own first, so a
+ * rename Graph refuses leaves the account disabled; a bind that Graph refuses as a whole because one member is gone
+ * (404) is retried one member at a time, so the others join and only the missing one is reported. Which requests
+ * carry out a change is ApplyRequests' business; this class schedules, sends and records them. Each finished change is
+ * committed to the StateStore with its link at once, so a run killed at any point resumes from a fresh plan with
+ * nothing lost; a create that may already have reached the tenant (Graph answers that the user name exists) is
+ * reconciled by its onPremisesImmutableId instead of failing or creating a duplicate. Conflicts and invalid changes are
+ * recorded as skipped, with their reason.
  *
  * cancel() stops starting new batches, lets the ones in flight finish and commits them, then finishes with the
  * "cancelled" error; the changes not started stay pending for the next run.
@@ -108,6 +113,8 @@ public:
 Q_SIGNALS:
     void progressChanged(const M365::Sync::ApplyProgress &progress);
     void changeFinished(int index, const M365::Sync::ChangeOutcome &outcome);
+    /// A user was created with this initial password (none for federated domains), whether or not a sheet is kept.
+    void initialPasswordIssued(const QString &userPrincipalName, const QString &displayName, const QString &password);
 
 protected:
     void run() override;
@@ -117,7 +124,18 @@ private:
     /// One HTTP request of the run and what its answer means.
     struct Step
     {
-        enum class Kind { Check, Object, Reconcile, MembersAdd, MemberRemove, MemberRefAdd, Licence, Manager };
+        enum class Kind {
+            Check,
+            Object,
+            Rename, ///< the second request of a disable that renames, sent once the account is disabled
+            Restore,
+            Reconcile,
+            MembersAdd,
+            MemberRemove,
+            MemberRefAdd,
+            Licence,
+            Manager
+        };
         Kind kind;
         int change;
         Graph::Request request;
@@ -140,6 +158,8 @@ private:
     void onStepDone(const Step &step, const Graph::Response &response);
     void onObjectDone(const Step &step, const Graph::Response &response);
     void onReconciled(const Step &step, const Graph::Response &response);
+    /// The user is back from the deleted items: its properties follow, then it is linked like a Link change.
+    void onRestored(const Step &step, const Graph::Response &response);
     void onMemberStepDone(const Step &step, const Graph::Response &response);
     void finishChange(int index,
                       ChangeOutcome::Result result,
@@ -150,11 +170,16 @@ private:
     void amendFailed(int index, const QString &problem, const QString &requestId);
     void finishRun();
     QString cloudIdFor(Change::ObjectType type, const QString &anchor) const;
-    QString graphUrl(const QString &path) const;
+    /// A member's anchor (and id) for messages, by the member's cloud id.
+    QString memberLabel(const QString &memberId) const;
+    /// 404 of a member request: the member is gone, unless Graph names the group itself as the missing resource.
+    QString
+    missingMemberProblem(const QString &groupId, const QString &memberId, const Graph::Response &response) const;
     void emitProgress();
 
     QPointer<Graph::GraphClient> m_client;
     StateStore *m_store;
+    ApplyRequests m_requests;
     ChangePlan m_plan;
     ApplyOptions m_options;
     QList<ChangeOutcome> m_outcomes;
@@ -168,6 +193,10 @@ private:
     /// Object ids of users and groups by anchor: the links as they were plus what this run created.
     QHash<QString, QString> m_userIds;
     QHash<QString, QString> m_groupIds;
+    /// Users and groups this run created: only they may not have replicated yet, so only a 404 naming them is retried.
+    QSet<QString> m_createdIds;
+    /// Members of the membership changes by cloud id: their anchors, to name one that could not be added.
+    QHash<QString, QString> m_memberAnchors;
     /// Membership changes: requests still open, and the problems met so far.
     QHash<int, int> m_openSteps;
     QHash<int, QStringList> m_stepProblems;

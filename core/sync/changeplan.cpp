@@ -22,6 +22,7 @@ constexpr KindName kindNames[] = {
     {Change::Kind::Enable, "enable"},
     {Change::Kind::Delete, "delete"},
     {Change::Kind::Link, "link"},
+    {Change::Kind::Restore, "restore"},
     {Change::Kind::Conflict, "conflict"},
     {Change::Kind::Invalid, "invalid"},
 };
@@ -45,6 +46,44 @@ void putValue(QJsonObject &o, const char *key, const QJsonValue &v)
 {
     if (!v.isUndefined()) {
         o.insert(QLatin1String(key), v);
+    }
+}
+
+QJsonArray membersToJson(const QList<MemberRef> &members)
+{
+    QJsonArray array;
+    for (const MemberRef &m : members) {
+        QJsonObject o{{QStringLiteral("anchor"), m.anchor}};
+        if (!m.cloudId.isEmpty()) {
+            o.insert(QStringLiteral("cloudId"), m.cloudId);
+        }
+        array.append(o);
+    }
+    return array;
+}
+
+void appendMembers(QList<MemberRef> *into, const QJsonArray &array)
+{
+    for (const QJsonValue &v : array) {
+        const QJsonObject o = v.toObject();
+        into->append({o.value(QLatin1String("anchor")).toString(), o.value(QLatin1String("cloudId")).toString()});
+    }
+}
+
+/// Moves the members of a Membership change of the old form (payload {"add": [{"anchor", "cloudId"}], "remove": […]})
+/// to membersToAdd and membersToRemove: saved plans and the run history of earlier versions hold that form.
+void takeLegacyMembers(Change *c)
+{
+    if (c->objectType != Change::ObjectType::Membership) {
+        return;
+    }
+    for (const char *side : {"add", "remove"}) {
+        const auto legacy = c->payload.constFind(QLatin1String(side));
+        if (legacy == c->payload.constEnd()) {
+            continue;
+        }
+        appendMembers(qstrcmp(side, "add") == 0 ? &c->membersToAdd : &c->membersToRemove, legacy->toArray());
+        c->payload.remove(QLatin1String(side));
     }
 }
 
@@ -120,6 +159,12 @@ QJsonObject Change::toJson() const
     if (!payload.isEmpty()) {
         o.insert(QStringLiteral("payload"), payload);
     }
+    if (!membersToAdd.isEmpty()) {
+        o.insert(QStringLiteral("membersToAdd"), membersToJson(membersToAdd));
+    }
+    if (!membersToRemove.isEmpty()) {
+        o.insert(QStringLiteral("membersToRemove"), membersToJson(membersToRemove));
+    }
     if (exceedsSeats) {
         o.insert(QStringLiteral("exceedsSeats"), true);
     }
@@ -145,6 +190,9 @@ Change Change::fromJson(const QJsonObject &json)
                         d.value(QLatin1String("new"))});
     }
     c.payload = json.value(QLatin1String("payload")).toObject();
+    appendMembers(&c.membersToAdd, json.value(QLatin1String("membersToAdd")).toArray());
+    appendMembers(&c.membersToRemove, json.value(QLatin1String("membersToRemove")).toArray());
+    takeLegacyMembers(&c);
     c.exceedsSeats = json.value(QLatin1String("exceedsSeats")).toBool();
     return c;
 }
@@ -154,7 +202,8 @@ bool Change::operator==(const Change &other) const
     return kind == other.kind && objectType == other.objectType && anchor == other.anchor && sourceDn == other.sourceDn
         && cloudId == other.cloudId && displayName == other.displayName && userPrincipalName == other.userPrincipalName
         && diffs == other.diffs && reason == other.reason && cloudFingerprint == other.cloudFingerprint
-        && payload == other.payload && exceedsSeats == other.exceedsSeats;
+        && payload == other.payload && membersToAdd == other.membersToAdd && membersToRemove == other.membersToRemove
+        && exceedsSeats == other.exceedsSeats;
 }
 
 QMap<Change::Kind, int> ChangePlan::summary() const
@@ -175,7 +224,7 @@ int ChangePlan::destructiveCount() const
         } else if (c.objectType == Change::ObjectType::Licence) {
             n += int(c.payload.value(QLatin1String("removeLicenses")).toArray().size());
         } else if (c.objectType == Change::ObjectType::Membership) {
-            n += int(c.payload.value(QLatin1String("remove")).toArray().size());
+            n += int(c.membersToRemove.size());
         }
     }
     return n;

@@ -27,6 +27,15 @@ struct AttributeDiff
     }
 };
 
+/// A member of a Membership change: the user's directory anchor and, once the user exists, its cloud id.
+struct MemberRef
+{
+    QString anchor;
+    QString cloudId; ///< empty for a user this run creates: the applier finds it by anchor once created
+
+    bool operator==(const MemberRef &other) const { return anchor == other.anchor && cloudId == other.cloudId; }
+};
+
 /**
  * One thing the applier will do, or will refuse to do (conflict, invalid), as the preview shows it.
  *
@@ -36,30 +45,39 @@ struct AttributeDiff
  */
 struct Change
 {
-    enum class Kind { Create, Update, Disable, Enable, Delete, Link, Conflict, Invalid };
+    /// Conflict and Invalid stay last: the models count kinds up to Invalid.
+    enum class Kind { Create, Update, Disable, Enable, Delete, Link, Restore, Conflict, Invalid };
     enum class ObjectType { User, Group, Membership, Licence };
 
     Kind kind = Kind::Update;
     ObjectType objectType = ObjectType::User;
     QString anchor; ///< directory anchor (the group's for Membership changes, the user's for Licence changes)
     QString sourceDn;
-    QString cloudId; ///< empty when the object does not exist yet (create, or a member/licence of a new user)
+    /// Empty when the object does not exist yet (create, or a member/licence of a new user); for Restore the id of the
+    /// deleted user, which keeps its id when it comes back.
+    QString cloudId;
     QString displayName;
     QString userPrincipalName;
     QList<AttributeDiff> diffs;
     QString reason; ///< why: the conflict/invalid reason, "drift", "left the scope", …
     QString cloudFingerprint; ///< empty when there is no cloud object
     /**
-     * What the applier sends: the user/group properties for User and Group changes; for Membership
-     * {"add": [{"anchor", "cloudId"}], "remove": [{"anchor", "cloudId"}]} (members that are being created have no
-     * cloudId yet); for Licence the assignLicense body {"addLicenses": [{"skuId", "disabledPlans"}],
-     * "removeLicenses": [skuId]}.
+     * What the applier sends: the user/group properties for User and Group changes (for Restore what is set once the
+     * user is back; may be empty); for Licence the assignLicense body {"addLicenses": [{"skuId", "disabledPlans"}],
+     * "removeLicenses": [skuId]}. Empty for Membership changes, which list their members in membersToAdd and
+     * membersToRemove.
      */
     QJsonObject payload;
-    /// Licence changes only: this assignment needs a seat the tenant does not have free.
+    /// Membership changes only: the users that join and leave the group (members being created have no cloudId).
+    QList<MemberRef> membersToAdd;
+    QList<MemberRef> membersToRemove;
+    /// Licence changes, and memberships of a group that licenses a SKU: the assignment needs a seat the tenant does
+    /// not have free.
     bool exceedsSeats = false;
 
     QJsonObject toJson() const;
+    /// Also reads a Membership change of the old form (payload {"add": [...], "remove": [...]}), as saved plans and
+    /// the run history hold it.
     static Change fromJson(const QJsonObject &json);
     bool operator==(const Change &other) const;
 

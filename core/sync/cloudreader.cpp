@@ -128,6 +128,7 @@ QStringList CloudReadJob::userSelect(const QStringList &managed)
                        str("accountEnabled"),
                        str("onPremisesImmutableId"),
                        str("assignedLicenses"),
+                       str("licenseAssignmentStates"),
                        str("usageLocation")};
     for (const QString &p : managed) {
         if (!select.contains(p)) {
@@ -272,13 +273,21 @@ void CloudReadJob::readGroups()
     reader->start();
 }
 
-void CloudReadJob::readSkus()
+void CloudReadJob::readAll(const QString &path, const std::function<void(Graph::PagedJob *)> &done)
 {
-    auto *job = m_client->getAll(str("/subscribedSkus"));
+    auto *job = m_client->getAll(path);
     job->setParent(this);
     m_current = job;
-    connect(job, &Job::finished, this, [this, job] {
+    connect(job, &Job::finished, this, [job, done] {
         job->deleteLater();
+        done(job);
+    });
+    job->start();
+}
+
+void CloudReadJob::readSkus()
+{
+    readAll(str("/subscribedSkus"), [this](Graph::PagedJob *job) {
         if (job->hasError()) {
             fail(job->error());
             return;
@@ -289,35 +298,126 @@ void CloudReadJob::readSkus()
         }
         readAdminRoles();
     });
-    job->start();
 }
 
 void CloudReadJob::readAdminRoles()
 {
-    auto *job = m_client->getAll(str("/directoryRoles?$expand=members($select=id)"));
-    job->setParent(this);
-    m_current = job;
-    connect(job, &Job::finished, this, [this, job] {
-        job->deleteLater();
+    // Every active role assignment (graph rbacapplication-list-roleassignments.md): to users, to role-assignable
+    // groups and to service principals, direct or activated through PIM. /directoryRoles lists only activated roles
+    // and supports no query options, so admins holding a role through a group were missed there.
+    readAll(str("/roleManagement/directory/roleAssignments?$expand=principal"), [this](Graph::PagedJob *job) {
         if (job->hasError()) {
             if (job->failedStatus() == 403 || job->error().code == QLatin1String("Authorization_RequestDenied")) {
                 m_adminRolesKnown = false;
-                succeed();
+                readDeletedUsers();
                 return;
             }
             fail(job->error());
             return;
         }
         m_snapshot.adminUserIds.clear();
-        for (const QJsonValue &role : job->items()) {
-            for (const QJsonValue &member : role.toObject().value(QLatin1String("members")).toArray()) {
-                m_snapshot.adminUserIds.insert(member.toObject().value(QLatin1String("id")).toString());
-            }
-        }
-        m_adminRolesKnown = true;
-        succeed();
+        m_adminGroups.clear();
+        addRolePrincipals(job->items());
+        readEligibleAdmins();
     });
-    job->start();
+}
+
+void CloudReadJob::addRolePrincipals(const QJsonArray &assignments)
+{
+    for (const QJsonValue &v : assignments) {
+        const QJsonObject assignment = v.toObject();
+        const QString id = assignment.value(QLatin1String("principalId")).toString();
+        if (id.isEmpty()) {
+            continue;
+        }
+        const QString type =
+            assignment.value(QLatin1String("principal")).toObject().value(QLatin1String("@odata.type")).toString();
+        if (type == QLatin1String("#microsoft.graph.group")) {
+            if (!m_adminGroups.contains(id)) {
+                m_adminGroups.append(id);
+            }
+        } else {
+            m_snapshot.adminUserIds.insert(id);
+        }
+    }
+}
+
+void CloudReadJob::readEligibleAdmins()
+{
+    // Someone eligible for a role through PIM can activate it at any moment: as much an admin as an active one
+    // (graph rbacapplication-list-roleeligibilityscheduleinstances.md). A tenant without PIM (it needs Entra ID P2)
+    // or an app without RoleEligibilitySchedule.Read.Directory cannot list them; the active assignments remain.
+    readAll(str("/roleManagement/directory/roleEligibilityScheduleInstances?$expand=principal"),
+            [this](Graph::PagedJob *job) {
+                if (job->hasError()) {
+                    qCInfo(lcSync) << "role eligibilities not readable:" << job->error().userMessage;
+                } else {
+                    addRolePrincipals(job->items());
+                }
+                readAdminGroupMembers();
+            });
+}
+
+void CloudReadJob::readAdminGroupMembers()
+{
+    if (m_adminGroups.isEmpty()) {
+        m_adminRolesKnown = true;
+        readDeletedUsers();
+        return;
+    }
+    // Role-assignable groups cannot have groups as members (entra-docs role-based-access-control/groups-concept.md),
+    // so their direct members are all the admins they make.
+    const QString group = m_adminGroups.takeFirst();
+    readAll(str("/groups/") + group + str("/members?$select=id"), [this](Graph::PagedJob *job) {
+        if (job->hasError()) {
+            fail(job->error());
+            return;
+        }
+        for (const QJsonValue &member : job->items()) {
+            m_snapshot.adminUserIds.insert(member.toObject().value(QLatin1String("id")).toString());
+        }
+        readAdminGroupMembers();
+    });
+}
+
+void CloudReadJob::readDeletedUsers()
+{
+    // Users in the deleted-items container keep their onPremisesImmutableId for 30 days
+    // (graph directory-deleteditems-list.md): one who comes back is restored rather than created anew.
+    readAll(str("/directory/deletedItems/microsoft.graph.user?$select=") + deletedUserSelect().join(QLatin1Char(','))
+                + str("&$top=999"),
+            [this](Graph::PagedJob *job) {
+                if (job->hasError()) {
+                    if (job->failedStatus() == 403
+                        || job->error().code == QLatin1String("Authorization_RequestDenied")) {
+                        qCInfo(lcSync) << "deleted users not readable:" << job->error().userMessage;
+                        succeed();
+                        return;
+                    }
+                    fail(job->error());
+                    return;
+                }
+                m_snapshot.deletedUsers.clear();
+                for (const QJsonValue &v : job->items()) {
+                    const QJsonObject user = v.toObject();
+                    if (!user.value(QLatin1String("onPremisesImmutableId")).toString().isEmpty()) {
+                        m_snapshot.deletedUsers.insert(user.value(QLatin1String("id")).toString(), CloudUser(user));
+                    }
+                }
+                succeed();
+            });
+}
+
+QStringList CloudReadJob::deletedUserSelect()
+{
+    return {str("id"),
+            str("displayName"),
+            str("userPrincipalName"),
+            str("accountEnabled"),
+            str("onPremisesImmutableId"),
+            str("assignedLicenses"),
+            str("usageLocation"),
+            str("deletedDateTime")};
 }
 
 } // namespace M365::Sync

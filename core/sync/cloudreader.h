@@ -11,9 +11,12 @@
 #include <QPointer>
 #include <QStringList>
 
+#include <functional>
+
 namespace M365::Graph {
 class GraphClient;
-}
+class PagedJob;
+} // namespace M365::Graph
 
 namespace M365::Sync {
 
@@ -48,8 +51,10 @@ DeltaMerge mergeDeltaChanges(const QString &resource,
  * later reads ask Graph only for what changed (a few requests instead of one page per 999 users). When Graph has
  * lost the delta state the round restarts as a full read and the kept objects are replaced.
  *
- * Admin roles come from `GET /directoryRoles?$expand=members`. An app without the permission to read them gets
+ * Admins are the principals of `roleManagement/directory/roleAssignments` (and of PIM eligibilities, where the
+ * tenant has them), with the members of groups that hold a role. An app without the permission to read them gets
  * `adminRolesKnown() == false`; the caller must then not adopt users by soft match, since it cannot tell admins.
+ * Deleted users that carry an onPremisesImmutableId are read too, so that one who comes back is restored.
  */
 class CloudReadJob : public M365::Job
 {
@@ -75,16 +80,25 @@ public:
     /// The user properties read for @p managed: the planner's own plus the managed ones.
     static QStringList userSelect(const QStringList &managed);
     static QStringList groupSelect();
+    /// The properties read of deleted users (for restore).
+    static QStringList deletedUserSelect();
 
 protected:
     void run() override;
     void onCancel() override;
 
 private:
+    /// Reads every page of @p path as the current request, then hands the finished job (error or not) to @p done.
+    void readAll(const QString &path, const std::function<void(Graph::PagedJob *)> &done);
     void readUsers();
     void readGroups();
     void readSkus();
     void readAdminRoles();
+    void readEligibleAdmins();
+    void readAdminGroupMembers();
+    void readDeletedUsers();
+    /// The principals of role assignments or eligibilities: users into adminUserIds, groups into m_adminGroups.
+    void addRolePrincipals(const QJsonArray &assignments);
     /// Merges a delta round into the kept objects and stores them; false (after fail()) when the store refuses.
     bool keep(const QString &resource,
               QHash<QString, QJsonObject> *objects,
@@ -98,6 +112,7 @@ private:
     bool m_readGroups;
     CloudSnapshot m_snapshot;
     bool m_adminRolesKnown = false;
+    QStringList m_adminGroups; ///< role-assignable groups holding a role, whose members are still to be read
     bool m_fullRead = false;
     bool m_objectsChanged = false;
     QPointer<M365::Job> m_current;

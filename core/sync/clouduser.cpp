@@ -130,6 +130,7 @@ CloudUser::CloudUser(const QJsonObject &graphUser)
         return e;
     };
     QJsonArray licences;
+    QJsonArray licenceStates;
     for (auto it = graphUser.constBegin(); it != graphUser.constEnd(); ++it) {
         const QString key = it.key();
         const QJsonValue v = it.value();
@@ -168,6 +169,9 @@ CloudUser::CloudUser(const QJsonObject &graphUser)
             } else {
                 if (e.property == AssignedLicensesId) {
                     licences = array;
+                } else if (key == QLatin1String("licenseAssignmentStates")) {
+                    licenceStates = array;
+                    m_hasLicenceStates = true;
                 }
                 e.type = quint32(Type::Json);
                 e.offset = quint32(text.size());
@@ -199,6 +203,32 @@ CloudUser::CloudUser(const QJsonObject &graphUser)
     }
     if (skus.size > 0) {
         heads.append(skus);
+    }
+    if (m_hasLicenceStates) {
+        Entry direct{DirectSkuIdsId, quint32(Type::Strings), quint32(items.size()), 0};
+        QVarLengthArray<Entry, 4> inherited;
+        for (const QJsonValue &state : std::as_const(licenceStates)) {
+            const QJsonObject o = state.toObject();
+            const QString sku = o.value(QLatin1String("skuId")).toString();
+            if (sku.isEmpty()) {
+                continue;
+            }
+            const QString group = o.value(QLatin1String("assignedByGroup")).toString();
+            if (group.isEmpty()) {
+                items.append(add(sku));
+                ++direct.size;
+            } else if (o.value(QLatin1String("state")).toString() != QLatin1String("Error")) {
+                inherited.append(add(sku));
+            }
+        }
+        heads.append(direct);
+        Entry byGroup{InheritedSkuIdsId, quint32(Type::Strings), quint32(items.size()), quint32(inherited.size())};
+        for (const Entry &e : std::as_const(inherited)) {
+            items.append(e);
+        }
+        heads.append(byGroup);
+    } else if (licenceStates.isEmpty() && graphUser.contains(QLatin1String("licenseAssignmentStates"))) {
+        m_hasLicenceStates = true; // read, and empty: nothing is assigned either way
     }
     m_headCount = quint32(heads.size());
     m_entries.reserve(heads.size() + items.size());
@@ -241,16 +271,31 @@ bool CloudUser::accountEnabled(bool defaultValue) const
     return e->type == quint32(Type::True);
 }
 
-CloudUser::Views CloudUser::assignedSkuIds() const
+CloudUser::Views CloudUser::viewsOf(quint32 property) const
 {
     Views out;
-    const Entry *e = find(SkuIdsId);
+    const Entry *e = find(property);
     if (e) {
         for (quint32 i = 0; i < e->size; ++i) {
             out.append(slice(m_entries.at(e->offset + i)));
         }
     }
     return out;
+}
+
+CloudUser::Views CloudUser::assignedSkuIds() const
+{
+    return viewsOf(SkuIdsId);
+}
+
+CloudUser::Views CloudUser::directSkuIds() const
+{
+    return m_hasLicenceStates ? viewsOf(DirectSkuIdsId) : viewsOf(SkuIdsId);
+}
+
+CloudUser::Views CloudUser::inheritedSkuIds() const
+{
+    return viewsOf(InheritedSkuIdsId);
 }
 
 bool CloudUser::contains(const QString &property) const

@@ -63,6 +63,19 @@ public:
     bool accountEnabled(bool defaultValue) const;
     /// The skuId of each assignedLicenses entry that has one, in order.
     Views assignedSkuIds() const;
+    /**
+     * The SKUs assigned to the user directly, which this app may remove: those with a licenseAssignmentStates entry
+     * without assignedByGroup. When licenseAssignmentStates was not read, every assigned SKU counts as direct.
+     */
+    Views directSkuIds() const;
+    /**
+     * The SKUs the user holds through a group (licenseAssignmentStates entries with assignedByGroup, unless their
+     * state is "Error": such a licence is not in effect). Graph lists them in assignedLicenses too (graph
+     * resources/user.md), so without this they would look like direct assignments.
+     */
+    Views inheritedSkuIds() const;
+    /// Whether licenseAssignmentStates was read, so that direct and inherited licences can be told apart.
+    bool hasLicenceStates() const { return m_hasLicenceStates; }
 
     bool contains(const QString &property) const;
     /// The property as Graph sent it; Undefined when the object does not have it.
@@ -106,8 +119,11 @@ private:
         AccountEnabledId,
         UsageLocationId,
         AssignedLicensesId,
-        /// Not a Graph property (and never registered): the SKU ids of assignedLicenses, as Strings.
+        /// Not Graph properties (and never registered): the SKU ids of assignedLicenses, and of the direct and the
+        /// inherited entries of licenseAssignmentStates, as Strings.
         SkuIdsId = 0xFFFFFF,
+        DirectSkuIdsId = 0xFFFFFE,
+        InheritedSkuIdsId = 0xFFFFFD,
     };
 
     struct Entry
@@ -121,17 +137,19 @@ private:
     QStringView slice(const Entry &e) const { return QStringView(m_text).mid(e.offset, e.size); }
     const Entry *find(quint32 property) const;
     QStringView textOf(quint32 property) const;
+    Views viewsOf(quint32 property) const;
     QJsonValue toValue(const Entry &e) const;
 
     QString m_id;
     QString m_text;
-    /// The properties (in the order read), then the SkuIds entry, then the items of Strings properties.
+    /// The properties (in the order read), then the SKU id entries, then the items of Strings properties.
     QList<Entry> m_entries;
     size_t m_upnHash = 0;
     size_t m_immutableIdHash = 0;
-    quint32 m_propertyCount = 0; ///< Graph properties among m_entries (the SkuIds entry excluded)
+    quint32 m_propertyCount = 0; ///< Graph properties among m_entries (the SKU id entries excluded)
     quint32 m_headCount = 0; ///< entries before the items
     bool m_hasId = false;
+    bool m_hasLicenceStates = false;
 };
 
 } // namespace M365::Sync

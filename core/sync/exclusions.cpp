@@ -99,20 +99,12 @@ void Exclusions::apply(ChangePlan *plan) const
         }
         if (change.objectType == Change::ObjectType::Membership) {
             // Members are listed by anchor: an excluded user is neither added nor removed.
-            for (const QLatin1String side : {QLatin1String("add"), QLatin1String("remove")}) {
-                const QJsonArray members = change.payload.value(side).toArray();
-                QJsonArray remaining;
-                for (const QJsonValue &member : members) {
-                    if (!m_keys.contains(userType + member.toObject().value(QLatin1String("anchor")).toString())) {
-                        remaining.append(member);
-                    }
-                }
-                if (remaining.size() != members.size()) {
-                    change.payload.insert(side, remaining);
-                }
-            }
-            if (change.payload.value(QLatin1String("add")).toArray().isEmpty()
-                && change.payload.value(QLatin1String("remove")).toArray().isEmpty()) {
+            const auto excluded = [&](const MemberRef &member) {
+                return m_keys.contains(userType + member.anchor);
+            };
+            change.membersToAdd.removeIf(excluded);
+            change.membersToRemove.removeIf(excluded);
+            if (change.membersToAdd.isEmpty() && change.membersToRemove.isEmpty()) {
                 continue; // nothing left to do for this group
             }
         }

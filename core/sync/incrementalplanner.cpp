@@ -73,6 +73,18 @@ void IncrementalPlanner::clear()
     m_userPosition.clear();
 }
 
+namespace {
+
+/// Whether two hashes hold the same ids (a deleted user restored or purged changes what the plan restores).
+bool sameIds(const QHash<QString, CloudUser> &a, const QHash<QString, CloudUser> &b)
+{
+    return a.size() == b.size() && std::all_of(a.keyBegin(), a.keyEnd(), [&b](const QString &id) {
+               return b.contains(id);
+           });
+}
+
+} // namespace
+
 bool IncrementalPlanner::sameContext(const PlanInput &input) const
 {
     // Unchanged lists are the same shared data (the snapshot's), and the hashes compare by reference first, so
@@ -83,7 +95,8 @@ bool IncrementalPlanner::sameContext(const PlanInput &input) const
         && (input.groups.isEmpty() || input.groups.constData() == m_input.groups.constData());
     return input.users.size() == m_input.users.size() && sameGroups && input.links == m_input.links
         && input.rules == m_input.rules && input.scope == m_input.scope && input.options == m_input.options
-        && a.subscribedSkus == b.subscribedSkus && a.adminUserIds == b.adminUserIds;
+        && a.subscribedSkus == b.subscribedSkus && a.adminUserIds == b.adminUserIds
+        && sameIds(a.deletedUsers, b.deletedUsers);
 }
 
 qsizetype IncrementalPlanner::positionOf(const Change &change) const

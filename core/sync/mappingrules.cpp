@@ -8,6 +8,7 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
+#include <QRegularExpression>
 #include <QSet>
 
 namespace M365::Sync {
@@ -223,36 +224,170 @@ bool AttributeRule::modeFromName(const QString &name, Mode *mode)
     return false;
 }
 
-QString MappingRules::notWritableReason(const QString &graphProperty)
+namespace {
+
+enum class NotWritable { No, ReadOnly, ProxyAddresses, ImAddresses, ExtensionAttributes, Licences, ImmutableId };
+
+struct CapabilityEntry
 {
-    // microsoft-graph-docs-contrib api-reference/v1.0/resources/user.md: these are read-only in Microsoft Graph.
-    if (graphProperty.compare(QLatin1String("proxyAddresses"), Qt::CaseInsensitive) == 0) {
-        return tr("proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra ID then "
-                  "adds it to proxyAddresses as an SMTP address) or to otherMails");
+    const char *property;
+    NotWritable why;
+};
+
+/*
+ * The capability list. Sources: microsoft-graph-docs-contrib api-reference/v1.0/resources/user.md (the properties
+ * table: "Read-only" and what the description says) and api-reference/v1.0/api/user-update.md (the properties a
+ * PATCH may carry); "user.md" below means the first.
+ */
+constexpr CapabilityEntry capabilityEntries[] = {
+    {"displayName", NotWritable::No},
+    {"givenName", NotWritable::No},
+    {"surname", NotWritable::No},
+    {"jobTitle", NotWritable::No},
+    {"department", NotWritable::No},
+    {"companyName", NotWritable::No},
+    {"employeeId", NotWritable::No},
+    {"employeeType", NotWritable::No},
+    {"officeLocation", NotWritable::No},
+    {"streetAddress", NotWritable::No},
+    {"city", NotWritable::No},
+    {"postalCode", NotWritable::No},
+    {"state", NotWritable::No},
+    {"country", NotWritable::No},
+    {"usageLocation", NotWritable::No},
+    {"preferredLanguage", NotWritable::No},
+    // user.md: read-only only "for users synced from on-premises directory", which this app's users are not.
+    {"businessPhones", NotWritable::No},
+    {"mobilePhone", NotWritable::No},
+    {"faxNumber", NotWritable::No},
+    // user.md: mail is writable ("Changes to this property will also update the user's proxyAddresses collection to
+    // include the value as an SMTP address").
+    {"mail", NotWritable::No},
+    {"otherMails", NotWritable::No},
+    {"mailNickname", NotWritable::No},
+    {"userPrincipalName", NotWritable::No},
+    // A relationship written through manager/$ref (api-reference/v1.0/api/user-post-manager.md).
+    {"manager", NotWritable::No},
+    // user.md: proxyAddresses "Read-only, Not nullable"; only mail adds to it.
+    {"proxyAddresses", NotWritable::ProxyAddresses},
+    // user.md: imAddresses "Read-only".
+    {"imAddresses", NotWritable::ImAddresses},
+    // user.md, onPremisesExtensionAttributes: read-only for an onPremisesSyncEnabled user, settable only for a
+    // cloud-only one, and an object whose members a rule (one flat property) cannot name.
+    {"onPremisesExtensionAttributes", NotWritable::ExtensionAttributes},
+    // user.md: assignedLicenses changes through assignLicense (api-reference/v1.0/api/user-assignlicense.md).
+    {"assignedLicenses", NotWritable::Licences},
+    // Written by the planner from the directory anchor; a rule for it would fight the anchor.
+    {"onPremisesImmutableId", NotWritable::ImmutableId},
+    // user.md marks each of these "Read-only".
+    {"id", NotWritable::ReadOnly},
+    {"assignedPlans", NotWritable::ReadOnly},
+    {"provisionedPlans", NotWritable::ReadOnly},
+    {"licenseAssignmentStates", NotWritable::ReadOnly},
+    {"createdDateTime", NotWritable::ReadOnly},
+    {"creationType", NotWritable::ReadOnly},
+    {"securityIdentifier", NotWritable::ReadOnly},
+    {"signInActivity", NotWritable::ReadOnly},
+    {"onPremisesSyncEnabled", NotWritable::ReadOnly},
+    {"onPremisesDistinguishedName", NotWritable::ReadOnly},
+    {"onPremisesDomainName", NotWritable::ReadOnly},
+    {"onPremisesSamAccountName", NotWritable::ReadOnly},
+    {"onPremisesSecurityIdentifier", NotWritable::ReadOnly},
+    {"onPremisesUserPrincipalName", NotWritable::ReadOnly},
+    {"onPremisesLastSyncDateTime", NotWritable::ReadOnly},
+};
+
+/// extensionAttribute1 … extensionAttribute15, the members of onPremisesExtensionAttributes.
+bool isExtensionAttribute(const QString &property)
+{
+    static const QRegularExpression pattern(QStringLiteral("^extensionAttribute([1-9]|1[0-5])$"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    return pattern.match(property).hasMatch();
+}
+
+NotWritable notWritable(const QString &property)
+{
+    if (isExtensionAttribute(property)) {
+        return NotWritable::ExtensionAttributes;
     }
-    static const QStringList readOnly{QStringLiteral("id"),
-                                      QStringLiteral("imAddresses"),
-                                      QStringLiteral("assignedLicenses"),
-                                      QStringLiteral("assignedPlans"),
-                                      QStringLiteral("provisionedPlans"),
-                                      QStringLiteral("licenseAssignmentStates"),
-                                      QStringLiteral("createdDateTime"),
-                                      QStringLiteral("securityIdentifier"),
-                                      QStringLiteral("signInActivity"),
-                                      QStringLiteral("onPremisesSyncEnabled"),
-                                      QStringLiteral("onPremisesDistinguishedName"),
-                                      QStringLiteral("onPremisesDomainName"),
-                                      QStringLiteral("onPremisesSamAccountName"),
-                                      QStringLiteral("onPremisesSecurityIdentifier"),
-                                      QStringLiteral("onPremisesUserPrincipalName"),
-                                      QStringLiteral("onPremisesLastSyncDateTime")};
-    if (readOnly.contains(graphProperty, Qt::CaseInsensitive)) {
-        return tr("%1 is read-only in Microsoft Graph").arg(graphProperty);
+    for (const CapabilityEntry &entry : capabilityEntries) {
+        if (property.compare(QLatin1String(entry.property), Qt::CaseInsensitive) == 0) {
+            return entry.why;
+        }
     }
-    if (graphProperty.compare(QLatin1String("onPremisesImmutableId"), Qt::CaseInsensitive) == 0) {
-        return tr("onPremisesImmutableId is written by m365sync itself from the directory anchor");
+    return NotWritable::No;
+}
+
+QString reasonFor(NotWritable why, const QString &property)
+{
+    switch (why) {
+    case NotWritable::No:
+        return {};
+    case NotWritable::ReadOnly:
+        return MappingRules::tr("%1 is read-only in Microsoft Graph: Microsoft 365 sets it, no rule can.")
+            .arg(property);
+    case NotWritable::ProxyAddresses:
+        return MappingRules::tr(
+            "proxyAddresses is read-only in Microsoft Graph; map the address to mail instead (Entra "
+            "ID then adds it to proxyAddresses as an SMTP address) or to otherMails.");
+    case NotWritable::ImAddresses:
+        return MappingRules::tr("imAddresses is read-only in Microsoft Graph; map the address to otherMails to keep it "
+                                "in Microsoft 365.");
+    case NotWritable::ExtensionAttributes:
+        return MappingRules::tr(
+            "Extension attributes 1–15 are read-only in Microsoft Graph for users synchronized from "
+            "on-premises and this app does not write them; set them in Active Directory or "
+            "Exchange instead.");
+    case NotWritable::Licences:
+        return MappingRules::tr("Licences are assigned, not written as a property; choose them on the Licences tab "
+                                "instead.");
+    case NotWritable::ImmutableId:
+        return MappingRules::tr("onPremisesImmutableId is written by m365sync itself from the directory anchor.");
     }
     return {};
+}
+
+} // namespace
+
+QList<PropertyCapability> MappingRules::capabilities()
+{
+    QList<PropertyCapability> out;
+    for (const CapabilityEntry &entry : capabilityEntries) {
+        const QString property = QString::fromLatin1(entry.property);
+        out.append({property, entry.why == NotWritable::No, reasonFor(entry.why, property)});
+        if (entry.why == NotWritable::ExtensionAttributes) {
+            const QString members = QStringLiteral("extensionAttribute1–15");
+            out.append({members, false, reasonFor(entry.why, members)});
+        }
+    }
+    return out;
+}
+
+PropertyCapability MappingRules::capability(const QString &graphProperty)
+{
+    const NotWritable why = notWritable(graphProperty);
+    return {graphProperty, why == NotWritable::No, reasonFor(why, graphProperty)};
+}
+
+QString MappingRules::notWritableReason(const QString &graphProperty)
+{
+    return capability(graphProperty).reason;
+}
+
+QList<RuleWarning> MappingRules::warnings() const
+{
+    QList<RuleWarning> out;
+    for (int i = 0; i < rules.size(); ++i) {
+        const AttributeRule &r = rules[i];
+        if (r.mode == AttributeRule::Never || r.graphProperty.isEmpty()) {
+            continue; // writes nothing
+        }
+        const QString reason = notWritableReason(r.graphProperty);
+        if (!reason.isEmpty()) {
+            out.append({i, r.graphProperty, tr("Not written: %1").arg(reason)});
+        }
+    }
+    return out;
 }
 
 bool isCollectionProperty(const QString &graphProperty)
@@ -420,7 +555,7 @@ QStringList MappingRules::managedProperties() const
     QStringList out;
     for (const AttributeRule &r : rules) {
         if (r.mode != AttributeRule::Never && !r.graphProperty.isEmpty() && !isNever(r.graphProperty)
-            && !out.contains(r.graphProperty)) {
+            && !out.contains(r.graphProperty) && notWritable(r.graphProperty) == NotWritable::No) {
             out.append(r.graphProperty);
         }
     }
@@ -532,10 +667,6 @@ Result<MappingRules> MappingRules::fromJson(const QJsonObject &json)
         if (ar.graphProperty.isEmpty() && ar.mode != AttributeRule::Never) {
             return fail(QStringLiteral("a rule without a Graph property"));
         }
-        const QString notWritable = ar.mode == AttributeRule::Never ? QString() : notWritableReason(ar.graphProperty);
-        if (!notWritable.isEmpty()) {
-            return fail(notWritable);
-        }
         if (ar.directoryAttribute.isEmpty() && ar.mode == AttributeRule::Sync) {
             return fail(QStringLiteral("the sync rule for %1 names no directory attribute").arg(ar.graphProperty));
         }
@@ -599,6 +730,9 @@ UserMapper::UserMapper(const MappingRules &rules)
         if (r.mode == AttributeRule::Never || neverProperties.contains(r.graphProperty)
             || seen.contains(r.graphProperty)) {
             continue; // the first rule for a property wins over later ones
+        }
+        if (notWritable(r.graphProperty) != NotWritable::No) {
+            continue; // never sent; MappingRules::warnings() tells the admin why
         }
         seen.insert(r.graphProperty);
         CompiledRule c;

@@ -113,6 +113,29 @@ struct MappedUser
 };
 
 /**
+ * What this app can do with one Graph user property a rule may name, for the users it synchronizes: an entry of the
+ * capability list the Settings tab shows ("What Microsoft Graph lets this app write").
+ */
+struct PropertyCapability
+{
+    QString property;
+    bool writable = true;
+    /// Empty when writable; otherwise one sentence: why not, and what to do instead (translated).
+    QString reason;
+};
+
+/**
+ * A rule that is kept but not carried out, because its property cannot be written (see MappingRules::warnings()).
+ * Derived from the rules rather than stored, so it can never disagree with them.
+ */
+struct RuleWarning
+{
+    int rule = -1; ///< index into MappingRules::rules
+    QString property;
+    QString message; ///< translated, for the admin
+};
+
+/**
  * The attribute rules of a profile: which directory attribute fills which Graph user property and how, the UPN
  * rule, and the default usage location.
  *
@@ -151,8 +174,12 @@ public:
 
     /// The rule mode in force for a Graph property, `never` winning over any other rule naming it.
     bool isNever(const QString &graphProperty) const;
-    /// The Graph properties these rules manage (never-properties excluded), usageLocation included when managed.
+    /// The Graph properties these rules manage (never-properties and properties that cannot be written excluded),
+    /// usageLocation included when managed.
     QStringList managedProperties() const;
+    /// The rules that name a property this app cannot write, each with the capability's reason. They stay in the
+    /// profile, shown to the admin next to the rule; the mapping leaves them out, so no plan ever sends them.
+    QList<RuleWarning> warnings() const;
 
     MappedUser map(const Directory::DirectoryEntry &entry) const;
 
@@ -165,8 +192,14 @@ public:
     static QString anonymizedValue(const QByteArray &salt, const QString &anchor, const QString &graphProperty);
 
     QJsonObject toJson() const;
-    /// Refuses rules that write a property Graph does not let anyone write (proxyAddresses, imAddresses, …).
+    /// Refuses malformed rules. A rule for a property that cannot be written (proxyAddresses, imAddresses, …) is
+    /// kept and reported by warnings(), so that a profile from an older version still opens and the admin sees why.
     static Result<MappingRules> fromJson(const QJsonObject &json);
+    /// The Graph user properties a rule may name, the ones this app writes and the ones it cannot, in display order.
+    static QList<PropertyCapability> capabilities();
+    /// The capability for @p graphProperty (case-insensitive); a property the list does not know (a directory
+    /// extension, say) is taken as writable, as Graph will say otherwise when it is not.
+    static PropertyCapability capability(const QString &graphProperty);
     /// Why a rule may not write @p graphProperty of a user, saying what to do instead; empty when it may.
     static QString notWritableReason(const QString &graphProperty);
 

@@ -32,10 +32,7 @@ bool isEmptyValue(const QJsonValue &v)
 
 bool sameValue(const QJsonValue &a, const QJsonValue &b)
 {
-    if (isEmptyValue(a) || isEmptyValue(b)) {
-        return isEmptyValue(a) && isEmptyValue(b);
-    }
-    return a == b;
+    return Planner::sameValue(a, b);
 }
 
 QStringList toStringList(const CloudUser::Views &views)
@@ -93,15 +90,6 @@ QString digest(const QByteArray &json)
 {
     const QByteArray hash = QCryptographicHash::hash(json, QCryptographicHash::Sha256);
     return QString::fromLatin1(hash.toHex().left(32));
-}
-
-QJsonObject memberRef(const QString &anchor, const QString &cloudId)
-{
-    QJsonObject o{{QStringLiteral("anchor"), anchor}};
-    if (!cloudId.isEmpty()) {
-        o.insert(QStringLiteral("cloudId"), cloudId);
-    }
-    return o;
 }
 
 /**
@@ -269,6 +257,7 @@ public:
         if (m_in.options.syncGroups) {
             planGroups();
         }
+        planLicenceGroups();
         countSeats();
         ChangePlan plan;
         plan.changes.reserve(m_userChanges.size() + m_groupChanges.size() + m_memberChanges.size()
@@ -867,6 +856,11 @@ private:
             m_userChanges.append(c);
             return;
         }
+        const QString deleted = deletedUserWithImmutableId(immutable);
+        if (!deleted.isEmpty() && !m_plannedUpns.contains(upnKey)) {
+            planRestore(entry, desired, displayName, deleted);
+            return;
+        }
         if (m_plannedUpns.contains(upnKey)) {
             Change c = userChange(Change::Kind::Conflict, &entry, displayName);
             c.userPrincipalName = desired.userPrincipalName;
@@ -907,6 +901,74 @@ private:
         planLicences(entry.anchor, desired, nullptr, QString());
     }
 
+    /**
+     * The display name of a disabled object: the prefix, then as much of the name as fits Graph's 256 characters
+     * (graph resources/user.md, resources/group.md), so that the rename never fails for length.
+     */
+    QString disabledName(const QString &name) const
+    {
+        constexpr qsizetype maxDisplayName = 256;
+        QString renamed = m_in.options.disablePrefix + name;
+        if (renamed.size() > maxDisplayName) {
+            renamed.truncate(maxDisplayName);
+            if (renamed.back().isHighSurrogate()) {
+                renamed.chop(1);
+            }
+        }
+        return renamed;
+    }
+
+    /// The deleted user (in the deleted-items container) that carries @p immutableId, or an empty string.
+    QString deletedUserWithImmutableId(const QString &immutableId)
+    {
+        if (m_in.cloud.deletedUsers.isEmpty()) {
+            return {};
+        }
+        if (m_deletedByImmutableId.isEmpty()) {
+            for (auto it = m_in.cloud.deletedUsers.cbegin(); it != m_in.cloud.deletedUsers.cend(); ++it) {
+                m_deletedByImmutableId.insert(it->onPremisesImmutableId().toString(), it.key());
+            }
+        }
+        return m_deletedByImmutableId.value(immutableId);
+    }
+
+    /**
+     * A directory user whose cloud account was deleted less than 30 days ago comes back: the account is restored
+     * (with its mailbox, memberships and licences) and set to the directory's values, rather than created anew next
+     * to a deleted one that still holds its onPremisesImmutableId.
+     */
+    void planRestore(const Directory::DirectoryEntry &entry,
+                     const MappedUser &desired,
+                     const QString &displayName,
+                     const QString &deletedId)
+    {
+        const QString &id = m_in.cloud.deletedUsers.constFind(deletedId).key(); // outlives the plan
+        const CloudUser &deleted = *m_in.cloud.deletedUsers.constFind(deletedId);
+        Change c = userChange(Change::Kind::Restore, &entry, displayName);
+        c.cloudId = id;
+        c.userPrincipalName = desired.userPrincipalName;
+        c.reason = Planner::tr("deleted in Microsoft 365 (%1): restored instead of created anew")
+                       .arg(deleted.value(QStringLiteral("userPrincipalName")).toString());
+        QList<AttributeDiff> diffs = diffUser(desired, deleted);
+        addManagerDiff(&diffs, deleted);
+        const bool enabled = !entry.disabled;
+        if (desired.value(QStringLiteral("accountEnabled")).isUndefined() && deleted.accountEnabled(true) != enabled) {
+            diffs.append({QStringLiteral("accountEnabled"), deleted.value(QStringLiteral("accountEnabled")), enabled});
+        }
+        c.payload = payloadOf(diffs);
+        setManagerPayload(&c);
+        c.diffs = std::move(diffs);
+        // No fingerprint: the applier's check before writing reads live users, and this one is not live yet.
+        m_userChanges.append(c);
+        m_plannedUpns.insert(desired.userPrincipalName.toCaseFolded());
+        m_outcomes.insert(entry.anchor, {true, id});
+        const qsizetype licences = m_licenceChanges.size();
+        planLicences(entry.anchor, desired, &deleted, id);
+        if (m_licenceChanges.size() > licences) {
+            m_licenceChanges.last().cloudFingerprint.clear();
+        }
+    }
+
     /// A linked user that is out of scope or gone: disabled (or deleted), licences removed.
     void
     planLeaving(const Directory::DirectoryEntry *entry, const Link &link, const CloudUser &cloud, const QString &reason)
@@ -924,32 +986,28 @@ private:
         c.cloudFingerprint = fingerprintUser(cloud);
         c.reason = reason;
         if (c.kind == Change::Kind::Disable) {
-            const QString renamed = m_in.options.disablePrefix + cloudName;
             c.diffs = {{QStringLiteral("accountEnabled"), cloud.value(QStringLiteral("accountEnabled")), false},
-                       {QStringLiteral("displayName"), cloudName, renamed}};
+                       {QStringLiteral("displayName"), cloudName, disabledName(cloudName)}};
             c.payload = payloadOf(c.diffs);
-            const QStringList skus = toStringList(cloud.assignedSkuIds());
-            if (!skus.isEmpty()) {
-                Change l;
-                l.kind = Change::Kind::Update;
-                l.objectType = Change::ObjectType::Licence;
-                l.anchor = link.anchor;
-                l.sourceDn = c.sourceDn;
-                l.cloudId = link.cloudId;
-                l.displayName = cloudName;
+            // Only direct assignments can be removed; licences through a group go with the group membership.
+            const CloudUser::Views direct = cloud.directSkuIds();
+            if (!direct.isEmpty()) {
+                Change l = licenceChange(link.anchor, c.sourceDn, link.cloudId, cloudName, &cloud);
                 l.userPrincipalName = c.userPrincipalName;
-                l.cloudFingerprint = c.cloudFingerprint;
                 l.reason = reason;
-                l.diffs = {{QStringLiteral("assignedLicenses"), QJsonArray::fromStringList(skus), QJsonArray()}};
-                l.payload = QJsonObject{{QStringLiteral("addLicenses"), QJsonArray()},
-                                        {QStringLiteral("removeLicenses"), QJsonArray::fromStringList(skus)}};
+                setLicenceDiff(&l, direct, cloud.inheritedSkuIds(), {}, toStringList(direct));
                 m_licenceChanges.append(l);
             }
         }
         m_userChanges.append(c);
     }
 
-    /// Adds and removes the SKUs this profile manages so that the user holds exactly the configured ones.
+    /**
+     * Adds and removes the SKUs this profile manages so that the user holds exactly the configured ones. Only direct
+     * assignments are this profile's to remove; a SKU the user already holds through a group needs no direct one.
+     * A SKU licensed through a group (PlanOptions::licenceGroupBySku) is wanted as a membership of that group; a
+     * direct assignment of it left from before goes once the group's licence is in effect.
+     */
     void planLicences(const QString &anchor, const MappedUser &desired, const CloudUser *cloud, const QString &cloudId)
     {
         if (m_managedSkus.isEmpty()) {
@@ -960,51 +1018,35 @@ private:
             wanted.append(m_in.options.defaultSkuId);
         }
         // Views first: almost every user already holds what it should, and then nothing is copied.
-        const CloudUser::Views held = cloud ? cloud->assignedSkuIds() : CloudUser::Views();
+        const CloudUser::Views direct = cloud ? cloud->directSkuIds() : CloudUser::Views();
+        const CloudUser::Views inherited = cloud ? cloud->inheritedSkuIds() : CloudUser::Views();
         QStringList add;
         QStringList remove;
         for (const QString &sku : std::as_const(wanted)) {
-            if (!held.contains(QStringView(sku))) {
+            if (m_in.options.licenceGroupBySku.contains(sku)) {
+                if (!m_alone) {
+                    m_licenceGroupMembers[sku].append({anchor, cloudId});
+                }
+            } else if (!direct.contains(QStringView(sku)) && !inherited.contains(QStringView(sku))) {
                 add.append(sku);
             }
         }
-        for (QStringView sku : held) {
+        for (QStringView sku : direct) {
             const bool managed = std::any_of(m_managedSkus.cbegin(), m_managedSkus.cend(), [sku](const QString &m) {
                 return sku == m;
             });
-            if (managed && !wanted.contains(sku)) {
+            const bool replacedByGroup =
+                inherited.contains(sku) && m_in.options.licenceGroupBySku.contains(sku.toString());
+            if (managed && (!wanted.contains(sku) || replacedByGroup)) {
                 remove.append(sku.toString());
             }
         }
         if (add.isEmpty() && remove.isEmpty()) {
             return;
         }
-        const QStringList current = toStringList(held);
-        Change l;
-        l.kind = Change::Kind::Update;
-        l.objectType = Change::ObjectType::Licence;
-        l.anchor = anchor;
-        l.cloudId = cloudId;
-        l.displayName = desired.text(QStringLiteral("displayName"));
+        Change l = licenceChange(anchor, QString(), cloudId, desired.text(QStringLiteral("displayName")), cloud);
         l.userPrincipalName = desired.userPrincipalName;
-        if (cloud) {
-            l.cloudFingerprint = fingerprintUser(*cloud);
-        }
-        QStringList after = current;
-        for (const QString &sku : std::as_const(remove)) {
-            after.removeAll(sku);
-        }
-        after.append(add);
-        l.diffs = {{QStringLiteral("assignedLicenses"),
-                    QJsonArray::fromStringList(current),
-                    QJsonArray::fromStringList(after)}};
-        QJsonArray addArray;
-        for (const QString &sku : std::as_const(add)) {
-            addArray.append(
-                QJsonObject{{QStringLiteral("skuId"), sku}, {QStringLiteral("disabledPlans"), QJsonArray()}});
-        }
-        l.payload = QJsonObject{{QStringLiteral("addLicenses"), addArray},
-                                {QStringLiteral("removeLicenses"), QJsonArray::fromStringList(remove)}};
+        setLicenceDiff(&l, direct, inherited, add, remove);
         const QString location = desired.value(QStringLiteral("usageLocation"))
                                      .toString(cloud ? cloud->usageLocation().toString() : QString());
         if (!add.isEmpty() && location.isEmpty()) {
@@ -1013,6 +1055,134 @@ private:
                 Planner::tr("a licence needs a usage location; set a default usage location or the user's country");
         }
         m_licenceChanges.append(l);
+    }
+
+    Change licenceChange(const QString &anchor,
+                         const QString &sourceDn,
+                         const QString &cloudId,
+                         const QString &displayName,
+                         const CloudUser *cloud) const
+    {
+        Change l;
+        l.kind = Change::Kind::Update;
+        l.objectType = Change::ObjectType::Licence;
+        l.anchor = anchor;
+        l.sourceDn = sourceDn;
+        l.cloudId = cloudId;
+        l.displayName = displayName;
+        if (cloud) {
+            l.cloudFingerprint = fingerprintUser(*cloud);
+        }
+        return l;
+    }
+
+    /**
+     * The assignLicense body and the diff the preview shows: the direct assignments before and after. Licences held
+     * through a group are named in the reason, since this change does not touch them.
+     */
+    static void setLicenceDiff(Change *l,
+                               const CloudUser::Views &direct,
+                               const CloudUser::Views &inherited,
+                               const QStringList &add,
+                               const QStringList &remove)
+    {
+        const QStringList current = toStringList(direct);
+        QStringList after = current;
+        for (const QString &sku : remove) {
+            after.removeAll(sku);
+        }
+        after.append(add);
+        l->diffs = {{QStringLiteral("assignedLicenses"),
+                     QJsonArray::fromStringList(current),
+                     QJsonArray::fromStringList(after)}};
+        QJsonArray addArray;
+        for (const QString &sku : add) {
+            addArray.append(
+                QJsonObject{{QStringLiteral("skuId"), sku}, {QStringLiteral("disabledPlans"), QJsonArray()}});
+        }
+        l->payload = QJsonObject{{QStringLiteral("addLicenses"), addArray},
+                                 {QStringLiteral("removeLicenses"), QJsonArray::fromStringList(remove)}};
+        if (!inherited.isEmpty()) {
+            const QString held =
+                Planner::tr("also holds %1 through a group").arg(toStringList(inherited).join(QStringLiteral(", ")));
+            l->reason = l->reason.isEmpty() ? held : l->reason + QStringLiteral("; ") + held;
+        }
+    }
+
+    /**
+     * One membership change per group that licenses a SKU: the users who should hold the SKU join it, and users this
+     * profile manages who should not (left the scope, another SKU) leave it. Members an admin added by hand stay.
+     */
+    void planLicenceGroups()
+    {
+        for (auto it = m_in.options.licenceGroupBySku.cbegin(); it != m_in.options.licenceGroupBySku.cend(); ++it) {
+            const QString &sku = it.key();
+            const QString &groupId = it.value();
+            const QList<MemberRef> &members = m_licenceGroupMembers.value(sku);
+            Change c;
+            c.kind = Change::Kind::Update;
+            c.objectType = Change::ObjectType::Membership;
+            c.anchor = QStringLiteral("licence-group:") + sku;
+            c.cloudId = groupId;
+            const auto group = m_in.cloud.groups.constFind(groupId);
+            if (group == m_in.cloud.groups.constEnd()) {
+                if (!members.isEmpty()) {
+                    c.kind = Change::Kind::Invalid;
+                    c.displayName = skuName(sku);
+                    c.reason = Planner::tr("the group that licenses %1 no longer exists; set up licensing through a "
+                                           "group again on the Licences tab")
+                                   .arg(skuName(sku));
+                    m_memberChanges.append(c);
+                }
+                continue;
+            }
+            c.displayName = group->value(QLatin1String("displayName")).toString();
+            QStringList current = m_in.cloud.groupMembers.value(groupId);
+            std::sort(current.begin(), current.end());
+            QList<QStringView> wanted;
+            for (const MemberRef &m : members) {
+                if (m.cloudId.isEmpty()
+                    || !std::binary_search(current.cbegin(), current.cend(), QStringView(m.cloudId), lessView)) {
+                    c.membersToAdd.append(m);
+                }
+                if (!m.cloudId.isEmpty()) {
+                    wanted.append(m.cloudId);
+                }
+            }
+            std::sort(wanted.begin(), wanted.end(), lessView);
+            for (const QString &id : std::as_const(current)) {
+                if (std::binary_search(wanted.cbegin(), wanted.cend(), QStringView(id), lessView)) {
+                    continue;
+                }
+                const auto managed = linkedCloudIds().constFind(id);
+                if (managed != linkedCloudIds().constEnd()) {
+                    c.membersToRemove.append({managed->toString(), id});
+                }
+            }
+            if (c.membersToAdd.isEmpty() && c.membersToRemove.isEmpty()) {
+                continue;
+            }
+            c.cloudFingerprint = Planner::fingerprint(
+                QJsonObject{{str("members"), QJsonArray::fromStringList(current)}}, QStringList{str("members")});
+            c.reason = Planner::tr("licence %1 through the group: %2 to add, %3 to remove")
+                           .arg(skuName(sku))
+                           .arg(c.membersToAdd.size())
+                           .arg(c.membersToRemove.size());
+            m_licenceGroupChanges.insert(sku, int(m_memberChanges.size()));
+            m_memberChanges.append(c);
+        }
+    }
+
+    /// The part number of a SKU the tenant has (SPE_E3), else its id.
+    QString skuName(const QString &skuId) const
+    {
+        for (const QJsonObject &sku : m_in.cloud.subscribedSkus) {
+            if (sku.value(QLatin1String("skuId")).toString() == skuId) {
+                const QString name = sku.value(QLatin1String("skuPartNumber")).toString();
+                return name.isEmpty() ? skuId : name;
+            }
+        }
+        return skuId;
     }
 
     void planGroups()
@@ -1051,18 +1221,42 @@ private:
             c.cloudFingerprint = Planner::fingerprint(*cloud, groupProperties());
             c.reason = Planner::tr("no longer in the directory or out of scope");
             if (c.kind == Change::Kind::Disable) {
-                c.diffs = {AttributeDiff{str("displayName"), name, QString(m_in.options.disablePrefix + name)}};
+                c.diffs = {AttributeDiff{str("displayName"), name, disabledName(name)}};
                 c.payload = payloadOf(c.diffs);
             }
             m_groupChanges.append(c);
         }
     }
 
-    static const QStringList &groupProperties()
+    /**
+     * The cloud group with this mail nickname (unique in a tenant) that no link of this profile names yet, or nullptr:
+     * a second profile on the same tenant, or a group made by hand, is linked instead of created twice.
+     */
+    const QJsonObject *unlinkedGroupNamed(const QString &mailNickname, QString *id)
     {
-        static const QStringList properties{str("displayName"), str("description"), str("mailNickname")};
-        return properties;
+        if (!m_groupsByNicknameBuilt) {
+            m_groupsByNicknameBuilt = true;
+            QSet<QString> linked;
+            for (auto it = m_in.links.cbegin(); it != m_in.links.cend(); ++it) {
+                if (it->objectType == Change::ObjectType::Group) {
+                    linked.insert(it->cloudId);
+                }
+            }
+            const QList<QString> licensing = m_in.options.licenceGroupBySku.values();
+            for (auto it = m_in.cloud.groups.cbegin(); it != m_in.cloud.groups.cend(); ++it) {
+                const QString nickname = it->value(QLatin1String("mailNickname")).toString();
+                if (!nickname.isEmpty() && !linked.contains(it.key()) && !licensing.contains(it.key())) {
+                    m_groupsByNickname.insert(nickname.toCaseFolded(), it.key());
+                }
+            }
+        }
+        // Taken once: two directory groups with one nickname must not both adopt it.
+        *id = m_groupsByNickname.take(mailNickname.toCaseFolded());
+        const auto found = m_in.cloud.groups.constFind(*id);
+        return id->isEmpty() || found == m_in.cloud.groups.constEnd() ? nullptr : &*found;
     }
+
+    static const QStringList &groupProperties() { return Planner::groupFingerprintProperties(); }
 
     void planGroup(const Directory::DirectoryEntry &group, const Directory::GroupMembership *membership)
     {
@@ -1117,6 +1311,32 @@ private:
                 c.payload = payloadOf(c.diffs);
                 m_groupChanges.append(c);
             }
+        } else if (const QJsonObject *existing = unlinkedGroupNamed(nickname.value, &groupCloudId)) {
+            // Another profile (or an admin) made it: adopted, never duplicated.
+            c.cloudId = groupCloudId;
+            c.cloudFingerprint = Planner::fingerprint(*existing, groupProperties());
+            const bool manageable = existing->value(QLatin1String("securityEnabled")).toBool()
+                && !existing->value(QLatin1String("mailEnabled")).toBool()
+                && !existing->value(QLatin1String("groupTypes")).toArray().contains(QStringLiteral("Unified"));
+            if (!manageable) {
+                // Graph cannot manage the members of a mail-enabled or Microsoft 365 group as this plan would.
+                c.kind = Change::Kind::Conflict;
+                c.reason = Planner::tr("the mail nickname %1 belongs to a mail-enabled or Microsoft 365 group, "
+                                       "which is not linked")
+                               .arg(nickname.value);
+                m_groupChanges.append(c);
+                return;
+            }
+            c.kind = Change::Kind::Link;
+            c.reason = Planner::tr("an existing group with the mail nickname %1").arg(nickname.value);
+            for (const auto &p : desired) {
+                const QJsonValue current = existing->value(p.first);
+                if (!sameValue(current, p.second)) {
+                    c.diffs.append({p.first, current, p.second});
+                }
+            }
+            c.payload = payloadOf(c.diffs);
+            m_groupChanges.append(c);
         } else {
             c.kind = Change::Kind::Create;
             for (const auto &p : desired) {
@@ -1137,8 +1357,8 @@ private:
                      const QString &groupCloudId,
                      const QString &name)
     {
-        QJsonArray add;
-        QJsonArray remove;
+        QList<MemberRef> add;
+        QList<MemberRef> remove;
         // Sorted lists rather than sets: a group has tens of members, and sets for 5,000 groups cost more than
         // sorting them.
         QList<QStringView> wantedCloudIds;
@@ -1156,7 +1376,7 @@ private:
                 }
                 if (outcome->cloudId.isEmpty()
                     || !std::binary_search(current.cbegin(), current.cend(), outcome->cloudId, lessView)) {
-                    add.append(memberRef(anchor, outcome->cloudId.toString()));
+                    add.append({anchor, outcome->cloudId.toString()});
                 }
                 if (!outcome->cloudId.isEmpty()) {
                     wantedCloudIds.append(outcome->cloudId);
@@ -1176,7 +1396,7 @@ private:
             }
         }
         for (const QString &id : std::as_const(removed)) {
-            remove.append(memberRef(linkedCloudIds().value(id).toString(), id));
+            remove.append({linkedCloudIds().value(id).toString(), id});
         }
         if (add.isEmpty() && remove.isEmpty()) {
             return;
@@ -1193,7 +1413,8 @@ private:
                 QJsonObject{{str("members"), QJsonArray::fromStringList(current)}}, QStringList{str("members")});
         }
         c.reason = Planner::tr("%1 to add, %2 to remove").arg(add.size()).arg(remove.size());
-        c.payload = QJsonObject{{str("add"), add}, {str("remove"), remove}};
+        c.membersToAdd = std::move(add);
+        c.membersToRemove = std::move(remove);
         m_memberChanges.append(c);
     }
 
@@ -1237,8 +1458,19 @@ private:
                 ++seat(v.toString()).released;
             }
         }
+        for (auto it = m_licenceGroupChanges.cbegin(); it != m_licenceGroupChanges.cend(); ++it) {
+            seat(it.key()).released += int(m_memberChanges.at(it.value()).membersToRemove.size());
+        }
         // Removals run before additions (the applier disables first), so released seats can be reused.
         QHash<QString, int> used;
+        for (auto it = m_licenceGroupChanges.cbegin(); it != m_licenceGroupChanges.cend(); ++it) {
+            Change &c = m_memberChanges[it.value()];
+            SeatCount &s = seat(it.key());
+            const int added = int(c.membersToAdd.size());
+            s.needed += added;
+            used[it.key()] += added;
+            c.exceedsSeats = used.value(it.key()) > s.free() + s.released;
+        }
         for (Change &l : m_licenceChanges) {
             if (l.kind == Change::Kind::Invalid) {
                 continue;
@@ -1274,6 +1506,8 @@ private:
     QSet<QString> m_usersInScope; // when not everyone is
     QList<Directory::GroupMembership> m_memberships;
     QHash<QString, QStringList> m_groupSkus; // user anchor → SKUs through groups
+    QHash<QString, QList<MemberRef>> m_licenceGroupMembers; // SKU → users who should hold it through its group
+    QHash<QString, int> m_licenceGroupChanges; // SKU → index of its group's membership change in m_memberChanges
     CloudIndex m_cloudByImmutableId{Qt::CaseSensitive};
     CloudIndex m_cloudByUpn{Qt::CaseInsensitive};
     CloudIndex m_cloudByMail{Qt::CaseInsensitive}; // soft match only
@@ -1282,6 +1516,9 @@ private:
     QHash<QStringView, QStringView> m_linkedCloudIds; // see linkedCloudIds()
     bool m_linkedCloudIdsBuilt = false;
     QList<const Link *> m_seenLinks; // the links of directory users
+    QHash<QString, QString> m_groupsByNickname; // folded mail nickname → group id; see unlinkedGroupNamed()
+    QHash<QString, QString> m_deletedByImmutableId; // see deletedUserWithImmutableId()
+    bool m_groupsByNicknameBuilt = false;
     QSet<QString> m_plannedUpns;
     QHash<QStringView, UserOutcome> m_outcomes; // by anchor, viewed in the input
     QList<Change> m_userChanges;
@@ -1369,6 +1606,20 @@ QString Planner::fingerprint(const CloudUser &cloudUser, const QStringList &prop
         return fingerprint(cloudUser.toJson(properties), properties);
     }
     return digest(json);
+}
+
+bool Planner::sameValue(const QJsonValue &cloud, const QJsonValue &desired)
+{
+    if (isEmptyValue(cloud) || isEmptyValue(desired)) {
+        return isEmptyValue(cloud) && isEmptyValue(desired);
+    }
+    return cloud == desired;
+}
+
+const QStringList &Planner::groupFingerprintProperties()
+{
+    static const QStringList properties{str("displayName"), str("description"), str("mailNickname")};
+    return properties;
 }
 
 QStringList Planner::userFingerprintProperties(const MappingRules &rules)

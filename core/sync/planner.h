@@ -43,8 +43,12 @@ struct CloudSnapshot
     QHash<QString, QJsonObject> groups;
     /// Group id → ids of its direct members.
     QHash<QString, QStringList> groupMembers;
-    /// Users holding a directory (admin) role: never adopted by a link, whatever matches.
+    /// Users holding a directory (admin) role, directly, through a group or as eligible: never adopted by a link,
+    /// whatever matches.
     QSet<QString> adminUserIds;
+    /// Users in the deleted-items container that carry an onPremisesImmutableId, by id: one who comes back is
+    /// restored (and keeps mailbox and licences) instead of created anew.
+    QHash<QString, CloudUser> deletedUsers;
     /// subscribedSku objects as Graph returns them (skuId, skuPartNumber, prepaidUnits.enabled, consumedUnits).
     QList<QJsonObject> subscribedSkus;
 
@@ -69,6 +73,12 @@ struct PlanOptions
     QString defaultSkuId;
     /// Group anchor or DN → SKU assigned to the group's (flattened) members.
     QHash<QString, QString> skuByGroup;
+    /**
+     * Licensing through a group: SKU id → the cloud group that assigns it (group-based licensing). A user who should
+     * hold such a SKU is made a member of its group (20 members per request) instead of getting a direct assignment,
+     * so that a new user costs about one write instead of two.
+     */
+    QHash<QString, QString> licenceGroupBySku;
     /// Prepended to the display name of disabled objects, as the Univention connector does.
     QString disablePrefix = QStringLiteral("ZZZ_deleted_");
 
@@ -76,7 +86,7 @@ struct PlanOptions
     {
         return softMatch == other.softMatch && hardDelete == other.hardDelete && syncGroups == other.syncGroups
             && groupScope == other.groupScope && defaultSkuId == other.defaultSkuId && skuByGroup == other.skuByGroup
-            && disablePrefix == other.disablePrefix;
+            && licenceGroupBySku == other.licenceGroupBySku && disablePrefix == other.disablePrefix;
     }
     bool operator!=(const PlanOptions &other) const { return !(*this == other); }
 };
@@ -145,6 +155,11 @@ public:
     static QString fingerprint(const CloudUser &cloudUser, const QStringList &properties);
     /// The properties of a cloud user that a user fingerprint covers for these rules.
     static QStringList userFingerprintProperties(const MappingRules &rules);
+    /// The properties of a cloud group that a group fingerprint covers: those a plan writes.
+    static const QStringList &groupFingerprintProperties();
+    /// Whether a cloud value is the desired one. Graph reports an unset string as null or leaves it out, an unset
+    /// collection as []: all of them mean "no value".
+    static bool sameValue(const QJsonValue &cloud, const QJsonValue &desired);
 };
 
 } // namespace M365::Sync

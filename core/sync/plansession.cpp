@@ -48,8 +48,9 @@ void PlanJob::run()
         readDirectoryInto();
     }
 
-    m_cloudJob =
-        new CloudReadJob(m_client, m_store, m_settings.rules.managedProperties(), m_settings.options.syncGroups, this);
+    // Groups are read for the directory's groups and for the groups that license SKUs (their members).
+    const bool readGroups = m_settings.options.syncGroups || !m_settings.options.licenceGroupBySku.isEmpty();
+    m_cloudJob = new CloudReadJob(m_client, m_store, m_settings.rules.managedProperties(), readGroups, this);
     connect(m_cloudJob, &Job::finished, this, [this](M365::Job *job) {
         auto *read = static_cast<CloudReadJob *>(job);
         read->deleteLater();

@@ -3,6 +3,7 @@
 # Sync engine (issue 5); included by core/CMakeLists.txt inside the m365core target.
 target_sources(m365core PRIVATE
     sync/applier.cpp sync/applier.h
+    sync/applyrequests.cpp sync/applyrequests.h
     sync/changeplan.cpp sync/changeplan.h
     sync/directorysnapshot.cpp sync/directorysnapshot.h
     sync/exclusions.cpp sync/exclusions.h
@@ -10,12 +11,16 @@ target_sources(m365core PRIVATE
     sync/clouduser.cpp sync/clouduser.h
     sync/incrementalplanner.cpp sync/incrementalplanner.h
     sync/initialpasswords.cpp sync/initialpasswords.h
+    sync/licencegroups.cpp sync/licencegroups.h
     sync/mappingrules.cpp sync/mappingrules.h
     sync/planner.cpp sync/planner.h
     sync/plansession.cpp sync/plansession.h
+    sync/runlock.cpp sync/runlock.h
+    sync/runsummary.cpp sync/runsummary.h
     sync/schedule.cpp sync/schedule.h
     sync/scope.cpp sync/scope.h
     sync/statestore.cpp sync/statestore.h
     sync/syncsettings.cpp sync/syncsettings.h
+    sync/undoplanner.cpp sync/undoplanner.h
     sync/synclog.h
 )

@@ -8,6 +8,7 @@
 #include "directory/ldifsource.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 
 #include <cmath>
 
@@ -23,6 +24,15 @@ QString str(const char *text)
 Error settingsError(const QString &message)
 {
     return Error{QStringLiteral("profile.sync"), message, {}, {}};
+}
+
+/// SKU and object ids are GUIDs in Graph; anything else is a typo (or a part number pasted instead of the SKU ID)
+/// that would only fail at the first assignLicense of a run.
+bool isGuid(const QString &text)
+{
+    static const QRegularExpression guid(
+        QStringLiteral("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
+    return guid.match(text).hasMatch();
 }
 
 } // namespace
@@ -78,6 +88,10 @@ QJsonObject SyncSettings::toJson() const
     for (auto it = options.skuByGroup.cbegin(); it != options.skuByGroup.cend(); ++it) {
         skuByGroup.insert(it.key(), it.value());
     }
+    QJsonObject licenceGroups;
+    for (auto it = options.licenceGroupBySku.cbegin(); it != options.licenceGroupBySku.cend(); ++it) {
+        licenceGroups.insert(it.key(), it.value());
+    }
     QJsonObject json{
         {str("rules"), rules.toJson()},
         {str("scope"), scope.toJson()},
@@ -87,6 +101,7 @@ QJsonObject SyncSettings::toJson() const
         {str("syncGroups"), options.syncGroups},
         {str("defaultSkuId"), options.defaultSkuId},
         {str("skuByGroup"), skuByGroup},
+        {str("licenceGroups"), licenceGroups},
         {str("disablePrefix"), options.disablePrefix},
         {str("deletionGuard"), guard.toJson()},
         {str("schedule"), schedule.toJson()},
@@ -122,14 +137,33 @@ Result<SyncSettings> SyncSettings::fromJson(const QJsonObject &json)
     s.options.softMatch = json.value(QLatin1String("softMatch")).toBool(s.options.softMatch);
     s.options.hardDelete = json.value(QLatin1String("hardDelete")).toBool(s.options.hardDelete);
     s.options.syncGroups = json.value(QLatin1String("syncGroups")).toBool(s.options.syncGroups);
-    s.options.defaultSkuId = json.value(QLatin1String("defaultSkuId")).toString();
+    s.options.defaultSkuId = json.value(QLatin1String("defaultSkuId")).toString().trimmed();
+    if (!s.options.defaultSkuId.isEmpty() && !isGuid(s.options.defaultSkuId)) {
+        return Result<SyncSettings>::failure(
+            settingsError(tr("The licence for every user, \"%1\", is not a SKU ID: a SKU ID is a GUID such as "
+                             "6fd2c87f-b296-42f0-b197-1e91e994b900. Pick the subscription in the Licences tab.")
+                              .arg(s.options.defaultSkuId)));
+    }
     const QJsonObject skuByGroup = json.value(QLatin1String("skuByGroup")).toObject();
     for (auto it = skuByGroup.constBegin(); it != skuByGroup.constEnd(); ++it) {
-        if (!it.value().isString()) {
+        if (!it.value().isString() || !isGuid(it.value().toString())) {
             return Result<SyncSettings>::failure(
                 settingsError(tr("The licence of group %1 must be a SKU ID (a GUID).").arg(it.key())));
         }
         s.options.skuByGroup.insert(it.key(), it.value().toString());
+    }
+    // Licensing through a group: SKU ID → the licensing group that assigns it (LicenceGroupSetupJob made it).
+    const QJsonObject licenceGroups = json.value(QLatin1String("licenceGroups")).toObject();
+    for (auto it = licenceGroups.constBegin(); it != licenceGroups.constEnd(); ++it) {
+        if (!isGuid(it.key())) {
+            return Result<SyncSettings>::failure(
+                settingsError(tr("\"%1\" in the licensing groups is not a SKU ID: a SKU ID is a GUID.").arg(it.key())));
+        }
+        if (!it.value().isString() || !isGuid(it.value().toString())) {
+            return Result<SyncSettings>::failure(
+                settingsError(tr("The licensing group of SKU %1 must be a group's object ID (a GUID).").arg(it.key())));
+        }
+        s.options.licenceGroupBySku.insert(it.key(), it.value().toString());
     }
     const QString prefix = json.value(QLatin1String("disablePrefix")).toString(s.options.disablePrefix);
     if (prefix.isEmpty()) {

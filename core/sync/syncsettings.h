@@ -48,6 +48,10 @@ struct DeletionGuard
  * Everything about a sync that a profile chooses, read from the profile's "sync" object: the mapping rules, the
  * scope, the planner's options and the deletion guard. The directory settings are in the profile's "directory"
  * object and are turned into a source by createDirectorySource().
+ *
+ * Licences: "defaultSkuId", "skuByGroup" (group → SKU ID) and "licenceGroups" (SKU ID → the licensing group that
+ * assigns it, see LicenceGroupSetupJob) go to the PlanOptions of the same names (licenceGroups to
+ * PlanOptions::licenceGroupBySku). Every SKU ID must be a GUID: fromJson() rejects anything else, naming it.
  */
 struct SyncSettings
 {

@@ -183,7 +183,7 @@ void useHeaders(const QHash<QByteArray, QByteArray> &headers, int status)
     pacer.reserve(1, 1, sent);
     const QByteArray percentage = headers.value("x-ms-throttle-limit-percentage");
     if (!percentage.isEmpty()) {
-        pacer.observeLimitPercentage(percentage.toDouble(), true, sent, nowMs);
+        pacer.observeLimitPercentage(percentage.toDouble(), sent, nowMs);
     }
     const double retryAfter = Graph::parseRetryAfter(headers.value("retry-after"));
     require(retryAfter == -1 || retryAfter >= 0, "Retry-After is seconds, or -1 when absent or invalid");

@@ -29,3 +29,20 @@ m365_add_test(tst_editconnection
     LABELS gui
     TIMEOUT 600)
 target_include_directories(tst_editconnection PRIVATE "${PROJECT_SOURCE_DIR}/app")
+
+# The Licences tab on its own over an in-process sandbox tenant: every subscription, direct vs through a group, and
+# licensing through a group set up from the tab.
+m365_add_test(tst_licencestab
+    SOURCES tst_licencestab.cpp
+    LIBS M365::Dashboard M365::Core m365sandboxfixture Qt6::Widgets Qt6::Network
+    LABELS gui
+    TIMEOUT 120)
+
+# The Settings tab's rules against what Graph lets the app write: the capability list and a rule's warning.
+m365_add_test(tst_settingstab
+    SOURCES tst_settingstab.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp"
+        "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
+    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
+    LABELS gui
+    TIMEOUT 600)
+target_include_directories(tst_settingstab PRIVATE "${PROJECT_SOURCE_DIR}/app")

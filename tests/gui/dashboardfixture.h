@@ -16,6 +16,7 @@
 #include <QAbstractButton>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDialog>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -137,7 +138,28 @@ protected:
         }
         return widget;
     }
-    void click(const char *name) { QTest::mouseClick(find<QAbstractButton>(name), Qt::LeftButton); }
+    /// Clicks the button @p name. Synchronize Now (syncButton) first shows what the run will do: that summary is
+    /// confirmed, as an admin who read it would; tests of the summary itself click the button directly.
+    void click(const char *name)
+    {
+        QTest::mouseClick(find<QAbstractButton>(name), Qt::LeftButton);
+        if (qstrcmp(name, "syncButton") == 0) {
+            QDialog *dialog = confirmRunDialog();
+            QVERIFY2(dialog, "Synchronize Now showed no summary to confirm");
+            QTest::mouseClick(dialog->findChild<QAbstractButton *>(QStringLiteral("confirmRunButton")), Qt::LeftButton);
+        }
+    }
+    /// The summary Synchronize Now shows before a run, while it is open.
+    QDialog *confirmRunDialog() const
+    {
+        const QList<QDialog *> dialogs = m_window->findChildren<QDialog *>(QStringLiteral("confirmRunDialog"));
+        for (QDialog *dialog : dialogs) {
+            if (dialog->isVisible()) {
+                return dialog;
+            }
+        }
+        return nullptr;
+    }
     Ui::DashboardController *controller() const { return m_window->controller(); }
     Ui::PreviewPane *preview() const { return m_window->dashboard()->preview(); }
     Models::ChangePlanModel *model() const { return preview()->model(); }

@@ -268,12 +268,17 @@ void TestChangePlanModel::searchText()
     QVERIFY(text.contains(QLatin1String("department")));
     QCOMPARE(text, text.toLower());
 
-    // A membership change without the planner's reason still gets its counts, from the payload.
+    // A membership change without the planner's reason still gets its counts, from its member lists.
     Change members = samplePlan().changes.at(7);
     members.reason.clear();
-    members.payload = QJsonObject{{QStringLiteral("add"), QJsonArray{QJsonObject{}, QJsonObject{}}},
-                                  {QStringLiteral("remove"), QJsonArray()}};
-    QCOMPARE(ChangePlanModel::summaryText(members), QStringLiteral("2 to add, 0 to remove"));
+    members.membersToAdd = {{QStringLiteral("a1"), {}}, {QStringLiteral("a2"), QStringLiteral("id-2")}};
+    members.membersToRemove = {{QStringLiteral("a3"), QStringLiteral("id-3")}};
+    QCOMPARE(ChangePlanModel::summaryText(members), QStringLiteral("2 to add, 1 to remove"));
+
+    // A restore reads like a link, with its own word and colour.
+    QCOMPARE(ChangePlanModel::kindText(Change::Kind::Restore), QStringLiteral("Restore"));
+    QVERIFY(ChangePlanModel::kindIcon(Change::Kind::Restore).pixmap(16).toImage()
+            != ChangePlanModel::kindIcon(Change::Kind::Link).pixmap(16).toImage());
 }
 
 void TestChangePlanModel::searchBeyondAscii_data()

@@ -10,6 +10,7 @@
 #include "dashboardfixture.h"
 #include "dashboardwidget.h"
 #include "detailspane.h"
+#include "directory/csvparser.h"
 #include "errorbanner.h"
 #include "logtab.h"
 #include "mainwindow.h"
@@ -23,6 +24,7 @@
 #include "sandboxtenant.h"
 #include "settingstab.h"
 #include "slapdfixture.h"
+#include "sync/runlock.h"
 #include "sync/statestore.h"
 #include "sync/syncsettings.h"
 #include "tenantstate.h"
@@ -36,8 +38,10 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QImage>
@@ -86,8 +90,11 @@ private Q_SLOTS:
 
     void previewShowsTheDirectory();
     void filtersAndDetails();
+    void summaryBeforeSynchronizeNow();
+    void runOfAnotherProcessIsWaitedFor();
     void cancelLeavesAConsistentState();
     void synchronizeNowAppliesEverything();
+    void initialPasswordsAreSavedOnce();
     void directoryEditUpdatesThePreview();
     void brokenRecordIsListedWithItsLine();
     void detailsPanePhotoWithoutWindow();
@@ -147,6 +154,8 @@ void TestDashboard::writeDirectory(const QByteArray &ldif)
 void TestDashboard::initTestCase()
 {
     QLocale::setDefault(QLocale::c());
+    // The file dialog of "Save initial passwords…" as Qt draws it, so that the test can fill it in.
+    QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     createProfile();
     QVERIFY(!QTest::currentTestFailed());
     openWindow();
@@ -250,6 +259,106 @@ void TestDashboard::filtersAndDetails()
     QVERIFY(model()->setData(check, Qt::Checked, Qt::CheckStateRole));
     QVERIFY(preview()->selectedChanges().isEmpty());
     QCOMPARE(find<QPushButton>("syncButton")->text(), QStringLiteral("Synchronize Now"));
+}
+
+void TestDashboard::summaryBeforeSynchronizeNow()
+{
+    // What the first plan does, counted here from the plan itself: every user and group is new, memberships bind 20
+    // members to a request, each licence change is one assignLicense, each manager one more request.
+    const Sync::ChangePlan plan = controller()->plan();
+    int creates = 0;
+    int licences = 0;
+    int groups = 0;
+    int added = 0;
+    int requests = 0;
+    for (const Sync::Change &change : plan.changes) {
+        if (change.kind == Kind::Conflict || change.kind == Kind::Invalid || change.exceedsSeats) {
+            continue;
+        }
+        if (change.objectType == Type::Membership) {
+            ++groups;
+            QVERIFY(change.membersToRemove.isEmpty());
+            added += int(change.membersToAdd.size());
+            requests += int(change.membersToAdd.size() + 19) / 20;
+        } else if (change.objectType == Type::Licence) {
+            ++licences;
+            ++requests;
+        } else {
+            QCOMPARE(change.kind, Kind::Create);
+            ++creates;
+            requests += change.payload.contains(QLatin1String("manager")) ? 2 : 1;
+        }
+    }
+    QVERIFY(creates > 0);
+    QVERIFY(groups > 0);
+
+    QSignalSpy states(controller(), &DashboardController::stateChanged);
+    const qsizetype usersBefore = tenant().users.size();
+    find<QPushButton>("syncButton")->click();
+    QDialog *dialog = confirmRunDialog();
+    QVERIFY2(dialog, "Synchronize Now did not ask to confirm");
+    QVERIFY(dialog->isModal());
+    // Nothing starts before the admin confirms.
+    QCOMPARE(controller()->state(), DashboardController::State::Ready);
+    QVERIFY(!find<QPushButton>("syncButton")->isEnabled());
+    const QString text = dialog->findChild<QLabel *>(QStringLiteral("confirmRunText"))->text();
+    QVERIFY2(text.contains(QStringLiteral("Create %1 user(s) or group(s)").arg(creates)), qPrintable(text));
+    QVERIFY2(
+        text.contains(QStringLiteral("Change the members of %1 group(s) (%2 added, 0 removed)").arg(groups).arg(added)),
+        qPrintable(text));
+    if (licences > 0) {
+        QVERIFY2(text.contains(QStringLiteral("Change the licences of %1 user(s)").arg(licences)), qPrintable(text));
+    }
+    QVERIFY2(text.contains(QStringLiteral("About %1 write request(s) to Microsoft Graph.").arg(requests)),
+             qPrintable(text));
+    // No run yet, so the estimate is the write budget's (3,000 per 150 s).
+    QVERIFY2(text.contains(QStringLiteral("at most 20.0 writes/s")), qPrintable(text));
+    QVERIFY(!text.contains(QLatin1String("Update")));
+    QVERIFY(!text.contains(QLatin1String("Disable")));
+    QCOMPARE(dialog->findChild<QPushButton *>(QStringLiteral("confirmRunButton"))->text(),
+             QStringLiteral("Synchronize"));
+    QCOMPARE(dialog->findChild<QPushButton *>(QStringLiteral("confirmRunCancelButton"))->text(),
+             QStringLiteral("Cancel"));
+    shot(QStringLiteral("dashboard-confirm-run"), dialog);
+
+    // Cancel: no run, the tenant as it was, Synchronize Now available again.
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("confirmRunCancelButton")), Qt::LeftButton);
+    QVERIFY(!confirmRunDialog());
+    QCOMPARE(controller()->state(), DashboardController::State::Ready);
+    QVERIFY(states.isEmpty());
+    QVERIFY(controller()->stateStore()->runHistory().isEmpty());
+    QCOMPARE(tenant().users.size(), usersBefore);
+    QVERIFY(!find<QWidget>("progressBox")->isVisible());
+    QVERIFY(find<QPushButton>("syncButton")->isEnabled());
+}
+
+void TestDashboard::runOfAnotherProcessIsWaitedFor()
+{
+    // A scheduled m365sync-cli run of the same profile holds its run lock (here the test does): Synchronize Now,
+    // confirmed, changes nothing and says who holds the profile.
+    const QString store =
+        m_dir->filePath(QStringLiteral("state/")) + controller()->profile().name + QStringLiteral(".sqlite");
+    QVERIFY(QFile::exists(store));
+    auto other = std::make_unique<Sync::RunLock>(store, QStringLiteral("cli"));
+    QVERIFY(other->acquire().ok());
+    QSignalSpy refused(controller(), &DashboardController::applyRefused);
+    const qsizetype usersBefore = tenant().users.size();
+    click("syncButton");
+    QTRY_COMPARE(refused.count(), 1);
+    const QString banner = find<Ui::ErrorBanner>("summaryBanner")->text();
+    QVERIFY2(banner.startsWith(QStringLiteral("Another run of profile %1 is in progress: tst_dashboard, process %2 on "
+                                              "host ")
+                                   .arg(controller()->profile().name)
+                                   .arg(QCoreApplication::applicationPid())),
+             qPrintable(banner));
+    QVERIFY2(banner.endsWith(QStringLiteral("Wait for it to finish or stop it.")), qPrintable(banner));
+    QVERIFY(controller()->stateStore()->runHistory().isEmpty());
+    QCOMPARE(tenant().users.size(), usersBefore);
+    QCOMPARE(controller()->state(), DashboardController::State::Ready);
+    QTRY_VERIFY(find<QPushButton>("syncButton")->isEnabled());
+    QVERIFY(!find<QWidget>("progressBox")->isVisible());
+    // Once that run is over, the dashboard may run (the next test does).
+    other.reset();
 }
 
 void TestDashboard::cancelLeavesAConsistentState()
@@ -373,6 +482,81 @@ void TestDashboard::synchronizeNowAppliesEverything()
         int(controller()->stateStore()->runChanges(controller()->stateStore()->runHistory().constFirst().id).size()));
     shot(QStringLiteral("dashboard-history"));
     selectTab("previewPane");
+}
+
+void TestDashboard::initialPasswordsAreSavedOnce()
+{
+    // The users the two runs so far created, by the history.
+    QSet<QString> created;
+    for (const Sync::RunRecord &run : controller()->stateStore()->runHistory()) {
+        for (const Sync::RunChangeRecord &record : controller()->stateStore()->runChanges(run.id)) {
+            if (record.change.objectType == Type::User && record.change.kind == Kind::Create
+                && record.result == QLatin1String("done")) {
+                created.insert(record.change.userPrincipalName);
+            }
+        }
+    }
+    QVERIFY(created.size() > 10);
+
+    // Offered right after the runs, with the reason they cannot be had later.
+    auto *box = find<QWidget>("passwordsBox");
+    QVERIFY(box->isVisible());
+    const QString label = find<QLabel>("passwordsLabel")->text();
+    QVERIFY2(label.startsWith(QStringLiteral("%1 new user(s) got an initial password.").arg(created.size())),
+             qPrintable(label));
+    QVERIFY2(label.contains(QStringLiteral(
+                 "Initial passwords are never stored; reset the password in Microsoft 365 to issue a new one.")),
+             qPrintable(label));
+    const QList<DashboardController::InitialPassword> kept = controller()->initialPasswords();
+    QCOMPARE(kept.size(), created.size());
+    // Kept in memory only: no file of the profile, its state or its settings holds one of them.
+    QDirIterator files(m_dir->path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    int scanned = 0;
+    while (files.hasNext()) {
+        QFile file(files.next());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray content = file.readAll();
+        ++scanned;
+        for (const DashboardController::InitialPassword &p : kept) {
+            QVERIFY2(!content.contains(p.password.toUtf8()), qPrintable(file.fileName()));
+        }
+    }
+    QVERIFY(scanned > 0);
+    shot(QStringLiteral("dashboard-passwords"));
+
+    click("savePasswordsButton");
+    QFileDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<QFileDialog *>(QStringLiteral("savePasswordsDialog"))) != nullptr
+                && dialog->isVisible());
+    QVERIFY(QDir().mkpath(m_dir->filePath(QStringLiteral("handout"))));
+    const QString path = m_dir->filePath(QStringLiteral("handout/passwords.csv"));
+    dialog->selectFile(path);
+    static_cast<QDialog *>(dialog)->accept(); // as the Save button does
+    QTRY_VERIFY(!box->isVisible());
+    QVERIFY(controller()->initialPasswords().isEmpty());
+    QVERIFY2(find<Ui::ErrorBanner>("summaryBanner")->text().contains(QStringLiteral("never stored")),
+             qPrintable(find<Ui::ErrorBanner>("summaryBanner")->text()));
+
+    // The CLI's protected CSV: only its owner may read it, one line per created user with the password it was given.
+    QFile file(path);
+    QCOMPARE(file.permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray csv = file.readAll();
+    Directory::CsvParser parser(csv, ',');
+    QCOMPARE(parser.next().fields, (QList<QByteArray>{"userPrincipalName", "displayName", "password"}));
+    QHash<QString, QString> passwords;
+    while (!parser.atEnd()) {
+        const Directory::CsvParser::Record record = parser.next();
+        QVERIFY2(record.error.isEmpty(), qPrintable(record.error));
+        QCOMPARE(record.fields.size(), 3);
+        QCOMPARE(record.fields.at(2).size(), 20);
+        passwords.insert(QString::fromUtf8(record.fields.at(0)), QString::fromUtf8(record.fields.at(2)));
+    }
+    QCOMPARE(QSet<QString>(passwords.keyBegin(), passwords.keyEnd()), created);
+    for (const DashboardController::InitialPassword &p : kept) {
+        QCOMPARE(passwords.value(p.userPrincipalName), p.password);
+    }
 }
 
 void TestDashboard::directoryEditUpdatesThePreview()
@@ -637,27 +821,41 @@ void TestDashboard::settingsChangeReplansAtOnce()
     QCOMPARE(model()->rowCount(), 1);
     const QString current = model()->change(0).userPrincipalName;
     table->setCurrentIndex(preview()->filterModel()->mapFromSource(model()->index(0, 0)));
-    QTest::keyClicks(find<QLineEdit>("settingsDefaultSkuEdit"), sku);
     // Graph assigns licences only to users with a usage location.
     QTest::keyClicks(find<QLineEdit>("settingsUsageLocationEdit"), QStringLiteral("de"));
-    const QDateTime before = controller()->plan().created;
+    QDateTime before = controller()->plan().created;
     click("settingsApplyButton");
     QVERIFY2(find<Ui::ErrorBanner>("settingsBanner")->text().isEmpty(),
              qPrintable(find<Ui::ErrorBanner>("settingsBanner")->text()));
-    QCOMPARE(controller()->settings().options.defaultSkuId, sku);
     QVERIFY(!find<QPushButton>("settingsApplyButton")->isEnabled());
     QVERIFY(waitForPlan(before, 3000));
+    // The licence is picked among the tenant's subscriptions on the Licences tab.
+    selectTab("licencesTab");
+    auto *picker = find<QComboBox>("licenceSkuPicker");
+    QTRY_VERIFY_WITH_TIMEOUT(picker->findData(sku) >= 0, 10000);
+    picker->setCurrentIndex(picker->findData(sku));
+    before = controller()->plan().created;
+    click("licenceAssignAllButton");
+    QCOMPARE(controller()->settings().options.defaultSkuId, sku);
+    QVERIFY(waitForPlan(before, 3000));
+    selectTab("settingsTab");
     QVERIFY(rowsOfType(Type::Licence) > 0);
     QVERIFY(model()->rowCount() > 1);
     QCOMPARE(model()->change(preview()->filterModel()->mapToSource(table->currentIndex()).row()).userPrincipalName,
              current);
+    // Every subscription of the tenant is listed, with the plan's seats on the row of the one it uses.
     auto *licences = find<QTableWidget>("licencesTable");
-    QCOMPARE(licences->rowCount(), int(controller()->plan().seats.size()));
-    QVERIFY(licences->rowCount() >= 1);
+    QCOMPARE(licences->rowCount(), int(tenant().skus.size()));
     const Sync::SeatCount seats = controller()->plan().seats.constFirst();
-    QCOMPARE(licences->item(0, 1)->text(), QString::number(seats.prepaid));
+    QCOMPARE(seats.skuId, sku);
+    int row = 0;
+    while (row < licences->rowCount() && !licences->item(row, 0)->toolTip().startsWith(sku)) {
+        ++row;
+    }
+    QVERIFY(row < licences->rowCount());
+    QCOMPARE(licences->item(row, 1)->text(), QString::number(seats.prepaid));
     QVERIFY(seats.needed > 0);
-    QVERIFY(licences->item(0, 3)->text().contains(QString::number(seats.needed)));
+    QVERIFY(licences->item(row, 6)->text().contains(QString::number(seats.needed)));
     // The sample has more users than the demo tenant has seats: the tab says so.
     if (seats.shortfall() > 0) {
         QVERIFY(find<QLabel>("licencesNote")->text().startsWith(QLatin1String("Not enough seats")));

@@ -5,6 +5,7 @@
 #include "errorbanner.h"
 #include "translations.h"
 
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QLabel>
 #include <QLineEdit>
@@ -161,18 +162,25 @@ void TestDashboardGerman::licencesInGerman()
     // Every user gets the tenant's first subscription (with a usage location, as Graph needs): seats are planned.
     QVERIFY(!tenant().skus.isEmpty());
     const QString sku = tenant().skus.constFirst().value(QLatin1String("skuId")).toString();
-    selectTab("settingsTab");
-    QTest::keyClicks(find<QLineEdit>("settingsDefaultSkuEdit"), sku);
-    QTest::keyClicks(find<QLineEdit>("settingsUsageLocationEdit"), QStringLiteral("de"));
-    const QDateTime before = controller()->plan().created;
-    click("settingsApplyButton");
-    QVERIFY2(find<Ui::ErrorBanner>("settingsBanner")->text().isEmpty(),
-             qPrintable(find<Ui::ErrorBanner>("settingsBanner")->text()));
+    QDateTime before = controller()->plan().created;
+    if (controller()->settings().rules.defaultUsageLocation.isEmpty()) {
+        selectTab("settingsTab");
+        QTest::keyClicks(find<QLineEdit>("settingsUsageLocationEdit"), QStringLiteral("de"));
+        click("settingsApplyButton");
+        QVERIFY2(find<Ui::ErrorBanner>("settingsBanner")->text().isEmpty(),
+                 qPrintable(find<Ui::ErrorBanner>("settingsBanner")->text()));
+        QVERIFY(waitForPlan(before, 10000));
+    }
+    selectTab("licencesTab");
+    auto *picker = find<QComboBox>("licenceSkuPicker");
+    QTRY_VERIFY_WITH_TIMEOUT(picker->findData(sku) >= 0, 10000);
+    picker->setCurrentIndex(picker->findData(sku));
+    before = controller()->plan().created;
+    click("licenceAssignAllButton");
     QVERIFY(waitForPlan(before, 10000));
 
     auto *licences = find<QTableWidget>("licencesTable");
-    QVERIFY(licences->rowCount() >= 1);
-    QCOMPARE(licences->rowCount(), int(controller()->plan().seats.size()));
+    QCOMPARE(licences->rowCount(), int(tenant().skus.size()));
     const Sync::SeatCount seats = controller()->plan().seats.constFirst();
     QVERIFY(seats.needed > 0);
     if (seats.shortfall() > 0) {

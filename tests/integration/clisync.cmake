@@ -6,3 +6,8 @@ m365_add_test(tst_clisync SOURCES tst_clisync.cpp LIBS M365::Core Qt6::Sql LABEL
 target_compile_definitions(tst_clisync PRIVATE M365SIM_PATH="$<TARGET_FILE:m365sim>"
                                                M365SYNC_CLI_PATH="$<TARGET_FILE:m365sync-cli>")
 add_dependencies(tst_clisync m365sim m365sync-cli)
+# m365sync-cli undo and the engine's UndoPlanner against m365sim: a run taken back, every user exactly as before.
+m365_add_test(tst_undo SOURCES tst_undo.cpp LIBS M365::Core LABELS integration TIMEOUT 300)
+target_compile_definitions(tst_undo PRIVATE M365SIM_PATH="$<TARGET_FILE:m365sim>"
+                                            M365SYNC_CLI_PATH="$<TARGET_FILE:m365sync-cli>")
+add_dependencies(tst_undo m365sim m365sync-cli)

@@ -6,3 +6,18 @@ m365_add_test(tst_syncengine
     LIBS M365::Core m365sandboxfixture
     LABELS integration
     TIMEOUT 120)
+
+# What the engine reads from a tenant and plans against it where Microsoft's rules matter (admins through groups,
+# restore from deleted items, groups of another profile, group-based licensing), against the sandbox tenant.
+m365_add_test(tst_tenantrules
+    SOURCES tst_tenantrules.cpp
+    LIBS M365::Core m365sandboxfixture
+    LABELS integration
+    TIMEOUT 120)
+
+# Licensing through a group (LicenceGroupSetupJob, LicenceOverviewJob) against the in-process sandbox tenant.
+m365_add_test(tst_licencegroups_sandbox
+    SOURCES tst_licencegroups.cpp
+    LIBS M365::Core m365sandboxfixture
+    LABELS integration
+    TIMEOUT 120)

@@ -7,6 +7,7 @@
 // the state store by reading its SQLite file: every directory user exactly once, never created twice.
 // Needs the Secret Service (CI runs tests under dbus-run-session with an unlocked gnome-keyring), like tst_cli.
 
+#include "sync/runlock.h"
 #include "sync/syncsettings.h"
 
 #include <QDirIterator>
@@ -26,6 +27,7 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QSslConfiguration>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
@@ -146,6 +148,7 @@ private Q_SLOTS:
     void sandboxAcceptance();
     void deletionGuard();
     void exclusionsHonoured();
+    void secondRunIsRefused();
     void killedRunsResume();
 
 private:
@@ -513,6 +516,62 @@ void TestCliSync::exclusionsHonoured()
         }
     }
     QCOMPARE(created, 8);
+}
+
+void TestCliSync::secondRunIsRefused()
+{
+    // While another run of the profile holds its lock (here the test, as the GUI would), sync refuses, names the
+    // holder and changes nothing; once the lock is free, the same command syncs.
+    const QString home = m_root.filePath(QStringLiteral("lock-home"));
+    const QString ldif = m_root.filePath(QStringLiteral("lock.ldif"));
+    const QList<Person> people = makePeople(QStringLiteral("lock"), 5);
+    QVERIFY(writeLdif(ldif, people));
+    createProfile(home, QStringLiteral("locked"), ldif);
+    if (QTest::currentTestFailed()) {
+        return;
+    }
+    const QStringList profile{QStringLiteral("--profile"), QStringLiteral("locked")};
+    const Run plan = cli(home, QStringList{QStringLiteral("plan")} + profile);
+    QVERIFY2(plan.code == 3, qPrintable(plan.err)); // planning takes no lock; it opened the state store
+    const QString store = stateFile(home, QStringLiteral("locked"));
+    QVERIFY(!store.isEmpty());
+    const auto createdUsers = [this, &people] {
+        QHash<QString, QJsonObject> users;
+        if (!tenantUsers(&users)) {
+            return -1;
+        }
+        int created = 0;
+        for (const QJsonObject &u : std::as_const(users)) {
+            for (const Person &p : people) {
+                created += u.value(QLatin1String("onPremisesImmutableId")).toString() == immutableIdOf(p) ? 1 : 0;
+            }
+        }
+        return created;
+    };
+
+    auto held = std::make_unique<M365::Sync::RunLock>(store, QStringLiteral("locked"));
+    QVERIFY(held->acquire().ok());
+    const QStringList sync = QStringList{QStringLiteral("sync")} + profile + QStringList{QStringLiteral("--yes")};
+    const Run refused = cli(home, sync);
+    QCOMPARE(refused.code, 1);
+    const QString expected = QStringLiteral("Another run of profile locked is in progress: tst_clisync, process %1 on "
+                                            "host %2, since ")
+                                 .arg(QCoreApplication::applicationPid())
+                                 .arg(QSysInfo::machineHostName());
+    QVERIFY2(refused.err.contains(expected), qPrintable(refused.err));
+    QVERIFY2(refused.err.contains(QStringLiteral("Wait for it to finish or stop it.")), qPrintable(refused.err));
+    QCOMPARE(createdUsers(), 0);
+    // The refused run left the lock alone.
+    QVERIFY(held->isHeld());
+    QVERIFY(QFile::exists(M365::Sync::RunLock::lockFilePath(store)));
+
+    held.reset();
+    const Run synced = cli(home, sync);
+    QVERIFY2(synced.code == 0, qPrintable(synced.err));
+    QVERIFY2(!synced.err.contains(QStringLiteral("Another run")), qPrintable(synced.err));
+    QCOMPARE(createdUsers(), 5);
+    // Released when the run ended.
+    QVERIFY(!QFile::exists(M365::Sync::RunLock::lockFilePath(store)));
 }
 
 void TestCliSync::deletionGuard()

@@ -14,6 +14,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
 #include <QSet>
@@ -410,7 +411,7 @@ private Q_SLOTS:
                              .value(QLatin1String("skuId")),
                          QJsonValue(m_e3));
             } else {
-                QCOMPARE(c.payload.value(QLatin1String("add")).toArray().size(), 4);
+                QCOMPARE(c.membersToAdd.size(), 4);
             }
         }
         QCOMPARE(perType.value(Change::ObjectType::User), int(kPeople.size()));
@@ -855,6 +856,151 @@ private Q_SLOTS:
         QCOMPARE(removal.changes.first().payload.value(QLatin1String("manager")), QJsonValue(QJsonValue::Null));
         QVERIFY(allDone(apply(m_main, removal, checkedOptions(m_main))));
         QVERIFY(!tenantState().managers.contains(bkhan));
+        const ChangePlan again = planMain();
+        QVERIFY2(again.isEmpty(), qPrintable(describe(again)));
+    }
+
+    /// 11. A disable whose new name Graph refuses (over its 256 characters) still disables the account: the applier
+    /// sends accountEnabled on its own first and does not rely on the planner keeping names short.
+    void disableSurvivesARefusedRename()
+    {
+        const Person &p = kPeople.at(5);
+        const QString upn = upnOf(p.uid);
+        const QString id = cloudIdOfUpn(upn);
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(cloudUser(id).value(QLatin1String("accountEnabled")).toBool(false), true);
+        const QString tooLong = QStringLiteral("ZZZ_deleted_") + QString(250, QLatin1Char('x'));
+        Change c;
+        c.kind = Change::Kind::Disable;
+        c.objectType = Change::ObjectType::User;
+        c.anchor = anchorOf(upn);
+        c.cloudId = id;
+        c.displayName = displayNameOf(p);
+        c.userPrincipalName = upn;
+        c.diffs = {{QStringLiteral("accountEnabled"), true, false},
+                   {QStringLiteral("displayName"), displayNameOf(p), tooLong}};
+        c.payload = QJsonObject{{QStringLiteral("accountEnabled"), false}, {QStringLiteral("displayName"), tooLong}};
+        ChangePlan disabling;
+        disabling.changes.append(c);
+
+        const Applied applied = apply(m_main, disabling, ApplyOptions());
+        QVERIFY(applied.finished);
+        QVERIFY2(applied.error.isNull(), qPrintable(applied.error.userMessage));
+        QCOMPARE(applied.outcomes.size(), 1);
+        QCOMPARE(cloudUser(id).value(QLatin1String("accountEnabled")).toBool(true), false);
+        QCOMPARE(cloudUser(id).value(QLatin1String("displayName")).toString(), displayNameOf(p));
+        // Failed, so the admin sees it and the next plan renames again; but the account is disabled, and says so.
+        QCOMPARE(applied.outcomes.first().result, ChangeOutcome::Result::Failed);
+        QVERIFY2(applied.outcomes.first().message.contains(QLatin1String("disabled")),
+                 qPrintable(applied.outcomes.first().message));
+
+        // Still in scope in the directory: the next sync enables it again.
+        const ChangePlan back = planMain();
+        QVERIFY2(back.changes.size() == 1 && back.changes.first().cloudId == id, qPrintable(describe(back)));
+        QVERIFY(allDone(apply(m_main, back, checkedOptions(m_main))));
+        QCOMPARE(cloudUser(id).value(QLatin1String("accountEnabled")).toBool(false), true);
+        const ChangePlan again = planMain();
+        QVERIFY2(again.isEmpty(), qPrintable(describe(again)));
+    }
+
+    /// 12. Twenty members bound in one request, one of whom was deleted in the tenant after planning: Graph refuses
+    /// the whole request (group-post-members.md); the other 19 join one by one and only the missing one is reported.
+    void aDeletedMemberDoesNotKeepTheOthersOut()
+    {
+        QList<MemberRef> members;
+        const QHash<QString, Link> bulk = m_bulk.store.links();
+        for (const Link &l : bulk) {
+            if (members.size() < 20) {
+                members.append({l.anchor, l.cloudId});
+            }
+        }
+        QCOMPARE(members.size(), 20);
+        const QString token = m_sandbox->demoToken();
+        const SandboxFixture::Reply created =
+            m_sandbox->graph("POST",
+                             QStringLiteral("/groups"),
+                             token,
+                             QJsonObject{{QStringLiteral("displayName"), QStringLiteral("Fallback")},
+                                         {QStringLiteral("mailEnabled"), false},
+                                         {QStringLiteral("mailNickname"), QStringLiteral("fallback")},
+                                         {QStringLiteral("securityEnabled"), true}});
+        QCOMPARE(created.status, 201);
+        const QString groupId = QJsonDocument::fromJson(created.body).object().value(QLatin1String("id")).toString();
+        QVERIFY(!groupId.isEmpty());
+        Change c;
+        c.kind = Change::Kind::Update;
+        c.objectType = Change::ObjectType::Membership;
+        c.anchor = QStringLiteral("fallback");
+        c.cloudId = groupId;
+        c.displayName = QStringLiteral("Fallback");
+        c.membersToAdd = members;
+        ChangePlan planned;
+        planned.changes.append(c);
+
+        const MemberRef gone = members.at(7);
+        QCOMPARE(m_sandbox->graph("DELETE", QStringLiteral("/users/") + gone.cloudId, token).status, 204);
+        const Applied applied = apply(m_bulk, planned, ApplyOptions());
+        QVERIFY(applied.finished);
+        QVERIFY2(applied.error.isNull(), qPrintable(applied.error.userMessage));
+        QCOMPARE(applied.outcomes.size(), 1);
+        QStringList expected;
+        for (const MemberRef &m : std::as_const(members)) {
+            if (m.cloudId != gone.cloudId) {
+                expected.append(m.cloudId);
+            }
+        }
+        QStringList inGroup = tenantState().members.value(groupId);
+        expected.sort();
+        inGroup.sort();
+        QCOMPARE(inGroup, expected);
+        const ChangeOutcome &outcome = applied.outcomes.first();
+        QCOMPARE(outcome.result, ChangeOutcome::Result::Failed);
+        QVERIFY2(outcome.message.contains(gone.anchor), qPrintable(outcome.message));
+        for (const MemberRef &m : std::as_const(members)) {
+            QVERIFY2(m.anchor == gone.anchor || !outcome.message.contains(m.anchor), qPrintable(outcome.message));
+        }
+    }
+
+    /// 13. A user this profile deleted comes back within the deleted-items window: restored with its id (and so its
+    /// licence), set to the directory's values, linked again; the next sync finds nothing to do.
+    void restoredFromTheDeletedItems()
+    {
+        const Person &p = kPeople.at(5);
+        const QString upn = upnOf(p.uid);
+        const QString id = cloudIdOfUpn(upn);
+        const QString anchor = anchorOf(upn);
+        QVERIFY(!id.isEmpty());
+        QVERIFY(!anchor.isEmpty());
+        const QString edited = QStringLiteral("Edited before the deletion");
+        QVERIFY(patchCloudUser(id, QJsonObject{{QStringLiteral("jobTitle"), edited}}));
+        QCOMPARE(m_sandbox->graph("DELETE", QStringLiteral("/users/") + id, m_sandbox->demoToken()).status, 204);
+        QVERIFY(m_main.store.unlink(anchor).ok()); // as the run that deleted it did
+        QVERIFY(!tenantState().users.contains(id));
+        QVERIFY(!m_main.store.links().contains(anchor));
+
+        Change c;
+        c.kind = Change::Kind::Restore;
+        c.objectType = Change::ObjectType::User;
+        c.anchor = anchor;
+        c.cloudId = id;
+        c.displayName = displayNameOf(p);
+        c.userPrincipalName = upn;
+        c.diffs = {{QStringLiteral("jobTitle"), edited, QString::fromLatin1(p.title)}};
+        c.payload = QJsonObject{{QStringLiteral("jobTitle"), QString::fromLatin1(p.title)}};
+        ChangePlan restoring;
+        restoring.changes.append(c);
+        const Applied applied = apply(m_main, restoring, checkedOptions(m_main));
+        QVERIFY2(allDone(applied), qPrintable(applied.outcomes.value(0).message));
+        QCOMPARE(applied.writes, 2); // the restore, then the PATCH of what changed
+        QVERIFY(tenantState().users.contains(id));
+        QCOMPARE(cloudUser(id).value(QLatin1String("jobTitle")).toString(), QString::fromLatin1(p.title));
+        QCOMPARE(skuIds(cloudUser(id)), QStringList{m_e3});
+        QCOMPARE(m_main.store.links().value(anchor).cloudId, id);
+        const QList<RunChangeRecord> records = m_main.store.runChanges(applied.runId);
+        QCOMPARE(records.size(), 1);
+        QCOMPARE(records.first().change.kind, Change::Kind::Restore);
+        QCOMPARE(records.first().result, QStringLiteral("done"));
+
         const ChangePlan again = planMain();
         QVERIFY2(again.isEmpty(), qPrintable(describe(again)));
     }

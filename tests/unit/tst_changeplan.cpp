@@ -49,8 +49,10 @@ ChangePlan samplePlan()
     Change members;
     members.kind = Change::Kind::Update;
     members.objectType = Change::ObjectType::Membership;
-    members.payload = QJsonObject{{QStringLiteral("add"), QJsonArray()},
-                                  {QStringLiteral("remove"), QJsonArray{QJsonObject{{"anchor", "c1"}}}}};
+    members.anchor = QStringLiteral("g1");
+    members.cloudId = QStringLiteral("id-g");
+    members.membersToAdd = {{QStringLiteral("new1"), {}}, {QStringLiteral("b1"), QStringLiteral("id-b")}};
+    members.membersToRemove = {{QStringLiteral("c1"), QStringLiteral("id-c")}};
     plan.changes.append(members);
 
     Change disable;
@@ -61,6 +63,7 @@ ChangePlan samplePlan()
     for (Change::Kind k : {Change::Kind::Enable,
                            Change::Kind::Delete,
                            Change::Kind::Link,
+                           Change::Kind::Restore,
                            Change::Kind::Conflict,
                            Change::Kind::Invalid}) {
         Change c;
@@ -116,6 +119,7 @@ private Q_SLOTS:
         QTest::newRow("enable") << int(Change::Kind::Enable) << "enable";
         QTest::newRow("delete") << int(Change::Kind::Delete) << "delete";
         QTest::newRow("link") << int(Change::Kind::Link) << "link";
+        QTest::newRow("restore") << int(Change::Kind::Restore) << "restore";
         QTest::newRow("conflict") << int(Change::Kind::Conflict) << "conflict";
         QTest::newRow("invalid") << int(Change::Kind::Invalid) << "invalid";
     }
@@ -138,6 +142,7 @@ private Q_SLOTS:
         QCOMPARE(summary.value(Change::Kind::Create), 1);
         QCOMPARE(summary.value(Change::Kind::Disable), 1);
         QCOMPARE(summary.value(Change::Kind::Invalid), 1);
+        QCOMPARE(summary.value(Change::Kind::Restore), 1);
         // disable + delete + 2 licence removals + 1 member removal
         QCOMPARE(plan.destructiveCount(), 5);
         // 10 prepaid, 9 used, 1 released: 2 free for 3 needed.
@@ -146,6 +151,39 @@ private Q_SLOTS:
         QVERIFY(plan.exceedsSeats());
         const QJsonObject json = plan.toJson();
         QCOMPARE(json.value(QLatin1String("summary")).toObject().value(QLatin1String("update")).toInt(), 3);
+        QCOMPARE(json.value(QLatin1String("summary")).toObject().value(QLatin1String("restore")).toInt(), 1);
+    }
+
+    void membersAreTyped()
+    {
+        const Change members = samplePlan().changes.at(3);
+        const QJsonObject json = members.toJson();
+        // Their own keys, not the payload: the payload is what a user or group change sends.
+        QVERIFY(!json.contains(QLatin1String("payload")));
+        const QJsonArray add = json.value(QLatin1String("membersToAdd")).toArray();
+        QCOMPARE(add.size(), 2);
+        const QJsonObject firstAdded{{QStringLiteral("anchor"), QStringLiteral("new1")}};
+        QCOMPARE(add.at(0).toObject(), firstAdded);
+        QCOMPARE(add.at(1).toObject().value(QLatin1String("cloudId")).toString(), QStringLiteral("id-b"));
+        QCOMPARE(json.value(QLatin1String("membersToRemove")).toArray().size(), 1);
+    }
+
+    void oldMembershipFormStillRead()
+    {
+        // A plan saved (or a run recorded) before members were typed.
+        const QByteArray text = R"({"changes": [{"kind": "update", "objectType": "membership", "anchor": "g1",
+            "cloudId": "id-g", "payload": {"add": [{"anchor": "new1"}, {"anchor": "b1", "cloudId": "id-b"}],
+            "remove": [{"anchor": "c1", "cloudId": "id-c"}]}}]})";
+        const auto read = ChangePlan::fromJson(QJsonDocument::fromJson(text).object());
+        QVERIFY(read.ok());
+        QCOMPARE(read.value.changes.size(), 1);
+        const Change &c = read.value.changes.first();
+        QCOMPARE(c.membersToAdd, samplePlan().changes.at(3).membersToAdd);
+        QCOMPARE(c.membersToRemove, samplePlan().changes.at(3).membersToRemove);
+        QVERIFY(c.payload.isEmpty());
+        QCOMPARE(read.value.destructiveCount(), 1);
+        // Written back in the new form, and read back the same.
+        QCOMPARE(Change::fromJson(c.toJson()), c);
     }
 
     void rejectsGarbage_data()

@@ -10,6 +10,7 @@
 using M365::Sync::Change;
 using M365::Sync::ChangePlan;
 using M365::Sync::Exclusions;
+using M365::Sync::MemberRef;
 using M365::Sync::SeatCount;
 using M365::Sync::SyncSettings;
 
@@ -31,10 +32,7 @@ class TestExclusions : public QObject
         return c;
     }
 
-    static QJsonObject member(const QString &anchor)
-    {
-        return QJsonObject{{QStringLiteral("anchor"), anchor}, {QStringLiteral("cloudId"), QString()}};
-    }
+    static MemberRef member(const QString &anchor) { return MemberRef{anchor, {}}; }
 
     /// Ann and Bob are created, Ann gets a licence, both join "staff", "board" is a new group with Ann in it, and a
     /// cloud object without an anchor is deleted.
@@ -50,12 +48,10 @@ class TestExclusions : public QObject
         plan.changes.append(licence);
         plan.changes.append(change(Change::Kind::Create, Change::ObjectType::Group, QStringLiteral("board")));
         Change staff = change(Change::Kind::Update, Change::ObjectType::Membership, QStringLiteral("staff"), "g-staff");
-        staff.payload = {{QStringLiteral("add"), QJsonArray{member(QStringLiteral("ann")), member("bob")}},
-                         {QStringLiteral("remove"), QJsonArray{}}};
+        staff.membersToAdd = {member(QStringLiteral("ann")), member(QStringLiteral("bob"))};
         plan.changes.append(staff);
         Change board = change(Change::Kind::Update, Change::ObjectType::Membership, QStringLiteral("board"));
-        board.payload = {{QStringLiteral("add"), QJsonArray{member(QStringLiteral("ann"))}},
-                         {QStringLiteral("remove"), QJsonArray{}}};
+        board.membersToAdd = {member(QStringLiteral("ann"))};
         plan.changes.append(board);
         plan.changes.append(change(Change::Kind::Delete, Change::ObjectType::User, {}, QStringLiteral("cloud-7")));
         SeatCount seat;
@@ -87,7 +83,7 @@ private Q_SLOTS:
         QCOMPARE(plan.changes.size(), 4);
         const Change &staff = plan.changes.at(2);
         QCOMPARE(staff.objectType, Change::ObjectType::Membership);
-        QCOMPARE(staff.payload.value(QLatin1String("add")).toArray(), QJsonArray{member(QStringLiteral("bob"))});
+        QCOMPARE(staff.membersToAdd, QList<MemberRef>{member(QStringLiteral("bob"))});
         for (const Change &c : plan.changes) {
             QVERIFY(c.anchor != QLatin1String("board") || c.objectType == Change::ObjectType::Group);
         }

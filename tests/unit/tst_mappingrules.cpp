@@ -410,32 +410,115 @@ private Q_SLOTS:
         QTest::newRow("sync without attribute") << QByteArray(R"({"rules":[{"graphProperty":"city","mode":"sync"}]})");
         QTest::newRow("UPN suffix to nowhere") << QByteArray(R"({"rules":[],"upnSuffixes":{"corp.local":""}})");
         QTest::newRow("UPN suffix not a domain") << QByteArray(R"({"rules":[],"upnSuffixes":{"corp local":"a.com"}})");
-        QTest::newRow("proxyAddresses is read-only")
-            << QByteArray(R"({"rules":[{"directoryAttribute":"proxyAddresses","graphProperty":"proxyAddresses"}]})");
-        QTest::newRow("imAddresses is read-only") << QByteArray(
-            R"({"rules":[{"directoryAttribute":"msRTCSIP-PrimaryUserAddress","graphProperty":"imAddresses"}]})");
     }
 
-    void writableProperties()
+    void capabilities_data()
     {
-        // microsoft-graph-docs-contrib resources/user.md: mail is writable, proxyAddresses and imAddresses are not.
-        QVERIFY(MappingRules::notWritableReason(QStringLiteral("mail")).isEmpty());
-        QVERIFY(MappingRules::notWritableReason(QStringLiteral("otherMails")).isEmpty());
-        QVERIFY(MappingRules::notWritableReason(QStringLiteral("proxyAddresses")).contains(QLatin1String("mail")));
-        QVERIFY(!MappingRules::notWritableReason(QStringLiteral("imAddresses")).isEmpty());
-        // A "never" rule for a read-only property says nothing is written: allowed.
-        const auto never = MappingRules::fromJson(
-            QJsonDocument::fromJson(R"({"rules":[{"graphProperty":"proxyAddresses","mode":"never"}]})").object());
-        QVERIFY(never.ok());
-        // Mapping to mail is accepted.
-        const auto mail = MappingRules::fromJson(
-            QJsonDocument::fromJson(R"({"rules":[{"directoryAttribute":"mail","graphProperty":"mail"}]})").object());
-        QVERIFY(mail.ok());
-        const auto proxy = MappingRules::fromJson(
-            QJsonDocument::fromJson(
-                R"({"rules":[{"directoryAttribute":"proxyAddresses","graphProperty":"proxyAddresses"}]})")
-                .object());
-        QVERIFY(proxy.error.details.contains(QLatin1String("proxyAddresses")));
+        // microsoft-graph-docs-contrib api-reference/v1.0/resources/user.md and api/user-update.md.
+        QTest::addColumn<QString>("property");
+        QTest::addColumn<bool>("writable");
+        QTest::addColumn<QString>("reasonMentions"); // what the reason must name (what to do instead)
+        QTest::newRow("imAddresses refused") << QStringLiteral("imAddresses") << false << QStringLiteral("otherMails");
+        QTest::newRow("mail accepted") << QStringLiteral("mail") << true << QString();
+        QTest::newRow("otherMails accepted") << QStringLiteral("otherMails") << true << QString();
+        QTest::newRow("proxyAddresses refused") << QStringLiteral("proxyAddresses") << false << QStringLiteral("mail");
+        QTest::newRow("extension attribute")
+            << QStringLiteral("extensionAttribute7") << false << QStringLiteral("Active Directory");
+        QTest::newRow("extension attributes object")
+            << QStringLiteral("onPremisesExtensionAttributes") << false << QStringLiteral("on-premises");
+        QTest::newRow("no extensionAttribute16") << QStringLiteral("extensionAttribute16") << true << QString();
+        QTest::newRow("read-only, any case")
+            << QStringLiteral("onpremisessamaccountname") << false << QStringLiteral("read-only");
+        QTest::newRow("licences") << QStringLiteral("assignedLicenses") << false << QStringLiteral("Licences tab");
+        QTest::newRow("unknown is Graph's to refuse")
+            << QStringLiteral("extension_0123_costCenter") << true << QString();
+    }
+
+    void capabilities()
+    {
+        QFETCH(QString, property);
+        QFETCH(bool, writable);
+        QFETCH(QString, reasonMentions);
+        const PropertyCapability capability = MappingRules::capability(property);
+        QCOMPARE(capability.writable, writable);
+        QCOMPARE(capability.reason.isEmpty(), writable);
+        QVERIFY2(capability.reason.contains(reasonMentions), qPrintable(capability.reason));
+        QCOMPARE(MappingRules::notWritableReason(property), capability.reason);
+    }
+
+    void capabilityListCoversWhatRulesName()
+    {
+        // The list the admin sees: every property of the default rules is in it and writable, and so is every
+        // property the table above refuses, with its reason.
+        QHash<QString, PropertyCapability> byName;
+        for (const PropertyCapability &c : MappingRules::capabilities()) {
+            QVERIFY2(!byName.contains(c.property), qPrintable(c.property));
+            QCOMPARE(c.reason.isEmpty(), c.writable);
+            byName.insert(c.property, c);
+        }
+        for (const auto preset : {MappingRules::Preset::InetOrgPerson, MappingRules::Preset::ActiveDirectory}) {
+            for (const AttributeRule &r : MappingRules::defaults(preset).rules) {
+                QVERIFY2(byName.value(r.graphProperty).writable, qPrintable(r.graphProperty));
+            }
+        }
+        for (const char *p : {"imAddresses", "proxyAddresses", "onPremisesExtensionAttributes"}) {
+            QVERIFY2(byName.contains(QLatin1String(p)) && !byName.value(QLatin1String(p)).writable, p);
+        }
+        QVERIFY(byName.value(QStringLiteral("mail")).writable);
+    }
+
+    void ruleWarnings_data()
+    {
+        QTest::addColumn<QString>("property");
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<bool>("warned");
+        QTest::newRow("imAddresses") << QStringLiteral("imAddresses") << QStringLiteral("sync") << true;
+        QTest::newRow("mail") << QStringLiteral("mail") << QStringLiteral("sync") << false;
+        QTest::newRow("proxyAddresses") << QStringLiteral("proxyAddresses") << QStringLiteral("sync") << true;
+        QTest::newRow("extension attribute") << QStringLiteral("extensionAttribute1") << QStringLiteral("sync") << true;
+        QTest::newRow("fixed extension attribute")
+            << QStringLiteral("extensionAttribute15") << QStringLiteral("static") << true;
+        // A "never" rule for a read-only property says nothing is written: nothing to warn of.
+        QTest::newRow("never proxyAddresses") << QStringLiteral("proxyAddresses") << QStringLiteral("never") << false;
+    }
+
+    void ruleWarnings()
+    {
+        QFETCH(QString, property);
+        QFETCH(QString, mode);
+        QFETCH(bool, warned);
+        // Read from the profile like any rule, after a writable one: kept, not refused and not dropped.
+        const QJsonObject json{
+            {QStringLiteral("rules"),
+             QJsonArray{QJsonObject{{QStringLiteral("directoryAttribute"), QStringLiteral("l")},
+                                    {QStringLiteral("graphProperty"), QStringLiteral("city")}},
+                        QJsonObject{{QStringLiteral("directoryAttribute"), QStringLiteral("ipPhone")},
+                                    {QStringLiteral("graphProperty"), property},
+                                    {QStringLiteral("mode"), mode},
+                                    {QStringLiteral("staticValue"), QStringLiteral("x")}}}}};
+        const auto read = MappingRules::fromJson(json);
+        QVERIFY2(read.ok(), qPrintable(read.error.details));
+        MappingRules r = read.value;
+        r.domain = QStringLiteral("example.org");
+        QCOMPARE(r.rules.size(), 2);
+        const QList<RuleWarning> warnings = r.warnings();
+        QCOMPARE(warnings.size(), warned ? 1 : 0);
+        const MappedUser user = r.map(person(QStringLiteral("jdoe"),
+                                             {{QStringLiteral("l"), {QStringLiteral("Berlin")}},
+                                              {QStringLiteral("ipPhone"), {QStringLiteral("sip:jdoe@example.org")}}}));
+        QCOMPARE(user.value(QStringLiteral("city")), QJsonValue(QStringLiteral("Berlin")));
+        if (warned) {
+            QCOMPARE(warnings[0].rule, 1);
+            QCOMPARE(warnings[0].property, property);
+            QVERIFY(warnings[0].message.contains(MappingRules::notWritableReason(property)));
+            // The planner only sends what the mapping produces and the managed properties: neither has it.
+            QVERIFY(!r.managedProperties().contains(property));
+            QVERIFY(user.value(property).isUndefined());
+            QVERIFY(!user.toObject().contains(property));
+        } else if (mode != QLatin1String("never")) {
+            QVERIFY(r.managedProperties().contains(property));
+            QVERIFY(!user.value(property).isUndefined());
+        }
     }
 
     void fromJsonErrors()

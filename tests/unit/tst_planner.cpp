@@ -168,16 +168,16 @@ QString describe(const Change &c)
             parts.append(QStringLiteral("!seats"));
         }
     } else if (c.objectType == Change::ObjectType::Membership) {
-        for (const QJsonValue &v : c.payload.value(QLatin1String("add")).toArray()) {
-            parts.append(QLatin1Char('+') + v.toObject().value(QLatin1String("anchor")).toString());
+        for (const MemberRef &m : c.membersToAdd) {
+            parts.append(QLatin1Char('+') + m.anchor);
         }
-        for (const QJsonValue &v : c.payload.value(QLatin1String("remove")).toArray()) {
-            parts.append(QLatin1Char('-') + v.toObject().value(QLatin1String("anchor")).toString());
+        for (const MemberRef &m : c.membersToRemove) {
+            parts.append(QLatin1Char('-') + m.anchor);
         }
     } else if (c.kind == Change::Kind::Create && c.objectType == Change::ObjectType::User) {
         parts.append(c.userPrincipalName);
     } else if (c.kind == Change::Kind::Update || c.kind == Change::Kind::Enable || c.kind == Change::Kind::Link
-               || c.kind == Change::Kind::Disable) {
+               || c.kind == Change::Kind::Disable || c.kind == Change::Kind::Restore) {
         const QString props = diffProperties(c).join(QLatin1Char(','));
         if (!props.isEmpty()) {
             parts.append(props);
@@ -263,13 +263,11 @@ private:
                 in.links.insert(c.anchor, Link{c.anchor, c.objectType, id, c.payload, {}});
             } else if (c.objectType == Change::ObjectType::Membership) {
                 QStringList &members = in.cloud.groupMembers[idFor(c)];
-                for (const QJsonValue &v : c.payload.value(QLatin1String("add")).toArray()) {
-                    const QJsonObject ref = v.toObject();
-                    const QString anchor = ref.value(QLatin1String("anchor")).toString();
-                    members.append(ref.value(QLatin1String("cloudId")).toString(created.value(anchor)));
+                for (const MemberRef &m : c.membersToAdd) {
+                    members.append(m.cloudId.isEmpty() ? created.value(m.anchor) : m.cloudId);
                 }
-                for (const QJsonValue &v : c.payload.value(QLatin1String("remove")).toArray()) {
-                    members.removeAll(v.toObject().value(QLatin1String("cloudId")).toString());
+                for (const MemberRef &m : c.membersToRemove) {
+                    members.removeAll(m.cloudId);
                 }
             } else if (c.objectType == Change::ObjectType::Licence && c.kind != Change::Kind::Invalid) {
                 const CloudUser *user = in.cloud.user(idFor(c));
@@ -669,6 +667,116 @@ private Q_SLOTS:
                 << QStringLiteral("usage location");
         }
 
+        // Licences through groups (group-based licensing).
+        const auto holds = [](PlanInput &in, const QString &uid, const QList<QPair<QString, QString>> &skuAndGroup) {
+            QJsonArray assigned;
+            QJsonArray states;
+            QStringList seen;
+            for (const auto &p : skuAndGroup) {
+                if (!seen.contains(p.first)) {
+                    seen.append(p.first);
+                    assigned.append(QJsonObject{{QStringLiteral("skuId"), p.first},
+                                                {QStringLiteral("disabledPlans"), QJsonArray()}});
+                }
+                states.append(QJsonObject{{QStringLiteral("skuId"), p.first},
+                                          {QStringLiteral("assignedByGroup"),
+                                           p.second.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(p.second)},
+                                          {QStringLiteral("state"), QStringLiteral("Active")},
+                                          {QStringLiteral("error"), QStringLiteral("None")},
+                                          {QStringLiteral("disabledPlans"), QJsonArray()}});
+            }
+            setCloudProperty(in, cloudId(uid), QStringLiteral("assignedLicenses"), assigned);
+            setCloudProperty(in, cloudId(uid), QStringLiteral("licenseAssignmentStates"), states);
+        };
+        {
+            PlanInput in = base();
+            addSynced(in, a);
+            holds(in, QStringLiteral("a"), {{skuE3, QStringLiteral("some-group")}});
+            in.options.defaultSkuId = skuE3;
+            in.cloud.subscribedSkus = {sku(skuE3, 10, 1)};
+            QTest::newRow("licence inherited from a group: nothing to add") << in << QStringList() << 1 << QString();
+        }
+        {
+            PlanInput in = base();
+            addSynced(in, a);
+            holds(in, QStringLiteral("a"), {{skuE1, QStringLiteral("some-group")}});
+            in.options.defaultSkuId = skuE3;
+            in.options.skuByGroup.insert(QStringLiteral("G-other"), skuE1);
+            in.cloud.subscribedSkus = {sku(skuE3, 10, 0), sku(skuE1, 10, 1)};
+            QTest::newRow("inherited managed SKU is never removed directly")
+                << in << QStringList{"update licence A-a +6fd2"} << 1 << QStringLiteral("through a group");
+        }
+        {
+            PlanInput in = base();
+            addSynced(in, a);
+            holds(in, QStringLiteral("a"), {{skuE1, QString()}, {skuE1, QStringLiteral("some-group")}});
+            in.options.defaultSkuId = skuE3;
+            in.options.skuByGroup.insert(QStringLiteral("G-other"), skuE1);
+            in.cloud.subscribedSkus = {sku(skuE3, 10, 0), sku(skuE1, 10, 1)};
+            QTest::newRow("direct assignment removed, inherited one stays")
+                << in << QStringList{"update licence A-a +6fd2 -1818"} << 1 << QString();
+        }
+        const auto licenceGroup = [](PlanInput &in, const QStringList &memberIds) {
+            in.options.licenceGroupBySku.insert(skuE3, QStringLiteral("lic-e3"));
+            in.cloud.groups.insert(QStringLiteral("lic-e3"),
+                                   QJsonObject{{QStringLiteral("id"), QStringLiteral("lic-e3")},
+                                               {QStringLiteral("displayName"), QStringLiteral("m365sync licence")},
+                                               {QStringLiteral("mailNickname"), QStringLiteral("m365sync-licence")},
+                                               {QStringLiteral("securityEnabled"), true}});
+            in.cloud.groupMembers.insert(QStringLiteral("lic-e3"), memberIds);
+        };
+        {
+            PlanInput in = base();
+            in.users = {a, b};
+            in.options.defaultSkuId = skuE3;
+            licenceGroup(in, {});
+            in.cloud.subscribedSkus = {sku(skuE3, 10, 2)};
+            QTest::newRow("licensing through a group: new users join it")
+                << in
+                << QStringList{"create user A-a a@example.org",
+                               "create user A-b b@example.org",
+                               "update membership licence-group:" + skuE3 + " +A-a +A-b"}
+                << 0 << QStringLiteral("2 to add");
+        }
+        {
+            PlanInput in = base();
+            addSynced(in, a);
+            addSynced(in, b);
+            holds(in, QStringLiteral("a"), {{skuE3, QString()}, {skuE3, QStringLiteral("lic-e3")}});
+            holds(in, QStringLiteral("b"), {{skuE3, QStringLiteral("lic-e3")}});
+            in.scope = Scope::fromFilter(QStringLiteral("(uid=a)")).value;
+            in.options.defaultSkuId = skuE3;
+            licenceGroup(in, {cloudId(QStringLiteral("a")), cloudId(QStringLiteral("b")), "hand-added"});
+            in.cloud.subscribedSkus = {sku(skuE3, 2, 2)};
+            QTest::newRow("licensing through a group: leaver leaves it, old direct assignment goes")
+                << in
+                << QStringList{"disable user A-b accountEnabled,displayName",
+                               "update membership licence-group:" + skuE3 + " -A-b",
+                               "update licence A-a -6fd2"}
+                << 1 << QString();
+        }
+        {
+            PlanInput in = base();
+            in.users = {a};
+            in.options.defaultSkuId = skuE3;
+            in.options.licenceGroupBySku.insert(skuE3, QStringLiteral("gone"));
+            in.cloud.subscribedSkus = {sku(skuE3, 10, 0)};
+            QTest::newRow("licensing group deleted: said so")
+                << in << QStringList{"create user A-a a@example.org", "invalid membership licence-group:" + skuE3} << 0
+                << QStringLiteral("no longer exists");
+        }
+
+        // Restore.
+        {
+            PlanInput in = base();
+            in.users = {a};
+            QJsonObject deleted = cloudUserFor(a, in.rules);
+            deleted.insert(QStringLiteral("displayName"), QStringLiteral("Old name"));
+            in.cloud.deletedUsers.insert(cloudId(QStringLiteral("a")), CloudUser(deleted));
+            QTest::newRow("user deleted in the cloud comes back: restore")
+                << in << QStringList{"restore user A-a displayName"} << 0 << QStringLiteral("restored");
+        }
+
         // Groups and memberships.
         {
             PlanInput in = base();
@@ -730,6 +838,35 @@ private Q_SLOTS:
                 << in << QStringList{"disable user A-b accountEnabled,displayName", "update membership G-staff -A-b"}
                 << 1 << QString();
         }
+        {
+            PlanInput in = base();
+            in.options.syncGroups = true;
+            addSynced(in, a);
+            in.groups = {group(QStringLiteral("staff"), {QStringLiteral("a")})};
+            // Made by another profile on the same tenant: same mail nickname, no link in this profile.
+            in.cloud.groups.insert(QStringLiteral("gid"),
+                                   QJsonObject{{QStringLiteral("id"), QStringLiteral("gid")},
+                                               {QStringLiteral("displayName"), QStringLiteral("staff")},
+                                               {QStringLiteral("mailNickname"), QStringLiteral("Staff")},
+                                               {QStringLiteral("securityEnabled"), true},
+                                               {QStringLiteral("mailEnabled"), false}});
+            QTest::newRow("group of another profile: linked, not duplicated")
+                << in << QStringList{"link group G-staff mailNickname", "update membership G-staff +A-a"} << 1
+                << QStringLiteral("existing group");
+        }
+        {
+            PlanInput in = base();
+            in.options.syncGroups = true;
+            in.groups = {group(QStringLiteral("staff"), {})};
+            in.cloud.groups.insert(QStringLiteral("gid"),
+                                   QJsonObject{{QStringLiteral("id"), QStringLiteral("gid")},
+                                               {QStringLiteral("displayName"), QStringLiteral("Staff list")},
+                                               {QStringLiteral("mailNickname"), QStringLiteral("staff")},
+                                               {QStringLiteral("securityEnabled"), false},
+                                               {QStringLiteral("mailEnabled"), true}});
+            QTest::newRow("mail-enabled group with the nickname: conflict")
+                << in << QStringList{"conflict group G-staff"} << 0 << QStringLiteral("mail-enabled");
+        }
     }
 
     void plan()
@@ -747,15 +884,39 @@ private Q_SLOTS:
             });
             QVERIFY2(found, qPrintable(QStringLiteral("no reason contains \"%1\"").arg(reason)));
         }
-        // Every change on an existing cloud object says which state it was computed against.
+        // Every change on an existing cloud object says which state it was computed against (a restored user is
+        // not live yet: nothing to check it against).
+        QSet<QString> restored;
         for (const Change &c : plan.changes) {
-            if (!c.cloudId.isEmpty() && c.objectType != Change::ObjectType::Membership) {
+            if (c.kind == Change::Kind::Restore) {
+                restored.insert(c.anchor);
+            }
+        }
+        for (const Change &c : plan.changes) {
+            if (!c.cloudId.isEmpty() && c.objectType != Change::ObjectType::Membership
+                && !restored.contains(c.anchor)) {
                 QVERIFY2(!c.cloudFingerprint.isEmpty(), qPrintable(describe(c)));
             }
         }
         // Pure: the same input gives the same plan, and the plan survives JSON.
         QVERIFY(Planner::plan(input) == plan);
         QVERIFY(ChangePlan::fromJson(plan.toJson()).value == plan);
+    }
+
+    void disabledNameFitsGraphsLimit()
+    {
+        PlanInput in = base();
+        const DirectoryEntry a = person(QStringLiteral("a"));
+        addSynced(in, a);
+        const QString longName = QString(255, QLatin1Char('n'));
+        setCloudProperty(in, cloudId(QStringLiteral("a")), QStringLiteral("displayName"), longName);
+        in.users.clear(); // gone from the directory: disabled and renamed
+        const ChangePlan plan = Planner::plan(in);
+        QCOMPARE(plan.changes.size(), 1);
+        const QString renamed = plan.changes.at(0).payload.value(QLatin1String("displayName")).toString();
+        QCOMPARE(renamed.size(), 256);
+        QVERIFY(renamed.startsWith(in.options.disablePrefix + QStringLiteral("nnn")));
+        QCOMPARE(plan.changes.at(0).payload.value(QLatin1String("accountEnabled")), QJsonValue(false));
     }
 
     void payloads()

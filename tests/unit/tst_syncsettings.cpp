@@ -71,6 +71,8 @@ private Q_SLOTS:
         s.options.defaultSkuId = QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900");
         s.options.skuByGroup.insert(QStringLiteral("cn=finance,ou=groups,dc=example,dc=org"),
                                     QStringLiteral("4b9405b0-7788-4568-add1-99614e613b69"));
+        s.options.licenceGroupBySku.insert(QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+                                           QStringLiteral("0a2f6c1e-5b7d-4e8f-9a10-b2c3d4e5f607"));
         s.options.disablePrefix = QStringLiteral("OLD_");
         s.guard.mode = DeletionGuard::Mode::Count;
         s.guard.count = 42;
@@ -87,6 +89,7 @@ private Q_SLOTS:
         QCOMPARE(r.options.syncGroups, false);
         QCOMPARE(r.options.defaultSkuId, s.options.defaultSkuId);
         QCOMPARE(r.options.skuByGroup, s.options.skuByGroup);
+        QCOMPARE(r.options.licenceGroupBySku, s.options.licenceGroupBySku);
         QCOMPARE(r.options.disablePrefix, QStringLiteral("OLD_"));
         QCOMPARE(r.guard.mode, DeletionGuard::Mode::Count);
         QCOMPARE(r.guard.count, 42);
@@ -106,6 +109,28 @@ private Q_SLOTS:
         QCOMPARE(parsed.value.options.disablePrefix, QStringLiteral("ZZZ_deleted_"));
         QCOMPARE(parsed.value.guard.mode, DeletionGuard::Mode::Default);
         QVERIFY(defaults.guard.toJson().isEmpty());
+    }
+
+    void licenceGroupsReachThePlanOptions()
+    {
+        // The profile's "sync" object as it is saved: licenceGroups is what the planner gets as licenceGroupBySku.
+        const QJsonObject json{{QStringLiteral("defaultSkuId"), QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900")},
+                               {QStringLiteral("licenceGroups"),
+                                QJsonObject{{QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+                                             QStringLiteral("0a2f6c1e-5b7d-4e8f-9a10-b2c3d4e5f607")},
+                                            {QStringLiteral("4B9405B0-7788-4568-ADD1-99614E613B69"),
+                                             QStringLiteral("11111111-2222-3333-4444-555555555555")}}}};
+        const Result<SyncSettings> parsed = SyncSettings::fromJson(json);
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error.userMessage));
+        const QHash<QString, QString> expected{{QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900"),
+                                                QStringLiteral("0a2f6c1e-5b7d-4e8f-9a10-b2c3d4e5f607")},
+                                               {QStringLiteral("4B9405B0-7788-4568-ADD1-99614E613B69"),
+                                                QStringLiteral("11111111-2222-3333-4444-555555555555")}};
+        QCOMPARE(parsed.value.options.licenceGroupBySku, expected);
+        QCOMPARE(parsed.value.toJson().value(QLatin1String("licenceGroups")).toObject(),
+                 json.value(QLatin1String("licenceGroups")).toObject());
+        // None by default.
+        QVERIFY(SyncSettings::fromJson(QJsonObject()).value.options.licenceGroupBySku.isEmpty());
     }
 
     void guardJson_data()
@@ -149,6 +174,27 @@ private Q_SLOTS:
         QTest::newRow("sku not a string")
             << QJsonObject{{QStringLiteral("skuByGroup"), QJsonObject{{QStringLiteral("cn=a"), 5}}}}
             << QStringLiteral("cn=a");
+        QTest::newRow("sku by group not a guid")
+            << QJsonObject{{QStringLiteral("skuByGroup"),
+                            QJsonObject{{QStringLiteral("cn=b"), QStringLiteral("ENTERPRISEPACK")}}}}
+            << QStringLiteral("cn=b");
+        QTest::newRow("default sku not a guid")
+            << QJsonObject{{QStringLiteral("defaultSkuId"), QStringLiteral("ENTERPRISEPACK")}}
+            << QStringLiteral("ENTERPRISEPACK");
+        QTest::newRow("licence group sku not a guid")
+            << QJsonObject{{QStringLiteral("licenceGroups"),
+                            QJsonObject{
+                                {QStringLiteral("SPE_E3"), QStringLiteral("0a2f6c1e-5b7d-4e8f-9a10-b2c3d4e5f607")}}}}
+            << QStringLiteral("SPE_E3");
+        QTest::newRow("licence group sku almost a guid")
+            << QJsonObject{{QStringLiteral("licenceGroups"),
+                            QJsonObject{{QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b90"),
+                                         QStringLiteral("0a2f6c1e-5b7d-4e8f-9a10-b2c3d4e5f607")}}}}
+            << QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b90");
+        QTest::newRow("licence group not a group id")
+            << QJsonObject{{QStringLiteral("licenceGroups"),
+                            QJsonObject{{QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900"), 7}}}}
+            << QStringLiteral("6fd2c87f-b296-42f0-b197-1e91e994b900");
         QTest::newRow("bad scope filter")
             << QJsonObject{{QStringLiteral("scope"), QJsonObject{{QStringLiteral("filter"), QStringLiteral("(uid=x")}}}}
             << QString();
