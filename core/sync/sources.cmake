@@ -7,13 +7,18 @@ target_sources(m365core PRIVATE
     sync/changeplan.cpp sync/changeplan.h
     sync/directorysnapshot.cpp sync/directorysnapshot.h
     sync/exclusions.cpp sync/exclusions.h
+    sync/cloudindex.cpp sync/cloudindex.h
     sync/cloudreader.cpp sync/cloudreader.h
     sync/clouduser.cpp sync/clouduser.h
     sync/incrementalplanner.cpp sync/incrementalplanner.h
     sync/initialpasswords.cpp sync/initialpasswords.h
     sync/licencegroups.cpp sync/licencegroups.h
     sync/mappingrules.cpp sync/mappingrules.h
+    sync/planbuilder.cpp sync/planbuilder.h
+    sync/plangroups.cpp
+    sync/planlicences.cpp
     sync/planner.cpp sync/planner.h
+    sync/planusers.cpp
     sync/plansession.cpp sync/plansession.h
     sync/runlock.cpp sync/runlock.h
     sync/runsummary.cpp sync/runsummary.h

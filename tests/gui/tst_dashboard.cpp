@@ -96,6 +96,7 @@ private Q_SLOTS:
     void synchronizeNowAppliesEverything();
     void initialPasswordsAreSavedOnce();
     void directoryEditUpdatesThePreview();
+    void undoOfARunIsPreviewedFirst();
     void brokenRecordIsListedWithItsLine();
     void detailsPanePhotoWithoutWindow();
     void directoryPhotoInTheDetails();
@@ -589,6 +590,62 @@ void TestDashboard::directoryEditUpdatesThePreview()
     QVERIFY(find<QLabel>("detailsTitle")->text().contains(change.displayName));
     shot(QStringLiteral("dashboard-live-update"));
     m_ldif = edited.toUtf8();
+}
+
+void TestDashboard::undoOfARunIsPreviewedFirst()
+{
+    // The job title edited in the directory is synchronized: one run that updates one user.
+    const int row = rowOf(Kind::Update, QString());
+    QVERIFY(row >= 0);
+    const QString upn = model()->change(row).userPrincipalName;
+    const QString userId = model()->change(row).cloudId;
+    const QJsonValue before = tenant().users.value(userId).value(QLatin1String("jobTitle"));
+    QSignalSpy finished(controller(), &DashboardController::applyFinished);
+    QDateTime planned = controller()->plan().created;
+    click("syncButton");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QVERIFY(waitForPlan(planned, 30000));
+    QCOMPARE(tenant().users.value(userId).value(QLatin1String("jobTitle")).toString(),
+             QStringLiteral("Head of Testing"));
+    const qint64 run = controller()->stateStore()->runHistory().constFirst().id;
+
+    // Undo this run: its plan takes the preview's place, nothing is applied yet.
+    selectTab("historyTab");
+    auto *runsTable = find<QTableView>("historyRunsTable");
+    runsTable->setCurrentIndex(runsTable->model()->index(0, 0));
+    QVERIFY(find<QPushButton>("undoRunButton")->isEnabled());
+    click("undoRunButton");
+    QTRY_COMPARE_WITH_TIMEOUT(controller()->undoRun(), run, 20000);
+    QCOMPARE(find<QTabWidget>("dashboardTabs")->currentWidget(), static_cast<QWidget *>(preview()));
+    QVERIFY(find<QWidget>("undoBox")->isVisible());
+    QVERIFY(find<QLabel>("undoLabel")->text().contains(QString::number(run)));
+    QCOMPARE(controller()->plan().changes.size(), 1);
+    const Sync::Change &undo = controller()->plan().changes.constFirst();
+    QCOMPARE(undo.userPrincipalName, upn);
+    QCOMPARE(undo.payload.value(QLatin1String("jobTitle")),
+             before.isUndefined() ? QJsonValue(QJsonValue::Null) : before);
+    QCOMPARE(tenant().users.value(userId).value(QLatin1String("jobTitle")).toString(),
+             QStringLiteral("Head of Testing"));
+    shot(QStringLiteral("dashboard-undo"));
+
+    // Back to the live preview and again: the live plan returns, then the undo plan.
+    click("livePreviewButton");
+    QCOMPARE(controller()->undoRun(), 0);
+    QVERIFY(!find<QWidget>("undoBox")->isVisible());
+    selectTab("historyTab");
+    runsTable->setCurrentIndex(runsTable->model()->index(0, 0));
+    click("undoRunButton");
+    QTRY_COMPARE_WITH_TIMEOUT(controller()->undoRun(), run, 20000);
+
+    // Confirmed, it puts the old title back; the live preview then proposes the directory's title again.
+    planned = controller()->plan().created;
+    click("syncButton");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+    QCOMPARE(tenant().users.value(userId).value(QLatin1String("jobTitle")), before);
+    QCOMPARE(controller()->undoRun(), 0);
+    QVERIFY(!find<QWidget>("undoBox")->isVisible());
+    QVERIFY(waitForPlan(planned, 30000));
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(Kind::Update, upn.section(QLatin1Char('@'), 0, 0) + QLatin1Char('@')) >= 0, 10000);
 }
 
 void TestDashboard::brokenRecordIsListedWithItsLine()
