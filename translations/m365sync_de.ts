@@ -1495,6 +1495,10 @@
         <source>an existing group with the mail nickname %1</source>
         <translation>eine vorhandene Gruppe mit dem Mail-Spitznamen %1</translation>
     </message>
+    <message>
+        <source>licence %1 through the group: %2 without a free seat</source>
+        <translation>Lizenz %1 über die Gruppe: %2 ohne freie Lizenz</translation>
+    </message>
 </context>
 <context>
     <name>M365::Sync::RunLock</name>
@@ -3447,6 +3451,10 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>Licensing through the group &quot;%1&quot; is set up.</source>
         <translation>Lizenzierung über die Gruppe „%1“ ist eingerichtet.</translation>
+    </message>
+    <message>
+        <source>Choose &quot;Assign to every user&quot; to give it to users.</source>
+        <translation>Wählen Sie „Allen Benutzern zuweisen“, um sie an Benutzer zu vergeben.</translation>
     </message>
 </context>
 <context>

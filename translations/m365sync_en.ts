@@ -1495,6 +1495,10 @@
         <source>an existing group with the mail nickname %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>licence %1 through the group: %2 without a free seat</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Sync::RunLock</name>
@@ -3445,6 +3449,10 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Licensing through the group &quot;%1&quot; is set up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose &quot;Assign to every user&quot; to give it to users.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

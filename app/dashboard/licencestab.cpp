@@ -311,11 +311,16 @@ void LicencesTab::setUpLicenceGroup()
         m_setupJob = nullptr;
         const bool ok = !job->hasError();
         if (ok) {
-            m_progress->setText(
-                job->createdGroup()
-                    ? tr("Made the licensing group \"%1\".").arg(Sync::licenceGroupDisplayName(job->skuPartNumber()))
-                    : tr("Licensing through the group \"%1\" is set up.")
-                          .arg(Sync::licenceGroupDisplayName(job->skuPartNumber())));
+            QString text = job->createdGroup()
+                ? tr("Made the licensing group \"%1\".").arg(Sync::licenceGroupDisplayName(job->skuPartNumber()))
+                : tr("Licensing through the group \"%1\" is set up.")
+                      .arg(Sync::licenceGroupDisplayName(job->skuPartNumber()));
+            // The group only carries the licence: who gets it is still the profile's choice.
+            const Sync::PlanOptions &o = m_settings.options;
+            if (o.defaultSkuId.compare(sku, Qt::CaseInsensitive) != 0 && !o.skuByGroup.values().contains(sku)) {
+                text += QLatin1Char(' ') + tr("Choose \"Assign to every user\" to give it to users.");
+            }
+            m_progress->setText(text);
             m_settings.options.licenceGroupBySku.insert(sku, job->groupId());
             rebuild();
             Q_EMIT settingsChangeRequested(m_settings);

@@ -71,8 +71,8 @@ struct Change
     /// Membership changes only: the users that join and leave the group (members being created have no cloudId).
     QList<MemberRef> membersToAdd;
     QList<MemberRef> membersToRemove;
-    /// Licence changes, and memberships of a group that licenses a SKU: the assignment needs a seat the tenant does
-    /// not have free.
+    /// Licence changes, and the members of a licensing group beyond its SKU's seats: the assignment needs a seat the
+    /// tenant does not have free (shown, never applied).
     bool exceedsSeats = false;
 
     QJsonObject toJson() const;

@@ -215,14 +215,33 @@ void PlanBuilder::countSeats()
     }
     // Removals run before additions (the applier disables first), so released seats can be reused.
     QHash<QString, int> used;
+    // A licence group takes as many new members as there are seats, as direct assignments would; the others are a
+    // change of their own that is shown and not applied (a member beyond the seats would only get CountViolation).
+    QList<Change> beyondSeats;
     for (auto it = m_licenceGroupChanges.cbegin(); it != m_licenceGroupChanges.cend(); ++it) {
         Change &c = m_memberChanges[it.value()];
         SeatCount &s = seat(it.key());
         const int added = int(c.membersToAdd.size());
         s.needed += added;
+        const int room = qMax(0, s.free() + s.released - used.value(it.key()));
         used[it.key()] += added;
-        c.exceedsSeats = used.value(it.key()) > s.free() + s.released;
+        if (added > room && room == 0 && c.membersToRemove.isEmpty()) {
+            c.exceedsSeats = true;
+            c.reason =
+                Planner::tr("licence %1 through the group: %2 without a free seat").arg(skuName(it.key())).arg(added);
+        } else if (added > room) {
+            Change rest = c;
+            rest.membersToAdd = c.membersToAdd.mid(room);
+            rest.membersToRemove.clear();
+            rest.exceedsSeats = true;
+            rest.reason = Planner::tr("licence %1 through the group: %2 without a free seat")
+                              .arg(skuName(it.key()))
+                              .arg(rest.membersToAdd.size());
+            c.membersToAdd.resize(room);
+            beyondSeats.append(rest);
+        }
     }
+    m_memberChanges.append(beyondSeats);
     for (Change &l : m_licenceChanges) {
         if (l.kind == Change::Kind::Invalid) {
             continue;

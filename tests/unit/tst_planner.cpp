@@ -174,6 +174,9 @@ QString describe(const Change &c)
         for (const MemberRef &m : c.membersToRemove) {
             parts.append(QLatin1Char('-') + m.anchor);
         }
+        if (c.exceedsSeats) {
+            parts.append(QStringLiteral("!seats"));
+        }
     } else if (c.kind == Change::Kind::Create && c.objectType == Change::ObjectType::User) {
         parts.append(c.userPrincipalName);
     } else if (c.kind == Change::Kind::Update || c.kind == Change::Kind::Enable || c.kind == Change::Kind::Link
@@ -754,6 +757,20 @@ private Q_SLOTS:
                                "update membership licence-group:" + skuE3 + " -A-b",
                                "update licence A-a -6fd2"}
                 << 1 << QString();
+        }
+        {
+            PlanInput in = base();
+            in.users = {a, b};
+            in.options.defaultSkuId = skuE3;
+            licenceGroup(in, {});
+            in.cloud.subscribedSkus = {sku(skuE3, 10, 9)};
+            QTest::newRow("licensing through a group: members beyond the seats held back")
+                << in
+                << QStringList{"create user A-a a@example.org",
+                               "create user A-b b@example.org",
+                               "update membership licence-group:" + skuE3 + " +A-a",
+                               "update membership licence-group:" + skuE3 + " +A-b !seats"}
+                << 0 << QStringLiteral("1 without a free seat");
         }
         {
             PlanInput in = base();
