@@ -2499,6 +2499,13 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>The file %1 cannot be replaced; choose another one. The passwords are still kept until you save or dismiss them.</source>
         <translation>Die Datei %1 kann nicht ersetzt werden; wählen Sie eine andere. Die Kennwörter bleiben erhalten, bis Sie sie speichern oder verwerfen.</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 of %2 changes applied; %n held back (conflicts, invalid, no free licence): see the preview.</source>
+        <translation>
+            <numerusform>%1 von %2 Änderungen angewendet; %n zurückgehalten (Konflikt, ungültig, keine freie Lizenz): siehe Vorschau.</numerusform>
+            <numerusform>%1 von %2 Änderungen angewendet; %n zurückgehalten (Konflikte, ungültig, keine freie Lizenz): siehe Vorschau.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DashboardWidget</name>

@@ -2498,6 +2498,13 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
         <source>The file %1 cannot be replaced; choose another one. The passwords are still kept until you save or dismiss them.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%1 of %2 changes applied; %n held back (conflicts, invalid, no free licence): see the preview.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::DashboardWidget</name>

@@ -632,6 +632,13 @@ void DashboardController::onApplied(Sync::ApplyJob *job)
         summary = tr("%1 of %2 changes applied, %n failed: see the results in the preview.", "", p.failed)
                       .arg(p.done - p.failed)
                       .arg(p.total);
+    } else if (const int skipped = job->counts().value(QLatin1String("skipped")).toInt(); skipped > 0) {
+        // Conflicts, invalid changes and licences without a free seat are never applied: not "all".
+        summary = tr("%1 of %2 changes applied; %n held back (conflicts, invalid, no free licence): see the preview.",
+                     "",
+                     skipped)
+                      .arg(p.total - skipped)
+                      .arg(p.total);
     } else {
         summary = tr("All %n change(s) applied.", "", p.total);
     }

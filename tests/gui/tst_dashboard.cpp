@@ -463,6 +463,12 @@ void TestDashboard::synchronizeNowAppliesEverything()
     QVERIFY(slowedShown);
     QVERIFY(!applied.isEmpty());
     QCOMPARE(finished.constFirst().at(1).toBool(), false);
+    // What can never be applied (conflicts, invalid) is held back, and the summary does not say "all".
+    const int skipped =
+        controller()->stateStore()->runHistory().constFirst().counts.value(QLatin1String("skipped")).toInt();
+    const QString summary = finished.constFirst().at(0).toString();
+    QVERIFY2(summary.contains(QLatin1String("held back")) == (skipped > 0), qPrintable(summary));
+    QVERIFY2(summary.startsWith(QLatin1String("All ")) == (skipped == 0), qPrintable(summary));
 
     // The preview then shows nothing to do: only what can never be applied is left.
     QVERIFY(waitForPlan(planned, 30000));
