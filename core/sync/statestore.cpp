@@ -12,6 +12,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QVariant>
 
 namespace M365::Sync {
@@ -72,6 +73,14 @@ Error StateStore::sqlError(const QString &what, const QString &details) const
             .arg(QDir::toNativeSeparators(m_path), what),
         details,
         {}};
+}
+
+QString StateStore::pathForProfile(const QString &profile, const QString &directory)
+{
+    const QString folder = directory.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/state")
+        : directory;
+    return folder + QLatin1Char('/') + profile + QStringLiteral(".sqlite");
 }
 
 Result<bool> StateStore::open(const QString &path)

@@ -74,6 +74,10 @@ public:
     StateStore(const StateStore &) = delete;
     StateStore &operator=(const StateStore &) = delete;
 
+    /// Where the store of @p profile lives: <AppDataLocation>/state/<profile>.sqlite, or in @p directory when one is
+    /// given (tests). The GUI, the CLI and scheduled runs all use this one place.
+    static QString pathForProfile(const QString &profile, const QString &directory = {});
+
     /// Opens (creating when needed) the store at `path`; an Error that names the file when that fails.
     Result<bool> open(const QString &path);
     void close();
