@@ -7,12 +7,9 @@
 #include "directory/csvparser.h"
 #include "directory/directoryjob.h"
 #include "directory/directorysource.h"
-#include "profile/connection.h"
+#include "platform.h"
 #include "profile/profilestore.h"
-#include "profile/secretstore.h"
-#include "sync/cloudreader.h"
-#include "sync/plansession.h"
-#include "sync/undoplanner.h"
+#include "sync/syncrun.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -23,8 +20,6 @@
 #include <QStandardPaths>
 
 #include <algorithm>
-#include <cstdio>
-#include <unistd.h>
 
 namespace M365::Cli {
 
@@ -35,11 +30,6 @@ using Sync::Change;
 QString dataDirectory()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-}
-
-bool isActionable(const Change &c)
-{
-    return c.kind != Change::Kind::Conflict && c.kind != Change::Kind::Invalid;
 }
 
 QString valueText(const QJsonValue &v)
@@ -82,13 +72,14 @@ SyncCommand::SyncCommand(Secrets::SecretStore *secrets, QObject *parent)
     : QObject(parent)
     , m_secrets(secrets)
     , m_nam(new QNetworkAccessManager(this))
+    , m_context(std::make_unique<Sync::SyncContext>())
 {}
 
 SyncCommand::~SyncCommand()
 {
     // Jobs and the connection refer to the server and the NAM: they go first.
-    m_connection.reset();
-    m_source.reset();
+    delete m_run.data();
+    m_context.reset();
 }
 
 bool SyncCommand::parse(const QStringList &a)
@@ -126,7 +117,7 @@ bool SyncCommand::parse(const QStringList &a)
                       << '\n';
                 return false;
             }
-        } else if (arg == QLatin1String("--allow-deletes") && m_mode == Mode::Sync) {
+        } else if (arg == QLatin1String("--allow-deletes") && (m_mode == Mode::Sync || m_mode == Mode::Undo)) {
             bool ok = false;
             if (!next(&value) || (m_allowDeletes = value.toInt(&ok), !ok) || m_allowDeletes < 0) {
                 err() << tr("--allow-deletes needs a number, e.g. --allow-deletes 120.") << '\n';
@@ -185,14 +176,13 @@ void SyncCommand::run(Mode mode, const QStringList &arguments)
     }
 }
 
-QString SyncCommand::stateDirectory() const
+QString SyncCommand::sandboxStatePath()
 {
-    return m_sandbox ? dataDirectory() + QStringLiteral("/sandbox") : dataDirectory() + QStringLiteral("/state");
+    return dataDirectory() + QStringLiteral("/sandbox/state.sqlite");
 }
 
 void SyncCommand::fail(const M365::Error &error)
 {
-    m_runLock.reset();
     err() << error.userMessage << '\n';
     if (!error.requestId.isEmpty()) {
         err() << tr("Request ID: %1").arg(error.requestId) << '\n';
@@ -215,25 +205,27 @@ void SyncCommand::openSandbox()
         return;
     }
     const Sandbox::TenantState &state = m_server->tenant()->state();
-    m_profile.name = QStringLiteral("sandbox");
-    m_profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(m_server->baseUrl()));
-    m_profile.tenant = state.tenantId;
-    m_profile.clientId = state.demoClientId;
-    m_profile.credentialKind = Profile::CredentialKind::ClientSecret;
-    m_profile.caFile = m_server->caFile();
+    Profile::Profile &profile = m_context->profile;
+    profile.name = QStringLiteral("sandbox");
+    profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(m_server->baseUrl()));
+    profile.tenant = state.tenantId;
+    profile.clientId = state.demoClientId;
+    profile.credentialKind = Profile::CredentialKind::ClientSecret;
+    profile.caFile = m_server->caFile();
 
+    Sync::SyncSettings settings;
     // The demo's choices: UPNs in the tenant's initial domain, Germany as the default usage location, and the
     // finance group's members licensed with Exchange Online.
     for (auto it = state.domains.cbegin(); it != state.domains.cend(); ++it) {
         if (it->value(QLatin1String("isInitial")).toBool()) {
-            m_settings.rules.domain = it.key();
+            settings.rules.domain = it.key();
         }
     }
-    m_settings.rules.defaultUsageLocation = QStringLiteral("DE");
+    settings.rules.defaultUsageLocation = QStringLiteral("DE");
     for (const QJsonObject &sku : state.skus) {
         if (sku.value(QLatin1String("skuPartNumber")).toString() == QLatin1String("EXCHANGESTANDARD")) {
-            m_settings.options.skuByGroup.insert(QStringLiteral("cn=finance,ou=groups,dc=example,dc=org"),
-                                                 sku.value(QLatin1String("skuId")).toString());
+            settings.options.skuByGroup.insert(QStringLiteral("cn=finance,ou=groups,dc=example,dc=org"),
+                                               sku.value(QLatin1String("skuId")).toString());
         }
     }
     const QString sample = Sandbox::sampleDirectoryPath(data, &message);
@@ -241,12 +233,12 @@ void SyncCommand::openSandbox()
         fail(Error{QStringLiteral("sandbox"), message, {}, {}});
         return;
     }
-    m_profile.directory =
-        QJsonObject{{QStringLiteral("type"), QStringLiteral("ldif")}, {QStringLiteral("path"), sample}};
-    const Identity::ClientCredential credential = Identity::ClientCredential::fromSecret(state.demoClientSecret);
-    m_connection = std::make_unique<Profile::Connection>(
-        m_nam, m_profile, credential, QSslCertificate::fromPath(m_profile.caFile, QSsl::Pem));
-    connected();
+    profile.directory = QJsonObject{{QStringLiteral("type"), QStringLiteral("ldif")}, {QStringLiteral("path"), sample}};
+    profile.sync = settings.toJson();
+    Sync::OpenProfileJob::Options options;
+    options.statePath = sandboxStatePath();
+    options.credential = Identity::ClientCredential::fromSecret(state.demoClientSecret);
+    open(options);
 }
 
 void SyncCommand::openProfile()
@@ -262,79 +254,38 @@ void SyncCommand::openProfile()
         fail(profile->draftError());
         return;
     }
-    m_profile = *profile;
-    const Result<Sync::SyncSettings> settings = Sync::SyncSettings::fromJson(m_profile.sync);
-    if (!settings.ok()) {
-        fail(settings.error);
-        return;
-    }
-    m_settings = settings.value;
+    m_context->profile = *profile;
     if (m_mode == Mode::Status) {
         status();
         return;
     }
-    const auto connect = [this] {
-        if (m_mode == Mode::DirectoryTest) {
-            connected(); // the directory alone: no sign-in needed
-            return;
-        }
-        auto *job = new Profile::ConnectJob(m_nam, m_profile, m_secrets, this);
-        QObject::connect(job, &Job::finished, this, [this, job] {
-            if (job->hasError()) {
-                fail(job->error());
-                return;
-            }
-            m_connection = job->takeConnection();
-            connected();
-        });
-        job->start();
-    };
-    if (Sync::isLdapDirectory(m_profile.directory) && !m_profile.secrets.ldapBindPassword.isEmpty()) {
-        Secrets::SecretJob *read = m_secrets->read(m_profile.secrets.ldapBindPassword, this);
-        QObject::connect(read, &Secrets::SecretJob::finished, this, [this, read, connect] {
-            if (read->hasError()) {
-                fail(read->error());
-                return;
-            }
-            m_bindPassword = QString::fromUtf8(read->value());
-            connect();
-        });
-        read->start();
-        return;
-    }
-    connect();
+    Sync::OpenProfileJob::Options options;
+    options.connectToTenant = m_mode != Mode::DirectoryTest; // the directory alone needs no sign-in
+    open(options);
 }
 
-void SyncCommand::connected()
+void SyncCommand::open(const Sync::OpenProfileJob::Options &options)
 {
     if (m_mode == Mode::Status) {
         status();
         return;
     }
-    Result<std::unique_ptr<Directory::DirectorySource>> source =
-        Sync::createDirectorySource(m_profile.directory, m_bindPassword);
-    if (!source.ok()) {
-        fail(source.error);
-        return;
-    }
-    m_source = std::move(source.value);
-    if (m_mode == Mode::DirectoryTest) {
-        testDirectory();
-        return;
-    }
-    QDir().mkpath(stateDirectory());
-    m_statePath = stateDirectory() + QLatin1Char('/')
-        + (m_sandbox ? QStringLiteral("state.sqlite") : m_profile.name + QStringLiteral(".sqlite"));
-    const Result<bool> opened = m_store.open(m_statePath);
-    if (!opened.ok()) {
-        fail(opened.error);
-        return;
-    }
-    if (m_mode == Mode::Undo) {
-        undo();
-        return;
-    }
-    plan();
+    auto *job = new Sync::OpenProfileJob(m_nam, m_secrets, m_context.get(), options, this);
+    connect(job, &Job::finished, this, [this, job] {
+        job->deleteLater();
+        if (job->hasError()) {
+            fail(job->error());
+            return;
+        }
+        if (m_mode == Mode::DirectoryTest) {
+            testDirectory();
+        } else if (m_mode == Mode::Undo) {
+            undo();
+        } else {
+            startRun();
+        }
+    });
+    job->start();
 }
 
 void SyncCommand::status()
@@ -342,30 +293,35 @@ void SyncCommand::status()
     if (m_sandbox) {
         out() << Sandbox::describeTenant(m_server.get()) << '\n';
     } else {
-        out() << tr("Profile %1: tenant %2, app %3.").arg(m_profile.name, m_profile.tenant, m_profile.clientId) << '\n';
+        out() << tr("Profile %1: tenant %2, app %3.")
+                     .arg(m_context->profile.name, m_context->profile.tenant, m_context->profile.clientId)
+              << '\n';
     }
-    const QString statePath = stateDirectory() + QLatin1Char('/')
-        + (m_sandbox ? QStringLiteral("state.sqlite") : m_profile.name + QStringLiteral(".sqlite"));
+    const QString statePath =
+        m_sandbox ? sandboxStatePath() : Sync::StateStore::pathForProfile(m_context->profile.name);
     if (!QFile::exists(statePath)) {
         out() << tr("No sync has run yet. Next: m365sync-cli plan %1 to see what a sync would do, then sync.")
-                     .arg(m_sandbox ? QStringLiteral("--sandbox") : QStringLiteral("--profile ") + m_profile.name)
+                     .arg(m_sandbox ? QStringLiteral("--sandbox")
+                                    : QStringLiteral("--profile ") + m_context->profile.name)
               << '\n';
         finish(Done);
         return;
     }
-    const Result<bool> opened = m_store.open(statePath);
+    Sync::StateStore &store = m_context->store;
+    const Result<bool> opened = store.open(statePath);
     if (!opened.ok()) {
         fail(opened.error);
         return;
     }
-    const QList<Sync::RunRecord> runs = m_store.runHistory(1);
-    const QHash<QString, Sync::Link> links = m_store.links();
+    const QList<Sync::RunRecord> runs = store.runHistory(1);
+    const QHash<QString, Sync::Link> links = store.links();
     int users = 0;
     for (const Sync::Link &l : links) {
         users += l.objectType == Change::ObjectType::User ? 1 : 0;
     }
     out() << tr("Managed: %1 users, %2 groups.").arg(users).arg(links.size() - users) << '\n';
-    const QString again = m_sandbox ? QStringLiteral("--sandbox") : QStringLiteral("--profile ") + m_profile.name;
+    const QString again =
+        m_sandbox ? QStringLiteral("--sandbox") : QStringLiteral("--profile ") + m_context->profile.name;
     if (runs.isEmpty()) {
         out() << tr("No sync has run yet. Next: m365sync-cli plan %1, then sync.").arg(again) << '\n';
         finish(Done);
@@ -394,7 +350,7 @@ void SyncCommand::status()
 
 void SyncCommand::testDirectory()
 {
-    Directory::DirectoryJob *job = m_source->testConnection(this);
+    Directory::DirectoryJob *job = m_context->source->testConnection(this);
     connect(job, &Directory::DirectoryJob::finished, this, [this, done = job] {
         done->deleteLater();
         if (done->hasError()) {
@@ -423,62 +379,83 @@ void SyncCommand::testDirectory()
     job->start();
 }
 
-void SyncCommand::plan()
+void SyncCommand::startRun()
 {
-    auto *job = new Sync::PlanJob(m_connection->graph(), &m_store, m_source.get(), m_settings, this);
-    connect(job, &Job::finished, this, [this, job] {
-        job->deleteLater();
-        if (job->hasError()) {
-            fail(job->error());
-            return;
-        }
-        for (const Directory::EntryProblem &problem : job->problems()) {
+    Sync::RunOptions options;
+    options.apply = m_mode == Mode::Sync;
+    options.onlyKinds = m_only;
+    options.allowDeletes = m_allowDeletes;
+    options.passwordFile = m_passwordFile;
+    if (!m_yes) {
+        options.confirm = [this](const Sync::ChangePlan &, int actionable) {
+            return confirm(actionable);
+        };
+    }
+    m_run = new Sync::SyncRun(m_context.get(), options, this);
+    connect(m_run, &Sync::SyncRun::planned, this, [this](const Sync::ChangePlan &plan) {
+        for (const Directory::EntryProblem &problem : m_run->problems()) {
             err() << tr("Skipped directory entry: %1").arg(problem.toString()) << '\n';
         }
-        m_managedObjects = job->managedObjects();
-        planned(job->plan(), job->notes());
+        for (const QString &note : m_run->notes()) {
+            err() << note << '\n';
+        }
+        printPlan(plan);
     });
-    job->start();
+    startRunJob();
+}
+
+void SyncCommand::startRunJob()
+{
+    Sync::SyncRun *run = m_run;
+    m_progressClock.start();
+    connect(run, &Sync::SyncRun::progressChanged, this, [this](const Sync::ApplyProgress &progress) {
+        if (m_progressClock.elapsed() >= 1000) {
+            m_progressClock.restart();
+            printProgress(progress, false);
+        }
+    });
+    connect(run, &Sync::SyncRun::replanningStale, this, [](int count) {
+        err() << tr("%n object(s) changed in the tenant while planning; planning them again.", "", count) << '\n';
+    });
+    connect(run, &Job::finished, this, [this, run] {
+        run->deleteLater();
+        finished(run);
+    });
+    run->start();
+}
+
+bool SyncCommand::confirm(int actionable)
+{
+    if (!standardInputIsTerminal()) {
+        err() << tr("Add --yes to apply these %n change(s) without being asked.", "", actionable) << '\n';
+        m_declinedCode = Usage;
+        return false;
+    }
+    err() << tr("Apply %n change(s) to the tenant? [y/N] ", "", actionable);
+    err().flush();
+    QTextStream in(stdin);
+    const QString answer = in.readLine().trimmed().toLower();
+    if (answer != QLatin1String("y") && answer != QLatin1String("yes")) {
+        err() << tr("Nothing was changed.") << '\n';
+        m_declinedCode = ChangesPending;
+        return false;
+    }
+    return true;
 }
 
 void SyncCommand::undo()
 {
-    const QList<Sync::RunRecord> runs = m_store.runHistory();
-    const auto run = std::find_if(runs.cbegin(), runs.cend(), [this](const Sync::RunRecord &r) {
-        return r.id == m_undoRun;
-    });
-    if (run == runs.cend()) {
-        QStringList latest;
-        for (const Sync::RunRecord &r : runs.mid(0, 10)) {
-            latest.append(QString::number(r.id));
-        }
-        err() << (latest.isEmpty() ? tr("There is no run %1: this profile has not run yet.").arg(m_undoRun)
-                                   : tr("There is no run %1 in this profile's history. The latest runs are: %2.")
-                                         .arg(m_undoRun)
-                                         .arg(latest.join(QStringLiteral(", "))))
-              << '\n';
-        finish(Failed);
-        return;
-    }
-    if (!run->ended.isValid()) {
-        err() << tr("Run %1 did not finish; undo takes back the changes it recorded as done.").arg(m_undoRun) << '\n';
-    }
-    // The tenant as plan reads it (delta from the kept objects): the undo compares each object with what the run
-    // wrote, so that a later edit in the tenant is reported as a conflict instead of overwritten.
-    auto *job = new Sync::CloudReadJob(
-        m_connection->graph(), &m_store, m_settings.rules.managedProperties(), m_settings.options.syncGroups, this);
+    auto *job = new Sync::UndoPlanJob(m_context.get(), m_undoRun, this);
     connect(job, &Job::finished, this, [this, job] {
         job->deleteLater();
         if (job->hasError()) {
             fail(job->error());
             return;
         }
-        Sync::ChangePlan plan = Sync::UndoPlanner::plan(m_store.runChanges(m_undoRun),
-                                                        job->snapshot(),
-                                                        m_store.links(),
-                                                        Sync::Planner::userFingerprintProperties(m_settings.rules));
-        plan.created = QDateTime::currentDateTimeUtc();
-        undoPlanned(plan);
+        for (const QString &note : job->notes()) {
+            err() << note << '\n';
+        }
+        undoPlanned(job->plan());
     });
     job->start();
 }
@@ -486,10 +463,9 @@ void SyncCommand::undo()
 void SyncCommand::undoPlanned(const Sync::ChangePlan &plan)
 {
     printPlan(plan);
-    int actionable = 0;
-    for (const Change &c : plan.changes) {
-        actionable += isActionable(c) ? 1 : 0;
-    }
+    const int actionable = int(std::count_if(plan.changes.cbegin(), plan.changes.cend(), [](const Change &c) {
+        return c.kind != Change::Kind::Conflict && c.kind != Change::Kind::Invalid;
+    }));
     // --json keeps standard output for the plan alone.
     QTextStream &notes = m_json ? err() : out();
     if (actionable == 0) {
@@ -507,64 +483,97 @@ void SyncCommand::undoPlanned(const Sync::ChangePlan &plan)
         finish(ChangesPending);
         return;
     }
-    Sync::ApplyOptions options;
-    options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
+    Sync::RunOptions options;
+    options.plan = plan;
+    options.allowDeletes = m_allowDeletes;
     // No second round: a change whose object moved on since the read is reported, not re-planned as a sync.
-    apply(plan, options, true);
+    options.replanStale = false;
+    m_run = new Sync::SyncRun(m_context.get(), options, this);
+    startRunJob();
 }
 
-void SyncCommand::planned(const Sync::ChangePlan &plan, const QStringList &notes)
+void SyncCommand::finished(Sync::SyncRun *run)
 {
-    for (const QString &note : notes) {
-        err() << note << '\n';
-    }
-    int actionable = 0;
-    for (const Change &c : plan.changes) {
-        actionable += isActionable(c) && (m_only.isEmpty() || m_only.contains(c.kind)) ? 1 : 0;
-    }
-    if (m_mode == Mode::Plan) {
-        printPlan(plan);
-        finish(actionable > 0 ? ChangesPending : Done);
+    using Sync::RunOutcome;
+    const RunOutcome outcome = run->outcome();
+    switch (outcome) {
+    case RunOutcome::Planned:
+        finish(run->actionable() > 0 ? ChangesPending : Done);
         return;
-    }
-    printPlan(plan);
-    if (actionable == 0) {
+    case RunOutcome::NothingToDo:
         out() << tr("Nothing to do: the tenant matches the directory.") << '\n';
         finish(Done);
         return;
-    }
-    if (m_settings.guard.trips(plan, m_managedObjects, m_allowDeletes)) {
+    case RunOutcome::Declined:
+        finish(m_declinedCode);
+        return;
+    case RunOutcome::GuardStopped:
         err() << tr("Stopped by the deletion guard: this plan would disable, delete or remove %1 objects, licences "
                     "or memberships, more than the %2 allowed without confirmation. Nothing was changed. Check the "
-                    "plan (did the directory lose users, or the scope change?), then run sync again with "
+                    "plan (did the directory lose users, or the scope change?), then run %3 again with "
                     "--allow-deletes %1 if it is right.")
-                     .arg(plan.destructiveCount())
-                     .arg(m_settings.guard.threshold(m_managedObjects))
+                     .arg(run->destructiveCount())
+                     .arg(run->guardThreshold())
+                     .arg(m_mode == Mode::Undo ? QStringLiteral("undo") : QStringLiteral("sync"))
               << '\n';
         finish(DeletionGuard);
         return;
-    }
-    if (!m_yes) {
-        if (!isatty(fileno(stdin))) {
-            err() << tr("Add --yes to apply these %n change(s) without being asked.", "", actionable) << '\n';
-            finish(Usage);
-            return;
+    case RunOutcome::Locked:
+    case RunOutcome::Failed:
+        if (run->progress().total > 0) {
+            printProgress(run->progress(), true);
         }
-        err() << tr("Apply %n change(s) to the tenant? [y/N] ", "", actionable);
-        err().flush();
-        QTextStream in(stdin);
-        const QString answer = in.readLine().trimmed().toLower();
-        if (answer != QLatin1String("y") && answer != QLatin1String("yes")) {
-            err() << tr("Nothing was changed.") << '\n';
-            finish(ChangesPending);
-            return;
-        }
+        printFailures(run);
+        fail(run->error());
+        return;
+    case RunOutcome::Done:
+    case RunOutcome::FailedItems:
+    case RunOutcome::Stopped:
+        break;
     }
-    Sync::ApplyOptions options;
-    options.onlyKinds = m_only;
-    options.passwordFile = m_passwordFile;
-    options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
-    apply(plan, options, false);
+    if (!run->lockTakenOverMessage().isEmpty()) {
+        err() << run->lockTakenOverMessage() << '\n';
+    }
+    printProgress(run->progress(), true);
+    printFailures(run);
+    QStringList parts;
+    for (auto it = run->totals().constBegin(); it != run->totals().constEnd(); ++it) {
+        parts.append(QStringLiteral("%1 %2").arg(it.value().toInt()).arg(it.key()));
+    }
+    const int code = outcome == RunOutcome::Done ? Done : FailedItems;
+    if (m_mode == Mode::Undo) {
+        QTextStream &notes = m_json ? err() : out();
+        notes << tr("Undo of run %1 finished: %2.").arg(m_undoRun).arg(parts.join(QStringLiteral(", "))) << '\n';
+        if (run->staleLeft() > 0) {
+            notes << tr("%n object(s) changed in the tenant meanwhile and were left alone; run undo again to see "
+                        "them.",
+                        "",
+                        run->staleLeft())
+                  << '\n';
+        }
+        finish(code);
+        return;
+    }
+    out() << tr("Sync finished: %1.").arg(parts.join(QStringLiteral(", "))) << '\n';
+    if (!m_passwordFile.isEmpty() && run->totals().value(QLatin1String("done")).toInt() > 0) {
+        out() << tr("Initial passwords of new users are in %1 (readable only by you). Hand them out, then delete the "
+                    "file.")
+                     .arg(QDir::toNativeSeparators(m_passwordFile))
+              << '\n';
+    }
+    finish(code);
+}
+
+void SyncCommand::printFailures(Sync::SyncRun *run)
+{
+    for (const auto &[change, outcome] : run->failures()) {
+        err() << tr("Failed: %1 %2 %3: %4")
+                     .arg(Change::kindName(change.kind), change.displayName, change.userPrincipalName, outcome.message);
+        if (!outcome.requestId.isEmpty()) {
+            err() << tr(" (request ID %1)").arg(outcome.requestId);
+        }
+        err() << '\n';
+    }
 }
 
 void SyncCommand::printPlan(const Sync::ChangePlan &plan)
@@ -634,35 +643,6 @@ void SyncCommand::printPlan(const Sync::ChangePlan &plan)
     }
 }
 
-void SyncCommand::apply(const Sync::ChangePlan &plan, const Sync::ApplyOptions &options, bool replanRound)
-{
-    if (!m_runLock) {
-        // One run per profile at a time (the GUI, another CLI, the schedule); planning needs no lock, applying does.
-        // Held from here to the end, through the re-plan of stale changes.
-        m_runLock = std::make_unique<Sync::RunLock>(m_statePath, m_profile.name);
-        const Result<bool> locked = m_runLock->acquire();
-        if (!locked.ok()) {
-            fail(locked.error);
-            return;
-        }
-        if (!m_runLock->takenOverMessage().isEmpty()) {
-            err() << m_runLock->takenOverMessage() << '\n';
-        }
-    }
-    auto *job = new Sync::ApplyJob(m_connection->graph(), &m_store, plan, options, this);
-    m_progressClock.start();
-    connect(job, &Sync::ApplyJob::progressChanged, this, [this](const Sync::ApplyProgress &progress) {
-        if (m_progressClock.elapsed() >= 1000) {
-            m_progressClock.restart();
-            printProgress(progress, false);
-        }
-    });
-    connect(job, &Job::finished, this, [this, job, replanRound] {
-        applied(job, replanRound);
-    });
-    job->start();
-}
-
 void SyncCommand::printProgress(const Sync::ApplyProgress &p, bool last)
 {
     err() << tr("%1 of %2 changes, %3 writes/s").arg(p.done).arg(p.total).arg(p.writesPerSecond, 0, 'f', 1);
@@ -677,101 +657,6 @@ void SyncCommand::printProgress(const Sync::ApplyProgress &p, bool last)
     }
     err() << '\n';
     err().flush();
-}
-
-void SyncCommand::applied(Sync::ApplyJob *job, bool replanRound)
-{
-    job->deleteLater();
-    printProgress(job->progress(), true);
-    const Sync::ChangePlan &plan = job->plan();
-    int failed = 0;
-    for (int i = 0; i < job->outcomes().size(); ++i) {
-        const Sync::ChangeOutcome &o = job->outcomes().at(i);
-        const Change &c = plan.changes.at(i);
-        if (o.result == Sync::ChangeOutcome::Result::Failed) {
-            ++failed;
-            err() << tr("Failed: %1 %2 %3: %4")
-                         .arg(Change::kindName(c.kind), c.displayName, c.userPrincipalName, o.message);
-            if (!o.requestId.isEmpty()) {
-                err() << tr(" (request ID %1)").arg(o.requestId);
-            }
-            err() << '\n';
-        }
-    }
-    const QJsonObject counts = job->counts();
-    for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
-        if (it.key() != QLatin1String("total")) {
-            m_totals.insert(it.key(), m_totals.value(it.key()).toInt() + it.value().toInt());
-        }
-    }
-    if (job->hasError()) {
-        fail(job->error());
-        return;
-    }
-    const QList<int> stale = job->staleChanges();
-    if (!stale.isEmpty() && !replanRound) {
-        // Objects that changed in the tenant after planning: plan again and apply just those, once.
-        QSet<QString> keys;
-        for (int i : stale) {
-            keys.insert(Change::objectTypeName(plan.changes.at(i).objectType) + QLatin1Char('/')
-                        + plan.changes.at(i).anchor);
-        }
-        err() << tr("%n object(s) changed in the tenant while planning; planning them again.", "", int(stale.size()))
-              << '\n';
-        auto *again = new Sync::PlanJob(m_connection->graph(), &m_store, m_source.get(), m_settings, this);
-        connect(again, &Job::finished, this, [this, again, keys, options = Sync::ApplyOptions{}]() mutable {
-            again->deleteLater();
-            if (again->hasError()) {
-                fail(again->error());
-                return;
-            }
-            const Sync::ChangePlan &fresh = again->plan();
-            for (int i = 0; i < fresh.changes.size(); ++i) {
-                const Change &c = fresh.changes.at(i);
-                if (keys.contains(Change::objectTypeName(c.objectType) + QLatin1Char('/') + c.anchor)) {
-                    options.onlyIndices.insert(i);
-                }
-            }
-            options.onlyKinds = m_only;
-            options.passwordFile = m_passwordFile;
-            options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
-            if (options.onlyIndices.isEmpty()) {
-                m_runLock.reset();
-                out() << tr("Done.") << '\n';
-                finish(Done);
-                return;
-            }
-            apply(fresh, options, true);
-        });
-        again->start();
-        return;
-    }
-    m_runLock.reset(); // the run is over: the next one may start
-    QStringList parts;
-    for (auto it = m_totals.constBegin(); it != m_totals.constEnd(); ++it) {
-        parts.append(QStringLiteral("%1 %2").arg(it.value().toInt()).arg(it.key()));
-    }
-    if (m_mode == Mode::Undo) {
-        QTextStream &notes = m_json ? err() : out();
-        notes << tr("Undo of run %1 finished: %2.").arg(m_undoRun).arg(parts.join(QStringLiteral(", "))) << '\n';
-        if (!stale.isEmpty()) {
-            notes << tr("%n object(s) changed in the tenant meanwhile and were left alone; run undo again to see "
-                        "them.",
-                        "",
-                        int(stale.size()))
-                  << '\n';
-        }
-        finish(failed > 0 ? FailedItems : Done);
-        return;
-    }
-    out() << tr("Sync finished: %1.").arg(parts.join(QStringLiteral(", "))) << '\n';
-    if (!m_passwordFile.isEmpty() && m_totals.value(QLatin1String("done")).toInt() > 0) {
-        out() << tr("Initial passwords of new users are in %1 (readable only by you). Hand them out, then delete the "
-                    "file.")
-                     .arg(QDir::toNativeSeparators(m_passwordFile))
-              << '\n';
-    }
-    finish(failed > 0 ? FailedItems : Done);
 }
 
 } // namespace M365::Cli

@@ -2,15 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "profile/profile.h"
-#include "sync/applier.h"
 #include "sync/changeplan.h"
-#include "sync/runlock.h"
-#include "sync/statestore.h"
-#include "sync/syncsettings.h"
+#include "sync/syncrun.h"
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
 
 #include <memory>
@@ -23,20 +20,13 @@ class SecretStore;
 namespace M365::Sandbox {
 class SandboxServer;
 }
-namespace M365::Directory {
-class DirectorySource;
-}
-namespace M365::Profile {
-class Connection;
-}
 
 namespace M365::Cli {
 
 /*
- * "m365sync-cli plan | sync | status | undo" for a profile (--profile NAME) or for the offline demo (--sandbox: the
- * sandbox tenant in-process, kept under the app data location, and the bundled sample directory). The same engine as
- * the GUI: PlanJob reads the directory and the tenant and plans; ApplyJob applies; the StateStore remembers; undo
- * plans with UndoPlanner from a run's recorded changes.
+ * "m365sync-cli plan | sync | status | undo | directory test" for a profile (--profile NAME) or for the offline demo
+ * (--sandbox: the sandbox tenant in-process, kept under the app data location, and the bundled sample directory).
+ * The run itself is the engine's Sync::SyncRun, the same as the GUI's; this class parses, asks and prints.
  */
 class SyncCommand : public QObject
 {
@@ -54,22 +44,26 @@ public:
 
 private:
     bool parse(const QStringList &arguments);
+    static QString sandboxStatePath();
     void openSandbox();
     void openProfile();
-    void connected();
+    void open(const Sync::OpenProfileJob::Options &options);
     void status();
     void testDirectory();
-    void plan();
-    /// Undo: reads the tenant as plan() does, then plans taking back run m_undoRun (UndoPlanner).
+    /// plan and sync: one SyncRun (plan only for plan).
+    void startRun();
+    /// Starts m_run with the progress and the end reported.
+    void startRunJob();
+    /// The question before applying, on a terminal; without one, --yes is required.
+    bool confirm(int actionable);
+    /// Undo: plans taking back run m_undoRun (UndoPlanJob), then applies it with --yes.
     void undo();
     void undoPlanned(const Sync::ChangePlan &plan);
-    void planned(const Sync::ChangePlan &plan, const QStringList &notes);
+    void finished(Sync::SyncRun *run);
     void printPlan(const Sync::ChangePlan &plan);
-    void apply(const Sync::ChangePlan &plan, const Sync::ApplyOptions &options, bool replanRound);
-    void applied(Sync::ApplyJob *job, bool replanRound);
     void printProgress(const Sync::ApplyProgress &progress, bool last);
+    void printFailures(Sync::SyncRun *run);
     void fail(const M365::Error &error);
-    QString stateDirectory() const;
 
     Secrets::SecretStore *m_secrets;
     Mode m_mode = Mode::Plan;
@@ -83,23 +77,13 @@ private:
     QSet<Sync::Change::Kind> m_only;
     QString m_passwordFile;
     qint64 m_undoRun = 0; ///< Undo: the run to take back
+    int m_declinedCode = 0; ///< the exit code when the confirmation said no
 
     QNetworkAccessManager *m_nam = nullptr;
     std::unique_ptr<Sandbox::SandboxServer> m_server;
-    Profile::Profile m_profile;
-    std::unique_ptr<Profile::Connection> m_connection;
-    std::unique_ptr<Directory::DirectorySource> m_source;
-    Sync::SyncSettings m_settings;
-    Sync::StateStore m_store;
-    QString m_statePath;
-    /// Taken before the first change is applied and held to the end (also through the re-plan of stale changes), so
-    /// that the GUI or another CLI run of the profile does not apply at the same time.
-    std::unique_ptr<Sync::RunLock> m_runLock;
-    QString m_bindPassword;
-    int m_managedObjects = 0;
+    std::unique_ptr<Sync::SyncContext> m_context;
+    QPointer<Sync::SyncRun> m_run;
     QElapsedTimer m_progressClock;
-    QList<Sync::ChangeOutcome> m_outcomes;
-    QJsonObject m_totals;
 };
 
 } // namespace M365::Cli

@@ -8,15 +8,11 @@
 #include "graph/tenantcheck.h"
 #include "profile/connection.h"
 #include "profile/profilestore.h"
-#include "profile/secretstore.h"
 #include "sandboxserver.h"
-#include "sync/cloudreader.h"
 #include "sync/initialpasswords.h"
 #include "sync/planner.h"
 #include "sync/plansession.h"
-#include "sync/runlock.h"
 #include "sync/schedule.h"
-#include "sync/undoplanner.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -24,16 +20,19 @@
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 namespace M365::Ui {
 
 DashboardController::DashboardController(const Profile::Profile &profile, const Options &options, QObject *parent)
     : QObject(parent)
-    , m_profile(profile)
     , m_options(options)
+    , m_context(std::make_unique<Sync::SyncContext>())
     , m_nam(new QNetworkAccessManager(this))
 {
     qRegisterMetaType<M365::Sync::ApplyProgress>();
     qRegisterMetaType<M365::Sync::ChangeOutcome>();
+    m_context->profile = profile;
     m_replanTimer.setSingleShot(true);
     connect(&m_replanTimer, &QTimer::timeout, this, &DashboardController::replan);
     connect(&m_pollTimer, &QTimer::timeout, this, &DashboardController::replan);
@@ -41,9 +40,9 @@ DashboardController::DashboardController(const Profile::Profile &profile, const 
 
 DashboardController::~DashboardController()
 {
-    if (m_applyJob) {
-        m_applyJob->disconnect(this);
-        m_applyJob->cancel();
+    if (m_run) {
+        m_run->disconnect(this);
+        m_run->cancel();
     }
     if (m_planJob) {
         m_planJob->disconnect(this);
@@ -53,19 +52,12 @@ DashboardController::~DashboardController()
         m_watch->disconnect(this);
         m_watch->cancel();
     }
-    delete m_applyJob.data();
+    delete m_run.data();
     delete m_planJob.data();
     delete m_watch.data();
     delete m_containersJob.data();
-    m_source.reset();
-    m_connection.reset();
-}
-
-QString DashboardController::stateDirectory() const
-{
-    return m_options.stateDirectory.isEmpty()
-        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/state")
-        : m_options.stateDirectory;
+    delete m_undoPlan.data();
+    m_context.reset();
 }
 
 void DashboardController::setState(State state)
@@ -83,7 +75,7 @@ void DashboardController::reportError(const M365::Error &error)
 
 QDateTime DashboardController::lastSync() const
 {
-    const QList<Sync::RunRecord> runs = m_store.runHistory(1);
+    const QList<Sync::RunRecord> runs = m_context->store.runHistory(1);
     return runs.isEmpty() ? QDateTime() : (runs.first().ended.isValid() ? runs.first().ended : runs.first().started);
 }
 
@@ -102,17 +94,17 @@ void DashboardController::setPollIntervalSeconds(int seconds)
 
 Graph::RequestLog *DashboardController::requestLog() const
 {
-    return m_connection ? m_connection->graph()->requestLog() : nullptr;
+    return m_context->connection ? m_context->connection->graph()->requestLog() : nullptr;
 }
 
 Graph::GraphClient *DashboardController::graphClient() const
 {
-    return m_connection ? m_connection->graph() : nullptr;
+    return m_context->connection ? m_context->connection->graph() : nullptr;
 }
 
 void DashboardController::showUndo(qint64 runId)
 {
-    if (!m_connection || m_applyJob || m_undoRead) {
+    if (!m_context->connection || m_run || m_undoPlan) {
         return;
     }
     if (m_planJob) {
@@ -120,36 +112,29 @@ void DashboardController::showUndo(qint64 runId)
         m_planJob->cancel();
         m_planJob = nullptr;
     }
-    // The tenant as it is now: what changed since the run is not overwritten (UndoPlanner makes it a conflict).
-    const bool readGroups = m_settings.options.syncGroups || !m_settings.options.licenceGroupBySku.isEmpty();
-    m_undoRead =
-        new Sync::CloudReadJob(m_connection->graph(), &m_store, m_settings.rules.managedProperties(), readGroups, this);
-    Sync::CloudReadJob *read = m_undoRead;
+    m_undoPlan = new Sync::UndoPlanJob(m_context.get(), runId, this);
+    Sync::UndoPlanJob *job = m_undoPlan;
     setState(State::Planning);
-    connect(read, &Job::finished, this, [this, read, runId] {
-        read->deleteLater();
-        if (read->hasError()) {
+    connect(job, &Job::finished, this, [this, job, runId] {
+        job->deleteLater();
+        if (job->hasError()) {
             setState(State::Ready);
-            reportError(read->error());
+            reportError(job->error());
             return;
         }
-        m_plan = Sync::UndoPlanner::plan(m_store.runChanges(runId),
-                                         read->snapshot(),
-                                         m_store.links(),
-                                         Sync::Planner::userFingerprintProperties(m_settings.rules));
-        m_plan.created = QDateTime::currentDateTimeUtc();
-        m_problems.clear();
+        m_plan = job->plan();
+        m_problems = job->notes();
         m_undoRun = runId;
         setState(State::Ready);
         Q_EMIT undoChanged();
         Q_EMIT planChanged();
     });
-    read->start();
+    job->start();
 }
 
 void DashboardController::showLivePreview()
 {
-    if (m_undoRun == 0 || m_applyJob) {
+    if (m_undoRun == 0 || m_run) {
         return;
     }
     m_undoRun = 0;
@@ -161,55 +146,14 @@ void DashboardController::start()
 {
     setState(State::Connecting);
     // A profile of the in-process sandbox tenant follows it to this run's port and CA.
-    if (m_options.sandbox && m_profile.endpoints.cloud == Identity::Cloud::Custom
-        && m_profile.tenant == m_options.sandbox->tenant()->state().tenantId) {
-        m_profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(m_options.sandbox->baseUrl()));
-        m_profile.caFile = m_options.sandbox->caFile();
+    if (m_options.sandbox && m_context->profile.endpoints.cloud == Identity::Cloud::Custom
+        && m_context->profile.tenant == m_options.sandbox->tenant()->state().tenantId) {
+        m_context->profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(m_options.sandbox->baseUrl()));
+        m_context->profile.caFile = m_options.sandbox->caFile();
     }
-    const Result<Sync::SyncSettings> settings = Sync::SyncSettings::fromJson(m_profile.sync);
-    if (!settings.ok()) {
-        setState(State::Failed);
-        reportError(settings.error);
-        return;
-    }
-    m_settings = settings.value;
-    QDir().mkpath(stateDirectory());
-    m_storePath = stateDirectory() + QLatin1Char('/') + m_profile.name + QStringLiteral(".sqlite");
-    const Result<bool> opened = m_store.open(m_storePath);
-    if (!opened.ok()) {
-        setState(State::Failed);
-        reportError(opened.error);
-        return;
-    }
-    if (Sync::isLdapDirectory(m_profile.directory) && !m_profile.secrets.ldapBindPassword.isEmpty()
-        && m_options.secrets) {
-        Secrets::SecretJob *read = m_options.secrets->read(m_profile.secrets.ldapBindPassword, this);
-        connect(read, &Secrets::SecretJob::finished, this, [this, read] {
-            if (read->hasError()) {
-                setState(State::Failed);
-                reportError(read->error());
-                return;
-            }
-            m_bindPassword = QString::fromUtf8(read->value());
-            connectToTenant();
-        });
-        read->start();
-        return;
-    }
-    connectToTenant();
-}
-
-void DashboardController::connectToTenant()
-{
-    Result<std::unique_ptr<Directory::DirectorySource>> source =
-        Sync::createDirectorySource(m_profile.directory, m_bindPassword);
-    if (!source.ok()) {
-        setState(State::Failed);
-        reportError(source.error);
-        return;
-    }
-    m_source = std::move(source.value);
-    auto *job = new Profile::ConnectJob(m_nam, m_profile, m_options.secrets, this);
+    Sync::OpenProfileJob::Options options;
+    options.stateDirectory = m_options.stateDirectory;
+    auto *job = new Sync::OpenProfileJob(m_nam, m_options.secrets, m_context.get(), options, this);
     connect(job, &Job::finished, this, [this, job] {
         job->deleteLater();
         if (job->hasError()) {
@@ -217,7 +161,6 @@ void DashboardController::connectToTenant()
             reportError(job->error());
             return;
         }
-        m_connection = job->takeConnection();
         onConnected();
     });
     job->start();
@@ -233,16 +176,18 @@ void DashboardController::onConnected()
 
 void DashboardController::checkHealth()
 {
-    m_health.certificateExpires =
-        m_profile.credentialKind == Profile::CredentialKind::Certificate ? m_profile.certificate.notAfter : QDateTime();
+    m_health.certificateExpires = m_context->profile.credentialKind == Profile::CredentialKind::Certificate
+        ? m_context->profile.certificate.notAfter
+        : QDateTime();
     m_health.certificateExpiresSoon = m_health.certificateExpires.isValid()
         && m_health.certificateExpires < QDateTime::currentDateTimeUtc().addDays(30);
-    m_health.upnDomain = m_settings.rules.domain;
+    m_health.upnDomain = m_context->settings.rules.domain;
     Graph::Features features;
-    features.groups = m_settings.options.syncGroups;
-    features.licences = !m_settings.options.defaultSkuId.isEmpty() || !m_settings.options.skuByGroup.isEmpty()
-        || !m_settings.options.licenceGroupBySku.isEmpty();
-    auto *check = new Graph::TenantCheckJob(m_connection->graph(), features, this);
+    features.groups = m_context->settings.options.syncGroups;
+    features.licences = !m_context->settings.options.defaultSkuId.isEmpty()
+        || !m_context->settings.options.skuByGroup.isEmpty()
+        || !m_context->settings.options.licenceGroupBySku.isEmpty();
+    auto *check = new Graph::TenantCheckJob(m_context->connection->graph(), features, this);
     connect(check, &Job::finished, this, [this, check] {
         check->deleteLater();
         if (check->hasError()) {
@@ -262,7 +207,7 @@ void DashboardController::checkHealth()
 
 void DashboardController::startWatch()
 {
-    m_watch = m_source->watch(this);
+    m_watch = m_context->source->watch(this);
     connect(m_watch, &Directory::DirectoryJob::changed, this, [this](const Directory::ChangeEvent &event) {
         m_directory.apply(event);
         scheduleReplan(m_options.replanDelayMs);
@@ -303,31 +248,31 @@ QString DashboardController::cliExecutable()
 
 void DashboardController::setSettings(const Sync::SyncSettings &settings)
 {
-    const bool scheduleChanged = !(settings.schedule == m_settings.schedule);
-    m_settings = settings;
+    const bool scheduleChanged = !(settings.schedule == m_context->settings.schedule);
+    m_context->settings = settings;
     if (scheduleChanged) {
         const QString cli = cliExecutable();
         const Sync::ScheduleInstaller installer(cli.isEmpty() ? QStringLiteral("m365sync-cli") : cli,
                                                 m_options.scheduleUnitDirectory,
                                                 m_options.runSystemctl);
-        const Result<bool> installed = installer.apply(m_profile.name, m_settings.schedule);
+        const Result<bool> installed = installer.apply(m_context->profile.name, m_context->settings.schedule);
         if (!installed.ok()) {
             reportError(installed.error);
         }
     }
     saveProfile();
-    m_health.upnDomain = m_settings.rules.domain;
+    m_health.upnDomain = m_context->settings.rules.domain;
     Q_EMIT healthChanged();
     scheduleReplan(0);
 }
 
 void DashboardController::saveProfile()
 {
-    m_profile.sync = m_settings.toJson();
+    m_context->profile.sync = m_context->settings.toJson();
     M365::Error error;
     const Profile::ProfileStore store(m_options.profileDirectory.isEmpty() ? Profile::ProfileStore::defaultDirectory()
                                                                            : m_options.profileDirectory);
-    if (!store.save(m_profile, &error)) {
+    if (!store.save(m_context->profile, &error)) {
         reportError(error);
     }
 }
@@ -343,7 +288,7 @@ int DashboardController::excludeUnselected(const QList<int> &indexes)
         const Sync::Change &change = m_plan.changes.at(i);
         const bool applicable =
             change.kind != Sync::Change::Kind::Conflict && change.kind != Sync::Change::Kind::Invalid;
-        if (applicable && !selected.contains(i) && m_settings.exclusions.add(change)) {
+        if (applicable && !selected.contains(i) && m_context->settings.exclusions.add(change)) {
             ++added;
         }
     }
@@ -356,7 +301,8 @@ int DashboardController::excludeUnselected(const QList<int> &indexes)
 
 std::unique_ptr<Directory::DirectorySource> DashboardController::sourceFor(const QJsonObject &directory)
 {
-    Result<std::unique_ptr<Directory::DirectorySource>> source = Sync::createDirectorySource(directory, m_bindPassword);
+    Result<std::unique_ptr<Directory::DirectorySource>> source =
+        Sync::createDirectorySource(directory, m_context->bindPassword);
     if (!source.ok()) {
         reportError(source.error);
         return nullptr;
@@ -379,10 +325,11 @@ Directory::DirectoryJob *DashboardController::testDirectory(const QJsonObject &d
 
 bool DashboardController::setDirectory(const QJsonObject &directory)
 {
-    if (m_applyJob) {
+    if (m_run) {
         return false;
     }
-    Result<std::unique_ptr<Directory::DirectorySource>> source = Sync::createDirectorySource(directory, m_bindPassword);
+    Result<std::unique_ptr<Directory::DirectorySource>> source =
+        Sync::createDirectorySource(directory, m_context->bindPassword);
     if (!source.ok()) {
         reportError(source.error);
         return false;
@@ -397,11 +344,11 @@ bool DashboardController::setDirectory(const QJsonObject &directory)
         m_watch->disconnect(this);
         delete m_watch.data(); // cancels and joins its worker before the source it reads goes
     }
-    m_source = std::move(source.value);
-    m_profile.directory = directory;
+    m_context->source = std::move(source.value);
+    m_context->profile.directory = directory;
     saveProfile();
     m_directory.invalidate();
-    if (m_connection) {
+    if (m_context->connection) {
         startWatch();
         scheduleReplan(0);
     }
@@ -445,7 +392,7 @@ QByteArray DashboardController::userPhoto(const QString &anchor) const
 
 void DashboardController::includeAgain(Sync::Change::ObjectType objectType, const QString &key)
 {
-    if (!m_settings.exclusions.remove(objectType, key)) {
+    if (!m_context->settings.exclusions.remove(objectType, key)) {
         return;
     }
     saveProfile();
@@ -455,10 +402,10 @@ void DashboardController::includeAgain(Sync::Change::ObjectType objectType, cons
 
 void DashboardController::replan()
 {
-    if (!m_connection || !m_source) {
+    if (!m_context->connection || !m_context->source) {
         return;
     }
-    if (m_planJob || m_applyJob || m_undoRead || m_undoRun != 0) {
+    if (m_planJob || m_run || m_undoPlan || m_undoRun != 0) {
         // One plan at a time, none while a run changes the tenant, and none over an undo the admin is looking at:
         // once more afterwards.
         m_replanPending = true;
@@ -473,7 +420,8 @@ void DashboardController::replan()
     if (m_directory.isValid() && m_directory.readAt().msecsTo(QDateTime::currentDateTimeUtc()) > kFullReadIntervalMs) {
         m_directory.invalidate();
     }
-    m_planJob = new Sync::PlanJob(m_connection->graph(), &m_store, m_source.get(), m_settings, this);
+    m_planJob = new Sync::PlanJob(
+        m_context->connection->graph(), &m_context->store, m_context->source.get(), m_context->settings, this);
     m_planJob->setDirectorySnapshot(&m_directory);
     m_planJob->setIncrementalPlanner(m_planner);
     Sync::PlanJob *job = m_planJob;
@@ -515,7 +463,7 @@ void DashboardController::onPlanned(Sync::PlanJob *job)
 
 void DashboardController::apply(const QList<int> &indexes)
 {
-    if (m_applyJob || !m_connection) {
+    if (m_run || !m_context->connection) {
         return;
     }
     if (m_planJob) {
@@ -530,31 +478,20 @@ void DashboardController::apply(const QList<int> &indexes)
         m_planJob->cancel();
         m_planJob = nullptr;
     }
-    Sync::ChangePlan selected = m_plan;
-    if (!indexes.isEmpty()) {
-        selected.changes.clear();
-        for (int i : indexes) {
-            if (i >= 0 && i < m_plan.changes.size()) {
-                selected.changes.append(m_plan.changes.at(i));
-            }
-        }
-    }
-    if (m_settings.guard.trips(selected, m_managedObjects)) {
-        m_pendingApply = indexes;
-        Q_EMIT deletionGuardTripped(selected.destructiveCount(), m_settings.guard.threshold(m_managedObjects));
-        return;
-    }
-    startApply(indexes);
+    startRun(indexes, 0);
 }
 
 void DashboardController::confirmApply(bool allow)
 {
     const QList<int> indexes = m_pendingApply;
+    const int destructive = m_pendingDestructive;
     m_pendingApply.clear();
-    if (!allow) {
-        return;
+    m_pendingDestructive = 0;
+    if (allow) {
+        startRun(indexes, destructive);
+    } else if (m_replanPending) {
+        replan();
     }
-    startApply(indexes);
 }
 
 Sync::RunSummary DashboardController::runSummary(const QList<int> &indexes) const
@@ -562,7 +499,7 @@ Sync::RunSummary DashboardController::runSummary(const QList<int> &indexes) cons
     Sync::ApplyOptions options;
     options.onlyIndices = QSet<int>(indexes.cbegin(), indexes.cend());
     double measured = 0;
-    for (const Sync::RunRecord &run : m_store.runHistory(5)) {
+    for (const Sync::RunRecord &run : m_context->store.runHistory(5)) {
         // The latest run that wrote something and ended; a run without writes says nothing about the rate.
         if ((measured = Sync::RunSummary::measuredWritesPerSecond(run)) > 0) {
             break;
@@ -571,68 +508,96 @@ Sync::RunSummary DashboardController::runSummary(const QList<int> &indexes) cons
     return Sync::RunSummary::build(m_plan, options, measured);
 }
 
-void DashboardController::startApply(const QList<int> &indexes)
+void DashboardController::startRun(const QList<int> &indexes, int allowDeletes)
 {
-    // One run per profile at a time, whoever starts it (this window, the CLI, the schedule); planning needs no lock.
-    m_runLock = std::make_unique<Sync::RunLock>(m_storePath, m_profile.name);
-    const Result<bool> locked = m_runLock->acquire();
-    if (!locked.ok()) {
-        m_runLock.reset();
-        Q_EMIT applyRefused(locked.error);
-        if (m_replanPending) {
-            replan();
-        }
-        return;
-    }
-    // Rows left out of an undo are simply not undone; only the live preview's become exclusions.
-    m_excludedByRun = m_undoRun == 0 ? excludeUnselected(indexes) : 0;
-    Sync::ApplyOptions options;
+    Sync::RunOptions options;
+    options.plan = m_plan;
     options.onlyIndices = QSet<int>(indexes.cbegin(), indexes.cend());
-    options.userFingerprintProperties = Sync::Planner::userFingerprintProperties(m_settings.rules);
-    m_outcomes.clear();
-    m_applyJob = new Sync::ApplyJob(m_connection->graph(), &m_store, m_plan, options, this);
-    Sync::ApplyJob *job = m_applyJob;
-    connect(job, &Sync::ApplyJob::progressChanged, this, &DashboardController::applyProgress);
-    connect(job, &Sync::ApplyJob::changeFinished, this, &DashboardController::changeApplied);
-    connect(job,
-            &Sync::ApplyJob::initialPasswordIssued,
+    options.allowDeletes = allowDeletes;
+    // An undo's changes whose objects moved on are reported, not re-planned as a sync.
+    options.replanStale = m_undoRun == 0;
+    m_run = new Sync::SyncRun(m_context.get(), options, this);
+    Sync::SyncRun *run = m_run;
+    connect(run, &Sync::SyncRun::applying, this, [this, indexes] {
+        // Rows left out of an undo are simply not undone; only the live preview's become exclusions.
+        m_excludedByRun = m_undoRun == 0 ? excludeUnselected(indexes) : 0;
+        m_outcomes.clear();
+        setState(State::Applying);
+    });
+    connect(run, &Sync::SyncRun::progressChanged, this, &DashboardController::applyProgress);
+    connect(run, &Sync::SyncRun::changeFinished, this, &DashboardController::changeApplied);
+    connect(run,
+            &Sync::SyncRun::initialPasswordIssued,
             this,
             [this](const QString &userPrincipalName, const QString &displayName, const QString &password) {
                 m_initialPasswords.append({userPrincipalName, displayName, password});
             });
-    connect(job, &Job::finished, this, [this, job] {
-        onApplied(job);
+    connect(run, &Job::finished, this, [this, run, indexes] {
+        onRunFinished(run, indexes);
     });
-    setState(State::Applying);
-    job->start();
+    run->start();
 }
 
 void DashboardController::cancelApply()
 {
-    if (m_applyJob) {
-        m_applyJob->requestStop();
+    if (m_run) {
+        m_run->requestStop();
     }
 }
 
-void DashboardController::onApplied(Sync::ApplyJob *job)
+void DashboardController::onRunFinished(Sync::SyncRun *run, const QList<int> &indexes)
 {
-    job->deleteLater();
-    m_applyJob = nullptr;
-    const QString takenOver = m_runLock ? m_runLock->takenOverMessage() : QString();
-    m_runLock.reset();
-    m_outcomes = job->outcomes();
-    const Sync::ApplyProgress p = job->progress();
+    run->deleteLater();
+    m_run = nullptr;
+    using Sync::RunOutcome;
+    switch (run->outcome()) {
+    case RunOutcome::GuardStopped:
+        // Nothing was changed: the admin is asked (the widget's dialog), and confirmApply() answers.
+        m_pendingApply = indexes;
+        m_pendingDestructive = run->destructiveCount();
+        Q_EMIT deletionGuardTripped(run->destructiveCount(), run->guardThreshold());
+        return;
+    case RunOutcome::Locked:
+        Q_EMIT applyRefused(run->error());
+        if (m_replanPending) {
+            replan();
+        }
+        return;
+    case RunOutcome::NothingToDo:
+    case RunOutcome::Planned:
+    case RunOutcome::Declined:
+        replan();
+        return;
+    case RunOutcome::Failed:
+        if (m_state != State::Applying) {
+            // Stopped before anything was applied (e.g. the connection is not open).
+            reportError(run->error());
+            replan();
+            return;
+        }
+        break;
+    case RunOutcome::Done:
+    case RunOutcome::FailedItems:
+    case RunOutcome::Stopped:
+        break;
+    }
+    const QString takenOver = run->lockTakenOverMessage();
+    m_outcomes = run->outcomes();
+    const Sync::ApplyProgress p = run->progress();
+    const int skipped = int(std::count_if(m_outcomes.cbegin(), m_outcomes.cend(), [](const Sync::ChangeOutcome &o) {
+        return o.result == Sync::ChangeOutcome::Result::Skipped;
+    }));
     QString summary;
-    if (job->wasCancelled()) {
+    if (run->outcome() == RunOutcome::Stopped) {
         summary = tr("Stopped: %1 of %2 changes applied; the rest stays in the preview.").arg(p.done).arg(p.total);
-    } else if (job->hasError()) {
-        summary = job->errorString();
-        reportError(job->error());
+    } else if (run->hasError()) {
+        summary = run->errorString();
+        reportError(run->error());
     } else if (p.failed > 0) {
         summary = tr("%1 of %2 changes applied, %n failed: see the results in the preview.", "", p.failed)
                       .arg(p.done - p.failed)
                       .arg(p.total);
-    } else if (const int skipped = job->counts().value(QLatin1String("skipped")).toInt(); skipped > 0) {
+    } else if (skipped > 0) {
         // Conflicts, invalid changes and licences without a free seat are never applied: not "all".
         summary = tr("%1 of %2 changes applied; %n held back (conflicts, invalid, no free licence): see the preview.",
                      "",

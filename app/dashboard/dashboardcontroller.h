@@ -9,6 +9,7 @@
 #include "sync/directorysnapshot.h"
 #include "sync/runsummary.h"
 #include "sync/statestore.h"
+#include "sync/syncrun.h"
 #include "sync/syncsettings.h"
 
 #include <QDateTime>
@@ -38,23 +39,21 @@ class RequestLog;
 }
 namespace M365::Sync {
 class PlanJob;
-class ApplyJob;
-class RunLock;
-class CloudReadJob;
-} // namespace M365::Sync
+}
 
 namespace M365::Ui {
 
 /**
  * Everything the dashboard does, without a widget (STYLE.md): for one profile it connects, keeps a live plan, applies
- * it and reports progress. The GUI and the GUI tests drive it; the CLI uses the same engine classes directly.
+ * it and reports progress. The GUI and the GUI tests drive it. The profile is opened (Sync::OpenProfileJob) and each
+ * Synchronize Now is a Sync::SyncRun, exactly as the CLI and scheduled runs do it.
  *
  * Live preview: the plan is recomputed (PlanJob, planning on a worker thread) when the directory changes (the source's
  * watch), when the tenant changes (a delta poll every pollInterval()), and at once when the settings change. Only one
  * plan is computed at a time; a trigger during planning schedules one more round after it.
  *
- * The state store is the same file the CLI uses for the profile (<AppDataLocation>/state/<profile>.sqlite), so a
- * scheduled `m365sync-cli sync` and the GUI share links and history.
+ * The state store is the same file the CLI uses for the profile (StateStore::pathForProfile()), so a scheduled
+ * `m365sync-cli sync` and the GUI share links and history.
  */
 class DashboardController : public QObject
 {
@@ -105,8 +104,8 @@ public:
     void start();
 
     State state() const { return m_state; }
-    const Profile::Profile &profile() const { return m_profile; }
-    const Sync::SyncSettings &settings() const { return m_settings; }
+    const Profile::Profile &profile() const { return m_context->profile; }
+    const Sync::SyncSettings &settings() const { return m_context->settings; }
     /// Changes rules, scope, guard, options or schedule: saved to the profile (ProfileStore), the schedule put into
     /// the system's scheduler when it changed, and planned again at once.
     void setSettings(const Sync::SyncSettings &settings);
@@ -114,7 +113,7 @@ public:
     const Sync::ChangePlan &plan() const { return m_plan; }
     /// Malformed directory entries of the last plan, as "DN or line: reason".
     QStringList problems() const { return m_problems; }
-    Sync::StateStore *stateStore() { return &m_store; }
+    Sync::StateStore *stateStore() { return &m_context->store; }
     QDateTime lastSync() const;
     int managedObjects() const { return m_managedObjects; }
     int pollIntervalSeconds() const;
@@ -214,24 +213,22 @@ private:
     std::unique_ptr<Directory::DirectorySource> sourceFor(const QJsonObject &directory);
     void setState(State state);
     void reportError(const M365::Error &error);
-    void connectToTenant();
     void onConnected();
     void checkHealth();
     void startWatch();
     void scheduleReplan(int delayMs);
     void onPlanned(Sync::PlanJob *job);
-    void startApply(const QList<int> &indexes);
+    /// Synchronize Now: a SyncRun of the plan in view (its rows @p indexes; empty: all).
+    void startRun(const QList<int> &indexes, int allowDeletes);
+    void onRunFinished(Sync::SyncRun *run, const QList<int> &indexes);
     /// Excludes the objects of the applicable changes that are not among @p indexes; how many were added.
     int excludeUnselected(const QList<int> &indexes);
     void saveProfile();
-    void onApplied(Sync::ApplyJob *job);
-    QString stateDirectory() const;
     static QString cliExecutable();
 
-    Profile::Profile m_profile;
     Options m_options;
-    Sync::SyncSettings m_settings;
-    Sync::StateStore m_store;
+    /// The profile as opened for syncing (settings, state store, connection, directory source), shared with its runs.
+    std::unique_ptr<Sync::SyncContext> m_context;
     Sync::ChangePlan m_plan;
     QStringList m_problems;
     QList<Sync::ChangeOutcome> m_outcomes;
@@ -239,15 +236,9 @@ private:
     State m_state = State::Idle;
     int m_managedObjects = 0;
     QNetworkAccessManager *m_nam = nullptr;
-    std::unique_ptr<Profile::Connection> m_connection;
-    std::unique_ptr<Directory::DirectorySource> m_source;
-    QString m_bindPassword;
     QPointer<Directory::DirectoryJob> m_watch;
     QPointer<Sync::PlanJob> m_planJob;
-    QPointer<Sync::ApplyJob> m_applyJob;
-    /// Held from the start of a run to its end, so that the CLI (or a scheduled run) does not apply at the same time.
-    std::unique_ptr<Sync::RunLock> m_runLock;
-    QString m_storePath;
+    QPointer<Sync::SyncRun> m_run;
     QList<InitialPassword> m_initialPasswords;
     QTimer m_replanTimer;
     QTimer m_pollTimer;
@@ -264,9 +255,10 @@ private:
     QPointer<Directory::DirectoryJob> m_containersJob;
     int m_excludedByRun = 0; ///< exclusions the current run added, for its summary
     qint64 m_undoRun = 0; ///< see undoRun()
-    QPointer<Sync::CloudReadJob> m_undoRead;
+    QPointer<Sync::UndoPlanJob> m_undoPlan;
     bool m_replanPending = false;
     QList<int> m_pendingApply; ///< waiting for the deletion guard's confirmation
+    int m_pendingDestructive = 0; ///< the destructive changes the guard asks about
     bool m_applyPending = false;
 };
 

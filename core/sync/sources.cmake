@@ -25,6 +25,7 @@ target_sources(m365core PRIVATE
     sync/schedule.cpp sync/schedule.h
     sync/scope.cpp sync/scope.h
     sync/statestore.cpp sync/statestore.h
+    sync/syncrun.cpp sync/syncrun.h
     sync/syncsettings.cpp sync/syncsettings.h
     sync/undoplanner.cpp sync/undoplanner.h
     sync/synclog.h
