@@ -21,3 +21,7 @@ m365_add_test(tst_licencegroups_sandbox
     LIBS M365::Core m365sandboxfixture
     LABELS integration
     TIMEOUT 120)
+
+# Sync::SyncRun, the run the dashboard, the CLI and the schedule share (plan only, confirm, guard, lock, stale
+# changes planned again), against the in-process sandbox tenant and an LDIF directory.
+m365_add_test(tst_syncrun SOURCES tst_syncrun.cpp LIBS M365::Core m365sandboxfixture LABELS integration TIMEOUT 120)
