@@ -60,6 +60,14 @@ QString valueText(const QJsonValue &v)
     return QLatin1Char('"') + v.toString() + QLatin1Char('"');
 }
 
+/// A directory user's name for a sample line: displayName, else cn, else the DN.
+QString sampleName(const Directory::DirectoryEntry &entry)
+{
+    const QString displayName = entry.value(QStringLiteral("displayName"));
+    const QString name = displayName.isEmpty() ? entry.value(QStringLiteral("cn")) : displayName;
+    return name.isEmpty() ? entry.dn : name;
+}
+
 QString duration(qint64 ms)
 {
     const qint64 s = (ms + 999) / 1000;
@@ -104,7 +112,8 @@ bool SyncCommand::parse(const QStringList &a)
             if (!next(&m_profileName)) {
                 return false;
             }
-        } else if (arg == QLatin1String("--json") && (m_mode == Mode::Plan || m_mode == Mode::Undo)) {
+        } else if (arg == QLatin1String("--json")
+                   && (m_mode == Mode::Plan || m_mode == Mode::Undo || m_mode == Mode::DirectoryTest)) {
             m_json = true;
         } else if (arg == QLatin1String("--csv") && m_mode == Mode::Plan) {
             m_csv = true;
@@ -354,20 +363,27 @@ void SyncCommand::testDirectory()
     connect(job, &Directory::DirectoryJob::finished, this, [this, done = job] {
         done->deleteLater();
         if (done->hasError()) {
+            if (m_json) {
+                out() << QJsonDocument(QJsonObject{{QStringLiteral("ok"), false},
+                                                   {QStringLiteral("error"), done->error().userMessage},
+                                                   {QStringLiteral("code"), done->error().code},
+                                                   {QStringLiteral("details"), done->error().details}})
+                             .toJson(QJsonDocument::Indented);
+            }
             fail(done->error());
             return;
         }
         const Directory::DirectorySummary summary = done->summary();
+        const QList<Directory::EntryProblem> problems = done->problems();
+        if (m_json) {
+            printDirectoryTestJson(summary, problems);
+            finish(Done);
+            return;
+        }
         out() << tr("Users: %1, groups: %2.").arg(qMax(0, summary.userCount)).arg(qMax(0, summary.groupCount)) << '\n';
         for (const Directory::DirectoryEntry &entry : summary.samples) {
-            const QString name = entry.value(QStringLiteral("displayName")).isEmpty()
-                ? entry.value(QStringLiteral("cn"))
-                : entry.value(QStringLiteral("displayName"));
-            out()
-                << tr("  %1 (anchor %2=%3)").arg(name.isEmpty() ? entry.dn : name, entry.anchorAttribute, entry.anchor)
-                << '\n';
+            out() << tr("  %1 (anchor %2=%3)").arg(sampleName(entry), entry.anchorAttribute, entry.anchor) << '\n';
         }
-        const QList<Directory::EntryProblem> problems = done->problems();
         for (const Directory::EntryProblem &problem : problems) {
             err() << tr("Skipped directory entry: %1").arg(problem.toString()) << '\n';
         }
@@ -377,6 +393,47 @@ void SyncCommand::testDirectory()
         finish(Done);
     });
     job->start();
+}
+
+void SyncCommand::printDirectoryTestJson(const Directory::DirectorySummary &summary,
+                                         const QList<Directory::EntryProblem> &problems)
+{
+    // For monitoring and scripts: {"ok", "users", "groups", "vendor", "serverCertificate", "samples", "problems"}.
+    QJsonArray samples;
+    for (const Directory::DirectoryEntry &entry : summary.samples) {
+        samples.append(QJsonObject{{QStringLiteral("dn"), entry.dn},
+                                   {QStringLiteral("name"), sampleName(entry)},
+                                   {QStringLiteral("anchorAttribute"), entry.anchorAttribute},
+                                   {QStringLiteral("anchor"), entry.anchor}});
+    }
+    QJsonArray skipped;
+    for (const Directory::EntryProblem &problem : problems) {
+        QJsonObject p{{QStringLiteral("reason"), problem.reason}};
+        if (!problem.dn.isEmpty()) {
+            p.insert(QStringLiteral("dn"), problem.dn);
+        }
+        if (problem.line > 0) {
+            p.insert(QStringLiteral("file"), problem.file);
+            p.insert(QStringLiteral("line"), problem.line);
+        }
+        skipped.append(p);
+    }
+    QJsonObject json{{QStringLiteral("ok"), true},
+                     {QStringLiteral("users"), summary.userCount},
+                     {QStringLiteral("groups"), summary.groupCount},
+                     {QStringLiteral("samples"), samples},
+                     {QStringLiteral("problems"), skipped}};
+    if (!summary.vendor.isEmpty()) {
+        json.insert(QStringLiteral("vendor"), summary.vendor);
+    }
+    if (!summary.serverCertificate.subject.isEmpty()) {
+        json.insert(
+            QStringLiteral("serverCertificate"),
+            QJsonObject{{QStringLiteral("subject"), summary.serverCertificate.subject},
+                        {QStringLiteral("issuer"), summary.serverCertificate.issuer},
+                        {QStringLiteral("expires"), summary.serverCertificate.notAfter.toUTC().toString(Qt::ISODate)}});
+    }
+    out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
 }
 
 void SyncCommand::startRun()

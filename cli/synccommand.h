@@ -50,6 +50,8 @@ private:
     void open(const Sync::OpenProfileJob::Options &options);
     void status();
     void testDirectory();
+    void printDirectoryTestJson(const Directory::DirectorySummary &summary,
+                                const QList<Directory::EntryProblem> &problems);
     /// plan and sync: one SyncRun (plan only for plan).
     void startRun();
     /// Starts m_run with the progress and the end reported.

@@ -261,6 +261,26 @@ void TestCli::directoryTestUsesCsvMapping()
     QVERIFY2(run.err.contains(QStringLiteral("hr.csv, line 4: the key column \"Personalnummer\" is empty")),
              qPrintable(run.err));
 
+    // The same for scripts and monitoring: one JSON document, the skipped record with its file and line.
+    const Run json = cli({QStringLiteral("directory"),
+                          QStringLiteral("test"),
+                          QStringLiteral("--profile"),
+                          QStringLiteral("p1"),
+                          QStringLiteral("--json")});
+    QVERIFY2(json.code == 0, qPrintable(json.out + json.err));
+    QJsonParseError parseError;
+    const QJsonObject report = QJsonDocument::fromJson(json.out.toUtf8(), &parseError).object();
+    QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(json.out));
+    QCOMPARE(report.value(QLatin1String("ok")).toBool(), true);
+    QCOMPARE(report.value(QLatin1String("users")).toInt(), 2);
+    QCOMPARE(report.value(QLatin1String("groups")).toInt(), 2);
+    QCOMPARE(report.value(QLatin1String("samples")).toArray().first().toObject().value(QLatin1String("anchor")),
+             QJsonValue(QStringLiteral("7")));
+    const QJsonArray problems = report.value(QLatin1String("problems")).toArray();
+    QCOMPARE(problems.size(), 1);
+    QCOMPARE(problems.first().toObject().value(QLatin1String("file")).toString(), QStringLiteral("hr.csv"));
+    QCOMPARE(problems.first().toObject().value(QLatin1String("line")).toInt(), 4);
+
     const Run usage = cli({QStringLiteral("directory"), QStringLiteral("list")});
     QCOMPARE(usage.code, 2);
 }
