@@ -1,7 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The m365sync authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "appinfo.h"
-#include "demotenant.h"
 #include "mainwindow.h"
 #include "onboardingwizard.h"
 #include "profile/keychainsecretstore.h"
@@ -9,8 +8,6 @@
 #include "translations.h"
 
 #include <QApplication>
-#include <QStandardPaths>
-#include <QStatusBar>
 #include <QTimer>
 
 #include <memory>
@@ -23,26 +20,20 @@ int main(int argc, char *argv[])
     // The system locale picks the language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG on Linux).
     M365::Ui::installTranslations();
 
-    M365::Sandbox::SandboxServer sandbox;
     M365::Secrets::KeychainSecretStore secrets;
     std::unique_ptr<M365::Ui::OnboardingWizard> wizard;
     std::unique_ptr<M365::Ui::MainWindow> window;
 
-    const auto showMainWindow = [&window, &sandbox, &secrets, &wizard] {
+    // A profile on the sandbox tenant is served by the window while its dashboard is open (Sandbox::TenantPlace): the
+    // app starts no tenant of its own, so that a scheduled run can serve it while the app shows another connection.
+    const auto showMainWindow = [&window, &secrets, &wizard] {
         M365::Ui::MainWindow::Options options;
         options.secrets = &secrets;
-        // The wizard's sandbox tenant, when it started one, is the one the app talks to (one process per state file).
-        options.sandbox = wizard && wizard->context()->sandboxServer() ? wizard->context()->sandboxServer() : nullptr;
-        QString error;
-        if (!options.sandbox
-            && M365::Sandbox::startDemoTenant(
-                &sandbox, QStandardPaths::writableLocation(QStandardPaths::AppDataLocation), &error)) {
-            options.sandbox = &sandbox;
-        }
         window = std::make_unique<M365::Ui::MainWindow>(options);
+        // The wizard's sandbox tenant, if it opened one, is the one the dashboard opens: let go of it only after.
         window->reloadProfiles(wizard ? wizard->savedProfileName() : QString());
-        if (!options.sandbox && !error.isEmpty()) {
-            window->statusBar()->showMessage(QApplication::tr("Could not start the sandbox tenant: %1").arg(error));
+        if (wizard) {
+            wizard->context()->releaseSandbox();
         }
         window->show();
     };
@@ -99,7 +90,7 @@ int main(int argc, char *argv[])
         });
     }
     const int result = app.exec();
-    // The dashboard's controller talks to the wizard's sandbox tenant: the window goes first.
+    // The window goes first: its dashboard may use the sandbox tenant the wizard opened.
     window.reset();
     wizard.reset();
     return result;

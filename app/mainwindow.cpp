@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "connectionsoverview.h"
 #include "dashboardcontroller.h"
 #include "dashboardwidget.h"
 #include "onboardingwizard.h"
 #include "profile/profilestore.h"
+#include "sandboxhost.h"
 
 #include <QAction>
 #include <QApplication>
@@ -13,9 +15,11 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace M365::Ui {
 
@@ -30,7 +34,9 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     , m_options(options)
     , m_profileCombo(new QComboBox(this))
     , m_stack(new QStackedWidget(this))
-    , m_message(new QLabel(this))
+    , m_messagePage(new QWidget(this))
+    , m_message(new QLabel(m_messagePage))
+    , m_retry(new QPushButton(tr("Try again"), m_messagePage))
     , m_editConnection(new QAction(tr("&Edit connection…"), this))
     , m_draftsMenu(new QMenu(tr("&Finish a draft"), this))
 {
@@ -47,10 +53,15 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_editConnection->setObjectName(QStringLiteral("editConnectionAction"));
     m_editConnection->setEnabled(false);
     connect(m_editConnection, &QAction::triggered, this, &MainWindow::editConnection);
+    auto *connections = new QAction(tr("&All connections"), this);
+    connections->setObjectName(QStringLiteral("allConnectionsAction"));
+    connections->setToolTip(tr("Every connection with its last run, result, pending changes and certificate"));
+    connect(connections, &QAction::triggered, this, &MainWindow::showConnections);
     m_draftsMenu->setObjectName(QStringLiteral("draftsMenu"));
     m_draftsMenu->setEnabled(false);
     QMenu *file = menuBar()->addMenu(tr("&Connection"));
     file->addAction(newConnection);
+    file->addAction(connections);
     file->addAction(m_editConnection);
     file->addMenu(m_draftsMenu);
     file->addSeparator();
@@ -65,6 +76,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_profileCombo->setToolTip(tr("Switch to the dashboard of another connection"));
     bar->addWidget(m_profileCombo);
     bar->addAction(newConnection);
+    bar->addAction(connections);
     connect(m_profileCombo, &QComboBox::activated, this, [this](int index) {
         openProfile(m_profileCombo->itemText(index));
     });
@@ -72,7 +84,30 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_message->setObjectName(QStringLiteral("mainMessage"));
     m_message->setAlignment(Qt::AlignCenter);
     m_message->setWordWrap(true);
-    m_stack->addWidget(m_message);
+    m_retry->setObjectName(QStringLiteral("retryOpenButton"));
+    m_retry->setVisible(false);
+    connect(m_retry, &QPushButton::clicked, this, [this] {
+        openProfile(m_retryProfile);
+    });
+    auto *messageLayout = new QVBoxLayout(m_messagePage);
+    messageLayout->addStretch();
+    messageLayout->addWidget(m_message);
+    messageLayout->addWidget(m_retry, 0, Qt::AlignHCenter);
+    messageLayout->addStretch();
+    m_stack->addWidget(m_messagePage);
+    ConnectionsOverview::Options overviewOptions;
+    overviewOptions.profileDirectory = m_options.profileDirectory;
+    overviewOptions.stateDirectory = m_options.stateDirectory;
+    m_overview = new ConnectionsOverview(overviewOptions, m_stack);
+    connect(m_overview, &ConnectionsOverview::openRequested, this, &MainWindow::openProfile);
+    connect(m_overview, &ConnectionsOverview::editRequested, this, [this](const QString &name) {
+        openProfile(name);
+        if (m_current == name) {
+            editConnection();
+        }
+    });
+    connect(m_overview, &ConnectionsOverview::newConnectionRequested, this, &MainWindow::newConnection);
+    m_stack->addWidget(m_overview);
     setCentralWidget(m_stack);
     resize(1280, 800);
 }
@@ -125,6 +160,7 @@ void MainWindow::reloadProfiles(const QString &name)
     if (names.isEmpty()) {
         delete m_dashboard;
         delete m_controller;
+        m_place.reset();
         m_current.clear();
         m_editConnection->setEnabled(false);
         showMessage(m_drafts.isEmpty()
@@ -144,6 +180,8 @@ void MainWindow::reloadProfiles(const QString &name)
 void MainWindow::openProfile(const QString &name)
 {
     if (name == m_current && m_controller) {
+        m_stack->setCurrentWidget(m_dashboard); // e.g. back from the Connections overview
+        setWindowTitle(tr("%1 — m365sync").arg(name));
         return;
     }
     const Profile::ProfileStore store(profileDirectory());
@@ -158,17 +196,26 @@ void MainWindow::openProfile(const QString &name)
         resumeDraft(name);
         return;
     }
+    // On the sandbox tenant: served here (or already, by this process's wizard or another dashboard of it).
+    Profile::Profile opened = *profile;
+    M365::Error placeError;
+    std::shared_ptr<Sandbox::TenantPlace> place = Sandbox::openProfilePlace(&opened, &placeError);
+    if (!place && !placeError.isNull()) {
+        showMessage(tr("The profile \"%1\" cannot be opened: %2").arg(name, placeError.userMessage), name);
+        return;
+    }
     delete m_dashboard;
     delete m_controller;
+    // The previous dashboard's tenant closes now unless this profile is on it too.
+    m_place = std::move(place);
 
     DashboardController::Options options;
     options.secrets = m_options.secrets;
-    options.sandbox = m_sandboxFor.value(name, m_options.sandbox);
     options.stateDirectory = m_options.stateDirectory;
     options.profileDirectory = m_options.profileDirectory;
     options.scheduleUnitDirectory = m_options.scheduleUnitDirectory;
     options.runSystemctl = m_options.runSystemctl;
-    m_controller = new DashboardController(*profile, options, this);
+    m_controller = new DashboardController(opened, options, this);
     m_dashboard = new DashboardWidget(m_controller, m_stack);
     connect(m_dashboard, &DashboardWidget::editConnectionRequested, this, &MainWindow::editConnection);
     m_stack->addWidget(m_dashboard);
@@ -181,15 +228,19 @@ void MainWindow::openProfile(const QString &name)
     m_controller->start();
 }
 
-void MainWindow::setSandboxFor(const QString &name, Sandbox::SandboxServer *server)
+void MainWindow::showConnections()
 {
-    m_sandboxFor.insert(name, server);
+    m_overview->reload();
+    m_stack->setCurrentWidget(m_overview);
+    setWindowTitle(tr("Connections — m365sync"));
 }
 
-void MainWindow::showMessage(const QString &text)
+void MainWindow::showMessage(const QString &text, const QString &retryProfile)
 {
     m_message->setText(text);
-    m_stack->setCurrentWidget(m_message);
+    m_retryProfile = retryProfile;
+    m_retry->setVisible(!retryProfile.isEmpty());
+    m_stack->setCurrentWidget(m_messagePage);
 }
 
 void MainWindow::updateDrafts()
@@ -205,28 +256,26 @@ void MainWindow::updateDrafts()
     m_draftsMenu->setEnabled(!m_drafts.isEmpty());
 }
 
-OnboardingWizard *MainWindow::makeWizard(Sandbox::SandboxServer *sandbox)
+OnboardingWizard *MainWindow::makeWizard()
 {
     WizardContext::Options options;
     options.secrets = m_options.secrets;
     options.profileDirectory = m_options.profileDirectory;
     options.dataDirectory = m_options.dataDirectory;
-    options.sandbox = sandbox;
     auto wizard = std::make_unique<OnboardingWizard>(options, this);
     wizard->setWindowModality(Qt::WindowModal);
     OnboardingWizard *shown = wizard.get();
+    // A sandbox tenant the wizard opened is the one a dashboard of this process opens too (one place per file).
     connect(shown, &QWizard::accepted, this, [this, shown] {
-        const QString name = shown->savedProfileName();
-        if (shown->context()->sandboxServer()) {
-            setSandboxFor(name, shown->context()->sandboxServer());
-        }
         // The wizard may have replaced the profile that is open: open it afresh.
         m_current.clear();
-        reloadProfiles(name);
+        reloadProfiles(shown->savedProfileName());
+        shown->context()->releaseSandbox();
     });
     // A draft kept (or discarded) changes the drafts menu.
-    connect(shown, &QWizard::rejected, this, [this] {
+    connect(shown, &QWizard::rejected, this, [this, shown] {
         reloadProfiles(m_current);
+        shown->context()->releaseSandbox();
     });
     m_wizards.push_back(std::move(wizard));
     return shown;
@@ -234,7 +283,7 @@ OnboardingWizard *MainWindow::makeWizard(Sandbox::SandboxServer *sandbox)
 
 void MainWindow::newConnection()
 {
-    makeWizard(nullptr)->open();
+    makeWizard()->open();
 }
 
 void MainWindow::editConnection()
@@ -243,7 +292,7 @@ void MainWindow::editConnection()
     if (!profile || profile->isDraft()) {
         return;
     }
-    OnboardingWizard *wizard = makeWizard(m_sandboxFor.value(m_current, m_options.sandbox));
+    OnboardingWizard *wizard = makeWizard();
     // Shown once its pages are filled from the profile and its secrets.
     connect(wizard, &OnboardingWizard::profileOpened, wizard, &QWizard::open);
     wizard->openProfile(*profile);
@@ -257,7 +306,7 @@ void MainWindow::resumeDraft(const QString &name)
         showMessage(tr("The profile \"%1\" cannot be read: %2").arg(name, error.userMessage));
         return;
     }
-    OnboardingWizard *wizard = makeWizard(m_options.sandbox);
+    OnboardingWizard *wizard = makeWizard();
     connect(wizard, &OnboardingWizard::profileOpened, wizard, &QWizard::open);
     wizard->openProfile(*profile);
 }

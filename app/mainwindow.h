@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -13,17 +12,19 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QMenu;
+class QPushButton;
 class QStackedWidget;
 
 namespace M365::Secrets {
 class SecretStore;
 }
 namespace M365::Sandbox {
-class SandboxServer;
+class TenantPlace;
 }
 
 namespace M365::Ui {
 
+class ConnectionsOverview;
 class DashboardController;
 class DashboardWidget;
 class OnboardingWizard;
@@ -42,8 +43,6 @@ public:
     struct Options
     {
         Secrets::SecretStore *secrets = nullptr;
-        /// The in-process sandbox tenant that sandbox profiles talk to (null: none running).
-        Sandbox::SandboxServer *sandbox = nullptr;
         QString profileDirectory; ///< empty: ProfileStore::defaultDirectory()
         QString stateDirectory; ///< empty: the controller's default
         QString dataDirectory; ///< for the wizard's sandbox; empty: AppDataLocation
@@ -58,17 +57,21 @@ public:
     /// Lists the profiles again and opens @p name (empty: the last one used, else the first).
     void reloadProfiles(const QString &name = QString());
     /// Shows the dashboard of the profile @p name and starts its controller; a draft is resumed in the wizard instead.
+    /// A profile on the sandbox tenant is served by this process first (its place, Sandbox::TenantPlace), for as long
+    /// as its dashboard is open; when another program serves it, the window says so and offers to try again.
     void openProfile(const QString &name);
     /// The drafts the wizard kept, as last listed.
     QStringList drafts() const { return m_drafts; }
     QString currentProfile() const { return m_current; }
     DashboardController *controller() const;
     DashboardWidget *dashboard() const;
-    /// Uses @p server for the profile @p name (the wizard's sandbox, which the profile was pointed at).
-    void setSandboxFor(const QString &name, Sandbox::SandboxServer *server);
-    /// A message in place of the dashboard (no profile, or it cannot be read).
-    void showMessage(const QString &text);
+    /// A message in place of the dashboard (no profile, or it cannot be read); with @p retryProfile, a "Try again"
+    /// button opens that profile again.
+    void showMessage(const QString &text, const QString &retryProfile = QString());
 
+    /// Shows every connection with its health (the Connections overview); opening one shows its dashboard.
+    void showConnections();
+    ConnectionsOverview *connectionsOverview() const { return m_overview; }
     /// Opens the onboarding wizard; its Finish adds a profile and switches to it.
     void newConnection();
     /// Opens the wizard's App registration, Credentials and Connection pages for the open profile; Finish saves it
@@ -80,23 +83,28 @@ public:
     OnboardingWizard *lastWizard() const { return m_wizards.empty() ? nullptr : m_wizards.back().get(); }
 
 private:
-    /// A wizard over this window's profiles and secrets, using @p sandbox when the profile is a sandbox one.
-    OnboardingWizard *makeWizard(Sandbox::SandboxServer *sandbox);
+    /// A wizard over this window's profiles and secrets.
+    OnboardingWizard *makeWizard();
     QString profileDirectory() const;
     void updateDrafts();
 
     Options m_options;
     QComboBox *m_profileCombo;
     QStackedWidget *m_stack;
+    QWidget *m_messagePage;
     QLabel *m_message;
+    QPushButton *m_retry;
+    QString m_retryProfile;
     QAction *m_editConnection;
+    ConnectionsOverview *m_overview;
     QMenu *m_draftsMenu;
     QStringList m_drafts;
     QPointer<DashboardController> m_controller;
     QPointer<DashboardWidget> m_dashboard;
     QString m_current;
-    QHash<QString, Sandbox::SandboxServer *> m_sandboxFor;
-    /// Wizards that ran: kept while the app runs, because their sandbox tenant serves the profiles they made.
+    /// The sandbox tenant the open dashboard's profile is on (null for a real tenant): served while it is open.
+    std::shared_ptr<Sandbox::TenantPlace> m_place;
+    /// Wizards that ran, kept while the app runs; they let go of their sandbox tenant when they are done.
     std::vector<std::unique_ptr<OnboardingWizard>> m_wizards;
 };
 

@@ -4,10 +4,14 @@
 
 #include "cliio.h"
 #include "graph/tenantcheck.h"
-#include "identity/certificatecredential.h"
 #include "profile/connection.h"
 #include "profile/profilestore.h"
 #include "profile/secretstore.h"
+#include "profiledirectory.h"
+#include "profilesecrets.h"
+#include "profiletransfer.h"
+#include "sandboxhost.h"
+#include "sync/syncsettings.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -21,34 +25,6 @@
 #include <memory>
 
 namespace M365::Cli {
-
-namespace {
-
-QByteArray readFile(const QString &path, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QCoreApplication::translate("M365::Cli", "Cannot read %1: %2").arg(path, file.errorString());
-        return {};
-    }
-    return file.readAll();
-}
-
-/// A secret never comes from the command line (other users can read it there): from an environment variable, or
-/// one line on standard input.
-QString readSecret(const QString &environmentVariable, bool fromStdin)
-{
-    if (!environmentVariable.isEmpty()) {
-        return qEnvironmentVariable(environmentVariable.toLocal8Bit().constData());
-    }
-    if (fromStdin) {
-        QTextStream in(stdin);
-        return in.readLine();
-    }
-    return {};
-}
-
-} // namespace
 
 ProfileCommand::ProfileCommand(Secrets::SecretStore *secrets, QObject *parent)
     : QObject(parent)
@@ -72,8 +48,21 @@ void ProfileCommand::run(const QStringList &arguments)
         list(json);
     } else if ((action == QLatin1String("delete") || action == QLatin1String("remove")) && arguments.size() >= 2) {
         remove(arguments.value(1));
+    } else if (action == QLatin1String("set-directory")) {
+        (new SetDirectoryCommand(m_secrets, this))->run(arguments.mid(1));
+    } else if (action == QLatin1String("set-sync")) {
+        setSync(arguments.mid(1));
+    } else if (action == QLatin1String("show-sync") && arguments.size() == 2) {
+        showSync(arguments.value(1));
+    } else if (action == QLatin1String("export")) {
+        exit(exportProfile(arguments.mid(1)));
+    } else if (action == QLatin1String("import")) {
+        (new ImportProfileCommand(m_secrets, this))->run(arguments.mid(1));
     } else {
-        err() << tr("Usage: m365sync-cli profile create NAME … | show NAME [--json] | list [--json] | delete NAME\n");
+        err() << tr(
+            "Usage: m365sync-cli profile create | show | list | delete | set-directory | set-sync | show-sync | "
+            "export | import …\nRun m365sync-cli profile --help for each command's options.")
+              << '\n';
         exit(Usage);
     }
 }
@@ -93,49 +82,9 @@ void ProfileCommand::create(const QStringList &arguments)
         QStringLiteral("sandbox-url"), tr("Base URL of a sandbox tenant (m365sim)."), QStringLiteral("url"));
     const QCommandLineOption caFile(
         QStringLiteral("ca-file"), tr("Extra CA to trust (the sandbox's caFile)."), QStringLiteral("file"));
-    const QCommandLineOption generate(QStringLiteral("generate-certificate"), tr("Create a new certificate and key."));
-    const QCommandLineOption subject(QStringLiteral("subject"),
-                                     tr("Common name of a generated certificate."),
-                                     QStringLiteral("cn"),
-                                     QStringLiteral("m365sync"));
-    const QCommandLineOption validity(QStringLiteral("validity-days"),
-                                      tr("Validity of a generated certificate."),
-                                      QStringLiteral("days"),
-                                      QStringLiteral("730"));
-    const QCommandLineOption keyBits(
-        QStringLiteral("key-bits"), tr("2048 or 3072."), QStringLiteral("bits"), QStringLiteral("2048"));
-    const QCommandLineOption pfx(QStringLiteral("pfx"),
-                                 tr("Import a PKCS#12 file (password from M365SYNC_PFX_PASSWORD)."),
-                                 QStringLiteral("file"));
-    const QCommandLineOption certPem(
-        QStringLiteral("certificate-pem"), tr("Import a PEM certificate…"), QStringLiteral("file"));
-    const QCommandLineOption keyPem(
-        QStringLiteral("key-pem"), tr("…with its PEM private key."), QStringLiteral("file"));
-    const QCommandLineOption secretEnv(QStringLiteral("client-secret-env"),
-                                       tr("Use a client secret from this environment variable."),
-                                       QStringLiteral("variable"));
-    const QCommandLineOption secretStdin(QStringLiteral("client-secret-stdin"),
-                                         tr("Read a client secret from standard input."));
-    const QCommandLineOption exportCer(QStringLiteral("export-cer"),
-                                       tr("Write the certificate (.cer, DER) for upload to Entra ID."),
-                                       QStringLiteral("file"));
-    const QCommandLineOption rs256(QStringLiteral("rs256"), tr("Sign assertions with RS256 instead of PS256."));
-    parser.addOptions({tenant,
-                       clientId,
-                       cloud,
-                       sandboxUrl,
-                       caFile,
-                       generate,
-                       subject,
-                       validity,
-                       keyBits,
-                       pfx,
-                       certPem,
-                       keyPem,
-                       secretEnv,
-                       secretStdin,
-                       exportCer,
-                       rs256});
+    const CredentialOptions credential;
+    parser.addOptions({tenant, clientId, cloud, sandboxUrl, caFile});
+    credential.addTo(parser);
     if (!parser.parse(QStringList{QStringLiteral("create")} + arguments) || parser.positionalArguments().size() != 1) {
         err() << (parser.errorText().isEmpty() ? tr("profile create needs exactly one NAME.") : parser.errorText())
               << '\n';
@@ -164,12 +113,8 @@ void ProfileCommand::create(const QStringList &arguments)
         exit(Usage);
         return;
     }
-    const int credentials = int(parser.isSet(generate)) + int(parser.isSet(pfx)) + int(parser.isSet(certPem))
-        + int(parser.isSet(secretEnv)) + int(parser.isSet(secretStdin));
-    if (credentials != 1 || parser.isSet(certPem) != parser.isSet(keyPem)) {
-        err() << tr("Choose one credential: --generate-certificate, --pfx FILE, --certificate-pem FILE --key-pem FILE, "
-                    "--client-secret-env VARIABLE or --client-secret-stdin.")
-              << '\n';
+    if (credential.chosen(parser) != 1 || parser.isSet(credential.certificatePem) != parser.isSet(credential.keyPem)) {
+        err() << tr("Choose one credential: %1.").arg(CredentialOptions::choices()) << '\n';
         exit(Usage);
         return;
     }
@@ -179,74 +124,20 @@ void ProfileCommand::create(const QStringList &arguments)
         exit(Failed);
         return;
     }
-
-    QByteArray secretValue;
-    QString purpose;
-    if (parser.isSet(secretEnv) || parser.isSet(secretStdin)) {
-        const QString secret = readSecret(parser.value(secretEnv), parser.isSet(secretStdin));
-        if (secret.isEmpty()) {
-            err() << tr("No client secret was given (empty variable or input).") << '\n';
-            exit(Usage);
-            return;
-        }
-        profile.credentialKind = Profile::CredentialKind::ClientSecret;
-        purpose = QString::fromLatin1(Secrets::Purpose::ClientSecret);
-        secretValue = secret.toUtf8();
-        profile.secrets.clientSecret = profile.secretKey(purpose);
-    } else {
-        Result<Identity::CertificateCredential> certificate;
-        QString error;
-        if (parser.isSet(generate)) {
-            certificate = Identity::CertificateCredential::generate(
-                parser.value(subject), parser.value(validity).toInt(), parser.value(keyBits).toInt());
-        } else if (parser.isSet(pfx)) {
-            const QByteArray data = readFile(parser.value(pfx), &error);
-            certificate = data.isEmpty()
-                ? Result<Identity::CertificateCredential>{}
-                : Identity::CertificateCredential::importPfx(data, qEnvironmentVariable("M365SYNC_PFX_PASSWORD"));
-        } else {
-            const QByteArray cert = readFile(parser.value(certPem), &error);
-            const QByteArray key = cert.isEmpty() ? QByteArray() : readFile(parser.value(keyPem), &error);
-            certificate = key.isEmpty() ? Result<Identity::CertificateCredential>{}
-                                        : Identity::CertificateCredential::importPem(cert, key);
-        }
-        if (!error.isEmpty() || !certificate.ok()) {
-            err() << (error.isEmpty() ? certificate.error.userMessage : error) << '\n';
-            exit(Failed);
-            return;
-        }
-        const auto &credential = certificate.value;
-        profile.credentialKind = Profile::CredentialKind::Certificate;
-        profile.assertionAlgorithm =
-            parser.isSet(rs256) ? Profile::AssertionAlgorithm::RS256 : Profile::AssertionAlgorithm::PS256;
-        profile.certificate.thumbprintSha1 = credential.sha1ThumbprintHex();
-        profile.certificate.thumbprintSha256 = credential.sha256ThumbprintHex();
-        profile.certificate.notAfter = credential.notAfter();
-        profile.certificate.pem = credential.exportPem();
-        purpose = QString::fromLatin1(Secrets::Purpose::PrivateKey);
-        secretValue = credential.privateKeyPem();
-        profile.secrets.privateKey = profile.secretKey(purpose);
-        if (parser.isSet(exportCer)) {
-            QFile cer(parser.value(exportCer));
-            if (!cer.open(QIODevice::WriteOnly) || cer.write(credential.exportCer()) < 0) {
-                err() << tr("Cannot write %1: %2").arg(cer.fileName(), cer.errorString()) << '\n';
-                exit(Failed);
-                return;
-            }
-        }
+    QList<SaveProfileJob::Secret> values(1);
+    QString error;
+    if (!credential.apply(parser, profile, &values.first(), &error)) {
+        err() << error << '\n';
+        exit(credential.isClientSecret(parser) ? Usage : Failed);
+        return;
     }
 
     // The secret goes to the keychain first; the profile on disk only refers to it.
-    Secrets::SecretJob *job = m_secrets->write(profile.secretKey(purpose), secretValue, this);
-    connect(job, &Secrets::SecretJob::finished, this, [this, profile, job] {
+    auto *job = new SaveProfileJob(m_secrets, profile, values, {}, true, this);
+    connect(job, &Job::finished, this, [this, profile, job] {
+        job->deleteLater();
         if (job->hasError()) {
             err() << job->error().userMessage << '\n';
-            exit(Failed);
-            return;
-        }
-        M365::Error error;
-        if (!Profile::ProfileStore().save(profile, &error)) {
-            err() << error.userMessage << '\n';
             exit(Failed);
             return;
         }
@@ -270,9 +161,139 @@ void ProfileCommand::create(const QStringList &arguments)
         } else if (profile.credentialKind == Profile::CredentialKind::Certificate) {
             out() << tr("Upload the .cer to the app registration under Certificates & secrets.") << '\n';
         }
+        out() << tr("Next: the directory with m365sync-cli profile set-directory %1 …, the rules with profile "
+                    "set-sync.")
+                     .arg(profile.name)
+              << '\n';
         exit(Done);
     });
     job->start();
+}
+
+void ProfileCommand::setSync(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption settingsFile(
+        QStringLiteral("settings"), tr("The sync settings (JSON); - reads standard input."), tr("file"));
+    parser.addOption(settingsFile);
+    if (!parser.parse(QStringList{QStringLiteral("set-sync")} + arguments) || parser.positionalArguments().size() != 1
+        || !parser.isSet(settingsFile)) {
+        err() << (parser.errorText().isEmpty() ? tr("Use: m365sync-cli profile set-sync NAME --settings FILE.json")
+                                               : parser.errorText())
+              << '\n';
+        exit(Usage);
+        return;
+    }
+    const QString name = parser.positionalArguments().constFirst();
+    M365::Error error;
+    std::optional<Profile::Profile> profile = Profile::ProfileStore().load(name, &error);
+    if (!profile) {
+        err() << error.userMessage << '\n';
+        exit(Failed);
+        return;
+    }
+    const QString path = parser.value(settingsFile);
+    QFile file;
+    const bool opened = path == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
+                                                   : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        err() << tr("Cannot read %1: %2. Check the path and that you may read the file.").arg(path, file.errorString())
+              << '\n';
+        exit(Failed);
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (!document.isObject()) {
+        err() << (parseError.error != QJsonParseError::NoError
+                      ? tr("settings: not valid JSON: %1 at byte %2.")
+                            .arg(parseError.errorString())
+                            .arg(parseError.offset)
+                      : tr("settings: expected an object ({ … }), as profile show-sync prints it."))
+              << '\n';
+        exit(Failed);
+        return;
+    }
+    const QJsonObject given = document.object();
+    const QStringList problems = Sync::SyncSettings::validate(given);
+    if (!problems.isEmpty()) {
+        for (const QString &problem : problems) {
+            err() << problem << '\n';
+        }
+        err() << tr("Nothing was saved: correct the file and run the command again.") << '\n';
+        exit(Failed);
+        return;
+    }
+    const Result<Sync::SyncSettings> current = Sync::SyncSettings::fromJson(profile->sync);
+    if (!current.ok()) {
+        err() << current.error.userMessage << '\n';
+        exit(Failed);
+        return;
+    }
+    // Members the file names replace the profile's; the others stay, one level down in "rules", "scope" and
+    // "groupScope" too, so that a file with only {"rules": {"domain": …}} keeps the attribute rules. The schedule has
+    // its own command, which also installs the timer: a schedule here would be saved but never run.
+    QJsonObject merged = current.value.toJson();
+    const QString scheduleKey = QStringLiteral("schedule");
+    const QStringList mergedObjects{QStringLiteral("rules"), QStringLiteral("scope"), QStringLiteral("groupScope")};
+    for (auto it = given.constBegin(); it != given.constEnd(); ++it) {
+        if (it.key() == scheduleKey) {
+            continue;
+        }
+        if (mergedObjects.contains(it.key())) {
+            QJsonObject inner = merged.value(it.key()).toObject();
+            const QJsonObject members = it.value().toObject();
+            for (auto member = members.constBegin(); member != members.constEnd(); ++member) {
+                inner.insert(member.key(), member.value());
+            }
+            merged.insert(it.key(), inner);
+        } else {
+            merged.insert(it.key(), it.value());
+        }
+    }
+    if (given.contains(scheduleKey)
+        && !(Sync::Schedule::fromJson(given.value(scheduleKey).toObject()) == current.value.schedule)) {
+        err() << tr("settings.schedule: left as it is; change the schedule with m365sync-cli schedule enable|disable "
+                    "--profile %1.")
+                     .arg(name)
+              << '\n';
+    }
+    const Result<Sync::SyncSettings> settings = Sync::SyncSettings::fromJson(merged);
+    if (!settings.ok()) {
+        err() << settings.error.userMessage << ' ' << settings.error.details << '\n';
+        exit(Failed);
+        return;
+    }
+    profile->sync = settings.value.toJson();
+    if (!Profile::ProfileStore().save(*profile, &error)) {
+        err() << error.userMessage << '\n';
+        exit(Failed);
+        return;
+    }
+    out() << tr("The sync settings of profile \"%1\" are saved. See what a sync would do: m365sync-cli plan "
+                "--profile %1")
+                 .arg(name)
+          << '\n';
+    exit(Done);
+}
+
+void ProfileCommand::showSync(const QString &name)
+{
+    M365::Error error;
+    const auto profile = Profile::ProfileStore().load(name, &error);
+    if (!profile) {
+        err() << error.userMessage << '\n';
+        exit(Failed);
+        return;
+    }
+    const Result<Sync::SyncSettings> settings = Sync::SyncSettings::fromJson(profile->sync);
+    if (!settings.ok()) {
+        err() << settings.error.userMessage << ' ' << settings.error.details << '\n';
+        exit(Failed);
+        return;
+    }
+    out() << QString::fromUtf8(QJsonDocument(settings.value.toJson()).toJson(QJsonDocument::Indented));
+    exit(Done);
 }
 
 void ProfileCommand::show(const QString &name, bool json)
@@ -297,6 +318,15 @@ void ProfileCommand::show(const QString &name, bool json)
                                     .arg(profile->certificate.thumbprintSha1,
                                          profile->certificate.notAfter.toString(Qt::ISODate))
                               : tr("client secret (in the keychain)"))
+              << '\n';
+        const QJsonObject &directory = profile->directory;
+        const QString where = directory.value(QLatin1String("url")).toString().isEmpty()
+            ? directory.value(QLatin1String("path")).toString()
+            : directory.value(QLatin1String("url")).toString();
+        out() << tr("Directory:    %1")
+                     .arg(directory.value(QLatin1String("type")).toString().isEmpty()
+                              ? tr("none yet: set it with m365sync-cli profile set-directory %1").arg(profile->name)
+                              : directory.value(QLatin1String("type")).toString() + QLatin1Char(' ') + where)
               << '\n';
     }
     exit(Done);
@@ -352,8 +382,9 @@ CheckCommand::CheckCommand(Secrets::SecretStore *secrets, QObject *parent)
 void CheckCommand::run(const QString &profileName, bool json)
 {
     M365::Error error;
-    const auto profile = Profile::ProfileStore().load(profileName, &error);
-    if (!profile) {
+    auto profile = Profile::ProfileStore().load(profileName, &error);
+    // A profile on the sandbox tenant is served by this process while it runs.
+    if (!profile || !Sandbox::serveProfile(&*profile, this, &error)) {
         err() << error.userMessage << '\n';
         finish(Failed);
         return;

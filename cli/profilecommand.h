@@ -14,8 +14,9 @@ class SecretStore;
 namespace M365::Cli {
 
 /*
- * "m365sync-cli profile create|show|list|delete": connection profiles on disk (no secret values) with their
- * credentials in the OS keychain. A command runs asynchronously and ends the application with its exit code.
+ * "m365sync-cli profile create|show|list|delete|set-directory|set-sync|show-sync|export|import": connection profiles on
+ * disk (no secret values) with their credentials in the OS keychain, everything the wizard sets up, from the shell. A
+ * command runs asynchronously and ends the application with its exit code.
  */
 class ProfileCommand : public QObject
 {
@@ -31,6 +32,10 @@ private:
     void show(const QString &name, bool json);
     void list(bool json);
     void remove(const QString &name);
+    /// "set-sync NAME --settings FILE": validated (every problem with its JSON path), merged, saved.
+    void setSync(const QStringList &arguments);
+    /// "show-sync NAME": the settings as set-sync takes them, with every default filled in.
+    void showSync(const QString &name);
     void exit(int code);
 
     Secrets::SecretStore *m_secrets;

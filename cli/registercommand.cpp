@@ -12,6 +12,7 @@
 #include "profile/connection.h"
 #include "profile/profilestore.h"
 #include "profile/secretstore.h"
+#include "sandboxhost.h"
 #include "sandboxtenant.h"
 
 #include <QCommandLineParser>
@@ -66,8 +67,9 @@ void RegisterCommand::run(const QStringList &arguments)
         return;
     }
     M365::Error error;
-    const auto profile = Profile::ProfileStore().load(parser.value(profileOption), &error);
-    if (!profile) {
+    auto profile = Profile::ProfileStore().load(parser.value(profileOption), &error);
+    // A profile on the sandbox tenant is served by this process while it runs.
+    if (!profile || !Sandbox::serveProfile(&*profile, this, &error)) {
         err() << error.userMessage << '\n';
         finish(Failed);
         return;

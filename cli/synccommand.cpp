@@ -9,6 +9,7 @@
 #include "directory/directorysource.h"
 #include "platform.h"
 #include "profile/profilestore.h"
+#include "sandboxhost.h"
 #include "sync/syncrun.h"
 
 #include <QCoreApplication>
@@ -202,25 +203,25 @@ void SyncCommand::fail(const M365::Error &error)
 void SyncCommand::openSandbox()
 {
     const QString data = dataDirectory();
-    if (m_sandboxReset) {
-        QDir(data + QStringLiteral("/sandbox")).removeRecursively();
-        QDir(data + QStringLiteral("/sample")).removeRecursively();
-        err() << tr("The sandbox tenant and its sync state were reset.") << '\n';
-    }
-    m_server = std::make_unique<Sandbox::SandboxServer>();
     QString message;
-    if (!Sandbox::startDemoTenant(m_server.get(), data, &message)) {
+    // Served in this process under the tenant's lock: refused (with who holds it) while the GUI or a scheduled run
+    // serves it, and a reset happens under the same lock.
+    m_place = Sandbox::openDemoTenant(data, &message, m_sandboxReset);
+    if (!m_place) {
         fail(Error{QStringLiteral("sandbox"), tr("Could not start the sandbox tenant: %1").arg(message), {}, {}});
         return;
     }
-    const Sandbox::TenantState &state = m_server->tenant()->state();
+    if (m_sandboxReset) {
+        err() << tr("The sandbox tenant and its sync state were reset.") << '\n';
+    }
+    const Sandbox::TenantState &state = m_place->server()->tenant()->state();
     Profile::Profile &profile = m_context->profile;
     profile.name = QStringLiteral("sandbox");
-    profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(m_server->baseUrl()));
+    profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(m_place->server()->baseUrl()));
     profile.tenant = state.tenantId;
     profile.clientId = state.demoClientId;
     profile.credentialKind = Profile::CredentialKind::ClientSecret;
-    profile.caFile = m_server->caFile();
+    profile.caFile = m_place->server()->caFile();
 
     Sync::SyncSettings settings;
     // The demo's choices: UPNs in the tenant's initial domain, Germany as the default usage location, and the
@@ -268,6 +269,11 @@ void SyncCommand::openProfile()
         status();
         return;
     }
+    // A profile on the sandbox tenant: this process serves it for the run, with no GUI running.
+    if (m_mode != Mode::DirectoryTest && !Sandbox::serveProfile(&m_context->profile, this, &error)) {
+        fail(error);
+        return;
+    }
     Sync::OpenProfileJob::Options options;
     options.connectToTenant = m_mode != Mode::DirectoryTest; // the directory alone needs no sign-in
     open(options);
@@ -300,7 +306,7 @@ void SyncCommand::open(const Sync::OpenProfileJob::Options &options)
 void SyncCommand::status()
 {
     if (m_sandbox) {
-        out() << Sandbox::describeTenant(m_server.get()) << '\n';
+        out() << Sandbox::describeTenant(m_place->server()) << '\n';
     } else {
         out() << tr("Profile %1: tenant %2, app %3.")
                      .arg(m_context->profile.name, m_context->profile.tenant, m_context->profile.clientId)
@@ -476,6 +482,9 @@ void SyncCommand::startRunJob()
     });
     connect(run, &Job::finished, this, [this, run] {
         run->deleteLater();
+        for (const QString &warning : run->reportWarnings()) {
+            err() << tr("Monitoring: %1").arg(warning) << '\n';
+        }
         finished(run);
     });
     run->start();

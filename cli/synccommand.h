@@ -18,7 +18,7 @@ namespace M365::Secrets {
 class SecretStore;
 }
 namespace M365::Sandbox {
-class SandboxServer;
+class TenantPlace;
 }
 
 namespace M365::Cli {
@@ -82,7 +82,7 @@ private:
     int m_declinedCode = 0; ///< the exit code when the confirmation said no
 
     QNetworkAccessManager *m_nam = nullptr;
-    std::unique_ptr<Sandbox::SandboxServer> m_server;
+    std::shared_ptr<Sandbox::TenantPlace> m_place; ///< --sandbox: the demo tenant, served by this process
     std::unique_ptr<Sync::SyncContext> m_context;
     QPointer<Sync::SyncRun> m_run;
     QElapsedTimer m_progressClock;

@@ -3,14 +3,26 @@
 #pragma once
 
 #include "sandboxserver.h"
+#include "tenantplace.h"
 
 #include <QString>
 
+#include <memory>
+
 namespace M365::Sandbox {
 
-/// Starts the offline demo tenant in-process: seeded with the demo on first use and kept under @p dataDirectory
-/// (the app's data location) so that it persists between runs. HTTPS with its own CA, as a real tenant would be.
-bool startDemoTenant(SandboxServer *server, const QString &dataDirectory, QString *errorMessage);
+/// The state file of the offline demo tenant under @p dataDirectory (the app's data location):
+/// "<dataDirectory>/sandbox/tenant.json". The wizard's sandbox profiles name it as their place.
+QString demoTenantPath(const QString &dataDirectory);
+
+/**
+ * Opens the offline demo tenant, TenantPlace::open() on demoTenantPath(): served in this process over HTTPS with its
+ * own CA, seeded with the demo on first use and kept so that it persists between runs. With @p reset, everything the
+ * demo keeps is deleted first, under the place's lock: the tenant, its CA, the sync state of m365sync-cli --sandbox
+ * next to it and the sample directory. Null with @p errorMessage set (what to do included) when another program
+ * serves the tenant, or it cannot start.
+ */
+std::shared_ptr<TenantPlace> openDemoTenant(const QString &dataDirectory, QString *errorMessage, bool reset = false);
 
 /// The bundled sample directory (LDIF) as a file under @p dataDirectory, copied there on first use so that the admin
 /// can edit it and watch the preview follow; empty with @p errorMessage set when it cannot be written.

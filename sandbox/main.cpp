@@ -4,6 +4,7 @@
 // m365sim: the sandbox tenant as a process. Prints one line of JSON (how to reach it) and serves until stopped.
 
 #include "sandboxserver.h"
+#include "tenantplace.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -12,6 +13,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -73,20 +75,30 @@ int main(int argc, char *argv[])
     options.statePath = parser.value(stateOption);
     options.tls = parser.isSet(tlsOption);
 
-    M365::Sandbox::SandboxServer server;
+    // A state file is served by one program at a time (the GUI, the CLI or m365sim): its place holds the lock.
+    std::shared_ptr<M365::Sandbox::TenantPlace> place;
+    std::unique_ptr<M365::Sandbox::SandboxServer> inMemory;
+    M365::Sandbox::SandboxServer *server = nullptr;
     QString error;
-    if (!server.start(options, &error)) {
+    if (!options.statePath.isEmpty()) {
+        place = M365::Sandbox::TenantPlace::open(options, &error);
+        server = place ? place->server() : nullptr;
+    } else {
+        inMemory = std::make_unique<M365::Sandbox::SandboxServer>();
+        server = inMemory->start(options, &error) ? inMemory.get() : nullptr;
+    }
+    if (!server) {
         std::fprintf(stderr, "m365sim: %s\n", qPrintable(error));
         return 1;
     }
     // Exactly one line of JSON on stdout, before anything else: scripts read it to find the sandbox.
     QTextStream out(stdout);
-    out << QJsonDocument(server.connectionInfo()).toJson(QJsonDocument::Compact) << '\n';
+    out << QJsonDocument(server->connectionInfo()).toJson(QJsonDocument::Compact) << '\n';
     out.flush();
 
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);
     const int code = app.exec();
-    server.tenant()->save();
+    server->tenant()->save();
     return code;
 }

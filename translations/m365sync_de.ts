@@ -1069,6 +1069,14 @@
         <source>The profile &quot;%1&quot; has an invalid draft state. Delete the profile and run the wizard again.</source>
         <translation>Das Profil „%1“ hat einen ungültigen Entwurfsstand. Löschen Sie das Profil und führen Sie den Assistenten erneut aus.</translation>
     </message>
+    <message>
+        <source>The webhook reference &quot;%1&quot; in profile &quot;%2&quot; is not a keychain key of this profile (expected %3webhookUrl). Delete it from the file, then set the webhook with m365sync-cli monitoring set --profile %2 --webhook-url-env VARIABLE.</source>
+        <translation>Der Webhook-Verweis „%1“ im Profil „%2“ ist kein Schlüsselbundeintrag dieses Profils (erwartet: %3webhookUrl). Löschen Sie ihn aus der Datei und legen Sie den Webhook dann mit m365sync-cli monitoring set --profile %2 --webhook-url-env VARIABLE fest.</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; has a URL in &quot;%2&quot;. A webhook URL is a secret and is kept in the system keychain: delete the entry from the file, then set the webhook with m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.</source>
+        <translation>Das Profil „%1“ enthält eine URL in „%2“. Eine Webhook-URL ist ein Geheimnis und liegt im Schlüsselbund des Systems: Löschen Sie den Eintrag aus der Datei und legen Sie den Webhook dann mit m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE fest.</translation>
+    </message>
 </context>
 <context>
     <name>M365::Profile::ProfileStore</name>
@@ -1115,6 +1123,52 @@
     <message>
         <source>The secrets of profile &quot;%1&quot; were removed, but its file %2 could not be deleted: %3</source>
         <translation>Die Geheimnisse des Profils „%1“ wurden entfernt, aber seine Datei %2 konnte nicht gelöscht werden: %3</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sandbox::SandboxHost</name>
+    <message>
+        <source>The sandbox tenant of profile &quot;%1&quot; is gone: %2 was reset or deleted. Make a new sandbox connection in m365sync (Connection, New connection…), or delete the profile (m365sync-cli profile delete %1).</source>
+        <translation>Der Sandbox-Mandant des Profils „%1“ existiert nicht mehr: %2 wurde zurückgesetzt oder gelöscht. Stellen Sie in m365sync eine neue Sandbox-Verbindung her (Verbindung, Neue Verbindung …) oder löschen Sie das Profil (m365sync-cli profile delete %1).</translation>
+    </message>
+    <message>
+        <source>The sandbox tenant in %1 is not the one profile &quot;%2&quot; was made for (tenant %3; the file holds tenant %4): it was reset since. Make a new sandbox connection in m365sync (Connection, New connection…), or delete the profile (m365sync-cli profile delete %2).</source>
+        <translation>Der Sandbox-Mandant in %1 ist nicht der, für den das Profil „%2“ angelegt wurde (Mandant %3; die Datei enthält Mandant %4): Er wurde seitdem zurückgesetzt. Stellen Sie in m365sync eine neue Sandbox-Verbindung her (Verbindung, Neue Verbindung …) oder löschen Sie das Profil (m365sync-cli profile delete %2).</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sandbox::TenantPlace</name>
+    <message>
+        <source>The sandbox tenant %1 is in use by this program and cannot be reset now. Close what uses it, then reset it again.</source>
+        <translation>Der Sandbox-Mandant %1 wird von diesem Programm verwendet und kann jetzt nicht zurückgesetzt werden. Schließen Sie, was ihn verwendet, und setzen Sie ihn dann erneut zurück.</translation>
+    </message>
+    <message>
+        <source>%1 could not be deleted. Check that it is writable by the user m365sync runs as, then reset the sandbox tenant again.</source>
+        <translation>%1 konnte nicht gelöscht werden. Prüfen Sie, ob der Benutzer, unter dem m365sync läuft, dort schreiben darf, und setzen Sie den Sandbox-Mandanten dann erneut zurück.</translation>
+    </message>
+    <message>
+        <source>The folder %1 for the sandbox tenant cannot be created. Check that it is writable by the user m365sync runs as.</source>
+        <translation>Der Ordner %1 für den Sandbox-Mandanten kann nicht erstellt werden. Prüfen Sie, ob der Benutzer, unter dem m365sync läuft, dort schreiben darf.</translation>
+    </message>
+    <message>
+        <source>The sandbox tenant %1 cannot be locked: the lock file %2 cannot be written. Check that the folder is writable by the user m365sync runs as.</source>
+        <translation>Der Sandbox-Mandant %1 kann nicht gesperrt werden: Die Sperrdatei %2 kann nicht geschrieben werden. Prüfen Sie, ob der Benutzer, unter dem m365sync läuft, in den Ordner schreiben darf.</translation>
+    </message>
+    <message>
+        <source>The sandbox tenant %1 is being served by another program; one program at a time can serve it. Close m365sync, or wait for its scheduled run to end, then try again.</source>
+        <translation>Der Sandbox-Mandant %1 wird von einem anderen Programm bereitgestellt; nur ein Programm zugleich kann ihn bereitstellen. Schließen Sie m365sync oder warten Sie, bis dessen geplanter Lauf endet, und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>another program</source>
+        <translation>einem anderen Programm</translation>
+    </message>
+    <message>
+        <source>The sandbox tenant %1 is being served by %2 (pid %3 on %4); one program at a time can serve it. Close m365sync (pid %3), or wait for its scheduled run to end, then try again.</source>
+        <translation>Der Sandbox-Mandant %1 wird von %2 bereitgestellt (PID %3 auf %4); nur ein Programm zugleich kann ihn bereitstellen. Schließen Sie m365sync (PID %3) oder warten Sie, bis dessen geplanter Lauf endet, und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The sandbox tenant %1 could not start: %2</source>
+        <translation>Der Sandbox-Mandant %1 konnte nicht starten: %2</translation>
     </message>
 </context>
 <context>
@@ -1501,6 +1555,79 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::ProfileHealth</name>
+    <message>
+        <source>the last run failed</source>
+        <translation>der letzte Lauf ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>the deletion guard stopped the last run</source>
+        <translation>der Löschschutz hat den letzten Lauf angehalten</translation>
+    </message>
+    <message numerus="yes">
+        <source>the last run had %n failed change(s)</source>
+        <translation>
+            <numerusform>der letzte Lauf hatte %n fehlgeschlagene Änderung</numerusform>
+            <numerusform>der letzte Lauf hatte %n fehlgeschlagene Änderungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>another run held the run lock</source>
+        <translation>ein anderer Lauf hielt die Laufsperre</translation>
+    </message>
+    <message>
+        <source>overdue: the last successful run was %1 ago (at most %2 expected)</source>
+        <translation>überfällig: der letzte erfolgreiche Lauf liegt %1 zurück (erwartet: höchstens %2)</translation>
+    </message>
+    <message>
+        <source>the certificate expired on %1; renew it with m365sync-cli certificate renew --profile %2</source>
+        <translation>das Zertifikat ist am %1 abgelaufen; erneuern Sie es mit m365sync-cli certificate renew --profile %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>the certificate expires in %n day(s); renew it with m365sync-cli certificate renew --profile %1</source>
+        <translation>
+            <numerusform>das Zertifikat läuft in %n Tag ab; erneuern Sie es mit m365sync-cli certificate renew --profile %1</numerusform>
+            <numerusform>das Zertifikat läuft in %n Tagen ab; erneuern Sie es mit m365sync-cli certificate renew --profile %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last run %1 ago: %2</source>
+        <translation>der letzte Lauf liegt %1 zurück: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) pending</source>
+        <translation>
+            <numerusform>%n Änderung ausstehend</numerusform>
+            <numerusform>%n Änderungen ausstehend</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no run recorded yet</source>
+        <translation>noch kein Lauf aufgezeichnet</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n Stunde</numerusform>
+            <numerusform>%n Stunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tage</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::RunLock</name>
     <message>
         <source>The lock file %1 of profile %2 cannot be created; check that its folder can be written. Nothing was changed in the tenant.</source>
@@ -1525,6 +1652,69 @@
     <message>
         <source>A run of profile %1 (%2, process %3 on host %4, since %5) ended without releasing its lock; the lock was taken over. That run may have stopped half way: this run picks up what it left.</source>
         <translation>Ein Lauf des Profils %1 (%2, Prozess %3 auf Host %4, seit %5) endete, ohne seine Sperre freizugeben; die Sperre wurde übernommen. Jener Lauf ist vielleicht mittendrin abgebrochen: Dieser Lauf macht dort weiter.</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::RunReport</name>
+    <message>
+        <source>The metrics file %1 could not be written (%2). Check that the folder exists and that m365sync may write to it, or choose another with m365sync-cli monitoring set --profile %3 --textfile-dir FOLDER.</source>
+        <translation>Die Metrikdatei %1 konnte nicht geschrieben werden (%2). Prüfen Sie, ob der Ordner existiert und m365sync in ihn schreiben darf, oder wählen Sie mit m365sync-cli monitoring set --profile %3 --textfile-dir FOLDER einen anderen.</translation>
+    </message>
+    <message>
+        <source>no such folder</source>
+        <translation>Ordner existiert nicht</translation>
+    </message>
+    <message>
+        <source>m365sync on %1: the sync of profile %2 failed. Run m365sync-cli status --profile %2 there for details.</source>
+        <translation>m365sync auf %1: Die Synchronisierung des Profils %2 ist fehlgeschlagen. Führen Sie dort m365sync-cli status --profile %2 aus, um Einzelheiten zu sehen.</translation>
+    </message>
+    <message>
+        <source>m365sync on %1: the deletion guard stopped the sync of profile %2 before it changed anything. Review the plan with m365sync-cli plan --profile %2; if it is right, allow it with sync --allow-deletes N.</source>
+        <translation>m365sync auf %1: Der Löschschutz hat die Synchronisierung des Profils %2 angehalten, bevor sie etwas geändert hat. Prüfen Sie den Plan mit m365sync-cli plan --profile %2; wenn er stimmt, erlauben Sie ihn mit sync --allow-deletes N.</translation>
+    </message>
+    <message>
+        <source>m365sync on %1: the sync of profile %2 finished, but some changes failed. See them in the History tab or with m365sync-cli status --profile %2, fix their cause and sync again.</source>
+        <translation>m365sync auf %1: Die Synchronisierung des Profils %2 ist abgeschlossen, aber einige Änderungen sind fehlgeschlagen. Sehen Sie sie auf der Registerkarte „Verlauf“ oder mit m365sync-cli status --profile %2 an, beheben Sie ihre Ursache und synchronisieren Sie erneut.</translation>
+    </message>
+    <message>
+        <source>m365sync on %1: profile %2 has not synchronized for too long. Check its schedule with m365sync-cli schedule show --profile %2 and its last runs with m365sync-cli health --profile %2.</source>
+        <translation>m365sync auf %1: Das Profil %2 wurde zu lange nicht synchronisiert. Prüfen Sie seinen Zeitplan mit m365sync-cli schedule show --profile %2 und seine letzten Läufe mit m365sync-cli health --profile %2.</translation>
+    </message>
+    <message>
+        <source>m365sync on %1: profile %2 reports &quot;%3&quot;.</source>
+        <translation>m365sync auf %1: Das Profil %2 meldet „%3“.</translation>
+    </message>
+    <message>
+        <source>it is not a URL such as https://hooks.example.com/…</source>
+        <translation>sie ist keine URL wie https://hooks.example.com/…</translation>
+    </message>
+    <message>
+        <source>it must start with https:// (plain http only to this machine), since the URL carries a token</source>
+        <translation>sie muss mit https:// beginnen (einfaches http nur zu diesem Computer), da die URL ein Token enthält</translation>
+    </message>
+    <message>
+        <source>The webhook of profile %1 was not called: the keychain or the network is not available to this program.</source>
+        <translation>Der Webhook des Profils %1 wurde nicht aufgerufen: Der Schlüsselbund oder das Netzwerk steht diesem Programm nicht zur Verfügung.</translation>
+    </message>
+    <message>
+        <source>The webhook URL of profile %1 is not in the keychain. Set it again with m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.</source>
+        <translation>Die Webhook-URL des Profils %1 ist nicht im Schlüsselbund. Legen Sie sie mit m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE erneut fest.</translation>
+    </message>
+    <message>
+        <source>The webhook URL of profile %1 could not be read from the keychain: %2</source>
+        <translation>Die Webhook-URL des Profils %1 konnte nicht aus dem Schlüsselbund gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The webhook URL of profile %1 cannot be used: %2. Set another with m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.</source>
+        <translation>Die Webhook-URL des Profils %1 kann nicht verwendet werden: %2. Legen Sie mit m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE eine andere fest.</translation>
+    </message>
+    <message>
+        <source>The webhook of profile %1 at %2 answered HTTP %3. Check that the webhook still exists, or set another with m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.</source>
+        <translation>Der Webhook des Profils %1 unter %2 hat mit HTTP %3 geantwortet. Prüfen Sie, ob der Webhook noch existiert, oder legen Sie mit m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE einen anderen fest.</translation>
+    </message>
+    <message>
+        <source>The webhook of profile %1 at %2 could not be reached (%3). Check that this machine can reach %2 (proxy, firewall).</source>
+        <translation>Der Webhook des Profils %1 unter %2 war nicht erreichbar (%3). Prüfen Sie, ob dieser Computer %2 erreichen kann (Proxy, Firewall).</translation>
     </message>
 </context>
 <context>
@@ -1662,6 +1852,13 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::ScheduleJob</name>
+    <message>
+        <source>It did not finish within %1 seconds.</source>
+        <translation>Der Befehl wurde nicht innerhalb von %1 Sekunden beendet.</translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::Scope</name>
     <message>
         <source>The scope filter is not valid: %1.</source>
@@ -1693,6 +1890,24 @@
     <message>
         <source>write failed</source>
         <translation>Schreiben fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::SyncRun</name>
+    <message>
+        <source>The connection &quot;%1&quot; is not open yet; try again once it is connected.</source>
+        <translation>Die Verbindung „%1“ ist noch nicht geöffnet; versuchen Sie es erneut, sobald sie hergestellt ist.</translation>
+    </message>
+    <message>
+        <source>The plan would disable, delete or remove %1 objects, licences or memberships, more than the %2 allowed without confirmation; nothing was changed.</source>
+        <translation>Der Plan würde %1 Objekte, Lizenzen oder Mitgliedschaften deaktivieren, löschen oder entfernen, mehr als die %2 ohne Bestätigung erlaubten; es wurde nichts geändert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) failed, e.g. %1: %2</source>
+        <translation>
+            <numerusform>%n Änderung ist fehlgeschlagen (%1): %2</numerusform>
+            <numerusform>%n Änderungen sind fehlgeschlagen, z. B. %1: %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1728,6 +1943,121 @@
     <message>
         <source>The licensing group of SKU %1 must be a group&apos;s object ID (a GUID).</source>
         <translation>Die Lizenzgruppe der SKU %1 muss die Objekt-ID einer Gruppe sein (eine GUID).</translation>
+    </message>
+    <message>
+        <source>null</source>
+        <translation>null</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true oder false</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>eine Zahl</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>eine Zeichenkette</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>eine Liste</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>ein Objekt</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>nichts</translation>
+    </message>
+    <message>
+        <source>expected %1, found %2</source>
+        <translation>erwartet: %1, gefunden: %2</translation>
+    </message>
+    <message>
+        <source>unknown member; the members here are %1</source>
+        <translation>unbekannter Eintrag; erlaubt sind hier %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a GUID such as 6fd2c87f-b296-42f0-b197-1e91e994b900</source>
+        <translation>„%1“ ist keine GUID wie 6fd2c87f-b296-42f0-b197-1e91e994b900</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a two-letter country code such as DE or US</source>
+        <translation>„%1“ ist kein Ländercode aus zwei Buchstaben wie DE oder US</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a mode; use sync, anonymize, static or never</source>
+        <translation>„%1“ ist kein Modus; verwenden Sie sync, anonymize, static oder never</translation>
+    </message>
+    <message>
+        <source>missing: name the Microsoft 365 property to write</source>
+        <translation>fehlt: Nennen Sie die Microsoft-365-Eigenschaft, die geschrieben werden soll</translation>
+    </message>
+    <message>
+        <source>missing: a sync rule names the directory attribute to read (&quot;a|b&quot; for the first one present)</source>
+        <translation>fehlt: Eine Regel im Modus sync nennt das zu lesende Verzeichnisattribut („a|b“ für das erste vorhandene)</translation>
+    </message>
+    <message>
+        <source>only a rule with &quot;mode&quot;: &quot;static&quot; has a value</source>
+        <translation>nur eine Regel mit „mode“: „static“ hat einen Wert</translation>
+    </message>
+    <message>
+        <source>give either &quot;count&quot; or &quot;percent&quot;, not both</source>
+        <translation>geben Sie entweder „count“ oder „percent“ an, nicht beides</translation>
+    </message>
+    <message>
+        <source>expected a whole number of 0 or more</source>
+        <translation>erwartet: eine ganze Zahl ab 0</translation>
+    </message>
+    <message>
+        <source>expected a percentage from 0 to 100</source>
+        <translation>erwartet: ein Prozentwert von 0 bis 100</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not hour, 4hours or day</source>
+        <translation>„%1“ ist nicht hour, 4hours oder day</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a time such as 02:30</source>
+        <translation>„%1“ ist keine Uhrzeit wie 02:30</translation>
+    </message>
+    <message>
+        <source>expected &quot;user&quot; or &quot;group&quot;</source>
+        <translation>erwartet: „user“ oder „group“</translation>
+    </message>
+    <message>
+        <source>expected &quot;a:&quot; and a directory anchor, or &quot;c:&quot; and a cloud object ID</source>
+        <translation>erwartet: „a:“ und ein Verzeichnisanker oder „c:“ und eine Cloud-Objekt-ID</translation>
+    </message>
+    <message>
+        <source>the key must be a SKU ID (a GUID)</source>
+        <translation>der Schlüssel muss eine SKU-ID sein (eine GUID)</translation>
+    </message>
+    <message>
+        <source>must not be empty: it is how m365sync recognises disabled objects</source>
+        <translation>darf nicht leer sein: Daran erkennt m365sync deaktivierte Objekte</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::UndoPlanJob</name>
+    <message>
+        <source>There is no run %1: this profile has not run yet.</source>
+        <translation>Es gibt keinen Lauf %1: Für dieses Profil gab es noch keinen Lauf.</translation>
+    </message>
+    <message>
+        <source>There is no run %1 in this profile&apos;s history. The latest runs are: %2.</source>
+        <translation>Im Verlauf dieses Profils gibt es keinen Lauf %1. Die letzten Läufe sind: %2.</translation>
+    </message>
+    <message>
+        <source>Run %1 did not finish; undo takes back the changes it recorded as done.</source>
+        <translation>Lauf %1 wurde nicht beendet; das Rückgängigmachen nimmt die Änderungen zurück, die er als erledigt aufgezeichnet hat.</translation>
+    </message>
+    <message>
+        <source>The connection &quot;%1&quot; is not open yet; try again once it is connected.</source>
+        <translation>Die Verbindung „%1“ ist noch nicht geöffnet; versuchen Sie es erneut, sobald sie hergestellt ist.</translation>
     </message>
 </context>
 <context>
@@ -2011,6 +2341,173 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
             <numerusform>%1 Neuer Versuch in %n Sekunde …</numerusform>
             <numerusform>%1 Neuer Versuch in %n Sekunden …</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConnectionsModel</name>
+    <message>
+        <source>just now</source>
+        <translation>gerade eben</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s) ago</source>
+        <translation>
+            <numerusform>vor %n Minute</numerusform>
+            <numerusform>vor %n Minuten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>vor %n Stunde</numerusform>
+            <numerusform>vor %n Stunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>vor %n Tag</numerusform>
+            <numerusform>vor %n Tagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>client secret</source>
+        <translation>geheimer Clientschlüssel</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tage</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>not scheduled</source>
+        <translation>nicht geplant</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation>Letzter Lauf</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Deletions</source>
+        <translation>Löschungen</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>Zertifikat</translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation>Nächster Lauf</translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConnectionsOverview</name>
+    <message>
+        <source>Open dashboard</source>
+        <translation>Dashboard öffnen</translation>
+    </message>
+    <message>
+        <source>Edit connection…</source>
+        <translation>Verbindung bearbeiten …</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Connections&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Verbindungen&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>New connection…</source>
+        <translation>Neue Verbindung …</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Cannot be read: %1</source>
+        <translation>Nicht lesbar: %1</translation>
+    </message>
+    <message>
+        <source>Never run</source>
+        <translation>Noch nie gelaufen</translation>
+    </message>
+    <message>
+        <source>Done: nothing to change</source>
+        <translation>Fertig: nichts zu ändern</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n change(s) applied</source>
+        <translation>
+            <numerusform>Fertig: %n Änderung angewendet</numerusform>
+            <numerusform>Fertig: %n Änderungen angewendet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) failed</source>
+        <translation>
+            <numerusform>%n Änderung fehlgeschlagen</numerusform>
+            <numerusform>%n Änderungen fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped by the deletion guard</source>
+        <translation>Vom Löschschutz angehalten</translation>
+    </message>
+    <message>
+        <source>Another run was in progress</source>
+        <translation>Ein anderer Lauf war im Gange</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>No connection yet. Choose &quot;New connection…&quot; to connect to a tenant or the sandbox.</source>
+        <translation>Noch keine Verbindung. Wählen Sie „Neue Verbindung …“, um eine Verbindung mit einem Mandanten oder der Sandbox herzustellen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n connection(s) are fine.</source>
+        <translation>
+            <numerusform>Die %n Verbindung ist in Ordnung.</numerusform>
+            <numerusform>Alle %n Verbindungen sind in Ordnung.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 connections need attention: %3 failing, %4 with warnings. Hover over a row to see why; open it to see its history.</source>
+        <translation>%1 von %2 Verbindungen erfordern Aufmerksamkeit: %3 fehlerhaft, %4 mit Warnungen. Zeigen Sie mit der Maus auf eine Zeile, um den Grund zu sehen; öffnen Sie sie, um ihren Verlauf zu sehen.</translation>
     </message>
 </context>
 <context>
@@ -3541,6 +4038,26 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
         <source>Finish &quot;%1&quot;…</source>
         <translation>„%1“ abschließen …</translation>
     </message>
+    <message>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>&amp;All connections</source>
+        <translation>Alle &amp;Verbindungen</translation>
+    </message>
+    <message>
+        <source>Every connection with its last run, result, pending changes and certificate</source>
+        <translation>Alle Verbindungen mit letztem Lauf, Ergebnis, ausstehenden Änderungen und Zertifikat</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; cannot be opened: %2</source>
+        <translation>Das Profil „%1“ kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>Connections — m365sync</source>
+        <translation>Verbindungen – m365sync</translation>
+    </message>
 </context>
 <context>
     <name>M365::Ui::OnboardingWizard</name>
@@ -4452,13 +4969,6 @@ Alternativen durch „|“ getrennt: Die erste, die der Benutzer hat, gilt.</tra
     <message>
         <source>&quot;%1&quot; is not a valid profile name: use 1 to 64 letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, not starting with &apos;.&apos;.</source>
         <translation>„%1“ ist kein gültiger Profilname: Verwenden Sie 1 bis 64 Buchstaben, Ziffern, &apos;-&apos;, &apos;_&apos; und &apos;.&apos;, nicht mit &apos;.&apos; am Anfang.</translation>
-    </message>
-</context>
-<context>
-    <name>QApplication</name>
-    <message>
-        <source>Could not start the sandbox tenant: %1</source>
-        <translation>Der Sandbox-Mandant konnte nicht gestartet werden: %1</translation>
     </message>
 </context>
 </TS>

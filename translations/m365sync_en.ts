@@ -1069,6 +1069,14 @@
         <source>The profile &quot;%1&quot; has an invalid draft state. Delete the profile and run the wizard again.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The webhook reference &quot;%1&quot; in profile &quot;%2&quot; is not a keychain key of this profile (expected %3webhookUrl). Delete it from the file, then set the webhook with m365sync-cli monitoring set --profile %2 --webhook-url-env VARIABLE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; has a URL in &quot;%2&quot;. A webhook URL is a secret and is kept in the system keychain: delete the entry from the file, then set the webhook with m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>M365::Profile::ProfileStore</name>
@@ -1114,6 +1122,52 @@
     </message>
     <message>
         <source>The secrets of profile &quot;%1&quot; were removed, but its file %2 could not be deleted: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sandbox::SandboxHost</name>
+    <message>
+        <source>The sandbox tenant of profile &quot;%1&quot; is gone: %2 was reset or deleted. Make a new sandbox connection in m365sync (Connection, New connection…), or delete the profile (m365sync-cli profile delete %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox tenant in %1 is not the one profile &quot;%2&quot; was made for (tenant %3; the file holds tenant %4): it was reset since. Make a new sandbox connection in m365sync (Connection, New connection…), or delete the profile (m365sync-cli profile delete %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sandbox::TenantPlace</name>
+    <message>
+        <source>The sandbox tenant %1 is in use by this program and cannot be reset now. Close what uses it, then reset it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be deleted. Check that it is writable by the user m365sync runs as, then reset the sandbox tenant again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 for the sandbox tenant cannot be created. Check that it is writable by the user m365sync runs as.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox tenant %1 cannot be locked: the lock file %2 cannot be written. Check that the folder is writable by the user m365sync runs as.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox tenant %1 is being served by another program; one program at a time can serve it. Close m365sync, or wait for its scheduled run to end, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>another program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox tenant %1 is being served by %2 (pid %3 on %4); one program at a time can serve it. Close m365sync (pid %3), or wait for its scheduled run to end, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox tenant %1 could not start: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1501,6 +1555,79 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::ProfileHealth</name>
+    <message>
+        <source>the last run failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the deletion guard stopped the last run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>the last run had %n failed change(s)</source>
+        <translation>
+            <numerusform>the last run had %n failed change</numerusform>
+            <numerusform>the last run had %n failed changes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>another run held the run lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>overdue: the last successful run was %1 ago (at most %2 expected)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the certificate expired on %1; renew it with m365sync-cli certificate renew --profile %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>the certificate expires in %n day(s); renew it with m365sync-cli certificate renew --profile %1</source>
+        <translation>
+            <numerusform>the certificate expires in %n day; renew it with m365sync-cli certificate renew --profile %1</numerusform>
+            <numerusform>the certificate expires in %n days; renew it with m365sync-cli certificate renew --profile %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last run %1 ago: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) pending</source>
+        <translation>
+            <numerusform>%n change pending</numerusform>
+            <numerusform>%n changes pending</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no run recorded yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::RunLock</name>
     <message>
         <source>The lock file %1 of profile %2 cannot be created; check that its folder can be written. Nothing was changed in the tenant.</source>
@@ -1528,6 +1655,69 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::RunReport</name>
+    <message>
+        <source>The metrics file %1 could not be written (%2). Check that the folder exists and that m365sync may write to it, or choose another with m365sync-cli monitoring set --profile %3 --textfile-dir FOLDER.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no such folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync on %1: the sync of profile %2 failed. Run m365sync-cli status --profile %2 there for details.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync on %1: the deletion guard stopped the sync of profile %2 before it changed anything. Review the plan with m365sync-cli plan --profile %2; if it is right, allow it with sync --allow-deletes N.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync on %1: the sync of profile %2 finished, but some changes failed. See them in the History tab or with m365sync-cli status --profile %2, fix their cause and sync again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync on %1: profile %2 has not synchronized for too long. Check its schedule with m365sync-cli schedule show --profile %2 and its last runs with m365sync-cli health --profile %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>m365sync on %1: profile %2 reports &quot;%3&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is not a URL such as https://hooks.example.com/…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it must start with https:// (plain http only to this machine), since the URL carries a token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook of profile %1 was not called: the keychain or the network is not available to this program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook URL of profile %1 is not in the keychain. Set it again with m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook URL of profile %1 could not be read from the keychain: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook URL of profile %1 cannot be used: %2. Set another with m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook of profile %1 at %2 answered HTTP %3. Check that the webhook still exists, or set another with m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook of profile %1 at %2 could not be reached (%3). Check that this machine can reach %2 (proxy, firewall).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::RunSummary</name>
     <message>
         <source>less than a minute</source>
@@ -1535,7 +1725,7 @@
     </message>
     <message numerus="yes">
         <source>about %n min</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>about %n min</numerusform>
             <numerusform>about %n min</numerusform>
         </translation>
@@ -1546,65 +1736,65 @@
     </message>
     <message numerus="yes">
         <source>Create %n user(s) or group(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Create %n user or group</numerusform>
+            <numerusform>Create %n users or groups</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Update %n user(s) or group(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Update %n user or group</numerusform>
+            <numerusform>Update %n users or groups</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Disable %n user(s) or group(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Disable %n user or group</numerusform>
+            <numerusform>Disable %n users or groups</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Delete %n user(s) or group(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Delete %n user or group</numerusform>
+            <numerusform>Delete %n users or groups</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Enable %n user(s) or group(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Enable %n user or group</numerusform>
+            <numerusform>Enable %n users or groups</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Link %n existing object(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Link %n existing object</numerusform>
+            <numerusform>Link %n existing objects</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Restore %n deleted user(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Restore %n deleted user</numerusform>
+            <numerusform>Restore %n deleted users</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Change the licences of %n user(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Change the licences of %n user</numerusform>
+            <numerusform>Change the licences of %n users</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Change the members of %n group(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Change the members of %n group</numerusform>
+            <numerusform>Change the members of %n groups</numerusform>
         </translation>
     </message>
     <message>
@@ -1613,9 +1803,9 @@
     </message>
     <message numerus="yes">
         <source>Skip %n change(s) that cannot be applied (conflicts, invalid, no free licence)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Skip %n change that cannot be applied (conflict, invalid, no free licence)</numerusform>
+            <numerusform>Skip %n changes that cannot be applied (conflicts, invalid, no free licence)</numerusform>
         </translation>
     </message>
     <message>
@@ -1624,9 +1814,9 @@
     </message>
     <message numerus="yes">
         <source>About %n write request(s) to Microsoft Graph.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>About %n write request to Microsoft Graph.</numerusform>
+            <numerusform>About %n write requests to Microsoft Graph.</numerusform>
         </translation>
     </message>
     <message>
@@ -1658,6 +1848,13 @@
     </message>
     <message>
         <source>A temporary file for the task could not be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::ScheduleJob</name>
+    <message>
+        <source>It did not finish within %1 seconds.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1696,6 +1893,24 @@
     </message>
 </context>
 <context>
+    <name>M365::Sync::SyncRun</name>
+    <message>
+        <source>The connection &quot;%1&quot; is not open yet; try again once it is connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The plan would disable, delete or remove %1 objects, licences or memberships, more than the %2 allowed without confirmation; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) failed, e.g. %1: %2</source>
+        <translation>
+            <numerusform>%n change failed (%1): %2</numerusform>
+            <numerusform>%n changes failed, e.g. %1: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>M365::Sync::SyncSettings</name>
     <message>
         <source>The licence of group %1 must be a SKU ID (a GUID).</source>
@@ -1727,6 +1942,121 @@
     </message>
     <message>
         <source>The licensing group of SKU %1 must be a group&apos;s object ID (a GUID).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>null</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected %1, found %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown member; the members here are %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a GUID such as 6fd2c87f-b296-42f0-b197-1e91e994b900</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a two-letter country code such as DE or US</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a mode; use sync, anonymize, static or never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing: name the Microsoft 365 property to write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing: a sync rule names the directory attribute to read (&quot;a|b&quot; for the first one present)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only a rule with &quot;mode&quot;: &quot;static&quot; has a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give either &quot;count&quot; or &quot;percent&quot;, not both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a whole number of 0 or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a percentage from 0 to 100</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not hour, 4hours or day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a time such as 02:30</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;user&quot; or &quot;group&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;a:&quot; and a directory anchor, or &quot;c:&quot; and a cloud object ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key must be a SKU ID (a GUID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not be empty: it is how m365sync recognises disabled objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Sync::UndoPlanJob</name>
+    <message>
+        <source>There is no run %1: this profile has not run yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no run %1 in this profile&apos;s history. The latest runs are: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1 did not finish; undo takes back the changes it recorded as done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection &quot;%1&quot; is not open yet; try again once it is connected.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2010,6 +2340,173 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
             <numerusform>%1 Trying again in %n second…</numerusform>
             <numerusform>%1 Trying again in %n seconds…</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConnectionsModel</name>
+    <message>
+        <source>just now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s) ago</source>
+        <translation>
+            <numerusform>%n minute ago</numerusform>
+            <numerusform>%n minutes ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>%n hour ago</numerusform>
+            <numerusform>%n hours ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>client secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>not scheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deletions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>M365::Ui::ConnectionsOverview</name>
+    <message>
+        <source>Open dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit connection…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Connections&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New connection…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done: nothing to change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n change(s) applied</source>
+        <translation>
+            <numerusform>Done: %n change applied</numerusform>
+            <numerusform>Done: %n changes applied</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) failed</source>
+        <translation>
+            <numerusform>%n change failed</numerusform>
+            <numerusform>%n changes failed</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped by the deletion guard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another run was in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No connection yet. Choose &quot;New connection…&quot; to connect to a tenant or the sandbox.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n connection(s) are fine.</source>
+        <translation>
+            <numerusform>The %n connection is fine.</numerusform>
+            <numerusform>All %n connections are fine.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 connections need attention: %3 failing, %4 with warnings. Hover over a row to see why; open it to see its history.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2500,9 +2997,9 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message numerus="yes">
         <source>%1 of %2 changes applied; %n held back (conflicts, invalid, no free licence): see the preview.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 of %2 changes applied; %n held back (conflict, invalid, no free licence): see the preview.</numerusform>
+            <numerusform>%1 of %2 changes applied; %n held back (conflicts, invalid, no free licence): see the preview.</numerusform>
         </translation>
     </message>
 </context>
@@ -2755,9 +3252,9 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message numerus="yes">
         <source>%n new user(s) got an initial password. Save them now to hand them out: they are gone once saved, dismissed or the dashboard is closed.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n new user got an initial password. Save it now to hand it out: it is gone once saved, dismissed or the dashboard is closed.</numerusform>
+            <numerusform>%n new users got an initial password. Save them now to hand them out: they are gone once saved, dismissed or the dashboard is closed.</numerusform>
         </translation>
     </message>
     <message>
@@ -3433,9 +3930,9 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message numerus="yes">
         <source>%n user(s) could not get the licence from a group, e.g. for want of seats.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n user could not get the licence from a group, e.g. for want of seats.</numerusform>
+            <numerusform>%n users could not get the licence from a group, e.g. for want of seats.</numerusform>
         </translation>
     </message>
     <message>
@@ -3538,6 +4035,26 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     </message>
     <message>
         <source>Finish &quot;%1&quot;…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;All connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every connection with its last run, result, pending changes and certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; cannot be opened: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connections — m365sync</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4445,13 +4962,6 @@ Alternatives separated by &quot;|&quot;: the first one the user has wins.</sourc
     <name>ProfileStore</name>
     <message>
         <source>&quot;%1&quot; is not a valid profile name: use 1 to 64 letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, not starting with &apos;.&apos;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>QApplication</name>
-    <message>
-        <source>Could not start the sandbox tenant: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

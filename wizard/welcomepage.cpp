@@ -60,6 +60,7 @@ void WelcomePageController::validate()
         }
         ctx->profile.endpoints = Identity::CloudEndpoints::forCloud(m_cloud);
         ctx->profile.caFile.clear();
+        ctx->profile.sandboxState.clear();
         if (ctx->profile.name.isEmpty() || ctx->profile.name == QLatin1String("sandbox")) {
             ctx->profile.name = QStringLiteral("m365");
         }

@@ -8,6 +8,7 @@
 #include "profile/secretstore.h"
 #include "sandboxserver.h"
 #include "sandboxtenant.h"
+#include "tenantplace.h"
 #include "tenantstate.h"
 
 #include <QDesktopServices>
@@ -25,7 +26,6 @@ WizardContext::WizardContext(const Options &options, QObject *parent)
     , m_secrets(options.secrets)
     , m_scratch(new Secrets::MemorySecretStore(this))
     , m_options(options)
-    , m_externalSandbox(options.sandbox)
 {}
 
 WizardContext::~WizardContext()
@@ -46,19 +46,31 @@ QString WizardContext::dataDirectory() const
                                              : m_options.dataDirectory;
 }
 
+Sandbox::SandboxServer *WizardContext::sandboxServer() const
+{
+    return m_place ? m_place->server() : nullptr;
+}
+
 bool WizardContext::followSandbox(QString *errorMessage)
 {
-    if (!sandboxServer()) {
-        auto server = std::make_unique<Sandbox::SandboxServer>();
-        if (!Sandbox::startDemoTenant(server.get(), dataDirectory(), errorMessage)) {
+    // The profile's own place; a sandbox profile without one (made by an older version elsewhere) gets the demo.
+    const QString wanted = Sandbox::TenantPlace::normalizedPath(
+        profile.sandboxState.isEmpty() ? Sandbox::demoTenantPath(dataDirectory()) : profile.sandboxState);
+    if (!m_place || m_place->statePath() != wanted) {
+        std::shared_ptr<Sandbox::TenantPlace> place = Sandbox::TenantPlace::open(wanted, errorMessage);
+        if (!place) {
             return false;
         }
-        m_sandbox = std::move(server);
+        m_place = std::move(place);
     }
-    Sandbox::SandboxServer *server = sandboxServer();
-    profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(server->baseUrl()));
-    profile.caFile = server->caFile();
+    profile.pointAtSandbox(QUrl(m_place->server()->baseUrl()), m_place->server()->caFile());
+    profile.sandboxState = m_place->statePath();
     return true;
+}
+
+void WizardContext::releaseSandbox()
+{
+    m_place.reset();
 }
 
 bool WizardContext::startSandbox(QString *errorMessage)

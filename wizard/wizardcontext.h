@@ -27,7 +27,8 @@ class QNetworkAccessManager;
 
 namespace M365::Sandbox {
 class SandboxServer;
-}
+class TenantPlace;
+} // namespace M365::Sandbox
 namespace M365::Secrets {
 class MemorySecretStore;
 }
@@ -55,9 +56,6 @@ public:
         std::function<bool(const QUrl &url)> browserOpener;
         /// How long the administrator has to finish signing in in the browser.
         std::chrono::milliseconds signInTimeout{std::chrono::minutes(5)};
-        /// A sandbox tenant that runs already (the app's, which the dashboard talks to), used instead of starting
-        /// another: one state file must have one server. Not owned; empty: the context starts its own.
-        Sandbox::SandboxServer *sandbox = nullptr;
     };
 
     /// What the wizard runs for (issue 13).
@@ -90,16 +88,23 @@ public:
     QString profileDirectory() const;
     QString dataDirectory() const;
 
-    /// Sandbox mode: the in-process demo tenant, started on first use; nullptr in tenant mode.
+    /// Sandbox mode: the profile is on a sandbox tenant that m365sync serves itself; false in tenant mode.
     bool isSandbox() const { return m_sandboxMode; }
     void setSandboxMode(bool sandbox) { m_sandboxMode = sandbox; }
-    Sandbox::SandboxServer *sandboxServer() const { return m_externalSandbox ? m_externalSandbox : m_sandbox.get(); }
-    /// Starts the demo tenant (once) and points the profile at it, with the demo app's IDs; false with a message
-    /// when it cannot start.
+    /// The server of the sandbox tenant the context opened (startSandbox(), followSandbox()); nullptr before.
+    Sandbox::SandboxServer *sandboxServer() const;
+    /// The place of that tenant, shared with every dashboard of this process that uses it; null before.
+    std::shared_ptr<Sandbox::TenantPlace> sandboxPlace() const { return m_place; }
+    /// Opens the sandbox tenant (as followSandbox(): for a new connection, the demo tenant under dataDirectory()) and
+    /// points the profile at it with the demo app's IDs and the place recorded in profile.sandboxState; false with a
+    /// message (what to do included) when it cannot be served, e.g. while a scheduled run of another program does.
     bool startSandbox(QString *errorMessage);
-    /// Starts the demo tenant (once) and points the profile's endpoints and CA at it, keeping its tenant and app: a
-    /// profile made before (a draft, a profile to edit) was saved with another run's port and CA.
+    /// Opens the place of a profile made before (a draft, a profile to edit: profile.sandboxState, else the demo
+    /// tenant) and points the profile's endpoints and CA at its server, keeping its tenant and app: the profile was
+    /// saved with another run's port and CA.
     bool followSandbox(QString *errorMessage);
+    /// Lets go of the sandbox tenant once the wizard is done, so that the place closes when nothing else uses it.
+    void releaseSandbox();
 
     /// Opens @p url in the system browser, or hands it to the injected opener; false when no browser could take it
     /// (no desktop session, no browser installed).
@@ -173,8 +178,7 @@ private:
     Secrets::MemorySecretStore *m_scratch;
     Options m_options;
     bool m_sandboxMode = true;
-    std::unique_ptr<Sandbox::SandboxServer> m_sandbox;
-    Sandbox::SandboxServer *m_externalSandbox = nullptr;
+    std::shared_ptr<Sandbox::TenantPlace> m_place;
     std::unique_ptr<Profile::Connection> m_connection;
 };
 

@@ -8,7 +8,6 @@
 #include "graph/tenantcheck.h"
 #include "profile/connection.h"
 #include "profile/profilestore.h"
-#include "sandboxserver.h"
 #include "sync/initialpasswords.h"
 #include "sync/planner.h"
 #include "sync/plansession.h"
@@ -145,12 +144,6 @@ void DashboardController::showLivePreview()
 void DashboardController::start()
 {
     setState(State::Connecting);
-    // A profile of the in-process sandbox tenant follows it to this run's port and CA.
-    if (m_options.sandbox && m_context->profile.endpoints.cloud == Identity::Cloud::Custom
-        && m_context->profile.tenant == m_options.sandbox->tenant()->state().tenantId) {
-        m_context->profile.endpoints = Identity::CloudEndpoints::sandbox(QUrl(m_options.sandbox->baseUrl()));
-        m_context->profile.caFile = m_options.sandbox->caFile();
-    }
     Sync::OpenProfileJob::Options options;
     options.stateDirectory = m_options.stateDirectory;
     auto *job = new Sync::OpenProfileJob(m_nam, m_options.secrets, m_context.get(), options, this);
@@ -251,14 +244,20 @@ void DashboardController::setSettings(const Sync::SyncSettings &settings)
     const bool scheduleChanged = !(settings.schedule == m_context->settings.schedule);
     m_context->settings = settings;
     if (scheduleChanged) {
+        // Written by systemctl or schtasks on the process's signals: the window never waits for them.
         const QString cli = cliExecutable();
         const Sync::ScheduleInstaller installer(cli.isEmpty() ? QStringLiteral("m365sync-cli") : cli,
                                                 m_options.scheduleUnitDirectory,
                                                 m_options.runSystemctl);
-        const Result<bool> installed = installer.apply(m_context->profile.name, m_context->settings.schedule);
-        if (!installed.ok()) {
-            reportError(installed.error);
-        }
+        auto *job = new Sync::ScheduleJob(installer, m_context->profile.name, m_context->settings.schedule, this);
+        connect(job, &Job::finished, this, [this, job] {
+            job->deleteLater();
+            if (job->hasError()) {
+                reportError(job->error());
+            }
+            Q_EMIT scheduleApplied();
+        });
+        job->start();
     }
     saveProfile();
     m_health.upnDomain = m_context->settings.rules.domain;
@@ -443,6 +442,8 @@ void DashboardController::onPlanned(Sync::PlanJob *job)
     } else {
         m_plan = job->plan();
         m_managedObjects = job->managedObjects();
+        // What the connection would do now, for the Connections overview and `m365sync-cli status --all`.
+        m_context->store.recordPlan(Sync::planRecordOf(m_plan));
         m_problems.clear();
         for (const Directory::EntryProblem &p : job->problems()) {
             m_problems.append(p.toString());
@@ -616,6 +617,9 @@ void DashboardController::onRunFinished(Sync::SyncRun *run, const QList<int> &in
     }
     if (!takenOver.isEmpty()) {
         summary += QLatin1Char(' ') + takenOver;
+    }
+    for (const QString &warning : run->reportWarnings()) {
+        summary += QLatin1Char(' ') + warning;
     }
     setState(State::Ready);
     if (!m_initialPasswords.isEmpty()) {

@@ -24,9 +24,6 @@ class QNetworkAccessManager;
 namespace M365::Secrets {
 class SecretStore;
 }
-namespace M365::Sandbox {
-class SandboxServer;
-}
 namespace M365::Directory {
 class DirectorySource;
 class DirectoryJob;
@@ -84,9 +81,6 @@ public:
     struct Options
     {
         Secrets::SecretStore *secrets = nullptr;
-        /// The in-process sandbox tenant, when the app runs one: a profile for that tenant is pointed at it (its port
-        /// and CA change from run to run).
-        Sandbox::SandboxServer *sandbox = nullptr;
         QString stateDirectory; ///< empty: <AppDataLocation>/state
         QString profileDirectory; ///< where setSettings() saves the profile; empty: ProfileStore::defaultDirectory()
         int pollIntervalSeconds = 60;
@@ -207,6 +201,8 @@ Q_SIGNALS:
     void errorOccurred(const M365::Error &error);
     /// plan() switched between the live preview and the undo of a run (undoRun()).
     void undoChanged();
+    /// A changed schedule was put into the system's scheduler (or errorOccurred() said why it could not be).
+    void scheduleApplied();
 
 private:
     /// A source for @p directory with the profile's bind password; null (after reportError()) when it is not valid.

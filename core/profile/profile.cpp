@@ -5,6 +5,8 @@
 #include "profilelog.h"
 #include "secretstore.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QUuid>
@@ -32,7 +34,11 @@ const QString keySecretRefs = QStringLiteral("secretRefs");
 const QString keyDirectory = QStringLiteral("directory");
 const QString keySync = QStringLiteral("sync");
 const QString keyCaFile = QStringLiteral("caFile");
+const QString keySandboxState = QStringLiteral("sandboxState");
 const QString keyDraft = QStringLiteral("draft");
+const QString keyMonitoring = QStringLiteral("monitoring");
+const QString keyTextfileDirectory = QStringLiteral("textfileDirectory");
+const QString keyWebhookSecretRef = QStringLiteral("webhookSecretRef");
 const QString keyResumeAt = QStringLiteral("resumeAt");
 const QString keyAppRegistered = QStringLiteral("appRegistered");
 const QString keyUploadedThumbprint = QStringLiteral("uploadedThumbprint");
@@ -214,6 +220,19 @@ QJsonObject Profile::toJson() const
     if (!caFile.isEmpty()) {
         json.insert(keyCaFile, caFile);
     }
+    if (!sandboxState.isEmpty()) {
+        json.insert(keySandboxState, sandboxState);
+    }
+    if (!monitoring.isEmpty()) {
+        QJsonObject settings;
+        if (!monitoring.textfileDirectory.isEmpty()) {
+            settings.insert(keyTextfileDirectory, monitoring.textfileDirectory);
+        }
+        if (!monitoring.webhookSecretRef.isEmpty()) {
+            settings.insert(keyWebhookSecretRef, monitoring.webhookSecretRef);
+        }
+        json.insert(keyMonitoring, settings);
+    }
     if (draft) {
         QJsonObject state{{keyResumeAt, draft->resumePage}};
         if (draft->appRegistered) {
@@ -362,6 +381,43 @@ std::optional<Profile> Profile::fromJson(const QJsonObject &json, M365::Error *e
     profile.directory = json.value(keyDirectory).toObject();
     profile.sync = json.value(keySync).toObject();
     profile.caFile = json.value(keyCaFile).toString();
+    profile.sandboxState = json.value(keySandboxState).toString();
+    if (profile.sandboxState.isEmpty()) {
+        // Saved before the sandbox was a place: the demo tenant's CA tells which tenant.json it was on.
+        profile.sandboxState = legacySandboxState(profile);
+        if (!profile.sandboxState.isEmpty()) {
+            qCInfo(lcProfile) << "profile" << name << "is on the sandbox tenant" << profile.sandboxState;
+        }
+    }
+
+    const QJsonObject monitoring = json.value(keyMonitoring).toObject();
+    profile.monitoring.textfileDirectory = monitoring.value(keyTextfileDirectory).toString();
+    profile.monitoring.webhookSecretRef = monitoring.value(keyWebhookSecretRef).toString();
+    if (!profile.monitoring.webhookSecretRef.isEmpty()
+        && (!Secrets::SecretStore::isValidKey(profile.monitoring.webhookSecretRef)
+            || !profile.monitoring.webhookSecretRef.startsWith(ownPrefix))) {
+        // Most likely the webhook URL itself pasted into the file: it carries a token, so say where, never what.
+        qCWarning(lcProfile) << "profile" << name << "has an invalid webhook reference";
+        return failed(QStringLiteral("profile.secretInFile"),
+                      tr("The webhook reference \"%1\" in profile \"%2\" is not a keychain key of this profile "
+                         "(expected %3webhookUrl). Delete it from the file, then set the webhook with "
+                         "m365sync-cli monitoring set --profile %2 --webhook-url-env VARIABLE.")
+                          .arg(keyMonitoring + QLatin1Char('.') + keyWebhookSecretRef, name, ownPrefix),
+                      QStringLiteral("invalid reference at %1.%2").arg(keyMonitoring, keyWebhookSecretRef));
+    }
+    for (auto it = monitoring.constBegin(); it != monitoring.constEnd(); ++it) {
+        // A URL beside them ("webhookUrl": "https://…") is a webhook's token in plain text: refused like any secret.
+        // Other members a newer version may add are left alone.
+        if (it.key() != keyTextfileDirectory && it.value().toString().contains(QLatin1String("://"))) {
+            qCWarning(lcProfile) << "profile" << name << "has a URL in its monitoring settings at" << it.key();
+            return failed(QStringLiteral("profile.secretInFile"),
+                          tr("The profile \"%1\" has a URL in \"%2\". A webhook URL is a secret and is kept in "
+                             "the system keychain: delete the entry from the file, then set the webhook with "
+                             "m365sync-cli monitoring set --profile %1 --webhook-url-env VARIABLE.")
+                              .arg(name, keyMonitoring + QLatin1Char('.') + it.key()),
+                          QStringLiteral("URL at %1.%2").arg(keyMonitoring, it.key()));
+        }
+    }
 
     if (json.contains(keyDraft)) {
         const QJsonObject state = json.value(keyDraft).toObject();
@@ -387,7 +443,33 @@ bool operator==(const Profile &a, const Profile &b)
     return a.name == b.name && a.endpoints == b.endpoints && a.tenant == b.tenant && a.clientId == b.clientId
         && a.credentialKind == b.credentialKind && a.certificate == b.certificate
         && a.assertionAlgorithm == b.assertionAlgorithm && a.secrets == b.secrets && a.directory == b.directory
-        && a.sync == b.sync && a.caFile == b.caFile && a.draft == b.draft;
+        && a.sync == b.sync && a.caFile == b.caFile && a.sandboxState == b.sandboxState && a.monitoring == b.monitoring
+        && a.draft == b.draft;
+}
+
+void Profile::pointAtSandbox(const QUrl &baseUrl, const QString &caFile)
+{
+    endpoints = Identity::CloudEndpoints::sandbox(baseUrl);
+    this->caFile = caFile;
+}
+
+QString Profile::legacySandboxState(const Profile &profile)
+{
+    if (profile.endpoints.cloud != Identity::Cloud::Custom || profile.caFile.isEmpty()) {
+        return {};
+    }
+    for (const QUrl &root : {profile.endpoints.authority, profile.endpoints.graph}) {
+        if (root.host() != QLatin1String("127.0.0.1")) {
+            return {};
+        }
+    }
+    const QFileInfo ca(profile.caFile);
+    const QDir folder = ca.absoluteDir();
+    const QFileInfo state(folder.filePath(QStringLiteral("tenant.json")));
+    if (!ca.isAbsolute() || folder.dirName() != QLatin1String("sandbox") || !state.isFile()) {
+        return {};
+    }
+    return state.absoluteFilePath();
 }
 
 QString credentialKindId(CredentialKind kind)

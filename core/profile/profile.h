@@ -75,6 +75,23 @@ struct DraftState
 };
 
 /**
+ * Where a profile reports its runs (issue 15): a Prometheus textfile-collector directory and a webhook. The webhook's
+ * URL carries a token, so it is a secret: it lives in the SecretStore (purpose Secrets::Purpose::WebhookUrl) and the
+ * profile holds only its key. Stored as the profile's "monitoring" object, which is left out while empty.
+ */
+struct MonitoringSettings
+{
+    QString textfileDirectory; ///< where m365sync_<profile>.prom is written after each run; empty: none
+    QString webhookSecretRef; ///< the keychain key of the webhook URL; empty: no webhook
+
+    bool isEmpty() const { return textfileDirectory.isEmpty() && webhookSecretRef.isEmpty(); }
+    friend bool operator==(const MonitoringSettings &a, const MonitoringSettings &b)
+    {
+        return a.textfileDirectory == b.textfileDirectory && a.webhookSecretRef == b.webhookSecretRef;
+    }
+};
+
+/**
  * One connection: a tenant in a cloud, the app that m365sync signs in as, and (for later issues) the directory and
  * sync settings.
  *
@@ -104,10 +121,28 @@ public:
     QJsonObject directory; ///< directory source settings (issue 4 and later); no passwords: see secrets
     QJsonObject sync; ///< mapping, scope and schedule settings (later issues)
     QString caFile; ///< optional PEM file of extra trusted CAs, for a sandbox with its own CA only
+    /**
+     * The state file of the sandbox tenant this profile is on, when m365sync serves that tenant itself (the wizard's
+     * sandbox): a place, not a process. Whichever program opens the profile (the GUI, the CLI, a scheduled run) serves
+     * the tenant in-process from this file (Sandbox::TenantPlace) and points the profile at that server with
+     * pointAtSandbox(), so the endpoints and caFile saved with it are only the last run's. Empty for a real tenant and
+     * for a sandbox reached over the network (m365sim).
+     */
+    QString sandboxState;
+    MonitoringSettings monitoring;
     /// Set while the profile is a draft of the onboarding wizard (see DraftState); empty for a complete connection.
     std::optional<DraftState> draft;
 
     bool isDraft() const { return draft.has_value(); }
+    /// Points the profile at a sandbox tenant served at @p baseUrl ("https://127.0.0.1:PORT") whose HTTPS certificate
+    /// comes from the CA in @p caFile: the endpoints and the CA change, the tenant, app and credential stay.
+    void pointAtSandbox(const QUrl &baseUrl, const QString &caFile);
+    /**
+     * The place of a profile saved before sandboxState existed: custom endpoints on 127.0.0.1 whose caFile lies in a
+     * folder named "sandbox" next to a tenant.json (where the GUI's demo tenant kept its CA) is on the tenant of that
+     * tenant.json, which is returned; an empty string for any other profile. fromJson() fills sandboxState with it.
+     */
+    static QString legacySandboxState(const Profile &profile);
     /// What the dashboard and the CLI say when asked to use a draft ("profile.draft").
     M365::Error draftError() const;
 

@@ -273,8 +273,8 @@ void ProfileRemoveJob::run()
     }
     M365::Error loadError;
     if (const std::optional<Profile> profile = m_store.load(m_name, &loadError)) {
-        for (const QString &reference : profile->secrets.all()) {
-            if (!m_pending.contains(reference)) {
+        for (const QString &reference : profile->secrets.all() + QStringList{profile->monitoring.webhookSecretRef}) {
+            if (!reference.isEmpty() && !m_pending.contains(reference)) {
                 m_pending.append(reference);
             }
         }

@@ -15,6 +15,7 @@ namespace Purpose {
 inline constexpr char PrivateKey[] = "privateKey"; ///< the certificate's private key (PEM)
 inline constexpr char ClientSecret[] = "clientSecret"; ///< the app's client secret (fallback credential)
 inline constexpr char LdapBindPassword[] = "ldapBindPassword"; ///< the directory's bind password
+inline constexpr char WebhookUrl[] = "webhookUrl"; ///< the monitoring webhook's URL (it carries a token)
 } // namespace Purpose
 
 /**

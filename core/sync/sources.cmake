@@ -20,7 +20,9 @@ target_sources(m365core PRIVATE
     sync/planner.cpp sync/planner.h
     sync/planusers.cpp
     sync/plansession.cpp sync/plansession.h
+    sync/runhealth.cpp sync/runhealth.h
     sync/runlock.cpp sync/runlock.h
+    sync/runreport.cpp sync/runreport.h
     sync/runsummary.cpp sync/runsummary.h
     sync/schedule.cpp sync/schedule.h
     sync/scope.cpp sync/scope.h

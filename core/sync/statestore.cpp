@@ -52,7 +52,21 @@ const char *const schema[] = {
     "change TEXT NOT NULL, result TEXT NOT NULL, message TEXT, PRIMARY KEY (run_id, seq))",
     "CREATE TABLE IF NOT EXISTS cloud_objects (resource TEXT NOT NULL, id TEXT NOT NULL, object TEXT NOT NULL, "
     "PRIMARY KEY (resource, id))",
+    // Monitoring (issue 15): created here like the others, so files of older versions gain them on their next open.
+    "CREATE TABLE IF NOT EXISTS last_plan (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL, "
+    "pending INTEGER NOT NULL, destructive INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
+    "outcome TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', run_id INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 };
+
+/// How many attempts recordAttempt() keeps: months of hourly runs, for a look back, without growing forever.
+constexpr int keptAttempts = 1000;
+
+QString dateText(const QDateTime &at)
+{
+    return at.isValid() ? at.toUTC().toString(Qt::ISODateWithMs) : nowText();
+}
 
 } // namespace
 
@@ -428,6 +442,111 @@ QList<RunChangeRecord> StateStore::runChanges(qint64 runId) const
         out.append(r);
     }
     return out;
+}
+
+Result<bool> StateStore::recordPlan(const PlanRecord &plan)
+{
+    return exec(QStringLiteral("INSERT INTO last_plan (id, at, pending, destructive) VALUES (1, ?, ?, ?) "
+                               "ON CONFLICT(id) DO UPDATE SET at = excluded.at, pending = excluded.pending, "
+                               "destructive = excluded.destructive"),
+                {dateText(plan.at), plan.pending, plan.destructive});
+}
+
+std::optional<PlanRecord> StateStore::lastPlan() const
+{
+    if (!isOpen()) {
+        return std::nullopt;
+    }
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (!q.exec(QStringLiteral("SELECT at, pending, destructive FROM last_plan WHERE id = 1")) || !q.next()) {
+        return std::nullopt;
+    }
+    PlanRecord plan;
+    plan.at = fromDateText(q.value(0));
+    plan.pending = q.value(1).toInt();
+    plan.destructive = q.value(2).toInt();
+    return plan;
+}
+
+Result<bool> StateStore::recordAttempt(const AttemptRecord &attempt)
+{
+    return inTransaction([&]() -> Result<bool> {
+        const Result<bool> r =
+            exec(QStringLiteral("INSERT INTO attempts (at, outcome, message, run_id) VALUES (?, ?, ?, ?)"),
+                 // A null QString binds as NULL, which the NOT NULL column refuses: an empty message is "".
+                 {dateText(attempt.at),
+                  attempt.outcome,
+                  attempt.message.isNull() ? QStringLiteral("") : attempt.message,
+                  attempt.runId});
+        if (!r.ok()) {
+            return r;
+        }
+        return exec(QStringLiteral("DELETE FROM attempts WHERE id <= (SELECT MAX(id) FROM attempts) - ?"),
+                    {keptAttempts});
+    });
+}
+
+std::optional<AttemptRecord> StateStore::lastAttempt() const
+{
+    return lastAttemptWith({});
+}
+
+std::optional<AttemptRecord> StateStore::lastAttemptWith(const QStringList &outcomes) const
+{
+    if (!isOpen()) {
+        return std::nullopt;
+    }
+    QString sql = QStringLiteral("SELECT at, outcome, message, run_id FROM attempts");
+    if (!outcomes.isEmpty()) {
+        QStringList marks;
+        for (qsizetype i = 0; i < outcomes.size(); ++i) {
+            marks.append(QStringLiteral("?"));
+        }
+        sql += QStringLiteral(" WHERE outcome IN (") + marks.join(QLatin1Char(',')) + QLatin1Char(')');
+    }
+    sql += QStringLiteral(" ORDER BY id DESC LIMIT 1");
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(sql);
+    for (const QString &outcome : outcomes) {
+        q.addBindValue(outcome);
+    }
+    if (!q.exec()) {
+        qCWarning(lcSync) << "reading the run attempts failed:" << q.lastError().text();
+        return std::nullopt;
+    }
+    if (!q.next()) {
+        return std::nullopt;
+    }
+    AttemptRecord attempt;
+    attempt.at = fromDateText(q.value(0));
+    attempt.outcome = q.value(1).toString();
+    attempt.message = q.value(2).toString();
+    attempt.runId = q.value(3).toLongLong();
+    return attempt;
+}
+
+Result<bool> StateStore::setMeta(const QString &key, const QString &value)
+{
+    if (value.isEmpty()) {
+        return exec(QStringLiteral("DELETE FROM meta WHERE key = ?"), {key});
+    }
+    return exec(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                {key, value});
+}
+
+QString StateStore::meta(const QString &key) const
+{
+    if (!isOpen()) {
+        return {};
+    }
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    q.addBindValue(key);
+    if (!q.exec() || !q.next()) {
+        return {};
+    }
+    return q.value(0).toString();
 }
 
 } // namespace M365::Sync

@@ -55,6 +55,38 @@ struct RunChangeRecord
     QString message;
 };
 
+/// What the last plan of a profile proposed (issue 15): the monitoring shows it as pending changes and deletions.
+struct PlanRecord
+{
+    QDateTime at;
+    int pending = 0; ///< actionable changes (not conflicts or invalid ones)
+    int destructive = 0; ///< of which disables, deletions and removals (ChangePlan::destructiveCount())
+};
+
+/// The outcomes of an AttemptRecord.
+namespace AttemptOutcome {
+inline constexpr char Done[] = "done"; ///< applied every chosen change, or there was nothing to do
+inline constexpr char FailedItems[] = "failed-items"; ///< finished, with some changes failed
+inline constexpr char Failed[] = "failed"; ///< an error stopped the run
+inline constexpr char GuardStopped[] = "guard-stopped"; ///< the deletion guard stopped the run
+inline constexpr char Locked[] = "locked"; ///< another run of the profile held the run lock
+} // namespace AttemptOutcome
+
+/**
+ * One attempt to run a profile, whatever came of it (issue 15). A run that applied something is also a RunRecord;
+ * an attempt also covers what never became a run: nothing to do, the deletion guard, another run's lock, an error
+ * before anything was applied. The monitoring (ProfileHealth) reads the last one.
+ */
+struct AttemptRecord
+{
+    QDateTime at;
+    /// "done" (applied, or nothing to do), "failed-items", "failed", "guard-stopped" or "locked" (another run held
+    /// the run lock).
+    QString outcome;
+    QString message; ///< what the admin was told; empty when all went well
+    qint64 runId = 0; ///< the RunRecord the attempt made; 0 when it applied nothing
+};
+
 /**
  * What a profile remembers between runs, in one SQLite file: links (anchor ↔ cloud id, last values written),
  * delta links, and the run history with every change's result.
@@ -129,6 +161,19 @@ public:
     /// Runs, newest first; at most `limit` (all when negative).
     QList<RunRecord> runHistory(int limit = -1) const;
     QList<RunChangeRecord> runChanges(qint64 runId) const;
+
+    /// Remembers what the last plan proposed (one record: each plan replaces the one before).
+    Result<bool> recordPlan(const PlanRecord &plan);
+    std::optional<PlanRecord> lastPlan() const;
+    /// Records an attempt to run the profile (an invalid `at` means now). The newest 1,000 are kept.
+    Result<bool> recordAttempt(const AttemptRecord &attempt);
+    std::optional<AttemptRecord> lastAttempt() const;
+    /// The newest attempt whose outcome is one of @p outcomes (e.g. the last successful one for the overdue check).
+    std::optional<AttemptRecord> lastAttemptWith(const QStringList &outcomes) const;
+    /// Small facts of the monitoring, by key (e.g. when the overdue alert was sent); an empty value removes the key.
+    Result<bool> setMeta(const QString &key, const QString &value);
+    /// The value of @p key; empty when none is stored.
+    QString meta(const QString &key) const;
 
 private:
     Result<bool> inTransaction(const std::function<Result<bool>()> &body);

@@ -9,6 +9,7 @@
 #include "profile/connection.h"
 #include "profile/secretstore.h"
 #include "runlock.h"
+#include "runreport.h"
 #include "undoplanner.h"
 
 #include <QDir>
@@ -53,6 +54,8 @@ void OpenProfileJob::run()
         return;
     }
     m_context->settings = settings.value;
+    m_context->nam = m_nam;
+    m_context->secrets = m_secrets;
     const QString path = m_options.statePath.isEmpty()
         ? StateStore::pathForProfile(m_context->profile.name, m_options.stateDirectory)
         : m_options.statePath;
@@ -147,6 +150,7 @@ SyncRun::~SyncRun()
 {
     delete m_planJob.data();
     delete m_applyJob.data();
+    delete m_report.data();
 }
 
 void SyncRun::requestStop()
@@ -166,6 +170,10 @@ void SyncRun::onCancel()
     if (m_applyJob) {
         m_applyJob->disconnect(this);
         m_applyJob->cancel();
+    }
+    if (m_report) {
+        m_report->disconnect(this);
+        m_report->cancel();
     }
     m_lock.reset();
 }
@@ -210,6 +218,7 @@ void SyncRun::onPlanned()
 
 void SyncRun::decide()
 {
+    m_planned = true;
     if (m_options.plan) {
         // What the deletion guard's percentage refers to, as PlanJob counts it.
         m_managedObjects = int(m_context->store.links().size());
@@ -288,6 +297,7 @@ void SyncRun::apply(const ChangePlan &plan, const ApplyOptions &options, bool la
     connect(job, &Job::finished, this, [this, job, lastRound, firstRound] {
         if (firstRound) {
             m_outcomes = job->outcomes();
+            m_runId = job->runId();
         }
         onApplied(job, lastRound);
     });
@@ -372,16 +382,99 @@ void SyncRun::replanStale(const QSet<QString> &keys)
 
 void SyncRun::end(RunOutcome outcome)
 {
-    m_lock.reset(); // the run is over: the next one may start
     m_outcome = outcome;
-    succeed();
+    record({});
 }
 
 void SyncRun::endWithError(RunOutcome outcome, const Error &error)
 {
-    m_lock.reset();
     m_outcome = outcome;
-    fail(error);
+    record(error);
+}
+
+QString SyncRun::attemptMessage(const Error &error) const
+{
+    if (!error.isNull()) {
+        return error.userMessage;
+    }
+    if (m_outcome == RunOutcome::GuardStopped) {
+        return tr("The plan would disable, delete or remove %1 objects, licences or memberships, more than the %2 "
+                  "allowed without confirmation; nothing was changed.")
+            .arg(m_destructive)
+            .arg(m_guardThreshold);
+    }
+    if (m_outcome == RunOutcome::FailedItems && !m_failures.isEmpty()) {
+        const auto &[change, outcome] = m_failures.constFirst();
+        return tr("%n change(s) failed, e.g. %1: %2", "", int(m_failures.size()))
+            .arg(change.displayName.isEmpty() ? change.userPrincipalName : change.displayName, outcome.message);
+    }
+    return {};
+}
+
+void SyncRun::record(const Error &error)
+{
+    m_lock.reset(); // the run is over: the next one may start
+    const auto conclude = [this, error] {
+        if (error.isNull()) {
+            succeed();
+        } else {
+            fail(error);
+        }
+    };
+    StateStore &store = m_context->store;
+    if (!store.isOpen()) {
+        conclude();
+        return;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (m_planned) {
+        PlanRecord left = planRecordOf(m_plan, m_outcomes);
+        left.at = now;
+        if (const Result<bool> saved = store.recordPlan(left); !saved.ok()) {
+            m_reportWarnings.append(saved.error.userMessage);
+        }
+    }
+    const QString outcome = RunReport::attemptOutcomeFor(m_outcome);
+    if (outcome.isEmpty()) {
+        conclude(); // a plan only, a declined or stopped run: no attempt for the monitoring to judge
+        return;
+    }
+    const AttemptRecord attempt{now, outcome, attemptMessage(error), m_runId};
+    if (const Result<bool> saved = store.recordAttempt(attempt); !saved.ok()) {
+        m_reportWarnings.append(saved.error.userMessage);
+    }
+    if (!m_options.report) {
+        conclude();
+        return;
+    }
+    const ProfileHealth health = ProfileHealth::collect(m_context->profile, store, now);
+    m_report = new RunReportJob(m_context->nam, m_context->secrets, m_context->profile, health, attempt, this);
+    RunReportJob *report = m_report;
+    connect(report, &Job::finished, this, [this, report, conclude] {
+        m_report = nullptr;
+        m_reportWarnings.append(report->warnings());
+        report->deleteLater();
+        conclude();
+    });
+    report->start();
+}
+
+PlanRecord planRecordOf(const ChangePlan &plan, const QList<ChangeOutcome> &outcomes)
+{
+    ChangePlan left = plan;
+    left.changes.clear();
+    for (int i = 0; i < plan.changes.size(); ++i) {
+        const Change &c = plan.changes.at(i);
+        const bool done = i < outcomes.size() && outcomes.at(i).result == ChangeOutcome::Result::Done;
+        if (!done && c.kind != Change::Kind::Conflict && c.kind != Change::Kind::Invalid) {
+            left.changes.append(c);
+        }
+    }
+    PlanRecord record;
+    record.at = plan.created.isValid() ? plan.created : QDateTime::currentDateTimeUtc();
+    record.pending = int(left.changes.size());
+    record.destructive = left.destructiveCount();
+    return record;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

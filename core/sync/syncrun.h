@@ -36,6 +36,7 @@ namespace M365::Sync {
 class CloudReadJob;
 class PlanJob;
 class RunLock;
+class RunReportJob;
 
 /**
  * One profile, opened for syncing: what every run of it works with. The front end (the dashboard, a CLI command, a
@@ -57,7 +58,14 @@ struct SyncContext
     std::unique_ptr<Directory::DirectorySource> source;
     /// The LDAP bind password, read from the keychain (empty for files and anonymous binds).
     QString bindPassword;
+    /// What opened it (OpenProfileJob): runs use them to report to the monitoring (the webhook's URL is a secret).
+    QNetworkAccessManager *nam = nullptr;
+    Secrets::SecretStore *secrets = nullptr;
 };
+
+/// What @p plan proposes, for the monitoring (pending changes and deletions); with @p outcomes, what is left of it
+/// after a run applied it (changes that are not done).
+PlanRecord planRecordOf(const ChangePlan &plan, const QList<ChangeOutcome> &outcomes = {});
 
 /**
  * Opens a profile for syncing into a SyncContext: its sync settings, its state store, the bind password from the
@@ -133,12 +141,16 @@ struct RunOptions
     QString passwordFile;
     /// Asked once the plan is known and the guard passed, before anything is applied; empty: applied without asking.
     std::function<bool(const ChangePlan &plan, int actionable)> confirm;
+    /// Report the attempt to the profile's monitoring (Prometheus textfile, webhook) once it is recorded.
+    bool report = true;
 };
 
 /**
  * One whole run of a profile, the same for the dashboard, the CLI and the schedule: plan (unless given a plan), the
  * deletion guard, the run lock, apply, plan again and apply the changes that went stale in the tenant meanwhile
- * (once), and the history in the state store (ApplyJob records each round as a run).
+ * (once), and the history in the state store (ApplyJob records each round as a run). At the end the attempt and what
+ * is left of the plan are recorded for the monitoring (StateStore::recordAttempt(), recordPlan()) and reported to the
+ * profile's monitoring (RunReportJob: the Prometheus textfile, the webhook on a failure).
  *
  * finished() comes with an error only for RunOutcome::Failed and Locked; the other outcomes are results.
  */
@@ -178,6 +190,9 @@ public:
     int staleLeft() const { return m_staleLeft; }
     /// The run lock took over the lock of a run that had died (a sentence for the admin); empty otherwise.
     QString lockTakenOverMessage() const { return m_lockTakenOver; }
+    /// What could not be recorded or reported to the monitoring (each says what to do); the run itself is not
+    /// affected by them.
+    const QStringList &reportWarnings() const { return m_reportWarnings; }
 
 Q_SIGNALS:
     /// The plan is ready (before the guard and the confirmation).
@@ -204,6 +219,9 @@ private:
     ApplyOptions applyOptions() const;
     void end(RunOutcome outcome);
     void endWithError(RunOutcome outcome, const Error &error);
+    /// Records the attempt and what is left of the plan, reports them, then finishes with @p error (or success).
+    void record(const Error &error);
+    QString attemptMessage(const Error &error) const;
 
     SyncContext *m_context;
     RunOptions m_options;
@@ -221,11 +239,15 @@ private:
     ApplyProgress m_progress;
     int m_staleLeft = 0;
     QString m_lockTakenOver;
+    QStringList m_reportWarnings;
+    qint64 m_runId = 0; ///< the first round's run in the history
+    bool m_planned = false; ///< m_plan holds a plan (made or given)
     bool m_stopRequested = false;
     int m_rounds = 0; ///< apply rounds started (the first applies plan(), a second the re-planned stale changes)
     QPointer<PlanJob> m_planJob;
     QPointer<ApplyJob> m_applyJob;
     std::unique_ptr<RunLock> m_lock;
+    QPointer<RunReportJob> m_report;
 };
 
 /**

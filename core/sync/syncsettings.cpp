@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QTime>
 
 #include <cmath>
 
@@ -35,6 +36,276 @@ bool isGuid(const QString &text)
     return guid.match(text).hasMatch();
 }
 
+/// What a JSON value is, in the words of a validation message.
+QString typeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return SyncSettings::tr("null");
+    case QJsonValue::Bool:
+        return SyncSettings::tr("true or false");
+    case QJsonValue::Double:
+        return SyncSettings::tr("a number");
+    case QJsonValue::String:
+        return SyncSettings::tr("a string");
+    case QJsonValue::Array:
+        return SyncSettings::tr("a list");
+    case QJsonValue::Object:
+        return SyncSettings::tr("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return SyncSettings::tr("nothing");
+}
+
+/**
+ * Collects the problems of a hand-written "sync" object, each with its JSON path. fromJson() is lenient the way a
+ * profile file written by the app needs (absent members keep their defaults, a wrong type reads as the default), which
+ * would hide an admin's typo; this walks the same members strictly.
+ */
+class SettingsValidator
+{
+public:
+    QStringList problems;
+
+    void add(const QString &path, const QString &problem) { problems.append(path + QStringLiteral(": ") + problem); }
+
+    /// False, with the problem noted, when @p value is not of @p type.
+    bool expect(const QString &path, const QJsonValue &value, QJsonValue::Type type)
+    {
+        if (value.type() == type) {
+            return true;
+        }
+        QJsonValue example;
+        switch (type) {
+        case QJsonValue::Bool:
+            example = true;
+            break;
+        case QJsonValue::Double:
+            example = 0;
+            break;
+        case QJsonValue::String:
+            example = QString();
+            break;
+        case QJsonValue::Array:
+            example = QJsonArray();
+            break;
+        default:
+            example = QJsonObject();
+            break;
+        }
+        add(path, SyncSettings::tr("expected %1, found %2").arg(typeName(example), typeName(value)));
+        return false;
+    }
+
+    /// Notes every member of @p object that is not in @p known.
+    void onlyKnown(const QString &path, const QJsonObject &object, const QStringList &known)
+    {
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (!known.contains(it.key())) {
+                add(path + QLatin1Char('.') + it.key(),
+                    SyncSettings::tr("unknown member; the members here are %1").arg(known.join(QStringLiteral(", "))));
+            }
+        }
+    }
+
+    void stringList(const QString &path, const QJsonValue &value)
+    {
+        if (!expect(path, value, QJsonValue::Array)) {
+            return;
+        }
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            expect(path + QStringLiteral("[%1]").arg(i), array.at(i), QJsonValue::String);
+        }
+    }
+
+    void guid(const QString &path, const QJsonValue &value, bool emptyAllowed)
+    {
+        if (expect(path, value, QJsonValue::String) && !(emptyAllowed && value.toString().trimmed().isEmpty())
+            && !isGuid(value.toString().trimmed())) {
+            add(path,
+                SyncSettings::tr("\"%1\" is not a GUID such as 6fd2c87f-b296-42f0-b197-1e91e994b900")
+                    .arg(value.toString()));
+        }
+    }
+
+    void rules(const QString &path, const QJsonValue &value)
+    {
+        if (!expect(path, value, QJsonValue::Object)) {
+            return;
+        }
+        const QJsonObject json = value.toObject();
+        onlyKnown(path,
+                  json,
+                  {str("rules"),
+                   str("upnTemplate"),
+                   str("domain"),
+                   str("upnSuffixes"),
+                   str("defaultUsageLocation"),
+                   str("countryAttributes"),
+                   str("anonymizeSalt")});
+        if (json.contains(QLatin1String("rules"))
+            && expect(path + str(".rules"), json.value(str("rules")), QJsonValue::Array)) {
+            const QJsonArray array = json.value(str("rules")).toArray();
+            for (qsizetype i = 0; i < array.size(); ++i) {
+                attributeRule(path + QStringLiteral(".rules[%1]").arg(i), array.at(i));
+            }
+        }
+        for (const char *member : {"upnTemplate", "domain", "defaultUsageLocation", "anonymizeSalt"}) {
+            if (json.contains(QLatin1String(member))) {
+                expect(path + QLatin1Char('.') + str(member), json.value(QLatin1String(member)), QJsonValue::String);
+            }
+        }
+        const QString location = json.value(str("defaultUsageLocation")).toString();
+        static const QRegularExpression twoLetters(QStringLiteral("^[A-Za-z]{2}$"));
+        if (!location.isEmpty() && !twoLetters.match(location).hasMatch()) {
+            add(path + str(".defaultUsageLocation"),
+                SyncSettings::tr("\"%1\" is not a two-letter country code such as DE or US").arg(location));
+        }
+        if (json.contains(QLatin1String("upnSuffixes"))
+            && expect(path + str(".upnSuffixes"), json.value(str("upnSuffixes")), QJsonValue::Object)) {
+            const QJsonObject suffixes = json.value(str("upnSuffixes")).toObject();
+            for (auto it = suffixes.constBegin(); it != suffixes.constEnd(); ++it) {
+                expect(path + str(".upnSuffixes.") + it.key(), it.value(), QJsonValue::String);
+            }
+        }
+        if (json.contains(QLatin1String("countryAttributes"))) {
+            stringList(path + str(".countryAttributes"), json.value(str("countryAttributes")));
+        }
+    }
+
+    void attributeRule(const QString &path, const QJsonValue &value)
+    {
+        if (!expect(path, value, QJsonValue::Object)) {
+            return;
+        }
+        const QJsonObject rule = value.toObject();
+        onlyKnown(path, rule, {str("directoryAttribute"), str("graphProperty"), str("mode"), str("staticValue")});
+        for (auto it = rule.constBegin(); it != rule.constEnd(); ++it) {
+            expect(path + QLatin1Char('.') + it.key(), it.value(), QJsonValue::String);
+        }
+        AttributeRule::Mode mode = AttributeRule::Sync;
+        if (rule.contains(QLatin1String("mode"))
+            && !AttributeRule::modeFromName(rule.value(str("mode")).toString(), &mode)) {
+            add(path + str(".mode"),
+                SyncSettings::tr("\"%1\" is not a mode; use sync, anonymize, static or never")
+                    .arg(rule.value(str("mode")).toString()));
+            return;
+        }
+        if (mode != AttributeRule::Never && rule.value(str("graphProperty")).toString().isEmpty()) {
+            add(path + str(".graphProperty"), SyncSettings::tr("missing: name the Microsoft 365 property to write"));
+        }
+        if (mode == AttributeRule::Sync && rule.value(str("directoryAttribute")).toString().isEmpty()) {
+            add(path + str(".directoryAttribute"),
+                SyncSettings::tr("missing: a sync rule names the directory attribute to read (\"a|b\" for the first "
+                                 "one present)"));
+        }
+        if (mode != AttributeRule::Static && rule.contains(QLatin1String("staticValue"))) {
+            add(path + str(".staticValue"), SyncSettings::tr("only a rule with \"mode\": \"static\" has a value"));
+        }
+    }
+
+    void scope(const QString &path, const QJsonValue &value)
+    {
+        if (!expect(path, value, QJsonValue::Object)) {
+            return;
+        }
+        const QJsonObject json = value.toObject();
+        onlyKnown(path, json, {str("filter"), str("groups")});
+        if (json.contains(QLatin1String("filter"))
+            && expect(path + str(".filter"), json.value(str("filter")), QJsonValue::String)) {
+            const Result<Scope> parsed = Scope::fromFilter(json.value(str("filter")).toString());
+            if (!parsed.ok()) {
+                add(path + str(".filter"),
+                    parsed.error.details.isEmpty()
+                        ? parsed.error.userMessage
+                        : parsed.error.userMessage + QLatin1Char(' ') + parsed.error.details);
+            }
+        }
+        if (json.contains(QLatin1String("groups"))) {
+            stringList(path + str(".groups"), json.value(str("groups")));
+        }
+    }
+
+    void guard(const QString &path, const QJsonValue &value)
+    {
+        if (!expect(path, value, QJsonValue::Object)) {
+            return;
+        }
+        const QJsonObject json = value.toObject();
+        onlyKnown(path, json, {str("count"), str("percent")});
+        if (json.contains(QLatin1String("count")) && json.contains(QLatin1String("percent"))) {
+            add(path, SyncSettings::tr("give either \"count\" or \"percent\", not both"));
+        }
+        if (json.contains(QLatin1String("count"))
+            && expect(path + str(".count"), json.value(str("count")), QJsonValue::Double)) {
+            const double count = json.value(str("count")).toDouble();
+            if (count < 0 || count != std::floor(count)) {
+                add(path + str(".count"), SyncSettings::tr("expected a whole number of 0 or more"));
+            }
+        }
+        if (json.contains(QLatin1String("percent"))
+            && expect(path + str(".percent"), json.value(str("percent")), QJsonValue::Double)) {
+            const double percent = json.value(str("percent")).toDouble();
+            if (percent < 0 || percent > 100) {
+                add(path + str(".percent"), SyncSettings::tr("expected a percentage from 0 to 100"));
+            }
+        }
+    }
+
+    void schedule(const QString &path, const QJsonValue &value)
+    {
+        if (!expect(path, value, QJsonValue::Object)) {
+            return;
+        }
+        const QJsonObject json = value.toObject();
+        onlyKnown(path, json, {str("enabled"), str("every"), str("at")});
+        if (json.contains(QLatin1String("enabled"))) {
+            expect(path + str(".enabled"), json.value(str("enabled")), QJsonValue::Bool);
+        }
+        if (json.contains(QLatin1String("every"))
+            && expect(path + str(".every"), json.value(str("every")), QJsonValue::String)) {
+            const QString every = json.value(str("every")).toString();
+            if (every != QLatin1String("hour") && every != QLatin1String("4hours") && every != QLatin1String("day")) {
+                add(path + str(".every"), SyncSettings::tr("\"%1\" is not hour, 4hours or day").arg(every));
+            }
+        }
+        if (json.contains(QLatin1String("at")) && expect(path + str(".at"), json.value(str("at")), QJsonValue::String)
+            && !QTime::fromString(json.value(str("at")).toString(), QStringLiteral("HH:mm")).isValid()) {
+            add(path + str(".at"),
+                SyncSettings::tr("\"%1\" is not a time such as 02:30").arg(json.value(str("at")).toString()));
+        }
+    }
+
+    void exclusions(const QString &path, const QJsonValue &value)
+    {
+        if (!expect(path, value, QJsonValue::Array)) {
+            return;
+        }
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            const QString itemPath = path + QStringLiteral("[%1]").arg(i);
+            if (!expect(itemPath, array.at(i), QJsonValue::Object)) {
+                continue;
+            }
+            const QJsonObject item = array.at(i).toObject();
+            onlyKnown(itemPath, item, {str("type"), str("key"), str("name"), str("since")});
+            for (auto it = item.constBegin(); it != item.constEnd(); ++it) {
+                expect(itemPath + QLatin1Char('.') + it.key(), it.value(), QJsonValue::String);
+            }
+            const QString type = item.value(str("type")).toString();
+            if (type != QLatin1String("user") && type != QLatin1String("group")) {
+                add(itemPath + str(".type"), SyncSettings::tr("expected \"user\" or \"group\""));
+            }
+            const QString key = item.value(str("key")).toString();
+            if (key.size() < 3 || !(key.startsWith(QLatin1String("a:")) || key.startsWith(QLatin1String("c:")))) {
+                add(itemPath + str(".key"),
+                    SyncSettings::tr("expected \"a:\" and a directory anchor, or \"c:\" and a cloud object ID"));
+            }
+        }
+    }
+};
 } // namespace
 
 int DeletionGuard::threshold(int managedObjects) const
@@ -179,6 +450,90 @@ Result<SyncSettings> SyncSettings::fromJson(const QJsonObject &json)
     }
     s.exclusions = exclusions.value;
     return Result<SyncSettings>::success(s);
+}
+
+QStringList SyncSettings::validate(const QJsonObject &json, const QString &root)
+{
+    SettingsValidator v;
+    v.onlyKnown(root,
+                json,
+                {str("rules"),
+                 str("scope"),
+                 str("groupScope"),
+                 str("softMatch"),
+                 str("hardDelete"),
+                 str("syncGroups"),
+                 str("defaultSkuId"),
+                 str("skuByGroup"),
+                 str("licenceGroups"),
+                 str("disablePrefix"),
+                 str("deletionGuard"),
+                 str("schedule"),
+                 str("exclusions")});
+    const auto path = [&root](const char *member) -> QString {
+        return root + QLatin1Char('.') + str(member);
+    };
+    const auto has = [&json](const char *member) {
+        return json.contains(QLatin1String(member));
+    };
+    const auto value = [&json](const char *member) {
+        return json.value(QLatin1String(member));
+    };
+    if (has("rules")) {
+        v.rules(path("rules"), value("rules"));
+    }
+    for (const char *member : {"scope", "groupScope"}) {
+        if (has(member)) {
+            v.scope(path(member), value(member));
+        }
+    }
+    for (const char *member : {"softMatch", "hardDelete", "syncGroups"}) {
+        if (has(member)) {
+            v.expect(path(member), value(member), QJsonValue::Bool);
+        }
+    }
+    if (has("defaultSkuId")) {
+        v.guid(path("defaultSkuId"), value("defaultSkuId"), true);
+    }
+    if (has("skuByGroup") && v.expect(path("skuByGroup"), value("skuByGroup"), QJsonValue::Object)) {
+        const QJsonObject skus = value("skuByGroup").toObject();
+        for (auto it = skus.constBegin(); it != skus.constEnd(); ++it) {
+            v.guid(path("skuByGroup") + QLatin1Char('.') + it.key(), it.value(), false);
+        }
+    }
+    if (has("licenceGroups") && v.expect(path("licenceGroups"), value("licenceGroups"), QJsonValue::Object)) {
+        const QJsonObject groups = value("licenceGroups").toObject();
+        for (auto it = groups.constBegin(); it != groups.constEnd(); ++it) {
+            const QString memberPath = path("licenceGroups") + QLatin1Char('.') + it.key();
+            if (!isGuid(it.key())) {
+                v.add(memberPath, tr("the key must be a SKU ID (a GUID)"));
+            }
+            v.guid(memberPath, it.value(), false);
+        }
+    }
+    if (has("disablePrefix") && v.expect(path("disablePrefix"), value("disablePrefix"), QJsonValue::String)
+        && value("disablePrefix").toString().isEmpty()) {
+        v.add(path("disablePrefix"), tr("must not be empty: it is how m365sync recognises disabled objects"));
+    }
+    if (has("deletionGuard")) {
+        v.guard(path("deletionGuard"), value("deletionGuard"));
+    }
+    if (has("schedule")) {
+        v.schedule(path("schedule"), value("schedule"));
+    }
+    if (has("exclusions")) {
+        v.exclusions(path("exclusions"), value("exclusions"));
+    }
+    if (v.problems.isEmpty()) {
+        // What the strict walk does not know about (UPN suffix rewrites, …): fromJson() has the last word.
+        const Result<SyncSettings> read = fromJson(json);
+        if (!read.ok()) {
+            v.add(root,
+                  read.error.details.isEmpty() ? read.error.userMessage
+                                               : read.error.userMessage + QLatin1Char(' ') + read.error.details);
+        }
+    }
+    return v.problems;
 }
 
 bool isLdapDirectory(const QJsonObject &directory)

@@ -13,6 +13,7 @@
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -68,6 +69,13 @@ public:
     QJsonObject toJson() const;
     /// Reads a profile's "sync" object; an absent member keeps its default. An Error names the member that is wrong.
     static Result<SyncSettings> fromJson(const QJsonObject &json);
+    /**
+     * Every problem of a "sync" object written by hand (m365sync-cli profile set-sync), each as "path: problem" with
+     * the JSON path from @p root ("settings.rules.domain: expected a string", "settings.softmatch: unknown member"):
+     * wrong types, unknown members (a typo would otherwise be ignored silently), values fromJson() refuses. Empty
+     * when fromJson() reads the object exactly as written.
+     */
+    static QStringList validate(const QJsonObject &json, const QString &root = QStringLiteral("settings"));
 };
 
 /**

@@ -4,7 +4,7 @@
 m365_add_test(tst_dashboard
     SOURCES tst_dashboard.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp" "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
         "${PROJECT_SOURCE_DIR}/tests/integration/slapdfixture.cpp" "${PROJECT_SOURCE_DIR}/tests/integration/slapdfixture.h"
-    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
+    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox M365::SandboxHost Qt6::Widgets Qt6::Network
     LABELS gui
     TIMEOUT 600)
 target_include_directories(tst_dashboard PRIVATE "${PROJECT_SOURCE_DIR}/app" "${PROJECT_SOURCE_DIR}/tests/integration")
@@ -14,7 +14,7 @@ m365_add_test(tst_dashboard_de
     SOURCES tst_dashboard_de.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp"
         "${PROJECT_SOURCE_DIR}/app/mainwindow.h" "${PROJECT_SOURCE_DIR}/app/translations.cpp"
         "${PROJECT_SOURCE_DIR}/app/translations.h"
-    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
+    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox M365::SandboxHost Qt6::Widgets Qt6::Network
     LABELS gui
     TIMEOUT 300)
 target_include_directories(tst_dashboard_de PRIVATE "${PROJECT_SOURCE_DIR}/app")
@@ -25,7 +25,7 @@ add_dependencies(tst_dashboard_de m365sync_lrelease)
 m365_add_test(tst_editconnection
     SOURCES tst_editconnection.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp"
         "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
-    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
+    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox M365::SandboxHost Qt6::Widgets Qt6::Network
     LABELS gui
     TIMEOUT 600)
 target_include_directories(tst_editconnection PRIVATE "${PROJECT_SOURCE_DIR}/app")
@@ -42,7 +42,17 @@ m365_add_test(tst_licencestab
 m365_add_test(tst_settingstab
     SOURCES tst_settingstab.cpp dashboardfixture.h "${PROJECT_SOURCE_DIR}/app/mainwindow.cpp"
         "${PROJECT_SOURCE_DIR}/app/mainwindow.h"
-    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox Qt6::Widgets Qt6::Network
+    LIBS M365::Dashboard M365::Models m365wizard M365::Core M365::Sandbox M365::SandboxHost Qt6::Widgets Qt6::Network
     LABELS gui
     TIMEOUT 600)
 target_include_directories(tst_settingstab PRIVATE "${PROJECT_SOURCE_DIR}/app")
+
+# The Connections overview (issue 15): two profiles, one failing, from their state stores; English and German.
+m365_add_test(tst_connectionsoverview
+    SOURCES tst_connectionsoverview.cpp "${PROJECT_SOURCE_DIR}/app/translations.cpp"
+        "${PROJECT_SOURCE_DIR}/app/translations.h"
+    LIBS M365::Dashboard M365::Models M365::Core Qt6::Widgets
+    LABELS gui)
+target_include_directories(tst_connectionsoverview PRIVATE "${PROJECT_SOURCE_DIR}/app")
+target_compile_definitions(tst_connectionsoverview PRIVATE M365_QM_DIR="${PROJECT_BINARY_DIR}/app")
+add_dependencies(tst_connectionsoverview m365sync_lrelease)

@@ -104,7 +104,6 @@ protected:
     {
         Ui::MainWindow::Options windowOptions;
         windowOptions.secrets = m_secrets;
-        windowOptions.sandbox = m_wizard->context()->sandboxServer();
         windowOptions.profileDirectory = profileDirectory();
         windowOptions.stateDirectory = m_dir->filePath(QStringLiteral("state"));
         windowOptions.dataDirectory = m_dir->filePath(QStringLiteral("data"));

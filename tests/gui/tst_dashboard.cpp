@@ -938,7 +938,10 @@ void TestDashboard::settingsChangeReplansAtOnce()
     auto *every = find<QComboBox>("settingsScheduleCombo");
     every->setCurrentIndex(every->findData(int(Sync::Schedule::Every::Day)));
     find<QTimeEdit>("settingsScheduleTimeEdit")->setTime(QTime(3, 30));
+    // The scheduler is written in the background (ScheduleJob): the window does not wait for systemctl.
+    QSignalSpy scheduled(controller(), &DashboardController::scheduleApplied);
     click("settingsApplyButton");
+    QTRY_COMPARE(scheduled.count(), 1);
     QVERIFY2(find<Ui::ErrorBanner>("settingsBanner")->text().isEmpty(),
              qPrintable(find<Ui::ErrorBanner>("settingsBanner")->text()));
     QFile timer(unit + QStringLiteral(".timer"));
@@ -956,6 +959,7 @@ void TestDashboard::settingsChangeReplansAtOnce()
     QVERIFY(find<QLabel>("nextRunLabel")->text().contains(QLatin1String("03:30")));
     find<QCheckBox>("settingsScheduleCheck")->setChecked(false);
     click("settingsApplyButton");
+    QTRY_COMPARE(scheduled.count(), 2);
     QVERIFY(!QFile::exists(timer.fileName()));
     QVERIFY(!QFile::exists(service.fileName()));
     QCOMPARE(find<QLabel>("nextRunLabel")->text(), QStringLiteral("Next run: not scheduled"));

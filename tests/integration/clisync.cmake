@@ -11,3 +11,8 @@ m365_add_test(tst_undo SOURCES tst_undo.cpp LIBS M365::Core LABELS integration T
 target_compile_definitions(tst_undo PRIVATE M365SIM_PATH="$<TARGET_FILE:m365sim>"
                                             M365SYNC_CLI_PATH="$<TARGET_FILE:m365sync-cli>")
 add_dependencies(tst_undo m365sim m365sync-cli)
+# Monitoring from the shell (issue 15): health's plugin states, status --all, monitoring set/show and the overdue
+# alert to a webhook served by the test. Needs the Secret Service for the webhook URL.
+m365_add_test(tst_monitoring SOURCES tst_monitoring.cpp LIBS M365::Core Qt6::Sql LABELS integration TIMEOUT 300)
+target_compile_definitions(tst_monitoring PRIVATE M365SYNC_CLI_PATH="$<TARGET_FILE:m365sync-cli>")
+add_dependencies(tst_monitoring m365sync-cli)

@@ -54,6 +54,7 @@ class TestSyncRun : public QObject
         int staleReplanned = -1; ///< the count replanningStale() gave; -1: not emitted
         bool applying = false;
         QJsonObject totals;
+        QStringList reportWarnings;
     };
 
     QTemporaryDir m_dir;
@@ -88,6 +89,7 @@ class TestSyncRun : public QObject
         out.destructive = run->destructiveCount();
         out.threshold = run->guardThreshold();
         out.totals = run->totals();
+        out.reportWarnings = run->reportWarnings();
         delete run;
         return out;
     }
@@ -171,6 +173,11 @@ private Q_SLOTS:
         QCOMPARE(f.outcome, RunOutcome::Planned);
         QCOMPARE(f.actionable, 20);
         QVERIFY(!f.applying);
+        // The monitoring sees what is pending; a plan is no attempt.
+        QVERIFY(m_context->store.lastPlan());
+        QCOMPARE(m_context->store.lastPlan()->pending, 20);
+        QCOMPARE(m_context->store.lastPlan()->destructive, 0);
+        QVERIFY(!m_context->store.lastAttempt());
         QCOMPARE(enabledPeople(), 0);
         QVERIFY(m_context->store.runHistory().isEmpty());
     }
@@ -207,6 +214,10 @@ private Q_SLOTS:
         QCOMPARE(f.totals.value(QLatin1String("done")).toInt(), 20);
         QCOMPARE(enabledPeople(), 20);
         QCOMPARE(m_context->store.runHistory().size(), 1);
+        QVERIFY2(m_context->store.lastAttempt(), qPrintable(f.reportWarnings.join(QLatin1Char(' '))));
+        QCOMPARE(m_context->store.lastAttempt()->outcome, QStringLiteral("done"));
+        QCOMPARE(m_context->store.lastAttempt()->runId, m_context->store.runHistory().first().id);
+        QCOMPARE(m_context->store.lastPlan()->pending, 0);
 
         f = run(RunOptions{});
         QCOMPARE(f.outcome, RunOutcome::NothingToDo);
@@ -226,6 +237,9 @@ private Q_SLOTS:
         QVERIFY2(f.error.userMessage.startsWith(QStringLiteral("Another run of profile run is in progress")),
                  qPrintable(f.error.userMessage));
         QVERIFY(!f.applying);
+        QVERIFY2(m_context->store.lastAttempt(), qPrintable(f.reportWarnings.join(QLatin1Char(' '))));
+        QCOMPARE(m_context->store.lastAttempt()->outcome, QStringLiteral("locked"));
+        QCOMPARE(m_context->store.lastAttempt()->message, f.error.userMessage);
         QCOMPARE(person(0).value(QLatin1String("jobTitle")).toString(), QStringLiteral("Engineer"));
     }
 
@@ -280,6 +294,11 @@ private Q_SLOTS:
         QVERIFY(!f.applying);
         QCOMPARE(enabledPeople(), 20);
         QCOMPARE(int(m_context->store.runHistory().size()), runsBefore);
+        QVERIFY2(m_context->store.lastAttempt(), qPrintable(f.reportWarnings.join(QLatin1Char(' '))));
+        QCOMPARE(m_context->store.lastAttempt()->outcome, QStringLiteral("guard-stopped"));
+        QVERIFY2(m_context->store.lastAttempt()->message.contains(QStringLiteral("10 objects")),
+                 qPrintable(m_context->store.lastAttempt()->message));
+        QCOMPARE(m_context->store.lastPlan()->destructive, 10);
 
         RunOptions allowed;
         allowed.allowDeletes = f.destructive;

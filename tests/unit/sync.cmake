@@ -16,3 +16,6 @@ m365_add_test(tst_deltamerge SOURCES tst_deltamerge.cpp LIBS M365::Core LABELS u
 m365_add_test(tst_undoplanner SOURCES tst_undoplanner.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_runlock SOURCES tst_runlock.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
 m365_add_test(tst_runsummary SOURCES tst_runsummary.cpp LIBS M365::Core LABELS unit TIMEOUT 60)
+# Monitoring (issue 15): the state store's attempts and plans, health and its plugin verdict, textfile and webhook.
+m365_add_test(tst_runhealth SOURCES tst_runhealth.cpp LIBS M365::Core Qt6::Sql LABELS unit TIMEOUT 60)
+m365_add_test(tst_runreport SOURCES tst_runreport.cpp LIBS M365::Core LABELS unit TIMEOUT 60)

@@ -3,9 +3,11 @@
 #include "profile/memorysecretstore.h"
 #include "profile/profilestore.h"
 
+#include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -185,6 +187,128 @@ private Q_SLOTS:
         QCOMPARE(loaded->assertionAlgorithm, AssertionAlgorithm::PS256);
         QVERIFY(loaded->certificate.isNull());
         QVERIFY(loaded->secrets.all().isEmpty());
+    }
+
+    void sandboxPlaceRoundTrip()
+    {
+        ProfileStore store(freshDirectory());
+        Profile profile = sampleProfile(QStringLiteral("demo"));
+        profile.sandboxState = m_root.filePath(QStringLiteral("data/sandbox/tenant.json"));
+        QVERIFY(store.save(profile));
+        QFile file(store.filePath(QStringLiteral("demo")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(json.value(QLatin1String("sandboxState")).toString(), profile.sandboxState);
+        // Still the format every version reads: an older one ignores the place and keeps the last run's endpoints.
+        QCOMPARE(json.value(QLatin1String("formatVersion")).toInt(), 1);
+        const std::optional<Profile> loaded = store.load(QStringLiteral("demo"));
+        QVERIFY(loaded.has_value());
+        QCOMPARE(loaded->sandboxState, profile.sandboxState);
+        QCOMPARE(*loaded, profile);
+
+        // A profile on a real tenant has no place, and its file says nothing about one.
+        Profile real = sampleProfile(QStringLiteral("real"));
+        real.endpoints = CloudEndpoints::forCloud(Cloud::Global);
+        real.caFile.clear();
+        QVERIFY(store.save(real));
+        QFile realFile(store.filePath(QStringLiteral("real")));
+        QVERIFY(realFile.open(QIODevice::ReadOnly));
+        QVERIFY(!QJsonDocument::fromJson(realFile.readAll()).object().contains(QLatin1String("sandboxState")));
+        QVERIFY(store.load(QStringLiteral("real"))->sandboxState.isEmpty());
+
+        Profile other = profile;
+        other.sandboxState = m_root.filePath(QStringLiteral("other/sandbox/tenant.json"));
+        QVERIFY(other != profile);
+    }
+
+    void pointAtSandbox()
+    {
+        Profile profile = sampleProfile(QStringLiteral("demo"));
+        const Profile before = profile;
+        profile.pointAtSandbox(QUrl(QStringLiteral("https://127.0.0.1:41234")), QStringLiteral("/data/sandbox/ca.pem"));
+        QCOMPARE(profile.endpoints, CloudEndpoints::sandbox(QUrl(QStringLiteral("https://127.0.0.1:41234"))));
+        QCOMPARE(profile.endpoints.tokenEndpoint(profile.tenant).toString(),
+                 QStringLiteral("https://127.0.0.1:41234/aaaabbbb-0000-cccc-1111-dddd2222eeee/oauth2/v2.0/token"));
+        QCOMPARE(profile.caFile, QStringLiteral("/data/sandbox/ca.pem"));
+        // Tenant, app and credential stay what the wizard made.
+        profile.endpoints = before.endpoints;
+        profile.caFile = before.caFile;
+        QCOMPARE(profile, before);
+    }
+
+    void legacySandboxState_data()
+    {
+        QTest::addColumn<QString>("graph"); ///< the endpoints' root ("global": the global cloud)
+        QTest::addColumn<QString>("caFolder"); ///< under the test's folder; empty: no caFile
+        QTest::addColumn<bool>("tenantFile"); ///< a tenant.json next to the CA
+        QTest::addColumn<bool>("migrated");
+        QTest::newRow("demo tenant") << "https://127.0.0.1:40001"
+                                     << "data/sandbox" << true << true;
+        QTest::newRow("no tenant.json") << "https://127.0.0.1:40001"
+                                        << "data2/sandbox" << false << false;
+        QTest::newRow("other folder (m365sim)") << "https://127.0.0.1:40001"
+                                                << "data3/sim" << true << false;
+        QTest::newRow("not loopback") << "https://sandbox.example.org"
+                                      << "data4/sandbox" << true << false;
+        QTest::newRow("localhost by name") << "https://localhost:40001"
+                                           << "data5/sandbox" << true << false;
+        QTest::newRow("global cloud") << "global"
+                                      << "data6/sandbox" << true << false;
+        QTest::newRow("no caFile") << "https://127.0.0.1:40001"
+                                   << "" << false << false;
+    }
+
+    void legacySandboxState()
+    {
+        QFETCH(QString, graph);
+        QFETCH(QString, caFolder);
+        QFETCH(bool, tenantFile);
+        QFETCH(bool, migrated);
+        Profile profile = sampleProfile(QStringLiteral("legacy"));
+        profile.endpoints = graph == QLatin1String("global") ? CloudEndpoints::forCloud(Cloud::Global)
+                                                             : CloudEndpoints::sandbox(QUrl(graph));
+        profile.caFile.clear();
+        QString statePath;
+        if (!caFolder.isEmpty()) {
+            const QString folder = m_root.filePath(caFolder);
+            QVERIFY(QDir().mkpath(folder));
+            profile.caFile = folder + QStringLiteral("/m365sim-ca.pem");
+            writeFile(profile.caFile, certificatePem);
+            statePath = folder + QStringLiteral("/tenant.json");
+            if (tenantFile) {
+                writeFile(statePath, "{}");
+            }
+        }
+        QCOMPARE(Profile::legacySandboxState(profile), migrated ? statePath : QString());
+
+        // Loading a file saved before the place existed finds it the same way; saving it again records it.
+        ProfileStore store(freshDirectory());
+        QVERIFY(store.save(profile));
+        const std::optional<Profile> loaded = store.load(QStringLiteral("legacy"));
+        QVERIFY(loaded.has_value());
+        QCOMPARE(loaded->sandboxState, migrated ? statePath : QString());
+        QVERIFY(store.save(*loaded));
+        QFile file(store.filePath(QStringLiteral("legacy")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("sandboxState")).toString(),
+                 migrated ? statePath : QString());
+    }
+
+    void legacySandboxStateNeedsBothRootsOnLoopback()
+    {
+        const QString folder = m_root.filePath(QStringLiteral("split/sandbox"));
+        QVERIFY(QDir().mkpath(folder));
+        writeFile(folder + QStringLiteral("/tenant.json"), "{}");
+        Profile profile = sampleProfile(QStringLiteral("split"));
+        profile.caFile = folder + QStringLiteral("/m365sim-ca.pem");
+        profile.endpoints = CloudEndpoints::custom(QUrl(QStringLiteral("https://127.0.0.1:40001")),
+                                                   QUrl(QStringLiteral("https://graph.example.org")));
+        QVERIFY(Profile::legacySandboxState(profile).isEmpty());
+        profile.endpoints = CloudEndpoints::sandbox(QUrl(QStringLiteral("https://127.0.0.1:40001")));
+        QCOMPARE(Profile::legacySandboxState(profile), folder + QStringLiteral("/tenant.json"));
+        // A relative CA path depends on where the program runs: no place is guessed from it.
+        profile.caFile = QStringLiteral("sandbox/m365sim-ca.pem");
+        QVERIFY(Profile::legacySandboxState(profile).isEmpty());
     }
 
     void filePermissions()

@@ -5,9 +5,13 @@
 
 #include "sync/schedule.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QXmlStreamReader>
 
 using namespace M365::Sync;
@@ -23,7 +27,61 @@ private Q_SLOTS:
     void systemdUnits();
     void writtenAndRemoved();
     void taskSchedulerXml();
+    void systemWideUnits();
+    void jobRunsSystemctlInOrder_data();
+    void jobRunsSystemctlInOrder();
+    void jobReportsAFailedCommand();
+    void jobStopsAHangingCommand();
+    void jobLeavesTheEventLoopRunning();
+    void cleanup() { qputenv("PATH", m_path); }
+
+private:
+    /// A stand-in for systemctl first in PATH: it appends its arguments to a log, then behaves as @p mode says
+    /// ("ok", "fail": "boom" on stderr and exit 1, "hang", "slow": half a second).
+    void fakeSystemctl(const QString &mode);
+    QStringList systemctlCalls() const;
+    /// Runs a ScheduleJob to its end (bounded); false when it did not finish.
+    static bool runJob(ScheduleJob *job);
+
+    QTemporaryDir m_bin;
+    QByteArray m_path = qgetenv("PATH");
 };
+
+void TestSchedule::fakeSystemctl(const QString &mode)
+{
+    QVERIFY(m_bin.isValid());
+    QFile script(m_bin.filePath(QStringLiteral("systemctl")));
+    QVERIFY(script.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    script.write("#!/bin/sh\n"
+                 "echo \"$*\" >> \"$(dirname \"$0\")/calls.log\"\n"
+                 "case \"$M365_FAKE_MODE\" in\n"
+                 "fail) echo boom >&2; exit 1;;\n"
+                 "hang) exec sleep 30;;\n"
+                 "slow) sleep 0.5;;\n"
+                 "esac\n"
+                 "exit 0\n");
+    script.close();
+    QVERIFY(script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    QFile::remove(m_bin.filePath(QStringLiteral("calls.log")));
+    qputenv("M365_FAKE_MODE", mode.toUtf8());
+    qputenv("PATH", QFile::encodeName(m_bin.path()) + ':' + m_path);
+}
+
+QStringList TestSchedule::systemctlCalls() const
+{
+    QFile log(m_bin.filePath(QStringLiteral("calls.log")));
+    if (!log.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    return QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+bool TestSchedule::runJob(ScheduleJob *job)
+{
+    QSignalSpy finished(job, &M365::Job::finished);
+    job->start();
+    return finished.wait(10000);
+}
 
 void TestSchedule::jsonRoundTrip()
 {
@@ -154,6 +212,151 @@ void TestSchedule::taskSchedulerXml()
     QCOMPARE(text.value(QStringLiteral("Arguments")), QStringLiteral("sync --profile a&b --yes"));
     QCOMPARE(text.value(QStringLiteral("Interval")), QStringLiteral("PT1H"));
     QCOMPARE(text.value(QStringLiteral("StartBoundary")), QStringLiteral("2026-01-01T00:20:00"));
+}
+
+void TestSchedule::systemWideUnits()
+{
+    QTemporaryDir dir;
+    const ScheduleInstaller installer(
+        QStringLiteral("/usr/bin/m365sync-cli"), dir.path(), false, ScheduleInstaller::Scope::System);
+    QCOMPARE(installer.timerName(QStringLiteral("contoso")), QStringLiteral("m365sync@contoso.timer"));
+    // One template for all profiles: the instance name is the profile.
+    QVERIFY2(installer.systemdService(QStringLiteral("contoso"))
+                 .contains(QStringLiteral("ExecStart=\"/usr/bin/m365sync-cli\" sync --profile %i --yes\n")),
+             qPrintable(installer.systemdService(QStringLiteral("contoso"))));
+    Schedule s;
+    s.enabled = true;
+    for (const QString &profile : {QStringLiteral("contoso"), QStringLiteral("fabrikam")}) {
+        ScheduleJob job(installer, profile, s, this);
+        QVERIFY(runJob(&job));
+        QVERIFY2(!job.hasError(), qPrintable(job.errorString()));
+    }
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+             (QStringList{QStringLiteral("m365sync@.service"),
+                          QStringLiteral("m365sync@contoso.timer"),
+                          QStringLiteral("m365sync@fabrikam.timer")}));
+    QVERIFY(installer.isInstalled(QStringLiteral("contoso")));
+    // The template stays while another profile's timer uses it, and goes with the last one.
+    s.enabled = false;
+    ScheduleJob first(installer, QStringLiteral("contoso"), s, this);
+    QVERIFY(runJob(&first));
+    QVERIFY(!installer.isInstalled(QStringLiteral("contoso")));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+             (QStringList{QStringLiteral("m365sync@.service"), QStringLiteral("m365sync@fabrikam.timer")}));
+    ScheduleJob last(installer, QStringLiteral("fabrikam"), s, this);
+    QVERIFY(runJob(&last));
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty());
+}
+
+void TestSchedule::jobRunsSystemctlInOrder_data()
+{
+    QTest::addColumn<int>("scope");
+    QTest::addColumn<QStringList>("enableCalls");
+    QTest::addColumn<QStringList>("disableCalls");
+    QTest::newRow("user") << int(ScheduleInstaller::Scope::User)
+                          << QStringList{QStringLiteral("--user daemon-reload"),
+                                         QStringLiteral("--user enable --now m365sync-contoso.timer")}
+                          << QStringList{QStringLiteral("--user disable --now m365sync-contoso.timer")};
+    QTest::newRow("system") << int(ScheduleInstaller::Scope::System)
+                            << QStringList{QStringLiteral("daemon-reload"),
+                                           QStringLiteral("enable --now m365sync@contoso.timer")}
+                            << QStringList{QStringLiteral("disable --now m365sync@contoso.timer")};
+}
+
+void TestSchedule::jobRunsSystemctlInOrder()
+{
+    QFETCH(int, scope);
+    QFETCH(QStringList, enableCalls);
+    QFETCH(QStringList, disableCalls);
+    fakeSystemctl(QStringLiteral("ok"));
+    QTemporaryDir dir;
+    const ScheduleInstaller installer(
+        QStringLiteral("/usr/bin/m365sync-cli"), dir.path(), true, ScheduleInstaller::Scope(scope));
+    Schedule s;
+    s.enabled = true;
+    ScheduleJob enable(installer, QStringLiteral("contoso"), s, this);
+    QVERIFY(runJob(&enable));
+    QVERIFY2(!enable.hasError(), qPrintable(enable.errorString()));
+    // The units are on disk before systemd is told to reload.
+    QVERIFY(installer.isInstalled(QStringLiteral("contoso")));
+    QCOMPARE(systemctlCalls(), enableCalls);
+
+    // Disabled while the unit file still exists, then removed.
+    QFile::remove(m_bin.filePath(QStringLiteral("calls.log")));
+    s.enabled = false;
+    ScheduleJob disable(installer, QStringLiteral("contoso"), s, this);
+    QVERIFY(runJob(&disable));
+    QVERIFY2(!disable.hasError(), qPrintable(disable.errorString()));
+    QCOMPARE(systemctlCalls(), disableCalls);
+    QVERIFY(!installer.isInstalled(QStringLiteral("contoso")));
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty());
+}
+
+void TestSchedule::jobReportsAFailedCommand()
+{
+    fakeSystemctl(QStringLiteral("fail"));
+    QTemporaryDir dir;
+    const ScheduleInstaller installer(QStringLiteral("/usr/bin/m365sync-cli"), dir.path(), true);
+    Schedule s;
+    s.enabled = true;
+    ScheduleJob enable(installer, QStringLiteral("contoso"), s, this);
+    QVERIFY(runJob(&enable));
+    QVERIFY(enable.hasError());
+    // It names the command to run by hand, stops at the first failure and keeps systemd's words for the details.
+    QVERIFY2(enable.errorString().contains(QStringLiteral("\"systemctl --user daemon-reload\" failed")),
+             qPrintable(enable.errorString()));
+    QCOMPARE(enable.error().details, QStringLiteral("boom"));
+    QCOMPARE(systemctlCalls(), QStringList{QStringLiteral("--user daemon-reload")});
+    // Switching off still removes the files when systemd never knew the timer.
+    s.enabled = false;
+    ScheduleJob disable(installer, QStringLiteral("contoso"), s, this);
+    QVERIFY(runJob(&disable));
+    QVERIFY2(!disable.hasError(), qPrintable(disable.errorString()));
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty());
+}
+
+void TestSchedule::jobStopsAHangingCommand()
+{
+    fakeSystemctl(QStringLiteral("hang"));
+    QTemporaryDir dir;
+    const ScheduleInstaller installer(QStringLiteral("/usr/bin/m365sync-cli"), dir.path(), true);
+    Schedule s;
+    s.enabled = true;
+    ScheduleJob job(installer, QStringLiteral("contoso"), s, this);
+    job.setStepTimeout(1000);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(runJob(&job));
+    QVERIFY(clock.elapsed() < 8000);
+    QVERIFY(job.hasError());
+    QVERIFY2(job.error().details.contains(QStringLiteral("did not finish within 1 seconds")),
+             qPrintable(job.error().details));
+}
+
+void TestSchedule::jobLeavesTheEventLoopRunning()
+{
+    // The dashboard's window must keep painting while systemctl runs: the job waits on signals, never in waitFor*.
+    fakeSystemctl(QStringLiteral("slow"));
+    QTemporaryDir dir;
+    const ScheduleInstaller installer(QStringLiteral("/usr/bin/m365sync-cli"), dir.path(), true);
+    Schedule s;
+    s.enabled = true;
+    ScheduleJob job(installer, QStringLiteral("contoso"), s, this);
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(20);
+    connect(&ticker, &QTimer::timeout, this, [&ticks] {
+        ++ticks;
+    });
+    ticker.start();
+    int ticksAtEnd = -1;
+    connect(&job, &M365::Job::finished, this, [&] {
+        ticksAtEnd = ticks;
+    });
+    QVERIFY(runJob(&job));
+    QVERIFY2(!job.hasError(), qPrintable(job.errorString()));
+    // Two commands of half a second each: the timer fired many times meanwhile.
+    QVERIFY2(ticksAtEnd >= 10, qPrintable(QString::number(ticksAtEnd)));
 }
 
 QTEST_GUILESS_MAIN(TestSchedule)

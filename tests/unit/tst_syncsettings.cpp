@@ -210,6 +210,102 @@ private Q_SLOTS:
         QVERIFY2(parsed.error.userMessage.contains(messagePart), qPrintable(parsed.error.userMessage));
     }
 
+    // profile set-sync: every problem of a hand-written file, each with its JSON path, before anything is saved.
+    void validate_data()
+    {
+        QTest::addColumn<QJsonObject>("json");
+        QTest::addColumn<QStringList>("expected"); // the start of each problem, in order
+        const auto o = [](std::initializer_list<QPair<QString, QJsonValue>> members) {
+            QJsonObject object;
+            for (const auto &m : members) {
+                object.insert(m.first, m.second);
+            }
+            return object;
+        };
+        QTest::newRow("what toJson writes") << SyncSettings().toJson() << QStringList();
+        QTest::newRow("empty") << QJsonObject() << QStringList();
+        QTest::newRow("unknown member (a typo)")
+            << o({{QStringLiteral("softmatch"), true}})
+            << QStringList{QStringLiteral("settings.softmatch: unknown member; the members here are rules, scope,")};
+        QTest::newRow("a number where a string belongs")
+            << o({{QStringLiteral("rules"), o({{QStringLiteral("domain"), 5}})}})
+            << QStringList{QStringLiteral("settings.rules.domain: expected a string, found a number")};
+        QTest::newRow("a string where a flag belongs")
+            << o({{QStringLiteral("softMatch"), QStringLiteral("yes")}})
+            << QStringList{QStringLiteral("settings.softMatch: expected true or false, found a string")};
+        QTest::newRow("rules list: a mode and a missing property")
+            << o({{QStringLiteral("rules"),
+                   o({{QStringLiteral("rules"),
+                       QJsonArray{o({{QStringLiteral("directoryAttribute"), QStringLiteral("mail")},
+                                     {QStringLiteral("graphProperty"), QStringLiteral("mail")}}),
+                                  o({{QStringLiteral("graphProperty"), QStringLiteral("jobTitle")},
+                                     {QStringLiteral("mode"), QStringLiteral("fixed")}}),
+                                  o({{QStringLiteral("directoryAttribute"), QStringLiteral("title")}})}}})}})
+            << QStringList{QStringLiteral("settings.rules.rules[1].mode: \"fixed\" is not a mode"),
+                           QStringLiteral("settings.rules.rules[2].graphProperty: missing")};
+        QTest::newRow("usage location") << o(
+            {{QStringLiteral("rules"), o({{QStringLiteral("defaultUsageLocation"), QStringLiteral("AUT")}})}})
+                                        << QStringList{QStringLiteral("settings.rules.defaultUsageLocation: \"AUT\"")};
+        QTest::newRow("scope filter") << o(
+            {{QStringLiteral("scope"), o({{QStringLiteral("filter"), QStringLiteral("(uid=x")}})}})
+                                      << QStringList{QStringLiteral("settings.scope.filter: ")};
+        QTest::newRow("guard: both, and negative")
+            << o({{QStringLiteral("deletionGuard"),
+                   o({{QStringLiteral("count"), -3}, {QStringLiteral("percent"), 5}})}})
+            << QStringList{QStringLiteral("settings.deletionGuard: give either \"count\" or \"percent\", not both"),
+                           QStringLiteral("settings.deletionGuard.count: expected a whole number of 0 or more")};
+        QTest::newRow("guard: percent over 100")
+            << o({{QStringLiteral("deletionGuard"), o({{QStringLiteral("percent"), 150}})}})
+            << QStringList{QStringLiteral("settings.deletionGuard.percent: expected a percentage from 0 to 100")};
+        QTest::newRow("schedule") << o({{QStringLiteral("schedule"),
+                                         o({{QStringLiteral("every"), QStringLiteral("weekly")},
+                                            {QStringLiteral("at"), QStringLiteral("25:00")}})}})
+                                  << QStringList{QStringLiteral("settings.schedule.every: \"weekly\" is not hour"),
+                                                 QStringLiteral("settings.schedule.at: \"25:00\" is not a time")};
+        QTest::newRow("licence of a group")
+            << o({{QStringLiteral("skuByGroup"), o({{QStringLiteral("cn=staff"), QStringLiteral("ENTERPRISEPACK")}})}})
+            << QStringList{QStringLiteral("settings.skuByGroup.cn=staff: \"ENTERPRISEPACK\" is not a GUID")};
+        QTest::newRow("exclusion key") << o({{QStringLiteral("exclusions"),
+                                              QJsonArray{o({{QStringLiteral("type"), QStringLiteral("user")},
+                                                            {QStringLiteral("key"), QStringLiteral("x")}})}}})
+                                       << QStringList{QStringLiteral("settings.exclusions[0].key: expected \"a:\"")};
+        QTest::newRow("all problems at once")
+            << o({{QStringLiteral("hardDelete"), 1},
+                  {QStringLiteral("disablePrefix"), QString()},
+                  {QStringLiteral("groupScope"), QJsonArray()}})
+            << QStringList{QStringLiteral("settings.groupScope: expected an object, found a list"),
+                           QStringLiteral("settings.hardDelete: expected true or false, found a number"),
+                           QStringLiteral("settings.disablePrefix: must not be empty")};
+    }
+
+    void validate()
+    {
+        QFETCH(QJsonObject, json);
+        QFETCH(QStringList, expected);
+        const QStringList problems = SyncSettings::validate(json);
+        QVERIFY2(problems.size() == expected.size(), qPrintable(problems.join(QLatin1Char('\n'))));
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            QVERIFY2(problems.at(i).startsWith(expected.at(i)), qPrintable(problems.at(i)));
+        }
+        if (problems.isEmpty()) {
+            QVERIFY(SyncSettings::fromJson(json).ok()); // what validate() accepts, fromJson() reads
+        }
+    }
+
+    void validateRefusesWhatFromJsonRefuses_data() { invalidSettings_data(); }
+    void validateRefusesWhatFromJsonRefuses()
+    {
+        QFETCH(QJsonObject, json);
+        QVERIFY(!SyncSettings::validate(json).isEmpty());
+    }
+
+    void validateNamesTheRoot()
+    {
+        const QStringList problems = SyncSettings::validate(
+            QJsonObject{{QStringLiteral("syncGroups"), QStringLiteral("no")}}, QStringLiteral("sync"));
+        QCOMPARE(problems, QStringList{QStringLiteral("sync.syncGroups: expected true or false, found a string")});
+    }
+
     void threshold_data()
     {
         QTest::addColumn<int>("mode");
