@@ -155,8 +155,7 @@ private Q_SLOTS:
         auto *view = overview.findChild<QTreeView *>(QStringLiteral("connectionsView"));
         view->setCurrentIndex(overview.model()->index(overview.model()->rowOf(QStringLiteral("fabrikam")), 0));
         recordRun(QStringLiteral("fabrikam"), QStringLiteral("done"), {}, 0, 0);
-        QTest::mouseClick(overview.findChild<QPushButton *>(QStringLiteral("overviewRefreshButton")),
-                          Qt::LeftButton);
+        QTest::mouseClick(overview.findChild<QPushButton *>(QStringLiteral("overviewRefreshButton")), Qt::LeftButton);
         const ConnectionsModel *model = overview.model();
         QCOMPARE(model->rows().at(model->rowOf(QStringLiteral("fabrikam"))).health, ConnectionRow::Health::Ok);
         QCOMPARE(view->currentIndex().data(ConnectionsModel::NameRole).toString(), QStringLiteral("fabrikam"));
